@@ -1,0 +1,110 @@
+package dev.heartbeat.audit;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * The record one heartbeat leaves: what it saw (gates), what it did (model and tool calls), what
+ * came of it (outcome, reason), chained to the record before it by {@code prev_hash}.
+ */
+public record Decision(
+        String id,
+        String agent,
+        String session,
+        Trigger trigger,
+        OffsetDateTime startedAt,
+        OffsetDateTime finishedAt,
+        Outcome outcome,
+        String reason,
+        boolean dryRun,
+        ModelInfo model,
+        Usage usage,
+        List<Gate> gates,
+        List<ModelCall> modelCalls,
+        List<ToolCallRecord> toolCalls,
+        List<RepairRecord> repairs,
+        List<NotificationRecord> notifications,
+        String finalAnswer,
+        String prevHash,
+        String hash) {
+
+    public Decision {
+        gates = List.copyOf(gates);
+        modelCalls = List.copyOf(modelCalls);
+        toolCalls = List.copyOf(toolCalls);
+        repairs = List.copyOf(repairs);
+        notifications = List.copyOf(notifications);
+    }
+
+    public Decision chained(String prevHash, String hash) {
+        return new Decision(id, agent, session, trigger, startedAt, finishedAt, outcome, reason, dryRun, model, usage,
+                gates, modelCalls, toolCalls, repairs, notifications, finalAnswer, prevHash, hash);
+    }
+
+    public enum Trigger {
+        SCHEDULE, MANUAL, MISSED;
+
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase();
+        }
+    }
+
+    public enum Outcome {
+        QUIET, ACTED, SKIPPED, FAILED, AWAITING_APPROVAL;
+
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase();
+        }
+
+        public static Outcome parse(String text) {
+            for (Outcome o : values()) {
+                if (o.wire().equalsIgnoreCase(text)) {
+                    return o;
+                }
+            }
+            throw new IllegalArgumentException("unknown outcome '" + text
+                    + "'; use one of quiet, acted, skipped, failed, awaiting_approval");
+        }
+    }
+
+    public record ModelInfo(String provider, String name) {
+    }
+
+    public record Usage(long inputTokens, long outputTokens) {
+        public Usage plus(Usage other) {
+            return new Usage(inputTokens + other.inputTokens, outputTokens + other.outputTokens);
+        }
+    }
+
+    /** A gate the beat passed through, and whether it let the beat go on. */
+    public record Gate(String name, boolean passed, String detail) {
+    }
+
+    /** One request to the model and what came back. */
+    public record ModelCall(int step, String responseId, String finishReason, long inputTokens, long outputTokens,
+                            long latencyMs, String error) {
+    }
+
+    /**
+     * One tool call the model made. {@code arguments} is the parsed JSON where it parsed, else the raw
+     * text; {@code outcome} is ok, error, refused, unknown_tool, bad_arguments, dry_run or not_run.
+     */
+    public record ToolCallRecord(String id, String name, JsonNode arguments, boolean sideEffecting, boolean executed,
+                                 String outcome, String result, long durationMs) {
+    }
+
+    /** Something done to the history before it was sent, and why. */
+    public record RepairRecord(String rule, String detail, List<Long> messageIds) {
+        public RepairRecord {
+            messageIds = messageIds == null ? List.of() : List.copyOf(messageIds);
+        }
+    }
+
+    /** A notification the beat sent (or would have, in a dry run). */
+    public record NotificationRecord(String channel, String severity, String status, String detail) {
+    }
+}

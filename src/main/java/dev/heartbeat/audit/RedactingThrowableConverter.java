@@ -1,0 +1,12 @@
+package dev.heartbeat.audit;
+
+import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+
+/** Logback's stack trace converter with every known secret masked. */
+public final class RedactingThrowableConverter extends ThrowableProxyConverter {
+    @Override
+    protected String throwableProxyToString(IThrowableProxy proxy) {
+        return Redactor.redact(super.throwableProxyToString(proxy));
+    }
+}

@@ -1,0 +1,82 @@
+package dev.heartbeat.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.Durations;
+import dev.heartbeat.daemon.AgentRuntime;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code config}: configuration commands. */
+@Command(name = "config", mixinStandardHelpOptions = true, description = "Check the configuration.",
+        subcommands = ConfigCommand.Check.class)
+final class ConfigCommand {
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Validate the configuration and print the effective config (defaults filled in, "
+                    + "paths resolved, secrets shown as <redacted>).",
+                    "Exit 0 when valid, 2 when not (the message names the key, the file and the line)."})
+    static final class Check implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--json", description = "print the effective config as JSON")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            Main main = Main.root(spec);
+            AgentConfig config = main.config();
+            ObjectNode tree = effective(config);
+            PrintWriter out = main.out();
+            if (json) {
+                Render.json(out, tree);
+            } else {
+                out.println("# " + config.file() + " is valid; the effective configuration:");
+                ObjectMapper yaml = new ObjectMapper(YAMLFactory.builder()
+                        .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                        .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build());
+                out.print(yaml.writeValueAsString(tree));
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    /** The config as a tree, in agent.yaml's own key names, with defaults and resolved paths. */
+    static ObjectNode effective(AgentConfig config) {
+        SimpleModule durations = new SimpleModule();
+        durations.addSerializer(Duration.class, new ToStringSerializerBase(Duration.class) {
+            @Override
+            public String valueToString(Object value) {
+                return Durations.format((Duration) value);
+            }
+        });
+        ObjectMapper mapper = new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .registerModule(durations)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE);
+        ObjectNode tree = mapper.valueToTree(config);
+        tree.remove("file");
+        tree.set("notify", tree.remove("notifications"));
+        ((ObjectNode) tree.get("agent")).put("workspace", config.workspace().toString());
+        ((ObjectNode) tree.get("model")).put("base-url", config.model().effectiveBaseUrl());
+        ((ObjectNode) tree.get("storage")).put("file", AgentRuntime.databaseFile(config).toString());
+        return tree;
+    }
+}

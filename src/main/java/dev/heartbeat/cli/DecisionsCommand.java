@@ -1,0 +1,223 @@
+package dev.heartbeat.cli;
+
+import dev.heartbeat.audit.ChainVerifier;
+import dev.heartbeat.audit.Decision;
+import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.Durations;
+import dev.heartbeat.store.Store;
+import dev.heartbeat.store.StoredDecision;
+import java.io.PrintWriter;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code decisions}: the decision log. */
+@Command(name = "decisions", mixinStandardHelpOptions = true,
+        description = "Read the decision log: one record per heartbeat, skipped ones included.",
+        subcommands = {DecisionsCommand.ListDecisions.class, DecisionsCommand.Show.class, DecisionsCommand.Verify.class})
+final class DecisionsCommand {
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "The decision log, newest first.")
+    static final class ListDecisions implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--since", paramLabel = "DURATION", description = "only beats started within this long, "
+                + "such as 2h, 1d or 7d")
+        String since;
+
+        @Option(names = "--outcome", paramLabel = "OUTCOME", description = "only this outcome: quiet, acted, "
+                + "skipped, failed or awaiting_approval")
+        String outcome;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "at most N records "
+                + "(default: ${DEFAULT-VALUE})")
+        int limit;
+
+        @Option(names = "--json", description = "print a JSON array of the records")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Main main = Main.root(spec);
+            OffsetDateTime from = null;
+            if (since != null) {
+                try {
+                    from = OffsetDateTime.now(main.clock).minus(Durations.parse(since));
+                } catch (IllegalArgumentException e) {
+                    throw UserError.usage("--since: " + e.getMessage());
+                }
+            }
+            Decision.Outcome only = null;
+            if (outcome != null) {
+                try {
+                    only = Decision.Outcome.parse(outcome);
+                } catch (IllegalArgumentException e) {
+                    throw UserError.usage("--outcome: " + e.getMessage());
+                }
+            }
+            if (limit < 1) {
+                throw UserError.usage("--limit must be at least 1");
+            }
+            AgentConfig config = main.config();
+            List<StoredDecision> rows;
+            try (Store store = main.readStore(config)) {
+                rows = store.decisions(from, only, limit);
+            }
+            PrintWriter out = main.out();
+            if (json) {
+                Render.json(out, rows.stream().map(StoredDecision::decision).filter(Objects::nonNull).toList());
+                return 0;
+            }
+            if (rows.isEmpty()) {
+                out.println("No decisions" + (since != null || outcome != null ? " match." : " yet; run --once for a first beat."));
+                out.flush();
+                return 0;
+            }
+            List<List<String>> table = new ArrayList<>();
+            for (StoredDecision row : rows) {
+                Decision d = row.decision();
+                if (d == null) {
+                    table.add(List.of("#" + row.seq(), "-", "-", "unreadable", "-", "run 'decisions verify'"));
+                    continue;
+                }
+                table.add(List.of(d.id(), Render.time(d.startedAt()), d.trigger().wire(), d.outcome().wire(),
+                        d.usage().inputTokens() + "/" + d.usage().outputTokens(), Render.fold(d.reason(), 80)));
+            }
+            Render.table(out, List.of("ID", "STARTED", "TRIGGER", "OUTCOME", "TOKENS", "REASON"), table);
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = {"One decision in full.",
+            "Exit 1 when no decision has that id."})
+    static final class Show implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ID", description = "the decision id (a unique prefix is enough)")
+        String id;
+
+        @Option(names = "--json", description = "print the record as JSON")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Main main = Main.root(spec);
+            AgentConfig config = main.config();
+            StoredDecision row;
+            try (Store store = main.readStore(config)) {
+                row = store.decision(id).orElseThrow(() -> UserError.notFound("no decision '" + id
+                        + "'; 'decisions list' shows the ids"));
+            }
+            if (row.decision() == null) {
+                throw UserError.notFound("decision #" + row.seq() + " is stored but unreadable; run 'decisions verify'");
+            }
+            PrintWriter out = main.out();
+            if (json) {
+                Render.json(out, row.decision());
+            } else {
+                show(out, row.decision());
+            }
+            return 0;
+        }
+
+        static void show(PrintWriter out, Decision d) {
+            Map<String, String> lines = new LinkedHashMap<>();
+            lines.put("decision", d.id());
+            lines.put("agent", d.agent() + " (session " + d.session() + ")");
+            lines.put("trigger", d.trigger().wire() + (d.dryRun() ? ", dry run" : ""));
+            lines.put("started", Render.time(d.startedAt()) + "  (took " + Render.duration(d.startedAt(), d.finishedAt()) + ")");
+            lines.put("outcome", d.outcome().wire());
+            lines.put("reason", d.reason());
+            lines.put("model", d.model().provider() + " " + d.model().name() + ": " + d.modelCalls().size() + " call(s), "
+                    + d.usage().inputTokens() + " in / " + d.usage().outputTokens() + " out tokens");
+            lines.forEach((k, v) -> out.printf("%-10s %s%n", k, v));
+            out.println("gates:");
+            for (Decision.Gate g : d.gates()) {
+                out.printf("  %-14s %-6s %s%n", g.name(), g.passed() ? "pass" : "closed", g.detail());
+            }
+            if (!d.modelCalls().isEmpty()) {
+                out.println("model calls:");
+                for (Decision.ModelCall c : d.modelCalls()) {
+                    out.printf("  %d. %s%n", c.step(), c.error() != null ? "error: " + c.error()
+                            : c.finishReason() + ", " + c.inputTokens() + "/" + c.outputTokens() + " tokens, "
+                            + c.latencyMs() + " ms" + (c.responseId() != null ? ", id " + c.responseId() : ""));
+                }
+            }
+            if (!d.toolCalls().isEmpty()) {
+                out.println("tool calls:");
+                int n = 0;
+                for (Decision.ToolCallRecord t : d.toolCalls()) {
+                    out.printf("  %d. %s %s%n", ++n, t.name(), Render.fold(String.valueOf(t.arguments()), 200));
+                    out.printf("     %s, %s: %s%n", t.executed() ? "executed" : "not executed", t.outcome(),
+                            Render.fold(t.result(), 200));
+                }
+            }
+            if (!d.notifications().isEmpty()) {
+                out.println("notifications:");
+                for (Decision.NotificationRecord nr : d.notifications()) {
+                    out.printf("  %s %s %s%n", nr.channel(), nr.status(), nr.detail() == null ? "" : nr.detail());
+                }
+            }
+            if (!d.repairs().isEmpty()) {
+                out.println("history repairs:");
+                for (Decision.RepairRecord r : d.repairs()) {
+                    out.printf("  %s: %s (messages %s)%n", r.rule(), r.detail(), r.messageIds());
+                }
+            }
+            if (d.finalAnswer() != null) {
+                out.println("final answer:");
+                d.finalAnswer().strip().lines().forEach(l -> out.println("  " + l));
+            }
+            out.println("hash       " + d.hash());
+            out.println("prev_hash  " + d.prevHash());
+            out.flush();
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = {
+            "Check the hash chain of the decision log.",
+            "Exit 0 when intact, 1 when broken (the first bad record is named)."})
+    static final class Verify implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--json", description = "print the result as JSON")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Main main = Main.root(spec);
+            AgentConfig config = main.config();
+            ChainVerifier.Report report;
+            try (Store store = main.readStore(config)) {
+                report = ChainVerifier.verify(store.chain());
+            }
+            PrintWriter out = main.out();
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("intact", report.intact());
+                doc.put("records", report.records());
+                report.firstBreak().ifPresent(b -> doc.put("first_break", b));
+                Render.json(out, doc);
+            } else if (report.intact()) {
+                out.println("intact: " + report.records() + " record(s), every hash matches");
+            } else {
+                ChainVerifier.Break b = report.firstBreak().get();
+                out.println("BROKEN at record #" + b.seq() + " (" + b.id() + "): " + b.problem());
+            }
+            out.flush();
+            return report.intact() ? 0 : 1;
+        }
+    }
+}

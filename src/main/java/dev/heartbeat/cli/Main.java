@@ -1,0 +1,189 @@
+package dev.heartbeat.cli;
+
+import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ConfigException;
+import dev.heartbeat.config.ConfigLoader;
+import dev.heartbeat.daemon.AgentRuntime;
+import dev.heartbeat.store.Store;
+import dev.heartbeat.store.StoreException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** The {@code heartbeat-agent} command line: the daemon, one beat, and the inspection commands. */
+@Command(name = "heartbeat-agent",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        subcommands = {RunCommand.class, OnceCommand.class, SessionsCommand.class, DecisionsCommand.class,
+                ConfigCommand.class, CommandLine.HelpCommand.class},
+        description = {
+                "An autonomous agent woken by a heartbeat. Each beat it reads its checklist (HEARTBEAT.md in its "
+                        + "workspace) and remembered state, and either stays quiet (HEARTBEAT_OK) or acts through "
+                        + "tools and tells its operator. Every beat leaves a hash-chained decision record.",
+                "",
+                "Without a command, runs the daemon (same as 'run')."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  heartbeat-agent --once                  one beat now, print the decision",
+                "  heartbeat-agent --once --dry-run        one beat; side-effecting tools are recorded, not run",
+                "  heartbeat-agent config check            validate agent.yaml, show the effective config",
+                "  heartbeat-agent decisions list --since 1d",
+                "  heartbeat-agent sessions show ops-watch --tail 20",
+                "",
+                "Exit codes: 0 ok, 1 failed beat or not found, 2 usage or configuration error."})
+public final class Main implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "PATH", scope = ScopeType.INHERIT,
+            description = "agent configuration file (default: ${DEFAULT-VALUE})", defaultValue = "agent.yaml")
+    Path configFile;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "show debug logs and stack traces of unexpected errors")
+    boolean verbose;
+
+    @Option(names = "--once", description = "run one heartbeat now in the foreground and print its decision "
+            + "(same as the 'once' command)")
+    boolean once;
+
+    @Option(names = "--dry-run", description = "with --once: record side-effecting tool calls without running them")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "with --once: print the decision record as JSON")
+    boolean json;
+
+    @Option(names = "--force", description = "with --once: run even outside active hours")
+    boolean force;
+
+    /** Environment for ${VAR} expansion; tests give their own. */
+    Map<String, String> env = System.getenv();
+    Clock clock = Clock.systemDefaultZone();
+
+    public static void main(String[] args) {
+        configureLogging(args);
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
+                System.getenv()));
+    }
+
+    /** Runs the command line with the given streams and environment; returns the exit code. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+        Main main = new Main();
+        main.env = env;
+        CommandLine cli = commandLine(main);
+        cli.setOut(out);
+        cli.setErr(err);
+        return cli.execute(args);
+    }
+
+    static CommandLine commandLine(Main main) {
+        CommandLine cli = new CommandLine(main);
+        cli.setExecutionExceptionHandler(Main::handle);
+        cli.setParameterExceptionHandler(Main::handleParameters);
+        cli.setUsageHelpLongOptionsMaxWidth(30);
+        return cli;
+    }
+
+    /** Daemon runs log at INFO; everything else at WARN so stdout stays clean; --verbose shows DEBUG. */
+    private static void configureLogging(String[] args) {
+        List<String> list = List.of(args);
+        boolean otherCommand = list.stream().anyMatch(COMMANDS::contains)
+                || list.stream().anyMatch(a -> a.equals("--once") || a.equals("--help") || a.equals("-h")
+                || a.equals("--version") || a.equals("-V"));
+        String level = list.contains("-v") || list.contains("--verbose") ? "DEBUG"
+                : list.contains("run") || !otherCommand ? "INFO" : "WARN";
+        if (System.getProperty("hb.log.level") == null) {
+            System.setProperty("hb.log.level", level);
+        }
+    }
+
+    private static final java.util.Set<String> COMMANDS = java.util.Set.of("once", "sessions", "decisions", "config",
+            "help");
+
+    @Override
+    public Integer call() {
+        if (once) {
+            return OnceCommand.beatOnce(this, dryRun, json, force);
+        }
+        if (dryRun || json || force) {
+            throw UserError.usage("--dry-run, --json and --force go with --once (heartbeat-agent --once --dry-run)");
+        }
+        return new RunCommand().runDaemon(this);
+    }
+
+    // ------------------------------------------------------------------ shared by the commands
+
+    AgentConfig config() {
+        return new ConfigLoader(env).read(configFile);
+    }
+
+    /** The store opened read-only, for inspection beside a running daemon. */
+    Store readStore(AgentConfig config) {
+        AgentRuntime.registerSecrets(config);
+        return Store.openReadOnly(AgentRuntime.databaseFile(config), clock);
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    static Main root(CommandSpec spec) {
+        return (Main) spec.root().userObject();
+    }
+
+    private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parseResult) {
+        PrintWriter err = cli.getErr();
+        Main main = root(cli.getCommandSpec());
+        if (e instanceof ConfigException) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
+        if (e instanceof UserError u) {
+            err.println("error: " + u.getMessage());
+            return u.exitCode();
+        }
+        if (e instanceof StoreException) {
+            err.println("error: " + e.getMessage());
+            if (main.verbose) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
+        err.println("error: " + dev.heartbeat.audit.Redactor.redact(String.valueOf(e.getMessage()))
+                + (main.verbose ? "" : " (run with --verbose for details)"));
+        if (main.verbose) {
+            e.printStackTrace(err);
+        }
+        return 1;
+    }
+
+    private static int handleParameters(CommandLine.ParameterException e, String[] args) {
+        CommandLine cli = e.getCommandLine();
+        PrintWriter err = cli.getErr();
+        err.println("error: " + e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Try '" + cli.getCommandSpec().qualifiedName() + " --help' for the usage.");
+        return 2;
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"heartbeat-agent " + (v == null ? "(development build)" : v),
+                    "Java " + System.getProperty("java.version")};
+        }
+    }
+}

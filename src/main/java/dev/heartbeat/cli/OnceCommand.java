@@ -1,0 +1,77 @@
+package dev.heartbeat.cli;
+
+import dev.heartbeat.audit.Decision;
+import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.daemon.AgentRuntime;
+import dev.heartbeat.heartbeat.BeatOptions;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code once} (also {@code --once}): one heartbeat now, in the foreground. */
+@Command(name = "once", mixinStandardHelpOptions = true,
+        description = {"Run one heartbeat now, in the foreground, and print its decision.",
+                "Works with or without a daemon running. Exit 0 unless the beat failed (1)."})
+final class OnceCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dry-run", description = "record side-effecting tool calls (and the final notification) "
+            + "without running them")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "print the decision record as JSON")
+    boolean json;
+
+    @Option(names = "--force", description = "run even outside active hours")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        return beatOnce(Main.root(spec), dryRun, json, force);
+    }
+
+    static int beatOnce(Main main, boolean dryRun, boolean json, boolean force) {
+        AgentConfig config = main.config();
+        Decision decision;
+        try (AgentRuntime runtime = new AgentRuntime(config, main.clock)) {
+            decision = runtime.beat(new BeatOptions(Decision.Trigger.MANUAL, dryRun, force));
+        }
+        PrintWriter out = main.out();
+        if (json) {
+            Render.json(out, decision);
+        } else {
+            summary(out, decision);
+        }
+        return decision.outcome() == Decision.Outcome.FAILED ? 1 : 0;
+    }
+
+    static void summary(PrintWriter out, Decision d) {
+        out.println(d.outcome().wire().toUpperCase() + (d.dryRun() ? " (dry run)" : "") + ": " + d.reason());
+        if (!d.toolCalls().isEmpty()) {
+            StringBuilder tools = new StringBuilder();
+            for (Decision.ToolCallRecord t : d.toolCalls()) {
+                if (tools.length() > 0) {
+                    tools.append(", ");
+                }
+                tools.append(t.name()).append(" (").append(t.outcome()).append(')');
+            }
+            out.println("  tools:    " + tools);
+        }
+        for (Decision.NotificationRecord n : d.notifications()) {
+            out.println("  notified: " + n.channel() + " " + n.status() + (n.detail() == null ? "" : " (" + n.detail() + ")"));
+        }
+        if (!d.repairs().isEmpty()) {
+            out.println("  history:  " + d.repairs().size() + " problem(s) left out of the request; "
+                    + "see 'decisions show " + d.id() + "'");
+        }
+        out.println("  tokens:   " + d.usage().inputTokens() + " in / " + d.usage().outputTokens() + " out, "
+                + d.modelCalls().size() + " model call(s)");
+        out.println("  time:     " + Render.duration(d.startedAt(), d.finishedAt()));
+        out.println("  decision: " + d.id());
+        out.flush();
+    }
+}

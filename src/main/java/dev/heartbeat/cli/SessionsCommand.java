@@ -1,0 +1,155 @@
+package dev.heartbeat.cli;
+
+import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.heartbeat.HistoryWindow;
+import dev.heartbeat.store.SessionInfo;
+import dev.heartbeat.store.Store;
+import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.Message;
+import dev.heartbeat.transcript.StoredMessage;
+import dev.heartbeat.transcript.SystemMessage;
+import dev.heartbeat.transcript.ToolCall;
+import dev.heartbeat.transcript.ToolResultMessage;
+import dev.heartbeat.transcript.UserMessage;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sessions}: the stored conversations. */
+@Command(name = "sessions", mixinStandardHelpOptions = true, description = "Inspect stored sessions.",
+        subcommands = {SessionsCommand.ListSessions.class, SessionsCommand.Show.class})
+final class SessionsCommand {
+
+    /** ok, or how many problems a request built from this history would have to leave out. */
+    static String health(List<StoredMessage> history) {
+        int problems = HistoryWindow.select(history, Integer.MAX_VALUE).omissions().size();
+        return problems == 0 ? "ok" : "needs repair (" + problems + ")";
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Every session: name, messages, last activity, health.")
+    static final class ListSessions implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--json", description = "print a JSON array")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Main main = Main.root(spec);
+            AgentConfig config = main.config();
+            List<Map<String, Object>> docs = new ArrayList<>();
+            try (Store store = main.readStore(config)) {
+                for (SessionInfo s : store.sessions()) {
+                    Map<String, Object> doc = new LinkedHashMap<>();
+                    doc.put("name", s.name());
+                    doc.put("messages", s.messages());
+                    doc.put("revision", s.revision());
+                    doc.put("last_activity", s.updatedAt());
+                    doc.put("unreadable_lines", s.rawLines());
+                    doc.put("health", health(store.history(s.name())));
+                    docs.add(doc);
+                }
+            }
+            PrintWriter out = main.out();
+            if (json) {
+                Render.json(out, docs);
+                return 0;
+            }
+            if (docs.isEmpty()) {
+                out.println("No sessions yet; the first beat (--once) creates the agent's session.");
+                out.flush();
+                return 0;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            for (Map<String, Object> d : docs) {
+                rows.add(List.of(String.valueOf(d.get("name")), String.valueOf(d.get("messages")),
+                        Render.time((java.time.OffsetDateTime) d.get("last_activity")), String.valueOf(d.get("health"))));
+            }
+            Render.table(out, List.of("NAME", "MESSAGES", "LAST ACTIVITY", "HEALTH"), rows);
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = {"A session's transcript: roles, "
+            + "tool calls with their arguments, results.", "Exit 1 when no session has that name."})
+    static final class Show implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME", description = "the session (the agent's name for its heartbeat session)")
+        String name;
+
+        @Option(names = "--tail", paramLabel = "N", description = "only the last N messages")
+        Integer tail;
+
+        @Option(names = "--json", description = "print the messages as JSON")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Main main = Main.root(spec);
+            AgentConfig config = main.config();
+            if (tail != null && tail < 1) {
+                throw UserError.usage("--tail must be at least 1");
+            }
+            List<StoredMessage> history;
+            try (Store store = main.readStore(config)) {
+                if (store.session(name).isEmpty()) {
+                    throw UserError.notFound("no session '" + name + "'; 'sessions list' shows the sessions");
+                }
+                history = store.history(name);
+            }
+            if (tail != null && history.size() > tail) {
+                history = history.subList(history.size() - tail, history.size());
+            }
+            PrintWriter out = main.out();
+            if (json) {
+                Render.json(out, history);
+                return 0;
+            }
+            for (StoredMessage m : history) {
+                print(out, m);
+            }
+            out.flush();
+            return 0;
+        }
+
+        private static void print(PrintWriter out, StoredMessage stored) {
+            Message m = stored.message();
+            String head = "#" + stored.id() + "  " + Render.time(stored.createdAt()) + "  " + m.role()
+                    + (stored.beatId() != null ? "  (beat " + stored.beatId() + ")" : "");
+            out.println(head);
+            if (m instanceof UserMessage u) {
+                indent(out, u.text());
+            } else if (m instanceof SystemMessage s) {
+                indent(out, s.text());
+            } else if (m instanceof AssistantMessage a) {
+                if (!a.text().isBlank()) {
+                    indent(out, a.text());
+                }
+                for (ToolCall c : a.toolCalls()) {
+                    out.println("  -> " + c.name() + " [" + c.id() + "] " + Render.fold(c.arguments(), 300));
+                }
+            } else if (m instanceof ToolResultMessage t) {
+                out.println("  <- " + t.toolName() + " [" + t.callId() + "]" + (t.isError() ? " ERROR" : ""));
+                indent(out, t.text().length() > 1200 ? t.text().substring(0, 1200) + "\n[... "
+                        + (t.text().length() - 1200) + " more characters]" : t.text());
+            }
+            out.println();
+        }
+
+        private static void indent(PrintWriter out, String text) {
+            text.strip().lines().forEach(l -> out.println("  " + l));
+        }
+    }
+}

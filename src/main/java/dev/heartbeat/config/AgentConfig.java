@@ -1,0 +1,196 @@
+package dev.heartbeat.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The agent's configuration as loaded from agent.yaml: one record per section, defaults applied,
+ * relative paths resolved against the folder that holds the file.
+ */
+public record AgentConfig(
+        Path file,
+        Agent agent,
+        Model model,
+        Heartbeat heartbeat,
+        Context context,
+        Storage storage,
+        Notify notifications,
+        Tools tools) {
+
+    /** The folder relative paths in the file resolve against. */
+    public Path baseDir() {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent == null ? Path.of("").toAbsolutePath() : parent;
+    }
+
+    public Path resolve(String path) {
+        return baseDir().resolve(path).normalize();
+    }
+
+    public Path workspace() {
+        return resolve(agent.workspace());
+    }
+
+    /** The session the heartbeat writes to: it bears the agent's name. */
+    public String sessionName() {
+        return agent.name();
+    }
+
+    /** The sections of agent.yaml as Jackson binds them; unknown keys are errors. */
+    record Document(Agent agent, Model model, Heartbeat heartbeat, Context context, Storage storage,
+                    @JsonProperty("notify") Notify notifications, Tools tools) {
+    }
+
+    public record Agent(String name, String workspace, ZoneId timezone) {
+        public Agent {
+            name = name == null ? "heartbeat" : name;
+            workspace = workspace == null ? "./sessions/workspace" : workspace;
+            timezone = timezone == null ? ZoneId.systemDefault() : timezone;
+        }
+    }
+
+    public record Model(
+            String provider,
+            String name,
+            String baseUrl,
+            Secret apiKey,
+            String apiKeyFile,
+            String credential,
+            Duration timeout,
+            Integer maxTokens,
+            Double temperature,
+            Integer maxRetries) {
+        public Model {
+            provider = provider == null ? "openai" : provider;
+            apiKey = apiKey == null ? new Secret(null) : apiKey;
+            timeout = timeout == null ? Duration.ofSeconds(60) : timeout;
+            maxTokens = maxTokens == null ? 1024 : maxTokens;
+            maxRetries = maxRetries == null ? 2 : maxRetries;
+        }
+
+        /** The base URL to use: the configured one, or the provider's public endpoint. */
+        public String effectiveBaseUrl() {
+            if (baseUrl != null && !baseUrl.isBlank()) {
+                return baseUrl;
+            }
+            return switch (provider) {
+                case "anthropic" -> "https://api.anthropic.com/v1/";
+                case "ollama" -> "http://localhost:11434";
+                default -> "https://api.openai.com/v1";
+            };
+        }
+
+        /** The name of the systemd credential that may hold the key. */
+        public String credentialName() {
+            return credential != null ? credential : provider + "-api-key";
+        }
+    }
+
+    public record Heartbeat(
+            Boolean enabled,
+            Duration every,
+            String cron,
+            ActiveHours activeHours,
+            Integer maxSteps,
+            String checklist) {
+        public Heartbeat {
+            enabled = enabled == null || enabled;
+            every = every == null ? Duration.ofMinutes(30) : every;
+            maxSteps = maxSteps == null ? 8 : maxSteps;
+            checklist = checklist == null ? "HEARTBEAT.md" : checklist;
+        }
+
+        /** Off when {@code enabled: false}, or when neither cron nor a non-zero interval is set. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean isOn() {
+            return enabled && (cron != null || !every.isZero());
+        }
+
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public Optional<ActiveHours> window() {
+            return Optional.ofNullable(activeHours);
+        }
+    }
+
+    public record ActiveHours(LocalTime start, LocalTime end, ZoneId timezone) {
+        public ActiveHours {
+            timezone = timezone == null ? ZoneId.systemDefault() : timezone;
+        }
+
+        /** Whether {@code time} (in this window's zone) falls inside; the window may cross midnight; start == end never matches. */
+        public boolean contains(LocalTime time) {
+            if (start.equals(end)) {
+                return false;
+            }
+            if (start.isBefore(end)) {
+                return !time.isBefore(start) && time.isBefore(end);
+            }
+            return !time.isBefore(start) || time.isBefore(end);
+        }
+    }
+
+    public record Context(Integer budgetTokens, Integer maxToolResultChars) {
+        public Context {
+            budgetTokens = budgetTokens == null ? 8000 : budgetTokens;
+            maxToolResultChars = maxToolResultChars == null ? 16_000 : maxToolResultChars;
+        }
+    }
+
+    public record Storage(String url) {
+        public Storage {
+            url = url == null ? "sqlite:sessions/heartbeat.db" : url;
+        }
+    }
+
+    public record Notify(List<Channel> channels) {
+        public Notify {
+            channels = channels == null ? List.of(new Channel("log", null, null, null)) : List.copyOf(channels);
+        }
+    }
+
+    public record Channel(String type, URI url, String path, Map<String, Secret> headers) {
+        public Channel {
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+        }
+    }
+
+    public record Tools(
+            Files files,
+            @JsonProperty("http_get") HttpGet httpGet,
+            @JsonProperty("run_command") RunCommand runCommand) {
+        public Tools {
+            files = files == null ? new Files(null) : files;
+            httpGet = httpGet == null ? new HttpGet(null, null, null) : httpGet;
+            runCommand = runCommand == null ? new RunCommand(null, null, null) : runCommand;
+        }
+    }
+
+    public record Files(Integer maxBytes) {
+        public Files {
+            maxBytes = maxBytes == null ? 256 * 1024 : maxBytes;
+        }
+    }
+
+    public record HttpGet(List<String> allowHosts, Integer maxBytes, Duration timeout) {
+        public HttpGet {
+            allowHosts = allowHosts == null ? List.of() : List.copyOf(allowHosts);
+            maxBytes = maxBytes == null ? 256 * 1024 : maxBytes;
+            timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
+        }
+    }
+
+    public record RunCommand(List<String> allow, Duration timeout, Integer maxOutputBytes) {
+        public RunCommand {
+            allow = allow == null ? List.of() : List.copyOf(allow);
+            timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
+            maxOutputBytes = maxOutputBytes == null ? 64 * 1024 : maxOutputBytes;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.heartbeat.daemon;
+
+import dev.heartbeat.audit.Decision;
+import dev.heartbeat.audit.Decision.NotificationRecord;
+import dev.heartbeat.audit.Redactor;
+import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.heartbeat.BeatOptions;
+import dev.heartbeat.heartbeat.BeatRunner;
+import dev.heartbeat.model.ModelClient;
+import dev.heartbeat.store.Store;
+import dev.heartbeat.store.StoreException;
+import dev.heartbeat.tools.FileTools;
+import dev.heartbeat.tools.HttpGetTool;
+import dev.heartbeat.tools.Notifier;
+import dev.heartbeat.tools.NotifyTool;
+import dev.heartbeat.tools.RunCommandTool;
+import dev.heartbeat.tools.StateTools;
+import dev.heartbeat.tools.Tool;
+import dev.heartbeat.tools.ToolRegistry;
+import dev.heartbeat.tools.Workspace;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The object graph of a running agent, built by plain constructors in one place: store, model,
+ * notifier, tools and the beat runner. Read top to bottom to see what depends on what.
+ */
+public final class AgentRuntime implements AutoCloseable {
+    private final Store store;
+    private final BeatRunner runner;
+
+    public AgentRuntime(AgentConfig config, Clock clock) {
+        this(config, clock, ModelClient.of(config.model()));
+    }
+
+    public AgentRuntime(AgentConfig config, Clock clock, ModelClient model) {
+        registerSecrets(config);
+        createWorkspace(config.workspace());
+        this.store = Store.open(databaseFile(config), clock);
+        Notifier notifier = new Notifier(config, clock);
+        Workspace workspace = new Workspace(config.workspace());
+        this.runner = new BeatRunner(config, store, clock, model, notifier, sent -> {
+            List<Tool> tools = new ArrayList<>(FileTools.all(workspace, config.tools().files().maxBytes(), clock));
+            tools.add(new HttpGetTool(config.tools().httpGet()));
+            tools.add(new NotifyTool(notifier, sent::add));
+            tools.addAll(StateTools.all(store, config.agent().name()));
+            tools.add(new RunCommandTool(config.tools().runCommand(), workspace));
+            return new ToolRegistry(tools);
+        });
+    }
+
+    /** The SQLite file named by {@code storage.url}, resolved against the config file's folder. */
+    public static Path databaseFile(AgentConfig config) {
+        return config.resolve(config.storage().url().substring("sqlite:".length()));
+    }
+
+    /** Every secret the config holds is masked from here on, in logs and in everything written. */
+    public static void registerSecrets(AgentConfig config) {
+        Redactor.register(config.model().apiKey().value());
+        for (AgentConfig.Channel channel : config.notifications().channels()) {
+            channel.headers().values().forEach(secret -> Redactor.register(secret.value()));
+        }
+    }
+
+    private static void createWorkspace(Path workspace) {
+        try {
+            Files.createDirectories(workspace);
+        } catch (IOException e) {
+            throw new StoreException("cannot create the workspace " + workspace + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Decision beat(BeatOptions options) {
+        return runner.run(options);
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,267 @@
+package dev.heartbeat.heartbeat;
+
+import dev.heartbeat.audit.Decision;
+import dev.heartbeat.audit.Decision.Gate;
+import dev.heartbeat.audit.Decision.ModelCall;
+import dev.heartbeat.audit.Decision.NotificationRecord;
+import dev.heartbeat.audit.Decision.Outcome;
+import dev.heartbeat.audit.Decision.RepairRecord;
+import dev.heartbeat.audit.Decision.ToolCallRecord;
+import dev.heartbeat.audit.Decision.Usage;
+import dev.heartbeat.audit.Ids;
+import dev.heartbeat.audit.Redactor;
+import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.model.ModelClient;
+import dev.heartbeat.model.ModelFailure;
+import dev.heartbeat.model.ModelReply;
+import dev.heartbeat.store.Store;
+import dev.heartbeat.tools.Notifier;
+import dev.heartbeat.tools.ToolExecutor;
+import dev.heartbeat.tools.ToolRegistry;
+import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.Message;
+import dev.heartbeat.transcript.ToolCall;
+import dev.heartbeat.transcript.UserMessage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One heartbeat: gates, the session's history, the model and its tool calls, the outcome, and the
+ * decision record. Every message is stored the moment it exists, so a crash leaves what came before.
+ */
+public final class BeatRunner {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.heartbeat.decision");
+
+    private final AgentConfig config;
+    private final Store store;
+    private final Clock clock;
+    private final Function<List<NotificationRecord>, ToolRegistry> tools;
+    private final ModelClient model;
+    private final Notifier notifier;
+
+    /**
+     * @param tools builds the beat's tools; the list it is given collects what {@code notify} sends,
+     *              so the decision record can show it
+     */
+    public BeatRunner(AgentConfig config, Store store, Clock clock, ModelClient model, Notifier notifier,
+                      Function<List<NotificationRecord>, ToolRegistry> tools) {
+        this.config = config;
+        this.store = store;
+        this.clock = clock;
+        this.model = model;
+        this.notifier = notifier;
+        this.tools = tools;
+    }
+
+    public Decision run(BeatOptions options) {
+        Beat beat = new Beat(Ids.next(clock), options, OffsetDateTime.now(clock));
+        MDC.put("beat", beat.id);
+        try {
+            Decision decision = store.appendDecision(beat.perform());
+            LOG.info("beat {} {} outcome={} reason=\"{}\" tokens={}/{} tools={}", decision.id(),
+                    decision.trigger().wire(), decision.outcome().wire(), decision.reason(),
+                    decision.usage().inputTokens(), decision.usage().outputTokens(), decision.toolCalls().size());
+            return decision;
+        } finally {
+            MDC.remove("beat");
+        }
+    }
+
+    /** The state of one beat in progress. */
+    private final class Beat {
+        final String id;
+        final BeatOptions options;
+        final OffsetDateTime started;
+        final List<Gate> gates = new ArrayList<>();
+        final List<ModelCall> modelCalls = new ArrayList<>();
+        final List<ToolCallRecord> toolCalls = new ArrayList<>();
+        final List<RepairRecord> repairs = new ArrayList<>();
+        final List<NotificationRecord> notifications = new ArrayList<>();
+        Usage usage = new Usage(0, 0);
+        String finalAnswer;
+
+        Beat(String id, BeatOptions options, OffsetDateTime started) {
+            this.id = id;
+            this.options = options;
+            this.started = started;
+        }
+
+        Decision perform() {
+            Optional<String> closed = gates();
+            if (closed.isPresent()) {
+                return decide(Outcome.SKIPPED, closed.get());
+            }
+            try {
+                return converse(readChecklist());
+            } catch (ModelFailure e) {
+                return decide(Outcome.FAILED, e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warn("beat {} failed", id, e);
+                return decide(Outcome.FAILED, "internal error: " + e);
+            }
+        }
+
+        /** The gates in order; the first that closes names the reason the beat is skipped. */
+        private Optional<String> gates() {
+            AgentConfig.Heartbeat h = config.heartbeat();
+            if (!h.enabled()) {
+                gates.add(new Gate("enabled", false, "heartbeat.enabled is false"));
+                return Optional.of("heartbeat disabled (heartbeat.enabled: false)");
+            }
+            gates.add(new Gate("enabled", true, "heartbeat is enabled"));
+            if (h.activeHours() != null) {
+                AgentConfig.ActiveHours w = h.activeHours();
+                ZonedDateTime local = ZonedDateTime.now(clock.withZone(w.timezone()));
+                String window = w.start() + "-" + w.end() + " " + w.timezone();
+                boolean inside = w.contains(local.toLocalTime());
+                if (!inside && !options.force()) {
+                    gates.add(new Gate("active_hours", false, local.toLocalTime().withNano(0) + " is outside " + window));
+                    return Optional.of("outside active hours (" + window + ")");
+                }
+                gates.add(new Gate("active_hours", true, inside ? "inside " + window : "outside " + window
+                        + ", forced"));
+            }
+            Path file = checklistPath();
+            if (!Files.isRegularFile(file)) {
+                gates.add(new Gate("checklist", false, "no file at " + file));
+                return Optional.of("no checklist: " + file + " does not exist");
+            }
+            Checklist checklist = readChecklist();
+            if (checklist.isEmpty()) {
+                gates.add(new Gate("checklist", false, file + " holds only headings, blank lines or empty items"));
+                return Optional.of("empty checklist");
+            }
+            gates.add(new Gate("checklist", true, file.getFileName() + " has items"));
+            return Optional.empty();
+        }
+
+        private Path checklistPath() {
+            return config.workspace().resolve(config.heartbeat().checklist());
+        }
+
+        private Checklist readChecklist() {
+            try {
+                return new Checklist(Files.readString(checklistPath(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read the checklist " + checklistPath() + ": " + e.getMessage(), e);
+            }
+        }
+
+        private Decision converse(Checklist checklist) {
+            String session = config.sessionName();
+            store.ensureSession(session);
+            HistoryWindow.Selection window = HistoryWindow.select(store.history(session),
+                    config.context().budgetTokens());
+            repairs.addAll(window.omissions());
+
+            List<Message> conversation = new ArrayList<>(window.messages());
+            UserMessage prompt = Prompts.beat(id, options.trigger(), ZonedDateTime.now(clock.withZone(config.agent().timezone())),
+                    checklist, store.state(config.agent().name()));
+            store.append(session, prompt, id);
+            conversation.add(prompt);
+
+            ToolRegistry registry = tools.apply(notifications);
+            ToolExecutor executor = new ToolExecutor(registry, store, config.context().maxToolResultChars());
+            Set<String> usedIds = new HashSet<>();
+            int maxSteps = config.heartbeat().maxSteps();
+            for (int step = 1; step <= maxSteps; step++) {
+                ModelReply reply;
+                try {
+                    reply = model.ask(Prompts.system(config), conversation, registry.specifications(), "call_" + step);
+                } catch (ModelFailure e) {
+                    modelCalls.add(new ModelCall(step, null, null, 0, 0, 0, e.kind() + ": " + e.getMessage()));
+                    throw e;
+                }
+                modelCalls.add(new ModelCall(step, reply.responseId(), reply.finishReason(), reply.inputTokens(),
+                        reply.outputTokens(), reply.latencyMs(), null));
+                usage = usage.plus(new Usage(reply.inputTokens(), reply.outputTokens()));
+                AssistantMessage answer = uniqueIds(reply.message(), usedIds, step);
+                store.append(session, answer, id);
+                conversation.add(answer);
+                if (!answer.hasToolCalls()) {
+                    return conclude(answer.text());
+                }
+                for (ToolCall call : answer.toolCalls()) {
+                    ToolExecutor.Execution done = executor.execute(call, id, options.dryRun());
+                    store.append(session, done.result(), id);
+                    conversation.add(done.result());
+                    toolCalls.add(done.record());
+                }
+            }
+            return decide(Outcome.FAILED, "the model was still calling tools after " + maxSteps
+                    + " steps (heartbeat.max-steps); the beat was stopped there");
+        }
+
+        /** Tool call ids must be unique across the beat; a model that repeats one gets it renamed. */
+        private AssistantMessage uniqueIds(AssistantMessage m, Set<String> used, int step) {
+            if (!m.hasToolCalls()) {
+                return m;
+            }
+            List<ToolCall> calls = new ArrayList<>();
+            int n = 0;
+            for (ToolCall c : m.toolCalls()) {
+                n++;
+                String callId = c.id();
+                if (!used.add(callId)) {
+                    callId = "call_" + step + "_" + n + "_" + id.substring(id.length() - 6);
+                    used.add(callId);
+                }
+                calls.add(new ToolCall(callId, c.name(), c.arguments()));
+            }
+            return new AssistantMessage(m.text(), calls);
+        }
+
+        private Decision conclude(String text) {
+            finalAnswer = Redactor.redact(text);
+            boolean acted = toolCalls.stream().anyMatch(t -> t.sideEffecting() && (t.executed()
+                    || t.outcome().equals("dry_run")));
+            if (Answers.isOk(text)) {
+                if (acted) {
+                    return decide(Outcome.ACTED, "ran " + sideEffects() + ", then answered HEARTBEAT_OK");
+                }
+                return decide(Outcome.QUIET, "HEARTBEAT_OK: nothing needed attention");
+            }
+            if (text == null || text.isBlank()) {
+                return decide(Outcome.FAILED, "the model gave an empty final answer");
+            }
+            notifications.addAll(notifier.send(text.strip(), "info", id, id + ":answer", options.dryRun()));
+            return decide(Outcome.ACTED, firstLine(finalAnswer));
+        }
+
+        private String sideEffects() {
+            List<String> names = new ArrayList<>();
+            toolCalls.stream().filter(ToolCallRecord::sideEffecting).forEach(t -> {
+                if (!names.contains(t.name())) {
+                    names.add(t.name());
+                }
+            });
+            return String.join(", ", names) + (options.dryRun() ? " (dry run)" : "");
+        }
+
+        private Decision decide(Outcome outcome, String reason) {
+            return new Decision(id, config.agent().name(), config.sessionName(), options.trigger(), started,
+                    OffsetDateTime.now(clock), outcome, Redactor.redact(reason), options.dryRun(),
+                    new Decision.ModelInfo(config.model().provider(), config.model().name()), usage, gates, modelCalls,
+                    toolCalls, repairs, notifications, finalAnswer, null, null);
+        }
+    }
+
+    private static String firstLine(String text) {
+        String line = text.strip().lines().findFirst().orElse("");
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+}

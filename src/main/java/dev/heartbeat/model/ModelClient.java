@@ -1,0 +1,163 @@
+package dev.heartbeat.model;
+
+import dev.heartbeat.audit.Redactor;
+import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.Message;
+import dev.heartbeat.transcript.SystemMessage;
+import dev.heartbeat.transcript.ToolCall;
+import dev.heartbeat.transcript.ToolResultMessage;
+import dev.heartbeat.transcript.UserMessage;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.exception.AuthenticationException;
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.exception.ModelNotFoundException;
+import dev.langchain4j.exception.RateLimitException;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.TokenUsage;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Asks the configured model one question: our messages in, an assistant message and its metadata out. */
+public final class ModelClient {
+    private static final Pattern VALID_ID = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+
+    private final ChatModel model;
+    private final AgentConfig.Model settings;
+
+    public ModelClient(ChatModel model, AgentConfig.Model settings) {
+        this.model = model;
+        this.settings = settings;
+    }
+
+    public static ModelClient of(AgentConfig.Model settings) {
+        return new ModelClient(ChatModels.create(settings), settings);
+    }
+
+    /**
+     * Sends the system prompt, the messages and the tool specifications.
+     * {@code idPrefix} names tool calls that arrive without a usable id (Ollama sends none).
+     */
+    public ModelReply ask(SystemMessage system, List<Message> messages, List<ToolSpecification> tools, String idPrefix) {
+        List<ChatMessage> wire = new ArrayList<>();
+        if (!system.text().isBlank()) {
+            wire.add(dev.langchain4j.data.message.SystemMessage.from(system.text()));
+        }
+        for (Message m : messages) {
+            wire.add(toWire(m));
+        }
+        ChatRequest.Builder request = ChatRequest.builder().messages(wire);
+        if (!tools.isEmpty()) {
+            request.toolSpecifications(tools);
+        }
+        long start = System.nanoTime();
+        ChatResponse response;
+        try {
+            response = model.chat(request.build());
+        } catch (RuntimeException e) {
+            throw describe(e);
+        }
+        long latency = (System.nanoTime() - start) / 1_000_000;
+        AiMessage ai = response.aiMessage();
+        List<ToolCall> calls = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        if (ai.hasToolExecutionRequests()) {
+            int n = 0;
+            for (ToolExecutionRequest r : ai.toolExecutionRequests()) {
+                n++;
+                String id = r.id();
+                if (id == null || !VALID_ID.matcher(id).matches() || !seen.add(id)) {
+                    id = idPrefix + "_" + n;
+                    seen.add(id);
+                }
+                calls.add(new ToolCall(id, r.name(), r.arguments()));
+            }
+        }
+        TokenUsage usage = response.tokenUsage();
+        long in = usage != null && usage.inputTokenCount() != null ? usage.inputTokenCount() : 0;
+        long out = usage != null && usage.outputTokenCount() != null ? usage.outputTokenCount() : 0;
+        String finish = response.finishReason() == null ? null : response.finishReason().name().toLowerCase();
+        return new ModelReply(new AssistantMessage(ai.text(), calls), response.id(), finish, in, out, latency);
+    }
+
+    static ChatMessage toWire(Message m) {
+        if (m instanceof SystemMessage s) {
+            return dev.langchain4j.data.message.SystemMessage.from(s.text());
+        }
+        if (m instanceof UserMessage u) {
+            return dev.langchain4j.data.message.UserMessage.from(u.text());
+        }
+        if (m instanceof AssistantMessage a) {
+            List<ToolExecutionRequest> requests = new ArrayList<>();
+            for (ToolCall c : a.toolCalls()) {
+                requests.add(ToolExecutionRequest.builder().id(c.id()).name(c.name()).arguments(c.arguments()).build());
+            }
+            String text = a.text().isBlank() ? null : a.text();
+            return requests.isEmpty() ? AiMessage.from(text) : AiMessage.from(text, requests);
+        }
+        ToolResultMessage t = (ToolResultMessage) m;
+        return ToolExecutionResultMessage.builder().id(t.callId()).toolName(t.toolName()).text(t.text())
+                .isError(t.isError() ? Boolean.TRUE : null).build();
+    }
+
+    /** Turns what LangChain4j threw into one sentence an operator can act on. */
+    private ModelFailure describe(RuntimeException e) {
+        String where = settings.provider() + " at " + settings.effectiveBaseUrl();
+        Throwable root = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            root = t;
+            if (t instanceof HttpTimeoutException || t instanceof dev.langchain4j.exception.TimeoutException
+                    || t instanceof java.util.concurrent.TimeoutException) {
+                return new ModelFailure("timeout", "the model did not answer within " + settings.timeout().toSeconds()
+                        + "s (" + where + "; model.timeout)", e);
+            }
+            if (t instanceof ConnectException) {
+                return new ModelFailure("connection", "cannot connect to " + where
+                        + ": connection refused; is the server running, and is model.base-url right?", e);
+            }
+            if (t instanceof UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
+                return new ModelFailure("connection", "cannot resolve the host of " + where + "; check model.base-url", e);
+            }
+        }
+        String detail = Redactor.redact(firstLine(e.getMessage()));
+        if (e instanceof AuthenticationException) {
+            return new ModelFailure("auth", "the " + settings.provider() + " provider refused the API key (HTTP 401/403); "
+                    + "check model.api-key: " + detail, e);
+        }
+        if (e instanceof ModelNotFoundException) {
+            return new ModelFailure("not_found", "the provider does not know the model '" + settings.name()
+                    + "' (model.name): " + detail, e);
+        }
+        if (e instanceof RateLimitException) {
+            return new ModelFailure("rate_limit", "the provider is rate limiting (HTTP 429): " + detail, e);
+        }
+        if (e instanceof HttpException h) {
+            int status = h.statusCode();
+            String kind = status >= 500 ? "server" : status == 400 ? "invalid_request" : "other";
+            String what = status >= 500 ? "the provider failed" : "the provider rejected the request";
+            return new ModelFailure(kind, what + " (HTTP " + status + "): " + detail, e);
+        }
+        String cause = root.getMessage() != null ? firstLine(root.getMessage()) : root.getClass().getSimpleName();
+        return new ModelFailure("other", "asking " + where + " failed: " + Redactor.redact(cause), e);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        String line = s.lines().findFirst().orElse("");
+        return line.length() > 500 ? line.substring(0, 500) + "..." : line;
+    }
+}

@@ -1,0 +1,498 @@
+package dev.heartbeat.store;
+
+import dev.heartbeat.audit.Decision;
+import dev.heartbeat.audit.HashChain;
+import dev.heartbeat.audit.Json;
+import dev.heartbeat.transcript.Message;
+import dev.heartbeat.transcript.StoredMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The agent's durable memory on SQLite: sessions and their append-only messages, the hash-chained
+ * decision log, the key-value state and the tool-call intents. One connection per process, used by
+ * one thread at a time; other processes read beside it through WAL.
+ */
+public final class Store implements AutoCloseable {
+    private final Path file;
+    private final Connection connection;
+    private final Clock clock;
+    private final boolean readOnly;
+
+    private Store(Path file, Connection connection, Clock clock, boolean readOnly) {
+        this.file = file;
+        this.connection = connection;
+        this.clock = clock;
+        this.readOnly = readOnly;
+    }
+
+    /** Opens (creating if needed) and migrates the database for a process that writes. */
+    public static Store open(Path file, Clock clock) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot create the folder for " + file + ": " + e.getMessage(), e);
+        }
+        SQLiteDataSource dataSource = new SQLiteDataSource(settings(false));
+        dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw new StoreException("cannot prepare the database " + file + ": " + rootMessage(e), e);
+        }
+        try {
+            return new Store(file, dataSource.getConnection(), clock, false);
+        } catch (SQLException e) {
+            throw new StoreException("cannot open " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens an existing database for reading only: inspection commands, beside a running daemon. */
+    public static Store openReadOnly(Path file, Clock clock) {
+        if (!Files.isRegularFile(file)) {
+            throw new StoreException("no database at " + file + "; it is created by the first beat "
+                    + "(run --once), or check storage.url in the configuration");
+        }
+        SQLiteConfig config = settings(true);
+        SQLiteDataSource dataSource = new SQLiteDataSource(config);
+        dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        try {
+            Connection c = dataSource.getConnection();
+            Store store = new Store(file, c, clock, true);
+            store.checkSchema();
+            return store;
+        } catch (SQLException e) {
+            throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SQLiteConfig settings(boolean readOnly) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(10_000);
+        config.enforceForeignKeys(true);
+        if (readOnly) {
+            config.setReadOnly(true);
+        } else {
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        }
+        return config;
+    }
+
+    private void checkSchema() {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'decisions'")) {
+            if (!rs.next() || rs.getInt(1) == 0) {
+                throw new StoreException(file + " is not a heartbeat-agent database (no decisions table); "
+                        + "check storage.url");
+            }
+        } catch (SQLException e) {
+            throw new StoreException(file + " cannot be read as a database: " + e.getMessage(), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    // ---------------------------------------------------------------- sessions and messages
+
+    /** Creates the session if it does not exist yet. */
+    public synchronized void ensureSession(String name) {
+        write(() -> {
+            String now = now();
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO sessions (name, revision, created_at, updated_at) VALUES (?, 1, ?, ?) "
+                            + "ON CONFLICT (name) DO NOTHING")) {
+                ps.setString(1, name);
+                ps.setString(2, now);
+                ps.setString(3, now);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    public synchronized Optional<SessionInfo> session(String name) {
+        return sessions(name).stream().findFirst();
+    }
+
+    public synchronized List<SessionInfo> sessions() {
+        return sessions(null);
+    }
+
+    private List<SessionInfo> sessions(String only) {
+        String sql = "SELECT s.name, s.revision, s.created_at, s.updated_at, "
+                + "(SELECT count(*) FROM messages m WHERE m.session = s.name AND m.revision = s.revision), "
+                + "(SELECT count(*) FROM session_raw r WHERE r.session = s.name) "
+                + "FROM sessions s" + (only != null ? " WHERE s.name = ?" : "") + " ORDER BY s.updated_at DESC";
+        return read(() -> {
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                if (only != null) {
+                    ps.setString(1, only);
+                }
+                List<SessionInfo> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new SessionInfo(rs.getString(1), rs.getInt(2), rs.getLong(5), rs.getLong(6),
+                                OffsetDateTime.parse(rs.getString(3)), OffsetDateTime.parse(rs.getString(4))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Appends one message to the session's current revision and commits it at once. */
+    public synchronized StoredMessage append(String session, Message message, String beatId) {
+        return write(() -> insertMessage(session, currentRevision(session), message, beatId));
+    }
+
+    private StoredMessage insertMessage(String session, int revision, Message message, String beatId)
+            throws SQLException {
+        OffsetDateTime at = OffsetDateTime.now(clock);
+        try (PreparedStatement ps = connection.prepareStatement(
+                "INSERT INTO messages (session, revision, role, body, beat_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, session);
+            ps.setInt(2, revision);
+            ps.setString(3, message.role());
+            ps.setString(4, Json.write(message));
+            ps.setString(5, beatId);
+            ps.setString(6, at.toString());
+            ps.executeUpdate();
+            long id;
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                id = keys.getLong(1);
+            }
+            touch(session, at);
+            return new StoredMessage(id, revision, at, beatId, message);
+        }
+    }
+
+    private void touch(String session, OffsetDateTime at) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE sessions SET updated_at = ? WHERE name = ?")) {
+            ps.setString(1, at.toString());
+            ps.setString(2, session);
+            ps.executeUpdate();
+        }
+    }
+
+    private int currentRevision(String session) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT revision FROM sessions WHERE name = ?")) {
+            ps.setString(1, session);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException("no session named '" + session + "'");
+                }
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** The session's current history, oldest first. */
+    public synchronized List<StoredMessage> history(String session) {
+        return read(() -> messages(session, false));
+    }
+
+    /** Every message ever stored for the session, superseded revisions included, oldest first. */
+    public synchronized List<StoredMessage> allMessages(String session) {
+        return read(() -> messages(session, true));
+    }
+
+    private List<StoredMessage> messages(String session, boolean all) throws SQLException {
+        String sql = "SELECT m.id, m.revision, m.created_at, m.beat_id, m.body FROM messages m "
+                + "JOIN sessions s ON s.name = m.session WHERE m.session = ?"
+                + (all ? "" : " AND m.revision = s.revision") + " ORDER BY m.revision, m.id";
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, session);
+            List<StoredMessage> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new StoredMessage(rs.getLong(1), rs.getInt(2), OffsetDateTime.parse(rs.getString(3)),
+                            rs.getString(4), Json.read(rs.getString(5), Message.class)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Keeps text that could not be read as a message, with where it came from and why it was skipped. */
+    public synchronized void keepRaw(String session, String source, int line, String raw, String problem) {
+        write(() -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO session_raw (session, source, line, raw, problem, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, session);
+                ps.setString(2, source);
+                ps.setInt(3, line);
+                ps.setString(4, raw);
+                ps.setString(5, problem);
+                ps.setString(6, now());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- decisions
+
+    /** Seals the decision onto the end of the hash chain and stores it, in one transaction. */
+    public synchronized Decision appendDecision(Decision decision) {
+        return write(() -> {
+            String prev = HashChain.GENESIS;
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT hash FROM decisions ORDER BY seq DESC LIMIT 1")) {
+                if (rs.next()) {
+                    prev = rs.getString(1);
+                }
+            }
+            Decision sealed = HashChain.seal(decision, prev);
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO decisions (id, agent, session, trigger_type, outcome, started_at, finished_at, record, "
+                            + "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, sealed.id());
+                ps.setString(2, sealed.agent());
+                ps.setString(3, sealed.session());
+                ps.setString(4, sealed.trigger().wire());
+                ps.setString(5, sealed.outcome().wire());
+                ps.setString(6, sealed.startedAt().toString());
+                ps.setString(7, sealed.finishedAt().toString());
+                ps.setString(8, Json.write(sealed));
+                ps.setString(9, sealed.prevHash());
+                ps.setString(10, sealed.hash());
+                ps.executeUpdate();
+            }
+            return sealed;
+        });
+    }
+
+    /** Decisions newest first, optionally since an instant and of one outcome. */
+    public synchronized List<StoredDecision> decisions(OffsetDateTime since, Decision.Outcome outcome, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT seq, record FROM decisions WHERE 1 = 1");
+        if (since != null) {
+            sql.append(" AND started_at >= ?");
+        }
+        if (outcome != null) {
+            sql.append(" AND outcome = ?");
+        }
+        sql.append(" ORDER BY seq DESC LIMIT ?");
+        return read(() -> {
+            try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+                int i = 1;
+                if (since != null) {
+                    ps.setString(i++, since.toString());
+                }
+                if (outcome != null) {
+                    ps.setString(i++, outcome.wire());
+                }
+                ps.setInt(i, limit);
+                return decisionRows(ps);
+            }
+        });
+    }
+
+    /** The decision with this id, or the only one whose id starts with it. */
+    public synchronized Optional<StoredDecision> decision(String idOrPrefix) {
+        return read(() -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT seq, record FROM decisions WHERE id = ? OR id LIKE ? ORDER BY seq LIMIT 2")) {
+                ps.setString(1, idOrPrefix);
+                ps.setString(2, idOrPrefix.replace("%", "").replace("_", "") + "%");
+                List<StoredDecision> rows = decisionRows(ps);
+                if (rows.size() == 1) {
+                    return Optional.of(rows.get(0));
+                }
+                return rows.stream().filter(r -> r.decision().id().equals(idOrPrefix)).findFirst();
+            }
+        });
+    }
+
+    /** Every decision in chain order, as stored: for verification. */
+    public synchronized List<StoredDecision> chain() {
+        return read(() -> {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT seq, record FROM decisions ORDER BY seq")) {
+                return decisionRows(ps);
+            }
+        });
+    }
+
+    private static List<StoredDecision> decisionRows(PreparedStatement ps) throws SQLException {
+        List<StoredDecision> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String json = rs.getString(2);
+                Decision decision;
+                try {
+                    decision = Json.read(json, Decision.class);
+                } catch (RuntimeException e) {
+                    decision = null;
+                }
+                out.add(new StoredDecision(rs.getLong(1), json, decision));
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- state
+
+    public synchronized Optional<String> state(String agent, String key) {
+        return read(() -> {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT value FROM state WHERE agent = ? AND key = ?")) {
+                ps.setString(1, agent);
+                ps.setString(2, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    /** The whole state of an agent, keys in order; values are JSON text. */
+    public synchronized Map<String, String> state(String agent) {
+        return read(() -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT key, value FROM state WHERE agent = ? ORDER BY key")) {
+                ps.setString(1, agent);
+                Map<String, String> out = new LinkedHashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    public synchronized void putState(String agent, String key, String jsonValue) {
+        write(() -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO state (agent, key, value, updated_at) VALUES (?, ?, ?, ?) "
+                            + "ON CONFLICT (agent, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")) {
+                ps.setString(1, agent);
+                ps.setString(2, key);
+                ps.setString(3, jsonValue);
+                ps.setString(4, now());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- tool intents
+
+    /** Commits the intent to run a side-effecting call; it must be on disk before the tool runs. */
+    public synchronized void recordIntent(String beatId, String callId, String tool, String arguments) {
+        write(() -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO tool_intents (beat_id, call_id, tool, arguments, status, started_at) "
+                            + "VALUES (?, ?, ?, ?, 'started', ?)")) {
+                ps.setString(1, beatId);
+                ps.setString(2, callId);
+                ps.setString(3, tool);
+                ps.setString(4, arguments);
+                ps.setString(5, now());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    public synchronized void completeIntent(String beatId, String callId, String status, String result) {
+        write(() -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "UPDATE tool_intents SET status = ?, result = ?, finished_at = ? WHERE beat_id = ? AND call_id = ?")) {
+                ps.setString(1, status);
+                ps.setString(2, result);
+                ps.setString(3, now());
+                ps.setString(4, beatId);
+                ps.setString(5, callId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private String now() {
+        return OffsetDateTime.now(clock).toString();
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T read(Work<T> work) {
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw new StoreException("reading " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction (IMMEDIATE on SQLite, so writers queue instead of failing). */
+    private <T> T write(Work<T> work) {
+        if (readOnly) {
+            throw new StoreException("the store was opened read-only");
+        }
+        try {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run();
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("writing " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new StoreException("closing " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+}

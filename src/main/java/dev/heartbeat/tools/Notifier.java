@@ -1,0 +1,138 @@
+package dev.heartbeat.tools;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.heartbeat.audit.Decision.NotificationRecord;
+import dev.heartbeat.audit.Json;
+import dev.heartbeat.audit.Redactor;
+import dev.heartbeat.config.AgentConfig;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Delivers a message to the operator through every configured channel: log, file or webhook. */
+public final class Notifier {
+    public static final Set<String> SEVERITIES = Set.of("info", "warning", "critical");
+    private static final Logger LOG = LoggerFactory.getLogger("dev.heartbeat.notify");
+    private static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
+
+    private final AgentConfig config;
+    private final Clock clock;
+    private final HttpClient http;
+
+    public Notifier(AgentConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(WEBHOOK_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /**
+     * Sends to every channel and reports each one's fate; one failing channel does not stop the others.
+     * {@code idempotencyKey} travels with webhook posts so a receiver can drop a repeat.
+     */
+    public List<NotificationRecord> send(String message, String severity, String beatId, String idempotencyKey,
+                                         boolean dryRun) {
+        String text = Redactor.redact(message);
+        List<NotificationRecord> out = new ArrayList<>();
+        List<AgentConfig.Channel> channels = config.notifications().channels();
+        for (int i = 0; i < channels.size(); i++) {
+            AgentConfig.Channel channel = channels.get(i);
+            String name = channel.type() + (channels.size() > 1 ? "#" + i : "");
+            if (dryRun) {
+                out.add(new NotificationRecord(name, severity, "dry_run", "would have sent"));
+                continue;
+            }
+            try {
+                String detail = switch (channel.type()) {
+                    case "log" -> toLog(text, severity);
+                    case "file" -> toFile(channel, text, severity, beatId);
+                    case "webhook" -> toWebhook(channel, text, severity, beatId, idempotencyKey);
+                    default -> throw new IOException("unknown channel type " + channel.type());
+                };
+                out.add(new NotificationRecord(name, severity, "sent", detail));
+            } catch (IOException e) {
+                out.add(new NotificationRecord(name, severity, "failed", Redactor.redact(e.getMessage())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                out.add(new NotificationRecord(name, severity, "failed", "interrupted"));
+            }
+        }
+        return out;
+    }
+
+    private String toLog(String text, String severity) {
+        switch (severity) {
+            case "critical" -> LOG.error("[{}] {}", config.agent().name(), text);
+            case "warning" -> LOG.warn("[{}] {}", config.agent().name(), text);
+            default -> LOG.info("[{}] {}", config.agent().name(), text);
+        }
+        return "logged";
+    }
+
+    private ObjectNode payload(String text, String severity, String beatId) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("agent", config.agent().name());
+        body.put("severity", severity);
+        body.put("message", text);
+        body.put("beat_id", beatId);
+        body.put("sent_at", OffsetDateTime.now(clock).toString());
+        return body;
+    }
+
+    private String toFile(AgentConfig.Channel channel, String text, String severity, String beatId) throws IOException {
+        Path file = config.resolve(channel.path());
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        Files.writeString(file, Json.write(payload(text, severity, beatId)) + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        return "appended to " + file;
+    }
+
+    private String toWebhook(AgentConfig.Channel channel, String text, String severity, String beatId,
+                             String idempotencyKey) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(channel.url())
+                .timeout(WEBHOOK_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "heartbeat-agent")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(payload(text, severity, beatId))));
+        channel.headers().forEach((k, v) -> request.header(k, v.value()));
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            throw new IOException("cannot connect to " + channel.url().getHost() + ":" + port(channel));
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new IOException("no answer from " + channel.url().getHost() + " within " + WEBHOOK_TIMEOUT.toSeconds() + "s");
+        }
+        if (response.statusCode() / 100 != 2) {
+            String body = response.body();
+            throw new IOException("the webhook answered HTTP " + response.statusCode()
+                    + (body.isBlank() ? "" : ": " + body.substring(0, Math.min(200, body.length()))));
+        }
+        return "HTTP " + response.statusCode();
+    }
+
+    private static int port(AgentConfig.Channel channel) {
+        int port = channel.url().getPort();
+        return port > 0 ? port : channel.url().getScheme().equals("https") ? 443 : 80;
+    }
+}

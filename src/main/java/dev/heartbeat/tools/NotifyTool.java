@@ -1,0 +1,62 @@
+package dev.heartbeat.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.heartbeat.audit.Decision.NotificationRecord;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** notify: tells the operator something through the configured channels. */
+public final class NotifyTool implements Tool {
+    private final Notifier notifier;
+    private final Consumer<NotificationRecord> sent;
+
+    /** {@code sent} hears of every delivery, so the beat can list them in its decision record. */
+    public NotifyTool(Notifier notifier, Consumer<NotificationRecord> sent) {
+        this.notifier = notifier;
+        this.sent = sent;
+    }
+
+    @Override
+    public String name() {
+        return "notify";
+    }
+
+    @Override
+    public ToolSpecification specification() {
+        return ToolSpecification.builder().name(name())
+                .description("Send a message to the operator. Use it only when something needs a person's attention.")
+                .parameters(JsonObjectSchema.builder()
+                        .addStringProperty("message", "what the operator should know, in one or two sentences")
+                        .addEnumProperty("severity", List.of("info", "warning", "critical"), "how urgent; default info")
+                        .required("message").build())
+                .build();
+    }
+
+    @Override
+    public boolean sideEffecting() {
+        return true;
+    }
+
+    @Override
+    public String run(JsonNode arguments, ToolCallContext context) throws ToolFailure {
+        String message = Tool.text(arguments, "message").strip();
+        if (message.isEmpty()) {
+            throw ToolFailure.error("the message is empty");
+        }
+        String severity = Tool.text(arguments, "severity", "info");
+        if (!Notifier.SEVERITIES.contains(severity)) {
+            throw ToolFailure.error("severity must be info, warning or critical");
+        }
+        List<NotificationRecord> records = notifier.send(message, severity, context.beatId(),
+                context.beatId() + ":" + context.callId(), false);
+        records.forEach(sent);
+        long delivered = records.stream().filter(r -> r.status().equals("sent")).count();
+        if (delivered == 0 && !records.isEmpty()) {
+            throw ToolFailure.error("no channel took the message: " + records.stream()
+                    .map(r -> r.channel() + ": " + r.detail()).reduce((a, b) -> a + "; " + b).orElse(""));
+        }
+        return "sent to " + delivered + " of " + records.size() + " channel(s)";
+    }
+}

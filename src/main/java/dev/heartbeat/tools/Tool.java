@@ -1,0 +1,41 @@
+package dev.heartbeat.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.langchain4j.agent.tool.ToolSpecification;
+
+/** A capability the model may call during a beat. */
+public interface Tool {
+    String name();
+
+    ToolSpecification specification();
+
+    /** Whether running the tool changes anything outside the model's conversation. */
+    boolean sideEffecting();
+
+    /** Runs the call and returns the text the model reads as the result. */
+    String run(JsonNode arguments, ToolCallContext context) throws ToolFailure;
+
+    /** A required text argument, or a failure naming it. */
+    static String text(JsonNode arguments, String name) throws ToolFailure {
+        JsonNode value = arguments.get(name);
+        if (value == null || value.isNull()) {
+            throw ToolFailure.error("missing required argument '" + name + "'");
+        }
+        if (!value.isTextual()) {
+            throw ToolFailure.error("argument '" + name + "' must be a string");
+        }
+        return value.asText();
+    }
+
+    /** An optional text argument. */
+    static String text(JsonNode arguments, String name, String fallback) throws ToolFailure {
+        JsonNode value = arguments.get(name);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isTextual()) {
+            throw ToolFailure.error("argument '" + name + "' must be a string");
+        }
+        return value.asText();
+    }
+}

@@ -1,0 +1,131 @@
+package dev.heartbeat.tools;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * The folder the file tools are confined to. A path is accepted only if, with {@code ..} collapsed and
+ * every symlink resolved, it still lies inside; files with more than one hard link are refused too,
+ * since a hard link can make a file outside look like one inside.
+ */
+public final class Workspace {
+    private final Path root;
+
+    public Workspace(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    private Path realRoot() throws ToolFailure {
+        try {
+            return root.toRealPath();
+        } catch (IOException e) {
+            throw ToolFailure.error("the workspace " + root + " does not exist");
+        }
+    }
+
+    /** The real path of an existing file or folder inside the workspace. */
+    public Path existing(String relative) throws ToolFailure {
+        Path candidate = lexical(relative);
+        if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+            throw ToolFailure.error("'" + relative + "' does not exist in the workspace; list_files shows what does");
+        }
+        Path real;
+        try {
+            real = candidate.toRealPath();
+        } catch (IOException e) {
+            throw ToolFailure.error("'" + relative + "' cannot be resolved: " + e.getMessage());
+        }
+        inside(relative, real);
+        refuseHardLinks(relative, real);
+        return real;
+    }
+
+    /** A path to write: the file may not exist yet, but the nearest existing folder above it must be inside. */
+    public Path writable(String relative) throws ToolFailure {
+        Path candidate = lexical(relative);
+        if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+            Path real = existing(relative);
+            if (Files.isDirectory(real)) {
+                throw ToolFailure.error("'" + relative + "' is a folder; name a file");
+            }
+            return real;
+        }
+        Path parent = candidate.getParent();
+        while (parent != null && !Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) {
+            parent = parent.getParent();
+        }
+        if (parent == null) {
+            throw ToolFailure.refused("'" + relative + "' is outside the workspace");
+        }
+        try {
+            inside(relative, parent.toRealPath());
+        } catch (IOException e) {
+            throw ToolFailure.error("'" + relative + "' cannot be resolved: " + e.getMessage());
+        }
+        return candidate;
+    }
+
+    private Path lexical(String relative) throws ToolFailure {
+        if (relative == null || relative.isBlank()) {
+            throw ToolFailure.error("a path is required, relative to the workspace (such as NOTES.md)");
+        }
+        if (relative.indexOf('\0') >= 0) {
+            throw ToolFailure.refused("the path contains a NUL character");
+        }
+        Path given;
+        try {
+            given = Path.of(relative);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw ToolFailure.refused("'" + relative + "' is not a valid path");
+        }
+        if (given.isAbsolute()) {
+            throw ToolFailure.refused("absolute paths are refused ('" + relative + "'); give a path relative to "
+                    + "the workspace, such as NOTES.md or reports/today.md");
+        }
+        Path candidate = root.resolve(given).normalize();
+        if (!candidate.startsWith(root)) {
+            throw ToolFailure.refused("'" + relative + "' leaves the workspace; only files inside it can be used");
+        }
+        return candidate;
+    }
+
+    private void inside(String relative, Path real) throws ToolFailure {
+        if (!real.startsWith(realRoot())) {
+            throw ToolFailure.refused("'" + relative + "' resolves (through a symbolic link) to a place outside "
+                    + "the workspace; only files inside it can be used");
+        }
+    }
+
+    private static void refuseHardLinks(String relative, Path real) throws ToolFailure {
+        if (!Files.isRegularFile(real)) {
+            return;
+        }
+        try {
+            Object links = Files.getAttribute(real, "unix:nlink");
+            if (links instanceof Integer n && n > 1) {
+                throw ToolFailure.refused("'" + relative + "' has " + n + " hard links, so it may be a file from "
+                        + "outside the workspace; it is refused");
+            }
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            // No unix view on this file system: symlink and path checks still apply.
+        }
+    }
+
+    /** The path as the model should see it: relative to the workspace, with forward slashes. */
+    public String display(Path path) {
+        Path rel;
+        try {
+            rel = realRoot().relativize(path);
+        } catch (ToolFailure | IllegalArgumentException e) {
+            rel = root.relativize(path);
+        }
+        String s = rel.toString().replace('\\', '/');
+        return s.isEmpty() ? "." : s;
+    }
+}

@@ -1,0 +1,7 @@
+package dev.heartbeat.transcript;
+
+import java.time.OffsetDateTime;
+
+/** A message as the store holds it: its row id, the session revision it belongs to, when and by which beat. */
+public record StoredMessage(long id, int revision, OffsetDateTime createdAt, String beatId, Message message) {
+}

@@ -1,0 +1,57 @@
+package dev.heartbeat.fakes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/** A webhook endpoint on a real HTTP server that records every delivery (headers and JSON body). */
+public final class WebhookReceiver implements AutoCloseable {
+    public record Delivery(Map<String, List<String>> headers, JsonNode body) {
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
+    }
+
+    private final HttpServer server;
+    private final List<Delivery> deliveries = Collections.synchronizedList(new ArrayList<>());
+    private volatile int status = 204;
+
+    public WebhookReceiver() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/hook", exchange -> {
+            try (exchange) {
+                JsonNode body = new ObjectMapper().readTree(exchange.getRequestBody());
+                deliveries.add(new Delivery(Map.copyOf(exchange.getRequestHeaders()), body));
+                exchange.sendResponseHeaders(status, -1);
+            }
+        });
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    public void answer(int status) {
+        this.status = status;
+    }
+
+    public List<Delivery> deliveries() {
+        synchronized (deliveries) {
+            return List.copyOf(deliveries);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
