@@ -132,19 +132,25 @@ public final class ModelClient {
             }
         }
         String detail = Redactor.redact(firstLine(e.getMessage()));
-        if (e instanceof AuthenticationException) {
-            return new ModelFailure("auth", "the " + settings.provider() + " provider refused the API key (HTTP 401/403); "
-                    + "check model.api-key: " + detail, e);
+        int status = -1;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HttpException h) {
+                status = h.statusCode();
+                break;
+            }
         }
-        if (e instanceof ModelNotFoundException) {
+        if (e instanceof AuthenticationException || status == 401 || status == 403) {
+            return new ModelFailure("auth", "the " + settings.provider() + " provider refused the API key (HTTP "
+                    + (status > 0 ? status : 401) + "); check model.api-key: " + detail, e);
+        }
+        if (e instanceof ModelNotFoundException || status == 404) {
             return new ModelFailure("not_found", "the provider does not know the model '" + settings.name()
-                    + "' (model.name): " + detail, e);
+                    + "' (model.name) or the endpoint (model.base-url): " + detail, e);
         }
-        if (e instanceof RateLimitException) {
+        if (e instanceof RateLimitException || status == 429) {
             return new ModelFailure("rate_limit", "the provider is rate limiting (HTTP 429): " + detail, e);
         }
-        if (e instanceof HttpException h) {
-            int status = h.statusCode();
+        if (status > 0) {
             String kind = status >= 500 ? "server" : status == 400 ? "invalid_request" : "other";
             String what = status >= 500 ? "the provider failed" : "the provider rejected the request";
             return new ModelFailure(kind, what + " (HTTP " + status + "): " + detail, e);
