@@ -1,0 +1,194 @@
+package dev.heartbeat.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private final Map<String, String> env = new HashMap<>(Map.of("OPENAI_API_KEY", "sk-test-key-123456"));
+
+    private Path write(String yaml) throws Exception {
+        Path file = dir.resolve("agent.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private AgentConfig load(String yaml) throws Exception {
+        return new ConfigLoader(env).read(write(yaml));
+    }
+
+    private ConfigException error(String yaml) throws Exception {
+        Path file = write(yaml);
+        try {
+            new ConfigLoader(env).read(file);
+        } catch (ConfigException e) {
+            return e;
+        }
+        throw new AssertionError("expected a configuration error for:\n" + yaml);
+    }
+
+    @Test
+    void theRepositoryDefaultLoads() {
+        AgentConfig config = new ConfigLoader(env).read(Path.of("agent.yaml"));
+        assertThat(config.agent().name()).isEqualTo("ops-watch");
+        assertThat(config.model().provider()).isEqualTo("openai");
+        assertThat(config.model().apiKey().value()).isEqualTo("sk-test-key-123456");
+        assertThat(config.heartbeat().every()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(config.workspace()).isEqualTo(Path.of("sessions/workspace").toAbsolutePath());
+    }
+
+    @Test
+    void defaultsFillWhatIsNotWritten() throws Exception {
+        AgentConfig c = load("model:\n  name: gpt-4o-mini\n  api-key: ${OPENAI_API_KEY}\n");
+        assertThat(c.heartbeat().maxSteps()).isEqualTo(8);
+        assertThat(c.storage().url()).isEqualTo("sqlite:sessions/heartbeat.db");
+        assertThat(c.notifications().channels()).extracting(AgentConfig.Channel::type).containsExactly("log");
+        assertThat(c.workspace()).isEqualTo(dir.resolve("sessions/workspace"));
+    }
+
+    @Test
+    void anUnknownKeyIsNamedWithItsLineAndASuggestion() throws Exception {
+        ConfigException e = error("agent:\n  name: a\nmodle:\n  name: x\n");
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.key()).isEqualTo("modle");
+        assertThat(e.getMessage()).contains("agent.yaml:3").contains("unknown key").contains("Did you mean 'model'?");
+    }
+
+    @Test
+    void aNestedUnknownKeySuggestsTheKebabCaseName() throws Exception {
+        ConfigException e = error("model:\n  name: x\n  api-key: k123456\n  base_url: http://localhost:1/v1\n");
+        assertThat(e.line()).isEqualTo(4);
+        assertThat(e.key()).isEqualTo("model.base_url");
+        assertThat(e.getMessage()).contains("Did you mean 'base-url'?");
+    }
+
+    @Test
+    void aWrongTypeNamesWhatWasExpected() throws Exception {
+        ConfigException e = error("model:\n  name: x\n  api-key: k123456\nheartbeat:\n  max-steps: many\n");
+        assertThat(e.line()).isEqualTo(5);
+        assertThat(e.key()).isEqualTo("heartbeat.max-steps");
+        assertThat(e.getMessage()).contains("whole number");
+    }
+
+    @Test
+    void aBadDurationExplainsTheFormat() throws Exception {
+        ConfigException e = error("model:\n  name: x\n  api-key: k123456\nheartbeat:\n  every: 30 minutes\n");
+        assertThat(e.line()).isEqualTo(5);
+        assertThat(e.getMessage()).contains("heartbeat.every").contains("'30 minutes' is not a duration").contains("30m");
+    }
+
+    @Test
+    void aMissingKeyNamesTheVariableAndTheWaysToGiveIt() throws Exception {
+        env.remove("OPENAI_API_KEY");
+        ConfigException e = error("model:\n  provider: openai\n  name: gpt-4o-mini\n  api-key: ${OPENAI_API_KEY}\n");
+        assertThat(e.line()).isEqualTo(4);
+        assertThat(e.key()).isEqualTo("model.api-key");
+        assertThat(e.getMessage()).contains("OPENAI_API_KEY is not set").contains("api-key-file")
+                .contains("openai-api-key");
+    }
+
+    @Test
+    void aLocalOpenAiCompatibleServerAndOllamaNeedNoKey() throws Exception {
+        env.remove("OPENAI_API_KEY");
+        assertThat(load("model:\n  name: x\n  base-url: http://localhost:8000/v1\n").model().apiKey().isPresent()).isFalse();
+        assertThat(load("model:\n  provider: ollama\n  name: llama3.1\n").model().provider()).isEqualTo("ollama");
+        assertThatThrownBy(() -> load("model:\n  provider: anthropic\n  name: claude\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("needs an API key");
+    }
+
+    @Test
+    void theKeyComesFromAFileOrASystemdCredential() throws Exception {
+        Files.writeString(dir.resolve("key.txt"), "sk-from-file-123456\n");
+        assertThat(load("model:\n  name: x\n  api-key-file: key.txt\n").model().apiKey().value())
+                .isEqualTo("sk-from-file-123456");
+
+        Path credentials = Files.createDirectories(dir.resolve("creds"));
+        Files.writeString(credentials.resolve("anthropic-api-key"), "sk-ant-credential-1234");
+        env.put("CREDENTIALS_DIRECTORY", credentials.toString());
+        assertThat(load("model:\n  provider: anthropic\n  name: claude\n").model().apiKey().value())
+                .isEqualTo("sk-ant-credential-1234");
+
+        ConfigException e = error("model:\n  name: x\n  api-key-file: nowhere.txt\n");
+        assertThat(e.getMessage()).contains("model.api-key-file").contains("nowhere.txt");
+    }
+
+    @Test
+    void variablesExpandWithDefaultsAndUnsetOnesAreErrors() throws Exception {
+        env.put("AGENT", "night-watch");
+        AgentConfig c = load("agent:\n  name: ${AGENT}\n  workspace: ${WS:-./ws}\nmodel:\n  name: x\n  api-key: k123456\n");
+        assertThat(c.agent().name()).isEqualTo("night-watch");
+        assertThat(c.workspace()).isEqualTo(dir.resolve("ws"));
+
+        ConfigException e = error("agent:\n  workspace: ${NOT_SET_ANYWHERE}\nmodel:\n  name: x\n  api-key: k123456\n");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.getMessage()).contains("NOT_SET_ANYWHERE is not set");
+    }
+
+    @Test
+    void anUnknownProviderOrChannelGetsASuggestion() throws Exception {
+        assertThat(error("model:\n  provider: opnai\n  name: x\n").getMessage()).contains("Did you mean 'openai'?");
+        ConfigException e = error("model:\n  name: x\n  api-key: k123456\nnotify:\n  channels:\n"
+                + "    - { type: webhok, url: \"http://h/x\" }\n");
+        assertThat(e.line()).isEqualTo(6);
+        assertThat(e.key()).isEqualTo("notify.channels[0].type");
+        assertThat(e.getMessage()).contains("Did you mean 'webhook'?");
+    }
+
+    @Test
+    void brokenYamlNamesTheLine() throws Exception {
+        ConfigException e = error("model:\n  name: x\n   api-key: [unclosed\n");
+        assertThat(e.line()).isPositive();
+        assertThat(e.getMessage()).contains("not valid YAML");
+    }
+
+    @Test
+    void aKeyTwiceIsAnError() throws Exception {
+        ConfigException e = error("model:\n  name: x\n  name: y\n");
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.getMessage()).contains("appears twice");
+    }
+
+    @Test
+    void cronIsCheckedAndExclusiveWithEvery() throws Exception {
+        String base = "model:\n  name: x\n  api-key: k123456\n";
+        assertThat(load(base + "heartbeat:\n  cron: \"0 */30 * * * ?\"\n").heartbeat().cron()).isEqualTo("0 */30 * * * ?");
+        assertThat(error(base + "heartbeat:\n  cron: \"every day\"\n").getMessage()).contains("Quartz cron");
+        assertThat(error(base + "heartbeat:\n  every: 5m\n  cron: \"0 * * * * ?\"\n").getMessage())
+                .contains("either heartbeat.every or heartbeat.cron");
+    }
+
+    @Test
+    void storageMustBeASqliteUrl() throws Exception {
+        ConfigException e = error("model:\n  name: x\n  api-key: k123456\nstorage:\n  url: mysql://db\n");
+        assertThat(e.line()).isEqualTo(5);
+        assertThat(e.getMessage()).contains("sqlite:");
+    }
+
+    @Test
+    void secretsNeverPrint() throws Exception {
+        AgentConfig c = load("model:\n  name: x\n  api-key: sk-super-secret-value\n");
+        assertThat(c.toString()).doesNotContain("sk-super-secret-value");
+        assertThat(c.model().apiKey().toString()).isEqualTo("<redacted>");
+    }
+
+    @Test
+    void activeHoursCrossMidnightAndEqualBoundsMeanNever() {
+        var night = new AgentConfig.ActiveHours(java.time.LocalTime.of(22, 0), java.time.LocalTime.of(6, 0), null);
+        assertThat(night.contains(java.time.LocalTime.of(23, 30))).isTrue();
+        assertThat(night.contains(java.time.LocalTime.of(5, 59))).isTrue();
+        assertThat(night.contains(java.time.LocalTime.of(6, 0))).isFalse();
+        assertThat(night.contains(java.time.LocalTime.of(12, 0))).isFalse();
+        var never = new AgentConfig.ActiveHours(java.time.LocalTime.of(8, 0), java.time.LocalTime.of(8, 0), null);
+        assertThat(never.contains(java.time.LocalTime.of(8, 0))).isFalse();
+    }
+}

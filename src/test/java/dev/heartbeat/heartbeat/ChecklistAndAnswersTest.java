@@ -1,0 +1,34 @@
+package dev.heartbeat.heartbeat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ChecklistAndAnswersTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"", "\n\n", "# Title\n## Sub\n", "- \n* [ ]\n1.\n+ [x]\n", "# T\n<!-- - hidden item\n- another -->\n"})
+    void emptyChecklists(String text) {
+        assertThat(new Checklist(text).isEmpty()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"- check the disks", "Check the disks.", "# T\n- [ ] renew the certificate", "#hashtag-not-heading"})
+    void checklistsWithWork(String text) {
+        assertThat(new Checklist(text).isEmpty()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HEARTBEAT_OK", " HEARTBEAT_OK \n", "**HEARTBEAT_OK**", "`HEARTBEAT_OK`", "HEARTBEAT_OK.",
+            "HEARTBEAT_OK!", "_HEARTBEAT_OK_", "> HEARTBEAT_OK", "heartbeat_ok"})
+    void okAnswers(String answer) {
+        assertThat(Answers.isOk(answer)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "OK", "HEARTBEAT_OK but the disk is full", "All fine. HEARTBEAT_OK", "HEARTBEAT OK",
+            "HEARTBEAT_OK?"})
+    void notOkAnswers(String answer) {
+        assertThat(Answers.isOk(answer)).isFalse();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.heartbeat.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.heartbeat.config.AgentConfig;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BuiltinToolsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ToolCallContext CALL = new ToolCallContext("beat", "call_1");
+
+    @TempDir
+    Path root;
+
+    private static JsonNode args(String json) throws Exception {
+        return JSON.readTree(json);
+    }
+
+    private Tool file(String name) {
+        return FileTools.all(new Workspace(root), 1000, Clock.systemUTC()).stream()
+                .filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void fileToolsWriteReadListAndNote() throws Exception {
+        assertThat(file("write_file").run(args("{\"path\": \"a/b.md\", \"content\": \"hello\"}"), CALL))
+                .contains("wrote 5 bytes to a/b.md");
+        assertThat(file("read_file").run(args("{\"path\": \"a/b.md\"}"), CALL)).isEqualTo("hello");
+        assertThat(file("list_files").run(args("{}"), CALL)).isEqualTo("a/");
+        assertThat(file("list_files").run(args("{\"path\": \"a\"}"), CALL)).contains("b.md  (5 bytes)");
+        file("append_note").run(args("{\"text\": \"first\"}"), CALL);
+        file("append_note").run(args("{\"text\": \"second\"}"), CALL);
+        assertThat(Files.readAllLines(root.resolve("NOTES.md"))).hasSize(2).allMatch(l -> l.startsWith("- 20"));
+    }
+
+    @Test
+    void fileToolsCapSizes() throws Exception {
+        Files.writeString(root.resolve("big.txt"), "x".repeat(1500));
+        assertThat(file("read_file").run(args("{\"path\": \"big.txt\"}"), CALL)).contains("[... cut at 1000 bytes of 1500]");
+        assertThatThrownBy(() -> file("write_file").run(args("{\"path\": \"c.md\", \"content\": \"" + "y".repeat(1001) + "\"}"), CALL))
+                .hasMessageContaining("the limit is 1000");
+        assertThatThrownBy(() -> file("read_file").run(args("{}"), CALL)).hasMessageContaining("missing required argument 'path'");
+    }
+
+    @Test
+    void runCommandIsOffUntilAllowlistedAndRunsArgvWithoutAShell() throws Exception {
+        Workspace ws = new Workspace(root);
+        RunCommandTool off = new RunCommandTool(new AgentConfig.RunCommand(null, null, null), ws);
+        assertThatThrownBy(() -> off.run(args("{\"program\": \"echo\"}"), CALL))
+                .isInstanceOfSatisfying(ToolFailure.class, f -> assertThat(f.refused()).isTrue())
+                .hasMessageContaining("run_command is off");
+
+        RunCommandTool on = new RunCommandTool(new AgentConfig.RunCommand(List.of("echo", "sleep"), Duration.ofSeconds(1), 20), ws);
+        assertThat(on.run(args("{\"program\": \"echo\", \"args\": [\"a; rm -rf /\", \"$HOME\"]}"), CALL))
+                .isEqualTo("exit 0\na; rm -rf / $HOME\n");
+        assertThatThrownBy(() -> on.run(args("{\"program\": \"rm\", \"args\": [\"-rf\", \"/\"]}"), CALL))
+                .hasMessageContaining("'rm' is not allowlisted");
+        assertThat(on.run(args("{\"program\": \"echo\", \"args\": [\"" + "z".repeat(50) + "\"]}"), CALL))
+                .contains("[... output cut at 20 bytes of 51]");
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> on.run(args("{\"program\": \"sleep\", \"args\": [\"30\"]}"), CALL))
+                .hasMessageContaining("did not finish within 1s");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void httpGetFetchesOnlyAllowlistedHostsAndChecksEveryRedirect() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/ok", ex -> {
+            byte[] body = "all systems normal".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.createContext("/away", ex -> {
+            ex.getResponseHeaders().set("Location", "http://localhost:" + server.getAddress().getPort() + "/ok");
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            HttpGetTool off = new HttpGetTool(new AgentConfig.HttpGet(null, null, null));
+            assertThatThrownBy(() -> off.run(args("{\"url\": \"" + base + "/ok\"}"), CALL)).hasMessageContaining("http_get is off");
+
+            HttpGetTool tool = new HttpGetTool(new AgentConfig.HttpGet(List.of("127.0.0.1"), 1000, Duration.ofSeconds(5)));
+            assertThat(tool.run(args("{\"url\": \"" + base + "/ok\"}"), CALL)).startsWith("HTTP 200").endsWith("all systems normal");
+            assertThatThrownBy(() -> tool.run(args("{\"url\": \"" + base + "/away\"}"), CALL))
+                    .hasMessageContaining("host 'localhost' is not on the allowlist");
+            assertThatThrownBy(() -> tool.run(args("{\"url\": \"file:///etc/passwd\"}"), CALL)).isInstanceOf(ToolFailure.class);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void wildcardHostsMatchSubdomainsOnly() {
+        assertThat(HttpGetTool.allowed("api.example.com", List.of("*.example.com"))).isTrue();
+        assertThat(HttpGetTool.allowed("example.com.evil.net", List.of("*.example.com"))).isFalse();
+        assertThat(HttpGetTool.allowed("badexample.com", List.of("*.example.com"))).isFalse();
+        assertThat(HttpGetTool.allowed("example.com", List.of("example.com"))).isTrue();
+    }
+}
