@@ -1,0 +1,216 @@
+package dev.heartbeat.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.heartbeat.fakes.FakeOpenAi;
+import dev.heartbeat.fakes.TestAgent;
+import dev.heartbeat.store.Store;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** decisions, sessions and config commands, human and JSON, through the real command line. */
+class InspectionCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path home;
+
+    FakeOpenAi fake;
+    TestAgent agent;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fake = new FakeOpenAi(TestAgent.KEY);
+        agent = new TestAgent(home, fake);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fake.close();
+    }
+
+    private List<String> threeBeats() {
+        fake.text("HEARTBEAT_OK");
+        fake.call("append_note", "{\"text\": \"rotated the logs\"}").text("HEARTBEAT_OK");
+        fake.text("HEARTBEAT_OK");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            TestAgent.Result r = agent.run("--once", "--json");
+            assertThat(r.exit()).as(r.all()).isZero();
+            ids.add(readTree(r.out()).path("id").asText());
+        }
+        return ids;
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+
+    private void sql(String statement) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
+             Statement s = c.createStatement()) {
+            s.executeUpdate(statement);
+        }
+    }
+
+    @Test
+    void decisionsListShowsNewestFirstAndFilters() throws Exception {
+        List<String> ids = threeBeats();
+
+        TestAgent.Result list = agent.run("decisions", "list");
+        assertThat(list.exit()).isZero();
+        List<String> lines = list.out().lines().toList();
+        assertThat(lines.get(0)).startsWith("ID").contains("OUTCOME").contains("REASON");
+        assertThat(lines.get(1)).startsWith(ids.get(2));
+        assertThat(lines.get(3)).startsWith(ids.get(0));
+
+        JsonNode acted = readTree(agent.run("decisions", "list", "--outcome", "acted", "--json").out());
+        assertThat(acted).hasSize(1);
+        assertThat(acted.get(0).path("id").asText()).isEqualTo(ids.get(1));
+        assertThat(readTree(agent.run("decisions", "list", "--since", "1h", "--json").out())).hasSize(3);
+
+        TestAgent.Result bad = agent.run("decisions", "list", "--outcome", "happy");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--outcome").contains("quiet, acted");
+        assertThat(agent.run("decisions", "list", "--since", "yesterday").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void decisionsShowGivesTheWholeBeat() throws Exception {
+        List<String> ids = threeBeats();
+
+        TestAgent.Result show = agent.run("decisions", "show", ids.get(1));
+        assertThat(show.exit()).as(show.all()).isZero();
+        assertThat(show.out()).contains("outcome    acted").contains("append_note").contains("rotated the logs")
+                .contains("checklist").contains("hash");
+        TestAgent.Result prefix = agent.run("decisions", "show", ids.get(1).substring(0, 20), "--json");
+        assertThat(readTree(prefix.out()).path("id").asText()).isEqualTo(ids.get(1));
+
+        TestAgent.Result missing = agent.run("decisions", "show", "NOPE");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("no decision 'NOPE'").contains("decisions list");
+    }
+
+    @Test
+    void verifyNamesTheRecordThatWasAlteredBehindTheProgramsBack() throws Exception {
+        List<String> ids = threeBeats();
+        assertThat(agent.run("decisions", "verify").out()).startsWith("intact: 3 record(s)");
+
+        sql("UPDATE decisions SET record = replace(record, '\"outcome\":\"quiet\"', '\"outcome\":\"acted\"') WHERE seq = 1");
+
+        TestAgent.Result r = agent.run("decisions", "verify");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("BROKEN at record #1 (" + ids.get(0) + ")").contains("altered");
+        JsonNode json = readTree(agent.run("decisions", "verify", "--json").out());
+        assertThat(json.path("intact").asBoolean()).isFalse();
+        assertThat(json.path("first_break").path("id").asText()).isEqualTo(ids.get(0));
+    }
+
+    @Test
+    void verifyNamesTheRecordAfterADeletedOne() throws Exception {
+        List<String> ids = threeBeats();
+        sql("DELETE FROM decisions WHERE seq = 2");
+
+        TestAgent.Result r = agent.run("decisions", "verify");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("(" + ids.get(2) + ")").contains("removed or inserted");
+    }
+
+    @Test
+    void sessionsListAndShow() throws Exception {
+        threeBeats();
+
+        TestAgent.Result list = agent.run("sessions", "list");
+        assertThat(list.exit()).isZero();
+        assertThat(list.out()).contains("NAME").contains("test-agent").contains("ok");
+        JsonNode sessions = readTree(agent.run("sessions", "list", "--json").out());
+        assertThat(sessions.get(0).path("messages").asInt()).isEqualTo(8);
+        assertThat(sessions.get(0).path("health").asText()).isEqualTo("ok");
+
+        TestAgent.Result show = agent.run("sessions", "show", "test-agent");
+        assertThat(show.out()).contains("user").contains("-> append_note [").contains("rotated the logs")
+                .contains("<- append_note");
+        TestAgent.Result tail = agent.run("sessions", "show", "test-agent", "--tail", "2", "--json");
+        assertThat(readTree(tail.out())).hasSize(2);
+        assertThat(agent.run("sessions", "show", "nobody").exit()).isEqualTo(1);
+    }
+
+    @Test
+    void inspectionWorksWhileAnotherConnectionWrites() throws Exception {
+        threeBeats();
+        try (Store writer = Store.open(agent.database(), Clock.systemUTC())) {
+            writer.putState("test-agent", "k", "\"v\"");
+            assertThat(agent.run("decisions", "list").exit()).isZero();
+            assertThat(agent.run("sessions", "list").exit()).isZero();
+            writer.putState("test-agent", "k", "\"w\"");
+        }
+    }
+
+    @Test
+    void inspectingWithoutADatabaseSaysHowToMakeOne() {
+        TestAgent.Result r = agent.run("decisions", "list");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("no database at").contains("--once");
+        assertThat(agent.database()).doesNotExist();
+    }
+
+    @Test
+    void aCorruptDatabaseFailsCleanlyAndIsLeftAlone() throws Exception {
+        Files.createDirectories(agent.database().getParent());
+        Files.writeString(agent.database(), "this is not a database, just text of sufficient length to look like one");
+        byte[] before = Files.readAllBytes(agent.database());
+
+        TestAgent.Result r = agent.run("decisions", "list");
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: ").doesNotContain("\tat ");
+        assertThat(Files.readAllBytes(agent.database())).isEqualTo(before);
+    }
+
+    @Test
+    void configCheckPrintsTheEffectiveConfigWithoutSecrets() {
+        TestAgent.Result r = agent.run("config", "check");
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("is valid").contains("api-key: <redacted>").contains("max-steps: 8")
+                .doesNotContain(TestAgent.KEY);
+        JsonNode json = readTree(agent.run("config", "check", "--json").out());
+        assertThat(json.path("model").path("api-key").asText()).isEqualTo("<redacted>");
+        assertThat(json.path("heartbeat").path("every").asText()).isEqualTo("30m");
+    }
+
+    @Test
+    void anInvalidConfigExitsTwoWithOneMessageAndNoStackTrace() throws Exception {
+        agent.yaml("heartbeat:\n  evry: 5m\n");
+        TestAgent.Result r = agent.run("config", "check");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).contains(agent.config() + ":").contains("heartbeat.evry").contains("Did you mean 'every'?")
+                .doesNotContain("Exception");
+        assertThat(agent.run("--once").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void usageErrorsExitTwoAndPointToHelp() {
+        TestAgent.Result r = agent.run("decisions", "lst");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("Did you mean").contains("--help");
+        assertThat(agent.run("--dry-run").exit()).isEqualTo(2);
+    }
+}
