@@ -45,6 +45,7 @@ import org.slf4j.MDC;
  */
 public final class BeatRunner {
     private static final Logger LOG = LoggerFactory.getLogger("dev.heartbeat.decision");
+    private static final java.time.format.DateTimeFormatter HH_MM = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
 
     private final AgentConfig config;
     private final Store store;
@@ -126,10 +127,10 @@ public final class BeatRunner {
             if (h.activeHours() != null) {
                 AgentConfig.ActiveHours w = h.activeHours();
                 ZonedDateTime local = ZonedDateTime.now(clock.withZone(w.timezone()));
-                String window = w.start() + "-" + w.end() + " " + w.timezone();
+                String window = HH_MM.format(w.start()) + "-" + HH_MM.format(w.end()) + " " + w.timezone();
                 boolean inside = w.contains(local.toLocalTime());
                 if (!inside && !options.force()) {
-                    gates.add(new Gate("active_hours", false, local.toLocalTime().withNano(0) + " is outside " + window));
+                    gates.add(new Gate("active_hours", false, HH_MM.format(local) + " is outside " + window));
                     return Optional.of("outside active hours (" + window + ")");
                 }
                 gates.add(new Gate("active_hours", true, inside ? "inside " + window : "outside " + window

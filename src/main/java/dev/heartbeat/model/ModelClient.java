@@ -159,9 +159,23 @@ public final class ModelClient {
         return new ModelFailure("other", "asking " + where + " failed: " + Redactor.redact(cause), e);
     }
 
+    /** The provider's own error sentence when the text is its JSON error body, else the first line. */
     private static String firstLine(String s) {
         if (s == null) {
             return "";
+        }
+        String t = s.strip();
+        if (t.startsWith("{")) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode body = dev.heartbeat.audit.Json.tree(t);
+                com.fasterxml.jackson.databind.JsonNode message = body.path("error").isTextual() ? body.path("error")
+                        : body.path("error").path("message");
+                if (message.isTextual() && !message.asText().isBlank()) {
+                    s = message.asText();
+                }
+            } catch (RuntimeException notJson) {
+                // Keep the raw text.
+            }
         }
         String line = s.lines().findFirst().orElse("");
         return line.length() > 500 ? line.substring(0, 500) + "..." : line;
