@@ -97,10 +97,17 @@ public record Decision(
                                  String outcome, String result, long durationMs) {
     }
 
-    /** Something done to the history before it was sent, and why. */
-    public record RepairRecord(String rule, String detail, List<Long> messageIds) {
+    /**
+     * One action taken on a session's history: the rule, the stored messages it touched, and what
+     * they held before and after (JSON), so nothing a repair removes is lost from the record.
+     */
+    public record RepairRecord(String rule, String detail, List<Long> messageIds, String before, String after) {
         public RepairRecord {
             messageIds = messageIds == null ? List.of() : List.copyOf(messageIds);
+        }
+
+        public RepairRecord(String rule, String detail, List<Long> messageIds) {
+            this(rule, detail, messageIds, null, null);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.heartbeat.cli;
 
 import dev.heartbeat.config.AgentConfig;
-import dev.heartbeat.heartbeat.HistoryWindow;
+import dev.heartbeat.repair.HistoryValidator;
 import dev.heartbeat.store.SessionInfo;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.transcript.AssistantMessage;
@@ -28,9 +28,11 @@ import picocli.CommandLine.Spec;
         subcommands = {SessionsCommand.ListSessions.class, SessionsCommand.Show.class})
 final class SessionsCommand {
 
-    /** ok, or how many problems a request built from this history would have to leave out. */
+    /** ok, or how many provider rules the stored history breaks. */
     static String health(List<StoredMessage> history) {
-        int problems = HistoryWindow.select(history, Integer.MAX_VALUE).omissions().size();
+        List<Message> messages = new java.util.ArrayList<>();
+        history.forEach(m -> messages.add(m.message()));
+        int problems = HistoryValidator.validate(messages, HistoryValidator.Mode.HISTORY).size();
         return problems == 0 ? "ok" : "needs repair (" + problems + ")";
     }
 

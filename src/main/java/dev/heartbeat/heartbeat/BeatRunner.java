@@ -13,14 +13,24 @@ import dev.heartbeat.audit.Redactor;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.model.ModelClient;
 import dev.heartbeat.model.ModelFailure;
+import dev.heartbeat.model.LlmSummarizer;
 import dev.heartbeat.model.ModelReply;
+import dev.heartbeat.repair.ContextBuilder;
+import dev.heartbeat.repair.Entry;
+import dev.heartbeat.repair.HistoryValidator;
+import dev.heartbeat.repair.Problem;
+import dev.heartbeat.repair.Repairer;
+import dev.heartbeat.repair.TokenEstimator;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.tools.Notifier;
 import dev.heartbeat.tools.ToolExecutor;
 import dev.heartbeat.tools.ToolRegistry;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
+import dev.heartbeat.transcript.StoredMessage;
+import dev.heartbeat.transcript.SystemMessage;
 import dev.heartbeat.transcript.ToolCall;
+import dev.heartbeat.transcript.ToolResultMessage;
 import dev.heartbeat.transcript.UserMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -165,11 +175,28 @@ public final class BeatRunner {
         private Decision converse(Checklist checklist) {
             String session = config.sessionName();
             store.ensureSession(session);
-            HistoryWindow.Selection window = HistoryWindow.select(store.history(session),
-                    config.context().budgetTokens());
-            repairs.addAll(window.omissions());
+            List<StoredMessage> history = store.history(session);
+            Repairer.Result repaired = Repairer.repair(Entry.of(history));
+            if (repaired.changed()) {
+                history = store.writeRevision(session, repaired.messages(), repaired.actions(), id);
+                repairs.addAll(repaired.actions());
+                LOG.warn("beat {}: session {} repaired with {} action(s) ({}); revision {} written", id, session,
+                        repaired.actions().size(), rules(repaired.actions()), history.isEmpty() ? "-"
+                                : history.get(0).revision());
+            }
+            LlmSummarizer summarizer = new LlmSummarizer(model, reply -> {
+                modelCalls.add(new ModelCall(0, reply.responseId(), reply.finishReason(), reply.inputTokens(),
+                        reply.outputTokens(), reply.latencyMs(), null));
+                usage = usage.plus(new Usage(reply.inputTokens(), reply.outputTokens()));
+            }, failure -> modelCalls.add(new ModelCall(0, null, null, 0, 0, 0, "summary: " + failure.getMessage())));
+            ContextBuilder.Context context = new ContextBuilder(TokenEstimator.forProvider(config.model().provider()),
+                    summarizer, config.context().budgetTokens(), config.context().maxToolResultChars())
+                    .build(history, store.summary(session));
+            context.newSummary().ifPresent(s -> store.putSummary(session, s));
+            context.compaction().ifPresent(repairs::add);
+            SystemMessage system = Prompts.system(config, context.summary().map(Store.Summary::text).orElse(null));
 
-            List<Message> conversation = new ArrayList<>(window.messages());
+            List<Message> conversation = new ArrayList<>(context.messages());
             UserMessage prompt = Prompts.beat(id, options.trigger(), ZonedDateTime.now(clock.withZone(config.agent().timezone())),
                     checklist, store.state(config.agent().name()));
             store.append(session, prompt, id);
@@ -178,11 +205,22 @@ public final class BeatRunner {
             ToolRegistry registry = tools.apply(notifications);
             ToolExecutor executor = new ToolExecutor(registry, store, config.context().maxToolResultChars());
             Set<String> usedIds = new HashSet<>();
+            for (StoredMessage m : history) {
+                if (m.message() instanceof AssistantMessage a) {
+                    a.toolCalls().forEach(c -> usedIds.add(c.id()));
+                }
+            }
+            String idStem = "call_" + id.substring(id.length() - 8).toLowerCase();
             int maxSteps = config.heartbeat().maxSteps();
             for (int step = 1; step <= maxSteps; step++) {
+                List<Problem> problems = HistoryValidator.validate(conversation, HistoryValidator.Mode.REQUEST);
+                if (!problems.isEmpty()) {
+                    // Never send what a provider would reject; this is a bug if it happens after repair.
+                    throw new IllegalStateException("refusing to send a request that breaks provider rules: " + problems);
+                }
                 ModelReply reply;
                 try {
-                    reply = model.ask(Prompts.system(config), conversation, registry.specifications(), "call_" + step);
+                    reply = model.ask(system, conversation, registry.specifications(), idStem + "_" + step);
                 } catch (ModelFailure e) {
                     modelCalls.add(new ModelCall(step, null, null, 0, 0, 0, e.kind() + ": " + e.getMessage()));
                     throw e;
@@ -190,40 +228,27 @@ public final class BeatRunner {
                 modelCalls.add(new ModelCall(step, reply.responseId(), reply.finishReason(), reply.inputTokens(),
                         reply.outputTokens(), reply.latencyMs(), null));
                 usage = usage.plus(new Usage(reply.inputTokens(), reply.outputTokens()));
-                AssistantMessage answer = uniqueIds(reply.message(), usedIds, step);
+                AssistantMessage raw = reply.message();
+                AssistantMessage answer = Repairer.sendable(raw, 0, usedIds, idStem + "_" + step + "r", repairs);
                 store.append(session, answer, id);
                 conversation.add(answer);
                 if (!answer.hasToolCalls()) {
                     return conclude(answer.text());
                 }
-                for (ToolCall call : answer.toolCalls()) {
+                for (int k = 0; k < answer.toolCalls().size(); k++) {
+                    ToolCall sent = answer.toolCalls().get(k);
+                    // The executor sees the arguments as the model wrote them, so broken ones are reported as such.
+                    ToolCall call = new ToolCall(sent.id(), raw.toolCalls().get(k).name(), raw.toolCalls().get(k).arguments());
                     ToolExecutor.Execution done = executor.execute(call, id, options.dryRun());
-                    store.append(session, done.result(), id);
-                    conversation.add(done.result());
+                    ToolResultMessage result = new ToolResultMessage(sent.id(), sent.name(), done.result().text(),
+                            done.result().isError());
+                    store.append(session, result, id);
+                    conversation.add(result);
                     toolCalls.add(done.record());
                 }
             }
             return decide(Outcome.FAILED, "the model was still calling tools after " + maxSteps
                     + " steps (heartbeat.max-steps); the beat was stopped there");
-        }
-
-        /** Tool call ids must be unique across the beat; a model that repeats one gets it renamed. */
-        private AssistantMessage uniqueIds(AssistantMessage m, Set<String> used, int step) {
-            if (!m.hasToolCalls()) {
-                return m;
-            }
-            List<ToolCall> calls = new ArrayList<>();
-            int n = 0;
-            for (ToolCall c : m.toolCalls()) {
-                n++;
-                String callId = c.id();
-                if (!used.add(callId)) {
-                    callId = "call_" + step + "_" + n + "_" + id.substring(id.length() - 6);
-                    used.add(callId);
-                }
-                calls.add(new ToolCall(callId, c.name(), c.arguments()));
-            }
-            return new AssistantMessage(m.text(), calls);
         }
 
         private Decision conclude(String text) {
@@ -259,6 +284,12 @@ public final class BeatRunner {
                     new Decision.ModelInfo(config.model().provider(), config.model().name()), usage, gates, modelCalls,
                     toolCalls, repairs, notifications, finalAnswer, null, null);
         }
+    }
+
+    private static String rules(List<RepairRecord> actions) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        actions.forEach(a -> names.add(a.rule()));
+        return String.join(", ", names);
     }
 
     private static String firstLine(String text) {

@@ -250,6 +250,142 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes {@code messages} as the session's next revision, with the actions that produced it, in one
+     * transaction. The rows of earlier revisions stay: superseded, never deleted.
+     */
+    public synchronized List<StoredMessage> writeRevision(String session, List<Message> messages,
+                                                          List<Decision.RepairRecord> actions, String beatId) {
+        return write(() -> {
+            int revision = currentRevision(session) + 1;
+            List<StoredMessage> out = new ArrayList<>(messages.size());
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO messages (session, revision, role, body, beat_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                OffsetDateTime at = OffsetDateTime.now(clock);
+                for (Message m : messages) {
+                    ps.setString(1, session);
+                    ps.setInt(2, revision);
+                    ps.setString(3, m.role());
+                    ps.setString(4, Json.write(m));
+                    ps.setString(5, beatId);
+                    ps.setString(6, at.toString());
+                    ps.executeUpdate();
+                    try (ResultSet keys = ps.getGeneratedKeys()) {
+                        keys.next();
+                        out.add(new StoredMessage(keys.getLong(1), revision, at, beatId, m));
+                    }
+                }
+            }
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO session_repairs (session, revision, beat_id, rule, detail, message_ids, before_json, "
+                            + "after_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (Decision.RepairRecord a : actions) {
+                    ps.setString(1, session);
+                    ps.setInt(2, revision);
+                    ps.setString(3, beatId);
+                    ps.setString(4, a.rule());
+                    ps.setString(5, a.detail());
+                    ps.setString(6, Json.write(a.messageIds()));
+                    ps.setString(7, a.before());
+                    ps.setString(8, a.after());
+                    ps.setString(9, now());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "UPDATE sessions SET revision = ?, updated_at = ? WHERE name = ?")) {
+                ps.setInt(1, revision);
+                ps.setString(2, now());
+                ps.setString(3, session);
+                ps.executeUpdate();
+            }
+            return out;
+        });
+    }
+
+    /** A stored repair action and the revision it produced. */
+    public record StoredRepair(int revision, String beatId, OffsetDateTime at, Decision.RepairRecord action) {
+    }
+
+    public synchronized List<StoredRepair> repairs(String session) {
+        return read(() -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT revision, beat_id, created_at, rule, detail, message_ids, before_json, after_json "
+                            + "FROM session_repairs WHERE session = ? ORDER BY id")) {
+                ps.setString(1, session);
+                List<StoredRepair> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        List<Long> ids = new ArrayList<>();
+                        Json.tree(rs.getString(6)).forEach(n -> ids.add(n.asLong()));
+                        out.add(new StoredRepair(rs.getInt(1), rs.getString(2), OffsetDateTime.parse(rs.getString(3)),
+                                new Decision.RepairRecord(rs.getString(4), rs.getString(5), ids, rs.getString(7),
+                                        rs.getString(8))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** The raw text kept for a session: lines an import could not read. */
+    public record RawLine(String source, int line, String raw, String problem) {
+    }
+
+    public synchronized List<RawLine> rawLines(String session) {
+        return read(() -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT source, line, raw, problem FROM session_raw WHERE session = ? ORDER BY id")) {
+                ps.setString(1, session);
+                List<RawLine> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new RawLine(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** A compacted summary of a session's history up to (and including) message {@code coversTo}. */
+    public record Summary(long coversTo, String method, String text) {
+    }
+
+    public synchronized Optional<Summary> summary(String session) {
+        return read(() -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "SELECT covers_to, method, text FROM session_summaries s WHERE s.session = ? AND s.revision = "
+                            + "(SELECT revision FROM sessions WHERE name = ?) ORDER BY covers_to DESC, id DESC LIMIT 1")) {
+                ps.setString(1, session);
+                ps.setString(2, session);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new Summary(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                            : Optional.<Summary>empty();
+                }
+            }
+        });
+    }
+
+    public synchronized void putSummary(String session, Summary summary) {
+        write(() -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO session_summaries (session, revision, covers_to, method, text, created_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, session);
+                ps.setInt(2, currentRevision(session));
+                ps.setLong(3, summary.coversTo());
+                ps.setString(4, summary.method());
+                ps.setString(5, summary.text());
+                ps.setString(6, now());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     /** Keeps text that could not be read as a message, with where it came from and why it was skipped. */
     public synchronized void keepRaw(String session, String source, int line, String raw, String problem) {
         write(() -> {

@@ -333,7 +333,7 @@ class BeatEndToEndTest {
 
     @ParameterizedTest
     @MethodSource("providers")
-    void aHistoryLeftBrokenByACrashIsNotSentAndTheOmissionIsRecorded(String provider) throws Exception {
+    void aHistoryLeftBrokenByACrashIsRepairedPersistedAndNeverRerun(String provider) throws Exception {
         TestAgent agent = agent(provider);
         fake.text("HEARTBEAT_OK");
         agent.run("--once");
@@ -348,12 +348,23 @@ class BeatEndToEndTest {
 
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(fake.rejections()).isEmpty();
-        assertThat(fake.requests().get(1).toString()).doesNotContain("call_lost");
+        assertThat(fake.requests().get(1).toString()).contains("call_lost").contains("outcome unknown");
+        assertThat(agent.workspace().resolve("x.md")).as("the interrupted call is not re-run").doesNotExist();
         assertThat(last(agent).repairs()).singleElement().satisfies(rep -> {
-            assertThat(rep.rule()).isEqualTo("omit_invalid_turn");
+            assertThat(rep.rule()).isEqualTo("synthesize_missing_result");
             assertThat(rep.detail()).contains("call_lost");
-            assertThat(rep.messageIds()).hasSize(2);
         });
+        try (Store store = agent.store()) {
+            assertThat(store.session("test-agent").orElseThrow().revision()).isEqualTo(2);
+            assertThat(store.repairs("test-agent")).singleElement()
+                    .satisfies(rep -> assertThat(rep.action().rule()).isEqualTo("synthesize_missing_result"));
+            assertThat(store.allMessages("test-agent").size()).isGreaterThan(store.history("test-agent").size());
+        }
+        // Repaired once, it stays repaired: the next beat has nothing to repair.
+        fake.text("HEARTBEAT_OK");
+        agent.run("--once");
+        assertThat(last(agent).repairs()).isEmpty();
+        assertThat(fake.rejections()).isEmpty();
     }
 
     @Test

@@ -1,0 +1,143 @@
+package dev.heartbeat.repair;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.heartbeat.audit.Json;
+import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.Message;
+import dev.heartbeat.transcript.SystemMessage;
+import dev.heartbeat.transcript.ToolCall;
+import dev.heartbeat.transcript.ToolResultMessage;
+import dev.heartbeat.transcript.UserMessage;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Holds a history to the rules of every provider the project supports (OpenAI, Anthropic, Ollama), so
+ * a session stays sendable when it moves to a provider of another kind. One place, used on load,
+ * before every request and by {@code sessions check}.
+ */
+public final class HistoryValidator {
+    public static final Pattern TOOL_ID = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+    public static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+
+    /** A stored history, or a request about to be sent (which must also end with the user's turn). */
+    public enum Mode { HISTORY, REQUEST }
+
+    private HistoryValidator() {
+    }
+
+    public static boolean isValid(List<Message> messages, Mode mode) {
+        return validate(messages, mode).isEmpty();
+    }
+
+    public static List<Problem> validate(List<Message> messages, Mode mode) {
+        List<Problem> problems = new ArrayList<>();
+        Set<String> callIds = new HashSet<>();
+        boolean conversationStarted = false;
+        Message previous = null;
+        Set<String> open = new HashSet<>();
+        Set<String> answered = new HashSet<>();
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = messages.get(i);
+            boolean isResult = m instanceof ToolResultMessage;
+            if (!isResult && !open.isEmpty()) {
+                problems.add(new Problem("tool_call_unanswered", i - 1, "tool call(s) " + open
+                        + " have no result before the next message"));
+                open.clear();
+            }
+            if (m instanceof SystemMessage s) {
+                if (conversationStarted) {
+                    problems.add(new Problem("system_inside", i, "a system message inside the conversation; "
+                            + "Anthropic keeps the system prompt apart from the messages"));
+                }
+                if (s.text().isBlank()) {
+                    problems.add(new Problem("empty_message", i, "empty system message"));
+                }
+            } else {
+                if (!conversationStarted && !(m instanceof UserMessage)) {
+                    problems.add(new Problem("first_not_user", i, "the conversation must start with a user message, "
+                            + "not " + m.role()));
+                }
+                conversationStarted = true;
+            }
+            if (m instanceof UserMessage u) {
+                if (u.text().isBlank()) {
+                    problems.add(new Problem("empty_message", i, "empty user message"));
+                }
+                if (previous instanceof UserMessage) {
+                    problems.add(new Problem("consecutive_same_role", i, "two user messages in a row"));
+                }
+            } else if (m instanceof AssistantMessage a) {
+                if (a.text().isBlank() && !a.hasToolCalls()) {
+                    problems.add(new Problem("empty_message", i, "assistant message with neither text nor tool calls"));
+                }
+                if (previous instanceof AssistantMessage) {
+                    problems.add(new Problem("consecutive_same_role", i, "two assistant messages in a row"));
+                }
+                answered.clear();
+                for (ToolCall c : a.toolCalls()) {
+                    if (!TOOL_ID.matcher(c.id()).matches()) {
+                        problems.add(new Problem("tool_id_invalid", i, "tool call id '" + c.id()
+                                + "' does not match ^[a-zA-Z0-9_-]{1,64}$"));
+                    }
+                    if (!callIds.add(c.id())) {
+                        problems.add(new Problem("tool_id_duplicate", i, "tool call id '" + c.id() + "' is used again"));
+                    }
+                    if (!TOOL_NAME.matcher(c.name()).matches()) {
+                        problems.add(new Problem("tool_name_invalid", i, "tool name '" + c.name()
+                                + "' does not match ^[a-zA-Z0-9_-]{1,64}$"));
+                    }
+                    if (!isJsonObject(c.arguments())) {
+                        problems.add(new Problem("tool_input_not_object", i, "the arguments of " + c.id()
+                                + " are not a JSON object"));
+                    }
+                    open.add(c.id());
+                }
+            } else if (m instanceof ToolResultMessage t) {
+                if (open.remove(t.callId())) {
+                    answered.add(t.callId());
+                } else if (answered.contains(t.callId())) {
+                    problems.add(new Problem("tool_result_duplicate", i, "a second result for " + t.callId()));
+                } else {
+                    problems.add(new Problem("tool_result_orphan", i, "a result for " + t.callId()
+                            + " answers no call of the assistant message right before it"));
+                }
+                if (t.text().isBlank()) {
+                    problems.add(new Problem("empty_message", i, "empty tool result"));
+                }
+            }
+            previous = m;
+        }
+        if (!open.isEmpty()) {
+            problems.add(new Problem("tool_call_unanswered", messages.size() - 1, "tool call(s) " + open
+                    + " have no result"));
+        }
+        if (mode == Mode.REQUEST) {
+            Message last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
+            if (!(last instanceof UserMessage) && !(last instanceof ToolResultMessage)) {
+                problems.add(new Problem("last_not_user", messages.size() - 1,
+                        "a request must end with the user's turn (a user message or tool results)"));
+            }
+        }
+        return problems;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectReader STRICT = Json.MAPPER.reader()
+            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** Whether the text is exactly one JSON object (nothing before or after it). */
+    public static boolean isJsonObject(String text) {
+        if (text == null || !text.strip().startsWith("{")) {
+            return false;
+        }
+        try {
+            JsonNode node = STRICT.readTree(text);
+            return node != null && node.isObject();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

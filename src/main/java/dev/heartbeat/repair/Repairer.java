@@ -1,0 +1,408 @@
+package dev.heartbeat.repair;
+
+import dev.heartbeat.audit.Decision.RepairRecord;
+import dev.heartbeat.audit.Json;
+import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.Message;
+import dev.heartbeat.transcript.SystemMessage;
+import dev.heartbeat.transcript.ToolCall;
+import dev.heartbeat.transcript.ToolResultMessage;
+import dev.heartbeat.transcript.UserMessage;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Brings any history a crash, a torn write or a truncation could leave into a shape every provider
+ * accepts ({@link HistoryValidator}), losing nothing that was intact. Each rule is named and every
+ * action is returned with the message ids it touched and their content before and after, so the
+ * caller can store the record. Repairing a repaired history changes nothing.
+ *
+ * <p>Rules, in the order they run:
+ * <ol>
+ *   <li>{@code drop_empty}: empty user, system and assistant messages are dropped (never invented);
+ *       {@code fill_empty_result}: an empty tool result gets a placeholder (dropping it would orphan its call)</li>
+ *   <li>{@code system_to_front}: system messages inside the conversation move to its start</li>
+ *   <li>{@code rewrite_tool_id}: invalid or reused call ids are rewritten, in the call and its result;
+ *       {@code rewrite_tool_name}: invalid tool names likewise</li>
+ *   <li>{@code torn_arguments}: arguments that are not a JSON object become {@code {}}; the call gets an
+ *       error result saying the arguments were lost, unless it has a result</li>
+ *   <li>{@code drop_orphan_result}, {@code drop_duplicate_result}, {@code move_result},
+ *       {@code synthesize_missing_result}: every call is followed by exactly its results; a call
+ *       without one gets an error result saying the outcome is unknown (it is never re-run)</li>
+ *   <li>{@code drop_head}: a history whose head was cut starts at its first user message</li>
+ *   <li>{@code merge_same_role}: consecutive user (or assistant) messages become one</li>
+ * </ol>
+ */
+public final class Repairer {
+    public static final String UNKNOWN_OUTCOME = "no result was recorded; outcome unknown. The call was not run again.";
+    public static final String LOST_ARGUMENTS = "the arguments of this call were lost (they were not valid JSON); "
+            + "it was not run.";
+    public static final String EMPTY_RESULT = "(the tool returned no output)";
+
+    private Repairer() {
+    }
+
+    public record Result(List<Entry> entries, List<RepairRecord> actions) {
+        public boolean changed() {
+            return !actions.isEmpty();
+        }
+
+        public List<Message> messages() {
+            return Entry.messages(entries);
+        }
+    }
+
+    public static Result repair(List<Entry> history) {
+        Run run = new Run();
+        List<Entry> h = run.dropEmpty(history);
+        h = run.systemToFront(h);
+        h = run.rewriteIds(h);
+        h = run.tornArguments(h);
+        h = run.pair(h);
+        h = run.dropHead(h);
+        h = run.mergeSameRole(h);
+        return new Result(List.copyOf(h), List.copyOf(run.actions));
+    }
+
+    /**
+     * The same rules for a reply as it arrives, before it enters the history: arguments that are not a
+     * JSON object become {@code {}}, invalid tool names are cleaned, and invalid or reused ids are
+     * replaced. The executor still sees the raw arguments (and reports them as broken to the model);
+     * {@code actions} gets a record of each change, raw text included.
+     */
+    public static AssistantMessage sendable(AssistantMessage reply, long messageId, Set<String> usedIds,
+                                            String freshIdPrefix, List<RepairRecord> actions) {
+        if (!reply.hasToolCalls()) {
+            return reply;
+        }
+        Run run = new Run();
+        List<ToolCall> calls = new ArrayList<>();
+        int n = 0;
+        for (ToolCall c : reply.toolCalls()) {
+            n++;
+            String id = c.id();
+            if (!HistoryValidator.TOOL_ID.matcher(id).matches() || usedIds.contains(id)) {
+                String fresh = freshIdPrefix + "_" + n;
+                while (usedIds.contains(fresh)) {
+                    fresh = fresh + "x";
+                }
+                run.record("rewrite_tool_id", "tool call id '" + id + "' was invalid or used before; now '" + fresh + "'",
+                        List.of(messageId), id, fresh);
+                id = fresh;
+            }
+            usedIds.add(id);
+            String name = c.name();
+            if (!HistoryValidator.TOOL_NAME.matcher(name).matches()) {
+                String fixed = Run.cleanName(name);
+                run.record("rewrite_tool_name", "tool name '" + name + "' is invalid; now '" + fixed + "'",
+                        List.of(messageId), name, fixed);
+                name = fixed;
+            }
+            String arguments = c.arguments();
+            if (!HistoryValidator.isJsonObject(arguments)) {
+                run.record("torn_arguments", "the arguments of " + id + " (" + name + ") were not a JSON object; the "
+                        + "history keeps {} as input", List.of(messageId), arguments, "{}");
+                arguments = "{}";
+            }
+            calls.add(new ToolCall(id, name, arguments));
+        }
+        actions.addAll(run.actions);
+        return run.actions.isEmpty() ? reply : new AssistantMessage(reply.text(), calls);
+    }
+
+    private static final class Run {
+        final List<RepairRecord> actions = new ArrayList<>();
+        final Set<String> tornCalls = new HashSet<>();
+
+        void record(String rule, String detail, List<Long> ids, Object before, Object after) {
+            actions.add(new RepairRecord(rule, detail, ids, before == null ? null : Json.write(before),
+                    after == null ? null : Json.write(after)));
+        }
+
+        List<Entry> dropEmpty(List<Entry> in) {
+            List<Entry> out = new ArrayList<>(in.size());
+            for (Entry e : in) {
+                Message m = e.message();
+                boolean empty = (m instanceof UserMessage u && u.text().isBlank())
+                        || (m instanceof SystemMessage s && s.text().isBlank())
+                        || (m instanceof AssistantMessage a && a.text().isBlank() && !a.hasToolCalls());
+                if (empty) {
+                    record("drop_empty", "an empty " + m.role() + " message was dropped", List.of(e.id()), m, null);
+                    continue;
+                }
+                if (m instanceof ToolResultMessage t && t.text().isBlank()) {
+                    ToolResultMessage filled = new ToolResultMessage(t.callId(), t.toolName(), EMPTY_RESULT, t.isError());
+                    record("fill_empty_result", "an empty tool result for " + t.callId() + " got a placeholder",
+                            List.of(e.id()), t, filled);
+                    out.add(new Entry(e.id(), filled));
+                    continue;
+                }
+                out.add(e);
+            }
+            return out;
+        }
+
+        List<Entry> systemToFront(List<Entry> in) {
+            List<Entry> systems = new ArrayList<>();
+            List<Entry> rest = new ArrayList<>(in.size());
+            boolean started = false;
+            List<Long> moved = new ArrayList<>();
+            for (Entry e : in) {
+                if (e.message() instanceof SystemMessage) {
+                    systems.add(e);
+                    if (started) {
+                        moved.add(e.id());
+                    }
+                } else {
+                    started = true;
+                    rest.add(e);
+                }
+            }
+            if (moved.isEmpty()) {
+                return in;
+            }
+            record("system_to_front", "system message(s) inside the conversation moved to its start", moved, null, null);
+            systems.addAll(rest);
+            return systems;
+        }
+
+        List<Entry> rewriteIds(List<Entry> in) {
+            Set<String> used = new HashSet<>();
+            for (Entry e : in) {
+                if (e.message() instanceof AssistantMessage a) {
+                    for (ToolCall c : a.toolCalls()) {
+                        used.add(c.id());
+                    }
+                }
+            }
+            Set<String> claimed = new HashSet<>();
+            // Per old id, the calls seen so far (new id, answered?), so a result finds the call it answers.
+            Map<String, List<String[]>> callsByOldId = new HashMap<>();
+            int counter = 0;
+            List<Entry> out = new ArrayList<>(in.size());
+            for (Entry e : in) {
+                Message m = e.message();
+                if (m instanceof AssistantMessage a && a.hasToolCalls()) {
+                    List<ToolCall> calls = new ArrayList<>();
+                    boolean changed = false;
+                    for (ToolCall c : a.toolCalls()) {
+                        String id = c.id();
+                        String name = c.name();
+                        if (!HistoryValidator.TOOL_ID.matcher(id).matches() || !claimed.add(id)) {
+                            String fresh;
+                            do {
+                                fresh = "call_repaired_" + (++counter);
+                            } while (used.contains(fresh));
+                            used.add(fresh);
+                            claimed.add(fresh);
+                            record("rewrite_tool_id", "tool call id '" + id + "' was " + (HistoryValidator.TOOL_ID
+                                    .matcher(id).matches() ? "used before" : "invalid") + "; now '" + fresh + "'",
+                                    List.of(e.id()), id, fresh);
+                            id = fresh;
+                            changed = true;
+                        }
+                        if (!HistoryValidator.TOOL_NAME.matcher(name).matches()) {
+                            String fixed = cleanName(name);
+                            record("rewrite_tool_name", "tool name '" + name + "' is invalid; now '" + fixed + "'",
+                                    List.of(e.id()), name, fixed);
+                            name = fixed;
+                            changed = true;
+                        }
+                        callsByOldId.computeIfAbsent(c.id(), k -> new ArrayList<>()).add(new String[] {id, null, name, c.name()});
+                        calls.add(new ToolCall(id, name, c.arguments()));
+                    }
+                    out.add(changed ? new Entry(e.id(), new AssistantMessage(a.text(), calls)) : e);
+                } else if (m instanceof ToolResultMessage t) {
+                    List<String[]> candidates = callsByOldId.get(t.callId());
+                    String[] target = null;
+                    if (candidates != null) {
+                        for (int i = candidates.size() - 1; i >= 0 && target == null; i--) {
+                            if (candidates.get(i)[1] == null) {
+                                target = candidates.get(i);
+                            }
+                        }
+                        if (target == null) {
+                            target = candidates.get(candidates.size() - 1);
+                        }
+                        target[1] = "answered";
+                    }
+                    boolean renamedCall = target != null && !target[2].equals(target[3]);
+                    if (target != null && (!target[0].equals(t.callId()) || renamedCall)) {
+                        out.add(new Entry(e.id(), new ToolResultMessage(target[0], renamedCall ? target[2] : t.toolName(),
+                                t.text(), t.isError())));
+                    } else {
+                        out.add(e);
+                    }
+                } else {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
+
+        private static String cleanName(String name) {
+            String cleaned = name.replaceAll("[^a-zA-Z0-9_-]", "_");
+            if (cleaned.isEmpty()) {
+                cleaned = "unnamed_tool";
+            }
+            return cleaned.length() > 64 ? cleaned.substring(0, 64) : cleaned;
+        }
+
+        List<Entry> tornArguments(List<Entry> in) {
+            List<Entry> out = new ArrayList<>(in.size());
+            for (Entry e : in) {
+                if (e.message() instanceof AssistantMessage a && a.hasToolCalls()) {
+                    List<ToolCall> calls = new ArrayList<>();
+                    boolean changed = false;
+                    for (ToolCall c : a.toolCalls()) {
+                        if (HistoryValidator.isJsonObject(c.arguments())) {
+                            calls.add(c);
+                        } else {
+                            record("torn_arguments", "the arguments of " + c.id() + " (" + c.name()
+                                    + ") were not a JSON object; the call keeps {} as input", List.of(e.id()),
+                                    c.arguments(), "{}");
+                            tornCalls.add(c.id());
+                            calls.add(new ToolCall(c.id(), c.name(), "{}"));
+                            changed = true;
+                        }
+                    }
+                    out.add(changed ? new Entry(e.id(), new AssistantMessage(a.text(), calls)) : e);
+                } else {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
+
+        /** Every call followed by exactly its results; results found elsewhere are moved, missing ones made. */
+        List<Entry> pair(List<Entry> in) {
+            Set<String> callIds = new HashSet<>();
+            for (Entry e : in) {
+                if (e.message() instanceof AssistantMessage a) {
+                    a.toolCalls().forEach(c -> callIds.add(c.id()));
+                }
+            }
+            Map<String, Entry> results = new LinkedHashMap<>();
+            Map<String, Integer> positions = new HashMap<>();
+            for (int i = 0; i < in.size(); i++) {
+                Entry e = in.get(i);
+                if (e.message() instanceof ToolResultMessage t) {
+                    if (!callIds.contains(t.callId())) {
+                        record("drop_orphan_result", "a result for " + t.callId() + " answers no call in the history; "
+                                + "dropped (its content is kept in this record)", List.of(e.id()), t, null);
+                    } else if (results.containsKey(t.callId())) {
+                        record("drop_duplicate_result", "a second result for " + t.callId() + "; the first is kept",
+                                List.of(e.id()), t, null);
+                    } else {
+                        results.put(t.callId(), e);
+                        positions.put(t.callId(), i);
+                    }
+                }
+            }
+            List<Entry> out = new ArrayList<>(in.size());
+            for (int i = 0; i < in.size(); i++) {
+                Entry e = in.get(i);
+                if (e.message() instanceof ToolResultMessage) {
+                    continue;
+                }
+                out.add(e);
+                if (!(e.message() instanceof AssistantMessage a) || !a.hasToolCalls()) {
+                    continue;
+                }
+                List<ToolCall> calls = a.toolCalls();
+                if (inPlace(in, i, calls, positions)) {
+                    for (int k = 1; k <= calls.size(); k++) {
+                        out.add(in.get(i + k));
+                    }
+                    continue;
+                }
+                for (ToolCall c : calls) {
+                    Entry result = results.get(c.id());
+                    if (result != null) {
+                        record("move_result", "the result for " + c.id() + " was not right after its call; moved there",
+                                List.of(result.id()), null, null);
+                        out.add(result);
+                    } else {
+                        String text = tornCalls.contains(c.id()) ? LOST_ARGUMENTS : UNKNOWN_OUTCOME;
+                        ToolResultMessage made = new ToolResultMessage(c.id(), c.name(), text, true);
+                        record("synthesize_missing_result", "call " + c.id() + " (" + c.name() + ") had no result; "
+                                + "an error result was added", List.of(e.id()), null, made);
+                        out.add(new Entry(0, made));
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** Whether the messages right after the call at {@code i} are exactly its results, in any order. */
+        private static boolean inPlace(List<Entry> in, int i, List<ToolCall> calls, Map<String, Integer> positions) {
+            for (ToolCall c : calls) {
+                Integer at = positions.get(c.id());
+                if (at == null || at <= i || at > i + calls.size()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        List<Entry> dropHead(List<Entry> in) {
+            int first = -1;
+            for (int i = 0; i < in.size(); i++) {
+                if (in.get(i).message() instanceof UserMessage) {
+                    first = i;
+                    break;
+                }
+            }
+            List<Entry> out = new ArrayList<>(in.size());
+            List<Long> dropped = new ArrayList<>();
+            List<Message> lost = new ArrayList<>();
+            for (int i = 0; i < in.size(); i++) {
+                Entry e = in.get(i);
+                boolean beforeFirstUser = first < 0 || i < first;
+                if (beforeFirstUser && !(e.message() instanceof SystemMessage)) {
+                    dropped.add(e.id());
+                    lost.add(e.message());
+                } else {
+                    out.add(e);
+                }
+            }
+            if (!dropped.isEmpty()) {
+                record("drop_head", "the history did not start with a user message (its head was cut); "
+                        + dropped.size() + " message(s) before the first user message were dropped", dropped, lost, null);
+            }
+            return dropped.isEmpty() ? in : out;
+        }
+
+        List<Entry> mergeSameRole(List<Entry> in) {
+            Deque<Entry> out = new ArrayDeque<>(in.size());
+            for (Entry e : in) {
+                Entry last = out.peekLast();
+                if (last != null && last.message() instanceof UserMessage a && e.message() instanceof UserMessage b) {
+                    UserMessage merged = new UserMessage(a.text() + "\n\n" + b.text());
+                    record("merge_same_role", "two user messages in a row were merged", List.of(last.id(), e.id()),
+                            List.of(a, b), merged);
+                    out.pollLast();
+                    out.addLast(new Entry(last.id(), merged));
+                } else if (last != null && last.message() instanceof AssistantMessage a
+                        && e.message() instanceof AssistantMessage b && !a.hasToolCalls()) {
+                    String text = a.text().isBlank() ? b.text() : b.text().isBlank() ? a.text() : a.text() + "\n\n" + b.text();
+                    AssistantMessage merged = new AssistantMessage(text, b.toolCalls());
+                    record("merge_same_role", "two assistant messages in a row were merged", List.of(last.id(), e.id()),
+                            List.of(a, b), merged);
+                    out.pollLast();
+                    out.addLast(new Entry(last.id(), merged));
+                } else {
+                    out.addLast(e);
+                }
+            }
+            return new ArrayList<>(out);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.heartbeat.repair;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.Message;
+import dev.heartbeat.transcript.SystemMessage;
+import dev.heartbeat.transcript.ToolCall;
+import dev.heartbeat.transcript.ToolResultMessage;
+import dev.heartbeat.transcript.UserMessage;
+
+/**
+ * Counts the tokens a message costs with a provider. OpenAI: the o200k_base tokenizer its current
+ * models use (jtokkit). Anthropic and Ollama publish no Java tokenizer: cl100k_base counts scaled by
+ * a factor, rounded up, which errs on the side of sending less.
+ */
+public final class TokenEstimator {
+    /** Role markers and separators each message adds on the wire. */
+    private static final int PER_MESSAGE = 4;
+
+    private final Encoding encoding;
+    private final double factor;
+
+    private TokenEstimator(EncodingType type, double factor) {
+        this.encoding = Encodings.newLazyEncodingRegistry().getEncoding(type);
+        this.factor = factor;
+    }
+
+    public static TokenEstimator forProvider(String provider) {
+        return switch (provider) {
+            case "openai" -> new TokenEstimator(EncodingType.O200K_BASE, 1.0);
+            // Claude's tokenizer yields more tokens than cl100k for the same English text.
+            case "anthropic" -> new TokenEstimator(EncodingType.CL100K_BASE, 1.2);
+            default -> new TokenEstimator(EncodingType.CL100K_BASE, 1.1);
+        };
+    }
+
+    public int count(String text) {
+        if (text == null || text.isEmpty()) {
+            return 0;
+        }
+        return (int) Math.ceil(encoding.countTokensOrdinary(text) * factor);
+    }
+
+    public int count(Message m) {
+        int tokens = PER_MESSAGE;
+        if (m instanceof AssistantMessage a) {
+            tokens += count(a.text());
+            for (ToolCall c : a.toolCalls()) {
+                tokens += count(c.name()) + count(c.arguments()) + PER_MESSAGE;
+            }
+        } else if (m instanceof ToolResultMessage t) {
+            tokens += count(t.text());
+        } else if (m instanceof UserMessage u) {
+            tokens += count(u.text());
+        } else {
+            tokens += count(((SystemMessage) m).text());
+        }
+        return tokens;
+    }
+}

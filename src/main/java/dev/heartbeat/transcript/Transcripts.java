@@ -1,0 +1,390 @@
+package dev.heartbeat.transcript;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.heartbeat.audit.Json;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Transcript files in the providers' wire shapes: OpenAI Chat Completions messages and Anthropic
+ * Messages messages, as a JSON array or JSONL. Reading never fails on bad input: what cannot be read
+ * is returned with its line number and raw text, to be kept beside the session.
+ */
+public final class Transcripts {
+    private Transcripts() {
+    }
+
+    public enum Format {
+        OPENAI, ANTHROPIC;
+
+        public String wire() {
+            return name().toLowerCase();
+        }
+    }
+
+    /** Text that could not be read as a message. */
+    public record BadLine(int line, String raw, String problem) {
+    }
+
+    /** What a file held: the messages in order, the format they were in, and what could not be read. */
+    public record Read(List<Message> messages, Format format, List<BadLine> bad) {
+    }
+
+    private record Element(int line, JsonNode node) {
+    }
+
+    public static Read read(String text) {
+        List<Element> elements = new ArrayList<>();
+        List<BadLine> bad = new ArrayList<>();
+        String trimmed = text.stripLeading();
+        if (trimmed.startsWith("[")) {
+            readArray(text, elements, bad);
+        } else if (trimmed.startsWith("{") && isSingleDocumentWithMessages(text)) {
+            JsonNode doc = Json.tree(text);
+            JsonNode system = doc.path("system");
+            if (system.isTextual() && !system.asText().isBlank()) {
+                elements.add(new Element(1, JsonNodeFactory.instance.objectNode().put("role", "system")
+                        .put("content", system.asText())));
+            }
+            readArray(doc.path("messages").toString(), elements, bad);
+        } else {
+            String[] lines = text.split("\r?\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                String line = lines[i];
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    JsonNode node = Json.MAPPER.readTree(line);
+                    if (node == null || !node.isObject()) {
+                        bad.add(new BadLine(i + 1, line, "not a JSON object"));
+                    } else {
+                        elements.add(new Element(i + 1, node));
+                    }
+                } catch (IOException e) {
+                    bad.add(new BadLine(i + 1, line, "not valid JSON (" + firstLine(e.getMessage()) + ")"));
+                }
+            }
+        }
+        Format format = detect(elements);
+        List<Message> messages = new ArrayList<>();
+        Map<String, String> toolNames = new HashMap<>();
+        for (Element e : elements) {
+            try {
+                if (format == Format.ANTHROPIC) {
+                    fromAnthropic(e.node(), messages, toolNames);
+                } else {
+                    messages.add(fromOpenAi(e.node(), toolNames));
+                }
+            } catch (IllegalArgumentException ex) {
+                bad.add(new BadLine(e.line(), Json.write(e.node()), ex.getMessage()));
+            }
+        }
+        bad.sort((a, b) -> Integer.compare(a.line(), b.line()));
+        return new Read(List.copyOf(messages), format, List.copyOf(bad));
+    }
+
+    private static boolean isSingleDocumentWithMessages(String text) {
+        try {
+            JsonNode doc = Json.MAPPER.readTree(text);
+            return doc != null && doc.path("messages").isArray();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Reads array elements one by one, so a torn array keeps what came before the tear. */
+    private static void readArray(String text, List<Element> elements, List<BadLine> bad) {
+        try (JsonParser p = Json.MAPPER.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                bad.add(new BadLine(1, text, "not a JSON array"));
+                return;
+            }
+            while (true) {
+                JsonToken t;
+                int line;
+                try {
+                    t = p.nextToken();
+                    line = p.currentTokenLocation().getLineNr();
+                    if (t == JsonToken.END_ARRAY || t == null) {
+                        return;
+                    }
+                    JsonNode node = p.readValueAsTree();
+                    if (node == null || !node.isObject()) {
+                        bad.add(new BadLine(line, String.valueOf(node), "not a JSON object"));
+                    } else {
+                        elements.add(new Element(line, node));
+                    }
+                } catch (IOException e) {
+                    int at = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null
+                            ? jpe.getLocation().getLineNr() : 0;
+                    String rest = tail(text, at);
+                    bad.add(new BadLine(at, rest, "not valid JSON from here on (" + firstLine(e.getMessage()) + ")"));
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            bad.add(new BadLine(1, text, "not valid JSON"));
+        }
+    }
+
+    /** The text from line {@code line} (1-based) to the end. */
+    private static String tail(String text, int line) {
+        if (line <= 1) {
+            return text;
+        }
+        int index = 0;
+        for (int i = 1; i < line && index >= 0; i++) {
+            index = text.indexOf('\n', index) + 1;
+            if (index == 0) {
+                return "";
+            }
+        }
+        return text.substring(index);
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
+    /** Anthropic when any message carries tool_use or tool_result blocks; OpenAI otherwise. */
+    static Format detect(List<Element> elements) {
+        for (Element e : elements) {
+            JsonNode n = e.node();
+            String role = n.path("role").asText();
+            if (role.equals("tool") || n.has("tool_calls") || n.has("tool_call_id") || role.equals("developer")) {
+                return Format.OPENAI;
+            }
+            JsonNode content = n.path("content");
+            if (content.isArray()) {
+                for (JsonNode block : content) {
+                    String type = block.path("type").asText();
+                    if (type.equals("tool_use") || type.equals("tool_result")) {
+                        return Format.ANTHROPIC;
+                    }
+                }
+            }
+        }
+        return Format.OPENAI;
+    }
+
+    // ---------------------------------------------------------------- OpenAI
+
+    private static Message fromOpenAi(JsonNode n, Map<String, String> toolNames) {
+        String role = n.path("role").asText("");
+        switch (role) {
+            case "system", "developer" -> {
+                return new SystemMessage(text(n.path("content")));
+            }
+            case "user" -> {
+                return new UserMessage(text(n.path("content")));
+            }
+            case "assistant" -> {
+                List<ToolCall> calls = new ArrayList<>();
+                for (JsonNode c : n.path("tool_calls")) {
+                    JsonNode fn = c.path("function");
+                    JsonNode args = fn.path("arguments");
+                    String arguments = args.isTextual() ? args.asText() : args.isMissingNode() ? "{}" : Json.write(args);
+                    ToolCall call = new ToolCall(c.path("id").asText(""), fn.path("name").asText(""), arguments);
+                    toolNames.put(call.id(), call.name());
+                    calls.add(call);
+                }
+                return new AssistantMessage(text(n.path("content")), calls);
+            }
+            case "tool" -> {
+                String id = n.path("tool_call_id").asText("");
+                String name = n.path("name").asText(toolNames.getOrDefault(id, ""));
+                return new ToolResultMessage(id, name, text(n.path("content")), false);
+            }
+            default -> throw new IllegalArgumentException("not a message: role '" + role + "' is none of system, "
+                    + "developer, user, assistant, tool");
+        }
+    }
+
+    /** Content as text: a string, or the text parts of an array of parts. */
+    private static String text(JsonNode content) {
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        if (content.isArray()) {
+            StringBuilder out = new StringBuilder();
+            for (JsonNode part : content) {
+                String t = part.isTextual() ? part.asText() : part.path("text").asText("");
+                if (!t.isEmpty()) {
+                    if (out.length() > 0) {
+                        out.append("\n");
+                    }
+                    out.append(t);
+                }
+            }
+            return out.toString();
+        }
+        return "";
+    }
+
+    public static String toOpenAiJsonl(List<Message> messages) {
+        StringBuilder out = new StringBuilder();
+        for (Message m : messages) {
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            if (m instanceof SystemMessage s) {
+                o.put("role", "system").put("content", s.text());
+            } else if (m instanceof UserMessage u) {
+                o.put("role", "user").put("content", u.text());
+            } else if (m instanceof AssistantMessage a) {
+                o.put("role", "assistant");
+                if (a.text().isEmpty() && a.hasToolCalls()) {
+                    o.putNull("content");
+                } else {
+                    o.put("content", a.text());
+                }
+                if (a.hasToolCalls()) {
+                    ArrayNode calls = o.putArray("tool_calls");
+                    for (ToolCall c : a.toolCalls()) {
+                        ObjectNode call = calls.addObject();
+                        call.put("id", c.id()).put("type", "function");
+                        call.putObject("function").put("name", c.name()).put("arguments", c.arguments());
+                    }
+                }
+            } else if (m instanceof ToolResultMessage t) {
+                o.put("role", "tool").put("tool_call_id", t.callId()).put("content", t.text());
+            }
+            out.append(Json.write(o)).append('\n');
+        }
+        return out.toString();
+    }
+
+    // ---------------------------------------------------------------- Anthropic
+
+    private static void fromAnthropic(JsonNode n, List<Message> out, Map<String, String> toolNames) {
+        String role = n.path("role").asText("");
+        JsonNode content = n.path("content");
+        switch (role) {
+            case "system" -> out.add(new SystemMessage(text(content)));
+            case "user" -> {
+                if (!content.isArray()) {
+                    out.add(new UserMessage(text(content)));
+                    return;
+                }
+                StringBuilder text = new StringBuilder();
+                for (JsonNode block : content) {
+                    String type = block.path("type").asText();
+                    if (type.equals("tool_result")) {
+                        flushUser(text, out);
+                        String id = block.path("tool_use_id").asText("");
+                        out.add(new ToolResultMessage(id, toolNames.getOrDefault(id, ""), text(block.path("content")),
+                                block.path("is_error").asBoolean(false)));
+                    } else if (type.equals("text")) {
+                        if (text.length() > 0) {
+                            text.append("\n");
+                        }
+                        text.append(block.path("text").asText(""));
+                    }
+                }
+                flushUser(text, out);
+            }
+            case "assistant" -> {
+                if (!content.isArray()) {
+                    out.add(new AssistantMessage(text(content), List.of()));
+                    return;
+                }
+                StringBuilder text = new StringBuilder();
+                List<ToolCall> calls = new ArrayList<>();
+                for (JsonNode block : content) {
+                    String type = block.path("type").asText();
+                    if (type.equals("text")) {
+                        if (text.length() > 0) {
+                            text.append("\n");
+                        }
+                        text.append(block.path("text").asText(""));
+                    } else if (type.equals("tool_use")) {
+                        JsonNode input = block.path("input");
+                        String arguments = input.isTextual() ? input.asText() : input.isMissingNode() ? "{}" : Json.write(input);
+                        ToolCall call = new ToolCall(block.path("id").asText(""), block.path("name").asText(""), arguments);
+                        toolNames.put(call.id(), call.name());
+                        calls.add(call);
+                    }
+                }
+                out.add(new AssistantMessage(text.toString(), calls));
+            }
+            default -> throw new IllegalArgumentException("not a message: role '" + role + "' is neither user nor assistant");
+        }
+    }
+
+    private static void flushUser(StringBuilder text, List<Message> out) {
+        if (text.length() > 0) {
+            out.add(new UserMessage(text.toString()));
+            text.setLength(0);
+        }
+    }
+
+    /**
+     * {@code {"system": "...", "messages": [...]}}: system messages joined into the system field, tool
+     * results grouped into the user turn that follows the call, results first.
+     */
+    public static String toAnthropic(List<Message> messages) {
+        ObjectNode doc = JsonNodeFactory.instance.objectNode();
+        StringBuilder system = new StringBuilder();
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        ObjectNode userTurn = null;
+        for (Message m : messages) {
+            if (m instanceof SystemMessage s) {
+                if (system.length() > 0) {
+                    system.append("\n\n");
+                }
+                system.append(s.text());
+            } else if (m instanceof AssistantMessage a) {
+                userTurn = null;
+                ObjectNode o = out.addObject();
+                o.put("role", "assistant");
+                ArrayNode blocks = o.putArray("content");
+                if (!a.text().isBlank()) {
+                    blocks.addObject().put("type", "text").put("text", a.text());
+                }
+                for (ToolCall c : a.toolCalls()) {
+                    ObjectNode use = blocks.addObject();
+                    use.put("type", "tool_use").put("id", c.id()).put("name", c.name());
+                    JsonNode input;
+                    try {
+                        input = Json.MAPPER.readTree(c.arguments());
+                    } catch (IOException e) {
+                        input = null;
+                    }
+                    if (input != null && input.isObject()) {
+                        use.set("input", input);
+                    } else {
+                        use.put("input", c.arguments());
+                    }
+                }
+            } else {
+                if (userTurn == null) {
+                    userTurn = out.addObject();
+                    userTurn.put("role", "user");
+                    userTurn.putArray("content");
+                }
+                ArrayNode blocks = (ArrayNode) userTurn.get("content");
+                if (m instanceof ToolResultMessage t) {
+                    ObjectNode result = blocks.addObject();
+                    result.put("type", "tool_result").put("tool_use_id", t.callId()).put("content", t.text());
+                    if (t.isError()) {
+                        result.put("is_error", true);
+                    }
+                } else {
+                    blocks.addObject().put("type", "text").put("text", ((UserMessage) m).text());
+                }
+            }
+        }
+        if (system.length() > 0) {
+            doc.put("system", system.toString());
+        }
+        doc.set("messages", out);
+        return Json.pretty(doc) + "\n";
+    }
+}
