@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code sessions}: the stored conversations. */
 @Command(name = "sessions", mixinStandardHelpOptions = true, description = "Inspect stored sessions.",
-        subcommands = {SessionsCommand.ListSessions.class, SessionsCommand.Show.class})
+        subcommands = {SessionsCommand.ListSessions.class, SessionsCommand.Show.class, SessionsImport.class,
+                SessionsExport.class, SessionsCheck.class, SessionsRepair.class})
 final class SessionsCommand {
 
     /** ok, or how many provider rules the stored history breaks. */
@@ -97,6 +98,10 @@ final class SessionsCommand {
         @Option(names = "--json", description = "print the messages as JSON")
         boolean json;
 
+        @Option(names = "--all", description = "include superseded revisions (what repairs replaced), the repair "
+                + "actions and lines an import could not read")
+        boolean all;
+
         @Override
         public Integer call() {
             Main main = Main.root(spec);
@@ -105,22 +110,55 @@ final class SessionsCommand {
                 throw UserError.usage("--tail must be at least 1");
             }
             List<StoredMessage> history;
+            List<Store.StoredRepair> repairs = List.of();
+            List<Store.RawLine> raw = List.of();
+            int current;
             try (Store store = main.readStore(config)) {
-                if (store.session(name).isEmpty()) {
-                    throw UserError.notFound("no session '" + name + "'; 'sessions list' shows the sessions");
+                current = store.session(name).orElseThrow(() -> UserError.notFound("no session '" + name
+                        + "'; 'sessions list' shows the sessions")).revision();
+                history = all ? store.allMessages(name) : store.history(name);
+                if (all) {
+                    repairs = store.repairs(name);
+                    raw = store.rawLines(name);
                 }
-                history = store.history(name);
             }
             if (tail != null && history.size() > tail) {
                 history = history.subList(history.size() - tail, history.size());
             }
             PrintWriter out = main.out();
             if (json) {
-                Render.json(out, history);
+                if (!all) {
+                    Render.json(out, history);
+                } else {
+                    Map<String, Object> doc = new LinkedHashMap<>();
+                    doc.put("revision", current);
+                    doc.put("messages", history);
+                    doc.put("repairs", repairs);
+                    doc.put("unreadable_lines", raw);
+                    Render.json(out, doc);
+                }
                 return 0;
             }
+            int shownRevision = -1;
             for (StoredMessage m : history) {
+                if (all && m.revision() != shownRevision) {
+                    shownRevision = m.revision();
+                    out.println("=== revision " + shownRevision + (shownRevision == current ? " (current)"
+                            : " (superseded)") + " ===");
+                    out.println();
+                }
                 print(out, m);
+            }
+            if (all) {
+                for (Store.StoredRepair r : repairs) {
+                    out.println("repair -> revision " + r.revision() + " at " + Render.time(r.at())
+                            + (r.beatId() != null ? " (beat " + r.beatId() + ")" : "") + ": " + r.action().rule() + ": "
+                            + r.action().detail() + " " + r.action().messageIds());
+                }
+                for (Store.RawLine l : raw) {
+                    out.println("unreadable line " + l.line() + " of " + l.source() + " (" + l.problem() + "): "
+                            + Render.fold(l.raw(), 200));
+                }
             }
             out.flush();
             return 0;
