@@ -22,8 +22,12 @@ public final class TokenEstimator {
     private final Encoding encoding;
     private final double factor;
 
+    /** Loading an encoding reads its whole BPE table; do it once per process. */
+    private static final java.util.Map<EncodingType, Encoding> ENCODINGS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final com.knuddels.jtokkit.api.EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
+
     private TokenEstimator(EncodingType type, double factor) {
-        this.encoding = Encodings.newLazyEncodingRegistry().getEncoding(type);
+        this.encoding = ENCODINGS.computeIfAbsent(type, REGISTRY::getEncoding);
         this.factor = factor;
     }
 

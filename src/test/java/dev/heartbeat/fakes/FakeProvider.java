@@ -23,6 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 400 errors), records what it received, and replays scripted replies in order.
  */
 public abstract class FakeProvider implements AutoCloseable {
+    static {
+        // Without TCP_NODELAY the JDK server's small writes meet delayed ACKs: ~40 ms per exchange.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     protected static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;

@@ -13,6 +13,11 @@ import java.util.Map;
 
 /** A webhook endpoint on a real HTTP server that records every delivery (headers and JSON body). */
 public final class WebhookReceiver implements AutoCloseable {
+    static {
+        // Without TCP_NODELAY the JDK server's small writes meet delayed ACKs: ~40 ms per exchange.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     public record Delivery(Map<String, List<String>> headers, JsonNode body) {
         public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
