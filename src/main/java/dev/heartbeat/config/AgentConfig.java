@@ -136,9 +136,10 @@ public record AgentConfig(
         }
     }
 
-    public record Context(Integer budgetTokens, Integer maxToolResultChars) {
+    public record Context(Integer budgetTokens, Integer maxTurns, Integer maxToolResultChars) {
         public Context {
             budgetTokens = budgetTokens == null ? 8000 : budgetTokens;
+            maxTurns = maxTurns == null ? 6 : maxTurns;
             maxToolResultChars = maxToolResultChars == null ? 16_000 : maxToolResultChars;
         }
     }

@@ -77,7 +77,7 @@ public final class ConfigLoader {
                 orDefault(doc.agent(), () -> new AgentConfig.Agent(null, null, null)),
                 orDefault(doc.model(), () -> new AgentConfig.Model(null, null, null, null, null, null, null, null, null, null)),
                 orDefault(doc.heartbeat(), () -> new AgentConfig.Heartbeat(null, null, null, null, null, null)),
-                orDefault(doc.context(), () -> new AgentConfig.Context(null, null)),
+                orDefault(doc.context(), () -> new AgentConfig.Context(null, null, null)),
                 orDefault(doc.storage(), () -> new AgentConfig.Storage(null)),
                 orDefault(doc.notifications(), () -> new AgentConfig.Notify(null)),
                 orDefault(doc.tools(), () -> new AgentConfig.Tools(null, null, null)));
@@ -542,6 +542,9 @@ public final class ConfigLoader {
         private void context() {
             if (config.context().budgetTokens() < 256) {
                 throw parse.error("/context/budget-tokens", "must be at least 256");
+            }
+            if (config.context().maxTurns() < 0) {
+                throw parse.error("/context/max-turns", "must be 0 or more");
             }
             if (config.context().maxToolResultChars() < 256) {
                 throw parse.error("/context/max-tool-result-chars", "must be at least 256");

@@ -190,7 +190,8 @@ public final class BeatRunner {
                 usage = usage.plus(new Usage(reply.inputTokens(), reply.outputTokens()));
             }, failure -> modelCalls.add(new ModelCall(0, null, null, 0, 0, 0, "summary: " + failure.getMessage())));
             ContextBuilder.Context context = new ContextBuilder(TokenEstimator.forProvider(config.model().provider()),
-                    summarizer, config.context().budgetTokens(), config.context().maxToolResultChars())
+                    summarizer, config.context().budgetTokens(), config.context().maxTurns(),
+                    config.context().maxToolResultChars())
                     .build(history, store.summary(session));
             context.newSummary().ifPresent(s -> store.putSummary(session, s));
             context.compaction().ifPresent(repairs::add);

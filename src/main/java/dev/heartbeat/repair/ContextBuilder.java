@@ -16,21 +16,26 @@ import java.util.Optional;
 
 /**
  * Chooses what of a (repaired) session goes into a request: whole turns — a user message and all that
- * answered it, so a call is never split from its results — newest first, within a token budget.
- * Older turns that no longer fit are folded into the session's summary, which rides in the system
- * prompt. Quiet {@code HEARTBEAT_OK} turns and turns nobody answered stay in the store but out of the
- * request. Oversized tool results are cut head and tail.
+ * answered it, so a call is never split from its results — newest first, at most {@code maxTurns} of
+ * them and within a token budget. Older turns are folded into the session's summary, which rides in
+ * the system prompt and is bounded in size, so a quiet beat's cost stops growing with the history.
+ * Quiet {@code HEARTBEAT_OK} turns and turns nobody answered stay in the store but out of the request.
+ * Earlier beats' prompts are sent as their first line (the current prompt carries the checklist and
+ * state), and oversized tool results are cut head and tail.
  */
 public final class ContextBuilder {
     private final TokenEstimator tokens;
     private final Summarizer summarizer;
     private final int budget;
+    private final int maxTurns;
     private final int maxToolResultChars;
 
-    public ContextBuilder(TokenEstimator tokens, Summarizer summarizer, int budget, int maxToolResultChars) {
+    public ContextBuilder(TokenEstimator tokens, Summarizer summarizer, int budget, int maxTurns,
+                          int maxToolResultChars) {
         this.tokens = tokens;
         this.summarizer = summarizer;
         this.budget = budget;
+        this.maxTurns = maxTurns;
         this.maxToolResultChars = maxToolResultChars;
     }
 
@@ -70,8 +75,8 @@ public final class ContextBuilder {
         for (int i = 0; i < useful.size(); i++) {
             prepared.add(null);
         }
-        for (int i = useful.size() - 1; i >= 0; i--) {
-            List<Message> turn = cutResults(useful.get(i));
+        for (int i = useful.size() - 1; i >= 0 && useful.size() - i <= maxTurns; i--) {
+            List<Message> turn = compact(useful.get(i));
             int cost = 0;
             for (Message m : turn) {
                 cost += tokens.count(m);
@@ -100,8 +105,9 @@ public final class ContextBuilder {
             Summary s = new Summary(coversTo, made.method(), made.text());
             newSummary = Optional.of(s);
             summary = newSummary;
-            compaction = Optional.of(new RepairRecord("compact", first + " older turn(s) no longer fit the budget of "
-                    + budget + " tokens and were folded into the session summary (" + made.method() + ")",
+            compaction = Optional.of(new RepairRecord("compact", first + " older turn(s) no longer fit the context ("
+                    + budget + " tokens, " + maxTurns + " turns) and were folded into the session summary ("
+                    + made.method() + ")",
                     List.of(useful.get(0).get(0).id(), coversTo)));
         }
         List<Message> out = new ArrayList<>();
@@ -112,10 +118,13 @@ public final class ContextBuilder {
                 used + summary.map(s -> tokens.count(s.text())).orElse(0));
     }
 
-    private List<Message> cutResults(List<StoredMessage> turn) {
+    /** The turn as sent: an earlier beat's prompt cut to its first line, oversized results cut. */
+    private List<Message> compact(List<StoredMessage> turn) {
         List<Message> out = new ArrayList<>(turn.size());
         for (StoredMessage m : turn) {
-            if (m.message() instanceof ToolResultMessage t && t.text().length() > maxToolResultChars) {
+            if (m.beatId() != null && m.message() instanceof UserMessage u && u.text().contains("\n")) {
+                out.add(new UserMessage(u.text().substring(0, u.text().indexOf('\n')).strip()));
+            } else if (m.message() instanceof ToolResultMessage t && t.text().length() > maxToolResultChars) {
                 out.add(new ToolResultMessage(t.callId(), t.toolName(), ToolExecutor.cut(t.text(), maxToolResultChars),
                         t.isError()));
             } else {

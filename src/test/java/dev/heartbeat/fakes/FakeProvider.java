@@ -36,6 +36,7 @@ public abstract class FakeProvider implements AutoCloseable {
     private final List<String> rejections = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger served = new AtomicInteger();
     private volatile Reply fallback;
+    private volatile Reply withoutTools;
     protected final String apiKey;
 
     /** A scripted answer. */
@@ -113,6 +114,12 @@ public abstract class FakeProvider implements AutoCloseable {
         return this;
     }
 
+    /** How to answer requests that offer no tools (the agent's summary calls), apart from the script. */
+    public FakeProvider withoutTools(Reply reply) {
+        this.withoutTools = reply;
+        return this;
+    }
+
     public List<JsonNode> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
@@ -156,7 +163,7 @@ public abstract class FakeProvider implements AutoCloseable {
                 respond(exchange, 400, invalidRequest(problem));
                 return;
             }
-            Reply reply = script.poll();
+            Reply reply = withoutTools != null && body.path("tools").isEmpty() ? withoutTools : script.poll();
             if (reply == null) {
                 reply = fallback;
             }

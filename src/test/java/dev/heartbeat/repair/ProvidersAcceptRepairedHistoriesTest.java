@@ -69,7 +69,7 @@ class ProvidersAcceptRepairedHistoriesTest {
             stored.add(new StoredMessage(++id, 2, OffsetDateTime.now(), null, m));
         }
         ContextBuilder builder = new ContextBuilder(TokenEstimator.forProvider("openai"), new ExtractiveSummarizer(),
-                1_000_000, 16_000);
+                1_000_000, 1_000_000, 16_000);
         List<Message> request = new ArrayList<>(builder.build(stored, Optional.empty()).messages());
         request.add(new UserMessage("Heartbeat: anything due?"));
         assertThat(HistoryValidator.validate(request, HistoryValidator.Mode.REQUEST)).isEmpty();

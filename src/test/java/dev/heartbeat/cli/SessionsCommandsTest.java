@@ -1,0 +1,164 @@
+package dev.heartbeat.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.heartbeat.fakes.FakeAnthropic;
+import dev.heartbeat.fakes.TestAgent;
+import dev.heartbeat.store.Store;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** sessions import, check, repair, show --all and export, as an operator would use them. */
+class SessionsCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A transcript a crash left: a call without its result, an orphan result, a torn last line. */
+    static final String BROKEN_OPENAI = String.join("\n",
+            "{\"role\": \"system\", \"content\": \"You are ops-watch.\"}",
+            "{\"role\": \"user\", \"content\": \"Check the disks.\"}",
+            "{\"role\": \"assistant\", \"content\": null, \"tool_calls\": [{\"id\": \"call_a\", \"type\": \"function\", "
+                    + "\"function\": {\"name\": \"run_command\", \"arguments\": \"{\\\"program\\\": \\\"df\\\"}\"}}]}",
+            "{\"role\": \"tool\", \"tool_call_id\": \"call_zzz\", \"content\": \"stray result\"}",
+            "garbage in the middle",
+            "{\"role\": \"user\", \"content\": \"Anything else?\"}",
+            "{\"role\": \"assistant\", \"content\": \"All good.\"}",
+            "{\"role\": \"user\", \"content\": \"torn li");
+
+    @TempDir
+    Path home;
+
+    FakeAnthropic fake;
+    TestAgent agent;
+    Path file;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fake = new FakeAnthropic(TestAgent.KEY);
+        agent = new TestAgent(home, fake);
+        file = home.resolve("crashed.jsonl");
+        Files.writeString(file, BROKEN_OPENAI);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fake.close();
+    }
+
+    private static JsonNode json(String text) throws Exception {
+        return JSON.readTree(text);
+    }
+
+    @Test
+    void importReportsTornLinesAndKeepsThem() throws Exception {
+        TestAgent.Result r = agent.run("sessions", "import", file.toString());
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("imported 6 message(s) (openai) into session 'crashed'")
+                .contains("skipped line 5").contains("skipped line 8");
+        try (Store store = agent.store()) {
+            assertThat(store.rawLines("crashed")).extracting(Store.RawLine::raw)
+                    .containsExactly("garbage in the middle", "{\"role\": \"user\", \"content\": \"torn li");
+        }
+        TestAgent.Result all = agent.run("sessions", "show", "crashed", "--all");
+        assertThat(all.out()).contains("unreadable line 5").contains("garbage in the middle");
+    }
+
+    @Test
+    void importOfNothingUsableExitsOne() throws Exception {
+        Path junk = home.resolve("junk.jsonl");
+        Files.writeString(junk, "not json\nalso not json\n");
+        TestAgent.Result r = agent.run("sessions", "import", junk.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("nothing usable");
+    }
+
+    @Test
+    void checkRepairAndTheHistoryStaysRepaired() throws Exception {
+        agent.run("sessions", "import", file.toString(), "--name", "ops");
+
+        TestAgent.Result check = agent.run("sessions", "check", "ops");
+        assertThat(check.exit()).isEqualTo(1);
+        assertThat(check.out()).contains("tool_call_unanswered").contains("tool_result_orphan").contains("sessions repair ops");
+
+        TestAgent.Result dry = agent.run("sessions", "repair", "ops", "--dry-run");
+        assertThat(dry.exit()).isZero();
+        assertThat(dry.out()).contains("would be taken; nothing was written");
+        assertThat(agent.run("sessions", "check", "ops").exit()).isEqualTo(1);
+
+        TestAgent.Result repair = agent.run("sessions", "repair", "ops", "--json");
+        assertThat(repair.exit()).as(repair.all()).isZero();
+        JsonNode doc = json(repair.out());
+        assertThat(doc.path("revision").asInt()).isEqualTo(2);
+        assertThat(doc.path("actions").findValuesAsText("rule"))
+                .contains("drop_orphan_result", "synthesize_missing_result");
+
+        assertThat(agent.run("sessions", "check", "ops").exit()).isZero();
+        assertThat(agent.run("sessions", "repair", "ops").out()).contains("nothing to repair");
+
+        TestAgent.Result show = agent.run("sessions", "show", "ops", "--all");
+        assertThat(show.out()).contains("revision 1 (superseded)").contains("revision 2 (current)")
+                .contains("stray result").contains("repair -> revision 2");
+        assertThat(agent.run("sessions", "show", "ops").out()).doesNotContain("stray result");
+    }
+
+    @Test
+    void exportWritesEachProvidersShapeAndReimportsTheSame() throws Exception {
+        agent.run("sessions", "import", file.toString(), "--name", "ops");
+        agent.run("sessions", "repair", "ops");
+
+        TestAgent.Result openai = agent.run("sessions", "export", "ops", "--format", "openai");
+        assertThat(openai.exit()).isZero();
+        assertThat(openai.out().lines()).allSatisfy(line -> assertThat(json(line).has("role")).isTrue());
+        assertThat(openai.out()).contains("\"tool_call_id\":\"call_a\"");
+
+        Path anthropicFile = home.resolve("ops-anthropic.json");
+        TestAgent.Result anthropic = agent.run("sessions", "export", "ops", "--format", "anthropic", "--output",
+                anthropicFile.toString());
+        assertThat(anthropic.exit()).isZero();
+        JsonNode doc = json(Files.readString(anthropicFile));
+        assertThat(doc.path("system").asText()).isEqualTo("You are ops-watch.");
+        assertThat(doc.path("messages").get(0).path("role").asText()).isEqualTo("user");
+        assertThat(doc.toString()).contains("\"type\":\"tool_use\"").contains("\"type\":\"tool_result\"");
+
+        assertThat(agent.run("sessions", "import", anthropicFile.toString(), "--name", "again").out())
+                .contains("(anthropic)");
+        assertThat(normalized(agent.run("sessions", "export", "again", "--format", "openai").out()))
+                .isEqualTo(normalized(openai.out()));
+        assertThat(agent.run("sessions", "export", "ops", "--format", "xml").exit()).isEqualTo(2);
+    }
+
+    /** JSONL messages with each call's arguments parsed, so formatting inside them does not count. */
+    private static java.util.List<JsonNode> normalized(String jsonl) throws Exception {
+        java.util.List<JsonNode> out = new java.util.ArrayList<>();
+        for (String line : jsonl.lines().toList()) {
+            JsonNode node = json(line);
+            for (JsonNode call : node.path("tool_calls")) {
+                com.fasterxml.jackson.databind.node.ObjectNode fn = (com.fasterxml.jackson.databind.node.ObjectNode) call.path("function");
+                fn.set("arguments", json(fn.path("arguments").asText()));
+            }
+            out.add(node);
+        }
+        return out;
+    }
+
+    @Test
+    void anImportedCorruptSessionHealsAndTheNextBeatSucceeds() throws Exception {
+        agent.run("sessions", "import", file.toString(), "--name", "test-agent");
+        fake.text("HEARTBEAT_OK");
+
+        TestAgent.Result beat = agent.run("--once", "--json");
+
+        assertThat(beat.exit()).as(beat.all()).isZero();
+        assertThat(fake.rejections()).isEmpty();
+        JsonNode record = json(beat.out());
+        assertThat(record.path("outcome").asText()).isEqualTo("quiet");
+        assertThat(record.path("repairs").findValuesAsText("rule")).contains("drop_orphan_result", "synthesize_missing_result");
+        assertThat(fake.requests().get(0).toString()).contains("Check the disks.").contains("outcome unknown");
+        assertThat(agent.run("sessions", "check", "test-agent").exit()).isZero();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.heartbeat.heartbeat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.heartbeat.fakes.FakeOpenAi;
+import dev.heartbeat.fakes.FakeProvider;
+import dev.heartbeat.fakes.TestAgent;
+import dev.heartbeat.store.Store;
+import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.ToolCall;
+import dev.heartbeat.transcript.ToolResultMessage;
+import dev.heartbeat.transcript.UserMessage;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Older turns that no longer fit the budget are folded into a stored summary, never splitting a call. */
+class CompactionTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path home;
+
+    FakeOpenAi fake;
+    TestAgent agent;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fake = new FakeOpenAi(TestAgent.KEY);
+        agent = new TestAgent(home, fake);
+        agent.yaml("context:\n  budget-tokens: 400\n  max-tool-result-chars: 300\n");
+        try (Store store = Store.open(agent.database(), Clock.systemUTC())) {
+            store.ensureSession("test-agent");
+            for (int i = 0; i < 12; i++) {
+                store.append("test-agent", new UserMessage("Heartbeat " + i + ": check the queue and the disks."), "b" + i);
+                store.append("test-agent", new AssistantMessage("", List.of(new ToolCall("call_" + i, "read_file",
+                        "{\"path\": \"queue-" + i + ".txt\"}"))), "b" + i);
+                store.append("test-agent", new ToolResultMessage("call_" + i, "read_file", "queue depth " + (i * 7)
+                        + " " + "x".repeat(2000), false), "b" + i);
+                store.append("test-agent", new AssistantMessage("Queue " + i + " is at " + (i * 7) + "; told nobody.",
+                        List.of()), "b" + i);
+            }
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        fake.close();
+    }
+
+    private JsonNode decision(TestAgent.Result r) throws Exception {
+        assertThat(r.exit()).as(r.all()).isZero();
+        return JSON.readTree(r.out());
+    }
+
+    @Test
+    void oldTurnsFoldIntoAnLlmSummaryThatRidesInTheSystemPrompt() throws Exception {
+        fake.withoutTools(new FakeProvider.Text("- Queues 0-9 were checked; depths rose from 0 to 63."));
+        fake.text("HEARTBEAT_OK");
+
+        JsonNode d = decision(agent.run("--once", "--json"));
+
+        assertThat(fake.rejections()).isEmpty();
+        JsonNode compact = null;
+        for (JsonNode r : d.path("repairs")) {
+            if (r.path("rule").asText().equals("compact")) {
+                compact = r;
+            }
+        }
+        assertThat(compact).isNotNull();
+        assertThat(compact.path("detail").asText()).contains("(llm)");
+        assertThat(d.path("model_calls").get(0).path("step").asInt()).as("the summary call is on record").isZero();
+        JsonNode beatRequest = fake.requests().get(1);
+        String system = beatRequest.path("messages").get(0).path("content").asText();
+        assertThat(system).contains("Summary of earlier beats").contains("depths rose");
+        // The newest turns are sent verbatim and whole: every call in the request has its result.
+        String sent = beatRequest.path("messages").toString();
+        assertThat(sent).contains("Queue 11 is at 77").doesNotContain("Queue 0 is at 0");
+        assertThat(sent).contains("characters cut");
+        try (Store store = agent.store()) {
+            Store.Summary summary = store.summary("test-agent").orElseThrow();
+            assertThat(summary.method()).isEqualTo("llm");
+        }
+
+        // The next quiet beat reuses the stored summary: no second summary call.
+        fake.text("HEARTBEAT_OK");
+        int before = fake.requests().size();
+        decision(agent.run("--once", "--json"));
+        assertThat(fake.requests().size() - before).isEqualTo(1);
+        assertThat(fake.requests().get(before).path("messages").get(0).path("content").asText())
+                .contains("depths rose");
+    }
+
+    @Test
+    void whenTheModelCannotSummariseAnExtractiveSummaryStandsIn() throws Exception {
+        fake.withoutTools(new FakeProvider.Status(500, "{\"error\":{\"message\":\"overloaded\"}}"));
+        fake.text("HEARTBEAT_OK");
+
+        JsonNode d = decision(agent.run("--once", "--json"));
+
+        assertThat(d.path("outcome").asText()).isEqualTo("quiet");
+        assertThat(d.path("repairs").toString()).contains("(extractive)");
+        assertThat(d.path("model_calls").get(0).path("error").asText()).contains("summary");
+        String system = fake.requests().get(1).path("messages").get(0).path("content").asText();
+        assertThat(system).contains("Summary of earlier beats").contains("used read_file; answered: Queue 0 is at 0");
+    }
+}
