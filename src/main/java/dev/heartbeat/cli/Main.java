@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        subcommands = {RunCommand.class, OnceCommand.class, SessionsCommand.class, DecisionsCommand.class,
-                ConfigCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, OnceCommand.class, WakeCommand.class, SessionsCommand.class,
+                DecisionsCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
         description = {
                 "An autonomous agent woken by a heartbeat. Each beat it reads its checklist (HEARTBEAT.md in its "
                         + "workspace) and remembered state, and either stays quiet (HEARTBEAT_OK) or acts through "
@@ -106,10 +106,15 @@ public final class Main implements Callable<Integer> {
         if (System.getProperty("hb.log.level") == null) {
             System.setProperty("hb.log.level", level);
         }
+        // The daemon logs to stdout (journald reads it); every other command keeps stdout for its output.
+        boolean daemon = list.contains("run") || !otherCommand;
+        if (System.getProperty("hb.log.target") == null) {
+            System.setProperty("hb.log.target", daemon ? "System.out" : "System.err");
+        }
     }
 
     private static final java.util.Set<String> COMMANDS = java.util.Set.of("once", "sessions", "decisions", "config",
-            "help");
+            "help", "wake");
 
     @Override
     public Integer call() {
@@ -152,6 +157,10 @@ public final class Main implements Callable<Integer> {
         if (e instanceof UserError u) {
             err.println("error: " + u.getMessage());
             return u.exitCode();
+        }
+        if (e instanceof dev.heartbeat.daemon.DaemonException d) {
+            err.println("error: " + d.getMessage());
+            return d.exitCode();
         }
         if (e instanceof StoreException) {
             err.println("error: " + e.getMessage());

@@ -36,6 +36,11 @@ final class OnceCommand implements Callable<Integer> {
 
     static int beatOnce(Main main, boolean dryRun, boolean json, boolean force) {
         AgentConfig config = main.config();
+        java.util.Optional<String> daemon = dev.heartbeat.daemon.InstanceLock.holder(AgentRuntime.databaseFile(config));
+        if (daemon.isPresent()) {
+            throw UserError.usage("a daemon (" + daemon.get() + ") is running with this store; ask it for a beat with "
+                    + "'heartbeat-agent wake' instead of running one beside it");
+        }
         Decision decision;
         try (AgentRuntime runtime = new AgentRuntime(config, main.clock)) {
             decision = runtime.beat(new BeatOptions(Decision.Trigger.MANUAL, dryRun, force));

@@ -1,15 +1,26 @@
 package dev.heartbeat.cli;
 
+import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.daemon.Daemon;
+import dev.heartbeat.daemon.Logs;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
 /** {@code run}: the daemon, beating on schedule until SIGTERM or SIGINT. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the daemon: heartbeats on the configured schedule (heartbeat.every or heartbeat.cron) "
-                + "until SIGTERM or SIGINT. Exit 0 on a clean stop."})
+        description = {"Run the daemon: heartbeats on the configured schedule (heartbeat.every or heartbeat.cron, "
+                + "inside heartbeat.active-hours) until SIGTERM or SIGINT; a running beat then gets "
+                + "heartbeat.shutdown-grace to finish. One daemon per store: a second one exits 2.",
+                "Logs go to stdout (with syslog priorities under journald). Exit 0 on a clean stop."})
 final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
     @Spec
     CommandSpec spec;
 
@@ -19,8 +30,30 @@ final class RunCommand implements Callable<Integer> {
     }
 
     int runDaemon(Main main) {
-        main.config();
-        throw UserError.usage("the scheduled daemon is not part of this build yet; run single beats with --once "
-                + "(for instance from a systemd timer)");
+        AgentConfig config = main.config();
+        if (config.logging().jsonFile() != null) {
+            Logs.addJsonFile(config.resolve(config.logging().jsonFile()));
+        }
+        Daemon daemon = new Daemon(config, main.clock, main.env);
+        // Our own handlers, so a stop by signal is a clean stop (exit 0), not the JVM's 143.
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                Signal.handle(new Signal(name), signal -> {
+                    LOG.info("SIG{} received", name);
+                    daemon.stop();
+                });
+            } catch (IllegalArgumentException e) {
+                LOG.debug("cannot handle SIG{}: {}", name, e.getMessage());
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            daemon.stop();
+            try {
+                daemon.awaitStopped(config.heartbeat().shutdownGrace().plusSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shutdown"));
+        return daemon.run();
     }
 }

@@ -22,7 +22,8 @@ public record AgentConfig(
         Context context,
         Storage storage,
         Notify notifications,
-        Tools tools) {
+        Tools tools,
+        Logging logging) {
 
     /** The folder relative paths in the file resolve against. */
     public Path baseDir() {
@@ -38,6 +39,11 @@ public record AgentConfig(
         return resolve(agent.workspace());
     }
 
+    /** The checklist: relative to the workspace, or an absolute path (a read-only file in /etc, say). */
+    public Path checklist() {
+        return workspace().resolve(heartbeat.checklist()).normalize();
+    }
+
     /** The session the heartbeat writes to: it bears the agent's name. */
     public String sessionName() {
         return agent.name();
@@ -45,7 +51,7 @@ public record AgentConfig(
 
     /** The sections of agent.yaml as Jackson binds them; unknown keys are errors. */
     record Document(Agent agent, Model model, Heartbeat heartbeat, Context context, Storage storage,
-                    @JsonProperty("notify") Notify notifications, Tools tools) {
+                    @JsonProperty("notify") Notify notifications, Tools tools, Logging logging) {
     }
 
     public record Agent(String name, String workspace, ZoneId timezone) {
@@ -99,12 +105,14 @@ public record AgentConfig(
             String cron,
             ActiveHours activeHours,
             Integer maxSteps,
-            String checklist) {
+            String checklist,
+            Duration shutdownGrace) {
         public Heartbeat {
             enabled = enabled == null || enabled;
             every = every == null ? Duration.ofMinutes(30) : every;
             maxSteps = maxSteps == null ? 8 : maxSteps;
             checklist = checklist == null ? "HEARTBEAT.md" : checklist;
+            shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(30) : shutdownGrace;
         }
 
         /** Off when {@code enabled: false}, or when neither cron nor a non-zero interval is set. */
@@ -171,6 +179,10 @@ public record AgentConfig(
             httpGet = httpGet == null ? new HttpGet(null, null, null) : httpGet;
             runCommand = runCommand == null ? new RunCommand(null, null, null) : runCommand;
         }
+    }
+
+    /** Where logs go besides the console: an optional JSON-lines file (Logback's JsonEncoder). */
+    public record Logging(String jsonFile) {
     }
 
     public record Files(Integer maxBytes) {

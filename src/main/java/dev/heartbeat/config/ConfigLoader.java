@@ -76,11 +76,12 @@ public final class ConfigLoader {
         AgentConfig config = new AgentConfig(file,
                 orDefault(doc.agent(), () -> new AgentConfig.Agent(null, null, null)),
                 orDefault(doc.model(), () -> new AgentConfig.Model(null, null, null, null, null, null, null, null, null, null)),
-                orDefault(doc.heartbeat(), () -> new AgentConfig.Heartbeat(null, null, null, null, null, null)),
+                orDefault(doc.heartbeat(), () -> new AgentConfig.Heartbeat(null, null, null, null, null, null, null)),
                 orDefault(doc.context(), () -> new AgentConfig.Context(null, null, null)),
                 orDefault(doc.storage(), () -> new AgentConfig.Storage(null)),
                 orDefault(doc.notifications(), () -> new AgentConfig.Notify(null)),
-                orDefault(doc.tools(), () -> new AgentConfig.Tools(null, null, null)));
+                orDefault(doc.tools(), () -> new AgentConfig.Tools(null, null, null)),
+                orDefault(doc.logging(), () -> new AgentConfig.Logging(null)));
         return new Checks(config, parse, env).run();
     }
 
@@ -399,7 +400,7 @@ public final class ConfigLoader {
             notifyChannels();
             tools();
             return new AgentConfig(config.file(), config.agent(), model, config.heartbeat(), config.context(),
-                    config.storage(), config.notifications(), config.tools());
+                    config.storage(), config.notifications(), config.tools(), config.logging());
         }
 
         private void agent() {
@@ -536,6 +537,9 @@ public final class ConfigLoader {
             }
             if (h.checklist().isBlank()) {
                 throw parse.error("/heartbeat/checklist", "must name a file in the workspace");
+            }
+            if (h.shutdownGrace().isNegative()) {
+                throw parse.error("/heartbeat/shutdown-grace", "must not be negative");
             }
         }
 

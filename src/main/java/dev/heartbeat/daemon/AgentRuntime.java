@@ -78,6 +78,10 @@ public final class AgentRuntime implements AutoCloseable {
         return runner.run(options);
     }
 
+    public Decision recordMissed(int count, java.time.Instant first, java.time.Instant last) {
+        return runner.recordMissed(count, first, last);
+    }
+
     public Store store() {
         return store;
     }

@@ -82,14 +82,41 @@ public final class BeatRunner {
         Beat beat = new Beat(Ids.next(clock), options, OffsetDateTime.now(clock));
         MDC.put("beat", beat.id);
         try {
-            Decision decision = store.appendDecision(beat.perform());
-            LOG.info("beat {} {} outcome={} reason=\"{}\" tokens={}/{} tools={}", decision.id(),
-                    decision.trigger().wire(), decision.outcome().wire(), decision.reason(),
-                    decision.usage().inputTokens(), decision.usage().outputTokens(), decision.toolCalls().size());
-            return decision;
+            return record(beat.perform());
         } finally {
             MDC.remove("beat");
         }
+    }
+
+    /**
+     * Records a beat that did not happen: the daemon was down through {@code count} scheduled fires.
+     * No catch-up burst follows; this one record says what was missed.
+     */
+    public Decision recordMissed(int count, java.time.Instant first, java.time.Instant last) {
+        Beat beat = new Beat(Ids.next(clock), new BeatOptions(Decision.Trigger.MISSED, false, false),
+                OffsetDateTime.now(clock));
+        beat.gates.add(new Gate("schedule", false, count + " scheduled beat(s) passed while the daemon was not running"));
+        return record(beat.decide(Outcome.SKIPPED, count + " scheduled beat(s) missed between "
+                + OffsetDateTime.ofInstant(first, config.agent().timezone()) + " and "
+                + OffsetDateTime.ofInstant(last, config.agent().timezone()) + " (the daemon was not running); "
+                + "no catch-up"));
+    }
+
+    /** Appends the decision to the log and emits it as one structured event. */
+    private Decision record(Decision built) {
+        Decision decision = store.appendDecision(built);
+        LOG.atInfo()
+                .addKeyValue("beat_id", decision.id())
+                .addKeyValue("trigger", decision.trigger().wire())
+                .addKeyValue("outcome", decision.outcome().wire())
+                .addKeyValue("reason", decision.reason())
+                .addKeyValue("input_tokens", decision.usage().inputTokens())
+                .addKeyValue("output_tokens", decision.usage().outputTokens())
+                .addKeyValue("tool_calls", decision.toolCalls().size())
+                .log("beat {} {} {}: {} (tokens {}/{}, {} tool call(s))", decision.id(), decision.trigger().wire(),
+                        decision.outcome().wire(), decision.reason(), decision.usage().inputTokens(),
+                        decision.usage().outputTokens(), decision.toolCalls().size());
+        return decision;
     }
 
     /** The state of one beat in progress. */
@@ -121,6 +148,10 @@ public final class BeatRunner {
             } catch (ModelFailure e) {
                 return decide(Outcome.FAILED, e.getMessage());
             } catch (RuntimeException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return decide(Outcome.FAILED, "the daemon stopped during the beat (its shutdown grace period ran "
+                            + "out); what the beat did so far is stored");
+                }
                 LOG.warn("beat {} failed", id, e);
                 return decide(Outcome.FAILED, "internal error: " + e);
             }
@@ -129,6 +160,9 @@ public final class BeatRunner {
         /** The gates in order; the first that closes names the reason the beat is skipped. */
         private Optional<String> gates() {
             AgentConfig.Heartbeat h = config.heartbeat();
+            if (options.wakeReason() != null) {
+                gates.add(new Gate("wake", true, "asked for by 'wake': " + options.wakeReason()));
+            }
             if (!h.enabled()) {
                 gates.add(new Gate("enabled", false, "heartbeat.enabled is false"));
                 return Optional.of("heartbeat disabled (heartbeat.enabled: false)");
@@ -161,7 +195,7 @@ public final class BeatRunner {
         }
 
         private Path checklistPath() {
-            return config.workspace().resolve(config.heartbeat().checklist());
+            return config.checklist();
         }
 
         private Checklist readChecklist() {
@@ -200,8 +234,9 @@ public final class BeatRunner {
             List<Message> conversation = new ArrayList<>(context.messages());
             UserMessage prompt = Prompts.beat(id, options.trigger(), ZonedDateTime.now(clock.withZone(config.agent().timezone())),
                     checklist, store.state(config.agent().name()));
-            store.append(session, prompt, id);
+            // Stored with the first reply: a beat the provider never answered leaves the session as it was.
             conversation.add(prompt);
+            boolean promptStored = false;
 
             ToolRegistry registry = tools.apply(notifications);
             ToolExecutor executor = new ToolExecutor(registry, store, config.context().maxToolResultChars());
@@ -214,6 +249,10 @@ public final class BeatRunner {
             String idStem = "call_" + id.substring(id.length() - 8).toLowerCase();
             int maxSteps = config.heartbeat().maxSteps();
             for (int step = 1; step <= maxSteps; step++) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return decide(Outcome.FAILED, "the daemon stopped during the beat (its shutdown grace period ran "
+                            + "out); what the beat did so far is stored");
+                }
                 List<Problem> problems = HistoryValidator.validate(conversation, HistoryValidator.Mode.REQUEST);
                 if (!problems.isEmpty()) {
                     // Never send what a provider would reject; this is a bug if it happens after repair.
@@ -229,6 +268,10 @@ public final class BeatRunner {
                 modelCalls.add(new ModelCall(step, reply.responseId(), reply.finishReason(), reply.inputTokens(),
                         reply.outputTokens(), reply.latencyMs(), null));
                 usage = usage.plus(new Usage(reply.inputTokens(), reply.outputTokens()));
+                if (!promptStored) {
+                    store.append(session, prompt, id);
+                    promptStored = true;
+                }
                 AssistantMessage raw = reply.message();
                 AssistantMessage answer = Repairer.sendable(raw, 0, usedIds, idStem + "_" + step + "r", repairs);
                 store.append(session, answer, id);

@@ -123,6 +123,9 @@ public final class ModelClient {
                 return new ModelFailure("timeout", "the model did not answer within " + settings.timeout().toSeconds()
                         + "s (" + where + "; model.timeout)", e);
             }
+            if (t instanceof InterruptedException || t instanceof java.nio.channels.ClosedByInterruptException) {
+                return new ModelFailure("interrupted", "the model call was interrupted (the daemon is stopping)", e);
+            }
             if (t instanceof ConnectException) {
                 return new ModelFailure("connection", "cannot connect to " + where
                         + ": connection refused; is the server running, and is model.base-url right?", e);

@@ -582,6 +582,61 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    // ---------------------------------------------------------------- wake requests
+
+    /** Asks a running daemon for a beat now; returns the request's id. */
+    public synchronized long requestWake(String reason) {
+        return write(() -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO wake_requests (reason, requested_at) VALUES (?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, reason);
+                ps.setString(2, now());
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** A wake request a daemon took. */
+    public record Wake(long id, String reason, OffsetDateTime requestedAt) {
+    }
+
+    /** Takes the oldest open wake request, if any, so no other daemon takes it too. */
+    public synchronized Optional<Wake> takeWake(String takenBy) {
+        return write(() -> {
+            Wake wake = null;
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT id, reason, requested_at FROM wake_requests "
+                         + "WHERE taken_at IS NULL ORDER BY id LIMIT 1")) {
+                if (rs.next()) {
+                    wake = new Wake(rs.getLong(1), rs.getString(2), OffsetDateTime.parse(rs.getString(3)));
+                }
+            }
+            if (wake == null) {
+                return Optional.<Wake>empty();
+            }
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "UPDATE wake_requests SET taken_at = ?, taken_by = ? WHERE id = ? AND taken_at IS NULL")) {
+                ps.setString(1, now());
+                ps.setString(2, takenBy);
+                ps.setLong(3, wake.id());
+                return ps.executeUpdate() == 1 ? Optional.of(wake) : Optional.<Wake>empty();
+            }
+        });
+    }
+
+    /** Whether the database answers: the daemon's liveness check. */
+    public synchronized boolean ping() {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+            return rs.next();
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     // ---------------------------------------------------------------- plumbing
 
     private String now() {

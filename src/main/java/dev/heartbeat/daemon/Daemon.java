@@ -1,0 +1,359 @@
+package dev.heartbeat.daemon;
+
+import dev.heartbeat.audit.Decision;
+import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.heartbeat.BeatOptions;
+import dev.heartbeat.store.Store;
+import dev.heartbeat.store.StoredDecision;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.InterruptableJob;
+import org.quartz.Job;
+import org.quartz.JobBuilder;
+import org.quartz.JobDataMap;
+import org.quartz.JobDetail;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.impl.StdSchedulerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon: one lock per store, Quartz firing the heartbeat job on the configured schedule, wake
+ * requests taken from the store, readiness, status and watchdog reported to systemd, and a stop that
+ * lets a running beat finish within the grace period.
+ */
+public final class Daemon {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
+
+    private final AgentConfig config;
+    private final Clock clock;
+    private final Map<String, String> env;
+    private final Schedule schedule;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicReference<Instant> beatStartedAt = new AtomicReference<>();
+    private final JobKey heartbeatKey;
+    private final String holder;
+    private volatile AgentRuntime runtime;
+    private volatile Scheduler scheduler;
+    private volatile SystemdNotifier systemd;
+    private volatile String lastBeat = "no beat yet";
+
+    public Daemon(AgentConfig config, Clock clock, Map<String, String> env) {
+        this.config = config;
+        this.clock = clock;
+        this.env = env;
+        this.schedule = new Schedule(config);
+        this.heartbeatKey = JobKey.jobKey("heartbeat", config.agent().name());
+        this.holder = "pid " + ProcessHandle.current().pid() + " on " + hostname();
+    }
+
+    /** Runs until {@link #stop()}; returns the exit code. */
+    public int run() {
+        try {
+            return lockedRun();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private int lockedRun() {
+        InstanceLock.Result locked;
+        try {
+            locked = InstanceLock.acquire(AgentRuntime.databaseFile(config), holder);
+        } catch (IOException e) {
+            throw new DaemonException("cannot take the lock beside " + AgentRuntime.databaseFile(config) + ": "
+                    + e.getMessage(), 1);
+        }
+        if (locked.lock().isEmpty()) {
+            throw new DaemonException("another daemon (" + locked.owner() + ") is running with the store "
+                    + AgentRuntime.databaseFile(config) + "; stop it first, or ask it for a beat with "
+                    + "'heartbeat-agent wake'", 2);
+        }
+        systemd = SystemdNotifier.fromEnvironment(env);
+        try (InstanceLock lock = locked.lock().get(); AgentRuntime agent = new AgentRuntime(config, clock)) {
+            runtime = agent;
+            recordMissedBeats();
+            scheduler = startScheduler();
+            String next = nextBeat();
+            LOG.info("daemon started ({}): {}; lock {}", holder, next, lock.file());
+            systemd.ready("waiting; " + next);
+            ScheduledExecutorService watchdog = startWatchdog();
+            stopRequested.await();
+            shutdown(watchdog);
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (IOException | SchedulerException e) {
+            throw new DaemonException("the daemon failed: " + e.getMessage(), 1);
+        } finally {
+            systemd.close();
+        }
+    }
+
+    /** Asks the daemon to stop (from a signal handler); returns at once. */
+    public void stop() {
+        stopRequested.countDown();
+    }
+
+    /** Waits until {@link #run()} has cleaned up. */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void recordMissedBeats() {
+        Store store = runtime.store();
+        List<StoredDecision> last = store.decisions(null, null, 1);
+        if (last.isEmpty() || last.get(0).decision() == null || !schedule.fires()) {
+            return;
+        }
+        Instant since = last.get(0).decision().finishedAt().toInstant();
+        Instant now = clock.instant();
+        List<Instant> missed = schedule.fireTimes(since.plusMillis(1), now);
+        if (!missed.isEmpty()) {
+            Decision d = runtime.recordMissed(missed.size(), missed.get(0), missed.get(missed.size() - 1));
+            LOG.warn("{}", d.reason());
+        }
+    }
+
+    private Scheduler startScheduler() throws SchedulerException {
+        Properties props = new Properties();
+        props.setProperty("org.quartz.scheduler.instanceName", "heartbeat-" + config.agent().name());
+        props.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+        props.setProperty("org.quartz.scheduler.makeSchedulerThreadDaemon", "true");
+        props.setProperty("org.quartz.threadPool.threadCount", "2");
+        props.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
+        props.putAll(jobStore());
+        Scheduler s = new StdSchedulerFactory(props).getScheduler();
+        s.setJobFactory((bundle, sched) -> bundle.getJobDetail().getJobClass() == HeartbeatJob.class
+                ? new HeartbeatJob(this) : new WakePollJob(this));
+        JobDetail heartbeat = JobBuilder.newJob(HeartbeatJob.class).withIdentity(heartbeatKey).storeDurably().build();
+        s.addJob(heartbeat, true);
+        if (schedule.fires()) {
+            Optional<ActiveHoursCalendar> calendar = schedule.calendar();
+            if (calendar.isPresent()) {
+                s.addCalendar(Schedule.CALENDAR, calendar.get(), true, true);
+            }
+            s.scheduleJob(schedule.trigger(clock.instant()).getTriggerBuilder().forJob(heartbeat).build());
+        } else {
+            LOG.warn("the heartbeat schedule never fires ({}); the daemon only answers 'wake'", whyNoSchedule());
+        }
+        JobDetail poll = JobBuilder.newJob(WakePollJob.class).withIdentity("wake-poll", config.agent().name()).build();
+        s.scheduleJob(poll, TriggerBuilder.newTrigger().withIdentity("wake-poll", config.agent().name())
+                .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever(1).withMisfireHandlingInstructionNextWithRemainingCount())
+                .startNow().build());
+        s.start();
+        return s;
+    }
+
+    /** The job store: in memory for the single-node default (the seam for a clustered JDBC store). */
+    private Properties jobStore() {
+        Properties props = new Properties();
+        props.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+        props.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
+        return props;
+    }
+
+    private String whyNoSchedule() {
+        AgentConfig.Heartbeat h = config.heartbeat();
+        if (!h.enabled()) {
+            return "heartbeat.enabled is false";
+        }
+        if (h.cron() == null && h.every().isZero()) {
+            return "heartbeat.every is 0";
+        }
+        return "heartbeat.active-hours start equals end";
+    }
+
+    private String nextBeat() {
+        try {
+            Trigger t = scheduler.getTrigger(schedule.key());
+            if (t != null && t.getNextFireTime() != null) {
+                return "next beat " + HH_MM.format(OffsetDateTime.ofInstant(t.getNextFireTime().toInstant(),
+                        config.agent().timezone()));
+            }
+        } catch (SchedulerException e) {
+            LOG.debug("no next fire time: {}", e.getMessage());
+        }
+        return "no scheduled beats";
+    }
+
+    /** WATCHDOG=1 at half the systemd watchdog interval, only while the daemon is really alive. */
+    private ScheduledExecutorService startWatchdog() {
+        Optional<Long> micros = systemd.watchdogMicros();
+        if (micros.isEmpty()) {
+            return null;
+        }
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(100_000, micros.get() / 2);
+        executor.scheduleAtFixedRate(() -> {
+            Optional<String> problem = liveness();
+            if (problem.isEmpty()) {
+                systemd.watchdog();
+            } else {
+                LOG.error("liveness check failed, withholding WATCHDOG=1: {}", problem.get());
+            }
+        }, 0, every, TimeUnit.MICROSECONDS);
+        return executor;
+    }
+
+    /** Why the daemon is not healthy, or empty when it is: scheduler running, store answering, no stuck beat. */
+    Optional<String> liveness() {
+        try {
+            if (scheduler == null || !scheduler.isStarted() || scheduler.isShutdown()) {
+                return Optional.of("the scheduler is not running");
+            }
+        } catch (SchedulerException e) {
+            return Optional.of("the scheduler does not answer: " + e.getMessage());
+        }
+        if (!runtime.store().ping()) {
+            return Optional.of("the store does not answer");
+        }
+        Instant started = beatStartedAt.get();
+        Duration limit = config.model().timeout().plusSeconds(30).multipliedBy(config.heartbeat().maxSteps() + 1L);
+        if (started != null && Duration.between(started, clock.instant()).compareTo(limit) > 0) {
+            return Optional.of("a beat has been running since " + started + ", longer than " + limit);
+        }
+        return Optional.empty();
+    }
+
+    private void shutdown(ScheduledExecutorService watchdog) throws SchedulerException, InterruptedException {
+        Duration grace = config.heartbeat().shutdownGrace();
+        systemd.stopping("stopping; a running beat gets " + grace.toSeconds() + "s to finish");
+        LOG.info("stopping: no new beats; a running beat gets {}s to finish", grace.toSeconds());
+        scheduler.standby();
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!scheduler.getCurrentlyExecutingJobs().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        if (!scheduler.getCurrentlyExecutingJobs().isEmpty()) {
+            LOG.warn("the running beat did not finish within {}s; interrupting it", grace.toSeconds());
+            scheduler.interrupt(heartbeatKey);
+        }
+        scheduler.shutdown(true);
+        if (watchdog != null) {
+            watchdog.shutdownNow();
+        }
+        LOG.info("stopped cleanly");
+    }
+
+    /** One beat, from the scheduler's thread. */
+    void beat(Decision.Trigger trigger, String wakeReason) {
+        beatStartedAt.set(clock.instant());
+        try {
+            systemd.status("beating (" + trigger.wire() + "); last: " + lastBeat);
+            Decision d = runtime.beat(new BeatOptions(trigger, false, false, wakeReason));
+            lastBeat = d.outcome().wire() + " at " + DateTimeFormatter.ofPattern("HH:mm:ss")
+                    .format(d.finishedAt().atZoneSameInstant(config.agent().timezone()));
+        } catch (RuntimeException e) {
+            LOG.error("the beat failed to record", e);
+            lastBeat = "error at " + clock.instant();
+        } finally {
+            beatStartedAt.set(null);
+            systemd.status("last beat " + lastBeat + "; " + nextBeat());
+        }
+    }
+
+    void pollWakes() {
+        Optional<Store.Wake> wake = runtime.store().takeWake(holder);
+        if (wake.isEmpty()) {
+            return;
+        }
+        String reason = wake.get().reason() == null ? "(no reason given)" : wake.get().reason();
+        LOG.info("wake request {} taken: {}", wake.get().id(), reason);
+        JobDataMap data = new JobDataMap();
+        data.put("trigger", "manual");
+        data.put("reason", reason);
+        try {
+            scheduler.triggerJob(heartbeatKey, data);
+        } catch (SchedulerException e) {
+            LOG.error("cannot start the beat asked for by wake request {}: {}", wake.get().id(), e.getMessage());
+        }
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** The heartbeat job: one at a time, interruptible when the grace period runs out. */
+    @DisallowConcurrentExecution
+    static final class HeartbeatJob implements InterruptableJob {
+        private final Daemon daemon;
+        private volatile Thread thread;
+
+        HeartbeatJob(Daemon daemon) {
+            this.daemon = daemon;
+        }
+
+        @Override
+        public void execute(JobExecutionContext context) {
+            thread = Thread.currentThread();
+            try {
+                JobDataMap data = context.getMergedJobDataMap();
+                boolean manual = "manual".equals(data.getString("trigger"));
+                daemon.beat(manual ? Decision.Trigger.MANUAL : Decision.Trigger.SCHEDULE,
+                        manual ? data.getString("reason") : null);
+            } finally {
+                thread = null;
+            }
+        }
+
+        @Override
+        public void interrupt() {
+            Thread t = thread;
+            if (t != null) {
+                t.interrupt();
+            }
+        }
+    }
+
+    /** Takes wake requests from the store, so 'wake' works across processes. */
+    @DisallowConcurrentExecution
+    static final class WakePollJob implements Job {
+        private final Daemon daemon;
+
+        WakePollJob(Daemon daemon) {
+            this.daemon = daemon;
+        }
+
+        @Override
+        public void execute(JobExecutionContext context) {
+            try {
+                daemon.pollWakes();
+            } catch (RuntimeException e) {
+                LOG.warn("polling wake requests failed: {}", e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.heartbeat.daemon;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.FileAppender;
+import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
+
+/** Log outputs added at run time from the configuration. */
+public final class Logs {
+    private Logs() {
+    }
+
+    /**
+     * Adds a JSON-lines file (Logback's JsonEncoder: level, logger, message, MDC with the beat id, and the
+     * key-value pairs of each decision event). Secrets are masked before they reach it: decision fields
+     * are redacted when recorded.
+     */
+    public static void addJsonFile(Path file) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        JsonEncoder encoder = new JsonEncoder();
+        encoder.setContext(context);
+        encoder.setWithFormattedMessage(true);
+        encoder.setWithMessage(false);
+        encoder.setWithArguments(false);
+        encoder.start();
+        FileAppender<ILoggingEvent> appender = new FileAppender<>();
+        appender.setContext(context);
+        appender.setName("JSON_FILE");
+        appender.setFile(file.toString());
+        appender.setAppend(true);
+        appender.setEncoder(encoder);
+        appender.start();
+        Logger heartbeat = context.getLogger("dev.heartbeat");
+        heartbeat.addAppender(appender);
+    }
+}

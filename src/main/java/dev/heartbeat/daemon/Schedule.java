@@ -1,0 +1,118 @@
+package dev.heartbeat.daemon;
+
+import dev.heartbeat.config.AgentConfig;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.TimeZone;
+import java.util.zip.CRC32;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerUtils;
+import org.quartz.spi.OperableTrigger;
+
+/**
+ * The heartbeat's schedule as Quartz sees it: a trigger (an interval with a stable per-agent offset,
+ * or a cron expression in the agent's zone) and, when active hours are set, a calendar that excludes
+ * the time outside them, so fires move into the window instead of firing and being skipped.
+ */
+public final class Schedule {
+    public static final String CALENDAR = "active-hours";
+
+    private final AgentConfig config;
+
+    public Schedule(AgentConfig config) {
+        this.config = config;
+    }
+
+    /** False when the schedule can never fire: heartbeat off, or active hours with start == end. */
+    public boolean fires() {
+        AgentConfig.Heartbeat h = config.heartbeat();
+        return h.isOn() && h.window().map(w -> !w.start().equals(w.end())).orElse(true);
+    }
+
+    public org.quartz.TriggerKey key() {
+        return org.quartz.TriggerKey.triggerKey("heartbeat", config.agent().name());
+    }
+
+    /** A stable offset in [0, period) from the agent's name, so many agents do not fire at the same second. */
+    static long offsetMillis(String agent, long periodMillis) {
+        CRC32 crc = new CRC32();
+        crc.update(agent.getBytes(StandardCharsets.UTF_8));
+        long seconds = Math.max(1, periodMillis / 1000);
+        return (crc.getValue() % seconds) * 1000;
+    }
+
+    /** The trigger, its first fire at or after {@code from}. */
+    public Trigger trigger(Instant from) {
+        AgentConfig.Heartbeat h = config.heartbeat();
+        TriggerBuilder<Trigger> builder = TriggerBuilder.newTrigger().withIdentity(key());
+        if (h.window().isPresent()) {
+            builder.modifiedByCalendar(CALENDAR);
+        }
+        if (h.cron() != null) {
+            return builder.startAt(Date.from(from))
+                    .withSchedule(CronScheduleBuilder.cronSchedule(cronWithOffset(h.cron()))
+                            .inTimeZone(TimeZone.getTimeZone(config.agent().timezone()))
+                            .withMisfireHandlingInstructionDoNothing())
+                    .build();
+        }
+        long period = h.every().toMillis();
+        long offset = offsetMillis(config.agent().name(), period);
+        long k = Math.floorDiv(from.toEpochMilli() - offset + period - 1, period);
+        Instant first = Instant.ofEpochMilli(k * period + offset);
+        return builder.startAt(Date.from(first))
+                .withSchedule(SimpleScheduleBuilder.simpleSchedule()
+                        .withIntervalInMilliseconds(period)
+                        .repeatForever()
+                        .withMisfireHandlingInstructionNextWithRemainingCount())
+                .build();
+    }
+
+    /** A cron expression firing at second 0 gets the agent's offset second instead. */
+    String cronWithOffset(String cron) {
+        String[] fields = cron.trim().split("\\s+");
+        if (!fields[0].equals("0")) {
+            return cron;
+        }
+        fields[0] = Long.toString(offsetMillis(config.agent().name(), 60_000) / 1000);
+        return String.join(" ", fields);
+    }
+
+    /** The calendar that keeps fires inside active hours, if any are set. */
+    public Optional<ActiveHoursCalendar> calendar() {
+        return config.heartbeat().window().filter(w -> !w.start().equals(w.end())).map(ActiveHoursCalendar::new);
+    }
+
+    /** The fire times in [from, to), computed by Quartz from the same trigger and calendar the daemon uses. */
+    public List<Instant> fireTimes(Instant from, Instant to) {
+        if (!fires()) {
+            return List.of();
+        }
+        OperableTrigger trigger = (OperableTrigger) trigger(from);
+        org.quartz.Calendar calendar = calendar().orElse(null);
+        // With its first fire computed, Quartz keeps the trigger's own start (and our offset) instead of 'from'.
+        trigger.computeFirstFireTime(calendar);
+        List<Date> dates = TriggerUtils.computeFireTimesBetween(trigger, calendar, Date.from(from), Date.from(to));
+        return dates.stream().map(Date::toInstant).filter(i -> i.isBefore(to)).toList();
+    }
+
+    /** The next fire after {@code from}, if the schedule fires at all. */
+    public Optional<Instant> next(Instant from) {
+        if (!fires()) {
+            return Optional.empty();
+        }
+        List<Instant> times = fireTimes(from, from.plus(Duration.ofDays(8)));
+        return times.stream().filter(i -> i.isAfter(from)).findFirst();
+    }
+
+    public ZoneId zone() {
+        return config.agent().timezone();
+    }
+}

@@ -1,0 +1,8 @@
+-- Requests for a beat now ('heartbeat-agent wake'), taken by whichever daemon polls first.
+CREATE TABLE wake_requests (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    reason       TEXT,
+    requested_at TEXT NOT NULL,
+    taken_at     TEXT,
+    taken_by     TEXT
+);

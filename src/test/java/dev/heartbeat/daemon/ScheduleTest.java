@@ -1,0 +1,121 @@
+package dev.heartbeat.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The schedule as Quartz computes it from our trigger and calendar, at fixed instants: no sleeping. */
+class ScheduleTest {
+    private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+
+    @TempDir
+    Path dir;
+
+    private Schedule schedule(String name, String heartbeatYaml) throws Exception {
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, "agent: { name: " + name + ", timezone: Europe/Berlin }\n"
+                + "model: { provider: ollama, name: m }\nheartbeat:\n" + heartbeatYaml);
+        AgentConfig config = new ConfigLoader(Map.of()).read(file);
+        return new Schedule(config);
+    }
+
+    private static Instant berlin(String localDateTime) {
+        return ZonedDateTime.of(java.time.LocalDateTime.parse(localDateTime), BERLIN).toInstant();
+    }
+
+    @Test
+    void anIntervalFiresEveryPeriodAtAStablePerAgentOffset() throws Exception {
+        Schedule a = schedule("ops-watch", "  every: 30m\n");
+        Instant from = Instant.parse("2026-11-22T00:00:00Z");
+        List<Instant> times = a.fireTimes(from, from.plus(Duration.ofHours(5)));
+        assertThat(times).hasSize(10);
+        for (int i = 1; i < times.size(); i++) {
+            assertThat(Duration.between(times.get(i - 1), times.get(i))).isEqualTo(Duration.ofMinutes(30));
+        }
+        long offset = Schedule.offsetMillis("ops-watch", Duration.ofMinutes(30).toMillis());
+        assertThat(times.get(0).toEpochMilli() % Duration.ofMinutes(30).toMillis()).isEqualTo(offset);
+        // Stable across restarts: the same agent computes the same slots from any starting point.
+        assertThat(a.fireTimes(from.plusSeconds(17), from.plus(Duration.ofHours(5)))).isEqualTo(times);
+        // Different agents land on different seconds.
+        long other = Schedule.offsetMillis("billing-watch", Duration.ofMinutes(30).toMillis());
+        assertThat(other).isNotEqualTo(offset);
+    }
+
+    @Test
+    void cronRunsInTheAgentsZoneWithTheOffsetSecond() throws Exception {
+        Schedule s = schedule("ops-watch", "  cron: \"0 0 9 * * ?\"\n");
+        List<Instant> times = s.fireTimes(berlin("2026-11-22T00:00"), berlin("2026-11-25T00:00"));
+        assertThat(times).hasSize(3);
+        long second = Schedule.offsetMillis("ops-watch", 60_000) / 1000;
+        assertThat(times).allSatisfy(t -> {
+            assertThat(t.atZone(BERLIN).toLocalTime()).isEqualTo(LocalTime.of(9, 0, (int) second));
+        });
+        assertThat(s.cronWithOffset("15 0 9 * * ?")).as("an explicit second is kept").isEqualTo("15 0 9 * * ?");
+    }
+
+    @Test
+    void activeHoursMoveFiresIntoTheWindow() throws Exception {
+        Schedule s = schedule("ops-watch", "  every: 1h\n  active-hours: { start: \"08:00\", end: \"22:00\", "
+                + "timezone: Europe/Berlin }\n");
+        List<Instant> times = s.fireTimes(berlin("2026-11-22T00:00"), berlin("2026-11-24T00:00"));
+        assertThat(times).hasSize(28);
+        assertThat(times).allSatisfy(t -> {
+            LocalTime local = t.atZone(BERLIN).toLocalTime();
+            assertThat(local).isAfterOrEqualTo(LocalTime.of(8, 0)).isBefore(LocalTime.of(22, 0));
+        });
+        Instant after = s.next(berlin("2026-11-22T22:30")).orElseThrow();
+        assertThat(after.atZone(BERLIN).toLocalDate()).isEqualTo(java.time.LocalDate.of(2026, 11, 23));
+        assertThat(after.atZone(BERLIN).toLocalTime()).isBefore(LocalTime.of(9, 0));
+    }
+
+    @Test
+    void activeHoursMayCrossMidnight() throws Exception {
+        Schedule s = schedule("night", "  every: 30m\n  active-hours: { start: \"22:00\", end: \"02:00\", "
+                + "timezone: Europe/Berlin }\n");
+        List<Instant> times = s.fireTimes(berlin("2026-11-22T12:00"), berlin("2026-11-23T12:00"));
+        assertThat(times).hasSize(8);
+        assertThat(times).allSatisfy(t -> {
+            LocalTime local = t.atZone(BERLIN).toLocalTime();
+            assertThat(local.isAfter(LocalTime.of(21, 59)) || local.isBefore(LocalTime.of(2, 0))).isTrue();
+        });
+    }
+
+    @Test
+    void daylightSavingChangesFollowTheWallClock() throws Exception {
+        Schedule s = schedule("dst", "  every: 30m\n  active-hours: { start: \"01:00\", end: \"04:00\", "
+                + "timezone: Europe/Berlin }\n");
+        // 29 March 2026: clocks jump from 02:00 to 03:00, so the window holds two real hours.
+        assertThat(s.fireTimes(berlin("2026-03-29T00:00"), berlin("2026-03-29T12:00"))).hasSize(4);
+        // 25 October 2026: clocks go back from 03:00 to 02:00, so the window holds four real hours.
+        assertThat(s.fireTimes(berlin("2026-10-25T00:00"), berlin("2026-10-25T12:00"))).hasSize(8);
+        // An ordinary day: three hours.
+        assertThat(s.fireTimes(berlin("2026-10-26T00:00"), berlin("2026-10-26T12:00"))).hasSize(6);
+    }
+
+    @Test
+    void equalStartAndEndOrAZeroIntervalNeverFire() throws Exception {
+        assertThat(schedule("never", "  every: 30m\n  active-hours: { start: \"08:00\", end: \"08:00\" }\n").fires())
+                .isFalse();
+        assertThat(schedule("off", "  every: 0m\n").fires()).isFalse();
+        assertThat(schedule("disabled", "  enabled: false\n").fires()).isFalse();
+    }
+
+    @Test
+    void downtimeCountsTheFiresItMissed() throws Exception {
+        Schedule s = schedule("ops-watch", "  every: 30m\n");
+        Instant down = Instant.parse("2026-11-22T10:00:00Z");
+        assertThat(s.fireTimes(down, down.plus(Duration.ofHours(3)))).hasSize(6);
+    }
+}
