@@ -75,6 +75,13 @@ public final class TestAgent {
         return this;
     }
 
+    /** Replaces what {@link #yaml} appended so far. */
+    public TestAgent replaceYaml(String more) throws IOException {
+        extraYaml = more;
+        writeConfig();
+        return this;
+    }
+
     /** Replaces the model section's body. */
     public TestAgent model(String body) throws IOException {
         modelYaml = body;

@@ -1,0 +1,196 @@
+package dev.heartbeat.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartbeat.audit.Decision;
+import dev.heartbeat.fakes.DaemonProcess;
+import dev.heartbeat.fakes.FakeOpenAi;
+import dev.heartbeat.fakes.FakeProvider;
+import dev.heartbeat.fakes.JarProcess;
+import dev.heartbeat.fakes.TestAgent;
+import dev.heartbeat.store.Store;
+import dev.heartbeat.store.StoredDecision;
+import java.net.DatagramPacket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.newsclub.net.unix.AFUNIXDatagramSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+/** The real jar as a daemon: schedule, stop, a second instance, wake, systemd notify, kill -9. */
+class DaemonIT {
+    @TempDir
+    Path home;
+
+    FakeOpenAi fake;
+    TestAgent agent;
+    Map<String, String> env;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fake = new FakeOpenAi(TestAgent.KEY);
+        fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
+        agent = new TestAgent(home, fake);
+        agent.yaml("heartbeat:\n  every: 1s\n  shutdown-grace: 2s\n");
+        env = new HashMap<>(Map.of("HB_TEST_KEY", TestAgent.KEY));
+    }
+
+    @AfterEach
+    void tearDown() {
+        fake.close();
+    }
+
+    private DaemonProcess start(String log) throws Exception {
+        DaemonProcess daemon = DaemonProcess.start(env, home.resolve(log), "--config", agent.config().toString(), "run");
+        assertThat(daemon.awaitOutput("daemon started", Duration.ofSeconds(30))).as("started: %s", daemon.output()).isTrue();
+        return daemon;
+    }
+
+    private List<Decision> decisions() {
+        try (Store store = agent.store()) {
+            List<Decision> out = new ArrayList<>();
+            for (StoredDecision d : store.decisions(null, null, 10_000)) {
+                out.add(0, d.decision());
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void beatsOnScheduleAndStopsCleanlyOnSigterm() throws Exception {
+        try (DaemonProcess daemon = start("run.log")) {
+            Thread.sleep(4500);
+            int exit = daemon.terminate(Duration.ofSeconds(20));
+            assertThat(exit).as(daemon.output()).isZero();
+            assertThat(daemon.output()).contains("SIGTERM received").contains("stopped cleanly")
+                    .doesNotContain(TestAgent.KEY);
+        }
+        List<Decision> decisions = decisions();
+        assertThat(decisions.size()).isBetween(3, 7);
+        assertThat(decisions).allSatisfy(d -> {
+            assertThat(d.trigger()).isEqualTo(Decision.Trigger.SCHEDULE);
+            assertThat(d.outcome()).isEqualTo(Decision.Outcome.QUIET);
+        });
+        // Every beat the provider answered is on record, and nothing else ran.
+        assertThat(fake.served()).isEqualTo(decisions.size());
+        assertThat(JarProcess.run(env, "--config", agent.config().toString(), "decisions", "verify").exit()).isZero();
+    }
+
+    @Test
+    void aSecondDaemonOnTheSameStoreIsRefusedAndInspectionStillWorks() throws Exception {
+        try (DaemonProcess daemon = start("first.log")) {
+            JarProcess.Result second = JarProcess.run(env, "--config", agent.config().toString(), "run");
+            assertThat(second.exit()).isEqualTo(2);
+            assertThat(second.err()).contains("another daemon (pid " + daemon.pid());
+            assertThat(second.millis()).as("refused at once").isLessThan(15_000);
+
+            JarProcess.Result once = JarProcess.run(env, "--config", agent.config().toString(), "--once");
+            assertThat(once.exit()).isEqualTo(2);
+            assertThat(once.err()).contains("wake");
+
+            JarProcess.Result list = JarProcess.run(env, "--config", agent.config().toString(), "decisions", "list");
+            assertThat(list.exit()).as(list.err()).isZero();
+            assertThat(daemon.terminate(Duration.ofSeconds(20))).isZero();
+        }
+    }
+
+    @Test
+    void wakeAsksTheRunningDaemonForAManualBeat() throws Exception {
+        agent.replaceYaml("heartbeat:\n  every: 1h\n");
+        try (DaemonProcess daemon = start("wake.log")) {
+            JarProcess.Result wake = JarProcess.run(env, "--config", agent.config().toString(), "wake", "--reason",
+                    "deploy finished");
+            assertThat(wake.exit()).isZero();
+            assertThat(wake.out()).contains("takes it within a second");
+            assertThat(daemon.awaitOutput("manual quiet", Duration.ofSeconds(15))).as(daemon.output()).isTrue();
+            assertThat(daemon.terminate(Duration.ofSeconds(20))).isZero();
+        }
+        Decision d = decisions().get(decisions().size() - 1);
+        assertThat(d.trigger()).isEqualTo(Decision.Trigger.MANUAL);
+        assertThat(d.gates().get(0).detail()).contains("deploy finished");
+    }
+
+    @Test
+    void systemdHearsReadyStatusAndWatchdog() throws Exception {
+        Path socketPath = home.resolve("notify.sock");
+        try (AFUNIXDatagramSocket socket = AFUNIXDatagramSocket.newInstance()) {
+            socket.bind(AFUNIXSocketAddress.of(socketPath));
+            socket.setSoTimeout(15_000);
+            env.put("NOTIFY_SOCKET", socketPath.toString());
+            env.put("WATCHDOG_USEC", "1000000");
+            List<String> messages = new ArrayList<>();
+            try (DaemonProcess daemon = start("notify.log")) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                while (System.nanoTime() < deadline && !(has(messages, "READY=1") && has(messages, "WATCHDOG=1")
+                        && has(messages, "STATUS=last beat quiet"))) {
+                    DatagramPacket packet = new DatagramPacket(new byte[4096], 4096);
+                    socket.receive(packet);
+                    messages.add(new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8));
+                }
+                assertThat(daemon.terminate(Duration.ofSeconds(20))).isZero();
+            }
+            assertThat(has(messages, "READY=1")).as(messages.toString()).isTrue();
+            assertThat(has(messages, "STATUS=last beat quiet")).as(messages.toString()).isTrue();
+            assertThat(has(messages, "WATCHDOG=1")).as(messages.toString()).isTrue();
+            assertThat(String.join("|", messages)).contains("next beat");
+        }
+    }
+
+    private static boolean has(List<String> messages, String part) {
+        return messages.stream().anyMatch(m -> m.contains(part));
+    }
+
+    @Test
+    void afterKill9ARestartFindsAValidSessionAndRecordsTheMissedBeats() throws Exception {
+        fake.otherwise(new FakeProvider.Calls(List.of(new FakeProvider.Call(null, "append_note",
+                "{\"text\": \"still here\"}"))));
+        try (DaemonProcess daemon = start("crash.log")) {
+            Thread.sleep(2500);
+            daemon.kill9();
+        }
+        Thread.sleep(3000);
+        fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
+        JarProcess.Result check = JarProcess.run(env, "--config", agent.config().toString(), "sessions", "check");
+        assertThat(check.exit()).as("after kill -9 the stored history may need repair, but it must load: %s", check.out())
+                .isIn(0, 1);
+        try (DaemonProcess daemon = start("restart.log")) {
+            assertThat(daemon.awaitOutput("schedule quiet", Duration.ofSeconds(20))).as(daemon.output()).isTrue();
+            assertThat(daemon.terminate(Duration.ofSeconds(20))).isZero();
+        }
+        assertThat(fake.rejections()).isEmpty();
+        List<Decision> all = decisions();
+        assertThat(all).anySatisfy(d -> {
+            assertThat(d.trigger()).isEqualTo(Decision.Trigger.MISSED);
+            assertThat(d.reason()).contains("missed");
+        });
+        assertThat(JarProcess.run(env, "--config", agent.config().toString(), "sessions", "check").exit()).isZero();
+        assertThat(JarProcess.run(env, "--config", agent.config().toString(), "decisions", "verify").exit()).isZero();
+    }
+
+    @Test
+    void aBeatStillRunningWhenTheGraceEndsIsCutOffAndRecorded() throws Exception {
+        agent.replaceYaml("heartbeat:\n  every: 1h\n  shutdown-grace: 1s\n");
+        agent.model("  provider: openai\n  name: m\n  base-url: " + fake.baseUrl() + "\n  api-key: ${HB_TEST_KEY}\n"
+                + "  timeout: 60s\n  max-retries: 0\n");
+        fake.otherwise(new FakeProvider.Hang(Duration.ofSeconds(30)));
+        try (DaemonProcess daemon = start("grace.log")) {
+            JarProcess.run(env, "--config", agent.config().toString(), "wake");
+            Thread.sleep(2500);
+            long start = System.nanoTime();
+            assertThat(daemon.terminate(Duration.ofSeconds(20))).as(daemon.output()).isZero();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+            assertThat(daemon.output()).contains("did not finish within 1s");
+        }
+        Decision d = decisions().get(decisions().size() - 1);
+        assertThat(d.outcome()).isEqualTo(Decision.Outcome.FAILED);
+        assertThat(d.reason()).containsAnyOf("interrupted", "stopped");
+    }
+}
