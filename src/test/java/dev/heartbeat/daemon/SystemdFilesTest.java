@@ -1,0 +1,93 @@
+package dev.heartbeat.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartbeat.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The unit file as systemd judges it, and the installer as an operator runs it. */
+class SystemdFilesTest {
+    private static final Path UNIT = Path.of("systemd/heartbeat-agent.service");
+
+    record Run(int exit, String output) {
+    }
+
+    private static Run run(Map<String, String> env, String... command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), out);
+    }
+
+    @Test
+    void systemdAnalyzeVerifyIsClean() throws Exception {
+        Run verify = run(Map.of(), "systemd-analyze", "verify", UNIT.toString());
+        assertThat(verify.exit()).as(verify.output()).isZero();
+        assertThat(verify.output()).isBlank();
+    }
+
+    @Test
+    void theUnitIsHardenedToAnExposureOfTwoOrLess() throws Exception {
+        Run security = run(Map.of(), "systemd-analyze", "security", "--offline=true", UNIT.toString());
+        Matcher m = Pattern.compile("Overall exposure level for \\S+: (\\d+\\.\\d+)").matcher(security.output());
+        assertThat(m.find()).as(security.output()).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).isLessThanOrEqualTo(2.0);
+    }
+
+    @Test
+    void theUnitKeepsTheJitAndTheNetworkAndReportsToSystemd() throws Exception {
+        String unit = Files.readString(UNIT);
+        assertThat(unit).contains("Type=notify", "WatchdogSec=", "Restart=on-failure", "StartLimitBurst=",
+                "DynamicUser=yes", "StateDirectory=heartbeat-agent", "ConfigurationDirectory=heartbeat-agent",
+                "LogsDirectory=heartbeat-agent", "LoadCredential=", "-Dorg.sqlite.tmpdir=/var/lib/heartbeat-agent");
+        List<String> settings = unit.lines().filter(l -> !l.startsWith("#")).toList();
+        assertThat(settings).noneMatch(l -> l.startsWith("MemoryDenyWriteExecute=") || l.startsWith("PrivateNetwork="));
+    }
+
+    @Test
+    void theInstallerIsIdempotentAndItsConfigIsValid(@TempDir Path root) throws Exception {
+        Path jar = Files.writeString(root.resolve("fake.jar"), "jar bytes");
+        Map<String, String> env = Map.of("DESTDIR", root.resolve("stage").toString(), "JAR", jar.toString());
+        Run first = run(env, "sh", "systemd/install.sh");
+        assertThat(first.exit()).as(first.output()).isZero();
+        assertThat(first.output()).contains("created").contains("systemctl enable --now heartbeat-agent")
+                .contains("journalctl -u heartbeat-agent");
+        Path etc = root.resolve("stage/etc/heartbeat-agent");
+        assertThat(root.resolve("stage/usr/lib/heartbeat-agent/heartbeat-agent.jar")).hasContent("jar bytes");
+        assertThat(root.resolve("stage/etc/systemd/system/heartbeat-agent.service")).exists();
+        assertThat(etc.resolve("HEARTBEAT.md")).exists();
+        assertThat(Files.getPosixFilePermissions(etc.resolve("openai-api-key")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+
+        Files.writeString(etc.resolve("agent.yaml"), Files.readString(etc.resolve("agent.yaml")) + "# edited\n");
+        Run second = run(env, "sh", "systemd/install.sh");
+        assertThat(second.exit()).isZero();
+        assertThat(second.output()).contains("kept").doesNotContain("created");
+        assertThat(Files.readString(etc.resolve("agent.yaml"))).endsWith("# edited\n");
+
+        // The installed configuration is valid once the key is there, read as a systemd credential.
+        Path credentials = Files.createDirectories(root.resolve("creds"));
+        Files.writeString(credentials.resolve("openai-api-key"), "sk-installed-key-1234567\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.execute(new String[] {"--config", etc.resolve("agent.yaml").toString(), "config", "check"},
+                new PrintWriter(out), new PrintWriter(err), Map.of("CREDENTIALS_DIRECTORY", credentials.toString()));
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("/var/lib/heartbeat-agent/heartbeat.db").contains("api-key: <redacted>")
+                .doesNotContain("sk-installed-key");
+    }
+}
