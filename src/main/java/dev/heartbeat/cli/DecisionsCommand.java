@@ -68,7 +68,7 @@ final class DecisionsCommand {
             if (limit < 1) {
                 throw UserError.usage("--limit must be at least 1");
             }
-            AgentConfig config = main.config();
+            AgentConfig config = main.inspectionConfig();
             List<StoredDecision> rows;
             try (Store store = main.readStore(config)) {
                 rows = store.decisions(from, only, limit);
@@ -113,7 +113,7 @@ final class DecisionsCommand {
         @Override
         public Integer call() {
             Main main = Main.root(spec);
-            AgentConfig config = main.config();
+            AgentConfig config = main.inspectionConfig();
             StoredDecision row;
             try (Store store = main.readStore(config)) {
                 row = store.decision(id).orElseThrow(() -> UserError.notFound("no decision '" + id
@@ -198,7 +198,7 @@ final class DecisionsCommand {
         @Override
         public Integer call() {
             Main main = Main.root(spec);
-            AgentConfig config = main.config();
+            AgentConfig config = main.inspectionConfig();
             ChainVerifier.Report report;
             try (Store store = main.readStore(config)) {
                 report = ChainVerifier.verify(store.chain());

@@ -129,8 +129,14 @@ public final class Main implements Callable<Integer> {
 
     // ------------------------------------------------------------------ shared by the commands
 
+    /** The configuration for a command that calls the model: the API key must be there. */
     AgentConfig config() {
         return new ConfigLoader(env).read(configFile);
+    }
+
+    /** The configuration for a command that only reads the store: no API key needed. */
+    AgentConfig inspectionConfig() {
+        return new ConfigLoader(env, false).read(configFile);
     }
 
     /** The store opened read-only, for inspection beside a running daemon. */

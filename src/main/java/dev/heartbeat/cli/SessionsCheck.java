@@ -37,7 +37,7 @@ final class SessionsCheck implements Callable<Integer> {
     @Override
     public Integer call() {
         Main main = Main.root(spec);
-        AgentConfig config = main.config();
+        AgentConfig config = main.inspectionConfig();
         Map<String, List<Map<String, Object>>> found = new LinkedHashMap<>();
         try (Store store = main.readStore(config)) {
             List<String> names = new ArrayList<>();

@@ -49,7 +49,7 @@ final class SessionsCommand {
         @Override
         public Integer call() {
             Main main = Main.root(spec);
-            AgentConfig config = main.config();
+            AgentConfig config = main.inspectionConfig();
             List<Map<String, Object>> docs = new ArrayList<>();
             try (Store store = main.readStore(config)) {
                 for (SessionInfo s : store.sessions()) {
@@ -105,7 +105,7 @@ final class SessionsCommand {
         @Override
         public Integer call() {
             Main main = Main.root(spec);
-            AgentConfig config = main.config();
+            AgentConfig config = main.inspectionConfig();
             if (tail != null && tail < 1) {
                 throw UserError.usage("--tail must be at least 1");
             }

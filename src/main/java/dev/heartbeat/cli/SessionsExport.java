@@ -43,7 +43,7 @@ final class SessionsExport implements Callable<Integer> {
         if (!format.equals("openai") && !format.equals("anthropic")) {
             throw UserError.usage("--format must be openai or anthropic, not '" + format + "'");
         }
-        AgentConfig config = main.config();
+        AgentConfig config = main.inspectionConfig();
         List<Message> messages = new ArrayList<>();
         try (Store store = main.readStore(config)) {
             if (store.session(name).isEmpty()) {

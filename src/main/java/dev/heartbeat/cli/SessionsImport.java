@@ -43,7 +43,7 @@ final class SessionsImport implements Callable<Integer> {
     @Override
     public Integer call() {
         Main main = Main.root(spec);
-        AgentConfig config = main.config();
+        AgentConfig config = main.inspectionConfig();
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);

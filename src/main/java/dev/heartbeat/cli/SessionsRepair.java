@@ -39,7 +39,7 @@ final class SessionsRepair implements Callable<Integer> {
     @Override
     public Integer call() {
         Main main = Main.root(spec);
-        AgentConfig config = main.config();
+        AgentConfig config = main.inspectionConfig();
         Repairer.Result result;
         int revision;
         AgentRuntime.registerSecrets(config);

@@ -26,7 +26,7 @@ final class WakeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Main main = Main.root(spec);
-        AgentConfig config = main.config();
+        AgentConfig config = main.inspectionConfig();
         AgentRuntime.registerSecrets(config);
         Optional<String> daemon = InstanceLock.holder(AgentRuntime.databaseFile(config));
         long id;

@@ -54,9 +54,19 @@ public final class ConfigLoader {
     private static final String API_KEY = "/model/api-key";
 
     private final Map<String, String> env;
+    private final boolean requireKey;
 
     public ConfigLoader(Map<String, String> env) {
+        this(env, true);
+    }
+
+    /**
+     * @param requireKey false for commands that never call the model (inspection): a missing API key
+     *                   is then not an error, so operators can read the logs without holding the key
+     */
+    public ConfigLoader(Map<String, String> env, boolean requireKey) {
         this.env = Map.copyOf(env);
+        this.requireKey = requireKey;
     }
 
     /** Loads with the process environment. */
@@ -82,7 +92,7 @@ public final class ConfigLoader {
                 orDefault(doc.notifications(), () -> new AgentConfig.Notify(null)),
                 orDefault(doc.tools(), () -> new AgentConfig.Tools(null, null, null)),
                 orDefault(doc.logging(), () -> new AgentConfig.Logging(null)));
-        return new Checks(config, parse, env).run();
+        return new Checks(config, parse, env, requireKey).run();
     }
 
     private static <T> T orDefault(T value, java.util.function.Supplier<T> fallback) {
@@ -378,11 +388,13 @@ public final class ConfigLoader {
         private final AgentConfig config;
         private final Parse parse;
         private final Map<String, String> env;
+        private final boolean requireKey;
 
-        Checks(AgentConfig config, Parse parse, Map<String, String> env) {
+        Checks(AgentConfig config, Parse parse, Map<String, String> env, boolean requireKey) {
             this.config = config;
             this.parse = parse;
             this.env = env;
+            this.requireKey = requireKey;
         }
 
         AgentConfig run() {
@@ -474,7 +486,7 @@ public final class ConfigLoader {
                     }
                 }
             }
-            if (!needsKey(m)) {
+            if (!requireKey || !needsKey(m)) {
                 return new Secret(null);
             }
             String variable = parse.unset().get(API_KEY);

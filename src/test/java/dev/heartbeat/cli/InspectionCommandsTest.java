@@ -207,6 +207,21 @@ class InspectionCommandsTest {
     }
 
     @Test
+    void inspectionNeedsNoApiKeyButABeatDoes() throws Exception {
+        threeBeats();
+        agent.model("  provider: openai\n  name: gpt-4o-mini\n  base-url: https://api.openai.example/v1\n"
+                + "  api-key: ${HB_TEST_KEY}\n");
+        agent.env().remove("HB_TEST_KEY");
+        assertThat(agent.run("decisions", "list").exit()).isZero();
+        assertThat(agent.run("sessions", "list").exit()).isZero();
+        assertThat(agent.run("decisions", "verify").exit()).isZero();
+        TestAgent.Result once = agent.run("--once");
+        assertThat(once.exit()).isEqualTo(2);
+        assertThat(once.err()).contains("HB_TEST_KEY is not set");
+        assertThat(agent.run("config", "check").exit()).isEqualTo(2);
+    }
+
+    @Test
     void usageErrorsExitTwoAndPointToHelp() {
         TestAgent.Result r = agent.run("decisions", "lst");
         assertThat(r.exit()).isEqualTo(2);

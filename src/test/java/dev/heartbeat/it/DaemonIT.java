@@ -66,6 +66,7 @@ class DaemonIT {
 
     @Test
     void beatsOnScheduleAndStopsCleanlyOnSigterm() throws Exception {
+        agent.yaml("logging:\n  json-file: logs/heartbeat.jsonl\n");
         try (DaemonProcess daemon = start("run.log")) {
             Thread.sleep(4500);
             int exit = daemon.terminate(Duration.ofSeconds(20));
@@ -82,6 +83,13 @@ class DaemonIT {
         // Every beat the provider answered is on record, and nothing else ran.
         assertThat(fake.served()).isEqualTo(decisions.size());
         assertThat(JarProcess.run(env, "--config", agent.config().toString(), "decisions", "verify").exit()).isZero();
+        // One structured event per decision in the JSON log, with the beat id.
+        List<String> events = java.nio.file.Files.readAllLines(home.resolve("logs/heartbeat.jsonl")).stream()
+                .filter(l -> l.contains("\"beat_id\"")).toList();
+        assertThat(events).hasSize(decisions.size());
+        com.fasterxml.jackson.databind.JsonNode event = new com.fasterxml.jackson.databind.ObjectMapper().readTree(events.get(0));
+        assertThat(event.path("level").asText()).isEqualTo("INFO");
+        assertThat(event.toString()).contains(decisions.get(0).id()).contains("\"outcome\"");
     }
 
     @Test

@@ -1,0 +1,120 @@
+package dev.heartbeat.bench;
+
+import dev.heartbeat.audit.Decision;
+import dev.heartbeat.fakes.FakeOpenAi;
+import dev.heartbeat.fakes.FakeProvider;
+import dev.heartbeat.fakes.JarProcess;
+import dev.heartbeat.fakes.TestAgent;
+import dev.heartbeat.store.Store;
+import dev.heartbeat.store.StoredDecision;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The daemon as a process: idle RSS and CPU over a minute (default JVM flags, then the systemd unit's
+ * flags), and beat jitter (start of each beat against its scheduled second) over 100 one-second beats.
+ *
+ * <pre>mvn -B -q package -DskipTests &amp;&amp; mvn -B -q exec:java -Dexec.mainClass=dev.heartbeat.bench.DaemonBench</pre>
+ */
+public final class DaemonBench {
+    static final List<String> UNIT_FLAGS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx192m", "-XX:MaxMetaspaceSize=160m",
+            "-XX:TieredStopAtLevel=1", "-Xss512k");
+
+    public static void main(String[] args) throws Exception {
+        int idleSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
+        int beats = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        System.out.println("machine: " + Stats.machine());
+        try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
+            fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
+            idle(fake, List.of(), "default JVM flags", idleSeconds);
+            idle(fake, UNIT_FLAGS, "the unit's flags", idleSeconds);
+            jitter(fake, beats);
+        }
+    }
+
+    private static Process start(FakeOpenAi fake, List<String> flags, String heartbeat) throws Exception {
+        Path home = Files.createTempDirectory("hb-bench-daemon");
+        TestAgent agent = new TestAgent(home, fake);
+        agent.yaml("heartbeat:\n" + heartbeat);
+        List<String> command = new ArrayList<>(List.of(JarProcess.java()));
+        command.addAll(flags);
+        command.addAll(List.of("-jar", JarProcess.jar().toString(), "--config", agent.config().toString(), "run"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(home.resolve("daemon.log").toFile());
+        pb.environment().put("HB_TEST_KEY", TestAgent.KEY);
+        pb.environment().put("HB_BENCH_HOME", home.toString());
+        Process p = pb.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.readString(home.resolve("daemon.log")).contains("daemon started") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return p;
+    }
+
+    private static void idle(FakeOpenAi fake, List<String> flags, String label, int seconds) throws Exception {
+        Process p = start(fake, flags, "  every: 1h\n");
+        Thread.sleep(3000);
+        long cpuBefore = cpuTicks(p.pid());
+        long start = System.nanoTime();
+        long maxRss = 0;
+        for (int i = 0; i < seconds; i++) {
+            Thread.sleep(1000);
+            maxRss = Math.max(maxRss, rssKb(p.pid()));
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        double cpu = (cpuTicks(p.pid()) - cpuBefore) / 100.0;
+        long rss = rssKb(p.pid());
+        p.destroy();
+        p.waitFor(30, TimeUnit.SECONDS);
+        System.out.printf("idle %ds, %s: RSS %.0f MB (max %.0f MB), CPU %.2f s = %.2f%% of one core%n", seconds, label,
+                rss / 1024.0, maxRss / 1024.0, cpu, 100 * cpu / wall);
+    }
+
+    private static void jitter(FakeOpenAi fake, int beats) throws Exception {
+        Process p = start(fake, UNIT_FLAGS, "  every: 1s\n");
+        Path home = Path.of(p.info().arguments().orElseThrow()[p.info().arguments().get().length - 2]).getParent();
+        Path db = home.resolve("state/heartbeat.db");
+        long deadline = System.nanoTime() + Duration.ofSeconds(beats + 60L).toNanos();
+        List<Decision> decisions = List.of();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            if (Files.exists(db)) {
+                try (Store store = Store.openReadOnly(db, java.time.Clock.systemUTC())) {
+                    decisions = store.decisions(null, null, beats + 10).stream().map(StoredDecision::decision).toList();
+                }
+            }
+            if (decisions.size() >= beats) {
+                break;
+            }
+        }
+        p.destroy();
+        p.waitFor(30, TimeUnit.SECONDS);
+        double[] ms = decisions.stream().limit(beats).mapToDouble(d -> {
+            long startMs = d.startedAt().toInstant().toEpochMilli();
+            return startMs - (startMs / 1000) * 1000;
+        }).toArray();
+        System.out.printf("beat jitter (beat start after its scheduled second), %d one-second beats, unit flags: %s%n",
+                ms.length, Stats.summary(ms, "ms"));
+    }
+
+    private static long rssKb(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
+    }
+
+    /** utime + stime of the process, in clock ticks (100 per second on Linux). */
+    private static long cpuTicks(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+}
