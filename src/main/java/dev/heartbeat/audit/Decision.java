@@ -1,5 +1,6 @@
 package dev.heartbeat.audit;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.OffsetDateTime;
@@ -21,6 +22,7 @@ public record Decision(
         boolean dryRun,
         ModelInfo model,
         Usage usage,
+        Double costUsd,
         List<Gate> gates,
         List<ModelCall> modelCalls,
         List<ToolCallRecord> toolCalls,
@@ -40,7 +42,7 @@ public record Decision(
 
     public Decision chained(String prevHash, String hash) {
         return new Decision(id, agent, session, trigger, startedAt, finishedAt, outcome, reason, dryRun, model, usage,
-                gates, modelCalls, toolCalls, repairs, notifications, finalAnswer, prevHash, hash);
+                costUsd, gates, modelCalls, toolCalls, repairs, notifications, finalAnswer, prevHash, hash);
     }
 
     public enum Trigger {
@@ -74,9 +76,15 @@ public record Decision(
     public record ModelInfo(String provider, String name) {
     }
 
-    public record Usage(long inputTokens, long outputTokens) {
+    /** Tokens of the whole beat; {@code cached_input_tokens} is the part of the input a provider cache served. */
+    public record Usage(long inputTokens, long outputTokens, long cachedInputTokens) {
+        public Usage(long inputTokens, long outputTokens) {
+            this(inputTokens, outputTokens, 0);
+        }
+
         public Usage plus(Usage other) {
-            return new Usage(inputTokens + other.inputTokens, outputTokens + other.outputTokens);
+            return new Usage(inputTokens + other.inputTokens, outputTokens + other.outputTokens,
+                    cachedInputTokens + other.cachedInputTokens);
         }
     }
 
@@ -84,9 +92,26 @@ public record Decision(
     public record Gate(String name, boolean passed, String detail) {
     }
 
-    /** One request to the model and what came back. */
-    public record ModelCall(int step, String responseId, String finishReason, long inputTokens, long outputTokens,
-                            long latencyMs, String error) {
+    /**
+     * One request to the model and what came back, named after the OpenTelemetry GenAI semantic
+     * conventions. {@code step} 0 is a summary call (context compaction), 1.. the beat's turns.
+     */
+    public record ModelCall(
+            int step,
+            @JsonProperty("gen_ai.operation.name") String operation,
+            @JsonProperty("gen_ai.provider.name") String provider,
+            @JsonProperty("gen_ai.request.model") String requestModel,
+            @JsonProperty("gen_ai.response.model") String responseModel,
+            @JsonProperty("gen_ai.response.id") String responseId,
+            @JsonProperty("gen_ai.response.finish_reasons") List<String> finishReasons,
+            @JsonProperty("gen_ai.usage.input_tokens") long inputTokens,
+            @JsonProperty("gen_ai.usage.output_tokens") long outputTokens,
+            @JsonProperty("gen_ai.usage.cache_read.input_tokens") long cachedInputTokens,
+            long latencyMs,
+            String error) {
+        public ModelCall {
+            finishReasons = finishReasons == null ? List.of() : List.copyOf(finishReasons);
+        }
     }
 
     /**

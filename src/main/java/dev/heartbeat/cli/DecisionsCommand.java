@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 /** {@code decisions}: the decision log. */
 @Command(name = "decisions", mixinStandardHelpOptions = true,
         description = "Read the decision log: one record per heartbeat, skipped ones included.",
-        subcommands = {DecisionsCommand.ListDecisions.class, DecisionsCommand.Show.class, DecisionsCommand.Verify.class})
+        subcommands = {DecisionsCommand.ListDecisions.class, DecisionsCommand.Show.class, DecisionsCommand.Verify.class,
+                DecisionsStats.class})
 final class DecisionsCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The decision log, newest first.")
@@ -140,7 +141,8 @@ final class DecisionsCommand {
             lines.put("outcome", d.outcome().wire());
             lines.put("reason", d.reason());
             lines.put("model", d.model().provider() + " " + d.model().name() + ": " + d.modelCalls().size() + " call(s), "
-                    + d.usage().inputTokens() + " in / " + d.usage().outputTokens() + " out tokens");
+                    + d.usage().inputTokens() + " in / " + d.usage().outputTokens() + " out tokens"
+                    + (d.costUsd() != null ? String.format(", $%.6f", d.costUsd()) : ""));
             lines.forEach((k, v) -> out.printf("%-10s %s%n", k, v));
             out.println("gates:");
             for (Decision.Gate g : d.gates()) {
@@ -149,9 +151,10 @@ final class DecisionsCommand {
             if (!d.modelCalls().isEmpty()) {
                 out.println("model calls:");
                 for (Decision.ModelCall c : d.modelCalls()) {
-                    out.printf("  %d. %s%n", c.step(), c.error() != null ? "error: " + c.error()
-                            : c.finishReason() + ", " + c.inputTokens() + "/" + c.outputTokens() + " tokens, "
-                            + c.latencyMs() + " ms" + (c.responseId() != null ? ", id " + c.responseId() : ""));
+                    out.printf("  %s %s%n", c.step() == 0 ? "summary" : c.step() + ".", c.error() != null ? "error: " + c.error()
+                            : String.join(",", c.finishReasons()) + ", " + c.inputTokens() + "/" + c.outputTokens()
+                            + " tokens" + (c.cachedInputTokens() > 0 ? " (" + c.cachedInputTokens() + " cached)" : "")
+                            + ", " + c.latencyMs() + " ms" + (c.responseId() != null ? ", id " + c.responseId() : ""));
                 }
             }
             if (!d.toolCalls().isEmpty()) {

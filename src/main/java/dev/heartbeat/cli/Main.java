@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        subcommands = {RunCommand.class, OnceCommand.class, WakeCommand.class, SessionsCommand.class,
-                DecisionsCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, OnceCommand.class, WakeCommand.class, StatusCommand.class,
+                SessionsCommand.class, DecisionsCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
         description = {
                 "An autonomous agent woken by a heartbeat. Each beat it reads its checklist (HEARTBEAT.md in its "
                         + "workspace) and remembered state, and either stays quiet (HEARTBEAT_OK) or acts through "
@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
                 "  heartbeat-agent --once                  one beat now, print the decision",
                 "  heartbeat-agent --once --dry-run        one beat; side-effecting tools are recorded, not run",
                 "  heartbeat-agent config check            validate agent.yaml, show the effective config",
+                "  heartbeat-agent status                  is the daemon up, last and next beat, today's spend",
                 "  heartbeat-agent decisions list --since 1d",
                 "  heartbeat-agent sessions show ops-watch --tail 20",
                 "",
@@ -79,8 +80,14 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line with the given streams and environment; returns the exit code. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+        return execute(args, out, err, env, Clock.systemDefaultZone());
+    }
+
+    /** The same, on a clock of the caller's (tests move time without sleeping). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env, Clock clock) {
         Main main = new Main();
         main.env = env;
+        main.clock = clock;
         CommandLine cli = commandLine(main);
         cli.setOut(out);
         cli.setErr(err);
@@ -114,7 +121,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private static final java.util.Set<String> COMMANDS = java.util.Set.of("once", "sessions", "decisions", "config",
-            "help", "wake");
+            "help", "wake", "status");
 
     @Override
     public Integer call() {

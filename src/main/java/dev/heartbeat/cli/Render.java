@@ -27,6 +27,16 @@ final class Render {
         return ms < 1000 ? ms + " ms" : String.format("%.1f s", ms / 1000.0);
     }
 
+    static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        if (bytes < 1024 * 1024) {
+            return String.format("%.1f KiB", bytes / 1024.0);
+        }
+        return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+    }
+
     static String fold(String text, int max) {
         String oneLine = text == null ? "" : text.replaceAll("\\s+", " ").strip();
         return oneLine.length() > max ? oneLine.substring(0, Math.max(0, max - 3)) + "..." : oneLine;

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 /** {@code sessions}: the stored conversations. */
 @Command(name = "sessions", mixinStandardHelpOptions = true, description = "Inspect stored sessions.",
         subcommands = {SessionsCommand.ListSessions.class, SessionsCommand.Show.class, SessionsImport.class,
-                SessionsExport.class, SessionsCheck.class, SessionsRepair.class})
+                SessionsExport.class, SessionsCheck.class, SessionsRepair.class, SessionsPrune.class})
 final class SessionsCommand {
 
     /** ok, or how many provider rules the stored history breaks. */
@@ -57,6 +57,7 @@ final class SessionsCommand {
                     doc.put("name", s.name());
                     doc.put("messages", s.messages());
                     doc.put("revision", s.revision());
+                    doc.put("size_bytes", store.sessionBytes(s.name()));
                     doc.put("last_activity", s.updatedAt());
                     doc.put("unreadable_lines", s.rawLines());
                     doc.put("health", health(store.history(s.name())));
@@ -76,9 +77,10 @@ final class SessionsCommand {
             List<List<String>> rows = new ArrayList<>();
             for (Map<String, Object> d : docs) {
                 rows.add(List.of(String.valueOf(d.get("name")), String.valueOf(d.get("messages")),
+                        Render.size((Long) d.get("size_bytes")),
                         Render.time((java.time.OffsetDateTime) d.get("last_activity")), String.valueOf(d.get("health"))));
             }
-            Render.table(out, List.of("NAME", "MESSAGES", "LAST ACTIVITY", "HEALTH"), rows);
+            Render.table(out, List.of("NAME", "MESSAGES", "SIZE", "LAST ACTIVITY", "HEALTH"), rows);
             return 0;
         }
     }
@@ -164,11 +166,27 @@ final class SessionsCommand {
             return 0;
         }
 
+        /** ANSI colour only when a person is watching: a terminal, and NO_COLOR unset. */
+        private static final boolean COLOUR = System.console() != null && System.getenv("NO_COLOR") == null;
+
+        private static String paint(String code, String text) {
+            return COLOUR ? "\u001b[" + code + "m" + text + "\u001b[0m" : text;
+        }
+
+        private static String roleColour(String role) {
+            return switch (role) {
+                case "user" -> "1;34";
+                case "assistant" -> "1;32";
+                case "tool" -> "1;33";
+                default -> "1;35";
+            };
+        }
+
         private static void print(PrintWriter out, StoredMessage stored) {
             Message m = stored.message();
-            String head = "#" + stored.id() + "  " + Render.time(stored.createdAt()) + "  " + m.role()
-                    + (stored.beatId() != null ? "  (beat " + stored.beatId() + ")" : "");
-            out.println(head);
+            out.println(paint("2", "#" + stored.id() + "  " + Render.time(stored.createdAt())) + "  "
+                    + paint(roleColour(m.role()), m.role())
+                    + paint("2", stored.beatId() != null ? "  (beat " + stored.beatId() + ")" : ""));
             if (m instanceof UserMessage u) {
                 indent(out, u.text());
             } else if (m instanceof SystemMessage s) {
@@ -178,14 +196,32 @@ final class SessionsCommand {
                     indent(out, a.text());
                 }
                 for (ToolCall c : a.toolCalls()) {
-                    out.println("  -> " + c.name() + " [" + c.id() + "] " + Render.fold(c.arguments(), 300));
+                    out.println("  -> " + paint("1", c.name()) + " [" + c.id() + "]");
+                    prettyArguments(c.arguments()).lines().forEach(l -> out.println("       " + l));
                 }
             } else if (m instanceof ToolResultMessage t) {
-                out.println("  <- " + t.toolName() + " [" + t.callId() + "]" + (t.isError() ? " ERROR" : ""));
+                out.println("  <- " + paint("1", t.toolName()) + " [" + t.callId() + "]"
+                        + (t.isError() ? " " + paint("1;31", "ERROR") : ""));
                 indent(out, t.text().length() > 1200 ? t.text().substring(0, 1200) + "\n[... "
-                        + (t.text().length() - 1200) + " more characters]" : t.text());
+                        + (t.text().length() - 1200) + " more characters; --json shows all]" : t.text());
             }
             out.println();
+        }
+
+        /** Arguments as indented JSON when they parse (folded past 30 lines); the raw text when they do not. */
+        static String prettyArguments(String arguments) {
+            String text;
+            try {
+                text = dev.heartbeat.audit.Json.MAPPER.writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(dev.heartbeat.audit.Json.MAPPER.readTree(arguments));
+            } catch (Exception e) {
+                return arguments + "   (not valid JSON)";
+            }
+            List<String> lines = text.lines().toList();
+            if (lines.size() <= 30) {
+                return text;
+            }
+            return String.join("\n", lines.subList(0, 30)) + "\n... (" + (lines.size() - 30) + " more lines)";
         }
 
         private static void indent(PrintWriter out, String text) {

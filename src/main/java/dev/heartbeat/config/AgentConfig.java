@@ -23,7 +23,8 @@ public record AgentConfig(
         Storage storage,
         Notify notifications,
         Tools tools,
-        Logging logging) {
+        Logging logging,
+        Map<String, Price> pricing) {
 
     /** The folder relative paths in the file resolve against. */
     public Path baseDir() {
@@ -51,7 +52,8 @@ public record AgentConfig(
 
     /** The sections of agent.yaml as Jackson binds them; unknown keys are errors. */
     record Document(Agent agent, Model model, Heartbeat heartbeat, Context context, Storage storage,
-                    @JsonProperty("notify") Notify notifications, Tools tools, Logging logging) {
+                    @JsonProperty("notify") Notify notifications, Tools tools, Logging logging,
+                    Map<String, Price> pricing) {
     }
 
     public record Agent(String name, String workspace, ZoneId timezone) {
@@ -179,6 +181,25 @@ public record AgentConfig(
             httpGet = httpGet == null ? new HttpGet(null, null, null) : httpGet;
             runCommand = runCommand == null ? new RunCommand(null, null, null) : runCommand;
         }
+    }
+
+    /** USD per million tokens for one model; {@code cached-input} defaults to the input price. */
+    public record Price(Double input, Double output, Double cachedInput) {
+        public Price {
+            input = input == null ? 0.0 : input;
+            output = output == null ? 0.0 : output;
+            cachedInput = cachedInput == null ? input : cachedInput;
+        }
+
+        public double cost(long inputTokens, long outputTokens, long cachedInputTokens) {
+            long cached = Math.min(cachedInputTokens, inputTokens);
+            return ((inputTokens - cached) * input + cached * cachedInput + outputTokens * output) / 1_000_000.0;
+        }
+    }
+
+    /** The price of the configured model, if the price table names it. */
+    public Optional<Price> price() {
+        return Optional.ofNullable(pricing.get(model.name()));
     }
 
     /** Where logs go besides the console: an optional JSON-lines file (Logback's JsonEncoder). */

@@ -91,7 +91,8 @@ public final class ConfigLoader {
                 orDefault(doc.storage(), () -> new AgentConfig.Storage(null)),
                 orDefault(doc.notifications(), () -> new AgentConfig.Notify(null)),
                 orDefault(doc.tools(), () -> new AgentConfig.Tools(null, null, null)),
-                orDefault(doc.logging(), () -> new AgentConfig.Logging(null)));
+                orDefault(doc.logging(), () -> new AgentConfig.Logging(null)),
+                orDefault(doc.pricing(), java.util.Map::of));
         return new Checks(config, parse, env, requireKey).run();
     }
 
@@ -408,11 +409,12 @@ public final class ConfigLoader {
             AgentConfig.Model model = model();
             heartbeat();
             context();
+            pricing();
             storage();
             notifyChannels();
             tools();
             return new AgentConfig(config.file(), config.agent(), model, config.heartbeat(), config.context(),
-                    config.storage(), config.notifications(), config.tools(), config.logging());
+                    config.storage(), config.notifications(), config.tools(), config.logging(), config.pricing());
         }
 
         private void agent() {
@@ -553,6 +555,15 @@ public final class ConfigLoader {
             if (h.shutdownGrace().isNegative()) {
                 throw parse.error("/heartbeat/shutdown-grace", "must not be negative");
             }
+        }
+
+        private void pricing() {
+            config.pricing().forEach((model, price) -> {
+                if (price == null || price.input() < 0 || price.output() < 0 || price.cachedInput() < 0) {
+                    throw parse.error("/pricing/" + model, "give USD per million tokens, such as "
+                            + "{ input: 0.15, output: 0.60 }; prices cannot be negative");
+                }
+            });
         }
 
         private void context() {

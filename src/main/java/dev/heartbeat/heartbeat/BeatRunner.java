@@ -218,11 +218,8 @@ public final class BeatRunner {
                         repaired.actions().size(), rules(repaired.actions()), history.isEmpty() ? "-"
                                 : history.get(0).revision());
             }
-            LlmSummarizer summarizer = new LlmSummarizer(model, reply -> {
-                modelCalls.add(new ModelCall(0, reply.responseId(), reply.finishReason(), reply.inputTokens(),
-                        reply.outputTokens(), reply.latencyMs(), null));
-                usage = usage.plus(new Usage(reply.inputTokens(), reply.outputTokens()));
-            }, failure -> modelCalls.add(new ModelCall(0, null, null, 0, 0, 0, "summary: " + failure.getMessage())));
+            LlmSummarizer summarizer = new LlmSummarizer(model, reply -> answered(0, reply),
+                    failure -> failed(0, "summary: " + failure.getMessage()));
             ContextBuilder.Context context = new ContextBuilder(TokenEstimator.forProvider(config.model().provider()),
                     summarizer, config.context().budgetTokens(), config.context().maxTurns(),
                     config.context().maxToolResultChars())
@@ -262,12 +259,10 @@ public final class BeatRunner {
                 try {
                     reply = model.ask(system, conversation, registry.specifications(), idStem + "_" + step);
                 } catch (ModelFailure e) {
-                    modelCalls.add(new ModelCall(step, null, null, 0, 0, 0, e.kind() + ": " + e.getMessage()));
+                    failed(step, e.kind() + ": " + e.getMessage());
                     throw e;
                 }
-                modelCalls.add(new ModelCall(step, reply.responseId(), reply.finishReason(), reply.inputTokens(),
-                        reply.outputTokens(), reply.latencyMs(), null));
-                usage = usage.plus(new Usage(reply.inputTokens(), reply.outputTokens()));
+                answered(step, reply);
                 if (!promptStored) {
                     store.append(session, prompt, id);
                     promptStored = true;
@@ -322,11 +317,28 @@ public final class BeatRunner {
             return String.join(", ", names) + (options.dryRun() ? " (dry run)" : "");
         }
 
+        /** A model call that answered: on record, and its tokens counted. */
+        private void answered(int step, ModelReply reply) {
+            AgentConfig.Model m = config.model();
+            modelCalls.add(new ModelCall(step, "chat", m.provider(), m.name(), reply.responseModel(), reply.responseId(),
+                    reply.finishReason() == null ? List.of() : List.of(reply.finishReason()), reply.inputTokens(),
+                    reply.outputTokens(), reply.cachedInputTokens(), reply.latencyMs(), null));
+            usage = usage.plus(new Usage(reply.inputTokens(), reply.outputTokens(), reply.cachedInputTokens()));
+        }
+
+        private void failed(int step, String error) {
+            AgentConfig.Model m = config.model();
+            modelCalls.add(new ModelCall(step, "chat", m.provider(), m.name(), null, null, List.of(), 0, 0, 0, 0,
+                    Redactor.redact(error)));
+        }
+
         private Decision decide(Outcome outcome, String reason) {
+            Double cost = config.price().map(p -> p.cost(usage.inputTokens(), usage.outputTokens(),
+                    usage.cachedInputTokens())).orElse(null);
             return new Decision(id, config.agent().name(), config.sessionName(), options.trigger(), started,
                     OffsetDateTime.now(clock), outcome, Redactor.redact(reason), options.dryRun(),
-                    new Decision.ModelInfo(config.model().provider(), config.model().name()), usage, gates, modelCalls,
-                    toolCalls, repairs, notifications, finalAnswer, null, null);
+                    new Decision.ModelInfo(config.model().provider(), config.model().name()), usage, cost, gates,
+                    modelCalls, toolCalls, repairs, notifications, finalAnswer, null, null);
         }
     }
 

@@ -89,7 +89,19 @@ public final class ModelClient {
         long in = usage != null && usage.inputTokenCount() != null ? usage.inputTokenCount() : 0;
         long out = usage != null && usage.outputTokenCount() != null ? usage.outputTokenCount() : 0;
         String finish = response.finishReason() == null ? null : response.finishReason().name().toLowerCase();
-        return new ModelReply(new AssistantMessage(ai.text(), calls), response.id(), finish, in, out, latency);
+        return new ModelReply(new AssistantMessage(ai.text(), calls), response.id(), response.modelName(), finish, in, out,
+                cached(usage), latency);
+    }
+
+    /** Input tokens a provider's prompt cache served, where the provider reports them. */
+    private static long cached(TokenUsage usage) {
+        Integer n = null;
+        if (usage instanceof dev.langchain4j.model.openai.OpenAiTokenUsage o && o.inputTokensDetails() != null) {
+            n = o.inputTokensDetails().cachedTokens();
+        } else if (usage instanceof dev.langchain4j.model.anthropic.AnthropicTokenUsage a) {
+            n = a.cacheReadInputTokens();
+        }
+        return n == null ? 0 : n;
     }
 
     static ChatMessage toWire(Message m) {

@@ -386,6 +386,49 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /**
+     * Deletes the given messages of a session and, with {@code superseded}, every row of its earlier
+     * revisions, in one transaction. Only prune calls this, after writing its archive.
+     */
+    public synchronized int deleteMessages(String session, List<Long> ids, boolean superseded) {
+        return write(() -> {
+            int deleted = 0;
+            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM messages WHERE session = ? AND id = ?")) {
+                for (long id : ids) {
+                    ps.setString(1, session);
+                    ps.setLong(2, id);
+                    ps.addBatch();
+                }
+                for (int n : ps.executeBatch()) {
+                    deleted += Math.max(0, n);
+                }
+            }
+            if (superseded) {
+                try (PreparedStatement ps = connection.prepareStatement("DELETE FROM messages WHERE session = ? AND "
+                        + "revision < (SELECT revision FROM sessions WHERE name = ?)")) {
+                    ps.setString(1, session);
+                    ps.setString(2, session);
+                    deleted += ps.executeUpdate();
+                }
+            }
+            touch(session, OffsetDateTime.now(clock));
+            return deleted;
+        });
+    }
+
+    /** The bytes of message JSON the session's current revision holds. */
+    public synchronized long sessionBytes(String session) {
+        return read(() -> {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT coalesce(sum(length(m.body)), 0) FROM messages m "
+                    + "JOIN sessions s ON s.name = m.session AND s.revision = m.revision WHERE m.session = ?")) {
+                ps.setString(1, session);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
     /** Keeps text that could not be read as a message, with where it came from and why it was skipped. */
     public synchronized void keepRaw(String session, String source, int line, String raw, String problem) {
         write(() -> {

@@ -24,6 +24,7 @@ public final class TestAgent {
     private final Map<String, String> env = new HashMap<>();
     private String extraYaml = "";
     private String modelYaml;
+    private java.time.Clock clock = java.time.Clock.systemDefaultZone();
 
     public record Result(int exit, String out, String err) {
         public String all() {
@@ -107,8 +108,14 @@ public final class TestAgent {
         System.arraycopy(args, 0, full, 2, args.length);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = Main.execute(full, new PrintWriter(out, true), new PrintWriter(err, true), env);
+        int exit = Main.execute(full, new PrintWriter(out, true), new PrintWriter(err, true), env, clock);
         return new Result(exit, out.toString(), err.toString());
+    }
+
+    /** The clock the command line runs on. */
+    public TestAgent clock(java.time.Clock clock) {
+        this.clock = clock;
+        return this;
     }
 
     public Store store() {

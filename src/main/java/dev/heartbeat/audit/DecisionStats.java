@@ -1,0 +1,86 @@
+package dev.heartbeat.audit;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What the decision log adds up to: beats by outcome, tokens and cost per day, model latency percentiles. */
+public final class DecisionStats {
+    private DecisionStats() {
+    }
+
+    public record Day(LocalDate day, int beats, Map<String, Integer> byOutcome, long inputTokens, long outputTokens,
+                      double costUsd) {
+    }
+
+    public record Latency(int calls, long p50Ms, long p90Ms, long p99Ms, long maxMs) {
+    }
+
+    public record Summary(int beats, Map<String, Integer> byOutcome, long inputTokens, long outputTokens, double costUsd,
+                          boolean costKnown, List<Day> days, Latency latency) {
+    }
+
+    public static Summary of(List<Decision> decisions, ZoneId zone) {
+        Map<String, Integer> byOutcome = emptyOutcomes();
+        TreeMap<LocalDate, List<Decision>> perDay = new TreeMap<>();
+        List<Long> latencies = new ArrayList<>();
+        long in = 0;
+        long out = 0;
+        double cost = 0;
+        boolean costKnown = false;
+        for (Decision d : decisions) {
+            byOutcome.merge(d.outcome().wire(), 1, Integer::sum);
+            in += d.usage().inputTokens();
+            out += d.usage().outputTokens();
+            if (d.costUsd() != null) {
+                cost += d.costUsd();
+                costKnown = true;
+            }
+            perDay.computeIfAbsent(d.startedAt().atZoneSameInstant(zone).toLocalDate(), k -> new ArrayList<>()).add(d);
+            for (Decision.ModelCall c : d.modelCalls()) {
+                if (c.error() == null) {
+                    latencies.add(c.latencyMs());
+                }
+            }
+        }
+        List<Day> days = new ArrayList<>();
+        perDay.forEach((day, list) -> {
+            Map<String, Integer> outcomes = emptyOutcomes();
+            long dayIn = 0;
+            long dayOut = 0;
+            double dayCost = 0;
+            for (Decision d : list) {
+                outcomes.merge(d.outcome().wire(), 1, Integer::sum);
+                dayIn += d.usage().inputTokens();
+                dayOut += d.usage().outputTokens();
+                dayCost += d.costUsd() == null ? 0 : d.costUsd();
+            }
+            days.add(new Day(day, list.size(), outcomes, dayIn, dayOut, dayCost));
+        });
+        latencies.sort(null);
+        Latency latency = new Latency(latencies.size(), percentile(latencies, 50), percentile(latencies, 90),
+                percentile(latencies, 99), latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1));
+        return new Summary(decisions.size(), byOutcome, in, out, cost, costKnown, days, latency);
+    }
+
+    private static Map<String, Integer> emptyOutcomes() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (Decision.Outcome o : Decision.Outcome.values()) {
+            m.put(o.wire(), 0);
+        }
+        return m;
+    }
+
+    /** Nearest-rank percentile of sorted values; 0 when there are none. */
+    static long percentile(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.heartbeat.cli;
+
+import dev.heartbeat.audit.Decision;
+import dev.heartbeat.audit.DecisionStats;
+import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.Durations;
+import dev.heartbeat.daemon.AgentRuntime;
+import dev.heartbeat.daemon.InstanceLock;
+import dev.heartbeat.daemon.Schedule;
+import dev.heartbeat.store.Store;
+import dev.heartbeat.store.StoredDecision;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code status}: is a daemon running, the last beat, the next one, today's spend. */
+@Command(name = "status", mixinStandardHelpOptions = true, description = {
+        "Whether a daemon is running with this store, the last beat's outcome and time, when the next beat is "
+                + "due, and today's beats, tokens and cost."})
+final class StatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "print the status as JSON")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Main main = Main.root(spec);
+        AgentConfig config = main.inspectionConfig();
+        Optional<String> daemon = InstanceLock.holder(AgentRuntime.databaseFile(config));
+        Schedule schedule = new Schedule(config);
+        Instant now = main.clock.instant();
+        Optional<Instant> next = schedule.next(now);
+        Decision last = null;
+        DecisionStats.Summary today = DecisionStats.of(List.of(), config.agent().timezone());
+        boolean store = Files.exists(AgentRuntime.databaseFile(config));
+        if (store) {
+            try (Store s = main.readStore(config)) {
+                last = s.decisions(null, null, 1).stream().map(StoredDecision::decision).filter(Objects::nonNull)
+                        .findFirst().orElse(null);
+                OffsetDateTime midnight = OffsetDateTime.now(main.clock.withZone(config.agent().timezone()))
+                        .toLocalDate().atStartOfDay(config.agent().timezone()).toOffsetDateTime();
+                today = DecisionStats.of(s.decisions(midnight, null, Integer.MAX_VALUE).stream()
+                        .map(StoredDecision::decision).filter(Objects::nonNull).toList(), config.agent().timezone());
+            }
+        }
+        String cadence = config.heartbeat().cron() != null ? "cron " + config.heartbeat().cron()
+                : "every " + Durations.format(config.heartbeat().every());
+        PrintWriter out = main.out();
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("agent", config.agent().name());
+            doc.put("daemon_running", daemon.isPresent());
+            doc.put("daemon", daemon.orElse(null));
+            doc.put("schedule", schedule.fires() ? cadence : "off");
+            doc.put("next_beat", next.map(i -> OffsetDateTime.ofInstant(i, config.agent().timezone())).orElse(null));
+            if (last != null) {
+                Map<String, Object> beat = new LinkedHashMap<>();
+                beat.put("id", last.id());
+                beat.put("started_at", last.startedAt());
+                beat.put("trigger", last.trigger().wire());
+                beat.put("outcome", last.outcome().wire());
+                beat.put("reason", last.reason());
+                doc.put("last_beat", beat);
+            }
+            Map<String, Object> day = new LinkedHashMap<>();
+            day.put("beats", today.beats());
+            day.put("input_tokens", today.inputTokens());
+            day.put("output_tokens", today.outputTokens());
+            day.put("cost_usd", today.costKnown() ? today.costUsd() : null);
+            day.put("budget", null);
+            doc.put("today", day);
+            Render.json(out, doc);
+            return 0;
+        }
+        out.printf("%-10s %s%n", "agent", config.agent().name());
+        out.printf("%-10s %s%n", "daemon", daemon.map(d -> "running (" + d + ")").orElse("not running"));
+        out.printf("%-10s %s%n", "schedule", schedule.fires() ? cadence
+                + config.heartbeat().window().map(w -> ", active " + w.start() + "-" + w.end() + " " + w.timezone())
+                .orElse("") : "off");
+        out.printf("%-10s %s%n", "next beat", next.map(i -> Render.time(OffsetDateTime.ofInstant(i,
+                config.agent().timezone())) + (daemon.isEmpty() ? " (once a daemon runs)" : "")).orElse("none"));
+        out.printf("%-10s %s%n", "last beat", last == null ? (store ? "none yet" : "none yet (no database)")
+                : Render.time(last.startedAt()) + " " + last.trigger().wire() + " " + last.outcome().wire() + ": "
+                + Render.fold(last.reason(), 90) + " (" + last.id() + ")");
+        out.printf("%-10s %s%n", "today", today.beats() + " beat(s) (" + DecisionsStats.outcomes(today.byOutcome()) + "), "
+                + today.inputTokens() + "/" + today.outputTokens() + " tokens"
+                + (today.costKnown() ? String.format(", $%.4f", today.costUsd()) : "") + "; no budget configured");
+        out.flush();
+        return 0;
+    }
+}
