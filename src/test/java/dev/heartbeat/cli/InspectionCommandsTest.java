@@ -176,10 +176,13 @@ class InspectionCommandsTest {
         Files.writeString(agent.database(), "this is not a database, just text of sufficient length to look like one");
         byte[] before = Files.readAllBytes(agent.database());
 
-        TestAgent.Result r = agent.run("decisions", "list");
-
-        assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).startsWith("error: ").doesNotContain("\tat ");
+        for (String[] command : new String[][] {{"decisions", "list"}, {"decisions", "verify"}, {"decisions", "stats"},
+                {"decisions", "show", "X"}, {"sessions", "list"}, {"sessions", "check"}, {"sessions", "show", "a"},
+                {"status"}}) {
+            TestAgent.Result r = agent.run(command);
+            assertThat(r.exit()).as(String.join(" ", command)).isEqualTo(1);
+            assertThat(r.err()).as(String.join(" ", command)).startsWith("error: ").doesNotContain("\tat ");
+        }
         assertThat(Files.readAllBytes(agent.database())).isEqualTo(before);
     }
 

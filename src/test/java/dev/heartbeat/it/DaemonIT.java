@@ -104,8 +104,18 @@ class DaemonIT {
             assertThat(once.exit()).isEqualTo(2);
             assertThat(once.err()).contains("wake");
 
-            JarProcess.Result list = JarProcess.run(env, "--config", agent.config().toString(), "decisions", "list");
-            assertThat(list.exit()).as(list.err()).isZero();
+            daemon.awaitOutput("schedule quiet", Duration.ofSeconds(10));
+            for (String[] command : new String[][] {{"decisions", "list"}, {"decisions", "show", "0"},
+                    {"decisions", "verify"}, {"decisions", "stats"}, {"sessions", "list"}, {"sessions", "check"},
+                    {"sessions", "show", "test-agent", "--tail", "2"}, {"status"}}) {
+                List<String> args = new ArrayList<>(List.of("--config", agent.config().toString()));
+                args.addAll(List.of(command));
+                JarProcess.Result r = JarProcess.run(env, args.toArray(String[]::new));
+                assertThat(r.exit()).as(String.join(" ", command) + ": " + r.err()).isIn(0, 1);
+                assertThat(r.err()).as(String.join(" ", command)).doesNotContain("SQLITE_BUSY").doesNotContain("locked");
+            }
+            JarProcess.Result status = JarProcess.run(env, "--config", agent.config().toString(), "status");
+            assertThat(status.out()).contains("running (pid " + daemon.pid());
             assertThat(daemon.terminate(Duration.ofSeconds(20))).isZero();
         }
     }
