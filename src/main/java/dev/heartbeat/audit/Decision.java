@@ -108,10 +108,16 @@ public record Decision(
             @JsonProperty("gen_ai.usage.output_tokens") long outputTokens,
             @JsonProperty("gen_ai.usage.cache_read.input_tokens") long cachedInputTokens,
             long latencyMs,
+            List<AttemptRecord> attempts,
             String error) {
         public ModelCall {
             finishReasons = finishReasons == null ? List.of() : List.copyOf(finishReasons);
+            attempts = attempts == null ? List.of() : List.copyOf(attempts);
         }
+    }
+
+    /** One HTTP attempt of a model call: the status (0 without an answer), the error, the wait before the next. */
+    public record AttemptRecord(int attempt, int status, String error, long waitedMs) {
     }
 
     /**

@@ -74,13 +74,33 @@ public record AgentConfig(
             Duration timeout,
             Integer maxTokens,
             Double temperature,
-            Integer maxRetries) {
+            Integer maxRetries,
+            Breaker breaker,
+            List<Model> fallbacks) {
         public Model {
             provider = provider == null ? "openai" : provider;
             apiKey = apiKey == null ? new Secret(null) : apiKey;
             timeout = timeout == null ? Duration.ofSeconds(60) : timeout;
             maxTokens = maxTokens == null ? 1024 : maxTokens;
             maxRetries = maxRetries == null ? 2 : maxRetries;
+            breaker = breaker == null ? new Breaker(null, null) : breaker;
+            fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
+        }
+
+        public Model(String provider, String name, String baseUrl, Secret apiKey, String apiKeyFile, String credential,
+                     Duration timeout, Integer maxTokens, Double temperature, Integer maxRetries) {
+            this(provider, name, baseUrl, apiKey, apiKeyFile, credential, timeout, maxTokens, temperature, maxRetries,
+                    null, null);
+        }
+
+        public Model withKey(Secret key) {
+            return new Model(provider, name, baseUrl, key, apiKeyFile, credential, timeout, maxTokens, temperature,
+                    maxRetries, breaker, fallbacks);
+        }
+
+        public Model withFallbacks(List<Model> resolved) {
+            return new Model(provider, name, baseUrl, apiKey, apiKeyFile, credential, timeout, maxTokens, temperature,
+                    maxRetries, breaker, resolved);
         }
 
         /** The base URL to use: the configured one, or the provider's public endpoint. */
@@ -101,6 +121,14 @@ public record AgentConfig(
         }
     }
 
+    /** Per provider: open after {@code failures} failed calls in a row, probe again after {@code cool-down}. */
+    public record Breaker(Integer failures, Duration coolDown) {
+        public Breaker {
+            failures = failures == null ? 5 : failures;
+            coolDown = coolDown == null ? Duration.ofSeconds(60) : coolDown;
+        }
+    }
+
     public record Heartbeat(
             Boolean enabled,
             Duration every,
@@ -108,13 +136,15 @@ public record AgentConfig(
             ActiveHours activeHours,
             Integer maxSteps,
             String checklist,
-            Duration shutdownGrace) {
+            Duration shutdownGrace,
+            Duration deadline) {
         public Heartbeat {
             enabled = enabled == null || enabled;
             every = every == null ? Duration.ofMinutes(30) : every;
             maxSteps = maxSteps == null ? 8 : maxSteps;
             checklist = checklist == null ? "HEARTBEAT.md" : checklist;
             shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(30) : shutdownGrace;
+            deadline = deadline == null ? Duration.ofMinutes(5) : deadline;
         }
 
         /** Off when {@code enabled: false}, or when neither cron nor a non-zero interval is set. */

@@ -51,7 +51,6 @@ public final class ConfigLoader {
     static final Set<String> PROVIDERS = Set.of("openai", "anthropic", "ollama");
     static final Set<String> CHANNEL_TYPES = Set.of("log", "file", "webhook");
     private static final Pattern AGENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final String API_KEY = "/model/api-key";
 
     private final Map<String, String> env;
     private final boolean requireKey;
@@ -86,7 +85,7 @@ public final class ConfigLoader {
         AgentConfig config = new AgentConfig(file,
                 orDefault(doc.agent(), () -> new AgentConfig.Agent(null, null, null)),
                 orDefault(doc.model(), () -> new AgentConfig.Model(null, null, null, null, null, null, null, null, null, null)),
-                orDefault(doc.heartbeat(), () -> new AgentConfig.Heartbeat(null, null, null, null, null, null, null)),
+                orDefault(doc.heartbeat(), () -> new AgentConfig.Heartbeat(null, null, null, null, null, null, null, null)),
                 orDefault(doc.context(), () -> new AgentConfig.Context(null, null, null)),
                 orDefault(doc.storage(), () -> new AgentConfig.Storage(null)),
                 orDefault(doc.notifications(), () -> new AgentConfig.Notify(null)),
@@ -400,7 +399,7 @@ public final class ConfigLoader {
 
         AgentConfig run() {
             for (Map.Entry<String, String> e : parse.unset().entrySet()) {
-                if (!e.getKey().equals(API_KEY)) {
+                if (!e.getKey().endsWith("/api-key")) {
                     throw parse.error(e.getKey(), "environment variable " + e.getValue() + " is not set. Export it, "
                             + "or give a default: ${" + e.getValue() + ":-value}.");
                 }
@@ -428,36 +427,56 @@ public final class ConfigLoader {
         }
 
         private AgentConfig.Model model() {
-            AgentConfig.Model m = config.model();
+            AgentConfig.Model m = checkModel(config.model(), "/model");
+            List<AgentConfig.Model> fallbacks = new ArrayList<>();
+            for (int i = 0; i < m.fallbacks().size(); i++) {
+                String at = "/model/fallbacks/" + i;
+                AgentConfig.Model f = m.fallbacks().get(i);
+                if (f == null) {
+                    throw parse.error(at, "each fallback is a model: { provider: ..., name: ... }");
+                }
+                if (!f.fallbacks().isEmpty()) {
+                    throw parse.error(at + "/fallbacks", "a fallback cannot have fallbacks of its own; list them all "
+                            + "under model.fallbacks");
+                }
+                fallbacks.add(checkModel(f, at));
+            }
+            return m.withFallbacks(fallbacks);
+        }
+
+        private AgentConfig.Model checkModel(AgentConfig.Model m, String at) {
             if (!PROVIDERS.contains(m.provider())) {
                 String hint = closest(m.provider(), PROVIDERS).map(s -> " Did you mean '" + s + "'?").orElse("");
-                throw parse.error("/model/provider", "unknown provider '" + m.provider() + "'." + hint
+                throw parse.error(at + "/provider", "unknown provider '" + m.provider() + "'." + hint
                         + " Use one of: openai, anthropic, ollama.");
             }
             if (m.name() == null || m.name().isBlank()) {
-                throw parse.error(parse.has("/model/name") ? "/model/name" : "/model",
-                        "model.name is required: the model to ask, such as gpt-4o-mini, claude-sonnet-4-5 or llama3.1");
+                throw parse.error(parse.has(at + "/name") ? at + "/name" : at,
+                        dotted(at) + ".name is required: the model to ask, such as gpt-4o-mini, claude-sonnet-4-5 or llama3.1");
             }
             if (m.baseUrl() != null) {
-                httpUrl("/model/base-url", m.baseUrl());
+                httpUrl(at + "/base-url", m.baseUrl());
             }
-            positive("/model/timeout", m.timeout());
+            positive(at + "/timeout", m.timeout());
             if (m.maxTokens() < 1) {
-                throw parse.error("/model/max-tokens", "must be at least 1");
+                throw parse.error(at + "/max-tokens", "must be at least 1");
             }
             if (m.temperature() != null && (m.temperature() < 0 || m.temperature() > 2)) {
-                throw parse.error("/model/temperature", "must be between 0 and 2");
+                throw parse.error(at + "/temperature", "must be between 0 and 2");
             }
             if (m.maxRetries() < 0 || m.maxRetries() > 10) {
-                throw parse.error("/model/max-retries", "must be between 0 and 10");
+                throw parse.error(at + "/max-retries", "must be between 0 and 10");
             }
-            Secret key = apiKey(m);
-            return new AgentConfig.Model(m.provider(), m.name(), m.baseUrl(), key, m.apiKeyFile(), m.credential(),
-                    m.timeout(), m.maxTokens(), m.temperature(), m.maxRetries());
+            if (m.breaker().failures() < 1) {
+                throw parse.error(at + "/breaker/failures", "must be at least 1");
+            }
+            positive(at + "/breaker/cool-down", m.breaker().coolDown());
+            return m.withKey(apiKey(m, at));
         }
 
         /** The key from api-key, then api-key-file, then the systemd credential; required for remote providers. */
-        private Secret apiKey(AgentConfig.Model m) {
+        private Secret apiKey(AgentConfig.Model m, String at) {
+            String keyPointer = at + "/api-key";
             if (m.apiKey().isPresent()) {
                 return m.apiKey();
             }
@@ -466,11 +485,11 @@ public final class ConfigLoader {
                 try {
                     String key = Files.readString(keyFile, StandardCharsets.UTF_8).trim();
                     if (key.isEmpty()) {
-                        throw parse.error("/model/api-key-file", "the file " + keyFile + " is empty");
+                        throw parse.error(at + "/api-key-file", "the file " + keyFile + " is empty");
                     }
                     return new Secret(key);
                 } catch (IOException e) {
-                    throw parse.error("/model/api-key-file", "cannot read " + keyFile + " (" + e.getClass().getSimpleName()
+                    throw parse.error(at + "/api-key-file", "cannot read " + keyFile + " (" + e.getClass().getSimpleName()
                             + "); check the path and its permissions");
                 }
             }
@@ -484,18 +503,18 @@ public final class ConfigLoader {
                             return new Secret(key);
                         }
                     } catch (IOException e) {
-                        throw parse.error("/model/credential", "cannot read the systemd credential " + credential);
+                        throw parse.error(at + "/credential", "cannot read the systemd credential " + credential);
                     }
                 }
             }
             if (!requireKey || !needsKey(m)) {
                 return new Secret(null);
             }
-            String variable = parse.unset().get(API_KEY);
+            String variable = parse.unset().get(keyPointer);
             String why = variable != null
                     ? "environment variable " + variable + " is not set"
                     : "no API key is configured";
-            String pointer = parse.has(API_KEY) ? API_KEY : "/model";
+            String pointer = parse.has(keyPointer) ? keyPointer : at;
             throw parse.error(pointer, "the " + m.provider() + " provider needs an API key, and " + why + ". Export it"
                     + (variable != null ? " (export " + variable + "=...)" : "") + ", set model.api-key-file to a file "
                     + "holding the key, or pass a systemd credential named '" + m.credentialName() + "'.");
@@ -552,6 +571,7 @@ public final class ConfigLoader {
             if (h.checklist().isBlank()) {
                 throw parse.error("/heartbeat/checklist", "must name a file in the workspace");
             }
+            positive("/heartbeat/deadline", h.deadline());
             if (h.shutdownGrace().isNegative()) {
                 throw parse.error("/heartbeat/shutdown-grace", "must not be negative");
             }

@@ -6,7 +6,7 @@ import dev.heartbeat.audit.Redactor;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.heartbeat.BeatOptions;
 import dev.heartbeat.heartbeat.BeatRunner;
-import dev.heartbeat.model.ModelClient;
+import dev.heartbeat.model.ModelRouter;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoreException;
 import dev.heartbeat.tools.FileTools;
@@ -34,10 +34,10 @@ public final class AgentRuntime implements AutoCloseable {
     private final BeatRunner runner;
 
     public AgentRuntime(AgentConfig config, Clock clock) {
-        this(config, clock, ModelClient.of(config.model()));
+        this(config, clock, ModelRouter.of(config.model(), clock));
     }
 
-    public AgentRuntime(AgentConfig config, Clock clock, ModelClient model) {
+    public AgentRuntime(AgentConfig config, Clock clock, ModelRouter model) {
         registerSecrets(config);
         createWorkspace(config.workspace());
         this.store = Store.open(databaseFile(config), clock);
@@ -61,6 +61,7 @@ public final class AgentRuntime implements AutoCloseable {
     /** Every secret the config holds is masked from here on, in logs and in everything written. */
     public static void registerSecrets(AgentConfig config) {
         Redactor.register(config.model().apiKey().value());
+        config.model().fallbacks().forEach(f -> Redactor.register(f.apiKey().value()));
         for (AgentConfig.Channel channel : config.notifications().channels()) {
             channel.headers().values().forEach(secret -> Redactor.register(secret.value()));
         }

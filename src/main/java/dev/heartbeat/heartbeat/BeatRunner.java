@@ -11,7 +11,9 @@ import dev.heartbeat.audit.Decision.Usage;
 import dev.heartbeat.audit.Ids;
 import dev.heartbeat.audit.Redactor;
 import dev.heartbeat.config.AgentConfig;
-import dev.heartbeat.model.ModelClient;
+import dev.heartbeat.model.Attempt;
+import dev.heartbeat.model.ChatClient;
+import dev.heartbeat.model.ModelRouter;
 import dev.heartbeat.model.ModelFailure;
 import dev.heartbeat.model.LlmSummarizer;
 import dev.heartbeat.model.ModelReply;
@@ -61,14 +63,14 @@ public final class BeatRunner {
     private final Store store;
     private final Clock clock;
     private final Function<List<NotificationRecord>, ToolRegistry> tools;
-    private final ModelClient model;
+    private final ModelRouter model;
     private final Notifier notifier;
 
     /**
      * @param tools builds the beat's tools; the list it is given collects what {@code notify} sends,
      *              so the decision record can show it
      */
-    public BeatRunner(AgentConfig config, Store store, Clock clock, ModelClient model, Notifier notifier,
+    public BeatRunner(AgentConfig config, Store store, Clock clock, ModelRouter model, Notifier notifier,
                       Function<List<NotificationRecord>, ToolRegistry> tools) {
         this.config = config;
         this.store = store;
@@ -131,6 +133,8 @@ public final class BeatRunner {
         final List<NotificationRecord> notifications = new ArrayList<>();
         Usage usage = new Usage(0, 0);
         String finalAnswer;
+        int step;
+        java.time.Instant deadline;
 
         Beat(String id, BeatOptions options, OffsetDateTime started) {
             this.id = id;
@@ -218,8 +222,10 @@ public final class BeatRunner {
                         repaired.actions().size(), rules(repaired.actions()), history.isEmpty() ? "-"
                                 : history.get(0).revision());
             }
-            LlmSummarizer summarizer = new LlmSummarizer(model, reply -> answered(0, reply),
-                    failure -> failed(0, "summary: " + failure.getMessage()));
+            deadline = started.toInstant().plus(config.heartbeat().deadline());
+            ChatClient chat = model.reporting(this::failed);
+            LlmSummarizer summarizer = new LlmSummarizer(chat, deadline, reply -> answered(0, reply),
+                    failure -> failed(failure));
             ContextBuilder.Context context = new ContextBuilder(TokenEstimator.forProvider(config.model().provider()),
                     summarizer, config.context().budgetTokens(), config.context().maxTurns(),
                     config.context().maxToolResultChars())
@@ -245,7 +251,7 @@ public final class BeatRunner {
             }
             String idStem = "call_" + id.substring(id.length() - 8).toLowerCase();
             int maxSteps = config.heartbeat().maxSteps();
-            for (int step = 1; step <= maxSteps; step++) {
+            for (step = 1; step <= maxSteps; step++) {
                 if (Thread.currentThread().isInterrupted()) {
                     return decide(Outcome.FAILED, "the daemon stopped during the beat (its shutdown grace period ran "
                             + "out); what the beat did so far is stored");
@@ -257,9 +263,9 @@ public final class BeatRunner {
                 }
                 ModelReply reply;
                 try {
-                    reply = model.ask(system, conversation, registry.specifications(), idStem + "_" + step);
+                    reply = chat.ask(system, conversation, registry.specifications(), idStem + "_" + step, deadline);
                 } catch (ModelFailure e) {
-                    failed(step, e.kind() + ": " + e.getMessage());
+                    failed(e);
                     throw e;
                 }
                 answered(step, reply);
@@ -317,19 +323,30 @@ public final class BeatRunner {
             return String.join(", ", names) + (options.dryRun() ? " (dry run)" : "");
         }
 
-        /** A model call that answered: on record, and its tokens counted. */
-        private void answered(int step, ModelReply reply) {
-            AgentConfig.Model m = config.model();
-            modelCalls.add(new ModelCall(step, "chat", m.provider(), m.name(), reply.responseModel(), reply.responseId(),
-                    reply.finishReason() == null ? List.of() : List.of(reply.finishReason()), reply.inputTokens(),
-                    reply.outputTokens(), reply.cachedInputTokens(), reply.latencyMs(), null));
+        /** A model call that answered: on record (with the model that answered), and its tokens counted. */
+        private void answered(int atStep, ModelReply reply) {
+            modelCalls.add(new ModelCall(atStep, "chat", reply.provider(), reply.model(), reply.responseModel(),
+                    reply.responseId(), reply.finishReason() == null ? List.of() : List.of(reply.finishReason()),
+                    reply.inputTokens(), reply.outputTokens(), reply.cachedInputTokens(), reply.latencyMs(),
+                    attempts(reply.attempts()), null));
             usage = usage.plus(new Usage(reply.inputTokens(), reply.outputTokens(), reply.cachedInputTokens()));
         }
 
-        private void failed(int step, String error) {
+        /** A try that failed (a fallback may have answered after it). */
+        private void failed(ModelFailure failure) {
             AgentConfig.Model m = config.model();
             modelCalls.add(new ModelCall(step, "chat", m.provider(), m.name(), null, null, List.of(), 0, 0, 0, 0,
-                    Redactor.redact(error)));
+                    attempts(failure.attempts()), Redactor.redact((step == 0 ? "summary: " : "") + failure.kind()
+                    + ": " + failure.getMessage())));
+        }
+
+        private List<Decision.AttemptRecord> attempts(List<Attempt> attempts) {
+            List<Decision.AttemptRecord> out = new ArrayList<>();
+            for (Attempt a : attempts) {
+                out.add(new Decision.AttemptRecord(a.attempt(), a.status(), a.error() == null ? null
+                        : Redactor.redact(a.error()), a.waitedMs()));
+            }
+            return out;
         }
 
         private Decision decide(Outcome outcome, String reason) {

@@ -1,22 +1,20 @@
 package dev.heartbeat.model;
 
 import dev.heartbeat.config.AgentConfig;
-import dev.langchain4j.http.client.jdk.JdkHttpClientBuilder;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
-import java.net.http.HttpClient;
 
 /** Builds the LangChain4j chat model for the configured provider. */
 public final class ChatModels {
     private ChatModels() {
     }
 
-    public static ChatModel create(AgentConfig.Model m) {
-        // HTTP/1.1: some OpenAI-compatible servers mishandle the JDK client's h2c upgrade offer.
-        JdkHttpClientBuilder http = new JdkHttpClientBuilder()
-                .httpClientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1))
+    /** LangChain4j's own retries are off: {@link ResilientHttpClient} owns the one retry policy. */
+    public static ChatModel create(AgentConfig.Model m, java.time.Clock clock) {
+        dev.langchain4j.http.client.HttpClientBuilder http = new ResilientHttpClient.Builder(
+                RetryPolicy.of(m.maxRetries()), clock)
                 .connectTimeout(m.timeout())
                 .readTimeout(m.timeout());
         String key = m.apiKey().isPresent() ? m.apiKey().value() : null;
@@ -29,7 +27,7 @@ public final class ChatModels {
                     .temperature(m.temperature())
                     .maxCompletionTokens(m.maxTokens())
                     .timeout(m.timeout())
-                    .maxRetries(m.maxRetries())
+                    .maxRetries(0)
                     .build();
             case "anthropic" -> AnthropicChatModel.builder()
                     .httpClientBuilder(http)
@@ -39,7 +37,7 @@ public final class ChatModels {
                     .temperature(m.temperature())
                     .maxTokens(m.maxTokens())
                     .timeout(m.timeout())
-                    .maxRetries(m.maxRetries())
+                    .maxRetries(0)
                     .build();
             case "ollama" -> OllamaChatModel.builder()
                     .httpClientBuilder(http)
@@ -48,7 +46,7 @@ public final class ChatModels {
                     .temperature(m.temperature())
                     .numPredict(m.maxTokens())
                     .timeout(m.timeout())
-                    .maxRetries(m.maxRetries())
+                    .maxRetries(0)
                     .build();
             default -> throw new IllegalArgumentException("unknown provider " + m.provider());
         };

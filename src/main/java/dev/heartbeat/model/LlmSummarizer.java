@@ -21,14 +21,17 @@ public final class LlmSummarizer implements Summarizer {
     private static final int TURN_CHARS = 1200;
     private static final int INPUT_CHARS = 24_000;
 
-    private final ModelClient model;
+    private final ChatClient model;
+    private final java.time.Instant deadline;
     private final Consumer<ModelReply> calls;
     private final Consumer<ModelFailure> failures;
     private final Summarizer fallback = new ExtractiveSummarizer();
 
     /** {@code calls} and {@code failures} hear of the model call, for the decision record. */
-    public LlmSummarizer(ModelClient model, Consumer<ModelReply> calls, Consumer<ModelFailure> failures) {
+    public LlmSummarizer(ChatClient model, java.time.Instant deadline, Consumer<ModelReply> calls,
+                         Consumer<ModelFailure> failures) {
         this.model = model;
+        this.deadline = deadline;
         this.calls = calls;
         this.failures = failures;
     }
@@ -58,7 +61,7 @@ public final class LlmSummarizer implements Summarizer {
                 + "Turns to fold in:\n" + transcript;
         try {
             ModelReply reply = model.ask(new SystemMessage("You write concise, factual summaries."),
-                    List.of(new UserMessage(prompt)), List.of(), "summary");
+                    List.of(new UserMessage(prompt)), List.of(), "summary", deadline);
             calls.accept(reply);
             String text = reply.message().text().strip();
             if (!text.isEmpty() && !reply.message().hasToolCalls()) {

@@ -31,7 +31,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Asks the configured model one question: our messages in, an assistant message and its metadata out. */
-public final class ModelClient {
+public final class ModelClient implements ChatClient {
     private static final Pattern VALID_ID = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
 
     private final ChatModel model;
@@ -43,14 +43,29 @@ public final class ModelClient {
     }
 
     public static ModelClient of(AgentConfig.Model settings) {
-        return new ModelClient(ChatModels.create(settings), settings);
+        return of(settings, java.time.Clock.systemUTC());
+    }
+
+    public static ModelClient of(AgentConfig.Model settings, java.time.Clock clock) {
+        return new ModelClient(ChatModels.create(settings, clock), settings);
+    }
+
+    public AgentConfig.Model settings() {
+        return settings;
+    }
+
+    /** Without a deadline (tests and one-off calls). */
+    public ModelReply ask(SystemMessage system, List<Message> messages, List<ToolSpecification> tools, String idPrefix) {
+        return ask(system, messages, tools, idPrefix, null);
     }
 
     /**
      * Sends the system prompt, the messages and the tool specifications.
      * {@code idPrefix} names tool calls that arrive without a usable id (Ollama sends none).
      */
-    public ModelReply ask(SystemMessage system, List<Message> messages, List<ToolSpecification> tools, String idPrefix) {
+    @Override
+    public ModelReply ask(SystemMessage system, List<Message> messages, List<ToolSpecification> tools, String idPrefix,
+                          java.time.Instant deadline) {
         List<ChatMessage> wire = new ArrayList<>();
         if (!system.text().isBlank()) {
             wire.add(dev.langchain4j.data.message.SystemMessage.from(system.text()));
@@ -64,10 +79,14 @@ public final class ModelClient {
         }
         long start = System.nanoTime();
         ChatResponse response;
+        CallContext context = CallContext.open(deadline);
         try {
             response = model.chat(request.build());
         } catch (RuntimeException e) {
-            throw describe(e);
+            ModelFailure f = describe(e);
+            throw new ModelFailure(f.kind(), f.getMessage(), e, context.attempts);
+        } finally {
+            CallContext.close();
         }
         long latency = (System.nanoTime() - start) / 1_000_000;
         AiMessage ai = response.aiMessage();
@@ -89,8 +108,8 @@ public final class ModelClient {
         long in = usage != null && usage.inputTokenCount() != null ? usage.inputTokenCount() : 0;
         long out = usage != null && usage.outputTokenCount() != null ? usage.outputTokenCount() : 0;
         String finish = response.finishReason() == null ? null : response.finishReason().name().toLowerCase();
-        return new ModelReply(new AssistantMessage(ai.text(), calls), response.id(), response.modelName(), finish, in, out,
-                cached(usage), latency);
+        return new ModelReply(new AssistantMessage(ai.text(), calls), settings.provider(), settings.name(), response.id(),
+                response.modelName(), finish, in, out, cached(usage), latency, context.attempts);
     }
 
     /** Input tokens a provider's prompt cache served, where the provider reports them. */
@@ -130,6 +149,9 @@ public final class ModelClient {
         Throwable root = e;
         for (Throwable t = e; t != null; t = t.getCause()) {
             root = t;
+            if (t instanceof ResilientHttpClient.DeadlineException) {
+                return new ModelFailure("deadline", t.getMessage() + " (heartbeat.deadline)", e);
+            }
             if (t instanceof HttpTimeoutException || t instanceof dev.langchain4j.exception.TimeoutException
                     || t instanceof java.util.concurrent.TimeoutException) {
                 return new ModelFailure("timeout", "the model did not answer within " + settings.timeout().toSeconds()

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,7 +41,7 @@ public abstract class FakeProvider implements AutoCloseable {
     protected final String apiKey;
 
     /** A scripted answer. */
-    public sealed interface Reply permits Text, Calls, Status, Hang {
+    public sealed interface Reply permits Text, Calls, Status, Hang, Reset {
     }
 
     public record Text(String text) implements Reply {
@@ -53,7 +54,14 @@ public abstract class FakeProvider implements AutoCloseable {
     public record Calls(List<Call> calls) implements Reply {
     }
 
-    public record Status(int status, String body) implements Reply {
+    public record Status(int status, String body, Map<String, String> headers) implements Reply {
+        public Status(int status, String body) {
+            this(status, body, Map.of());
+        }
+    }
+
+    /** Announces a body, sends part of it, and drops the connection (a reset mid-body). */
+    public record Reset() implements Reply {
     }
 
     public record Hang(Duration duration) implements Reply {
@@ -100,6 +108,11 @@ public abstract class FakeProvider implements AutoCloseable {
 
     public FakeProvider status(int status, String body) {
         script.add(new Status(status, body));
+        return this;
+    }
+
+    public FakeProvider reply(Reply reply) {
+        script.add(reply);
         return this;
     }
 
@@ -173,7 +186,14 @@ public abstract class FakeProvider implements AutoCloseable {
             }
             served.incrementAndGet();
             if (reply instanceof Status s) {
+                s.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
                 respond(exchange, s.status(), s.body());
+            } else if (reply instanceof Reset) {
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, 4096);
+                exchange.getResponseBody().write("{\"id\": \"chatcmpl-cut".getBytes(StandardCharsets.UTF_8));
+                exchange.getResponseBody().flush();
+                exchange.close();
             } else if (reply instanceof Hang h) {
                 try {
                     Thread.sleep(h.duration().toMillis());

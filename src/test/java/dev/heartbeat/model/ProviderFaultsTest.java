@@ -1,0 +1,195 @@
+package dev.heartbeat.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.heartbeat.audit.Decision;
+import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ConfigLoader;
+import dev.heartbeat.daemon.AgentRuntime;
+import dev.heartbeat.fakes.FakeAnthropic;
+import dev.heartbeat.fakes.FakeOpenAi;
+import dev.heartbeat.fakes.FakeProvider;
+import dev.heartbeat.fakes.MutableClock;
+import dev.heartbeat.fakes.TestAgent;
+import dev.heartbeat.heartbeat.BeatOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Provider faults against the fake servers: retries, Retry-After, resets, fallbacks, the breaker, deadlines. */
+class ProviderFaultsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ERROR_503 = "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}";
+
+    @TempDir
+    Path home;
+
+    FakeOpenAi fake;
+    TestAgent agent;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fake = new FakeOpenAi(TestAgent.KEY);
+        agent = new TestAgent(home, fake);
+        model("max-retries: 2");
+    }
+
+    @AfterEach
+    void tearDown() {
+        fake.close();
+    }
+
+    private void model(String extra) throws Exception {
+        agent.model("  provider: openai\n  name: gpt-test\n  base-url: " + fake.baseUrl() + "\n  api-key: ${HB_TEST_KEY}\n"
+                + "  timeout: 5s\n  " + extra + "\n");
+    }
+
+    private JsonNode beat() throws Exception {
+        TestAgent.Result r = agent.run("--once", "--json");
+        assertThat(r.out()).as(r.err()).isNotBlank();
+        return JSON.readTree(r.out());
+    }
+
+    private static JsonNode attempts(JsonNode decision, int call) {
+        return decision.path("model_calls").get(call).path("attempts");
+    }
+
+    @Test
+    void a429WithRetryAfterIsWaitedOutAndOnRecord() throws Exception {
+        fake.reply(new FakeProvider.Status(429, "{\"error\":{\"message\":\"slow down\"}}", Map.of("Retry-After", "1")))
+                .text("HEARTBEAT_OK");
+        long start = System.nanoTime();
+        JsonNode d = beat();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        assertThat(d.path("outcome").asText()).isEqualTo("quiet");
+        JsonNode attempts = attempts(d, 0);
+        assertThat(attempts).hasSize(2);
+        assertThat(attempts.get(0).path("status").asInt()).isEqualTo(429);
+        assertThat(attempts.get(0).path("waited_ms").asLong()).isEqualTo(1000);
+        assertThat(attempts.get(1).path("status").asInt()).isEqualTo(200);
+    }
+
+    @Test
+    void retryAfterMsIsReadToo() throws Exception {
+        fake.reply(new FakeProvider.Status(429, "{}", Map.of("retry-after-ms", "150"))).text("HEARTBEAT_OK");
+        JsonNode d = beat();
+        assertThat(attempts(d, 0).get(0).path("waited_ms").asLong()).isEqualTo(150);
+    }
+
+    @Test
+    void bursts503And529AreRetriedWithBackoffUpToTheLimit() throws Exception {
+        fake.status(503, ERROR_503).status(529, ERROR_503).text("HEARTBEAT_OK");
+        JsonNode d = beat();
+        assertThat(d.path("outcome").asText()).isEqualTo("quiet");
+        assertThat(attempts(d, 0)).extracting(a -> a.path("status").asInt()).containsExactly(503, 529, 200);
+
+        fake.status(503, ERROR_503).status(503, ERROR_503).status(503, ERROR_503).text("never reached");
+        JsonNode failed = beat();
+        assertThat(failed.path("outcome").asText()).isEqualTo("failed");
+        assertThat(attempts(failed, 0)).hasSize(3);
+        assertThat(failed.path("reason").asText()).contains("HTTP 503");
+    }
+
+    @Test
+    void otherClientErrorsAreNeverRetried() throws Exception {
+        fake.status(400, "{\"error\":{\"message\":\"bad request\"}}").text("HEARTBEAT_OK");
+        JsonNode d = beat();
+        assertThat(d.path("outcome").asText()).isEqualTo("failed");
+        assertThat(attempts(d, 0)).hasSize(1);
+        assertThat(fake.served()).isEqualTo(1);
+    }
+
+    @Test
+    void aRetryAfterBeyondTheCapGivesUpAtOnce() throws Exception {
+        fake.reply(new FakeProvider.Status(429, "{}", Map.of("Retry-After", "3600"))).text("HEARTBEAT_OK");
+        JsonNode d = beat();
+        assertThat(d.path("outcome").asText()).isEqualTo("failed");
+        assertThat(attempts(d, 0)).hasSize(1);
+        assertThat(attempts(d, 0).get(0).path("error").asText()).contains("Retry-After beyond the cap");
+    }
+
+    @Test
+    void aConnectionResetMidBodyIsRetried() throws Exception {
+        fake.reply(new FakeProvider.Reset()).text("HEARTBEAT_OK");
+        JsonNode d = beat();
+        assertThat(d.path("outcome").asText()).as(d.toString()).isEqualTo("quiet");
+        assertThat(attempts(d, 0).get(0).path("status").asInt()).isZero();
+        assertThat(attempts(d, 0).get(0).path("error").asText()).isNotBlank();
+    }
+
+    @Test
+    void aFallbackTakesOverWhenThePrimaryFails() throws Exception {
+        try (FakeAnthropic fallback = new FakeAnthropic(TestAgent.KEY)) {
+            fallback.text("HEARTBEAT_OK");
+            model("max-retries: 0\n  fallbacks:\n    - { provider: anthropic, name: claude-test, base-url: \""
+                    + fallback.baseUrl() + "\", api-key: \"${HB_TEST_KEY}\" }");
+            fake.status(500, ERROR_503);
+            JsonNode d = beat();
+            assertThat(d.path("outcome").asText()).as(d.toString()).isEqualTo("quiet");
+            JsonNode calls = d.path("model_calls");
+            assertThat(calls).hasSize(2);
+            assertThat(calls.get(0).path("error").asText()).contains("openai gpt-test").contains("HTTP 500");
+            assertThat(calls.get(1).path("gen_ai.provider.name").asText()).isEqualTo("anthropic");
+            assertThat(calls.get(1).path("gen_ai.request.model").asText()).isEqualTo("claude-test");
+            assertThat(fallback.rejections()).isEmpty();
+        }
+    }
+
+    @Test
+    void theBreakerOpensAfterFailuresAndAProbeClosesItAfterTheCoolDown() throws Exception {
+        model("max-retries: 0\n  breaker: { failures: 2, cool-down: 30s }");
+        AgentConfig config = new ConfigLoader(agent.env()).read(agent.config());
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+        fake.status(500, ERROR_503).status(500, ERROR_503).text("HEARTBEAT_OK");
+        try (AgentRuntime runtime = new AgentRuntime(config, clock)) {
+            BeatOptions options = new BeatOptions(Decision.Trigger.SCHEDULE, false, false);
+            assertThat(runtime.beat(options).outcome()).isEqualTo(Decision.Outcome.FAILED);
+            assertThat(runtime.beat(options).outcome()).isEqualTo(Decision.Outcome.FAILED);
+            Decision open = runtime.beat(options);
+            assertThat(open.reason()).contains("circuit breaker is open");
+            assertThat(fake.served()).as("no request while the breaker is open").isEqualTo(2);
+            clock.advance(Duration.ofSeconds(31));
+            assertThat(runtime.beat(options).outcome()).isEqualTo(Decision.Outcome.QUIET);
+            fake.text("HEARTBEAT_OK");
+            assertThat(runtime.beat(options).outcome()).as("closed again").isEqualTo(Decision.Outcome.QUIET);
+        }
+    }
+
+    @Test
+    void theBeatDeadlineBoundsASlowProvider() throws Exception {
+        agent.yaml("heartbeat:\n  deadline: 2s\n");
+        agent.model("  provider: openai\n  name: gpt-test\n  base-url: " + fake.baseUrl() + "\n"
+                + "  api-key: ${HB_TEST_KEY}\n  timeout: 60s\n  max-retries: 2\n");
+        fake.hang(Duration.ofSeconds(20));
+        long start = System.nanoTime();
+        JsonNode d = beat();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(d.path("outcome").asText()).isEqualTo("failed");
+        assertThat(attempts(d, 0).get(0).path("error").asText()).contains("timed out");
+    }
+
+    @Test
+    void backoffGrowsWithJitterAndHonoursItsCeiling() {
+        RetryPolicy policy = RetryPolicy.of(5);
+        Random random = new Random(7);
+        for (int attempt = 1; attempt <= 8; attempt++) {
+            long ceiling = Math.min(30_000, 500L << (attempt - 1));
+            long d = policy.delay(attempt, java.util.Optional.empty(), random).orElseThrow().toMillis();
+            assertThat(d).isBetween(ceiling / 2, ceiling);
+        }
+        assertThat(RetryPolicy.retryable(408)).isTrue();
+        assertThat(RetryPolicy.retryable(409)).isTrue();
+        assertThat(RetryPolicy.retryable(529)).isTrue();
+        assertThat(RetryPolicy.retryable(401)).isFalse();
+        assertThat(RetryPolicy.retryable(404)).isFalse();
+    }
+}
