@@ -35,6 +35,21 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the status as JSON")
     boolean json;
 
+    static String budgetLeft(AgentConfig config, DecisionStats.Summary today) {
+        AgentConfig.Budget b = config.budget();
+        if (!b.any()) {
+            return "no budget configured";
+        }
+        StringBuilder s = new StringBuilder("budget left today:");
+        if (b.dailyTokens() != null) {
+            s.append(' ').append(Math.max(0, b.dailyTokens() - today.inputTokens() - today.outputTokens())).append(" tokens");
+        }
+        if (b.dailyUsd() != null) {
+            s.append(String.format(" $%.4f", Math.max(0, b.dailyUsd() - today.costUsd())));
+        }
+        return s.toString();
+    }
+
     @Override
     public Integer call() {
         Main main = Main.root(spec);
@@ -64,6 +79,7 @@ final class StatusCommand implements Callable<Integer> {
             doc.put("agent", config.agent().name());
             doc.put("daemon_running", daemon.isPresent());
             doc.put("daemon", daemon.orElse(null));
+            doc.put("paused", Files.exists(config.pauseFile()));
             doc.put("schedule", schedule.fires() ? cadence : "off");
             doc.put("next_beat", next.map(i -> OffsetDateTime.ofInstant(i, config.agent().timezone())).orElse(null));
             if (last != null) {
@@ -80,13 +96,16 @@ final class StatusCommand implements Callable<Integer> {
             day.put("input_tokens", today.inputTokens());
             day.put("output_tokens", today.outputTokens());
             day.put("cost_usd", today.costKnown() ? today.costUsd() : null);
-            day.put("budget", null);
+            day.put("budget", config.budget().any() ? budgetLeft(config, today) : null);
             doc.put("today", day);
             Render.json(out, doc);
             return 0;
         }
         out.printf("%-10s %s%n", "agent", config.agent().name());
         out.printf("%-10s %s%n", "daemon", daemon.map(d -> "running (" + d + ")").orElse("not running"));
+        if (Files.exists(config.pauseFile())) {
+            out.printf("%-10s %s%n", "PAUSED", "beats are skipped until 'heartbeat-agent resume'");
+        }
         out.printf("%-10s %s%n", "schedule", schedule.fires() ? cadence
                 + config.heartbeat().window().map(w -> ", active " + w.start() + "-" + w.end() + " " + w.timezone())
                 .orElse("") : "off");
@@ -97,7 +116,7 @@ final class StatusCommand implements Callable<Integer> {
                 + Render.fold(last.reason(), 90) + " (" + last.id() + ")");
         out.printf("%-10s %s%n", "today", today.beats() + " beat(s) (" + DecisionsStats.outcomes(today.byOutcome()) + "), "
                 + today.inputTokens() + "/" + today.outputTokens() + " tokens"
-                + (today.costKnown() ? String.format(", $%.4f", today.costUsd()) : "") + "; no budget configured");
+                + (today.costKnown() ? String.format(", $%.4f", today.costUsd()) : "") + "; " + budgetLeft(config, today));
         out.flush();
         return 0;
     }

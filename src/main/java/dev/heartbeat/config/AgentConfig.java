@@ -24,7 +24,8 @@ public record AgentConfig(
         Notify notifications,
         Tools tools,
         Logging logging,
-        Map<String, Price> pricing) {
+        Map<String, Price> pricing,
+        Budget budget) {
 
     /** The folder relative paths in the file resolve against. */
     public Path baseDir() {
@@ -53,7 +54,7 @@ public record AgentConfig(
     /** The sections of agent.yaml as Jackson binds them; unknown keys are errors. */
     record Document(Agent agent, Model model, Heartbeat heartbeat, Context context, Storage storage,
                     @JsonProperty("notify") Notify notifications, Tools tools, Logging logging,
-                    Map<String, Price> pricing) {
+                    Map<String, Price> pricing, Budget budget) {
     }
 
     public record Agent(String name, String workspace, ZoneId timezone) {
@@ -208,9 +209,27 @@ public record AgentConfig(
             @JsonProperty("run_command") RunCommand runCommand) {
         public Tools {
             files = files == null ? new Files(null) : files;
-            httpGet = httpGet == null ? new HttpGet(null, null, null) : httpGet;
+            httpGet = httpGet == null ? new HttpGet(null, null, null, null) : httpGet;
             runCommand = runCommand == null ? new RunCommand(null, null, null) : runCommand;
         }
+    }
+
+    /** Daily limits (in the agent's time zone); null means no limit. */
+    public record Budget(Long dailyTokens, Double dailyUsd) {
+        public boolean any() {
+            return dailyTokens != null || dailyUsd != null;
+        }
+    }
+
+    /** The folder of the database: the agent's state (PAUSE file, archives, lock). */
+    public Path stateDir() {
+        Path db = resolve(storage.url().substring(storage.url().indexOf(':') + 1));
+        return db.getParent() == null ? baseDir() : db.getParent();
+    }
+
+    /** While this file exists, every beat is skipped with reason "paused". */
+    public Path pauseFile() {
+        return stateDir().resolve("PAUSE");
     }
 
     /** USD per million tokens for one model; {@code cached-input} defaults to the input price. */
@@ -242,9 +261,14 @@ public record AgentConfig(
         }
     }
 
-    public record HttpGet(List<String> allowHosts, Integer maxBytes, Duration timeout) {
+    public record HttpGet(List<String> allowHosts, Integer maxBytes, Duration timeout, List<String> allowPrivate) {
+        public HttpGet(List<String> allowHosts, Integer maxBytes, Duration timeout) {
+            this(allowHosts, maxBytes, timeout, null);
+        }
+
         public HttpGet {
             allowHosts = allowHosts == null ? List.of() : List.copyOf(allowHosts);
+            allowPrivate = allowPrivate == null ? List.of() : List.copyOf(allowPrivate);
             maxBytes = maxBytes == null ? 256 * 1024 : maxBytes;
             timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
         }

@@ -91,7 +91,8 @@ public final class ConfigLoader {
                 orDefault(doc.notifications(), () -> new AgentConfig.Notify(null)),
                 orDefault(doc.tools(), () -> new AgentConfig.Tools(null, null, null)),
                 orDefault(doc.logging(), () -> new AgentConfig.Logging(null)),
-                orDefault(doc.pricing(), java.util.Map::of));
+                orDefault(doc.pricing(), java.util.Map::of),
+                orDefault(doc.budget(), () -> new AgentConfig.Budget(null, null)));
         return new Checks(config, parse, env, requireKey).run();
     }
 
@@ -409,11 +410,13 @@ public final class ConfigLoader {
             heartbeat();
             context();
             pricing();
+            budget();
             storage();
             notifyChannels();
             tools();
             return new AgentConfig(config.file(), config.agent(), model, config.heartbeat(), config.context(),
-                    config.storage(), config.notifications(), config.tools(), config.logging(), config.pricing());
+                    config.storage(), config.notifications(), config.tools(), config.logging(), config.pricing(),
+                    config.budget());
         }
 
         private void agent() {
@@ -586,6 +589,20 @@ public final class ConfigLoader {
             });
         }
 
+        private void budget() {
+            AgentConfig.Budget b = config.budget();
+            if (b.dailyTokens() != null && b.dailyTokens() < 1) {
+                throw parse.error("/budget/daily-tokens", "must be at least 1 (leave it out for no limit)");
+            }
+            if (b.dailyUsd() != null && b.dailyUsd() <= 0) {
+                throw parse.error("/budget/daily-usd", "must be more than 0 (leave it out for no limit)");
+            }
+            if (b.dailyUsd() != null && config.price().isEmpty()) {
+                throw parse.error("/budget/daily-usd", "needs the price of " + config.model().name() + " in the "
+                        + "pricing table (pricing: { " + config.model().name() + ": { input: ..., output: ... } })");
+            }
+        }
+
         private void context() {
             if (config.context().budgetTokens() < 256) {
                 throw parse.error("/context/budget-tokens", "must be at least 256");
@@ -653,6 +670,13 @@ public final class ConfigLoader {
                 if (host == null || host.isBlank() || host.contains("/") || host.contains(":")) {
                     throw parse.error("/tools/http_get/allow-hosts/" + i, "write a host name such as "
                             + "status.example.com (no scheme, port or path)");
+                }
+            }
+            for (int i = 0; i < t.httpGet().allowPrivate().size(); i++) {
+                String entry = t.httpGet().allowPrivate().get(i);
+                if (entry == null || !dev.heartbeat.tools.AddressPolicy.isAddressOrCidr(entry)) {
+                    throw parse.error("/tools/http_get/allow-private/" + i, "write an IP address or a CIDR range, "
+                            + "such as 127.0.0.1 or 10.0.0.0/8");
                 }
             }
             positive("/tools/run_command/timeout", t.runCommand().timeout());

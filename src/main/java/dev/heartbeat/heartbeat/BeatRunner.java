@@ -172,6 +172,14 @@ public final class BeatRunner {
                 return Optional.of("heartbeat disabled (heartbeat.enabled: false)");
             }
             gates.add(new Gate("enabled", true, "heartbeat is enabled"));
+            Path pause = config.pauseFile();
+            if (Files.exists(pause)) {
+                String why = readQuietly(pause);
+                gates.add(new Gate("paused", false, "PAUSE file at " + pause + (why.isBlank() ? "" : ": " + why)));
+                return Optional.of("paused" + (why.isBlank() ? "" : ": " + why) + " (remove " + pause
+                        + " or run 'heartbeat-agent resume')");
+            }
+            gates.add(new Gate("paused", true, "no PAUSE file"));
             if (h.activeHours() != null) {
                 AgentConfig.ActiveHours w = h.activeHours();
                 ZonedDateTime local = ZonedDateTime.now(clock.withZone(w.timezone()));
@@ -195,7 +203,57 @@ public final class BeatRunner {
                 return Optional.of("empty checklist");
             }
             gates.add(new Gate("checklist", true, file.getFileName() + " has items"));
+            Optional<String> spent = budgetSpent();
+            if (spent.isPresent()) {
+                gates.add(new Gate("budget", false, spent.get()));
+                notifyBudgetOnce(spent.get());
+                return Optional.of("budget: " + spent.get());
+            }
+            if (config.budget().any()) {
+                gates.add(new Gate("budget", true, "within today's budget"));
+            }
             return Optional.empty();
+        }
+
+        /** Why today's budget is spent (with this beat's use so far), or empty while some is left. */
+        private Optional<String> budgetSpent() {
+            AgentConfig.Budget b = config.budget();
+            if (!b.any()) {
+                return Optional.empty();
+            }
+            OffsetDateTime midnight = ZonedDateTime.now(clock.withZone(config.agent().timezone())).toLocalDate()
+                    .atStartOfDay(config.agent().timezone()).toOffsetDateTime();
+            long tokens = usage.inputTokens() + usage.outputTokens();
+            double usd = config.price().map(p -> p.cost(usage.inputTokens(), usage.outputTokens(),
+                    usage.cachedInputTokens())).orElse(0.0);
+            for (var stored : store.decisions(midnight, null, Integer.MAX_VALUE)) {
+                Decision d = stored.decision();
+                if (d != null) {
+                    tokens += d.usage().inputTokens() + d.usage().outputTokens();
+                    usd += d.costUsd() == null ? 0 : d.costUsd();
+                }
+            }
+            if (b.dailyTokens() != null && tokens >= b.dailyTokens()) {
+                return Optional.of(tokens + " tokens used today, the limit is " + b.dailyTokens()
+                        + " (budget.daily-tokens)");
+            }
+            if (b.dailyUsd() != null && usd >= b.dailyUsd()) {
+                return Optional.of(String.format("$%.4f spent today, the limit is $%.2f (budget.daily-usd)", usd,
+                        b.dailyUsd()));
+            }
+            return Optional.empty();
+        }
+
+        /** One notification per day that the budget is spent, not one per skipped beat. */
+        private void notifyBudgetOnce(String why) {
+            OffsetDateTime midnight = ZonedDateTime.now(clock.withZone(config.agent().timezone())).toLocalDate()
+                    .atStartOfDay(config.agent().timezone()).toOffsetDateTime();
+            boolean told = store.decisions(midnight, Outcome.SKIPPED, Integer.MAX_VALUE).stream()
+                    .anyMatch(d -> d.decision() != null && d.decision().reason().startsWith("budget:"));
+            if (!told) {
+                notifications.addAll(notifier.send("heartbeat-agent " + config.agent().name() + " stops beating "
+                        + "for today: " + why + ".", "warning", id, id + ":budget", options.dryRun()));
+            }
         }
 
         private Path checklistPath() {
@@ -255,6 +313,10 @@ public final class BeatRunner {
                 if (Thread.currentThread().isInterrupted()) {
                     return decide(Outcome.FAILED, "the daemon stopped during the beat (its shutdown grace period ran "
                             + "out); what the beat did so far is stored");
+                }
+                Optional<String> spent = budgetSpent();
+                if (spent.isPresent()) {
+                    return decide(Outcome.FAILED, "budget: " + spent.get() + "; the beat stopped before its next model call");
                 }
                 List<Problem> problems = HistoryValidator.validate(conversation, HistoryValidator.Mode.REQUEST);
                 if (!problems.isEmpty()) {
@@ -356,6 +418,14 @@ public final class BeatRunner {
                     OffsetDateTime.now(clock), outcome, Redactor.redact(reason), options.dryRun(),
                     new Decision.ModelInfo(config.model().provider(), config.model().name()), usage, cost, gates,
                     modelCalls, toolCalls, repairs, notifications, finalAnswer, null, null);
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "";
         }
     }
 

@@ -20,9 +20,11 @@ public final class HttpGetTool implements Tool {
 
     private final AgentConfig.HttpGet settings;
     private final HttpClient http;
+    private final AddressPolicy addresses;
 
     public HttpGetTool(AgentConfig.HttpGet settings) {
         this.settings = settings;
+        this.addresses = new AddressPolicy(settings.allowPrivate());
         this.http = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(settings.timeout())
@@ -99,6 +101,16 @@ public final class HttpGetTool implements Tool {
         if (!allowed(host, settings.allowHosts())) {
             throw ToolFailure.refused("host '" + host + "' is not on the allowlist (" + String.join(", ",
                     settings.allowHosts()) + "); ask the operator to add it to tools.http_get.allow-hosts");
+        }
+        try {
+            java.util.Optional<java.net.InetAddress> internal = addresses.forbidden(host);
+            if (internal.isPresent()) {
+                throw ToolFailure.refused("host '" + host + "' resolves to " + internal.get().getHostAddress()
+                        + ", an internal address (private, loopback or link-local); refused unless the operator lists "
+                        + "it under tools.http_get.allow-private");
+            }
+        } catch (java.net.UnknownHostException e) {
+            throw ToolFailure.error("host '" + host + "' does not resolve");
         }
     }
 

@@ -96,7 +96,13 @@ class BuiltinToolsTest {
             HttpGetTool off = new HttpGetTool(new AgentConfig.HttpGet(null, null, null));
             assertThatThrownBy(() -> off.run(args("{\"url\": \"" + base + "/ok\"}"), CALL)).hasMessageContaining("http_get is off");
 
-            HttpGetTool tool = new HttpGetTool(new AgentConfig.HttpGet(List.of("127.0.0.1"), 1000, Duration.ofSeconds(5)));
+            HttpGetTool closed = new HttpGetTool(new AgentConfig.HttpGet(List.of("127.0.0.1", "localhost"), 1000,
+                    Duration.ofSeconds(5)));
+            assertThatThrownBy(() -> closed.run(args("{\"url\": \"" + base + "/ok\"}"), CALL))
+                    .isInstanceOfSatisfying(ToolFailure.class, f -> assertThat(f.refused()).isTrue())
+                    .hasMessageContaining("resolves to 127.0.0.1, an internal address");
+            HttpGetTool tool = new HttpGetTool(new AgentConfig.HttpGet(List.of("127.0.0.1"), 1000, Duration.ofSeconds(5),
+                    List.of("127.0.0.0/8")));
             assertThat(tool.run(args("{\"url\": \"" + base + "/ok\"}"), CALL)).startsWith("HTTP 200").endsWith("all systems normal");
             assertThatThrownBy(() -> tool.run(args("{\"url\": \"" + base + "/away\"}"), CALL))
                     .hasMessageContaining("host 'localhost' is not on the allowlist");
@@ -104,6 +110,22 @@ class BuiltinToolsTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    @Test
+    void internalAddressesAreRecognisedAndRangesMatch() throws Exception {
+        for (String internal : List.of("127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
+                "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1")) {
+            assertThat(AddressPolicy.internal(java.net.InetAddress.getByName(internal))).as(internal).isTrue();
+        }
+        for (String external : List.of("8.8.8.8", "1.1.1.1", "2606:4700::1111")) {
+            assertThat(AddressPolicy.internal(java.net.InetAddress.getByName(external))).as(external).isFalse();
+        }
+        assertThat(AddressPolicy.matches("10.0.0.0/8", java.net.InetAddress.getByName("10.200.3.4"))).isTrue();
+        assertThat(AddressPolicy.matches("10.0.0.0/8", java.net.InetAddress.getByName("11.0.0.1"))).isFalse();
+        assertThat(new AddressPolicy(List.of()).forbidden("169.254.169.254")).isPresent();
+        assertThat(AddressPolicy.isAddressOrCidr("10.0.0.0/8")).isTrue();
+        assertThat(AddressPolicy.isAddressOrCidr("intranet.local")).isFalse();
     }
 
     @Test

@@ -1,0 +1,59 @@
+package dev.heartbeat.cli;
+
+import dev.heartbeat.config.AgentConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pause} and {@code resume}: the kill switch, a PAUSE file in the state folder. */
+final class PauseCommand {
+    private PauseCommand() {
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = {
+            "Stop the agent acting: every beat is skipped with reason 'paused' (and recorded) until 'resume'. "
+                    + "Works on a running daemon at once; it is a file (PAUSE in the state folder), so 'touch' works too."})
+    static final class Pause implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--reason", paramLabel = "TEXT", description = "why, shown in every skipped decision")
+        String reason;
+
+        @Override
+        public Integer call() throws IOException {
+            Main main = Main.root(spec);
+            AgentConfig config = main.inspectionConfig();
+            Path file = config.pauseFile();
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, (reason == null ? "" : reason) + "\n", StandardCharsets.UTF_8);
+            main.out().println("paused at " + OffsetDateTime.now(main.clock) + ": beats are skipped until "
+                    + "'heartbeat-agent resume' (" + file + ")");
+            main.out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Undo 'pause': beats run again.")
+    static final class Resume implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            Main main = Main.root(spec);
+            AgentConfig config = main.inspectionConfig();
+            boolean was = Files.deleteIfExists(config.pauseFile());
+            main.out().println(was ? "resumed: the next beat runs" : "not paused; nothing to do");
+            main.out().flush();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.heartbeat.heartbeat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.heartbeat.fakes.FakeOpenAi;
+import dev.heartbeat.fakes.TestAgent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** pause / resume, and daily budgets checked before every model call. */
+class KillSwitchAndBudgetTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path home;
+
+    FakeOpenAi fake;
+    TestAgent agent;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fake = new FakeOpenAi(TestAgent.KEY);
+        agent = new TestAgent(home, fake);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fake.close();
+    }
+
+    private JsonNode beat() throws Exception {
+        TestAgent.Result r = agent.run("--once", "--json");
+        assertThat(r.out()).as(r.err()).isNotBlank();
+        return JSON.readTree(r.out());
+    }
+
+    @Test
+    void pauseSkipsEveryBeatUntilResume() throws Exception {
+        TestAgent.Result pause = agent.run("pause", "--reason", "maintenance window");
+        assertThat(pause.exit()).isZero();
+        assertThat(home.resolve("state/PAUSE")).exists();
+        JsonNode d = beat();
+        assertThat(d.path("outcome").asText()).isEqualTo("skipped");
+        assertThat(d.path("reason").asText()).startsWith("paused: maintenance window");
+        assertThat(fake.requests()).isEmpty();
+        assertThat(agent.run("status").out()).contains("PAUSED");
+
+        assertThat(agent.run("resume").out()).contains("resumed");
+        fake.text("HEARTBEAT_OK");
+        assertThat(beat().path("outcome").asText()).isEqualTo("quiet");
+        assertThat(agent.run("resume").out()).contains("not paused");
+    }
+
+    @Test
+    void aSpentTokenBudgetSkipsBeatsAndSaysSoOnce() throws Exception {
+        agent.yaml("budget:\n  daily-tokens: 600\n");
+        fake.text("HEARTBEAT_OK").text("HEARTBEAT_OK").text("HEARTBEAT_OK");
+        assertThat(beat().path("outcome").asText()).isEqualTo("quiet");
+        assertThat(beat().path("outcome").asText()).isEqualTo("quiet");
+
+        JsonNode skipped = beat();
+        assertThat(skipped.path("outcome").asText()).isEqualTo("skipped");
+        assertThat(skipped.path("reason").asText()).startsWith("budget:").contains("budget.daily-tokens");
+        assertThat(skipped.path("notifications")).hasSize(1);
+        JsonNode again = beat();
+        assertThat(again.path("outcome").asText()).isEqualTo("skipped");
+        assertThat(again.path("notifications")).as("one notification, not one per beat").isEmpty();
+        assertThat(fake.served()).isEqualTo(2);
+        assertThat(Files.readAllLines(home.resolve("notifications.jsonl"))).hasSize(1)
+                .allSatisfy(l -> assertThat(l).contains("stops beating for today"));
+        assertThat(agent.run("status").out()).contains("budget left today: 0 tokens");
+    }
+
+    @Test
+    void theBudgetIsCheckedBeforeEveryModelCallNotOnlyAtTheStart() throws Exception {
+        agent.yaml("budget:\n  daily-tokens: 100\n");
+        fake.call("append_note", "{\"text\": \"first step\"}").text("never asked");
+        JsonNode d = beat();
+        assertThat(d.path("outcome").asText()).isEqualTo("failed");
+        assertThat(d.path("reason").asText()).contains("stopped before its next model call");
+        assertThat(fake.served()).isEqualTo(1);
+    }
+
+    @Test
+    void aDollarBudgetNeedsThePriceAndStopsAtTheLimit() throws Exception {
+        agent.yaml("budget:\n  daily-usd: 0.001\n");
+        TestAgent.Result noPrice = agent.run("config", "check");
+        assertThat(noPrice.exit()).isEqualTo(2);
+        assertThat(noPrice.err()).contains("budget.daily-usd").contains("pricing");
+
+        agent.replaceYaml("budget:\n  daily-usd: 0.001\npricing:\n  gpt-test: { input: 2.0, output: 8.0 }\n");
+        agent.model("  provider: openai\n  name: gpt-test\n  base-url: " + fake.baseUrl() + "\n  api-key: ${HB_TEST_KEY}\n"
+                + "  max-retries: 0\n");
+        fake.text("HEARTBEAT_OK").text("HEARTBEAT_OK");
+        assertThat(beat().path("outcome").asText()).isEqualTo("quiet");
+        assertThat(beat().path("outcome").asText()).isEqualTo("quiet");
+        JsonNode d = beat();
+        assertThat(d.path("outcome").asText()).isEqualTo("skipped");
+        assertThat(d.path("reason").asText()).contains("spent today, the limit is $0.00");
+    }
+}
