@@ -3,7 +3,7 @@ package dev.heartbeat.cli;
 import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.daemon.AgentRuntime;
-import dev.heartbeat.repair.Entry;
+import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.repair.Repairer;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.transcript.StoredMessage;
@@ -49,7 +49,7 @@ final class SessionsRepair implements Callable<Integer> {
             List<StoredMessage> history = store.history(name);
             result = Repairer.repair(Entry.of(history));
             if (result.changed() && !dryRun) {
-                store.writeRevision(name, result.messages(), result.actions(), null);
+                store.writeRevision(name, result.entries(), result.actions(), null);
                 revision++;
             }
         }

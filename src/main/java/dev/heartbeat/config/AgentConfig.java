@@ -191,9 +191,10 @@ public record AgentConfig(
         }
     }
 
-    public record Notify(List<Channel> channels) {
+    public record Notify(List<Channel> channels, Duration dedupeWindow) {
         public Notify {
             channels = channels == null ? List.of(new Channel("log", null, null, null)) : List.copyOf(channels);
+            dedupeWindow = dedupeWindow == null ? Duration.ofHours(24) : dedupeWindow;
         }
     }
 

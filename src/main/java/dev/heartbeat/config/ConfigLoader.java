@@ -88,7 +88,7 @@ public final class ConfigLoader {
                 orDefault(doc.heartbeat(), () -> new AgentConfig.Heartbeat(null, null, null, null, null, null, null, null)),
                 orDefault(doc.context(), () -> new AgentConfig.Context(null, null, null)),
                 orDefault(doc.storage(), () -> new AgentConfig.Storage(null)),
-                orDefault(doc.notifications(), () -> new AgentConfig.Notify(null)),
+                orDefault(doc.notifications(), () -> new AgentConfig.Notify(null, null)),
                 orDefault(doc.tools(), () -> new AgentConfig.Tools(null, null, null)),
                 orDefault(doc.logging(), () -> new AgentConfig.Logging(null)),
                 orDefault(doc.pricing(), java.util.Map::of),

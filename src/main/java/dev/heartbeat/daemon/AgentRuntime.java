@@ -41,7 +41,7 @@ public final class AgentRuntime implements AutoCloseable {
         registerSecrets(config);
         createWorkspace(config.workspace());
         this.store = Store.open(databaseFile(config), clock);
-        Notifier notifier = new Notifier(config, clock);
+        Notifier notifier = new Notifier(config, clock, store);
         Workspace workspace = new Workspace(config.workspace());
         this.runner = new BeatRunner(config, store, clock, model, notifier, sent -> {
             List<Tool> tools = new ArrayList<>(FileTools.all(workspace, config.tools().files().maxBytes(), clock));

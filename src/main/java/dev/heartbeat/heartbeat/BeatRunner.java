@@ -18,7 +18,7 @@ import dev.heartbeat.model.ModelFailure;
 import dev.heartbeat.model.LlmSummarizer;
 import dev.heartbeat.model.ModelReply;
 import dev.heartbeat.repair.ContextBuilder;
-import dev.heartbeat.repair.Entry;
+import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.repair.HistoryValidator;
 import dev.heartbeat.repair.Problem;
 import dev.heartbeat.repair.Repairer;
@@ -81,6 +81,7 @@ public final class BeatRunner {
     }
 
     public Decision run(BeatOptions options) {
+        completeInterrupted();
         Beat beat = new Beat(Ids.next(clock), options, OffsetDateTime.now(clock));
         MDC.put("beat", beat.id);
         try {
@@ -102,6 +103,26 @@ public final class BeatRunner {
                 + OffsetDateTime.ofInstant(first, config.agent().timezone()) + " and "
                 + OffsetDateTime.ofInstant(last, config.agent().timezone()) + " (the daemon was not running); "
                 + "no catch-up"));
+    }
+
+    /**
+     * Completes the decisions of beats a crash cut short, as failed, saying what was left open. Their
+     * unanswered tool calls get "outcome unknown" results from the repair; nothing is run again.
+     */
+    void completeInterrupted() {
+        for (Store.Interrupted beat : store.interruptedBeats()) {
+            Decision.Trigger trigger = beat.prompt().contains("(manual)") ? Decision.Trigger.MANUAL
+                    : Decision.Trigger.SCHEDULE;
+            Beat b = new Beat(beat.beatId(), new BeatOptions(trigger, false, false), beat.since());
+            String open = beat.openCalls().isEmpty() ? ""
+                    : "; interrupted while running " + String.join(", ", beat.openCalls())
+                    + ", whose outcome is unknown and which was not run again";
+            b.gates.add(new Gate("schedule", false, "the process stopped during this beat"));
+            store.interruptIntents(beat.beatId());
+            Decision d = record(b.decide(Outcome.FAILED, "interrupted: the process stopped before the beat finished"
+                    + open));
+            LOG.warn("beat {} was interrupted by a crash; recorded as failed", d.id());
+        }
     }
 
     /** Appends the decision to the log and emits it as one structured event. */
@@ -274,7 +295,7 @@ public final class BeatRunner {
             List<StoredMessage> history = store.history(session);
             Repairer.Result repaired = Repairer.repair(Entry.of(history));
             if (repaired.changed()) {
-                history = store.writeRevision(session, repaired.messages(), repaired.actions(), id);
+                history = store.writeRevision(session, repaired.entries(), repaired.actions(), id);
                 repairs.addAll(repaired.actions());
                 LOG.warn("beat {}: session {} repaired with {} action(s) ({}); revision {} written", id, session,
                         repaired.actions().size(), rules(repaired.actions()), history.isEmpty() ? "-"
@@ -334,6 +355,12 @@ public final class BeatRunner {
                 if (!promptStored) {
                     store.append(session, prompt, id);
                     promptStored = true;
+                    if (!history.isEmpty() && history.get(history.size() - 1).message() instanceof UserMessage) {
+                        // A crashed beat left its prompt unanswered: two user turns in a row now, merged at once.
+                        Repairer.Result merged = Repairer.repair(Entry.of(store.history(session)));
+                        store.writeRevision(session, merged.entries(), merged.actions(), id);
+                        repairs.addAll(merged.actions());
+                    }
                 }
                 AssistantMessage raw = reply.message();
                 AssistantMessage answer = Repairer.sendable(raw, 0, usedIds, idStem + "_" + step + "r", repairs);

@@ -1,5 +1,6 @@
 package dev.heartbeat.repair;
 
+import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.audit.Json;
 import dev.heartbeat.transcript.AssistantMessage;
@@ -141,7 +142,7 @@ public final class Repairer {
                     ToolResultMessage filled = new ToolResultMessage(t.callId(), t.toolName(), EMPTY_RESULT, t.isError());
                     record("fill_empty_result", "an empty tool result for " + t.callId() + " got a placeholder",
                             List.of(e.id()), t, filled);
-                    out.add(new Entry(e.id(), filled));
+                    out.add(e.with(filled));
                     continue;
                 }
                 out.add(e);
@@ -218,7 +219,7 @@ public final class Repairer {
                         callsByOldId.computeIfAbsent(c.id(), k -> new ArrayList<>()).add(new String[] {id, null, name, c.name()});
                         calls.add(new ToolCall(id, name, c.arguments()));
                     }
-                    out.add(changed ? new Entry(e.id(), new AssistantMessage(a.text(), calls)) : e);
+                    out.add(changed ? e.with(new AssistantMessage(a.text(), calls)) : e);
                 } else if (m instanceof ToolResultMessage t) {
                     List<String[]> candidates = callsByOldId.get(t.callId());
                     String[] target = null;
@@ -235,7 +236,7 @@ public final class Repairer {
                     }
                     boolean renamedCall = target != null && !target[2].equals(target[3]);
                     if (target != null && (!target[0].equals(t.callId()) || renamedCall)) {
-                        out.add(new Entry(e.id(), new ToolResultMessage(target[0], renamedCall ? target[2] : t.toolName(),
+                        out.add(e.with(new ToolResultMessage(target[0], renamedCall ? target[2] : t.toolName(),
                                 t.text(), t.isError())));
                     } else {
                         out.add(e);
@@ -273,7 +274,7 @@ public final class Repairer {
                             changed = true;
                         }
                     }
-                    out.add(changed ? new Entry(e.id(), new AssistantMessage(a.text(), calls)) : e);
+                    out.add(changed ? e.with(new AssistantMessage(a.text(), calls)) : e);
                 } else {
                     out.add(e);
                 }
@@ -389,7 +390,7 @@ public final class Repairer {
                     record("merge_same_role", "two user messages in a row were merged", List.of(last.id(), e.id()),
                             List.of(a, b), merged);
                     out.pollLast();
-                    out.addLast(new Entry(last.id(), merged));
+                    out.addLast(last.with(merged));
                 } else if (last != null && last.message() instanceof AssistantMessage a
                         && e.message() instanceof AssistantMessage b && !a.hasToolCalls()) {
                     String text = a.text().isBlank() ? b.text() : b.text().isBlank() ? a.text() : a.text() + "\n\n" + b.text();
@@ -397,7 +398,7 @@ public final class Repairer {
                     record("merge_same_role", "two assistant messages in a row were merged", List.of(last.id(), e.id()),
                             List.of(a, b), merged);
                     out.pollLast();
-                    out.addLast(new Entry(last.id(), merged));
+                    out.addLast(last.with(merged));
                 } else {
                     out.addLast(e);
                 }

@@ -3,6 +3,7 @@ package dev.heartbeat.store;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.HashChain;
 import dev.heartbeat.audit.Json;
+import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.StoredMessage;
 import java.nio.file.Files;
@@ -193,6 +194,7 @@ public final class Store implements AutoCloseable {
             ps.setString(5, beatId);
             ps.setString(6, at.toString());
             ps.executeUpdate();
+            dev.heartbeat.audit.Faults.point("mid-append");
             long id;
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -254,7 +256,7 @@ public final class Store implements AutoCloseable {
      * Writes {@code messages} as the session's next revision, with the actions that produced it, in one
      * transaction. The rows of earlier revisions stay: superseded, never deleted.
      */
-    public synchronized List<StoredMessage> writeRevision(String session, List<Message> messages,
+    public synchronized List<StoredMessage> writeRevision(String session, List<Entry> messages,
                                                           List<Decision.RepairRecord> actions, String beatId) {
         return write(() -> {
             int revision = currentRevision(session) + 1;
@@ -262,18 +264,22 @@ public final class Store implements AutoCloseable {
             try (PreparedStatement ps = connection.prepareStatement(
                     "INSERT INTO messages (session, revision, role, body, beat_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
-                OffsetDateTime at = OffsetDateTime.now(clock);
-                for (Message m : messages) {
+                OffsetDateTime now = OffsetDateTime.now(clock);
+                for (Entry e : messages) {
+                    // Copied messages keep their beat and time; messages the repair made are the repairer's.
+                    Message m = e.message();
+                    OffsetDateTime at = e.createdAt() != null ? e.createdAt() : now;
+                    String beat = e.createdAt() != null ? e.beatId() : beatId;
                     ps.setString(1, session);
                     ps.setInt(2, revision);
                     ps.setString(3, m.role());
                     ps.setString(4, Json.write(m));
-                    ps.setString(5, beatId);
+                    ps.setString(5, beat);
                     ps.setString(6, at.toString());
                     ps.executeUpdate();
                     try (ResultSet keys = ps.getGeneratedKeys()) {
                         keys.next();
-                        out.add(new StoredMessage(keys.getLong(1), revision, at, beatId, m));
+                        out.add(new StoredMessage(keys.getLong(1), revision, at, beat, m));
                     }
                 }
             }
@@ -474,6 +480,7 @@ public final class Store implements AutoCloseable {
                 ps.setString(10, sealed.hash());
                 ps.executeUpdate();
             }
+            dev.heartbeat.audit.Faults.point("mid-decision");
             return sealed;
         });
     }
@@ -619,6 +626,92 @@ public final class Store implements AutoCloseable {
                 ps.setString(3, now());
                 ps.setString(4, beatId);
                 ps.setString(5, callId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- crash recovery
+
+    /** A beat that left messages or a started side effect behind but no decision: the process died in it. */
+    public record Interrupted(String beatId, OffsetDateTime since, List<String> openCalls, String prompt) {
+    }
+
+    public synchronized List<Interrupted> interruptedBeats() {
+        return read(() -> {
+            Map<String, Interrupted> found = new LinkedHashMap<>();
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT m.beat_id, min(m.created_at), "
+                         + "(SELECT body FROM messages p WHERE p.beat_id = m.beat_id AND p.role = 'user' ORDER BY p.id LIMIT 1) "
+                         + "FROM messages m WHERE m.beat_id IS NOT NULL "
+                         + "AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = m.beat_id) GROUP BY m.beat_id")) {
+                while (rs.next()) {
+                    String prompt = rs.getString(3) == null ? "" : Json.read(rs.getString(3), Message.class) instanceof
+                            dev.heartbeat.transcript.UserMessage u ? u.text() : "";
+                    found.put(rs.getString(1), new Interrupted(rs.getString(1), OffsetDateTime.parse(rs.getString(2)),
+                            new ArrayList<>(), prompt));
+                }
+            }
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT i.beat_id, i.started_at, i.tool, i.call_id FROM tool_intents i "
+                         + "WHERE i.status = 'started' AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = i.beat_id) "
+                         + "ORDER BY i.started_at")) {
+                while (rs.next()) {
+                    Interrupted beat = found.computeIfAbsent(rs.getString(1), id -> new Interrupted(id,
+                            parseTime(rs), new ArrayList<>(), ""));
+                    beat.openCalls().add(rs.getString(3) + " (" + rs.getString(4) + ")");
+                }
+            }
+            return new ArrayList<>(found.values());
+        });
+    }
+
+    private static OffsetDateTime parseTime(ResultSet rs) {
+        try {
+            return OffsetDateTime.parse(rs.getString(2));
+        } catch (SQLException e) {
+            throw new StoreException("reading an intent failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Marks a crashed beat's started intents as interrupted: their outcome is unknown, they are never re-run. */
+    public synchronized void interruptIntents(String beatId) {
+        write(() -> {
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE tool_intents SET status = 'interrupted', "
+                    + "finished_at = ? WHERE beat_id = ? AND status = 'started'")) {
+                ps.setString(1, now());
+                ps.setString(2, beatId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- notification dedupe
+
+    /** Whether this text went to this channel since {@code since}. */
+    public synchronized boolean sentSince(String channel, String textHash, OffsetDateTime since) {
+        return read(() -> {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM notifications_sent "
+                    + "WHERE channel = ? AND text_hash = ? AND sent_at >= ? LIMIT 1")) {
+                ps.setString(1, channel);
+                ps.setString(2, textHash);
+                ps.setString(3, since.toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    public synchronized void recordSent(String channel, String textHash) {
+        write(() -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO notifications_sent (channel, text_hash, sent_at) VALUES (?, ?, ?)")) {
+                ps.setString(1, channel);
+                ps.setString(2, textHash);
+                ps.setString(3, now());
                 ps.executeUpdate();
             }
             return null;

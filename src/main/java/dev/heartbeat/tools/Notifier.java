@@ -6,6 +6,7 @@ import dev.heartbeat.audit.Decision.NotificationRecord;
 import dev.heartbeat.audit.Json;
 import dev.heartbeat.audit.Redactor;
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.store.Store;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,10 +33,13 @@ public final class Notifier {
     private final AgentConfig config;
     private final Clock clock;
     private final HttpClient http;
+    private final Store sent;
 
-    public Notifier(AgentConfig config, Clock clock) {
+    /** {@code sent} remembers what went where, so the same text is not sent twice within the dedupe window. */
+    public Notifier(AgentConfig config, Clock clock, Store sent) {
         this.config = config;
         this.clock = clock;
+        this.sent = sent;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(WEBHOOK_TIMEOUT)
@@ -59,6 +63,13 @@ public final class Notifier {
                 out.add(new NotificationRecord(name, severity, "dry_run", "would have sent"));
                 continue;
             }
+            String hash = textHash(name, text);
+            java.time.Duration window = config.notifications().dedupeWindow();
+            if (!window.isZero() && sent.sentSince(name, hash, OffsetDateTime.now(clock).minus(window))) {
+                out.add(new NotificationRecord(name, severity, "suppressed", "the same text went to this channel within "
+                        + dev.heartbeat.config.Durations.format(window) + " (notify.dedupe-window)"));
+                continue;
+            }
             try {
                 String detail = switch (channel.type()) {
                     case "log" -> toLog(text, severity);
@@ -67,6 +78,7 @@ public final class Notifier {
                     default -> throw new IOException("unknown channel type " + channel.type());
                 };
                 out.add(new NotificationRecord(name, severity, "sent", detail));
+                sent.recordSent(name, hash);
             } catch (IOException e) {
                 out.add(new NotificationRecord(name, severity, "failed", Redactor.redact(e.getMessage())));
             } catch (InterruptedException e) {
@@ -75,6 +87,16 @@ public final class Notifier {
             }
         }
         return out;
+    }
+
+    private static String textHash(String channel, String text) {
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            return java.util.HexFormat.of().formatHex(digest.digest((channel + "\n" + text.strip())
+                    .getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private String toLog(String text, String severity) {

@@ -53,6 +53,10 @@ public final class NotifyTool implements Tool {
                 context.beatId() + ":" + context.callId(), false);
         records.forEach(sent);
         long delivered = records.stream().filter(r -> r.status().equals("sent")).count();
+        long suppressed = records.stream().filter(r -> r.status().equals("suppressed")).count();
+        if (suppressed > 0 && delivered == 0) {
+            return "not sent again: the operator already got this message recently (" + suppressed + " channel(s))";
+        }
         if (delivered == 0 && !records.isEmpty()) {
             throw ToolFailure.error("no channel took the message: " + records.stream()
                     .map(r -> r.channel() + ": " + r.detail()).reduce((a, b) -> a + "; " + b).orElse(""));

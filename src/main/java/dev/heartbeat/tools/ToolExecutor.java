@@ -58,6 +58,7 @@ public final class ToolExecutor {
         }
         if (tool.sideEffecting()) {
             store.recordIntent(beatId, call.id(), call.name(), Redactor.redact(call.arguments()));
+            dev.heartbeat.audit.Faults.point("after-intent");
         }
         String outcome;
         String text;
@@ -77,6 +78,7 @@ public final class ToolExecutor {
         }
         text = cut(Redactor.redact(text), maxResultChars);
         if (tool.sideEffecting()) {
+            dev.heartbeat.audit.Faults.point("after-tool");
             store.completeIntent(beatId, call.id(), outcome, text);
         }
         return finish(call, recordedArguments, tool.sideEffecting(), true, outcome, text, error, start);

@@ -1,7 +1,7 @@
 package dev.heartbeat.bench;
 
 import dev.heartbeat.repair.ContextBuilder;
-import dev.heartbeat.repair.Entry;
+import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.repair.ExtractiveSummarizer;
 import dev.heartbeat.repair.HistoryValidator;
 import dev.heartbeat.repair.Repairer;

@@ -359,6 +359,12 @@ class BeatEndToEndTest {
             assertThat(store.repairs("test-agent")).singleElement()
                     .satisfies(rep -> assertThat(rep.action().rule()).isEqualTo("synthesize_missing_result"));
             assertThat(store.allMessages("test-agent").size()).isGreaterThan(store.history("test-agent").size());
+            // The new revision keeps who wrote what, and when.
+            List<dev.heartbeat.transcript.StoredMessage> first = store.allMessages("test-agent");
+            List<dev.heartbeat.transcript.StoredMessage> now = store.history("test-agent");
+            assertThat(now.get(0).beatId()).isEqualTo(first.get(0).beatId());
+            assertThat(now.get(0).createdAt()).isEqualTo(first.get(0).createdAt());
+            assertThat(now.get(2).beatId()).isEqualTo("crashed-beat");
         }
         // Repaired once, it stays repaired: the next beat has nothing to repair.
         fake.text("HEARTBEAT_OK");

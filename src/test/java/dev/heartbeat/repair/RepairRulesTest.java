@@ -1,5 +1,6 @@
 package dev.heartbeat.repair;
 
+import dev.heartbeat.transcript.Entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartbeat.audit.Decision.RepairRecord;

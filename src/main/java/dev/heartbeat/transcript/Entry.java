@@ -1,16 +1,27 @@
-package dev.heartbeat.repair;
+package dev.heartbeat.transcript;
 
-import dev.heartbeat.transcript.Message;
-import dev.heartbeat.transcript.StoredMessage;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A message with the store id it came from; 0 for a message a repair created. */
-public record Entry(long id, Message message) {
+/**
+ * A message with where it came from: its store id (0 for a message a repair made), the beat that wrote
+ * it and when. A repair's new revision keeps the last two, so history stays attributed to its beats.
+ */
+public record Entry(long id, Message message, String beatId, OffsetDateTime createdAt) {
+    public Entry(long id, Message message) {
+        this(id, message, null, null);
+    }
+
+    /** The same origin, another content (a rule rewrote the message). */
+    public Entry with(Message replacement) {
+        return new Entry(id, replacement, beatId, createdAt);
+    }
+
     public static List<Entry> of(List<StoredMessage> stored) {
         List<Entry> out = new ArrayList<>(stored.size());
         for (StoredMessage m : stored) {
-            out.add(new Entry(m.id(), m.message()));
+            out.add(new Entry(m.id(), m.message(), m.beatId(), m.createdAt()));
         }
         return out;
     }

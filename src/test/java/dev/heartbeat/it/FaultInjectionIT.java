@@ -1,0 +1,102 @@
+package dev.heartbeat.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartbeat.audit.Decision;
+import dev.heartbeat.fakes.FakeOpenAi;
+import dev.heartbeat.fakes.JarProcess;
+import dev.heartbeat.fakes.TestAgent;
+import dev.heartbeat.fakes.WebhookReceiver;
+import dev.heartbeat.store.Store;
+import dev.heartbeat.store.StoredDecision;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The real jar killed at chosen points of a beat that notifies a webhook, then started again: the
+ * database is intact, the session valid, the hash chain unbroken, the crashed beat on record as failed,
+ * and the webhook reached at most once.
+ */
+class FaultInjectionIT {
+    @TempDir
+    Path home;
+
+    @ParameterizedTest(name = "kill at {0}")
+    @CsvSource({
+            "after-intent,   0, notify",   // the intent is committed, the tool has not run
+            "after-tool,     1, notify",   // the tool ran, its result is not committed
+            "mid-append:2,   0, ''",       // inside the transaction storing the model's tool call
+            "mid-decision,   1, ''",       // inside the transaction storing the decision
+    })
+    void aCrashLeavesAConsistentStoreAndNoRepeatedSideEffect(String fault, int deliveries, String openTool)
+            throws Exception {
+        try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY); WebhookReceiver hook = new WebhookReceiver()) {
+            TestAgent agent = new TestAgent(home, fake);
+            agent.yaml("notify:\n  channels:\n    - { type: webhook, url: \"" + hook.url() + "\" }\n");
+            Map<String, String> env = new HashMap<>(Map.of("HB_TEST_KEY", TestAgent.KEY));
+            String config = agent.config().toString();
+
+            fake.call("notify", "{\"message\": \"disk on db1 is full\", \"severity\": \"critical\"}").text("HEARTBEAT_OK");
+            env.put("HB_FAULT", fault.strip());
+            JarProcess.Result crashed = JarProcess.run(env, "--config", config, "--once");
+            assertThat(crashed.exit()).as(crashed.err()).isEqualTo(137);
+            assertThat(crashed.err()).contains("fault injected at " + fault.strip().split(":")[0]);
+            assertThat(hook.deliveries()).hasSize(deliveries);
+
+            env.remove("HB_FAULT");
+            fake.text("HEARTBEAT_OK");
+            JarProcess.Result restarted = JarProcess.run(env, "--config", config, "--once");
+            assertThat(restarted.exit()).as(restarted.out() + restarted.err()).isZero();
+
+            assertThat(integrityCheck(agent)).isEqualTo("ok");
+            assertThat(JarProcess.run(env, "--config", config, "sessions", "check").exit()).isZero();
+            JarProcess.Result verify = JarProcess.run(env, "--config", config, "decisions", "verify");
+            assertThat(verify.exit()).as(verify.out()).isZero();
+            assertThat(hook.deliveries()).as("never delivered twice").hasSize(deliveries);
+            assertThat(fake.rejections()).isEmpty();
+
+            List<Decision> decisions;
+            try (Store store = agent.store()) {
+                decisions = store.decisions(null, null, 100).stream().map(StoredDecision::decision).toList();
+            }
+            if (!fault.startsWith("mid-append:1")) {
+                assertThat(decisions).anySatisfy(d -> {
+                    assertThat(d.outcome()).isEqualTo(Decision.Outcome.FAILED);
+                    assertThat(d.reason()).startsWith("interrupted");
+                    if (!openTool.isBlank()) {
+                        assertThat(d.reason()).contains(openTool).contains("outcome is unknown");
+                    }
+                });
+            }
+            assertThat(decisions.get(0).outcome()).isEqualTo(Decision.Outcome.QUIET);
+            if (!openTool.isBlank()) {
+                assertThat(intentStatus(agent)).isEqualTo("interrupted");
+            }
+        }
+    }
+
+    private static String integrityCheck(TestAgent agent) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static String intentStatus(TestAgent agent) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT status FROM tool_intents")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
