@@ -21,6 +21,18 @@ public final class Redactor {
         }
     }
 
+    /** The model's turn with secrets masked in its text and in its tool calls' arguments. */
+    public static dev.heartbeat.transcript.AssistantMessage redact(dev.heartbeat.transcript.AssistantMessage m) {
+        if (SECRETS.isEmpty()) {
+            return m;
+        }
+        java.util.List<dev.heartbeat.transcript.ToolCall> calls = new java.util.ArrayList<>();
+        for (dev.heartbeat.transcript.ToolCall c : m.toolCalls()) {
+            calls.add(new dev.heartbeat.transcript.ToolCall(c.id(), c.name(), redact(c.arguments())));
+        }
+        return new dev.heartbeat.transcript.AssistantMessage(redact(m.text()), calls);
+    }
+
     public static String redact(String text) {
         if (text == null || SECRETS.isEmpty()) {
             return text;

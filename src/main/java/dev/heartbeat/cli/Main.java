@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         usageHelpAutoWidth = true,
         subcommands = {RunCommand.class, OnceCommand.class, WakeCommand.class, StatusCommand.class,
-                PauseCommand.Pause.class, PauseCommand.Resume.class,
+                PauseCommand.Pause.class, PauseCommand.Resume.class, ApprovalsCommand.class,
                 SessionsCommand.class, DecisionsCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
         description = {
                 "An autonomous agent woken by a heartbeat. Each beat it reads its checklist (HEARTBEAT.md in its "
@@ -122,7 +122,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private static final java.util.Set<String> COMMANDS = java.util.Set.of("once", "sessions", "decisions", "config",
-            "help", "wake", "status", "pause", "resume");
+            "help", "wake", "status", "pause", "resume", "approvals");
 
     @Override
     public Integer call() {

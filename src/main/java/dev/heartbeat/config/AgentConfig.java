@@ -207,8 +207,14 @@ public record AgentConfig(
     public record Tools(
             Files files,
             @JsonProperty("http_get") HttpGet httpGet,
-            @JsonProperty("run_command") RunCommand runCommand) {
+            @JsonProperty("run_command") RunCommand runCommand,
+            Approvals approvals) {
+        public Tools(Files files, HttpGet httpGet, RunCommand runCommand) {
+            this(files, httpGet, runCommand, null);
+        }
+
         public Tools {
+            approvals = approvals == null ? new Approvals(null, null, null, null) : approvals;
             files = files == null ? new Files(null) : files;
             httpGet = httpGet == null ? new HttpGet(null, null, null, null) : httpGet;
             runCommand = runCommand == null ? new RunCommand(null, null, null) : runCommand;
@@ -254,6 +260,20 @@ public record AgentConfig(
 
     /** Where logs go besides the console: an optional JSON-lines file (Logback's JsonEncoder). */
     public record Logging(String jsonFile) {
+    }
+
+    /**
+     * Which calls wait for a person: {@code required} always; {@code consequential} once the beat has
+     * read untrusted content (when {@code after-untrusted} is on). Requests expire after {@code expire-after}.
+     */
+    public record Approvals(List<String> required, List<String> consequential, Boolean afterUntrusted,
+                            Duration expireAfter) {
+        public Approvals {
+            required = required == null ? List.of() : List.copyOf(required);
+            consequential = consequential == null ? List.of("run_command", "write_file") : List.copyOf(consequential);
+            afterUntrusted = afterUntrusted == null || afterUntrusted;
+            expireAfter = expireAfter == null ? Duration.ofHours(24) : expireAfter;
+        }
     }
 
     public record Files(Integer maxBytes) {

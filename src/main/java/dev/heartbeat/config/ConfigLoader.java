@@ -679,6 +679,20 @@ public final class ConfigLoader {
                             + "such as 127.0.0.1 or 10.0.0.0/8");
                 }
             }
+            java.util.Set<String> names = java.util.Set.of("read_file", "list_files", "write_file", "append_note",
+                    "http_get", "notify", "get_state", "set_state", "run_command");
+            for (String list : List.of("required", "consequential")) {
+                List<String> tools = list.equals("required") ? t.approvals().required() : t.approvals().consequential();
+                for (int i = 0; i < tools.size(); i++) {
+                    if (!names.contains(tools.get(i))) {
+                        String hint = closest(String.valueOf(tools.get(i)), names).map(x -> " Did you mean '" + x + "'?")
+                                .orElse("");
+                        throw parse.error("/tools/approvals/" + list + "/" + i, "'" + tools.get(i) + "' is not a tool."
+                                + hint);
+                    }
+                }
+            }
+            positive("/tools/approvals/expire-after", t.approvals().expireAfter());
             positive("/tools/run_command/timeout", t.runCommand().timeout());
             if (t.runCommand().maxOutputBytes() < 1) {
                 throw parse.error("/tools/run_command/max-output-bytes", "must be at least 1");

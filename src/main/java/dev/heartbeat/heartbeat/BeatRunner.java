@@ -313,15 +313,19 @@ public final class BeatRunner {
             context.compaction().ifPresent(repairs::add);
             SystemMessage system = Prompts.system(config, context.summary().map(Store.Summary::text).orElse(null));
 
+            ToolRegistry registry = tools.apply(notifications);
+            ToolExecutor executor = new ToolExecutor(registry, store, config.context().maxToolResultChars(),
+                    new ToolExecutor.Policy(config.tools().approvals(), java.nio.file.Path.of(config.heartbeat()
+                            .checklist()).normalize().toString(), config.agent().name(), clock));
+            List<String> approvalNotes = settleApprovals(executor);
+
             List<Message> conversation = new ArrayList<>(context.messages());
             UserMessage prompt = Prompts.beat(id, options.trigger(), ZonedDateTime.now(clock.withZone(config.agent().timezone())),
-                    checklist, store.state(config.agent().name()));
+                    checklist, store.state(config.agent().name()), approvalNotes);
             // Stored with the first reply: a beat the provider never answered leaves the session as it was.
             conversation.add(prompt);
             boolean promptStored = false;
 
-            ToolRegistry registry = tools.apply(notifications);
-            ToolExecutor executor = new ToolExecutor(registry, store, config.context().maxToolResultChars());
             Set<String> usedIds = new HashSet<>();
             for (StoredMessage m : history) {
                 if (m.message() instanceof AssistantMessage a) {
@@ -330,6 +334,7 @@ public final class BeatRunner {
             }
             String idStem = "call_" + id.substring(id.length() - 8).toLowerCase();
             int maxSteps = config.heartbeat().maxSteps();
+            List<String> waiting = new ArrayList<>();
             for (step = 1; step <= maxSteps; step++) {
                 if (Thread.currentThread().isInterrupted()) {
                     return decide(Outcome.FAILED, "the daemon stopped during the beat (its shutdown grace period ran "
@@ -362,7 +367,8 @@ public final class BeatRunner {
                         repairs.addAll(merged.actions());
                     }
                 }
-                AssistantMessage raw = reply.message();
+                // A secret the model repeats is masked before it is stored, sent on, or handed to a tool.
+                AssistantMessage raw = Redactor.redact(reply.message());
                 AssistantMessage answer = Repairer.sendable(raw, 0, usedIds, idStem + "_" + step + "r", repairs);
                 store.append(session, answer, id);
                 conversation.add(answer);
@@ -379,6 +385,16 @@ public final class BeatRunner {
                     store.append(session, result, id);
                     conversation.add(result);
                     toolCalls.add(done.record());
+                    if (done.approvalId() != null) {
+                        waiting.add(done.approvalId() + " (" + sent.name() + ")");
+                    }
+                }
+                if (!waiting.isEmpty()) {
+                    String text = "heartbeat-agent " + config.agent().name() + " waits for approval of "
+                            + String.join(", ", waiting) + ": heartbeat-agent approvals list";
+                    notifications.addAll(notifier.send(text, "warning", id, id + ":approval", options.dryRun()));
+                    return decide(Outcome.AWAITING_APPROVAL, "waiting for a person to approve " + String.join(", ", waiting)
+                            + " ('heartbeat-agent approvals approve ID' or 'deny ID')");
                 }
             }
             return decide(Outcome.FAILED, "the model was still calling tools after " + maxSteps
@@ -410,6 +426,42 @@ public final class BeatRunner {
                 }
             });
             return String.join(", ", names) + (options.dryRun() ? " (dry run)" : "");
+        }
+
+        /**
+         * Acts on what people decided since the last beat: approved calls run now (with intents, as any side
+         * effect), denied and expired ones are closed. Returns what the model should be told.
+         */
+        private List<String> settleApprovals(ToolExecutor executor) {
+            List<String> notes = new ArrayList<>();
+            for (Store.Approval a : store.approvals(config.agent().name(), false)) {
+                String what = a.tool() + " " + a.arguments() + " (request " + a.id() + ")";
+                switch (a.status()) {
+                    case "approved" -> {
+                        if (options.dryRun()) {
+                            notes.add(what + ": approved; it will run at the next beat that is not a dry run");
+                            continue;
+                        }
+                        ToolExecutor.Execution done = executor.runApproved(new ToolCall(a.callId() + "_approved",
+                                a.tool(), a.arguments()), id);
+                        toolCalls.add(done.record());
+                        store.closeApproval(a.id(), "done", done.result().text());
+                        notes.add(what + ": approved by " + a.decidedBy() + " and run now; result: "
+                                + firstLine(done.result().text()));
+                    }
+                    case "denied" -> {
+                        store.closeApproval(a.id(), "closed_denied", null);
+                        notes.add(what + ": denied by " + a.decidedBy() + (a.note() == null ? "" : " (" + a.note() + ")")
+                                + "; it was not run");
+                    }
+                    case "expired" -> {
+                        store.closeApproval(a.id(), "closed_expired", null);
+                        notes.add(what + ": nobody decided before it expired; it was not run");
+                    }
+                    default -> notes.add(what + ": still waiting for a person");
+                }
+            }
+            return notes;
         }
 
         /** A model call that answered: on record (with the model that answered), and its tokens counted. */

@@ -718,6 +718,92 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    // ---------------------------------------------------------------- approvals
+
+    /** A tool call waiting for (or decided by) a person. */
+    public record Approval(String id, String agent, String beatId, String callId, String tool, String arguments,
+                           String why, String status, OffsetDateTime createdAt, OffsetDateTime expiresAt,
+                           OffsetDateTime decidedAt, String decidedBy, String note, String result) {
+    }
+
+    public synchronized void requestApproval(Approval a) {
+        write(() -> {
+            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO approvals (id, agent, beat_id, call_id, "
+                    + "tool, arguments, why, status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)")) {
+                ps.setString(1, a.id());
+                ps.setString(2, a.agent());
+                ps.setString(3, a.beatId());
+                ps.setString(4, a.callId());
+                ps.setString(5, a.tool());
+                ps.setString(6, a.arguments());
+                ps.setString(7, a.why());
+                ps.setString(8, a.createdAt().toString());
+                ps.setString(9, a.expiresAt().toString());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Approvals of an agent, newest first; pending ones past their expiry read as expired. */
+    public synchronized List<Approval> approvals(String agent, boolean all) {
+        return read(() -> {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT id, agent, beat_id, call_id, tool, arguments, "
+                    + "why, status, created_at, expires_at, decided_at, decided_by, note, result FROM approvals "
+                    + "WHERE agent = ?" + (all ? "" : " AND status IN ('pending', 'approved', 'denied')")
+                    + " ORDER BY created_at DESC")) {
+                ps.setString(1, agent);
+                List<Approval> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        OffsetDateTime expires = OffsetDateTime.parse(rs.getString(10));
+                        String status = rs.getString(8);
+                        if (status.equals("pending") && !expires.isAfter(OffsetDateTime.now(clock))) {
+                            status = "expired";
+                        }
+                        out.add(new Approval(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getString(6), rs.getString(7), status,
+                                OffsetDateTime.parse(rs.getString(9)), expires,
+                                rs.getString(11) == null ? null : OffsetDateTime.parse(rs.getString(11)),
+                                rs.getString(12), rs.getString(13), rs.getString(14)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Approves or denies a pending, unexpired request; false when there is none with that id. */
+    public synchronized boolean decideApproval(String id, boolean approve, String by, String note) {
+        return write(() -> {
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE approvals SET status = ?, decided_at = ?, "
+                    + "decided_by = ?, note = ? WHERE id = ? AND status = 'pending' AND expires_at > ?")) {
+                ps.setString(1, approve ? "approved" : "denied");
+                ps.setString(2, now());
+                ps.setString(3, by);
+                ps.setString(4, note);
+                ps.setString(5, id);
+                ps.setString(6, now());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Closes a decided (or expired) request once the beat has acted on it and told the model. */
+    public synchronized void closeApproval(String id, String status, String result) {
+        write(() -> {
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "UPDATE approvals SET status = ?, result = ?, done_at = ? WHERE id = ?")) {
+                ps.setString(1, status);
+                ps.setString(2, result);
+                ps.setString(3, now());
+                ps.setString(4, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     // ---------------------------------------------------------------- wake requests
 
     /** Asks a running daemon for a beat now; returns the request's id. */
