@@ -207,7 +207,7 @@ public final class Store implements AutoCloseable {
 
     private void touch(String session, OffsetDateTime at) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("UPDATE sessions SET updated_at = ? WHERE name = ?")) {
-            ps.setString(1, at.toString());
+            ps.setString(1, utc(at));
             ps.setString(2, session);
             ps.executeUpdate();
         }
@@ -473,8 +473,8 @@ public final class Store implements AutoCloseable {
                 ps.setString(3, sealed.session());
                 ps.setString(4, sealed.trigger().wire());
                 ps.setString(5, sealed.outcome().wire());
-                ps.setString(6, sealed.startedAt().toString());
-                ps.setString(7, sealed.finishedAt().toString());
+                ps.setString(6, utc(sealed.startedAt()));
+                ps.setString(7, utc(sealed.finishedAt()));
                 ps.setString(8, Json.write(sealed));
                 ps.setString(9, sealed.prevHash());
                 ps.setString(10, sealed.hash());
@@ -499,7 +499,7 @@ public final class Store implements AutoCloseable {
             try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
                 int i = 1;
                 if (since != null) {
-                    ps.setString(i++, since.toString());
+                    ps.setString(i++, utc(since));
                 }
                 if (outcome != null) {
                     ps.setString(i++, outcome.wire());
@@ -697,7 +697,7 @@ public final class Store implements AutoCloseable {
                     + "WHERE channel = ? AND text_hash = ? AND sent_at >= ? LIMIT 1")) {
                 ps.setString(1, channel);
                 ps.setString(2, textHash);
-                ps.setString(3, since.toString());
+                ps.setString(3, utc(since));
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next();
                 }
@@ -737,8 +737,8 @@ public final class Store implements AutoCloseable {
                 ps.setString(5, a.tool());
                 ps.setString(6, a.arguments());
                 ps.setString(7, a.why());
-                ps.setString(8, a.createdAt().toString());
-                ps.setString(9, a.expiresAt().toString());
+                ps.setString(8, utc(a.createdAt()));
+                ps.setString(9, utc(a.expiresAt()));
                 ps.executeUpdate();
             }
             return null;
@@ -861,8 +861,13 @@ public final class Store implements AutoCloseable {
 
     // ---------------------------------------------------------------- plumbing
 
+    /** Now, in UTC: stored times are compared as text in SQL, which is only right with one offset. */
     private String now() {
-        return OffsetDateTime.now(clock).toString();
+        return utc(OffsetDateTime.now(clock));
+    }
+
+    private static String utc(OffsetDateTime t) {
+        return t.toInstant().toString();
     }
 
     @FunctionalInterface

@@ -139,6 +139,25 @@ class BeatEndToEndTest {
     }
 
     @Test
+    void theSameNotificationWithinTheWindowIsSuppressedAndRecorded() throws Exception {
+        TestAgent agent = agentWithWebhook("openai");
+        fake.call("notify", "{\"message\": \"Backup failed\"}").text("HEARTBEAT_OK")
+                .call("notify", "{\"message\": \"Backup failed\"}").text("HEARTBEAT_OK")
+                .call("notify", "{\"message\": \"Backup failed again, second night\"}").text("HEARTBEAT_OK");
+        agent.run("--once");
+        agent.run("--once");
+        agent.run("--once");
+        assertThat(hook.deliveries()).extracting(dl -> dl.body().path("message").asText())
+                .containsExactly("Backup failed", "Backup failed again, second night");
+        Decision second = decisions(agent).get(1);
+        assertThat(second.notifications()).singleElement().satisfies(n -> {
+            assertThat(n.status()).isEqualTo("suppressed");
+            assertThat(n.detail()).contains("within 1d");
+        });
+        assertThat(second.toolCalls().get(0).result()).contains("not sent again");
+    }
+
+    @Test
     void aFinalAnswerOtherThanOkIsDeliveredThroughNotify() throws Exception {
         TestAgent agent = agentWithWebhook("openai");
         fake.text("The nightly backup did not run; please look at it.");

@@ -84,6 +84,7 @@ class DaemonIT {
         assertThat(fake.served()).isEqualTo(decisions.size());
         assertThat(JarProcess.run(env, "--config", agent.config().toString(), "decisions", "verify").exit()).isZero();
         // One structured event per decision in the JSON log, with the beat id.
+        assertThat(java.nio.file.Files.readString(home.resolve("logs/heartbeat.jsonl"))).doesNotContain(TestAgent.KEY);
         List<String> events = java.nio.file.Files.readAllLines(home.resolve("logs/heartbeat.jsonl")).stream()
                 .filter(l -> l.contains("\"beat_id\"")).toList();
         assertThat(events).hasSize(decisions.size());
