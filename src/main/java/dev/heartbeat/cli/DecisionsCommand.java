@@ -3,7 +3,6 @@ package dev.heartbeat.cli;
 import dev.heartbeat.audit.ChainVerifier;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.config.AgentConfig;
-import dev.heartbeat.config.Durations;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoredDecision;
 import java.io.PrintWriter;
@@ -50,14 +49,7 @@ final class DecisionsCommand {
         @Override
         public Integer call() {
             Main main = Main.root(spec);
-            OffsetDateTime from = null;
-            if (since != null) {
-                try {
-                    from = OffsetDateTime.now(main.clock).minus(Durations.parse(since));
-                } catch (IllegalArgumentException e) {
-                    throw UserError.usage("--since: " + e.getMessage());
-                }
-            }
+            OffsetDateTime from = since == null ? null : main.ago("--since", since);
             Decision.Outcome only = null;
             if (outcome != null) {
                 try {

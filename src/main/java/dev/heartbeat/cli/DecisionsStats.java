@@ -3,7 +3,6 @@ package dev.heartbeat.cli;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.DecisionStats;
 import dev.heartbeat.config.AgentConfig;
-import dev.heartbeat.config.Durations;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoredDecision;
 import java.io.PrintWriter;
@@ -37,12 +36,7 @@ final class DecisionsStats implements Callable<Integer> {
     @Override
     public Integer call() {
         Main main = Main.root(spec);
-        OffsetDateTime from;
-        try {
-            from = OffsetDateTime.now(main.clock).minus(Durations.parse(since));
-        } catch (IllegalArgumentException e) {
-            throw UserError.usage("--since: " + e.getMessage());
-        }
+        OffsetDateTime from = main.ago("--since", since);
         AgentConfig config = main.inspectionConfig();
         List<Decision> decisions;
         try (Store store = main.readStore(config)) {

@@ -153,6 +153,21 @@ public final class Main implements Callable<Integer> {
         return Store.openReadOnly(AgentRuntime.databaseFile(config), clock);
     }
 
+    /** Now minus a duration given to {@code option} (such as --since 7d), or a usage error naming the option. */
+    java.time.OffsetDateTime ago(String option, String duration) {
+        try {
+            return java.time.OffsetDateTime.now(clock).minus(dev.heartbeat.config.Durations.parse(duration));
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage(option + ": " + e.getMessage());
+        }
+    }
+
+    /** The session, or a not-found error that says how to list them. */
+    static dev.heartbeat.store.SessionInfo session(Store store, String name) {
+        return store.session(name).orElseThrow(() -> UserError.notFound("no session '" + name
+                + "'; 'sessions list' shows the sessions"));
+    }
+
     PrintWriter out() {
         return spec.commandLine().getOut();
     }

@@ -42,8 +42,7 @@ final class SessionsCheck implements Callable<Integer> {
         try (Store store = main.readStore(config)) {
             List<String> names = new ArrayList<>();
             if (name != null) {
-                store.session(name).orElseThrow(() -> UserError.notFound("no session '" + name
-                        + "'; 'sessions list' shows the sessions"));
+                Main.session(store, name);
                 names.add(name);
             } else {
                 store.sessions().stream().map(SessionInfo::name).forEach(names::add);

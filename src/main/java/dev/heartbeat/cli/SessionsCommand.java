@@ -116,8 +116,7 @@ final class SessionsCommand {
             List<Store.RawLine> raw = List.of();
             int current;
             try (Store store = main.readStore(config)) {
-                current = store.session(name).orElseThrow(() -> UserError.notFound("no session '" + name
-                        + "'; 'sessions list' shows the sessions")).revision();
+                current = Main.session(store, name).revision();
                 history = all ? store.allMessages(name) : store.history(name);
                 if (all) {
                     repairs = store.repairs(name);

@@ -46,9 +46,7 @@ final class SessionsExport implements Callable<Integer> {
         AgentConfig config = main.inspectionConfig();
         List<Message> messages = new ArrayList<>();
         try (Store store = main.readStore(config)) {
-            if (store.session(name).isEmpty()) {
-                throw UserError.notFound("no session '" + name + "'; 'sessions list' shows the sessions");
-            }
+            Main.session(store, name);
             for (StoredMessage m : store.history(name)) {
                 messages.add(m.message());
             }

@@ -2,7 +2,6 @@ package dev.heartbeat.cli;
 
 import dev.heartbeat.audit.Json;
 import dev.heartbeat.config.AgentConfig;
-import dev.heartbeat.config.Durations;
 import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.transcript.StoredMessage;
@@ -59,12 +58,7 @@ final class SessionsPrune implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Main main = Main.root(spec);
-        OffsetDateTime cutoff;
-        try {
-            cutoff = OffsetDateTime.now(main.clock).minus(Durations.parse(olderThan));
-        } catch (IllegalArgumentException e) {
-            throw UserError.usage("--older-than: " + e.getMessage());
-        }
+        OffsetDateTime cutoff = main.ago("--older-than", olderThan);
         if (keepTurns < 1) {
             throw UserError.usage("--keep-turns must be at least 1: the newest turns are never pruned");
         }
@@ -72,8 +66,7 @@ final class SessionsPrune implements Callable<Integer> {
         Path db = AgentRuntime.databaseFile(config);
         PrintWriter out = main.out();
         try (Store store = dryRun ? main.readStore(config) : Store.open(db, main.clock)) {
-            int revision = store.session(name).orElseThrow(() -> UserError.notFound("no session '" + name
-                    + "'; 'sessions list' shows the sessions")).revision();
+            int revision = Main.session(store, name).revision();
             List<StoredMessage> current = store.history(name);
             List<StoredMessage> superseded = store.allMessages(name).stream().filter(m -> m.revision() < revision).toList();
             List<StoredMessage> pruned = prunable(current, cutoff, keepTurns);

@@ -44,8 +44,7 @@ final class SessionsRepair implements Callable<Integer> {
         int revision;
         AgentRuntime.registerSecrets(config);
         try (Store store = dryRun ? main.readStore(config) : Store.open(AgentRuntime.databaseFile(config), main.clock)) {
-            revision = store.session(name).orElseThrow(() -> UserError.notFound("no session '" + name
-                    + "'; 'sessions list' shows the sessions")).revision();
+            revision = Main.session(store, name).revision();
             List<StoredMessage> history = store.history(name);
             result = Repairer.repair(Entry.of(history));
             if (result.changed() && !dryRun) {

@@ -65,9 +65,7 @@ final class StatusCommand implements Callable<Integer> {
             try (Store s = main.readStore(config)) {
                 last = s.decisions(null, null, 1).stream().map(StoredDecision::decision).filter(Objects::nonNull)
                         .findFirst().orElse(null);
-                OffsetDateTime midnight = OffsetDateTime.now(main.clock.withZone(config.agent().timezone()))
-                        .toLocalDate().atStartOfDay(config.agent().timezone()).toOffsetDateTime();
-                today = DecisionStats.of(s.decisions(midnight, null, Integer.MAX_VALUE).stream()
+                today = DecisionStats.of(s.decisions(config.startOfToday(main.clock), null, Integer.MAX_VALUE).stream()
                         .map(StoredDecision::decision).filter(Objects::nonNull).toList(), config.agent().timezone());
             }
         }

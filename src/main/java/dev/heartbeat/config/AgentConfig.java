@@ -46,6 +46,12 @@ public record AgentConfig(
         return workspace().resolve(heartbeat.checklist()).normalize();
     }
 
+    /** Midnight today in the agent's time zone: where daily budgets and "today" figures start. */
+    public java.time.OffsetDateTime startOfToday(java.time.Clock clock) {
+        return java.time.LocalDate.now(clock.withZone(agent.timezone())).atStartOfDay(agent.timezone())
+                .toOffsetDateTime();
+    }
+
     /** The session the heartbeat writes to: it bears the agent's name. */
     public String sessionName() {
         return agent.name();

@@ -242,8 +242,7 @@ public final class BeatRunner {
             if (!b.any()) {
                 return Optional.empty();
             }
-            OffsetDateTime midnight = ZonedDateTime.now(clock.withZone(config.agent().timezone())).toLocalDate()
-                    .atStartOfDay(config.agent().timezone()).toOffsetDateTime();
+            OffsetDateTime midnight = config.startOfToday(clock);
             long tokens = usage.inputTokens() + usage.outputTokens();
             double usd = config.price().map(p -> p.cost(usage.inputTokens(), usage.outputTokens(),
                     usage.cachedInputTokens())).orElse(0.0);
@@ -267,8 +266,7 @@ public final class BeatRunner {
 
         /** One notification per day that the budget is spent, not one per skipped beat. */
         private void notifyBudgetOnce(String why) {
-            OffsetDateTime midnight = ZonedDateTime.now(clock.withZone(config.agent().timezone())).toLocalDate()
-                    .atStartOfDay(config.agent().timezone()).toOffsetDateTime();
+            OffsetDateTime midnight = config.startOfToday(clock);
             boolean told = store.decisions(midnight, Outcome.SKIPPED, Integer.MAX_VALUE).stream()
                     .anyMatch(d -> d.decision() != null && d.decision().reason().startsWith("budget:"));
             if (!told) {
