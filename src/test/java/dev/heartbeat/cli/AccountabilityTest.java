@@ -3,13 +3,12 @@ package dev.heartbeat.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.MutableClock;
+import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.transcript.AssistantMessage;
@@ -24,14 +23,11 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Decision records against their schema, cost, stats, status and prune. */
-class AccountabilityTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+class AccountabilityTest extends AgentTest {
     private static final JsonSchema SCHEMA;
 
     static {
@@ -42,28 +38,11 @@ class AccountabilityTest {
         }
     }
 
-    @TempDir
-    Path home;
-
-    FakeOpenAi fake;
-    TestAgent agent;
-
     @BeforeEach
     void setUp() throws Exception {
-        fake = new FakeOpenAi(TestAgent.KEY);
-        agent = new TestAgent(home, fake);
         agent.model("  provider: openai\n  name: gpt-test\n  base-url: " + fake.baseUrl() + "\n  api-key: ${HB_TEST_KEY}\n"
                 + "  max-retries: 0\n");
         agent.yaml("pricing:\n  gpt-test: { input: 2.0, output: 8.0 }\n");
-    }
-
-    @AfterEach
-    void tearDown() {
-        fake.close();
-    }
-
-    private static JsonNode json(String text) throws Exception {
-        return JSON.readTree(text);
     }
 
     private static void valid(JsonNode record) {

@@ -3,43 +3,20 @@ package dev.heartbeat.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.heartbeat.fakes.FakeOpenAi;
+import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.store.Store;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** decisions, sessions and config commands, human and JSON, through the real command line. */
-class InspectionCommandsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path home;
-
-    FakeOpenAi fake;
-    TestAgent agent;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fake = new FakeOpenAi(TestAgent.KEY);
-        agent = new TestAgent(home, fake);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fake.close();
-    }
+class InspectionCommandsTest extends AgentTest {
 
     private List<String> threeBeats() {
         fake.text("HEARTBEAT_OK");
@@ -54,11 +31,11 @@ class InspectionCommandsTest {
         return ids;
     }
 
-    private static JsonNode readTree(String json) {
+    private static JsonNode readTree(String text) {
         try {
-            return JSON.readTree(json);
+            return json(text);
         } catch (Exception e) {
-            throw new AssertionError("not JSON: " + json, e);
+            throw new AssertionError("not JSON: " + text, e);
         }
     }
 

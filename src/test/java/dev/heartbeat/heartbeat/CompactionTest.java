@@ -3,37 +3,24 @@ package dev.heartbeat.heartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
+import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.ToolResultMessage;
 import dev.heartbeat.transcript.UserMessage;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Older turns that no longer fit the budget are folded into a stored summary, never splitting a call. */
-class CompactionTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path home;
-
-    FakeOpenAi fake;
-    TestAgent agent;
+class CompactionTest extends AgentTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        fake = new FakeOpenAi(TestAgent.KEY);
-        agent = new TestAgent(home, fake);
         agent.yaml("context:\n  budget-tokens: 400\n  max-tool-result-chars: 300\n");
         try (Store store = Store.open(agent.database(), Clock.systemUTC())) {
             store.ensureSession("test-agent");
@@ -47,11 +34,6 @@ class CompactionTest {
                         List.of()), "b" + i);
             }
         }
-    }
-
-    @AfterEach
-    void tearDown() {
-        fake.close();
     }
 
     private JsonNode decision(TestAgent.Result r) throws Exception {

@@ -3,42 +3,13 @@ package dev.heartbeat.heartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.heartbeat.fakes.FakeOpenAi;
+import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.TestAgent;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** pause / resume, and daily budgets checked before every model call. */
-class KillSwitchAndBudgetTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path home;
-
-    FakeOpenAi fake;
-    TestAgent agent;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fake = new FakeOpenAi(TestAgent.KEY);
-        agent = new TestAgent(home, fake);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fake.close();
-    }
-
-    private JsonNode beat() throws Exception {
-        TestAgent.Result r = agent.run("--once", "--json");
-        assertThat(r.out()).as(r.err()).isNotBlank();
-        return JSON.readTree(r.out());
-    }
+class KillSwitchAndBudgetTest extends AgentTest {
 
     @Test
     void pauseSkipsEveryBeatUntilResume() throws Exception {

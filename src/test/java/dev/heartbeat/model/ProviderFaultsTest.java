@@ -3,60 +3,36 @@ package dev.heartbeat.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.ConfigLoader;
 import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.fakes.FakeAnthropic;
-import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.MutableClock;
+import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.heartbeat.BeatOptions;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Provider faults against the fake servers: retries, Retry-After, resets, fallbacks, the breaker, deadlines. */
-class ProviderFaultsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+class ProviderFaultsTest extends AgentTest {
     private static final String ERROR_503 = "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}";
-
-    @TempDir
-    Path home;
-
-    FakeOpenAi fake;
-    TestAgent agent;
 
     @BeforeEach
     void setUp() throws Exception {
-        fake = new FakeOpenAi(TestAgent.KEY);
-        agent = new TestAgent(home, fake);
         model("max-retries: 2");
-    }
-
-    @AfterEach
-    void tearDown() {
-        fake.close();
     }
 
     private void model(String extra) throws Exception {
         agent.model("  provider: openai\n  name: gpt-test\n  base-url: " + fake.baseUrl() + "\n  api-key: ${HB_TEST_KEY}\n"
                 + "  timeout: 5s\n  " + extra + "\n");
-    }
-
-    private JsonNode beat() throws Exception {
-        TestAgent.Result r = agent.run("--once", "--json");
-        assertThat(r.out()).as(r.err()).isNotBlank();
-        return JSON.readTree(r.out());
     }
 
     private static JsonNode attempts(JsonNode decision, int call) {

@@ -3,50 +3,21 @@ package dev.heartbeat.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.MutableClock;
+import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.TestAgent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Calls that wait for a person, content the agent must treat as data, and secrets that stay out. */
-class ApprovalsAndUntrustedContentTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path home;
-
-    FakeOpenAi fake;
-    TestAgent agent;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fake = new FakeOpenAi(TestAgent.KEY);
-        agent = new TestAgent(home, fake);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fake.close();
-    }
-
-    private JsonNode beat() throws Exception {
-        TestAgent.Result r = agent.run("--once", "--json");
-        assertThat(r.out()).as(r.err()).isNotBlank();
-        return JSON.readTree(r.out());
-    }
+class ApprovalsAndUntrustedContentTest extends AgentTest {
 
     private String pendingId() throws Exception {
         JsonNode list = JSON.readTree(agent.run("approvals", "list", "--json").out());
