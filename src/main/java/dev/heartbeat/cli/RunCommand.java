@@ -19,8 +19,6 @@ import sun.misc.Signal;
                 + "heartbeat.shutdown-grace to finish. One daemon per store: a second one exits 2.",
                 "Logs go to stdout (with syslog priorities under journald). Exit 0 on a clean stop."})
 final class RunCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
-
     @Spec
     CommandSpec spec;
 
@@ -30,6 +28,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     int runDaemon(Main main) {
+        // Looked up here, not in a static field: picocli creates every command object at start-up, and
+        // initialising logging costs every other command (even --version) several hundred milliseconds.
+        Logger log = LoggerFactory.getLogger(RunCommand.class);
         AgentConfig config = main.config();
         if (config.logging().jsonFile() != null) {
             Logs.addJsonFile(config.resolve(config.logging().jsonFile()));
@@ -39,11 +40,11 @@ final class RunCommand implements Callable<Integer> {
         for (String name : new String[] {"TERM", "INT"}) {
             try {
                 Signal.handle(new Signal(name), signal -> {
-                    LOG.info("SIG{} received", name);
+                    log.info("SIG{} received", name);
                     daemon.stop();
                 });
             } catch (IllegalArgumentException e) {
-                LOG.debug("cannot handle SIG{}: {}", name, e.getMessage());
+                log.debug("cannot handle SIG{}: {}", name, e.getMessage());
             }
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -19,15 +19,15 @@ public final class TokenEstimator {
     /** Role markers and separators each message adds on the wire. */
     private static final int PER_MESSAGE = 4;
 
-    private final Encoding encoding;
+    private final EncodingType type;
     private final double factor;
 
-    /** Loading an encoding reads its whole BPE table; do it once per process. */
+    /** Loading an encoding reads its whole BPE table: once per process, and only when something is counted. */
     private static final java.util.Map<EncodingType, Encoding> ENCODINGS = new java.util.concurrent.ConcurrentHashMap<>();
     private static final com.knuddels.jtokkit.api.EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
 
     private TokenEstimator(EncodingType type, double factor) {
-        this.encoding = ENCODINGS.computeIfAbsent(type, REGISTRY::getEncoding);
+        this.type = type;
         this.factor = factor;
     }
 
@@ -44,6 +44,7 @@ public final class TokenEstimator {
         if (text == null || text.isEmpty()) {
             return 0;
         }
+        Encoding encoding = ENCODINGS.computeIfAbsent(type, REGISTRY::getEncoding);
         return (int) Math.ceil(encoding.countTokensOrdinary(text) * factor);
     }
 

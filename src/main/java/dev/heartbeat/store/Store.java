@@ -634,6 +634,12 @@ public final class Store implements AutoCloseable {
 
     // ---------------------------------------------------------------- crash recovery
 
+    /**
+     * How far back to look for a crashed beat's messages. Every start completes the beats before it, so
+     * an unfinished one is always among the newest messages; this keeps the check off the whole history.
+     */
+    private static final int RECENT_MESSAGES = 5000;
+
     /** A beat that left messages or a started side effect behind but no decision: the process died in it. */
     public record Interrupted(String beatId, OffsetDateTime since, List<String> openCalls, String prompt) {
     }
@@ -644,7 +650,8 @@ public final class Store implements AutoCloseable {
             try (Statement s = connection.createStatement();
                  ResultSet rs = s.executeQuery("SELECT m.beat_id, min(m.created_at), "
                          + "(SELECT body FROM messages p WHERE p.beat_id = m.beat_id AND p.role = 'user' ORDER BY p.id LIMIT 1) "
-                         + "FROM messages m WHERE m.beat_id IS NOT NULL "
+                         + "FROM (SELECT beat_id, created_at FROM messages ORDER BY id DESC LIMIT " + RECENT_MESSAGES + ") m "
+                         + "WHERE m.beat_id IS NOT NULL "
                          + "AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = m.beat_id) GROUP BY m.beat_id")) {
                 while (rs.next()) {
                     String prompt = rs.getString(3) == null ? "" : Json.read(rs.getString(3), Message.class) instanceof
