@@ -69,7 +69,9 @@ public final class ModelRouter implements ChatClient {
                 if (f.fallbackMayHelp()) {
                     route.breaker().failure();
                 }
-                last = new ModelFailure(f.kind(), name + ": " + f.getMessage(), f, f.attempts());
+                // With fallbacks the reason must say which model failed; alone, the message already does.
+                String message = routes.size() > 1 ? name + ": " + f.getMessage() : f.getMessage();
+                last = new ModelFailure(f.kind(), message, f, f.attempts());
                 path.add(last.getMessage());
                 if (!f.fallbackMayHelp() || route == routes.get(routes.size() - 1)) {
                     break;
