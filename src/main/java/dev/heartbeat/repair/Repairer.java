@@ -1,9 +1,9 @@
 package dev.heartbeat.repair;
 
-import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.audit.Json;
 import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.SystemMessage;
 import dev.heartbeat.transcript.ToolCall;

@@ -1,12 +1,12 @@
 package dev.heartbeat.bench;
 
 import dev.heartbeat.repair.ContextBuilder;
-import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.repair.ExtractiveSummarizer;
 import dev.heartbeat.repair.HistoryValidator;
 import dev.heartbeat.repair.Repairer;
 import dev.heartbeat.repair.TokenEstimator;
 import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.StoredMessage;
 import dev.heartbeat.transcript.ToolCall;

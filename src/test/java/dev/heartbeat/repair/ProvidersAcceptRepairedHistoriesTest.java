@@ -1,29 +1,28 @@
 package dev.heartbeat.repair;
 
-import dev.heartbeat.transcript.Entry;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.fakes.FakeAnthropic;
 import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.model.ModelClient;
+import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.Message;
+import dev.heartbeat.transcript.StoredMessage;
 import dev.heartbeat.transcript.SystemMessage;
 import dev.heartbeat.transcript.UserMessage;
-import dev.heartbeat.transcript.StoredMessage;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The proof that does not rely on our own validator: corrupted histories, repaired, are sent through

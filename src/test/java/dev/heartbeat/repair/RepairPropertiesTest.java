@@ -1,9 +1,7 @@
 package dev.heartbeat.repair;
 
-import dev.heartbeat.transcript.Entry;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.ToolResultMessage;
@@ -21,6 +19,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Generated valid histories, corrupted at random the ways crashes, torn writes and truncations do,
