@@ -48,7 +48,8 @@ final class SessionsRepair implements Callable<Integer> {
             List<StoredMessage> history = store.history(name);
             result = Repairer.repair(Entry.of(history));
             if (result.changed() && !dryRun) {
-                store.writeRevision(name, result.entries(), result.actions(), null);
+                long readUpTo = history.isEmpty() ? 0 : history.get(history.size() - 1).id();
+                store.writeRevision(name, result.entries(), result.actions(), null, readUpTo);
                 revision++;
             }
         }

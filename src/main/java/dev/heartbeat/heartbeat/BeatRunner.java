@@ -293,7 +293,8 @@ public final class BeatRunner {
             List<StoredMessage> history = store.history(session);
             Repairer.Result repaired = Repairer.repair(Entry.of(history));
             if (repaired.changed()) {
-                history = store.writeRevision(session, repaired.entries(), repaired.actions(), id);
+                long readUpTo = history.isEmpty() ? 0 : history.get(history.size() - 1).id();
+                history = store.writeRevision(session, repaired.entries(), repaired.actions(), id, readUpTo);
                 repairs.addAll(repaired.actions());
                 LOG.warn("beat {}: session {} repaired with {} action(s) ({}); revision {} written", id, session,
                         repaired.actions().size(), rules(repaired.actions()), history.isEmpty() ? "-"

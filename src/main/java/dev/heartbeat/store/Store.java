@@ -258,7 +258,30 @@ public final class Store implements AutoCloseable {
      */
     public synchronized List<StoredMessage> writeRevision(String session, List<Entry> messages,
                                                           List<Decision.RepairRecord> actions, String beatId) {
+        return writeRevision(session, messages, actions, beatId, -1);
+    }
+
+    /**
+     * The same, refusing when the current revision's newest message is no longer {@code readUpTo}: a
+     * beat appended to it after the repair read it, and writing would drop that message from the history.
+     */
+    public synchronized List<StoredMessage> writeRevision(String session, List<Entry> messages,
+                                                          List<Decision.RepairRecord> actions, String beatId,
+                                                          long readUpTo) {
         return write(() -> {
+            if (readUpTo >= 0) {
+                try (PreparedStatement ps = connection.prepareStatement("SELECT coalesce(max(m.id), 0) FROM messages m "
+                        + "JOIN sessions s ON s.name = m.session AND s.revision = m.revision WHERE m.session = ?")) {
+                    ps.setString(1, session);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) != readUpTo) {
+                            throw new StoreException("the session '" + session + "' changed while it was being repaired "
+                                    + "(a beat wrote to it); nothing was written, run the repair again");
+                        }
+                    }
+                }
+            }
             int revision = currentRevision(session) + 1;
             List<StoredMessage> out = new ArrayList<>(messages.size());
             try (PreparedStatement ps = connection.prepareStatement(

@@ -107,6 +107,25 @@ class SessionsCommandsTest {
     }
 
     @Test
+    void aRepairRefusesToDropAMessageAppendedAfterItReadTheSession() throws Exception {
+        agent.run("sessions", "import", file.toString(), "--name", "ops");
+        try (Store store = Store.open(agent.database(), java.time.Clock.systemUTC())) {
+            java.util.List<dev.heartbeat.transcript.StoredMessage> read = store.history("ops");
+            dev.heartbeat.repair.Repairer.Result r = dev.heartbeat.repair.Repairer.repair(
+                    dev.heartbeat.transcript.Entry.of(read));
+            // A beat appends while the repair is between its read and its write.
+            store.append("ops", new dev.heartbeat.transcript.UserMessage("written meanwhile"), "beat-x");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.writeRevision("ops", r.entries(), r.actions(),
+                    null, read.get(read.size() - 1).id()))
+                    .isInstanceOf(dev.heartbeat.store.StoreException.class).hasMessageContaining("run the repair again");
+            assertThat(store.session("ops").orElseThrow().revision()).isEqualTo(1);
+            assertThat(store.history("ops")).extracting(m -> m.message().role()).endsWith("user");
+        }
+        assertThat(agent.run("sessions", "repair", "ops").exit()).isZero();
+        assertThat(agent.run("sessions", "show", "ops").out()).contains("written meanwhile");
+    }
+
+    @Test
     void exportWritesEachProvidersShapeAndReimportsTheSame() throws Exception {
         agent.run("sessions", "import", file.toString(), "--name", "ops");
         agent.run("sessions", "repair", "ops");
