@@ -34,7 +34,7 @@ final class PauseCommand {
             Path file = config.pauseFile();
             Files.createDirectories(file.getParent());
             Files.writeString(file, (reason == null ? "" : reason) + "\n", StandardCharsets.UTF_8);
-            main.out().println("paused at " + OffsetDateTime.now(main.clock) + ": beats are skipped until "
+            main.out().println("paused at " + OffsetDateTime.now(main.clock).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ": beats are skipped until "
                     + "'heartbeat-agent resume' (" + file + ")");
             main.out().flush();
             return 0;
