@@ -142,6 +142,9 @@ public final class BeatRunner {
         return decision;
     }
 
+    private record Spent(long tokens, double usd) {
+    }
+
     /** The state of one beat in progress. */
     private final class Beat {
         final String id;
@@ -156,6 +159,8 @@ public final class BeatRunner {
         String finalAnswer;
         int step;
         java.time.Instant deadline;
+        /** The day's spending before this beat, read once: the budget is checked before every model call. */
+        Spent usedBefore;
 
         Beat(String id, BeatOptions options, OffsetDateTime started) {
             this.id = id;
@@ -242,17 +247,12 @@ public final class BeatRunner {
             if (!b.any()) {
                 return Optional.empty();
             }
-            OffsetDateTime midnight = config.startOfToday(clock);
-            long tokens = usage.inputTokens() + usage.outputTokens();
-            double usd = config.price().map(p -> p.cost(usage.inputTokens(), usage.outputTokens(),
-                    usage.cachedInputTokens())).orElse(0.0);
-            for (var stored : store.decisions(midnight, null, Integer.MAX_VALUE)) {
-                Decision d = stored.decision();
-                if (d != null) {
-                    tokens += d.usage().inputTokens() + d.usage().outputTokens();
-                    usd += d.costUsd() == null ? 0 : d.costUsd();
-                }
+            if (usedBefore == null) {
+                usedBefore = usedToday();
             }
+            long tokens = usedBefore.tokens() + usage.inputTokens() + usage.outputTokens();
+            double usd = usedBefore.usd() + config.price().map(p -> p.cost(usage.inputTokens(), usage.outputTokens(),
+                    usage.cachedInputTokens())).orElse(0.0);
             if (b.dailyTokens() != null && tokens >= b.dailyTokens()) {
                 return Optional.of(tokens + " tokens used today, the limit is " + b.dailyTokens()
                         + " (budget.daily-tokens)");
@@ -262,6 +262,20 @@ public final class BeatRunner {
                         b.dailyUsd()));
             }
             return Optional.empty();
+        }
+
+        /** What earlier beats of the day spent; it cannot change while this beat runs. */
+        private Spent usedToday() {
+            long tokens = 0;
+            double usd = 0;
+            for (var stored : store.decisions(config.startOfToday(clock), null, Integer.MAX_VALUE)) {
+                Decision d = stored.decision();
+                if (d != null) {
+                    tokens += d.usage().inputTokens() + d.usage().outputTokens();
+                    usd += d.costUsd() == null ? 0 : d.costUsd();
+                }
+            }
+            return new Spent(tokens, usd);
         }
 
         /** One notification per day that the budget is spent, not one per skipped beat. */
