@@ -31,7 +31,8 @@ public final class HashChain {
         return sha256(Json.canonical(copy));
     }
 
-    static String sha256(String text) {
+    /** Hex SHA-256 of the text's UTF-8 bytes. */
+    public static String sha256(String text) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));

@@ -5,7 +5,6 @@ import dev.heartbeat.repair.HistoryValidator;
 import dev.heartbeat.repair.Problem;
 import dev.heartbeat.store.SessionInfo;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.StoredMessage;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -49,10 +48,9 @@ final class SessionsCheck implements Callable<Integer> {
             }
             for (String session : names) {
                 List<StoredMessage> history = store.history(session);
-                List<Message> messages = new ArrayList<>(history.size());
-                history.forEach(m -> messages.add(m.message()));
                 List<Map<String, Object>> problems = new ArrayList<>();
-                for (Problem p : HistoryValidator.validate(messages, HistoryValidator.Mode.HISTORY)) {
+                for (Problem p : HistoryValidator.validate(StoredMessage.messages(history),
+                        HistoryValidator.Mode.HISTORY)) {
                     Map<String, Object> doc = new LinkedHashMap<>();
                     doc.put("rule", p.rule());
                     doc.put("message_id", p.index() >= 0 && p.index() < history.size() ? history.get(p.index()).id() : null);

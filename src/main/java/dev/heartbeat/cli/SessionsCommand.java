@@ -31,9 +31,7 @@ final class SessionsCommand {
 
     /** ok, or how many provider rules the stored history breaks. */
     static String health(List<StoredMessage> history) {
-        List<Message> messages = new java.util.ArrayList<>();
-        history.forEach(m -> messages.add(m.message()));
-        int problems = HistoryValidator.validate(messages, HistoryValidator.Mode.HISTORY).size();
+        int problems = HistoryValidator.validate(StoredMessage.messages(history), HistoryValidator.Mode.HISTORY).size();
         return problems == 0 ? "ok" : "needs repair (" + problems + ")";
     }
 

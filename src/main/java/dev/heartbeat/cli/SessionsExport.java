@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,12 +43,10 @@ final class SessionsExport implements Callable<Integer> {
             throw UserError.usage("--format must be openai or anthropic, not '" + format + "'");
         }
         AgentConfig config = main.inspectionConfig();
-        List<Message> messages = new ArrayList<>();
+        List<Message> messages;
         try (Store store = main.readStore(config)) {
             Main.session(store, name);
-            for (StoredMessage m : store.history(name)) {
-                messages.add(m.message());
-            }
+            messages = StoredMessage.messages(store.history(name));
         }
         String text = format.equals("openai") ? Transcripts.toOpenAiJsonl(messages) : Transcripts.toAnthropic(messages);
         if (output == null) {

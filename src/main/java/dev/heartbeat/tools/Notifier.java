@@ -90,13 +90,7 @@ public final class Notifier {
     }
 
     private static String textHash(String channel, String text) {
-        try {
-            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-            return java.util.HexFormat.of().formatHex(digest.digest((channel + "\n" + text.strip())
-                    .getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return dev.heartbeat.audit.HashChain.sha256(channel + "\n" + text.strip());
     }
 
     private String toLog(String text, String severity) {
