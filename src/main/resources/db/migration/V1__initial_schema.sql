@@ -8,7 +8,7 @@ CREATE TABLE sessions (
 );
 
 CREATE TABLE messages (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          ${id},
     session     TEXT NOT NULL REFERENCES sessions (name),
     revision    INTEGER NOT NULL,
     role        TEXT NOT NULL,
@@ -20,7 +20,7 @@ CREATE INDEX messages_by_session ON messages (session, revision, id);
 
 -- Text read for a session that could not be understood (a torn line, garbage): kept, never lost.
 CREATE TABLE session_raw (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          ${id},
     session     TEXT NOT NULL,
     source      TEXT,
     line        INTEGER,
@@ -31,7 +31,7 @@ CREATE TABLE session_raw (
 
 -- The decision log: one row per beat, each hash-chained to the one before.
 CREATE TABLE decisions (
-    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq          ${id},
     id           TEXT NOT NULL UNIQUE,
     agent        TEXT NOT NULL,
     session      TEXT NOT NULL,

@@ -1,7 +1,7 @@
 -- Every action a repair took on a session: which revision it produced, the rule, the messages it
 -- touched and their content before and after (JSON). Nothing a repair removes is lost.
 CREATE TABLE session_repairs (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          ${id},
     session     TEXT NOT NULL,
     revision    INTEGER NOT NULL,
     beat_id     TEXT,
@@ -16,7 +16,7 @@ CREATE INDEX session_repairs_by_session ON session_repairs (session, revision);
 
 -- Compacted context: a summary standing for every message of the session up to a message id.
 CREATE TABLE session_summaries (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          ${id},
     session     TEXT NOT NULL,
     revision    INTEGER NOT NULL,
     covers_to   INTEGER NOT NULL,

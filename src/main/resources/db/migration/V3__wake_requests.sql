@@ -1,6 +1,6 @@
 -- Requests for a beat now ('heartbeat-agent wake'), taken by whichever daemon polls first.
 CREATE TABLE wake_requests (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    id           ${id},
     reason       TEXT,
     requested_at TEXT NOT NULL,
     taken_at     TEXT,

@@ -4,7 +4,7 @@ CREATE INDEX messages_by_beat ON messages (beat_id);
 -- Notifications sent, by channel and text hash: the same text to the same channel within the
 -- dedupe window is suppressed.
 CREATE TABLE notifications_sent (
-    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    id        ${id},
     channel   TEXT NOT NULL,
     text_hash TEXT NOT NULL,
     sent_at   TEXT NOT NULL

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The record one heartbeat leaves: what it saw (gates), what it did (model and tool calls), what
- * came of it (outcome, reason), chained to the record before it by {@code prev_hash}.
+ * came of it (outcome, reason), chained to the record before it by {@code prev_hash}. {@code node}:
+ * the daemon that ran the beat, in a cluster; {@code scheduled_at}: the tick it took (the fence).
  */
 public record Decision(
         String id,
@@ -29,6 +30,8 @@ public record Decision(
         List<RepairRecord> repairs,
         List<NotificationRecord> notifications,
         String finalAnswer,
+        String node,
+        OffsetDateTime scheduledAt,
         String prevHash,
         String hash) {
 
@@ -42,7 +45,7 @@ public record Decision(
 
     public Decision chained(String prevHash, String hash) {
         return new Decision(id, agent, session, trigger, startedAt, finishedAt, outcome, reason, dryRun, model, usage,
-                costUsd, gates, modelCalls, toolCalls, repairs, notifications, finalAnswer, prevHash, hash);
+                costUsd, gates, modelCalls, toolCalls, repairs, notifications, finalAnswer, node, scheduledAt, prevHash, hash);
     }
 
     public enum Trigger {

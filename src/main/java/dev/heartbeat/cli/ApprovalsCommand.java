@@ -78,7 +78,7 @@ final class ApprovalsCommand {
             Main main = Main.root(spec);
             AgentConfig config = main.inspectionConfig();
             AgentRuntime.registerSecrets(config);
-            try (Store store = Store.open(AgentRuntime.databaseFile(config), main.clock)) {
+            try (Store store = main.writeStore(config)) {
                 List<Store.Approval> matches = store.approvals(config.agent().name(), true).stream()
                         .filter(a -> a.id().startsWith(id)).toList();
                 if (matches.size() != 1) {

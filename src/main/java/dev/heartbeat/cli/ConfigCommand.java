@@ -76,7 +76,12 @@ final class ConfigCommand {
         tree.set("notify", tree.remove("notifications"));
         ((ObjectNode) tree.get("agent")).put("workspace", config.workspace().toString());
         ((ObjectNode) tree.get("model")).put("base-url", config.model().effectiveBaseUrl());
-        ((ObjectNode) tree.get("storage")).put("file", AgentRuntime.databaseFile(config).toString());
+        if (!config.storage().postgres()) {
+            ObjectNode storage = (ObjectNode) tree.get("storage");
+            storage.put("file", AgentRuntime.databaseFile(config).toString());
+            storage.remove("password");
+            storage.remove("checkin-interval");
+        }
         return tree;
     }
 }

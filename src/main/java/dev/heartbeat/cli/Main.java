@@ -150,7 +150,13 @@ public final class Main implements Callable<Integer> {
     /** The store opened read-only, for inspection beside a running daemon. */
     Store readStore(AgentConfig config) {
         AgentRuntime.registerSecrets(config);
-        return Store.openReadOnly(AgentRuntime.databaseFile(config), clock);
+        return Store.openReadOnly(AgentRuntime.database(config), clock);
+    }
+
+    /** The store opened for writing (created and migrated if needed), for commands that change it. */
+    Store writeStore(AgentConfig config) {
+        AgentRuntime.registerSecrets(config);
+        return Store.open(AgentRuntime.database(config), clock);
     }
 
     /** Now minus a duration given to {@code option} (such as --since 7d), or a usage error naming the option. */

@@ -36,7 +36,7 @@ final class OnceCommand implements Callable<Integer> {
 
     static int beatOnce(Main main, boolean dryRun, boolean json, boolean force) {
         AgentConfig config = main.config();
-        java.util.Optional<String> daemon = dev.heartbeat.daemon.InstanceLock.holder(AgentRuntime.databaseFile(config));
+        java.util.Optional<String> daemon = runningDaemon(main, config);
         if (daemon.isPresent()) {
             throw UserError.usage("a daemon (" + daemon.get() + ") is running with this store; ask it for a beat with "
                     + "'heartbeat-agent wake' instead of running one beside it");
@@ -52,6 +52,18 @@ final class OnceCommand implements Callable<Integer> {
             summary(out, decision);
         }
         return decision.outcome() == Decision.Outcome.FAILED ? 1 : 0;
+    }
+
+    /** The daemon (or cluster) serving this store, if one runs: a beat beside it could overlap its own. */
+    private static java.util.Optional<String> runningDaemon(Main main, AgentConfig config) {
+        if (!config.storage().postgres()) {
+            return dev.heartbeat.daemon.Daemons.running(config, null, main.clock.instant());
+        }
+        try (dev.heartbeat.store.Store store = main.readStore(config)) {
+            return dev.heartbeat.daemon.Daemons.running(config, store, main.clock.instant());
+        } catch (dev.heartbeat.store.StoreException e) {
+            return java.util.Optional.empty(); // no schema yet (the beat creates it) or unreachable (the beat says so)
+        }
     }
 
     static void summary(PrintWriter out, Decision d) {

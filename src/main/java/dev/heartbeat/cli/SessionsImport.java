@@ -64,7 +64,7 @@ final class SessionsImport implements Callable<Integer> {
             return 1;
         }
         AgentRuntime.registerSecrets(config);
-        try (Store store = Store.open(AgentRuntime.databaseFile(config), main.clock)) {
+        try (Store store = main.writeStore(config)) {
             store.ensureSession(session);
             for (Message m : read.messages()) {
                 store.append(session, m, null);

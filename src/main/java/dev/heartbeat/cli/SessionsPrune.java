@@ -63,9 +63,8 @@ final class SessionsPrune implements Callable<Integer> {
             throw UserError.usage("--keep-turns must be at least 1: the newest turns are never pruned");
         }
         AgentConfig config = main.inspectionConfig();
-        Path db = AgentRuntime.databaseFile(config);
         PrintWriter out = main.out();
-        try (Store store = dryRun ? main.readStore(config) : Store.open(db, main.clock)) {
+        try (Store store = dryRun ? main.readStore(config) : main.writeStore(config)) {
             int revision = Main.session(store, name).revision();
             List<StoredMessage> current = store.history(name);
             List<StoredMessage> superseded = store.allMessages(name).stream().filter(m -> m.revision() < revision).toList();
@@ -82,7 +81,7 @@ final class SessionsPrune implements Callable<Integer> {
                 out.flush();
                 return 0;
             }
-            Path dir = archiveDir != null ? archiveDir : db.toAbsolutePath().getParent().resolve("archive");
+            Path dir = archiveDir != null ? archiveDir : config.stateDir().toAbsolutePath().resolve("archive");
             Files.createDirectories(dir);
             Path archive = dir.resolve(name + "-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
                     .format(OffsetDateTime.now(main.clock)) + ".jsonl.gz");

@@ -43,7 +43,7 @@ final class SessionsRepair implements Callable<Integer> {
         Repairer.Result result;
         int revision;
         AgentRuntime.registerSecrets(config);
-        try (Store store = dryRun ? main.readStore(config) : Store.open(AgentRuntime.databaseFile(config), main.clock)) {
+        try (Store store = dryRun ? main.readStore(config) : main.writeStore(config)) {
             revision = Main.session(store, name).revision();
             List<StoredMessage> history = store.history(name);
             result = Repairer.repair(Entry.of(history));

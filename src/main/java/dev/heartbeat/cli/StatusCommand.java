@@ -5,7 +5,7 @@ import dev.heartbeat.audit.DecisionStats;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.Durations;
 import dev.heartbeat.daemon.AgentRuntime;
-import dev.heartbeat.daemon.InstanceLock;
+import dev.heartbeat.daemon.Daemons;
 import dev.heartbeat.daemon.Schedule;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoredDecision;
@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
 /** {@code status}: is a daemon running, the last beat, the next one, today's spend. */
 @Command(name = "status", mixinStandardHelpOptions = true, description = {
         "Whether a daemon is running with this store, the last beat's outcome and time, when the next beat is "
-                + "due, and today's beats, tokens and cost."})
+                + "due, and today's beats, tokens and cost.",
+        "With PostgreSQL storage: every node of the cluster, when it last checked in, and which node ran the "
+                + "last beat."})
 final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -54,15 +56,25 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         Main main = Main.root(spec);
         AgentConfig config = main.inspectionConfig();
-        Optional<String> daemon = InstanceLock.holder(AgentRuntime.databaseFile(config));
         Schedule schedule = new Schedule(config);
         Instant now = main.clock.instant();
         Optional<Instant> next = schedule.next(now);
         Decision last = null;
         DecisionStats.Summary today = DecisionStats.of(List.of(), config.agent().timezone());
-        boolean store = Files.exists(AgentRuntime.databaseFile(config));
+        boolean store = AgentRuntime.database(config).exists();
+        Optional<String> daemon = Optional.empty();
+        List<Store.Node> nodes = List.of();
+        Optional<Store.Fence> lastTick = Optional.empty();
+        if (!config.storage().postgres()) {
+            daemon = Daemons.running(config, null, now);
+        }
         if (store) {
             try (Store s = main.readStore(config)) {
+                if (config.storage().postgres()) {
+                    daemon = Daemons.running(config, s, now);
+                    nodes = s.clusterNodes(Daemons.schedulerName(config));
+                }
+                lastTick = s.lastFence(config.agent().name());
                 last = s.decisions(null, null, 1).stream().map(StoredDecision::decision).filter(Objects::nonNull)
                         .findFirst().orElse(null);
                 today = DecisionStats.of(s.decisions(config.startOfToday(main.clock), null, Integer.MAX_VALUE).stream()
@@ -87,7 +99,28 @@ final class StatusCommand implements Callable<Integer> {
                 beat.put("trigger", last.trigger().wire());
                 beat.put("outcome", last.outcome().wire());
                 beat.put("reason", last.reason());
+                beat.put("node", last.node());
                 doc.put("last_beat", beat);
+            }
+            if (config.storage().postgres()) {
+                Map<String, Object> cluster = new LinkedHashMap<>();
+                cluster.put("database", config.storage().url());
+                cluster.put("nodes", nodes.stream().map(n -> {
+                    Map<String, Object> node = new LinkedHashMap<>();
+                    node.put("id", n.id());
+                    node.put("last_checkin", OffsetDateTime.ofInstant(n.lastCheckin(), config.agent().timezone()));
+                    node.put("checkin_interval_ms", n.checkinInterval().toMillis());
+                    node.put("alive", n.alive(now));
+                    return node;
+                }).toList());
+                cluster.put("last_tick", lastTick.map(f -> {
+                    Map<String, Object> tick = new LinkedHashMap<>();
+                    tick.put("scheduled_at", OffsetDateTime.ofInstant(f.scheduledAt(), config.agent().timezone()));
+                    tick.put("beat_id", f.beatId());
+                    tick.put("node", f.node());
+                    return tick;
+                }).orElse(null));
+                doc.put("cluster", cluster);
             }
             Map<String, Object> day = new LinkedHashMap<>();
             day.put("beats", today.beats());
@@ -101,6 +134,20 @@ final class StatusCommand implements Callable<Integer> {
         }
         out.printf("%-10s %s%n", "agent", config.agent().name());
         out.printf("%-10s %s%n", "daemon", daemon.map(d -> "running (" + d + ")").orElse("not running"));
+        Optional<Store.Fence> tick = lastTick;
+        Optional<String> running = daemon;
+        if (config.storage().postgres()) {
+            out.printf("%-10s %s%n", "database", config.storage().url());
+            for (Store.Node n : nodes) {
+                long ago = Math.max(0, java.time.Duration.between(n.lastCheckin(), now).toMillis());
+                out.printf("%-10s %s  checked in %.1f s ago%s%s%n", "node", n.id(), ago / 1000.0,
+                        n.alive(now) ? "" : " (silent: taken for dead)",
+                        tick.filter(f -> f.node().equals(n.id())).isPresent() ? "  ran the last beat" : "");
+            }
+            if (nodes.isEmpty()) {
+                out.printf("%-10s %s%n", "node", "none has joined the cluster");
+            }
+        }
         if (Files.exists(config.pauseFile())) {
             out.printf("%-10s %s%n", "PAUSED", "beats are skipped until 'heartbeat-agent resume'");
         }
@@ -108,10 +155,11 @@ final class StatusCommand implements Callable<Integer> {
                 + config.heartbeat().window().map(w -> ", active " + w.start() + "-" + w.end() + " " + w.timezone())
                 .orElse("") : "off");
         out.printf("%-10s %s%n", "next beat", next.map(i -> Render.time(OffsetDateTime.ofInstant(i,
-                config.agent().timezone())) + (daemon.isEmpty() ? " (once a daemon runs)" : "")).orElse("none"));
+                config.agent().timezone())) + (running.isEmpty() ? " (once a daemon runs)" : "")).orElse("none"));
         out.printf("%-10s %s%n", "last beat", last == null ? (store ? "none yet" : "none yet (no database)")
                 : Render.time(last.startedAt()) + " " + last.trigger().wire() + " " + last.outcome().wire() + ": "
-                + Render.fold(last.reason(), 90) + " (" + last.id() + ")");
+                + Render.fold(last.reason(), 90) + " (" + last.id() + (last.node() == null ? "" : ", on " + last.node())
+                + ")");
         out.printf("%-10s %s%n", "today", today.beats() + " beat(s) (" + DecisionsStats.outcomes(today.byOutcome()) + "), "
                 + today.inputTokens() + "/" + today.outputTokens() + " tokens"
                 + (today.costKnown() ? String.format(", $%.4f", today.costUsd()) : "") + "; " + budgetLeft(config, today));

@@ -2,7 +2,7 @@ package dev.heartbeat.cli;
 
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.daemon.AgentRuntime;
-import dev.heartbeat.daemon.InstanceLock;
+import dev.heartbeat.daemon.Daemons;
 import dev.heartbeat.store.Store;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -28,10 +28,11 @@ final class WakeCommand implements Callable<Integer> {
         Main main = Main.root(spec);
         AgentConfig config = main.inspectionConfig();
         AgentRuntime.registerSecrets(config);
-        Optional<String> daemon = InstanceLock.holder(AgentRuntime.databaseFile(config));
         long id;
-        try (Store store = Store.open(AgentRuntime.databaseFile(config), main.clock)) {
+        Optional<String> daemon;
+        try (Store store = main.writeStore(config)) {
             id = store.requestWake(reason);
+            daemon = Daemons.running(config, store, main.clock.instant());
         }
         main.out().println("wake request " + id + " stored" + daemon.map(d -> "; the daemon (" + d
                 + ") takes it within a second").orElse("; no daemon is running right now, so it waits for the next "

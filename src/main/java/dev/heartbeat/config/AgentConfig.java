@@ -191,9 +191,25 @@ public record AgentConfig(
         }
     }
 
-    public record Storage(String url) {
+    /**
+     * Where the store lives: {@code sqlite:PATH} (the default) or {@code postgresql://...} for a cluster.
+     * {@code password} is resolved by the loader (password, password-file, the URL, a systemd credential)
+     * and never left in {@code url}. {@code checkinInterval}: how often a cluster node tells the others
+     * it is alive; a node silent for this long plus 7.5 s is taken for dead and its beats move on.
+     */
+    public record Storage(String url, Secret password, String passwordFile, Duration checkinInterval) {
+        public Storage(String url) {
+            this(url, null, null, null);
+        }
+
         public Storage {
             url = url == null ? "sqlite:sessions/heartbeat.db" : url;
+            password = password == null ? new Secret(null) : password;
+            checkinInterval = checkinInterval == null ? Duration.ofSeconds(5) : checkinInterval;
+        }
+
+        public boolean postgres() {
+            return PostgresUrl.matches(url);
         }
     }
 
@@ -234,8 +250,15 @@ public record AgentConfig(
         }
     }
 
-    /** The folder of the database: the agent's state (PAUSE file, archives, lock). */
+    /**
+     * The agent's local state (PAUSE file, archives, lock): the SQLite file's folder, or with PostgreSQL
+     * the folder that holds the workspace.
+     */
     public Path stateDir() {
+        if (storage.postgres()) {
+            Path parent = workspace().getParent();
+            return parent == null ? baseDir() : parent;
+        }
         Path db = resolve(storage.url().substring(storage.url().indexOf(':') + 1));
         return db.getParent() == null ? baseDir() : db.getParent();
     }

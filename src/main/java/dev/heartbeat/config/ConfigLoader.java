@@ -411,11 +411,11 @@ public final class ConfigLoader {
             context();
             pricing();
             budget();
-            storage();
+            AgentConfig.Storage storage = storage();
             notifyChannels();
             tools();
             return new AgentConfig(config.file(), config.agent(), model, config.heartbeat(), config.context(),
-                    config.storage(), config.notifications(), config.tools(), config.logging(), config.pricing(),
+                    storage, config.notifications(), config.tools(), config.logging(), config.pricing(),
                     config.budget());
         }
 
@@ -615,20 +615,61 @@ public final class ConfigLoader {
             }
         }
 
-        private void storage() {
-            String url = config.storage().url();
+        private AgentConfig.Storage storage() {
+            AgentConfig.Storage s = config.storage();
+            String url = s.url();
             if (url.startsWith("sqlite:")) {
                 if (url.substring("sqlite:".length()).isBlank()) {
                     throw parse.error("/storage/url", "names no database file; write sqlite:sessions/heartbeat.db");
                 }
-                return;
+                return s;
             }
-            if (url.startsWith("postgresql://") || url.startsWith("postgres://")) {
-                throw parse.error("/storage/url", "PostgreSQL storage is not available in this version; "
-                        + "use sqlite:PATH, such as sqlite:sessions/heartbeat.db");
+            if (!s.postgres()) {
+                String shown = url.contains("@") ? url.substring(0, url.indexOf(':') + 1) + "..." : url;
+                throw parse.error("/storage/url", "'" + shown + "' is not a storage URL; write sqlite:PATH, "
+                        + "such as sqlite:sessions/heartbeat.db, or postgresql://USER@HOST:PORT/DATABASE");
             }
-            throw parse.error("/storage/url", "'" + url + "' is not a storage URL; write sqlite:PATH, "
-                    + "such as sqlite:sessions/heartbeat.db");
+            PostgresUrl pg;
+            try {
+                pg = PostgresUrl.parse(url);
+            } catch (IllegalArgumentException e) {
+                throw parse.error("/storage/url", "the PostgreSQL URL " + e.getMessage());
+            }
+            if (s.checkinInterval().compareTo(Duration.ofSeconds(1)) < 0) {
+                throw parse.error("/storage/checkin-interval", "must be at least 1s");
+            }
+            return new AgentConfig.Storage(pg.display(), storagePassword(s, pg), s.passwordFile(), s.checkinInterval());
+        }
+
+        /** storage.password, then storage.password-file, then the URL's own, then the credential 'storage-password'. */
+        private Secret storagePassword(AgentConfig.Storage s, PostgresUrl pg) {
+            if (s.password().isPresent()) {
+                return s.password();
+            }
+            if (s.passwordFile() != null && !s.passwordFile().isBlank()) {
+                Path file = config.resolve(s.passwordFile());
+                try {
+                    return new Secret(Files.readString(file, StandardCharsets.UTF_8).strip());
+                } catch (IOException e) {
+                    throw parse.error("/storage/password-file", "cannot read " + file + " (" + e.getClass().getSimpleName()
+                            + "); check the path and its permissions");
+                }
+            }
+            if (pg.password() != null) {
+                return new Secret(pg.password());
+            }
+            String credentials = env.get("CREDENTIALS_DIRECTORY");
+            if (credentials != null && !credentials.isBlank()) {
+                Path credential = Path.of(credentials, "storage-password");
+                if (Files.isReadable(credential)) {
+                    try {
+                        return new Secret(Files.readString(credential, StandardCharsets.UTF_8).strip());
+                    } catch (IOException e) {
+                        throw parse.error("/storage/url", "cannot read the systemd credential " + credential);
+                    }
+                }
+            }
+            return new Secret(null);
         }
 
         private void notifyChannels() {

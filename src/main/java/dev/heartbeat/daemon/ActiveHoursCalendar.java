@@ -27,6 +27,12 @@ public final class ActiveHoursCalendar extends BaseCalendar {
         setDescription("active hours " + window.start() + "-" + window.end() + " " + zone);
     }
 
+    /** The window in one line, such as "08:00:00-22:00:00 Europe/Berlin". */
+    public String describe() {
+        return java.time.LocalTime.ofSecondOfDay(startSecond) + "-" + java.time.LocalTime.ofSecondOfDay(endSecond % 86_400)
+                + " " + zone;
+    }
+
     private AgentConfig.ActiveHours window() {
         return new AgentConfig.ActiveHours(LocalTime.ofSecondOfDay(startSecond), LocalTime.ofSecondOfDay(endSecond),
                 ZoneId.of(zone));

@@ -6,6 +6,10 @@ import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.heartbeat.BeatOptions;
 import dev.heartbeat.heartbeat.BeatRunner;
 import dev.heartbeat.model.ModelRouter;
+import dev.heartbeat.config.PostgresUrl;
+import dev.heartbeat.store.Database;
+import dev.heartbeat.store.PostgresDatabase;
+import dev.heartbeat.store.SqliteDatabase;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoreException;
 import dev.heartbeat.tools.FileTools;
@@ -39,7 +43,7 @@ public final class AgentRuntime implements AutoCloseable {
     public AgentRuntime(AgentConfig config, Clock clock, ModelRouter model) {
         registerSecrets(config);
         createWorkspace(config.workspace());
-        this.store = Store.open(databaseFile(config), clock);
+        this.store = Store.open(database(config), clock);
         Notifier notifier = new Notifier(config, clock, store);
         Workspace workspace = new Workspace(config.workspace());
         this.runner = new BeatRunner(config, store, clock, model, notifier, sent -> {
@@ -52,6 +56,16 @@ public final class AgentRuntime implements AutoCloseable {
         });
     }
 
+    /** The database {@code storage.url} names: a SQLite file (resolved against the config's folder) or PostgreSQL. */
+    public static Database database(AgentConfig config) {
+        AgentConfig.Storage s = config.storage();
+        if (s.postgres()) {
+            PostgresUrl url = PostgresUrl.parse(s.url());
+            return new PostgresDatabase(url.display(), url.jdbcUrl(), url.user(), s.password().value());
+        }
+        return new SqliteDatabase(databaseFile(config));
+    }
+
     /** The SQLite file named by {@code storage.url}, resolved against the config file's folder. */
     public static Path databaseFile(AgentConfig config) {
         return config.resolve(config.storage().url().substring("sqlite:".length()));
@@ -60,6 +74,7 @@ public final class AgentRuntime implements AutoCloseable {
     /** Every secret the config holds is masked from here on, in logs and in everything written. */
     public static void registerSecrets(AgentConfig config) {
         Redactor.register(config.model().apiKey().value());
+        Redactor.register(config.storage().password().value());
         config.model().fallbacks().forEach(f -> Redactor.register(f.apiKey().value()));
         for (AgentConfig.Channel channel : config.notifications().channels()) {
             channel.headers().values().forEach(secret -> Redactor.register(secret.value()));
@@ -78,8 +93,8 @@ public final class AgentRuntime implements AutoCloseable {
         return runner.run(options);
     }
 
-    public Decision recordMissed(int count, java.time.Instant first, java.time.Instant last) {
-        return runner.recordMissed(count, first, last);
+    public Decision recordMissed(int count, java.time.Instant first, java.time.Instant last, String node) {
+        return runner.recordMissed(count, first, last, node);
     }
 
     public Store store() {

@@ -1,12 +1,16 @@
 package dev.heartbeat.daemon;
 
 import dev.heartbeat.audit.Decision;
+import dev.heartbeat.audit.Ids;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.heartbeat.BeatOptions;
+import dev.heartbeat.store.Database;
+import dev.heartbeat.store.PostgresDatabase;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoredDecision;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,22 +33,26 @@ import org.quartz.JobDataMap;
 import org.quartz.JobDetail;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobKey;
+import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon: one lock per store, Quartz firing the heartbeat job on the configured schedule, wake
- * requests taken from the store, readiness, status and watchdog reported to systemd, and a stop that
- * lets a running beat finish within the grace period.
+ * The daemon: Quartz firing the heartbeat job on the configured schedule, every tick fenced in the
+ * store before it runs, wake requests taken from the store, readiness, status and watchdog reported to
+ * systemd, and a stop that lets a running beat finish within the grace period. With SQLite one daemon
+ * holds the store's lock; with PostgreSQL any number of daemons form a Quartz cluster.
  */
 public final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    private static final Duration MAX_CLOCK_OFFSET = Duration.ofSeconds(1);
     private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
 
     private final AgentConfig config;
@@ -60,6 +68,8 @@ public final class Daemon {
     private volatile Scheduler scheduler;
     private volatile SystemdNotifier systemd;
     private volatile String lastBeat = "no beat yet";
+    /** This daemon as decisions and the fence name it: its cluster instance id, or "pid N on HOST". */
+    private volatile String node;
 
     public Daemon(AgentConfig config, Clock clock, Map<String, String> env) {
         this.config = config;
@@ -68,11 +78,18 @@ public final class Daemon {
         this.schedule = new Schedule(config);
         this.heartbeatKey = JobKey.jobKey("heartbeat", config.agent().name());
         this.holder = "pid " + ProcessHandle.current().pid() + " on " + hostname();
+        this.node = holder;
     }
 
     /** Runs until {@link #stop()}; returns the exit code. */
     public int run() {
         try {
+            Database database = AgentRuntime.database(config);
+            if (database.clustered()) {
+                // Several daemons share a server database by design: Quartz's cluster decides which node
+                // fires each tick and the fence makes sure a tick never runs twice. No file lock.
+                return serve(database.describe());
+            }
             return lockedRun();
         } finally {
             stopped.countDown();
@@ -80,25 +97,38 @@ public final class Daemon {
     }
 
     private int lockedRun() {
+        Path file = AgentRuntime.databaseFile(config);
         InstanceLock.Result locked;
         try {
-            locked = InstanceLock.acquire(AgentRuntime.databaseFile(config), holder);
+            locked = InstanceLock.acquire(file, holder);
         } catch (IOException e) {
-            throw new DaemonException("cannot take the lock beside " + AgentRuntime.databaseFile(config) + ": "
-                    + e.getMessage(), 1);
+            throw new DaemonException("cannot take the lock beside " + file + ": " + e.getMessage(), 1);
         }
         if (locked.lock().isEmpty()) {
             throw new DaemonException("another daemon (" + locked.owner() + ") is running with the store "
-                    + AgentRuntime.databaseFile(config) + "; stop it first, or ask it for a beat with "
-                    + "'heartbeat-agent wake'", 2);
+                    + file + "; stop it first, or ask it for a beat with 'heartbeat-agent wake'", 2);
         }
+        try (InstanceLock lock = locked.lock().get()) {
+            return serve("lock " + lock.file());
+        } catch (IOException e) {
+            throw new DaemonException("cannot release the lock beside " + file + ": " + e.getMessage(), 1);
+        }
+    }
+
+    private int serve(String where) {
         systemd = SystemdNotifier.fromEnvironment(env);
-        try (InstanceLock lock = locked.lock().get(); AgentRuntime agent = new AgentRuntime(config, clock)) {
+        try (AgentRuntime agent = new AgentRuntime(config, clock)) {
             runtime = agent;
+            boolean clustered = agent.store().database().clustered();
+            if (clustered) {
+                checkClock();
+            }
+            scheduler = createScheduler(agent.store().database());
+            node = clustered ? scheduler.getSchedulerInstanceId() : holder;
             recordMissedBeats();
-            scheduler = startScheduler();
+            scheduler.start();
             String next = nextBeat();
-            LOG.info("daemon started ({}): {}; lock {}", holder, next, lock.file());
+            LOG.info("daemon started ({}{}): {}; {}", holder, clustered ? ", cluster node " + node : "", next, where);
             systemd.ready("waiting; " + next);
             ScheduledExecutorService watchdog = startWatchdog();
             stopRequested.await();
@@ -107,10 +137,22 @@ public final class Daemon {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
-        } catch (IOException | SchedulerException e) {
+        } catch (SchedulerException e) {
             throw new DaemonException("the daemon failed: " + e.getMessage(), 1);
         } finally {
             systemd.close();
+        }
+    }
+
+    /** A cluster node whose clock is off the database's would fire ticks early or late and steal others' ticks. */
+    private void checkClock() {
+        Optional<Duration> offset = runtime.store().clockOffset();
+        if (offset.isPresent() && offset.get().abs().compareTo(MAX_CLOCK_OFFSET) > 0) {
+            Duration d = offset.get();
+            throw new DaemonException(String.format("this machine's clock is %.3f s %s the database server's; a cluster "
+                    + "node must be within %d s of it. Fix the time sync (timedatectl status, chronyc tracking) and "
+                    + "start again", d.abs().toMillis() / 1000.0, d.isNegative() ? "behind" : "ahead of",
+                    MAX_CLOCK_OFFSET.toSeconds()), 1);
         }
     }
 
@@ -130,23 +172,32 @@ public final class Daemon {
         if (last.isEmpty() || last.get(0).decision() == null || !schedule.fires()) {
             return;
         }
-        Instant since = last.get(0).decision().finishedAt().toInstant();
         Instant now = clock.instant();
+        List<Store.Node> live = store.clusterNodes(schedulerName()).stream().filter(n -> n.alive(now)).toList();
+        if (!live.isEmpty()) {
+            return; // other nodes are running the beats: nothing was missed, this node only joins them
+        }
+        Instant since = last.get(0).decision().finishedAt().toInstant();
         List<Instant> missed = schedule.fireTimes(since.plusMillis(1), now);
         if (!missed.isEmpty()) {
-            Decision d = runtime.recordMissed(missed.size(), missed.get(0), missed.get(missed.size() - 1));
+            Decision d = runtime.recordMissed(missed.size(), missed.get(0), missed.get(missed.size() - 1), node);
             LOG.warn("{}", d.reason());
         }
     }
 
-    private Scheduler startScheduler() throws SchedulerException {
+    private String schedulerName() {
+        return Daemons.schedulerName(config);
+    }
+
+    private Scheduler createScheduler(Database database) throws SchedulerException {
         Properties props = new Properties();
-        props.setProperty("org.quartz.scheduler.instanceName", "heartbeat-" + config.agent().name());
+        // Every node of one agent's cluster shares the scheduler name; instance ids tell the nodes apart.
+        props.setProperty("org.quartz.scheduler.instanceName", schedulerName());
         props.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         props.setProperty("org.quartz.scheduler.makeSchedulerThreadDaemon", "true");
         props.setProperty("org.quartz.threadPool.threadCount", "2");
         props.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
-        props.putAll(jobStore());
+        props.putAll(jobStore(database));
         Scheduler s = new StdSchedulerFactory(props).getScheduler();
         s.setJobFactory((bundle, sched) -> bundle.getJobDetail().getJobClass() == HeartbeatJob.class
                 ? new HeartbeatJob(this) : new WakePollJob(this));
@@ -157,23 +208,62 @@ public final class Daemon {
             if (calendar.isPresent()) {
                 s.addCalendar(Schedule.CALENDAR, calendar.get(), true, true);
             }
-            s.scheduleJob(schedule.trigger(clock.instant()).getTriggerBuilder().forJob(heartbeat).build());
+            installTrigger(s, schedule.trigger(clock.instant()).getTriggerBuilder().forJob(heartbeat).build());
         } else {
+            s.unscheduleJob(schedule.key());
             LOG.warn("the heartbeat schedule never fires ({}); the daemon only answers 'wake'", whyNoSchedule());
         }
-        JobDetail poll = JobBuilder.newJob(WakePollJob.class).withIdentity("wake-poll", config.agent().name()).build();
-        s.scheduleJob(poll, TriggerBuilder.newTrigger().withIdentity("wake-poll", config.agent().name())
+        JobDetail poll = JobBuilder.newJob(WakePollJob.class).withIdentity("wake-poll", config.agent().name())
+                .storeDurably().build();
+        s.scheduleJob(poll, java.util.Set.of(TriggerBuilder.newTrigger().withIdentity("wake-poll", config.agent().name())
                 .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever(1).withMisfireHandlingInstructionNextWithRemainingCount())
-                .startNow().build());
-        s.start();
+                .startNow().build()), true);
         return s;
     }
 
-    /** The job store: in memory for the single-node default (the seam for a clustered JDBC store). */
-    private Properties jobStore() {
+    /**
+     * Schedules the heartbeat trigger unless an identical one is stored already: in a cluster the nodes
+     * that join later keep the running trigger (and its next fire time) instead of resetting it.
+     */
+    private void installTrigger(Scheduler s, Trigger trigger) throws SchedulerException {
+        Trigger existing = s.getTrigger(trigger.getKey());
+        if (existing != null && schedule.signature().equals(existing.getJobDataMap().getString(Schedule.SIGNATURE))) {
+            return;
+        }
+        try {
+            if (existing == null) {
+                s.scheduleJob(trigger);
+            } else {
+                LOG.info("the heartbeat schedule changed to {}; rescheduling", schedule.signature());
+                s.rescheduleJob(trigger.getKey(), trigger);
+            }
+        } catch (ObjectAlreadyExistsException e) {
+            LOG.debug("another node scheduled the heartbeat first");
+        }
+    }
+
+    /**
+     * The job store: in memory for a SQLite store; Quartz's clustered JDBC store on PostgreSQL, its
+     * connections from our own HikariCP pool and its tables created by our migrations. Misfires are
+     * detected after half a period, so a late tick is skipped instead of run in a burst of catch-ups.
+     */
+    private Properties jobStore(Database database) {
         Properties props = new Properties();
-        props.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
-        props.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
+        props.setProperty("org.quartz.jobStore.misfireThreshold", Long.toString(schedule.misfireThreshold().toMillis()));
+        if (!(database instanceof PostgresDatabase pg)) {
+            props.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+            return props;
+        }
+        String source = "heartbeat-" + config.agent().name();
+        DBConnectionManager.getInstance().addConnectionProvider(source, new QuartzConnections(pg));
+        props.setProperty("org.quartz.scheduler.instanceId", "AUTO");
+        props.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+        props.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+        props.setProperty("org.quartz.jobStore.dataSource", source);
+        props.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
+        props.setProperty("org.quartz.jobStore.isClustered", "true");
+        props.setProperty("org.quartz.jobStore.clusterCheckinInterval",
+                Long.toString(config.storage().checkinInterval().toMillis()));
         return props;
     }
 
@@ -264,12 +354,26 @@ public final class Daemon {
         LOG.info("stopped cleanly");
     }
 
-    /** One beat, from the scheduler's thread. */
-    void beat(Decision.Trigger trigger, String wakeReason) {
+    /**
+     * One beat, from the scheduler's thread, for the tick scheduled at {@code scheduledAt}. The tick's
+     * fence is taken first: if another node or scheduler took it already, this beat does not run.
+     */
+    void beat(Decision.Trigger trigger, String wakeReason, Instant scheduledAt) {
+        String id = Ids.next(clock);
+        try {
+            if (!runtime.store().takeFence(config.agent().name(), scheduledAt, id, node)) {
+                LOG.warn("the tick of {} was taken already, by {}; not running it twice", scheduledAt,
+                        runtime.store().lastFence(config.agent().name()).map(Store.Fence::node).orElse("another node"));
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.error("cannot take the fence for the tick of {}; the beat does not run: {}", scheduledAt, e.getMessage());
+            return;
+        }
         beatStartedAt.set(clock.instant());
         try {
             systemd.status("beating (" + trigger.wire() + "); last: " + lastBeat);
-            Decision d = runtime.beat(new BeatOptions(trigger, false, false, wakeReason));
+            Decision d = runtime.beat(new BeatOptions(trigger, false, false, wakeReason).fenced(id, scheduledAt, node));
             lastBeat = d.outcome().wire() + " at " + DateTimeFormatter.ofPattern("HH:mm:ss")
                     .format(d.finishedAt().atZoneSameInstant(config.agent().timezone()));
         } catch (RuntimeException e) {
@@ -323,7 +427,7 @@ public final class Daemon {
                 JobDataMap data = context.getMergedJobDataMap();
                 boolean manual = "manual".equals(data.getString("trigger"));
                 daemon.beat(manual ? Decision.Trigger.MANUAL : Decision.Trigger.SCHEDULE,
-                        manual ? data.getString("reason") : null);
+                        manual ? data.getString("reason") : null, context.getScheduledFireTime().toInstant());
             } finally {
                 thread = null;
             }

@@ -24,6 +24,8 @@ import org.quartz.spi.OperableTrigger;
  */
 public final class Schedule {
     public static final String CALENDAR = "active-hours";
+    /** The trigger's data key holding {@link #signature()}, to tell a stored trigger from a changed schedule. */
+    public static final String SIGNATURE = "schedule";
 
     private final AgentConfig config;
 
@@ -52,7 +54,7 @@ public final class Schedule {
     /** The trigger, its first fire at or after {@code from}. */
     public Trigger trigger(Instant from) {
         AgentConfig.Heartbeat h = config.heartbeat();
-        TriggerBuilder<Trigger> builder = TriggerBuilder.newTrigger().withIdentity(key());
+        TriggerBuilder<Trigger> builder = TriggerBuilder.newTrigger().withIdentity(key()).usingJobData(SIGNATURE, signature());
         if (h.window().isPresent()) {
             builder.modifiedByCalendar(CALENDAR);
         }
@@ -73,6 +75,38 @@ public final class Schedule {
                         .repeatForever()
                         .withMisfireHandlingInstructionNextWithRemainingCount())
                 .build();
+    }
+
+    /** What the schedule is, in one line: equal signatures fire at equal times. */
+    public String signature() {
+        AgentConfig.Heartbeat h = config.heartbeat();
+        String when = h.cron() != null ? "cron " + cronWithOffset(h.cron()) + " in " + config.agent().timezone()
+                : "every " + h.every().toMillis() + " ms, offset " + offsetMillis(config.agent().name(), h.every().toMillis())
+                + " ms";
+        return when + calendar().map(c -> ", active " + c.describe()).orElse("");
+    }
+
+    /**
+     * How late a fire may be and still run: half the period, between 0.5 s and 60 s. A later fire is a
+     * misfire, and the trigger skips to its next time instead of catching up in a burst.
+     */
+    public Duration misfireThreshold() {
+        Duration period = Duration.ofMinutes(2);
+        if (fires()) {
+            if (config.heartbeat().cron() == null) {
+                period = config.heartbeat().every();
+            } else {
+                Instant now = Instant.now();
+                List<Instant> next = fireTimes(now, now.plus(Duration.ofDays(2)));
+                for (int i = 1; i < Math.min(next.size(), 10); i++) {
+                    Duration gap = Duration.between(next.get(i - 1), next.get(i));
+                    period = gap.compareTo(period) < 0 ? gap : period;
+                }
+            }
+        }
+        Duration half = period.dividedBy(2);
+        return half.compareTo(Duration.ofMillis(500)) < 0 ? Duration.ofMillis(500)
+                : half.compareTo(Duration.ofSeconds(60)) > 0 ? Duration.ofSeconds(60) : half;
     }
 
     /** A cron expression firing at second 0 gets the agent's offset second instead. */

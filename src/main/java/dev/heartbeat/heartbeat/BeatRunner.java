@@ -81,8 +81,9 @@ public final class BeatRunner {
     }
 
     public Decision run(BeatOptions options) {
-        completeInterrupted();
-        Beat beat = new Beat(Ids.next(clock), options, OffsetDateTime.now(clock));
+        completeInterrupted(options.node());
+        Beat beat = new Beat(options.beatId() != null ? options.beatId() : Ids.next(clock), options,
+                OffsetDateTime.now(clock));
         MDC.put("beat", beat.id);
         try {
             return record(beat.perform());
@@ -95,9 +96,9 @@ public final class BeatRunner {
      * Records a beat that did not happen: the daemon was down through {@code count} scheduled fires.
      * No catch-up burst follows; this one record says what was missed.
      */
-    public Decision recordMissed(int count, java.time.Instant first, java.time.Instant last) {
-        Beat beat = new Beat(Ids.next(clock), new BeatOptions(Decision.Trigger.MISSED, false, false),
-                OffsetDateTime.now(clock));
+    public Decision recordMissed(int count, java.time.Instant first, java.time.Instant last, String node) {
+        Beat beat = new Beat(Ids.next(clock), new BeatOptions(Decision.Trigger.MISSED, false, false, null, null, null,
+                node), OffsetDateTime.now(clock));
         beat.gates.add(new Gate("schedule", false, count + " scheduled beat(s) passed while the daemon was not running"));
         return record(beat.decide(Outcome.SKIPPED, count + " scheduled beat(s) missed between "
                 + OffsetDateTime.ofInstant(first, config.agent().timezone()) + " and "
@@ -109,15 +110,21 @@ public final class BeatRunner {
      * Completes the decisions of beats a crash cut short, as failed, saying what was left open. Their
      * unanswered tool calls get "outcome unknown" results from the repair; nothing is run again.
      */
-    void completeInterrupted() {
-        for (Store.Interrupted beat : store.interruptedBeats()) {
+    void completeInterrupted(String node) {
+        for (Store.Interrupted beat : store.interruptedBeats(config.sessionName())) {
             Decision.Trigger trigger = beat.prompt().contains("(manual)") ? Decision.Trigger.MANUAL
                     : Decision.Trigger.SCHEDULE;
-            Beat b = new Beat(beat.beatId(), new BeatOptions(trigger, false, false), beat.since());
+            Optional<Store.Fence> fence = store.fenceOf(beat.beatId());
+            // The record names the node that ran the beat (from its fence) where one is known.
+            Beat b = new Beat(beat.beatId(), new BeatOptions(trigger, false, false, null, beat.beatId(),
+                    fence.map(Store.Fence::scheduledAt).orElse(null), fence.map(Store.Fence::node).orElse(node)),
+                    beat.since());
             String open = beat.openCalls().isEmpty() ? ""
                     : "; interrupted while running " + String.join(", ", beat.openCalls())
                     + ", whose outcome is unknown and which was not run again";
-            b.gates.add(new Gate("schedule", false, "the process stopped during this beat"));
+            b.gates.add(new Gate("schedule", false, fence.isPresent()
+                    ? "the process running this beat (" + fence.get().node() + ") stopped during it"
+                    : "the process stopped during this beat"));
             store.interruptIntents(beat.beatId());
             Decision d = record(b.decide(Outcome.FAILED, "interrupted: the process stopped before the beat finished"
                     + open));
@@ -509,7 +516,10 @@ public final class BeatRunner {
             return new Decision(id, config.agent().name(), config.sessionName(), options.trigger(), started,
                     OffsetDateTime.now(clock), outcome, Redactor.redact(reason), options.dryRun(),
                     new Decision.ModelInfo(config.model().provider(), config.model().name()), usage, cost, gates,
-                    modelCalls, toolCalls, repairs, notifications, finalAnswer, null, null);
+                    modelCalls, toolCalls, repairs, notifications, finalAnswer, options.node(),
+                    options.scheduledAt() == null ? null
+                            : OffsetDateTime.ofInstant(options.scheduledAt(), config.agent().timezone()),
+                    null, null);
         }
     }
 

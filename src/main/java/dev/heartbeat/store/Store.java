@@ -6,7 +6,6 @@ import dev.heartbeat.audit.Json;
 import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.StoredMessage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,6 +13,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,97 +23,98 @@ import java.util.Map;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
+import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
- * The agent's durable memory on SQLite: sessions and their append-only messages, the hash-chained
- * decision log, the key-value state and the tool-call intents. One connection per process, used by
- * one thread at a time; other processes read beside it through WAL.
+ * The agent's durable memory: sessions and their append-only messages, the hash-chained
+ * decision log, the key-value state and the tool-call intents, in SQLite (one connection per process;
+ * other processes read beside it through WAL) or PostgreSQL (a small pool; every node of a cluster
+ * shares it). The queries are the same on both; what differs is in {@link Database}.
  */
 public final class Store implements AutoCloseable {
-    private final Path file;
-    private final Connection connection;
+    private final Database db;
+    private final Database.Connections connections;
     private final Clock clock;
     private final boolean readOnly;
 
-    private Store(Path file, Connection connection, Clock clock, boolean readOnly) {
-        this.file = file;
-        this.connection = connection;
+    private Store(Database db, Database.Connections connections, Clock clock, boolean readOnly) {
+        this.db = db;
+        this.connections = connections;
         this.clock = clock;
         this.readOnly = readOnly;
     }
 
-    /** Opens (creating if needed) and migrates the database for a process that writes. */
+    /** Opens (creating if needed) and migrates the SQLite file for a process that writes. */
     public static Store open(Path file, Clock clock) {
+        return open(new SqliteDatabase(file), clock);
+    }
+
+    /** Opens and migrates the database for a process that writes. */
+    public static Store open(Database db, Clock clock) {
+        Database.Connections connections = db.connect(false);
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
+            Connection c = connections.borrow();
+            try {
+                db.beforeMigrate(c);
+            } finally {
+                connections.giveBack(c);
             }
-        } catch (java.io.IOException e) {
-            throw new StoreException("cannot create the folder for " + file + ": " + e.getMessage(), e);
+        } catch (SQLException e) {
+            connections.close();
+            throw new StoreException("cannot read the migration history of " + db.describe() + ": " + e.getMessage(), e);
         }
-        SQLiteDataSource dataSource = new SQLiteDataSource(settings(false));
-        dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
         try {
             Flyway.configure()
-                    .dataSource(dataSource)
+                    .dataSource(connections.dataSource())
                     .locations("classpath:db/migration")
+                    .placeholders(db.placeholders())
+                    .javaMigrations(db.extraMigrations().toArray(new JavaMigration[0]))
                     .load()
                     .migrate();
         } catch (FlywayException e) {
-            throw new StoreException("cannot prepare the database " + file + ": " + rootMessage(e), e);
+            connections.close();
+            throw new StoreException("cannot prepare the database " + db.describe() + ": " + rootMessage(e), e);
         }
-        try {
-            return new Store(file, dataSource.getConnection(), clock, false);
-        } catch (SQLException e) {
-            throw new StoreException("cannot open " + file + ": " + e.getMessage(), e);
-        }
+        return new Store(db, connections, clock, false);
+    }
+
+    /** Opens an existing SQLite file for reading only. */
+    public static Store openReadOnly(Path file, Clock clock) {
+        return openReadOnly(new SqliteDatabase(file), clock);
     }
 
     /** Opens an existing database for reading only: inspection commands, beside a running daemon. */
-    public static Store openReadOnly(Path file, Clock clock) {
-        if (!Files.isRegularFile(file)) {
-            throw new StoreException("no database at " + file + "; it is created by the first beat "
+    public static Store openReadOnly(Database db, Clock clock) {
+        if (!db.exists()) {
+            throw new StoreException("no database at " + db.describe() + "; it is created by the first beat "
                     + "(run --once), or check storage.url in the configuration");
         }
-        SQLiteConfig config = settings(true);
-        SQLiteDataSource dataSource = new SQLiteDataSource(config);
-        dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        Database.Connections connections = db.connect(true);
+        Store store = new Store(db, connections, clock, true);
         try {
-            Connection c = dataSource.getConnection();
-            Store store = new Store(file, c, clock, true);
             store.checkSchema();
             return store;
-        } catch (SQLException e) {
-            throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            connections.close();
+            throw e;
         }
-    }
-
-    private static SQLiteConfig settings(boolean readOnly) {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setBusyTimeout(10_000);
-        config.enforceForeignKeys(true);
-        if (readOnly) {
-            config.setReadOnly(true);
-        } else {
-            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        }
-        return config;
     }
 
     private void checkSchema() {
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'decisions'")) {
-            if (!rs.next() || rs.getInt(1) == 0) {
-                throw new StoreException(file + " is not a heartbeat-agent database (no decisions table); "
-                        + "check storage.url");
+        boolean ours;
+        try {
+            Connection c = connections.borrow();
+            try {
+                ours = db.hasSchema(c);
+            } finally {
+                connections.giveBack(c);
             }
         } catch (SQLException e) {
-            throw new StoreException(file + " cannot be read as a database: " + e.getMessage(), e);
+            throw new StoreException(db.describe() + " cannot be read as a database: " + e.getMessage(), e);
+        }
+        if (!ours) {
+            throw new StoreException(db.describe() + " is not a heartbeat-agent database (no decisions table); "
+                    + "check storage.url");
         }
     }
 
@@ -124,17 +126,17 @@ public final class Store implements AutoCloseable {
         return t.getMessage();
     }
 
-    public Path file() {
-        return file;
+    public Database database() {
+        return db;
     }
 
     // ---------------------------------------------------------------- sessions and messages
 
     /** Creates the session if it does not exist yet. */
     public synchronized void ensureSession(String name) {
-        write(() -> {
+        write(c -> {
             String now = now();
-            try (PreparedStatement ps = connection.prepareStatement(
+            try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO sessions (name, revision, created_at, updated_at) VALUES (?, 1, ?, ?) "
                             + "ON CONFLICT (name) DO NOTHING")) {
                 ps.setString(1, name);
@@ -159,8 +161,8 @@ public final class Store implements AutoCloseable {
                 + "(SELECT count(*) FROM messages m WHERE m.session = s.name AND m.revision = s.revision), "
                 + "(SELECT count(*) FROM session_raw r WHERE r.session = s.name) "
                 + "FROM sessions s" + (only != null ? " WHERE s.name = ?" : "") + " ORDER BY s.updated_at DESC";
-        return read(() -> {
-            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 if (only != null) {
                     ps.setString(1, only);
                 }
@@ -178,13 +180,13 @@ public final class Store implements AutoCloseable {
 
     /** Appends one message to the session's current revision and commits it at once. */
     public synchronized StoredMessage append(String session, Message message, String beatId) {
-        return write(() -> insertMessage(session, currentRevision(session), message, beatId));
+        return write(c -> insertMessage(c, session, currentRevision(c, session), message, beatId));
     }
 
-    private StoredMessage insertMessage(String session, int revision, Message message, String beatId)
+    private StoredMessage insertMessage(Connection c, String session, int revision, Message message, String beatId)
             throws SQLException {
         OffsetDateTime at = OffsetDateTime.now(clock);
-        try (PreparedStatement ps = connection.prepareStatement(
+        try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO messages (session, revision, role, body, beat_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, session);
@@ -200,21 +202,21 @@ public final class Store implements AutoCloseable {
                 keys.next();
                 id = keys.getLong(1);
             }
-            touch(session, at);
+            touch(c, session, at);
             return new StoredMessage(id, revision, at, beatId, message);
         }
     }
 
-    private void touch(String session, OffsetDateTime at) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("UPDATE sessions SET updated_at = ? WHERE name = ?")) {
+    private void touch(Connection c, String session, OffsetDateTime at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET updated_at = ? WHERE name = ?")) {
             ps.setString(1, utc(at));
             ps.setString(2, session);
             ps.executeUpdate();
         }
     }
 
-    private int currentRevision(String session) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT revision FROM sessions WHERE name = ?")) {
+    private int currentRevision(Connection c, String session) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT revision FROM sessions WHERE name = ?")) {
             ps.setString(1, session);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -227,19 +229,19 @@ public final class Store implements AutoCloseable {
 
     /** The session's current history, oldest first. */
     public synchronized List<StoredMessage> history(String session) {
-        return read(() -> messages(session, false));
+        return read(c -> messages(c, session, false));
     }
 
     /** Every message ever stored for the session, superseded revisions included, oldest first. */
     public synchronized List<StoredMessage> allMessages(String session) {
-        return read(() -> messages(session, true));
+        return read(c -> messages(c, session, true));
     }
 
-    private List<StoredMessage> messages(String session, boolean all) throws SQLException {
+    private List<StoredMessage> messages(Connection c, String session, boolean all) throws SQLException {
         String sql = "SELECT m.id, m.revision, m.created_at, m.beat_id, m.body FROM messages m "
                 + "JOIN sessions s ON s.name = m.session WHERE m.session = ?"
                 + (all ? "" : " AND m.revision = s.revision") + " ORDER BY m.revision, m.id";
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, session);
             List<StoredMessage> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -268,9 +270,9 @@ public final class Store implements AutoCloseable {
     public synchronized List<StoredMessage> writeRevision(String session, List<Entry> messages,
                                                           List<Decision.RepairRecord> actions, String beatId,
                                                           long readUpTo) {
-        return write(() -> {
+        return write(c -> {
             if (readUpTo >= 0) {
-                try (PreparedStatement ps = connection.prepareStatement("SELECT coalesce(max(m.id), 0) FROM messages m "
+                try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(m.id), 0) FROM messages m "
                         + "JOIN sessions s ON s.name = m.session AND s.revision = m.revision WHERE m.session = ?")) {
                     ps.setString(1, session);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -282,9 +284,9 @@ public final class Store implements AutoCloseable {
                     }
                 }
             }
-            int revision = currentRevision(session) + 1;
+            int revision = currentRevision(c, session) + 1;
             List<StoredMessage> out = new ArrayList<>(messages.size());
-            try (PreparedStatement ps = connection.prepareStatement(
+            try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO messages (session, revision, role, body, beat_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
                 OffsetDateTime now = OffsetDateTime.now(clock);
@@ -306,7 +308,7 @@ public final class Store implements AutoCloseable {
                     }
                 }
             }
-            try (PreparedStatement ps = connection.prepareStatement(
+            try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO session_repairs (session, revision, beat_id, rule, detail, message_ids, before_json, "
                             + "after_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (Decision.RepairRecord a : actions) {
@@ -323,7 +325,7 @@ public final class Store implements AutoCloseable {
                 }
                 ps.executeBatch();
             }
-            try (PreparedStatement ps = connection.prepareStatement(
+            try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE sessions SET revision = ?, updated_at = ? WHERE name = ?")) {
                 ps.setInt(1, revision);
                 ps.setString(2, now());
@@ -339,8 +341,8 @@ public final class Store implements AutoCloseable {
     }
 
     public synchronized List<StoredRepair> repairs(String session) {
-        return read(() -> {
-            try (PreparedStatement ps = connection.prepareStatement(
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
                     "SELECT revision, beat_id, created_at, rule, detail, message_ids, before_json, after_json "
                             + "FROM session_repairs WHERE session = ? ORDER BY id")) {
                 ps.setString(1, session);
@@ -364,8 +366,8 @@ public final class Store implements AutoCloseable {
     }
 
     public synchronized List<RawLine> rawLines(String session) {
-        return read(() -> {
-            try (PreparedStatement ps = connection.prepareStatement(
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
                     "SELECT source, line, raw, problem FROM session_raw WHERE session = ? ORDER BY id")) {
                 ps.setString(1, session);
                 List<RawLine> out = new ArrayList<>();
@@ -384,8 +386,8 @@ public final class Store implements AutoCloseable {
     }
 
     public synchronized Optional<Summary> summary(String session) {
-        return read(() -> {
-            try (PreparedStatement ps = connection.prepareStatement(
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
                     "SELECT covers_to, method, text FROM session_summaries s WHERE s.session = ? AND s.revision = "
                             + "(SELECT revision FROM sessions WHERE name = ?) ORDER BY covers_to DESC, id DESC LIMIT 1")) {
                 ps.setString(1, session);
@@ -399,12 +401,12 @@ public final class Store implements AutoCloseable {
     }
 
     public synchronized void putSummary(String session, Summary summary) {
-        write(() -> {
-            try (PreparedStatement ps = connection.prepareStatement(
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO session_summaries (session, revision, covers_to, method, text, created_at) "
                             + "VALUES (?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, session);
-                ps.setInt(2, currentRevision(session));
+                ps.setInt(2, currentRevision(c, session));
                 ps.setLong(3, summary.coversTo());
                 ps.setString(4, summary.method());
                 ps.setString(5, summary.text());
@@ -420,9 +422,9 @@ public final class Store implements AutoCloseable {
      * revisions, in one transaction. Only prune calls this, after writing its archive.
      */
     public synchronized int deleteMessages(String session, List<Long> ids, boolean superseded) {
-        return write(() -> {
+        return write(c -> {
             int deleted = 0;
-            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM messages WHERE session = ? AND id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM messages WHERE session = ? AND id = ?")) {
                 for (long id : ids) {
                     ps.setString(1, session);
                     ps.setLong(2, id);
@@ -433,22 +435,22 @@ public final class Store implements AutoCloseable {
                 }
             }
             if (superseded) {
-                try (PreparedStatement ps = connection.prepareStatement("DELETE FROM messages WHERE session = ? AND "
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM messages WHERE session = ? AND "
                         + "revision < (SELECT revision FROM sessions WHERE name = ?)")) {
                     ps.setString(1, session);
                     ps.setString(2, session);
                     deleted += ps.executeUpdate();
                 }
             }
-            touch(session, OffsetDateTime.now(clock));
+            touch(c, session, OffsetDateTime.now(clock));
             return deleted;
         });
     }
 
     /** The bytes of message JSON the session's current revision holds. */
     public synchronized long sessionBytes(String session) {
-        return read(() -> {
-            try (PreparedStatement ps = connection.prepareStatement("SELECT coalesce(sum(length(m.body)), 0) FROM messages m "
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(length(m.body)), 0) FROM messages m "
                     + "JOIN sessions s ON s.name = m.session AND s.revision = m.revision WHERE m.session = ?")) {
                 ps.setString(1, session);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -460,8 +462,8 @@ public final class Store implements AutoCloseable {
 
     /** Keeps text that could not be read as a message, with where it came from and why it was skipped. */
     public synchronized void keepRaw(String session, String source, int line, String raw, String problem) {
-        write(() -> {
-            try (PreparedStatement ps = connection.prepareStatement(
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO session_raw (session, source, line, raw, problem, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, session);
                 ps.setString(2, source);
@@ -479,16 +481,16 @@ public final class Store implements AutoCloseable {
 
     /** Seals the decision onto the end of the hash chain and stores it, in one transaction. */
     public synchronized Decision appendDecision(Decision decision) {
-        return write(() -> {
+        return write(c -> {
             String prev = HashChain.GENESIS;
-            try (Statement s = connection.createStatement();
+            try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT hash FROM decisions ORDER BY seq DESC LIMIT 1")) {
                 if (rs.next()) {
                     prev = rs.getString(1);
                 }
             }
             Decision sealed = HashChain.seal(decision, prev);
-            try (PreparedStatement ps = connection.prepareStatement(
+            try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO decisions (id, agent, session, trigger_type, outcome, started_at, finished_at, record, "
                             + "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, sealed.id());
@@ -518,8 +520,8 @@ public final class Store implements AutoCloseable {
             sql.append(" AND outcome = ?");
         }
         sql.append(" ORDER BY seq DESC LIMIT ?");
-        return read(() -> {
-            try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 int i = 1;
                 if (since != null) {
                     ps.setString(i++, utc(since));
@@ -535,8 +537,8 @@ public final class Store implements AutoCloseable {
 
     /** The decision with this id, or the only one whose id starts with it. */
     public synchronized Optional<StoredDecision> decision(String idOrPrefix) {
-        return read(() -> {
-            try (PreparedStatement ps = connection.prepareStatement(
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
                     "SELECT seq, record FROM decisions WHERE id = ? OR id LIKE ? ORDER BY seq LIMIT 2")) {
                 ps.setString(1, idOrPrefix);
                 ps.setString(2, idOrPrefix.replace("%", "").replace("_", "") + "%");
@@ -551,8 +553,8 @@ public final class Store implements AutoCloseable {
 
     /** Every decision in chain order, as stored: for verification. */
     public synchronized List<StoredDecision> chain() {
-        return read(() -> {
-            try (PreparedStatement ps = connection.prepareStatement("SELECT seq, record FROM decisions ORDER BY seq")) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, record FROM decisions ORDER BY seq")) {
                 return decisionRows(ps);
             }
         });
@@ -578,8 +580,8 @@ public final class Store implements AutoCloseable {
     // ---------------------------------------------------------------- state
 
     public synchronized Optional<String> state(String agent, String key) {
-        return read(() -> {
-            try (PreparedStatement ps = connection.prepareStatement("SELECT value FROM state WHERE agent = ? AND key = ?")) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT value FROM state WHERE agent = ? AND key = ?")) {
                 ps.setString(1, agent);
                 ps.setString(2, key);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -591,8 +593,8 @@ public final class Store implements AutoCloseable {
 
     /** The whole state of an agent, keys in order; values are JSON text. */
     public synchronized Map<String, String> state(String agent) {
-        return read(() -> {
-            try (PreparedStatement ps = connection.prepareStatement(
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
                     "SELECT key, value FROM state WHERE agent = ? ORDER BY key")) {
                 ps.setString(1, agent);
                 Map<String, String> out = new LinkedHashMap<>();
@@ -607,8 +609,8 @@ public final class Store implements AutoCloseable {
     }
 
     public synchronized void putState(String agent, String key, String jsonValue) {
-        write(() -> {
-            try (PreparedStatement ps = connection.prepareStatement(
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO state (agent, key, value, updated_at) VALUES (?, ?, ?, ?) "
                             + "ON CONFLICT (agent, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")) {
                 ps.setString(1, agent);
@@ -625,8 +627,8 @@ public final class Store implements AutoCloseable {
 
     /** Commits the intent to run a side-effecting call; it must be on disk before the tool runs. */
     public synchronized void recordIntent(String beatId, String callId, String tool, String arguments) {
-        write(() -> {
-            try (PreparedStatement ps = connection.prepareStatement(
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO tool_intents (beat_id, call_id, tool, arguments, status, started_at) "
                             + "VALUES (?, ?, ?, ?, 'started', ?)")) {
                 ps.setString(1, beatId);
@@ -641,8 +643,8 @@ public final class Store implements AutoCloseable {
     }
 
     public synchronized void completeIntent(String beatId, String callId, String status, String result) {
-        write(() -> {
-            try (PreparedStatement ps = connection.prepareStatement(
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE tool_intents SET status = ?, result = ?, finished_at = ? WHERE beat_id = ? AND call_id = ?")) {
                 ps.setString(1, status);
                 ps.setString(2, result);
@@ -667,15 +669,17 @@ public final class Store implements AutoCloseable {
     public record Interrupted(String beatId, OffsetDateTime since, List<String> openCalls, String prompt) {
     }
 
-    public synchronized List<Interrupted> interruptedBeats() {
-        return read(() -> {
+    public synchronized List<Interrupted> interruptedBeats(String session) {
+        return read(c -> {
             Map<String, Interrupted> found = new LinkedHashMap<>();
-            try (Statement s = connection.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT m.beat_id, min(m.created_at), "
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.beat_id, min(m.created_at), "
                          + "(SELECT body FROM messages p WHERE p.beat_id = m.beat_id AND p.role = 'user' ORDER BY p.id LIMIT 1) "
-                         + "FROM (SELECT beat_id, created_at FROM messages ORDER BY id DESC LIMIT " + RECENT_MESSAGES + ") m "
+                         + "FROM (SELECT beat_id, created_at FROM messages WHERE session = ? ORDER BY id DESC LIMIT " + RECENT_MESSAGES
+                         + ") m "
                          + "WHERE m.beat_id IS NOT NULL "
                          + "AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = m.beat_id) GROUP BY m.beat_id")) {
+                ps.setString(1, session);
+                ResultSet rs = ps.executeQuery();
                 while (rs.next()) {
                     String prompt = rs.getString(3) == null ? "" : Json.read(rs.getString(3), Message.class) instanceof
                             dev.heartbeat.transcript.UserMessage u ? u.text() : "";
@@ -683,10 +687,13 @@ public final class Store implements AutoCloseable {
                             new ArrayList<>(), prompt));
                 }
             }
-            try (Statement s = connection.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT i.beat_id, i.started_at, i.tool, i.call_id FROM tool_intents i "
-                         + "WHERE i.status = 'started' AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = i.beat_id) "
-                         + "ORDER BY i.started_at")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT i.beat_id, i.started_at, i.tool, i.call_id "
+                    + "FROM tool_intents i WHERE i.status = 'started' "
+                    + "AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = i.beat_id) "
+                    + "AND EXISTS (SELECT 1 FROM messages x WHERE x.beat_id = i.beat_id AND x.session = ?) "
+                    + "ORDER BY i.started_at")) {
+                ps.setString(1, session);
+                ResultSet rs = ps.executeQuery();
                 while (rs.next()) {
                     Interrupted beat = found.computeIfAbsent(rs.getString(1), id -> new Interrupted(id,
                             parseTime(rs), new ArrayList<>(), ""));
@@ -707,8 +714,8 @@ public final class Store implements AutoCloseable {
 
     /** Marks a crashed beat's started intents as interrupted: their outcome is unknown, they are never re-run. */
     public synchronized void interruptIntents(String beatId) {
-        write(() -> {
-            try (PreparedStatement ps = connection.prepareStatement("UPDATE tool_intents SET status = 'interrupted', "
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE tool_intents SET status = 'interrupted', "
                     + "finished_at = ? WHERE beat_id = ? AND status = 'started'")) {
                 ps.setString(1, now());
                 ps.setString(2, beatId);
@@ -722,8 +729,8 @@ public final class Store implements AutoCloseable {
 
     /** Whether this text went to this channel since {@code since}. */
     public synchronized boolean sentSince(String channel, String textHash, OffsetDateTime since) {
-        return read(() -> {
-            try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM notifications_sent "
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM notifications_sent "
                     + "WHERE channel = ? AND text_hash = ? AND sent_at >= ? LIMIT 1")) {
                 ps.setString(1, channel);
                 ps.setString(2, textHash);
@@ -736,8 +743,8 @@ public final class Store implements AutoCloseable {
     }
 
     public synchronized void recordSent(String channel, String textHash) {
-        write(() -> {
-            try (PreparedStatement ps = connection.prepareStatement(
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO notifications_sent (channel, text_hash, sent_at) VALUES (?, ?, ?)")) {
                 ps.setString(1, channel);
                 ps.setString(2, textHash);
@@ -757,8 +764,8 @@ public final class Store implements AutoCloseable {
     }
 
     public synchronized void requestApproval(Approval a) {
-        write(() -> {
-            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO approvals (id, agent, beat_id, call_id, "
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO approvals (id, agent, beat_id, call_id, "
                     + "tool, arguments, why, status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)")) {
                 ps.setString(1, a.id());
                 ps.setString(2, a.agent());
@@ -777,8 +784,8 @@ public final class Store implements AutoCloseable {
 
     /** Approvals of an agent, newest first; pending ones past their expiry read as expired. */
     public synchronized List<Approval> approvals(String agent, boolean all) {
-        return read(() -> {
-            try (PreparedStatement ps = connection.prepareStatement("SELECT id, agent, beat_id, call_id, tool, arguments, "
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, agent, beat_id, call_id, tool, arguments, "
                     + "why, status, created_at, expires_at, decided_at, decided_by, note, result FROM approvals "
                     + "WHERE agent = ?" + (all ? "" : " AND status IN ('pending', 'approved', 'denied')")
                     + " ORDER BY created_at DESC")) {
@@ -805,8 +812,8 @@ public final class Store implements AutoCloseable {
 
     /** Approves or denies a pending, unexpired request; false when there is none with that id. */
     public synchronized boolean decideApproval(String id, boolean approve, String by, String note) {
-        return write(() -> {
-            try (PreparedStatement ps = connection.prepareStatement("UPDATE approvals SET status = ?, decided_at = ?, "
+        return write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE approvals SET status = ?, decided_at = ?, "
                     + "decided_by = ?, note = ? WHERE id = ? AND status = 'pending' AND expires_at > ?")) {
                 ps.setString(1, approve ? "approved" : "denied");
                 ps.setString(2, now());
@@ -821,8 +828,8 @@ public final class Store implements AutoCloseable {
 
     /** Closes a decided (or expired) request once the beat has acted on it and told the model. */
     public synchronized void closeApproval(String id, String status, String result) {
-        write(() -> {
-            try (PreparedStatement ps = connection.prepareStatement(
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE approvals SET status = ?, result = ?, done_at = ? WHERE id = ?")) {
                 ps.setString(1, status);
                 ps.setString(2, result);
@@ -838,8 +845,8 @@ public final class Store implements AutoCloseable {
 
     /** Asks a running daemon for a beat now; returns the request's id. */
     public synchronized long requestWake(String reason) {
-        return write(() -> {
-            try (PreparedStatement ps = connection.prepareStatement(
+        return write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO wake_requests (reason, requested_at) VALUES (?, ?)", Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, reason);
                 ps.setString(2, now());
@@ -858,9 +865,9 @@ public final class Store implements AutoCloseable {
 
     /** Takes the oldest open wake request, if any, so no other daemon takes it too. */
     public synchronized Optional<Wake> takeWake(String takenBy) {
-        return write(() -> {
+        return write(c -> {
             Wake wake = null;
-            try (Statement s = connection.createStatement();
+            try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT id, reason, requested_at FROM wake_requests "
                          + "WHERE taken_at IS NULL ORDER BY id LIMIT 1")) {
                 if (rs.next()) {
@@ -870,7 +877,7 @@ public final class Store implements AutoCloseable {
             if (wake == null) {
                 return Optional.<Wake>empty();
             }
-            try (PreparedStatement ps = connection.prepareStatement(
+            try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE wake_requests SET taken_at = ?, taken_by = ? WHERE id = ? AND taken_at IS NULL")) {
                 ps.setString(1, now());
                 ps.setString(2, takenBy);
@@ -882,11 +889,108 @@ public final class Store implements AutoCloseable {
 
     /** Whether the database answers: the daemon's liveness check. */
     public synchronized boolean ping() {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
-            return rs.next();
-        } catch (SQLException e) {
+        try {
+            return read(c -> {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+                    return rs.next();
+                }
+            });
+        } catch (StoreException e) {
             return false;
         }
+    }
+
+    // ---------------------------------------------------------------- the fence and the cluster
+
+    /** Which node took which tick: the fence row a beat inserted before it ran. */
+    public record Fence(String agent, Instant scheduledAt, String beatId, String node, Instant takenAt) {
+    }
+
+    /**
+     * Takes the tick at {@code scheduledAt} for {@code beatId}: true when this insert made the row, false
+     * when the tick was already taken (by another node, or a second scheduler): then the beat must not run.
+     */
+    public synchronized boolean takeFence(String agent, Instant scheduledAt, String beatId, String node) {
+        return write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO beat_fence (agent, scheduled_at, beat_id, node, "
+                    + "taken_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (agent, scheduled_at) DO NOTHING")) {
+                ps.setString(1, agent);
+                ps.setString(2, scheduledAt.toString());
+                ps.setString(3, beatId);
+                ps.setString(4, node);
+                ps.setString(5, now());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** The newest tick taken for the agent. */
+    public synchronized Optional<Fence> lastFence(String agent) {
+        return fenceWhere("agent = ? ORDER BY taken_at DESC, scheduled_at DESC", agent);
+    }
+
+    /** The tick a beat took, if it took one (scheduled and woken beats of a daemon do). */
+    public synchronized Optional<Fence> fenceOf(String beatId) {
+        return fenceWhere("beat_id = ?", beatId);
+    }
+
+    private Optional<Fence> fenceWhere(String where, String value) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT agent, scheduled_at, beat_id, node, taken_at "
+                    + "FROM beat_fence WHERE " + where + " LIMIT 1")) {
+                ps.setString(1, value);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new Fence(rs.getString(1), Instant.parse(rs.getString(2)),
+                            rs.getString(3), rs.getString(4), Instant.parse(rs.getString(5)))) : Optional.<Fence>empty();
+                }
+            }
+        });
+    }
+
+    /** A node of the Quartz cluster, as it last checked in. */
+    public record Node(String id, Instant lastCheckin, Duration checkinInterval) {
+        /** Quartz's own rule: a node silent for its check-in interval plus 7.5 s is taken for dead. */
+        public boolean alive(Instant now) {
+            return !lastCheckin.plus(checkinInterval).plusMillis(7500).isBefore(now);
+        }
+    }
+
+    /** The nodes of the scheduler cluster named {@code scheduler}; none on a database that is not clustered. */
+    public synchronized List<Node> clusterNodes(String scheduler) {
+        if (!db.clustered()) {
+            return List.of();
+        }
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT instance_name, last_checkin_time, checkin_interval "
+                    + "FROM qrtz_scheduler_state WHERE sched_name = ? ORDER BY instance_name")) {
+                ps.setString(1, scheduler);
+                List<Node> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Node(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
+                                Duration.ofMillis(rs.getLong(3))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * How far this process's clock is from the database server's (positive: ours is ahead), measured
+     * around one round trip; empty for a file.
+     */
+    public synchronized Optional<Duration> clockOffset() {
+        return read(c -> {
+            Instant before = clock.instant();
+            Optional<Instant> server = db.serverTime(c);
+            Instant after = clock.instant();
+            if (server.isEmpty()) {
+                return Optional.<Duration>empty();
+            }
+            Instant middle = before.plus(Duration.between(before, after).dividedBy(2));
+            return Optional.of(Duration.between(server.get(), middle));
+        });
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -902,45 +1006,55 @@ public final class Store implements AutoCloseable {
 
     @FunctionalInterface
     private interface Work<T> {
-        T run() throws SQLException;
+        T run(Connection c) throws SQLException;
     }
 
     private <T> T read(Work<T> work) {
         try {
-            return work.run();
+            Connection c = connections.borrow();
+            try {
+                return work.run(c);
+            } finally {
+                connections.giveBack(c);
+            }
         } catch (SQLException e) {
-            throw new StoreException("reading " + file + " failed: " + e.getMessage(), e);
+            throw new StoreException("reading " + db.describe() + " failed: " + e.getMessage(), e);
         }
     }
 
-    /** Runs {@code work} in one transaction (IMMEDIATE on SQLite, so writers queue instead of failing). */
+    /**
+     * Runs {@code work} in one transaction. Writers queue instead of failing: SQLite's transactions are
+     * IMMEDIATE, and on PostgreSQL the dialect takes the write lock first.
+     */
     private <T> T write(Work<T> work) {
         if (readOnly) {
             throw new StoreException("the store was opened read-only");
         }
         try {
-            connection.setAutoCommit(false);
+            Connection c = connections.borrow();
             try {
-                T result = work.run();
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
+                c.setAutoCommit(false);
+                try {
+                    db.beginWrite(c);
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
             } finally {
-                connection.setAutoCommit(true);
+                connections.giveBack(c);
             }
         } catch (SQLException e) {
-            throw new StoreException("writing " + file + " failed: " + e.getMessage(), e);
+            throw new StoreException("writing " + db.describe() + " failed: " + e.getMessage(), e);
         }
     }
 
     @Override
     public synchronized void close() {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            throw new StoreException("closing " + file + " failed: " + e.getMessage(), e);
-        }
+        connections.close();
     }
 }

@@ -1,0 +1,62 @@
+package dev.heartbeat.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.api.migration.JavaMigration;
+
+/**
+ * Where the store lives and what differs between the databases it can live in: how to connect, the
+ * few words of SQL the migrations spell differently, how writers queue, and how to tell that a
+ * database holds our schema. Queries themselves are the same on every database.
+ */
+public sealed interface Database permits SqliteDatabase, PostgresDatabase {
+
+    /** The database as a person reads it: a file path, or a URL with no password in it. */
+    String describe();
+
+    /** Whether the database is there to be read; only a file can be missing. */
+    boolean exists();
+
+    /** Connections for a store; read-only ones never migrate and never write. */
+    Connections connect(boolean readOnly);
+
+    /** Flyway placeholders that spell dialect-specific column types in the shared migrations. */
+    Map<String, String> placeholders();
+
+    /** Brings an older database's migration history up to date before Flyway validates it. */
+    void beforeMigrate(Connection c) throws SQLException;
+
+    /** Migrations only this database has (the clustered scheduler's tables on PostgreSQL). */
+    List<JavaMigration> extraMigrations();
+
+    /**
+     * Called first in every write transaction. SQLite's IMMEDIATE transactions already queue writers;
+     * PostgreSQL takes a transaction-scoped advisory lock, so the read-then-write steps (the hash
+     * chain's last link, the next revision) stay serial across every node that shares the database.
+     */
+    void beginWrite(Connection c) throws SQLException;
+
+    /** Whether the connected database has our tables. */
+    boolean hasSchema(Connection c) throws SQLException;
+
+    /** The database server's clock, where there is a server to ask (never for a file). */
+    java.util.Optional<java.time.Instant> serverTime(Connection c) throws SQLException;
+
+    /** True when several daemons may share this database (a Quartz cluster); false for a file. */
+    boolean clustered();
+
+    /** A source of connections: one kept open for a file, a pool for a server. */
+    interface Connections extends AutoCloseable {
+        DataSource dataSource();
+
+        Connection borrow() throws SQLException;
+
+        void giveBack(Connection c) throws SQLException;
+
+        @Override
+        void close();
+    }
+}
