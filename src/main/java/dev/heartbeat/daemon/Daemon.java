@@ -149,7 +149,7 @@ public final class Daemon {
         Optional<Duration> offset = runtime.store().clockOffset();
         if (offset.isPresent() && offset.get().abs().compareTo(MAX_CLOCK_OFFSET) > 0) {
             Duration d = offset.get();
-            throw new DaemonException(String.format("this machine's clock is %.3f s %s the database server's; a cluster "
+            throw new DaemonException(String.format("this machine's clock is %.1f s %s the database server's; a cluster "
                     + "node must be within %d s of it. Fix the time sync (timedatectl status, chronyc tracking) and "
                     + "start again", d.abs().toMillis() / 1000.0, d.isNegative() ? "behind" : "ahead of",
                     MAX_CLOCK_OFFSET.toSeconds()), 1);

@@ -25,6 +25,9 @@ public final class TestAgent {
     private String extraYaml = "";
     private String modelYaml;
     private java.time.Clock clock = java.time.Clock.systemDefaultZone();
+    private String storageYaml = "  url: sqlite:state/heartbeat.db\n";
+    private PostgresServer postgres;
+    private String postgresUrl;
 
     public record Result(int exit, String out, String err) {
         public String all() {
@@ -93,7 +96,7 @@ public final class TestAgent {
     private void writeConfig() throws IOException {
         String yaml = "agent:\n  name: test-agent\n  workspace: ./workspace\n"
                 + "model:\n" + modelYaml
-                + "storage:\n  url: sqlite:state/heartbeat.db\n"
+                + "storage:\n" + storageYaml
                 + extraYaml;
         if (!extraYaml.contains("notify:")) {
             yaml += "notify:\n  channels:\n    - { type: file, path: notifications.jsonl }\n";
@@ -118,7 +121,28 @@ public final class TestAgent {
         return this;
     }
 
+    /**
+     * Stores the agent in a new database of {@code server}; the password comes from the environment
+     * (${HB_TEST_PG_PASSWORD}), as a user would give it.
+     */
+    public TestAgent postgres(PostgresServer server, String moreStorageYaml) throws IOException {
+        postgres = server;
+        postgresUrl = server.createDatabase();
+        env.put("HB_TEST_PG_PASSWORD", server.password());
+        storageYaml = "  url: " + postgresUrl + "\n  password: ${HB_TEST_PG_PASSWORD}\n" + moreStorageYaml;
+        writeConfig();
+        return this;
+    }
+
+    /** The PostgreSQL URL the agent stores into (no password), or null with SQLite. */
+    public String postgresUrl() {
+        return postgresUrl;
+    }
+
     public Store store() {
+        if (postgres != null) {
+            return Store.openReadOnly(postgres.database(postgresUrl), Clock.systemUTC());
+        }
         return Store.openReadOnly(database(), Clock.systemUTC());
     }
 }

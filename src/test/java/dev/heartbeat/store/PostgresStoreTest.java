@@ -1,0 +1,167 @@
+package dev.heartbeat.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.heartbeat.audit.Decision;
+import dev.heartbeat.fakes.AgentTest;
+import dev.heartbeat.fakes.PostgresServer;
+import dev.heartbeat.fakes.TestAgent;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The whole store on a real PostgreSQL server, through the same commands and migrations as SQLite. */
+class PostgresStoreTest extends AgentTest {
+    static final PostgresServer SERVER = PostgresServer.shared();
+
+    @BeforeEach
+    void onPostgres() throws Exception {
+        agent.postgres(SERVER, "");
+        fake.otherwise(new dev.heartbeat.fakes.FakeProvider.Text("HEARTBEAT_OK"));
+    }
+
+    private List<String> tables() throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = SERVER.connect(agent.postgresUrl()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+                     + "ORDER BY table_name")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aBeatCreatesOurTablesAndQuartzsAndIsRecorded() throws Exception {
+        fake.call("set_state", "{\"key\": \"disk\", \"value\": \"95%\"}").text("HEARTBEAT_OK");
+
+        TestAgent.Result r = agent.run("--once", "--json");
+
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(fake.rejections()).isEmpty();
+        assertThat(tables()).contains("sessions", "messages", "decisions", "state", "tool_intents", "beat_fence",
+                "approvals", "flyway_schema_history", "qrtz_triggers", "qrtz_scheduler_state", "qrtz_locks",
+                "qrtz_fired_triggers");
+        JsonNode d = json(r.out());
+        assertThat(d.path("tool_calls").get(0).path("name").asText()).isEqualTo("set_state");
+        try (Store store = agent.store()) {
+            assertThat(store.database().clustered()).isTrue();
+            assertThat(store.state("test-agent", "disk")).contains("\"95%\"");
+            assertThat(store.history("test-agent")).extracting(m -> m.message().role())
+                    .containsExactly("user", "assistant", "tool", "assistant");
+        }
+        TestAgent.Result verify = agent.run("decisions", "verify");
+        assertThat(verify.exit()).as(verify.all()).isZero();
+        assertThat(agent.run("sessions", "check").exit()).isZero();
+    }
+
+    @Test
+    void theFenceLetsATickBeTakenOnce() {
+        Instant tick = Instant.parse("2026-11-22T10:00:00Z");
+        try (Store store = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
+            assertThat(store.takeFence("a", tick, "01BEAT0000000000000000000A", "node-1")).isTrue();
+            assertThat(store.takeFence("a", tick, "01BEAT0000000000000000000B", "node-2")).isFalse();
+            assertThat(store.takeFence("b", tick, "01BEAT0000000000000000000C", "node-2")).as("another agent").isTrue();
+            assertThat(store.lastFence("a")).get().satisfies(f -> {
+                assertThat(f.beatId()).isEqualTo("01BEAT0000000000000000000A");
+                assertThat(f.node()).isEqualTo("node-1");
+            });
+        }
+    }
+
+    /** Two processes' stores appending at once: the advisory write lock keeps the hash chain one line. */
+    @Test
+    void decisionsFromTwoNodesAtOnceKeepOneChain() throws Exception {
+        agent.run("--once");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (Store one = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC());
+             Store two = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
+            List<Future<?>> done = new ArrayList<>();
+            for (Store store : List.of(one, two)) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 40; i++) {
+                        store.appendDecision(skipped(i));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        TestAgent.Result verify = agent.run("decisions", "verify");
+        assertThat(verify.exit()).as(verify.all()).isZero();
+        assertThat(verify.out()).contains("81 record(s)");
+    }
+
+    private static Decision skipped(int i) {
+        OffsetDateTime now = OffsetDateTime.now();
+        return new Decision(dev.heartbeat.audit.Ids.next(Clock.systemUTC()), "test-agent", "test-agent",
+                Decision.Trigger.SCHEDULE, now, now, Decision.Outcome.SKIPPED, "test " + i, false,
+                new Decision.ModelInfo("openai", "test-model"), new Decision.Usage(0, 0), null, List.of(), List.of(),
+                List.of(), List.of(), List.of(), null, null, null, null, null);
+    }
+
+    @Test
+    void inspectionCommandsReadThePostgresStore() throws Exception {
+        agent.run("--once");
+        TestAgent.Result list = agent.run("sessions", "list", "--json");
+        assertThat(list.exit()).as(list.all()).isZero();
+        assertThat(json(list.out()).get(0).path("name").asText()).isEqualTo("test-agent");
+        TestAgent.Result status = agent.run("status", "--json");
+        assertThat(status.exit()).as(status.all()).isZero();
+        JsonNode doc = json(status.out());
+        assertThat(doc.path("daemon_running").asBoolean()).isFalse();
+        assertThat(doc.path("cluster").path("database").asText()).isEqualTo(agent.postgresUrl());
+        assertThat(doc.path("last_beat").path("outcome").asText()).isEqualTo("quiet");
+        TestAgent.Result text = agent.run("status");
+        assertThat(text.out()).contains("none has joined the cluster");
+    }
+
+    @Test
+    void thePasswordNeverShows() throws Exception {
+        agent.run("--once");
+        TestAgent.Result check = agent.run("config", "check");
+        assertThat(check.exit()).as(check.all()).isZero();
+        assertThat(check.out()).contains(agent.postgresUrl()).contains("<redacted>");
+        TestAgent.Result status = agent.run("status");
+        for (TestAgent.Result r : List.of(check, status, agent.run("decisions", "list"), agent.run("--once", "--json"))) {
+            assertThat(r.all()).doesNotContain(SERVER.password());
+        }
+        assertThat(Files.readString(agent.config())).doesNotContain(SERVER.password());
+    }
+
+    @Test
+    void aWrongPasswordSaysWhatToCheck() throws Exception {
+        agent.env().put("HB_TEST_PG_PASSWORD", "not-the-password");
+        TestAgent.Result r = agent.run("--once");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("cannot connect to " + agent.postgresUrl()).contains("storage.password")
+                .doesNotContain("not-the-password").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aNodeWhoseClockIsOffTheDatabasesRefusesToJoin() throws Exception {
+        agent.yaml("heartbeat:\n  every: 1s\n");
+        agent.clock(Clock.offset(Clock.systemDefaultZone(), Duration.ofSeconds(5)));
+        TestAgent.Result r = agent.run("run");
+        assertThat(r.exit()).as(r.all()).isEqualTo(1);
+        assertThat(r.err()).as(r.all()).contains("clock is 5.0 s").contains("ahead of the database server's").contains("within 1 s");
+    }
+}
