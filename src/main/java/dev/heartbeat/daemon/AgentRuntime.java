@@ -93,8 +93,9 @@ public final class AgentRuntime implements AutoCloseable {
         return runner.run(options);
     }
 
-    public Decision recordMissed(int count, java.time.Instant first, java.time.Instant last, String node) {
-        return runner.recordMissed(count, first, last, node);
+    public Decision recordMissed(String beatId, int count, java.time.Instant first, java.time.Instant last, String node,
+                                 String why) {
+        return runner.recordMissed(beatId, count, first, last, node, why);
     }
 
     public Store store() {

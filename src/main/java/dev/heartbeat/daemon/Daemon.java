@@ -40,6 +40,7 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.impl.matchers.KeyMatcher;
 import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -166,23 +167,31 @@ public final class Daemon {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * On a single node, the fires that passed while the daemon was down: Quartz's in-memory store does not
+     * know them. A clustered store keeps its trigger, so Quartz finds those as misfires ({@link MissedTicks}).
+     */
     private void recordMissedBeats() {
         Store store = runtime.store();
         List<StoredDecision> last = store.decisions(null, null, 1);
-        if (last.isEmpty() || last.get(0).decision() == null || !schedule.fires()) {
+        if (store.database().clustered() || last.isEmpty() || last.get(0).decision() == null || !schedule.fires()) {
             return;
         }
-        Instant now = clock.instant();
-        List<Store.Node> live = store.clusterNodes(schedulerName()).stream().filter(n -> n.alive(now)).toList();
-        if (!live.isEmpty()) {
-            return; // other nodes are running the beats: nothing was missed, this node only joins them
-        }
         Instant since = last.get(0).decision().finishedAt().toInstant();
-        List<Instant> missed = schedule.fireTimes(since.plusMillis(1), now);
-        if (!missed.isEmpty()) {
-            Decision d = runtime.recordMissed(missed.size(), missed.get(0), missed.get(missed.size() - 1), node);
-            LOG.warn("{}", d.reason());
+        recordMissed(schedule.fireTimes(since.plusMillis(1), clock.instant()), "the daemon was not running");
+    }
+
+    /** One {@code missed} record for these ticks, under the fence of the first, so no node records them twice. */
+    void recordMissed(List<Instant> missed, String why) {
+        if (missed.isEmpty()) {
+            return;
         }
+        String id = Ids.next(clock);
+        if (!runtime.store().takeFence(config.agent().name(), missed.get(0), id, node)) {
+            return;
+        }
+        Decision d = runtime.recordMissed(id, missed.size(), missed.get(0), missed.get(missed.size() - 1), node, why);
+        LOG.warn("{}", d.reason());
     }
 
     private String schedulerName() {
@@ -203,6 +212,8 @@ public final class Daemon {
                 ? new HeartbeatJob(this) : new WakePollJob(this));
         JobDetail heartbeat = JobBuilder.newJob(HeartbeatJob.class).withIdentity(heartbeatKey).storeDurably().build();
         s.addJob(heartbeat, true);
+        s.getListenerManager().addTriggerListener(new MissedTicks(this, schedule, clock),
+                KeyMatcher.keyEquals(schedule.key()));
         if (schedule.fires()) {
             Optional<ActiveHoursCalendar> calendar = schedule.calendar();
             if (calendar.isPresent()) {
@@ -257,7 +268,7 @@ public final class Daemon {
         String source = "heartbeat-" + config.agent().name();
         DBConnectionManager.getInstance().addConnectionProvider(source, new QuartzConnections(pg));
         props.setProperty("org.quartz.scheduler.instanceId", "AUTO");
-        props.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+        props.setProperty("org.quartz.jobStore.class", ClusteredJobStore.class.getName());
         props.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
         props.setProperty("org.quartz.jobStore.dataSource", source);
         props.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");

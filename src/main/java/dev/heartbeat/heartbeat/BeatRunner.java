@@ -81,11 +81,18 @@ public final class BeatRunner {
     }
 
     public Decision run(BeatOptions options) {
-        completeInterrupted(options.node());
         Beat beat = new Beat(options.beatId() != null ? options.beatId() : Ids.next(clock), options,
                 OffsetDateTime.now(clock));
-        MDC.put("beat", beat.id);
-        try {
+        Optional<Store.BeatLock> lock = store.tryLockBeat(config.agent().name());
+        if (lock.isEmpty()) {
+            // Another beat of this agent is running (on another node): never two at once, and never
+            // taking the other one for a crashed beat.
+            beat.gates.add(new Gate("one_beat_at_a_time", false, "another beat of this agent holds the beat lock"));
+            return record(beat.decide(Outcome.SKIPPED, "another beat of this agent was still running"));
+        }
+        try (Store.BeatLock held = lock.get()) {
+            completeInterrupted(options.node());
+            MDC.put("beat", beat.id);
             return record(beat.perform());
         } finally {
             MDC.remove("beat");
@@ -93,17 +100,18 @@ public final class BeatRunner {
     }
 
     /**
-     * Records a beat that did not happen: the daemon was down through {@code count} scheduled fires.
-     * No catch-up burst follows; this one record says what was missed.
+     * Records beats that did not happen: {@code count} scheduled fires from {@code first} to {@code last}
+     * passed, {@code why} (the daemon was down, or no node could run them in time). No catch-up burst
+     * follows; this one record, under the fence of the first missed tick, says what was missed.
      */
-    public Decision recordMissed(int count, java.time.Instant first, java.time.Instant last, String node) {
-        Beat beat = new Beat(Ids.next(clock), new BeatOptions(Decision.Trigger.MISSED, false, false, null, null, null,
-                node), OffsetDateTime.now(clock));
-        beat.gates.add(new Gate("schedule", false, count + " scheduled beat(s) passed while the daemon was not running"));
+    public Decision recordMissed(String beatId, int count, java.time.Instant first, java.time.Instant last, String node,
+                                 String why) {
+        Beat beat = new Beat(beatId, new BeatOptions(Decision.Trigger.MISSED, false, false, null, beatId, first, node),
+                OffsetDateTime.now(clock));
+        beat.gates.add(new Gate("schedule", false, count + " scheduled beat(s) passed: " + why));
         return record(beat.decide(Outcome.SKIPPED, count + " scheduled beat(s) missed between "
                 + OffsetDateTime.ofInstant(first, config.agent().timezone()) + " and "
-                + OffsetDateTime.ofInstant(last, config.agent().timezone()) + " (the daemon was not running); "
-                + "no catch-up"));
+                + OffsetDateTime.ofInstant(last, config.agent().timezone()) + " (" + why + "); no catch-up"));
     }
 
     /**

@@ -39,6 +39,16 @@ public sealed interface Database permits SqliteDatabase, PostgresDatabase {
      */
     void beginWrite(Connection c) throws SQLException;
 
+    /**
+     * Tries to take the lock only one beat of an agent holds at a time, on {@code c}, which then stays
+     * with the beat until {@link #unlockBeat}. True on SQLite, where the file lock already makes one
+     * daemon the only writer; a session advisory lock on PostgreSQL, released by the server the moment
+     * the holder's connection dies (a killed node), and held as long as a slow but living node runs.
+     */
+    boolean tryLockBeat(Connection c, String agent) throws SQLException;
+
+    void unlockBeat(Connection c, String agent) throws SQLException;
+
     /** Whether the connected database has our tables. */
     boolean hasSchema(Connection c) throws SQLException;
 

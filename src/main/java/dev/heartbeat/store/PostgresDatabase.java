@@ -18,6 +18,8 @@ import org.flywaydb.core.api.migration.JavaMigration;
 public final class PostgresDatabase implements Database {
     /** The advisory lock every write transaction takes ("HBST"); it is released at commit. */
     static final long WRITE_LOCK = 0x48425354L;
+    /** The first key of an agent's beat lock ("HBBT"); the second is a hash of the agent's name. */
+    static final int BEAT_LOCK = 0x48424254;
 
     private final String display;
     private final String jdbcUrl;
@@ -124,6 +126,32 @@ public final class PostgresDatabase implements Database {
     public void beginWrite(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("SELECT pg_advisory_xact_lock(" + WRITE_LOCK + ")");
+        }
+    }
+
+    @Override
+    public boolean tryLockBeat(Connection c, String agent) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            // A node cut off by the network (not killed) loses the lock within about 20 s, not hours.
+            s.execute("SET tcp_keepalives_idle = 10");
+            s.execute("SET tcp_keepalives_interval = 3");
+            s.execute("SET tcp_keepalives_count = 3");
+        }
+        try (var ps = c.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(?))")) {
+            ps.setInt(1, BEAT_LOCK);
+            ps.setString(2, agent);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    @Override
+    public void unlockBeat(Connection c, String agent) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(?))")) {
+            ps.setInt(1, BEAT_LOCK);
+            ps.setString(2, agent);
+            ps.execute();
         }
     }
 

@@ -136,6 +136,16 @@ public record SqliteDatabase(Path file) implements Database {
     }
 
     @Override
+    public boolean tryLockBeat(Connection c, String agent) {
+        return true;
+    }
+
+    @Override
+    public void unlockBeat(Connection c, String agent) {
+        // nothing was taken
+    }
+
+    @Override
     public boolean hasSchema(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'decisions'")) {

@@ -947,11 +947,59 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /** The lock one beat of an agent holds while it runs; closing it lets the next beat go. */
+    public interface BeatLock extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Takes the agent's beat lock, or returns empty at once when another beat of the agent (on any node
+     * sharing the database) holds it. Beats never overlap, even if the cluster wrongly took a slow node for dead.
+     */
+    public synchronized Optional<BeatLock> tryLockBeat(String agent) {
+        try {
+            Connection c = connections.borrow();
+            boolean locked;
+            try {
+                locked = db.tryLockBeat(c, agent);
+            } catch (SQLException | RuntimeException e) {
+                connections.giveBack(c);
+                throw e;
+            }
+            if (!locked) {
+                connections.giveBack(c);
+                return Optional.empty();
+            }
+            return Optional.of(() -> {
+                synchronized (this) {
+                    try {
+                        try {
+                            db.unlockBeat(c, agent);
+                        } finally {
+                            connections.giveBack(c);
+                        }
+                    } catch (SQLException e) {
+                        // a broken connection: the server dropped the lock with it
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw new StoreException("cannot take the beat lock in " + db.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A node of the Quartz cluster, as it last checked in. */
     public record Node(String id, Instant lastCheckin, Duration checkinInterval) {
-        /** Quartz's own rule: a node silent for its check-in interval plus 7.5 s is taken for dead. */
+        /**
+         * How long past its check-in interval a silent node is still taken for alive: 1 s of clock
+         * difference (nodes further off refuse to join) and 1 s for a slow check-in. Quartz's own margin
+         * is 7.5 s; the cluster's job store uses this one, so a dead node's beats move on sooner.
+         */
+        public static final Duration FAILURE_MARGIN = Duration.ofSeconds(2);
+
         public boolean alive(Instant now) {
-            return !lastCheckin.plus(checkinInterval).plusMillis(7500).isBefore(now);
+            return !lastCheckin.plus(checkinInterval).plus(FAILURE_MARGIN).isBefore(now);
         }
     }
 

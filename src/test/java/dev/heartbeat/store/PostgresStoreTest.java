@@ -118,6 +118,33 @@ class PostgresStoreTest extends AgentTest {
                 List.of(), List.of(), List.of(), null, null, null, null, null);
     }
 
+    /**
+     * A beat running on another node holds the agent's beat lock: a beat here is skipped, and the other
+     * beat's messages are not taken for a crash. Once the lock is free, a beat that left messages and no
+     * decision is one that crashed.
+     */
+    @Test
+    void beatsOfOneAgentNeverOverlapAcrossNodes() throws Exception {
+        agent.run("--once");
+        try (Store other = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
+            Store.BeatLock lock = other.tryLockBeat("test-agent").orElseThrow();
+            String running = dev.heartbeat.audit.Ids.next(Clock.systemUTC());
+            other.append("test-agent", new dev.heartbeat.transcript.UserMessage("Heartbeat (schedule)"), running);
+            assertThat(other.tryLockBeat("test-agent")).as("held already").isEmpty();
+
+            JsonNode skipped = beat();
+            assertThat(skipped.path("outcome").asText()).isEqualTo("skipped");
+            assertThat(skipped.path("reason").asText()).contains("another beat of this agent was still running");
+            assertThat(agent.run("decisions", "list", "--outcome", "failed").out()).doesNotContain("interrupted");
+
+            lock.close();
+            JsonNode next = beat();
+            assertThat(next.path("outcome").asText()).isEqualTo("quiet");
+            TestAgent.Result failed = agent.run("decisions", "list", "--outcome", "failed", "--json");
+            assertThat(failed.out()).contains(running).contains("interrupted");
+        }
+    }
+
     @Test
     void inspectionCommandsReadThePostgresStore() throws Exception {
         agent.run("--once");

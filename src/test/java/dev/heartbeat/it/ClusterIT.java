@@ -1,0 +1,218 @@
+package dev.heartbeat.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartbeat.audit.Decision;
+import dev.heartbeat.fakes.DaemonProcess;
+import dev.heartbeat.fakes.FakeOpenAi;
+import dev.heartbeat.fakes.FakeProvider;
+import dev.heartbeat.fakes.JarProcess;
+import dev.heartbeat.fakes.PostgresServer;
+import dev.heartbeat.fakes.TestAgent;
+import dev.heartbeat.store.Store;
+import dev.heartbeat.store.StoredDecision;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three daemons (the real jar) on one real PostgreSQL, as a Quartz cluster: every tick runs once across
+ * the nodes, a node killed with SIGKILL is taken over, a restarted node rejoins, and a session one node
+ * left broken is repaired by another. The run prints its figures (ticks, duplicates, misses, failover).
+ */
+class ClusterIT {
+    static final Duration PERIOD = Duration.ofSeconds(1);
+    static final Duration CHECKIN = Duration.ofSeconds(2);
+    /** Quartz takes a node for dead when it is silent for its check-in interval plus this (fixed in Quartz). */
+    static final Duration QUARTZ_MARGIN = Duration.ofMillis(7500);
+    static final Pattern NODE = Pattern.compile("cluster node ([^)]+)\\)");
+
+    @TempDir
+    Path home;
+
+    FakeOpenAi fake;
+    TestAgent agent;
+    Map<String, String> env;
+    final List<DaemonProcess> started = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fake = new FakeOpenAi(TestAgent.KEY);
+        fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
+        agent = new TestAgent(home, fake);
+        agent.postgres(PostgresServer.shared(), "  checkin-interval: " + CHECKIN.toSeconds() + "s\n");
+        agent.yaml("heartbeat:\n  every: 1s\n  shutdown-grace: 2s\n");
+        env = new HashMap<>(agent.env());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (DaemonProcess d : started) {
+            d.close();
+        }
+        fake.close();
+    }
+
+    private record Node(String id, DaemonProcess process) {
+    }
+
+    private Node start(String name, Map<String, String> environment) throws Exception {
+        DaemonProcess d = DaemonProcess.start(environment, home.resolve(name + ".log"), "--config",
+                agent.config().toString(), "run");
+        started.add(d);
+        assertThat(d.awaitOutput("daemon started", Duration.ofSeconds(60))).as("%s started: %s", name, d.output()).isTrue();
+        Matcher m = NODE.matcher(d.output());
+        assertThat(m.find()).as(d.output()).isTrue();
+        return new Node(m.group(1), d);
+    }
+
+    private List<Decision> decisions() {
+        try (Store store = agent.store()) {
+            return store.decisions(null, null, 100_000).stream().map(StoredDecision::decision).toList();
+        }
+    }
+
+    private Optional<Decision> awaitDecision(Predicate<Decision> wanted, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<Decision> d = decisions().stream().filter(wanted).findFirst();
+            if (d.isPresent()) {
+                return d;
+            }
+            Thread.sleep(200);
+        }
+        return Optional.empty();
+    }
+
+    private static long seconds() {
+        return Long.getLong("hb.cluster.seconds", 60);
+    }
+
+    @Test
+    void threeNodesRunEachTickOnceTakeOverFromAKilledNodeAndLetItRejoin() throws Exception {
+        List<Node> nodes = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            nodes.add(start("node-" + i, env));
+        }
+        Instant from = Instant.now().plusSeconds(2);
+        Thread.sleep(Duration.ofSeconds(seconds()).plusSeconds(2).toMillis());
+        Instant to = Instant.now().minusSeconds(1);
+
+        // SIGKILL the node that ran the newest beat; the others take over.
+        Decision newest = decisions().stream().filter(d -> d.trigger() == Decision.Trigger.SCHEDULE).findFirst().orElseThrow();
+        Node victim = nodes.stream().filter(n -> n.id().equals(newest.node())).findFirst().orElseThrow();
+        victim.process().kill9();
+        Instant killedAt = Instant.now();
+        Optional<Decision> after = awaitDecision(d -> d.trigger() == Decision.Trigger.SCHEDULE
+                && d.startedAt().toInstant().isAfter(killedAt), Duration.ofSeconds(40));
+        assertThat(after).as("a beat after the kill").isPresent();
+        double gap = Duration.between(killedAt, after.get().startedAt().toInstant()).toMillis() / 1000.0;
+        assertThat(after.get().node()).isNotEqualTo(victim.id());
+
+        // The killed node comes back; once the other two stop, it alone carries the beats.
+        Node back = start("node-back", env);
+        for (Node n : nodes) {
+            if (n != victim) {
+                assertThat(n.process().terminate(Duration.ofSeconds(20))).isZero();
+            }
+        }
+        Instant othersStopped = Instant.now();
+        Optional<Decision> byRejoined = awaitDecision(d -> back.id().equals(d.node())
+                && d.trigger() == Decision.Trigger.SCHEDULE && d.startedAt().toInstant().isAfter(othersStopped),
+                Duration.ofSeconds(40));
+        assertThat(byRejoined).as("a beat by the restarted node %s: %s", back.id(), back.process().output()).isPresent();
+        TestAgent.Result status = agent.run("status");
+        assertThat(status.out()).contains(back.id());
+        assertThat(back.process().terminate(Duration.ofSeconds(20))).isZero();
+
+        // Every tick of the steady window ran exactly once, or is inside a 'missed' record; none ran twice.
+        List<Decision> all = decisions();
+        Map<Instant, Long> beatsPerTick = all.stream().filter(d -> d.scheduledAt() != null
+                        && d.trigger() == Decision.Trigger.SCHEDULE)
+                .collect(Collectors.groupingBy(d -> d.scheduledAt().toInstant(), TreeMap::new, Collectors.counting()));
+        long duplicated = beatsPerTick.values().stream().filter(n -> n > 1).count();
+        TreeSet<Instant> missedTicks = new TreeSet<>();
+        for (Decision d : all) {
+            if (d.trigger() == Decision.Trigger.MISSED) {
+                int count = Integer.parseInt(d.reason().split(" ")[0]);
+                for (int k = 0; k < count; k++) {
+                    missedTicks.add(d.scheduledAt().toInstant().plus(PERIOD.multipliedBy(k)));
+                }
+            }
+        }
+        List<Instant> ticks = beatsPerTick.keySet().stream().filter(t -> !t.isBefore(from) && !t.isAfter(to)).toList();
+        Instant firstTick = ticks.get(0);
+        long expected = Duration.between(firstTick, to).toMillis() / PERIOD.toMillis() + 1;
+        long run = ticks.size();
+        long missed = 0;
+        for (long k = 0; k < expected; k++) {
+            Instant t = firstTick.plus(PERIOD.multipliedBy(k));
+            if (!beatsPerTick.containsKey(t)) {
+                assertThat(missedTicks).as("tick %s neither ran nor is on record as missed", t).contains(t);
+                missed++;
+            }
+        }
+        Map<String, Long> perNode = all.stream().filter(d -> d.trigger() == Decision.Trigger.SCHEDULE && d.node() != null)
+                .collect(Collectors.groupingBy(Decision::node, TreeMap::new, Collectors.counting()));
+        long modelCalls = fake.requests().size();
+        long beats = all.stream().filter(d -> d.outcome() == Decision.Outcome.QUIET).count();
+        System.out.printf("CLUSTER FIGURES: %d-s window: ticks %d, run %d, duplicated %d, missed %d; failover gap "
+                        + "after kill -9 %.1f s (check-in %d s); beats per node %s%n", seconds(), expected, run, duplicated,
+                missed, gap, CHECKIN.toSeconds(), perNode);
+
+        assertThat(duplicated).isZero();
+        assertThat(modelCalls).as("one model call per quiet beat: no beat ran twice").isEqualTo(beats);
+        assertThat(perNode.size()).as("beats spread over the nodes").isGreaterThanOrEqualTo(2);
+        // Quartz finds a dead node after its check-in interval plus 7.5 s, checking every interval.
+        assertThat(gap).isLessThanOrEqualTo(CHECKIN.multipliedBy(2).plus(QUARTZ_MARGIN).plus(PERIOD).toMillis() / 1000.0 + 2);
+        TestAgent.Result verify = agent.run("decisions", "verify");
+        assertThat(verify.exit()).as(verify.all()).isZero();
+    }
+
+    @Test
+    void aSessionOneNodeLeftBrokenIsRepairedByAnother() throws Exception {
+        fake.call("notify", "{\"message\": \"disk on db1 is full\", \"severity\": \"critical\"}");
+        Map<String, String> crashing = new HashMap<>(env);
+        crashing.put("HB_FAULT", "after-intent");
+        DaemonProcess first = DaemonProcess.start(crashing, home.resolve("crashing.log"), "--config",
+                agent.config().toString(), "run");
+        started.add(first);
+        assertThat(first.awaitOutput("fault injected at after-intent", Duration.ofSeconds(60))).as(first.output()).isTrue();
+        Matcher m = NODE.matcher(first.output());
+        assertThat(m.find()).isTrue();
+        String crashedNode = m.group(1);
+        first.kill9();
+
+        Node second = start("second", env);
+        Optional<Decision> repaired = awaitDecision(d -> second.id().equals(d.node()) && !d.repairs().isEmpty(),
+                Duration.ofSeconds(60));
+        assertThat(repaired).as(second.process().output()).isPresent();
+        assertThat(repaired.get().repairs()).anySatisfy(r -> assertThat(r.rule()).isEqualTo("synthesize_missing_result"));
+        assertThat(repaired.get().outcome()).isEqualTo(Decision.Outcome.QUIET);
+        assertThat(decisions()).anySatisfy(d -> {
+            assertThat(d.outcome()).isEqualTo(Decision.Outcome.FAILED);
+            assertThat(d.reason()).startsWith("interrupted").contains("notify").contains("outcome is unknown");
+            assertThat(d.node()).as("the interrupted beat names the node that ran it").isEqualTo(crashedNode);
+        });
+        assertThat(fake.rejections()).as("every request the second node sent was valid").isEmpty();
+        assertThat(JarProcess.run(env, "--config", agent.config().toString(), "sessions", "check").exit()).isZero();
+        assertThat(second.process().terminate(Duration.ofSeconds(20))).isZero();
+        TestAgent.Result verify = agent.run("decisions", "verify");
+        assertThat(verify.exit()).as(verify.all()).isZero();
+    }
+}
