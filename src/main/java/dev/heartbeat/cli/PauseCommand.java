@@ -1,6 +1,7 @@
 package dev.heartbeat.cli;
 
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.store.Store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,14 +13,26 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code pause} and {@code resume}: the kill switch, a PAUSE file in the state folder. */
+/**
+ * {@code pause} and {@code resume}: the kill switch. A single node's is a PAUSE file in its state folder;
+ * with a shared (PostgreSQL) store it is a row in the store, so it stops the agent on every node.
+ */
 final class PauseCommand {
     private PauseCommand() {
     }
 
+    private static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
     @Command(name = "pause", mixinStandardHelpOptions = true, description = {
             "Stop the agent acting: every beat is skipped with reason 'paused' (and recorded) until 'resume'. "
-                    + "Works on a running daemon at once; it is a file (PAUSE in the state folder), so 'touch' works too."})
+                    + "Works on a running daemon at once. With SQLite it is a file (PAUSE in the state folder), so "
+                    + "'touch' works too; with PostgreSQL it is kept in the database and stops every node."})
     static final class Pause implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -31,11 +44,20 @@ final class PauseCommand {
         public Integer call() throws IOException {
             Main main = Main.root(spec);
             AgentConfig config = main.inspectionConfig();
-            Path file = config.pauseFile();
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, (reason == null ? "" : reason) + "\n", StandardCharsets.UTF_8);
-            main.out().println("paused at " + OffsetDateTime.now(main.clock).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ": beats are skipped until "
-                    + "'heartbeat-agent resume' (" + file + ")");
+            String where;
+            if (config.storage().postgres()) {
+                try (Store store = main.writeStore(config)) {
+                    store.setPause(config.agent().name(), reason, System.getProperty("user.name") + "@" + host());
+                }
+                where = "on every node of " + config.storage().url();
+            } else {
+                Path file = config.pauseFile();
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, (reason == null ? "" : reason) + "\n", StandardCharsets.UTF_8);
+                where = file.toString();
+            }
+            main.out().println("paused at " + OffsetDateTime.now(main.clock).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    + ": beats are skipped until 'heartbeat-agent resume' (" + where + ")");
             main.out().flush();
             return 0;
         }
@@ -51,6 +73,11 @@ final class PauseCommand {
             Main main = Main.root(spec);
             AgentConfig config = main.inspectionConfig();
             boolean was = Files.deleteIfExists(config.pauseFile());
+            if (config.storage().postgres()) {
+                try (Store store = main.writeStore(config)) {
+                    was |= store.clearPause(config.agent().name());
+                }
+            }
             main.out().println(was ? "resumed: the next beat runs" : "not paused; nothing to do");
             main.out().flush();
             return 0;

@@ -65,6 +65,7 @@ final class StatusCommand implements Callable<Integer> {
         Optional<String> daemon = Optional.empty();
         List<Store.Node> nodes = List.of();
         Optional<Store.Fence> lastTick = Optional.empty();
+        Optional<Store.Pause> sharedPause = Optional.empty();
         if (!config.storage().postgres()) {
             daemon = Daemons.running(config, null, now);
         }
@@ -75,6 +76,7 @@ final class StatusCommand implements Callable<Integer> {
                     nodes = s.clusterNodes(Daemons.schedulerName(config));
                 }
                 lastTick = s.lastFence(config.agent().name());
+                sharedPause = s.pause(config.agent().name());
                 last = s.decisions(null, null, 1).stream().map(StoredDecision::decision).filter(Objects::nonNull)
                         .findFirst().orElse(null);
                 today = DecisionStats.of(s.decisions(config.startOfToday(main.clock), null, Integer.MAX_VALUE).stream()
@@ -89,7 +91,7 @@ final class StatusCommand implements Callable<Integer> {
             doc.put("agent", config.agent().name());
             doc.put("daemon_running", daemon.isPresent());
             doc.put("daemon", daemon.orElse(null));
-            doc.put("paused", Files.exists(config.pauseFile()));
+            doc.put("paused", Files.exists(config.pauseFile()) || sharedPause.isPresent());
             doc.put("schedule", schedule.fires() ? cadence : "off");
             doc.put("next_beat", next.map(i -> OffsetDateTime.ofInstant(i, config.agent().timezone())).orElse(null));
             if (last != null) {
@@ -148,8 +150,10 @@ final class StatusCommand implements Callable<Integer> {
                 out.printf("%-10s %s%n", "node", "none has joined the cluster");
             }
         }
-        if (Files.exists(config.pauseFile())) {
-            out.printf("%-10s %s%n", "PAUSED", "beats are skipped until 'heartbeat-agent resume'");
+        if (Files.exists(config.pauseFile()) || sharedPause.isPresent()) {
+            out.printf("%-10s %s%n", "PAUSED", "beats are skipped until 'heartbeat-agent resume'"
+                    + sharedPause.map(p -> " (on every node, since " + Render.time(OffsetDateTime.ofInstant(p.since(),
+                    config.agent().timezone())) + (p.reason() == null ? "" : ": " + p.reason()) + ")").orElse(""));
         }
         out.printf("%-10s %s%n", "schedule", schedule.fires() ? cadence
                 + config.heartbeat().window().map(w -> ", active " + w.start() + "-" + w.end() + " " + w.timezone())

@@ -220,7 +220,14 @@ public final class BeatRunner {
                 return Optional.of("paused" + (why.isBlank() ? "" : ": " + why) + " (remove " + pause
                         + " or run 'heartbeat-agent resume')");
             }
-            gates.add(new Gate("paused", true, "no PAUSE file"));
+            Optional<Store.Pause> shared = store.pause(config.agent().name());
+            if (shared.isPresent()) {
+                String why = shared.get().reason() == null ? "" : shared.get().reason();
+                gates.add(new Gate("paused", false, "paused for every node since " + shared.get().since()
+                        + (shared.get().by() == null ? "" : " by " + shared.get().by()) + (why.isBlank() ? "" : ": " + why)));
+                return Optional.of("paused" + (why.isBlank() ? "" : ": " + why) + " (run 'heartbeat-agent resume')");
+            }
+            gates.add(new Gate("paused", true, "no PAUSE file, not paused in the store"));
             if (h.activeHours() != null) {
                 AgentConfig.ActiveHours w = h.activeHours();
                 ZonedDateTime local = ZonedDateTime.now(clock.withZone(w.timezone()));

@@ -900,6 +900,49 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    // ---------------------------------------------------------------- the kill switch in the store
+
+    /** A pause set with 'pause' on a shared store. */
+    public record Pause(String reason, Instant since, String by) {
+    }
+
+    public synchronized Optional<Pause> pause(String agent) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT reason, paused_at, paused_by FROM pauses WHERE agent = ?")) {
+                ps.setString(1, agent);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new Pause(rs.getString(1), Instant.parse(rs.getString(2)),
+                            rs.getString(3))) : Optional.<Pause>empty();
+                }
+            }
+        });
+    }
+
+    public synchronized void setPause(String agent, String reason, String by) {
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO pauses (agent, reason, paused_at, paused_by) "
+                    + "VALUES (?, ?, ?, ?) ON CONFLICT (agent) DO UPDATE SET reason = excluded.reason, "
+                    + "paused_at = excluded.paused_at, paused_by = excluded.paused_by")) {
+                ps.setString(1, agent);
+                ps.setString(2, reason);
+                ps.setString(3, now());
+                ps.setString(4, by);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Removes the agent's pause; false when there was none. */
+    public synchronized boolean clearPause(String agent) {
+        return write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM pauses WHERE agent = ?")) {
+                ps.setString(1, agent);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- the fence and the cluster
 
     /** Which node took which tick: the fence row a beat inserted before it ran. */

@@ -51,7 +51,15 @@ public final class OnceBench {
 
     private static void warm(FakeOpenAi fake, int beats) throws Exception {
         Path home = Files.createTempDirectory("hb-bench-warm");
-        TestAgent agent = new TestAgent(home, fake);
+        double[][] figures = warm(new TestAgent(home, fake), beats);
+        System.out.println("warm beat overhead, model call latency excluded (" + Math.max(50, beats / 5)
+                + " warm-up beats):");
+        System.out.println("  " + Stats.summary(figures[0], "ms"));
+        System.out.println("  model call to the loopback fake, for reference: " + Stats.summary(figures[1], "ms"));
+    }
+
+    /** Warm beats of {@code agent} in this JVM: each beat's overhead and its model call latency, in ms. */
+    static double[][] warm(TestAgent agent, int beats) throws Exception {
         var config = new ConfigLoader(agent.env()).read(agent.config());
         int warmup = Math.max(50, beats / 5);
         double[] overhead = new double[beats];
@@ -70,8 +78,6 @@ public final class OnceBench {
                 model[i] = latency;
             }
         }
-        System.out.println("warm beat overhead, model call latency excluded (" + warmup + " warm-up beats):");
-        System.out.println("  " + Stats.summary(overhead, "ms"));
-        System.out.println("  model call to the loopback fake, for reference: " + Stats.summary(model, "ms"));
+        return new double[][] {overhead, model};
     }
 }

@@ -191,4 +191,37 @@ class ConfigLoaderTest {
         var never = new AgentConfig.ActiveHours(java.time.LocalTime.of(8, 0), java.time.LocalTime.of(8, 0), null);
         assertThat(never.contains(java.time.LocalTime.of(8, 0))).isFalse();
     }
+
+    @Test
+    void aPostgresUrlIsCheckedAndItsPasswordKeptApart() throws Exception {
+        String base = "model:\n  name: x\n  api-key: k123456\nstorage:\n";
+        ConfigException noUser = error(base + "  url: postgresql://db.example.com/heartbeat\n");
+        assertThat(noUser.getMessage()).contains("agent.yaml:5").contains("storage.url").contains("names no user");
+        assertThat(error(base + "  url: postgresql://hb@db.example.com/\n").getMessage()).contains("names no database");
+        assertThat(error(base + "  url: mysql://hb:s3cret-pw@db/x\n").getMessage())
+                .contains("is not a storage URL").doesNotContain("s3cret-pw");
+        assertThat(error(base + "  url: postgresql://hb@db/x\n  checkin-interval: 500ms\n").getMessage())
+                .contains("storage.checkin-interval").contains("at least 1s");
+        assertThat(error(base + "  url: postgresql://hb@db/x\n  password-file: nowhere\n").getMessage())
+                .contains("storage.password-file").contains("cannot read");
+
+        AgentConfig inUrl = load(base + "  url: postgresql://hb:s3cret-pw@db.example.com:6432/heartbeat?sslmode=require\n");
+        assertThat(inUrl.storage().postgres()).isTrue();
+        assertThat(inUrl.storage().url()).isEqualTo("postgresql://hb@db.example.com:6432/heartbeat?sslmode=require");
+        assertThat(inUrl.storage().password().value()).isEqualTo("s3cret-pw");
+        assertThat(inUrl.storage().toString()).doesNotContain("s3cret-pw");
+        assertThat(PostgresUrl.parse(inUrl.storage().url()).jdbcUrl())
+                .isEqualTo("jdbc:postgresql://db.example.com:6432/heartbeat?sslmode=require");
+
+        env.put("DB_PW", "from-the-env");
+        assertThat(load(base + "  url: postgresql://hb@db/x\n  password: ${DB_PW}\n").storage().password().value())
+                .isEqualTo("from-the-env");
+        Path credentials = Files.createDirectories(dir.resolve("creds"));
+        Files.writeString(credentials.resolve("storage-password"), "from-systemd\n");
+        env.put("CREDENTIALS_DIRECTORY", credentials.toString());
+        AgentConfig cred = load(base + "  url: postgresql://hb@db/x\n");
+        assertThat(cred.storage().password().value()).isEqualTo("from-systemd");
+        assertThat(cred.storage().checkinInterval()).hasSeconds(5);
+        assertThat(cred.stateDir()).isEqualTo(cred.workspace().getParent());
+    }
 }

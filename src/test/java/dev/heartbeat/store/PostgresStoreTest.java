@@ -161,6 +161,25 @@ class PostgresStoreTest extends AgentTest {
         assertThat(text.out()).contains("none has joined the cluster");
     }
 
+    /** With a shared store, 'pause' stops the agent on every node: it is kept in the database, not a local file. */
+    @Test
+    void pauseStopsEveryNodeUntilResume() throws Exception {
+        TestAgent.Result pause = agent.run("pause", "--reason", "database maintenance");
+        assertThat(pause.exit()).as(pause.all()).isZero();
+        assertThat(pause.out()).contains("on every node of " + agent.postgresUrl());
+        assertThat(home.resolve("PAUSE")).doesNotExist();
+        JsonNode skipped = beat();
+        assertThat(skipped.path("outcome").asText()).isEqualTo("skipped");
+        assertThat(skipped.path("reason").asText()).startsWith("paused: database maintenance");
+        try (Store other = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
+            assertThat(other.pause("test-agent")).get().satisfies(p -> assertThat(p.reason()).isEqualTo("database maintenance"));
+        }
+        assertThat(agent.run("status").out()).contains("PAUSED").contains("on every node");
+        assertThat(agent.run("resume").out()).contains("resumed");
+        assertThat(beat().path("outcome").asText()).isEqualTo("quiet");
+        assertThat(agent.run("resume").out()).contains("not paused");
+    }
+
     @Test
     void thePasswordNeverShows() throws Exception {
         agent.run("--once");

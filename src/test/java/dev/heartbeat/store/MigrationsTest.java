@@ -1,0 +1,63 @@
+package dev.heartbeat.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shared migrations on SQLite, databases made before the id placeholder, and Quartz's DDL. */
+class MigrationsTest {
+    @TempDir
+    Path dir;
+
+    private Map<String, Integer> checksums(Path db) throws Exception {
+        Map<String, Integer> out = new HashMap<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version, checksum FROM flyway_schema_history WHERE version IS NOT NULL")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getInt(2));
+            }
+        }
+        return out;
+    }
+
+    /** Flyway checksums the text; the respelling table must match what Flyway computes for today's files. */
+    @Test
+    void aDatabaseMigratedBeforeThePlaceholderStillOpens() throws Exception {
+        Path db = dir.resolve("heartbeat.db");
+        Store.open(db, Clock.systemUTC()).close();
+        Map<String, Integer> fresh = checksums(db);
+        SqliteDatabase.RESPELLED.forEach((version, sums) -> assertThat(fresh.get(version)).isEqualTo(sums[1]));
+
+        // As an earlier release left it: the same schema, the old text's checksums.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            for (Map.Entry<String, int[]> e : SqliteDatabase.RESPELLED.entrySet()) {
+                s.executeUpdate("UPDATE flyway_schema_history SET checksum = " + e.getValue()[0] + " WHERE version = '"
+                        + e.getKey() + "'");
+            }
+        }
+        try (Store store = Store.open(db, Clock.systemUTC())) {
+            store.ensureSession("s");
+        }
+        assertThat(checksums(db)).isEqualTo(fresh);
+    }
+
+    @Test
+    void quartzsTablesComeFromItsOwnScriptWithoutTheDrops() throws Exception {
+        List<String> statements = QuartzTablesMigration.statements(QuartzTablesMigration.script());
+        assertThat(statements).anySatisfy(sql -> assertThat(sql).startsWith("CREATE TABLE QRTZ_LOCKS"));
+        assertThat(statements).anySatisfy(sql -> assertThat(sql).startsWith("CREATE TABLE QRTZ_SCHEDULER_STATE"));
+        assertThat(statements).noneSatisfy(sql -> assertThat(sql.toUpperCase()).startsWith("DROP"));
+        assertThat(statements).noneSatisfy(sql -> assertThat(sql.toUpperCase()).isEqualTo("COMMIT"));
+        assertThat(statements).allSatisfy(sql -> assertThat(sql).doesNotContain("--"));
+    }
+}
