@@ -60,6 +60,7 @@ public final class ClusterBench {
         Path home = Files.createTempDirectory("hb-bench-cluster");
         TestAgent agent = new TestAgent(home, fake).postgres(server, "  checkin-interval: 2s\n");
         agent.yaml("heartbeat:\n  every: 1s\n  shutdown-grace: 2s\n");
+        int requestsBefore = fake.requests().size();
         List<String[]> nodes = new ArrayList<>(); // [id, log name]
         List<DaemonProcess> processes = new ArrayList<>();
         try {
@@ -94,8 +95,9 @@ public final class ClusterBench {
             System.out.printf("three nodes, every 1s, check-in 2s, %d s steady then %d kill -9 failovers:%n", seconds, kills);
             System.out.println("  " + ticks);
             System.out.println("  failover gap after kill -9: " + Stats.summary(gaps, "s"));
-            System.out.println("  model calls " + fake.requests().size() + " for "
-                    + all.stream().filter(d -> d.outcome() == Decision.Outcome.QUIET).count() + " quiet beats");
+            System.out.println("  model calls " + (fake.requests().size() - requestsBefore) + " for "
+                    + all.stream().filter(d -> d.outcome() == Decision.Outcome.QUIET).count() + " quiet beats "
+                    + "(equal: no beat ran twice)");
         } finally {
             for (DaemonProcess p : processes) {
                 p.terminate(Duration.ofSeconds(20));

@@ -180,4 +180,22 @@ class AccountabilityTest extends AgentTest {
         TestAgent.Result list = agent.run("sessions", "list");
         assertThat(list.out()).contains("SIZE").containsPattern("\\d+(\\.\\d)? (B|KiB)");
     }
+
+    /** A daemon's beat carries the node that ran it and the tick it took; the schema knows both. */
+    @Test
+    void aFencedBeatNamesItsNodeAndTickAndMatchesTheSchema() throws Exception {
+        fake.text("HEARTBEAT_OK");
+        var config = new dev.heartbeat.config.ConfigLoader(agent.env()).read(agent.config());
+        java.time.Instant tick = java.time.Instant.parse("2026-11-22T12:00:05Z");
+        String id = dev.heartbeat.audit.Ids.next(java.time.Clock.systemUTC());
+        try (var runtime = new dev.heartbeat.daemon.AgentRuntime(config, java.time.Clock.systemUTC())) {
+            runtime.beat(new dev.heartbeat.heartbeat.BeatOptions(dev.heartbeat.audit.Decision.Trigger.SCHEDULE, false,
+                    false).fenced(id, tick, "web1-1795378150145"));
+        }
+        TestAgent.Result show = agent.run("decisions", "show", id, "--json");
+        JsonNode record = json(show.out());
+        valid(record);
+        assertThat(record.path("node").asText()).isEqualTo("web1-1795378150145");
+        assertThat(java.time.OffsetDateTime.parse(record.path("scheduled_at").asText()).toInstant()).isEqualTo(tick);
+    }
 }

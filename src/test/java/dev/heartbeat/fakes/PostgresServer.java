@@ -110,7 +110,7 @@ public final class PostgresServer {
                 port = socket.getLocalPort();
             }
             run(as(root, List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("log").toString(),
-                    "-w", "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off "
+                    "-w", "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 "
                             + "-c max_connections=200", "start")), dir);
             List<String> stop = as(root, List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate",
                     "stop"));

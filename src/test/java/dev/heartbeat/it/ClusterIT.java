@@ -106,7 +106,14 @@ class ClusterIT {
             nodes.add(start("node-" + i, env));
         }
         Instant from = Instant.now().plusSeconds(2);
-        Thread.sleep(Duration.ofSeconds(seconds()).plusSeconds(2).toMillis());
+        Thread.sleep(Duration.ofSeconds(seconds()).plusSeconds(2).toMillis() / 2);
+        // 'wake' from any machine: one node takes the request, one manual beat runs.
+        TestAgent.Result wake = agent.run("wake", "--reason", "cluster wake test");
+        assertThat(wake.out()).as(wake.all()).contains("3 cluster nodes");
+        assertThat(awaitDecision(d -> d.trigger() == Decision.Trigger.MANUAL, Duration.ofSeconds(20))).isPresent();
+        Thread.sleep(Duration.ofSeconds(seconds()).plusSeconds(2).toMillis() / 2);
+        assertThat(decisions().stream().filter(d -> d.trigger() == Decision.Trigger.MANUAL)).hasSize(1)
+                .allSatisfy(d -> assertThat(d.gates().get(0).detail()).contains("cluster wake test"));
 
         // SIGKILL the node that ran the newest beat; the others take over.
         Decision newest = decisions().stream().filter(d -> d.trigger() == Decision.Trigger.SCHEDULE).findFirst().orElseThrow();
