@@ -62,7 +62,7 @@ final class OnceCommand implements Callable<Integer> {
         try (dev.heartbeat.store.Store store = main.readStore(config)) {
             return dev.heartbeat.daemon.Daemons.running(config, store, main.clock.instant());
         } catch (dev.heartbeat.store.StoreException e) {
-            return java.util.Optional.empty(); // no schema yet (the beat creates it) or unreachable (the beat says so)
+            return java.util.Optional.empty(); // no tables yet (the beat creates them), or unreachable (the beat says so)
         }
     }
 

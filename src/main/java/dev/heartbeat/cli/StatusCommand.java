@@ -8,6 +8,7 @@ import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.daemon.Daemons;
 import dev.heartbeat.daemon.Schedule;
 import dev.heartbeat.store.Store;
+import dev.heartbeat.store.StoreException;
 import dev.heartbeat.store.StoredDecision;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -81,6 +82,11 @@ final class StatusCommand implements Callable<Integer> {
                         .findFirst().orElse(null);
                 today = DecisionStats.of(s.decisions(config.startOfToday(main.clock), null, Integer.MAX_VALUE).stream()
                         .map(StoredDecision::decision).filter(Objects::nonNull).toList(), config.agent().timezone());
+            } catch (StoreException e) {
+                if (!e.notCreated()) {
+                    throw e;
+                }
+                store = false;
             }
         }
         String cadence = config.heartbeat().cron() != null ? "cron " + config.heartbeat().cron()

@@ -373,8 +373,8 @@ public final class Daemon {
         String id = Ids.next(clock);
         try {
             if (!runtime.store().takeFence(config.agent().name(), scheduledAt, id, node)) {
-                LOG.warn("the tick of {} was taken already, by {}; not running it twice", scheduledAt,
-                        runtime.store().lastFence(config.agent().name()).map(Store.Fence::node).orElse("another node"));
+                LOG.warn("the tick of {} was taken already (by another node, or a second scheduler); not running it "
+                        + "twice", scheduledAt);
                 return;
             }
         } catch (RuntimeException e) {

@@ -86,7 +86,7 @@ public final class Store implements AutoCloseable {
     /** Opens an existing database for reading only: inspection commands, beside a running daemon. */
     public static Store openReadOnly(Database db, Clock clock) {
         if (!db.exists()) {
-            throw new StoreException("no database at " + db.describe() + "; it is created by the first beat "
+            throw StoreException.notCreated("no database at " + db.describe() + "; it is created by the first beat "
                     + "(run --once), or check storage.url in the configuration");
         }
         Database.Connections connections = db.connect(true);
@@ -111,6 +111,10 @@ public final class Store implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new StoreException(db.describe() + " cannot be read as a database: " + e.getMessage(), e);
+        }
+        if (!ours && db.clustered()) {
+            throw StoreException.notCreated(db.describe() + " has no heartbeat-agent tables yet; the first 'run' or "
+                    + "'--once' creates them");
         }
         if (!ours) {
             throw new StoreException(db.describe() + " is not a heartbeat-agent database (no decisions table); "

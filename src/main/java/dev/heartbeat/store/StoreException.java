@@ -2,11 +2,28 @@ package dev.heartbeat.store;
 
 /** The store could not be opened or read: a missing, locked or corrupt database. */
 public final class StoreException extends RuntimeException {
+    private final boolean notCreated;
+
     public StoreException(String message, Throwable cause) {
         super(message, cause);
+        this.notCreated = false;
     }
 
     public StoreException(String message) {
+        this(message, false);
+    }
+
+    private StoreException(String message, boolean notCreated) {
         super(message);
+        this.notCreated = notCreated;
+    }
+
+    /** The database is not there yet (no file, or a server database without our tables): the first beat makes it. */
+    static StoreException notCreated(String message) {
+        return new StoreException(message, true);
+    }
+
+    public boolean notCreated() {
+        return notCreated;
     }
 }

@@ -111,6 +111,9 @@ class ClusterIT {
         TestAgent.Result wake = agent.run("wake", "--reason", "cluster wake test");
         assertThat(wake.out()).as(wake.all()).contains("3 cluster nodes");
         assertThat(awaitDecision(d -> d.trigger() == Decision.Trigger.MANUAL, Duration.ofSeconds(20))).isPresent();
+        TestAgent.Result once = agent.run("--once");
+        assertThat(once.exit()).as("--once beside a running cluster").isEqualTo(2);
+        assertThat(once.err()).contains("3 cluster nodes").contains("wake");
         Thread.sleep(Duration.ofSeconds(seconds()).plusSeconds(2).toMillis() / 2);
         assertThat(decisions().stream().filter(d -> d.trigger() == Decision.Trigger.MANUAL)).hasSize(1)
                 .allSatisfy(d -> assertThat(d.gates().get(0).detail()).contains("cluster wake test"));

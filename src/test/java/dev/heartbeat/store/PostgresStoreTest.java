@@ -147,10 +147,16 @@ class PostgresStoreTest extends AgentTest {
 
     @Test
     void inspectionCommandsReadThePostgresStore() throws Exception {
+        TestAgent.Result before = agent.run("status");
+        assertThat(before.exit()).as(before.all()).isZero();
+        assertThat(before.out()).contains("none yet");
+        TestAgent.Result list = agent.run("decisions", "list");
+        assertThat(list.exit()).isEqualTo(1);
+        assertThat(list.err()).contains("has no heartbeat-agent tables yet").contains("--once");
         agent.run("--once");
-        TestAgent.Result list = agent.run("sessions", "list", "--json");
-        assertThat(list.exit()).as(list.all()).isZero();
-        assertThat(json(list.out()).get(0).path("name").asText()).isEqualTo("test-agent");
+        TestAgent.Result sessions = agent.run("sessions", "list", "--json");
+        assertThat(sessions.exit()).as(sessions.all()).isZero();
+        assertThat(json(sessions.out()).get(0).path("name").asText()).isEqualTo("test-agent");
         TestAgent.Result status = agent.run("status", "--json");
         assertThat(status.exit()).as(status.all()).isZero();
         JsonNode doc = json(status.out());
