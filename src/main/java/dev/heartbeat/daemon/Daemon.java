@@ -359,6 +359,11 @@ public final class Daemon {
             scheduler.interrupt(heartbeatKey);
         }
         scheduler.shutdown(true);
+        try {
+            runtime.store().leaveCluster(schedulerName(), node);
+        } catch (RuntimeException e) {
+            LOG.warn("could not sign off from the cluster ({}); the other nodes will find this one silent", e.getMessage());
+        }
         if (watchdog != null) {
             watchdog.shutdownNow();
         }

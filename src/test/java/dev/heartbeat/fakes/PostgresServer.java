@@ -34,6 +34,7 @@ public final class PostgresServer {
     private final String host;
     private final int port;
     private final String adminDatabase;
+    private final List<String> created = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private PostgresServer(String user, String password, String host, int port, String adminDatabase) {
         this.user = user;
@@ -48,7 +49,9 @@ public final class PostgresServer {
             String url = System.getenv(ENV);
             if (url != null && !url.isBlank()) {
                 PostgresUrl u = PostgresUrl.parse(url);
-                shared = new PostgresServer(u.user(), u.password(), u.host(), u.port(), u.database());
+                PostgresServer server = new PostgresServer(u.user(), u.password(), u.host(), u.port(), u.database());
+                Runtime.getRuntime().addShutdownHook(new Thread(server::dropCreated));
+                shared = server;
             } else {
                 shared = startLocal();
             }
@@ -66,10 +69,23 @@ public final class PostgresServer {
         try (Connection c = DriverManager.getConnection(jdbc(adminDatabase), user, password);
              Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
+            created.add(name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create a test database on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         return "postgresql://" + user + "@" + host + ":" + port + "/" + name;
+    }
+
+    /** Someone else's server: the databases the tests made are dropped when the test JVM exits. */
+    private void dropCreated() {
+        try (Connection c = DriverManager.getConnection(jdbc(adminDatabase), user, password);
+             Statement s = c.createStatement()) {
+            for (String name : List.copyOf(created)) {
+                s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            }
+        } catch (SQLException e) {
+            System.err.println("could not drop the test databases " + created + ": " + e.getMessage());
+        }
     }
 
     /** The store's dialect for a database {@link #createDatabase} made. */
