@@ -177,7 +177,12 @@ public final class Daemon {
         if (store.database().clustered() || last.isEmpty() || last.get(0).decision() == null || !schedule.fires()) {
             return;
         }
+        // After the last recorded beat, and after the last tick a beat took (one that crashed has no record yet).
         Instant since = last.get(0).decision().finishedAt().toInstant();
+        Optional<Instant> taken = store.lastFence(config.agent().name()).map(Store.Fence::scheduledAt);
+        if (taken.isPresent() && taken.get().isAfter(since)) {
+            since = taken.get();
+        }
         recordMissed(schedule.fireTimes(since.plusMillis(1), clock.instant()), "the daemon was not running");
     }
 
