@@ -91,7 +91,7 @@ public final class BeatRunner {
             return record(beat.decide(Outcome.SKIPPED, "another beat of this agent was still running"));
         }
         try (Store.BeatLock held = lock.get()) {
-            completeInterrupted(options.node());
+            completeInterrupted(options.node(), beat.id);
             MDC.put("beat", beat.id);
             return record(beat.perform());
         } finally {
@@ -118,8 +118,8 @@ public final class BeatRunner {
      * Completes the decisions of beats a crash cut short, as failed, saying what was left open. Their
      * unanswered tool calls get "outcome unknown" results from the repair; nothing is run again.
      */
-    void completeInterrupted(String node) {
-        for (Store.Interrupted beat : store.interruptedBeats(config.sessionName())) {
+    void completeInterrupted(String node, String running) {
+        for (Store.Interrupted beat : store.interruptedBeats(config.sessionName(), config.agent().name(), running)) {
             Decision.Trigger trigger = beat.prompt().contains("(manual)") ? Decision.Trigger.MANUAL
                     : Decision.Trigger.SCHEDULE;
             Optional<Store.Fence> fence = store.fenceOf(beat.beatId());

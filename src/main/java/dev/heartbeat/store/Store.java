@@ -668,12 +668,19 @@ public final class Store implements AutoCloseable {
      * an unfinished one is always among the newest messages; this keeps the check off the whole history.
      */
     private static final int RECENT_MESSAGES = 5000;
+    /** The same for ticks: only the newest fence rows are looked at. */
+    private static final int RECENT_TICKS = 1000;
 
     /** A beat that left messages or a started side effect behind but no decision: the process died in it. */
     public record Interrupted(String beatId, OffsetDateTime since, List<String> openCalls, String prompt) {
     }
 
-    public synchronized List<Interrupted> interruptedBeats(String session) {
+    /**
+     * The beats of {@code session} a crash cut short: messages or started intents and no decision, or
+     * a tick of {@code agent} taken over a minute ago and nothing else (a crash before the beat stored
+     * anything, such as during its first model call). {@code running} is the caller's own beat, whose fence is already taken.
+     */
+    public synchronized List<Interrupted> interruptedBeats(String session, String agent, String running) {
         return read(c -> {
             Map<String, Interrupted> found = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT m.beat_id, min(m.created_at), "
@@ -702,6 +709,21 @@ public final class Store implements AutoCloseable {
                     Interrupted beat = found.computeIfAbsent(rs.getString(1), id -> new Interrupted(id,
                             parseTime(rs), new ArrayList<>(), ""));
                     beat.openCalls().add(rs.getString(3) + " (" + rs.getString(4) + ")");
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT f.beat_id, f.taken_at FROM (SELECT beat_id, taken_at "
+                    + "FROM beat_fence WHERE agent = ? ORDER BY taken_at DESC LIMIT " + RECENT_TICKS + ") f "
+                    + "WHERE f.taken_at < ? AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = f.beat_id) "
+                    + "ORDER BY f.taken_at")) {
+                ps.setString(1, agent);
+                // A tick taken this minute may belong to a beat about to start on another node.
+                ps.setString(2, utc(OffsetDateTime.now(clock).minusMinutes(1)));
+                ResultSet rs = ps.executeQuery();
+                while (rs.next()) {
+                    if (!rs.getString(1).equals(running)) {
+                        found.computeIfAbsent(rs.getString(1), id -> new Interrupted(id, parseTime(rs),
+                                new ArrayList<>(), ""));
+                    }
                 }
             }
             return new ArrayList<>(found.values());

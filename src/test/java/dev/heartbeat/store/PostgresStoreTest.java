@@ -145,6 +145,27 @@ class PostgresStoreTest extends AgentTest {
         }
     }
 
+    /** A node that died after taking a tick but before storing anything still leaves the beat on record. */
+    @Test
+    void aTickTakenByANodeThatDiedAtOnceIsRecordedAsInterrupted() throws Exception {
+        agent.run("--once");
+        String lost = dev.heartbeat.audit.Ids.next(Clock.systemUTC());
+        try (Store other = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
+            assertThat(other.takeFence("test-agent", Instant.now().minusSeconds(5), lost, "web9-1")).isTrue();
+        }
+        assertThat(agent.run("decisions", "list", "--outcome", "failed").out()).as("not yet: it may be starting")
+                .doesNotContain(lost);
+        agent.run("--once");
+        assertThat(agent.run("decisions", "list", "--outcome", "failed").out()).doesNotContain(lost);
+
+        agent.clock(Clock.offset(Clock.systemDefaultZone(), Duration.ofMinutes(2)));
+        agent.run("--once");
+        JsonNode interrupted = json(agent.run("decisions", "show", lost, "--json").out());
+        assertThat(interrupted.path("outcome").asText()).isEqualTo("failed");
+        assertThat(interrupted.path("reason").asText()).startsWith("interrupted");
+        assertThat(interrupted.path("node").asText()).isEqualTo("web9-1");
+    }
+
     @Test
     void inspectionCommandsReadThePostgresStore() throws Exception {
         TestAgent.Result before = agent.run("status");
