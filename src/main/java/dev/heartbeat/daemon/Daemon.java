@@ -363,12 +363,10 @@ public final class Daemon {
             LOG.warn("the running beat did not finish within {}s; interrupting it", grace.toSeconds());
             scheduler.interrupt(heartbeatKey);
         }
+        // In a cluster the node's row stays: the others find it silent and recover what it still held
+        // (an acquired next tick). Quartz looks for orphaned fired triggers only at a node's first check-in,
+        // so removing the row here could leave such a tick stuck.
         scheduler.shutdown(true);
-        try {
-            runtime.store().leaveCluster(schedulerName(), node);
-        } catch (RuntimeException e) {
-            LOG.warn("could not sign off from the cluster ({}); the other nodes will find this one silent", e.getMessage());
-        }
         if (watchdog != null) {
             watchdog.shutdownNow();
         }

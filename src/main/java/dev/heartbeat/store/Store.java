@@ -1094,25 +1094,6 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Removes a node that stopped cleanly from the cluster's list, so the others do not wait out its
-     * silence and report it as failed. Only for a node whose scheduler has shut down.
-     */
-    public synchronized void leaveCluster(String scheduler, String node) {
-        if (!db.clustered()) {
-            return;
-        }
-        write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM qrtz_scheduler_state WHERE sched_name = ? AND instance_name = ?")) {
-                ps.setString(1, scheduler);
-                ps.setString(2, node);
-                ps.executeUpdate();
-            }
-            return null;
-        });
-    }
-
-    /**
      * How far this process's clock is from the database server's (positive: ours is ahead), measured
      * around one round trip; empty for a file.
      */
