@@ -93,8 +93,13 @@ public final class AgentRuntime implements AutoCloseable {
         return runner.run(options);
     }
 
-    public Decision recordMissed(String beatId, int count, java.time.Instant first, java.time.Instant last, String node,
-                                 String why) {
+    /** A daemon's beat for one tick; empty when the tick was taken already. */
+    public java.util.Optional<Decision> tick(BeatOptions options) {
+        return runner.tick(options);
+    }
+
+    public java.util.Optional<Decision> recordMissed(String beatId, int count, java.time.Instant first,
+                                                     java.time.Instant last, String node, String why) {
         return runner.recordMissed(beatId, count, first, last, node, why);
     }
 

@@ -191,12 +191,8 @@ public final class Daemon {
         if (missed.isEmpty()) {
             return;
         }
-        String id = Ids.next(clock);
-        if (!runtime.store().takeFence(config.agent().name(), missed.get(0), id, node)) {
-            return;
-        }
-        Decision d = runtime.recordMissed(id, missed.size(), missed.get(0), missed.get(missed.size() - 1), node, why);
-        LOG.warn("{}", d.reason());
+        runtime.recordMissed(Ids.next(clock), missed.size(), missed.get(0), missed.get(missed.size() - 1), node, why)
+                .ifPresent(d -> LOG.warn("{}", d.reason()));
     }
 
     private String schedulerName() {
@@ -374,27 +370,22 @@ public final class Daemon {
     }
 
     /**
-     * One beat, from the scheduler's thread, for the tick scheduled at {@code scheduledAt}. The tick's
-     * fence is taken first: if another node or scheduler took it already, this beat does not run.
+     * One beat, from the scheduler's thread, for the tick scheduled at {@code scheduledAt}. The beat takes
+     * the tick's fence first: if another node or scheduler took it already, this beat does not run.
      */
     void beat(Decision.Trigger trigger, String wakeReason, Instant scheduledAt) {
-        String id = Ids.next(clock);
+        beatStartedAt.set(clock.instant());
         try {
-            if (!runtime.store().takeFence(config.agent().name(), scheduledAt, id, node)) {
+            systemd.status("beating (" + trigger.wire() + "); last: " + lastBeat);
+            Optional<Decision> d = runtime.tick(new BeatOptions(trigger, false, false, wakeReason)
+                    .fenced(Ids.next(clock), scheduledAt, node));
+            if (d.isEmpty()) {
                 LOG.warn("the tick of {} was taken already (by another node, or a second scheduler); not running it "
                         + "twice", scheduledAt);
                 return;
             }
-        } catch (RuntimeException e) {
-            LOG.error("cannot take the fence for the tick of {}; the beat does not run: {}", scheduledAt, e.getMessage());
-            return;
-        }
-        beatStartedAt.set(clock.instant());
-        try {
-            systemd.status("beating (" + trigger.wire() + "); last: " + lastBeat);
-            Decision d = runtime.beat(new BeatOptions(trigger, false, false, wakeReason).fenced(id, scheduledAt, node));
-            lastBeat = d.outcome().wire() + " at " + DateTimeFormatter.ofPattern("HH:mm:ss")
-                    .format(d.finishedAt().atZoneSameInstant(config.agent().timezone()));
+            lastBeat = d.get().outcome().wire() + " at " + DateTimeFormatter.ofPattern("HH:mm:ss")
+                    .format(d.get().finishedAt().atZoneSameInstant(config.agent().timezone()));
         } catch (RuntimeException e) {
             LOG.error("the beat failed to record", e);
             lastBeat = "error at " + clock.instant();

@@ -80,20 +80,42 @@ public final class BeatRunner {
         this.tools = tools;
     }
 
+    /** A beat that takes no tick ({@code --once}): it always runs, or is recorded as skipped. */
     public Decision run(BeatOptions options) {
+        return runBeat(options).orElseThrow();
+    }
+
+    /**
+     * A daemon's beat for the tick {@code options.scheduledAt()}: empty when the tick was taken already
+     * (another node or scheduler ran it), and then nothing runs and nothing is recorded.
+     */
+    public Optional<Decision> tick(BeatOptions options) {
+        if (options.scheduledAt() == null || options.beatId() == null) {
+            throw new IllegalArgumentException("a tick needs its scheduled instant and beat id");
+        }
+        return runBeat(options);
+    }
+
+    private Optional<Decision> runBeat(BeatOptions options) {
         Beat beat = new Beat(options.beatId() != null ? options.beatId() : Ids.next(clock), options,
                 OffsetDateTime.now(clock));
+        boolean fenced = options.scheduledAt() != null;
         Optional<Store.BeatLock> lock = store.tryLockBeat(config.agent().name());
         if (lock.isEmpty()) {
             // Another beat of this agent is running (on another node): never two at once, and never
             // taking the other one for a crashed beat.
             beat.gates.add(new Gate("one_beat_at_a_time", false, "another beat of this agent holds the beat lock"));
-            return record(beat.decide(Outcome.SKIPPED, "another beat of this agent was still running"));
+            Decision skipped = beat.decide(Outcome.SKIPPED, "another beat of this agent was still running");
+            return fenced ? recordFenced(skipped) : Optional.of(record(skipped));
         }
         try (Store.BeatLock held = lock.get()) {
+            // The tick is taken only under the lock, so a tick without a decision is one whose beat died.
+            if (fenced && !store.takeFence(config.agent().name(), options.scheduledAt(), beat.id, options.node())) {
+                return Optional.empty();
+            }
             completeInterrupted(options.node(), beat.id);
             MDC.put("beat", beat.id);
-            return record(beat.perform());
+            return Optional.of(record(beat.perform()));
         } finally {
             MDC.remove("beat");
         }
@@ -104,12 +126,12 @@ public final class BeatRunner {
      * passed, {@code why} (the daemon was down, or no node could run them in time). No catch-up burst
      * follows; this one record, under the fence of the first missed tick, says what was missed.
      */
-    public Decision recordMissed(String beatId, int count, java.time.Instant first, java.time.Instant last, String node,
-                                 String why) {
+    public Optional<Decision> recordMissed(String beatId, int count, java.time.Instant first, java.time.Instant last,
+                                           String node, String why) {
         Beat beat = new Beat(beatId, new BeatOptions(Decision.Trigger.MISSED, false, false, null, beatId, first, node),
                 OffsetDateTime.now(clock));
         beat.gates.add(new Gate("schedule", false, count + " scheduled beat(s) passed: " + why));
-        return record(beat.decide(Outcome.SKIPPED, count + " scheduled beat(s) missed between "
+        return recordFenced(beat.decide(Outcome.SKIPPED, count + " scheduled beat(s) missed between "
                 + OffsetDateTime.ofInstant(first, config.agent().timezone()) + " and "
                 + OffsetDateTime.ofInstant(last, config.agent().timezone()) + " (" + why + "); no catch-up"));
     }
@@ -140,9 +162,17 @@ public final class BeatRunner {
         }
     }
 
+    /** Takes the decision's tick and appends the decision in one step; empty when the tick was taken already. */
+    private Optional<Decision> recordFenced(Decision built) {
+        return store.appendFencedDecision(built).map(this::logged);
+    }
+
     /** Appends the decision to the log and emits it as one structured event. */
     private Decision record(Decision built) {
-        Decision decision = store.appendDecision(built);
+        return logged(store.appendDecision(built));
+    }
+
+    private Decision logged(Decision decision) {
         LOG.atInfo()
                 .addKeyValue("beat_id", decision.id())
                 .addKeyValue("trigger", decision.trigger().wire())

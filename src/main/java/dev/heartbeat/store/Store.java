@@ -485,33 +485,46 @@ public final class Store implements AutoCloseable {
 
     /** Seals the decision onto the end of the hash chain and stores it, in one transaction. */
     public synchronized Decision appendDecision(Decision decision) {
-        return write(c -> {
-            String prev = HashChain.GENESIS;
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT hash FROM decisions ORDER BY seq DESC LIMIT 1")) {
-                if (rs.next()) {
-                    prev = rs.getString(1);
-                }
+        return write(c -> insertDecision(c, decision));
+    }
+
+    /**
+     * Takes the fence of the decision's tick ({@code scheduled_at}) and appends the decision, in one
+     * transaction: empty when the tick was taken already. For records of beats that do not run (missed
+     * ticks, a tick skipped because another beat holds the lock): nobody ever sees the tick taken and
+     * its decision missing.
+     */
+    public synchronized Optional<Decision> appendFencedDecision(Decision decision) {
+        return write(c -> insertFence(c, decision.agent(), decision.scheduledAt().toInstant(), decision.id(), decision.node())
+                ? Optional.of(insertDecision(c, decision)) : Optional.<Decision>empty());
+    }
+
+    private Decision insertDecision(Connection c, Decision decision) throws SQLException {
+        String prev = HashChain.GENESIS;
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT hash FROM decisions ORDER BY seq DESC LIMIT 1")) {
+            if (rs.next()) {
+                prev = rs.getString(1);
             }
-            Decision sealed = HashChain.seal(decision, prev);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO decisions (id, agent, session, trigger_type, outcome, started_at, finished_at, record, "
-                            + "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, sealed.id());
-                ps.setString(2, sealed.agent());
-                ps.setString(3, sealed.session());
-                ps.setString(4, sealed.trigger().wire());
-                ps.setString(5, sealed.outcome().wire());
-                ps.setString(6, utc(sealed.startedAt()));
-                ps.setString(7, utc(sealed.finishedAt()));
-                ps.setString(8, Json.write(sealed));
-                ps.setString(9, sealed.prevHash());
-                ps.setString(10, sealed.hash());
-                ps.executeUpdate();
-            }
-            dev.heartbeat.audit.Faults.point("mid-decision");
-            return sealed;
-        });
+        }
+        Decision sealed = HashChain.seal(decision, prev);
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO decisions (id, agent, session, trigger_type, outcome, started_at, finished_at, record, "
+                        + "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, sealed.id());
+            ps.setString(2, sealed.agent());
+            ps.setString(3, sealed.session());
+            ps.setString(4, sealed.trigger().wire());
+            ps.setString(5, sealed.outcome().wire());
+            ps.setString(6, utc(sealed.startedAt()));
+            ps.setString(7, utc(sealed.finishedAt()));
+            ps.setString(8, Json.write(sealed));
+            ps.setString(9, sealed.prevHash());
+            ps.setString(10, sealed.hash());
+            ps.executeUpdate();
+        }
+        dev.heartbeat.audit.Faults.point("mid-decision");
+        return sealed;
     }
 
     /** Decisions newest first, optionally since an instant and of one outcome. */
@@ -677,8 +690,10 @@ public final class Store implements AutoCloseable {
 
     /**
      * The beats of {@code session} a crash cut short: messages or started intents and no decision, or
-     * a tick of {@code agent} taken over a minute ago and nothing else (a crash before the beat stored
-     * anything, such as during its first model call). {@code running} is the caller's own beat, whose fence is already taken.
+     * a tick of {@code agent} taken and nothing else (a crash before the beat stored anything, such as
+     * during its first model call). Call it holding the agent's beat lock: a beat takes its tick only while
+     * it holds that lock, and records that run without it take the tick and their decision at once, so any
+     * other tick without a decision belongs to a beat that died. {@code running} is the caller's own beat, whose fence is already taken.
      */
     public synchronized List<Interrupted> interruptedBeats(String session, String agent, String running) {
         return read(c -> {
@@ -713,11 +728,8 @@ public final class Store implements AutoCloseable {
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT f.beat_id, f.taken_at FROM (SELECT beat_id, taken_at "
                     + "FROM beat_fence WHERE agent = ? ORDER BY taken_at DESC LIMIT " + RECENT_TICKS + ") f "
-                    + "WHERE f.taken_at < ? AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = f.beat_id) "
-                    + "ORDER BY f.taken_at")) {
+                    + "WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = f.beat_id) ORDER BY f.taken_at")) {
                 ps.setString(1, agent);
-                // A tick taken this minute may belong to a beat about to start on another node.
-                ps.setString(2, utc(OffsetDateTime.now(clock).minusMinutes(1)));
                 ResultSet rs = ps.executeQuery();
                 while (rs.next()) {
                     if (!rs.getString(1).equals(running)) {
@@ -980,17 +992,20 @@ public final class Store implements AutoCloseable {
      * when the tick was already taken (by another node, or a second scheduler): then the beat must not run.
      */
     public synchronized boolean takeFence(String agent, Instant scheduledAt, String beatId, String node) {
-        return write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO beat_fence (agent, scheduled_at, beat_id, node, "
-                    + "taken_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (agent, scheduled_at) DO NOTHING")) {
-                ps.setString(1, agent);
-                ps.setString(2, scheduledAt.toString());
-                ps.setString(3, beatId);
-                ps.setString(4, node);
-                ps.setString(5, now());
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return write(c -> insertFence(c, agent, scheduledAt, beatId, node));
+    }
+
+    private boolean insertFence(Connection c, String agent, Instant scheduledAt, String beatId, String node)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO beat_fence (agent, scheduled_at, beat_id, node, "
+                + "taken_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (agent, scheduled_at) DO NOTHING")) {
+            ps.setString(1, agent);
+            ps.setString(2, scheduledAt.toString());
+            ps.setString(3, beatId);
+            ps.setString(4, node);
+            ps.setString(5, now());
+            return ps.executeUpdate() == 1;
+        }
     }
 
     /** The newest tick taken for the agent. */
