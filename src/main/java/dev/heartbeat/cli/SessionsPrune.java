@@ -2,7 +2,6 @@ package dev.heartbeat.cli;
 
 import dev.heartbeat.audit.Json;
 import dev.heartbeat.config.AgentConfig;
-import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.transcript.StoredMessage;
 import dev.heartbeat.transcript.UserMessage;
