@@ -496,19 +496,9 @@ public final class ConfigLoader {
                             + "); check the path and its permissions");
                 }
             }
-            String credentials = env.get("CREDENTIALS_DIRECTORY");
-            if (credentials != null && !credentials.isBlank()) {
-                Path credential = Path.of(credentials, m.credentialName());
-                if (Files.isReadable(credential)) {
-                    try {
-                        String key = Files.readString(credential, StandardCharsets.UTF_8).trim();
-                        if (!key.isEmpty()) {
-                            return new Secret(key);
-                        }
-                    } catch (IOException e) {
-                        throw parse.error(at + "/credential", "cannot read the systemd credential " + credential);
-                    }
-                }
+            Optional<Secret> credential = credential(m.credentialName(), at + "/credential");
+            if (credential.isPresent()) {
+                return credential.get();
             }
             if (!requireKey || !needsKey(m)) {
                 return new Secret(null);
@@ -658,18 +648,25 @@ public final class ConfigLoader {
             if (pg.password() != null) {
                 return new Secret(pg.password());
             }
+            return credential("storage-password", "/storage/url").orElse(new Secret(null));
+        }
+
+        /** A non-empty systemd credential named {@code name} ($CREDENTIALS_DIRECTORY), if the service has one. */
+        private Optional<Secret> credential(String name, String pointer) {
             String credentials = env.get("CREDENTIALS_DIRECTORY");
-            if (credentials != null && !credentials.isBlank()) {
-                Path credential = Path.of(credentials, "storage-password");
-                if (Files.isReadable(credential)) {
-                    try {
-                        return new Secret(Files.readString(credential, StandardCharsets.UTF_8).strip());
-                    } catch (IOException e) {
-                        throw parse.error("/storage/url", "cannot read the systemd credential " + credential);
-                    }
-                }
+            if (credentials == null || credentials.isBlank()) {
+                return Optional.empty();
             }
-            return new Secret(null);
+            Path credential = Path.of(credentials, name);
+            if (!Files.isReadable(credential)) {
+                return Optional.empty();
+            }
+            try {
+                String value = Files.readString(credential, StandardCharsets.UTF_8).strip();
+                return value.isEmpty() ? Optional.empty() : Optional.of(new Secret(value));
+            } catch (IOException e) {
+                throw parse.error(pointer, "cannot read the systemd credential " + credential);
+            }
         }
 
         private void notifyChannels() {
