@@ -21,14 +21,6 @@ final class PauseCommand {
     private PauseCommand() {
     }
 
-    private static String host() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
-    }
-
     @Command(name = "pause", mixinStandardHelpOptions = true, description = {
             "Stop the agent acting: every beat is skipped with reason 'paused' (and recorded) until 'resume'. "
                     + "Works on a running daemon at once. With SQLite it is a file (PAUSE in the state folder), so "
@@ -47,7 +39,7 @@ final class PauseCommand {
             String where;
             if (config.storage().postgres()) {
                 try (Store store = main.writeStore(config)) {
-                    store.setPause(config.agent().name(), reason, System.getProperty("user.name") + "@" + host());
+                    store.setPause(config.agent().name(), reason, System.getProperty("user.name") + "@" + dev.heartbeat.daemon.Daemons.hostname());
                 }
                 where = "on every node of " + config.storage().url();
             } else {

@@ -9,7 +9,6 @@ import dev.heartbeat.store.PostgresDatabase;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoredDecision;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,7 +77,7 @@ public final class Daemon {
         this.env = env;
         this.schedule = new Schedule(config);
         this.heartbeatKey = JobKey.jobKey("heartbeat", config.agent().name());
-        this.holder = "pid " + ProcessHandle.current().pid() + " on " + hostname();
+        this.holder = "pid " + ProcessHandle.current().pid() + " on " + Daemons.hostname();
         this.node = holder;
     }
 
@@ -266,7 +265,7 @@ public final class Daemon {
             props.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
             return props;
         }
-        String source = "heartbeat-" + config.agent().name();
+        String source = schedulerName();
         DBConnectionManager.getInstance().addConnectionProvider(source, new QuartzConnections(pg));
         props.setProperty("org.quartz.scheduler.instanceId", "AUTO");
         props.setProperty("org.quartz.jobStore.class", ClusteredJobStore.class.getName());
@@ -409,14 +408,6 @@ public final class Daemon {
             scheduler.triggerJob(heartbeatKey, data);
         } catch (SchedulerException e) {
             LOG.error("cannot start the beat asked for by wake request {}: {}", wake.get().id(), e.getMessage());
-        }
-    }
-
-    private static String hostname() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
         }
     }
 

@@ -11,6 +11,15 @@ public final class Daemons {
     private Daemons() {
     }
 
+    /** This machine's host name, as daemons and pauses name where they run. */
+    public static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+
     /** The Quartz scheduler name every node of the agent's cluster shares. */
     public static String schedulerName(AgentConfig config) {
         return "heartbeat-" + config.agent().name();
