@@ -17,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The clustered mode's figures on a real PostgreSQL (from {@code HB_TEST_POSTGRES_URL}, or a throwaway
@@ -30,7 +28,6 @@ import java.util.regex.Pattern;
  * [-Dexec.args="SECONDS KILLS WARM_BEATS"]</pre>
  */
 public final class ClusterBench {
-    private static final Pattern NODE = Pattern.compile("cluster node ([^)]+)\\)");
     private static final Duration PERIOD = Duration.ofSeconds(1);
 
     public static void main(String[] args) throws Exception {
@@ -61,19 +58,18 @@ public final class ClusterBench {
         TestAgent agent = new TestAgent(home, fake).postgres(server, "  checkin-interval: 2s\n");
         agent.yaml("heartbeat:\n  every: 1s\n  shutdown-grace: 2s\n");
         int requestsBefore = fake.requests().size();
-        List<String[]> nodes = new ArrayList<>(); // [id, log name]
-        List<DaemonProcess> processes = new ArrayList<>();
+        List<Node> nodes = new ArrayList<>();
         try {
             for (int i = 1; i <= 3; i++) {
-                start(agent, home, "node-" + i, nodes, processes);
+                nodes.add(start(agent, home, "node-" + i));
             }
             Instant from = Instant.now().plusSeconds(2);
             Thread.sleep(Duration.ofSeconds(seconds).toMillis());
             double[] gaps = new double[kills];
             for (int k = 0; k < kills; k++) {
                 Decision newest = scheduled(agent).get(0);
-                int victim = indexOf(nodes, newest.node());
-                processes.get(victim).kill9();
+                Node victim = nodes.stream().filter(n -> n.id().equals(newest.node())).findFirst().orElseThrow();
+                victim.process().kill9();
                 Instant killed = Instant.now();
                 Optional<Decision> after = Optional.empty();
                 while (after.isEmpty() && Duration.between(killed, Instant.now()).toSeconds() < 60) {
@@ -85,8 +81,7 @@ public final class ClusterBench {
                 System.out.printf("  kill -9 of %s: the next beat %.1f s later, on %s%n", newest.node(), gaps[k],
                         after.map(Decision::node).orElse("no node"));
                 nodes.remove(victim);
-                processes.remove(victim).close();
-                start(agent, home, "node-" + (4 + k), nodes, processes);
+                nodes.add(start(agent, home, "node-" + (4 + k)));
                 Thread.sleep(10_000);
             }
             Instant to = Instant.now().minusSeconds(2);
@@ -99,34 +94,22 @@ public final class ClusterBench {
                     + all.stream().filter(d -> d.outcome() == Decision.Outcome.QUIET).count() + " quiet beats "
                     + "(equal: no beat ran twice)");
         } finally {
-            for (DaemonProcess p : processes) {
-                p.terminate(Duration.ofSeconds(20));
+            for (Node n : nodes) {
+                n.process().terminate(Duration.ofSeconds(20));
             }
         }
     }
 
-    private static void start(TestAgent agent, Path home, String name, List<String[]> nodes,
-                              List<DaemonProcess> processes) throws Exception {
+    private record Node(String id, DaemonProcess process) {
+    }
+
+    private static Node start(TestAgent agent, Path home, String name) throws Exception {
         DaemonProcess d = DaemonProcess.start(Map.copyOf(agent.env()), home.resolve(name + ".log"), "--config",
                 agent.config().toString(), "run");
         if (!d.awaitOutput("daemon started", Duration.ofSeconds(60))) {
             throw new IllegalStateException(name + " did not start: " + d.output());
         }
-        Matcher m = NODE.matcher(d.output());
-        if (!m.find()) {
-            throw new IllegalStateException(name + ": no node id in " + d.output());
-        }
-        nodes.add(new String[] {m.group(1), name});
-        processes.add(d);
-    }
-
-    private static int indexOf(List<String[]> nodes, String id) {
-        for (int i = 0; i < nodes.size(); i++) {
-            if (nodes.get(i)[0].equals(id)) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("no running node " + id);
+        return new Node(d.clusterNode().orElseThrow(() -> new IllegalStateException(name + ": no node id")), d);
     }
 
     private static List<Decision> decisions(TestAgent agent) {

@@ -6,10 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The packaged jar running as a daemon, with its output in a file the test can watch. */
 public final class DaemonProcess implements AutoCloseable {
+    private static final Pattern CLUSTER_NODE = Pattern.compile("cluster node ([^)]+)\\)");
     private final Process process;
     private final Path log;
 
@@ -41,6 +45,12 @@ public final class DaemonProcess implements AutoCloseable {
             Thread.sleep(50);
         }
         return false;
+    }
+
+    /** The Quartz instance id a clustered daemon printed on start ("cluster node ID"), if it has. */
+    public Optional<String> clusterNode() throws IOException {
+        Matcher m = CLUSTER_NODE.matcher(output());
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     public long pid() {

@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterIT {
     static final Duration PERIOD = Duration.ofSeconds(1);
     static final Duration CHECKIN = Duration.ofSeconds(2);
-    static final Pattern NODE = Pattern.compile("cluster node ([^)]+)\\)");
 
     @TempDir
     Path home;
@@ -72,9 +69,8 @@ class ClusterIT {
                 agent.config().toString(), "run");
         started.add(d);
         assertThat(d.awaitOutput("daemon started", Duration.ofSeconds(60))).as("%s started: %s", name, d.output()).isTrue();
-        Matcher m = NODE.matcher(d.output());
-        assertThat(m.find()).as(d.output()).isTrue();
-        return new Node(m.group(1), d);
+        String output = d.output();
+        return new Node(d.clusterNode().orElseThrow(() -> new AssertionError("no node id in " + output)), d);
     }
 
     private List<Decision> decisions() {
@@ -176,9 +172,8 @@ class ClusterIT {
                 agent.config().toString(), "run");
         started.add(first);
         assertThat(first.awaitOutput("fault injected at after-intent", Duration.ofSeconds(60))).as(first.output()).isTrue();
-        Matcher m = NODE.matcher(first.output());
-        assertThat(m.find()).isTrue();
-        String crashedNode = m.group(1);
+        String firstOutput = first.output();
+        String crashedNode = first.clusterNode().orElseThrow(() -> new AssertionError(firstOutput));
         first.kill9();
 
         Node second = start("second", env);
