@@ -12,9 +12,9 @@ public final class ChatModels {
     }
 
     /** LangChain4j's own retries are off: {@link ResilientHttpClient} owns the one retry policy. */
-    public static ChatModel create(AgentConfig.Model m, java.time.Clock clock) {
+    public static ChatModel create(AgentConfig.Model m, java.time.Clock clock, Sleeper sleeper) {
         dev.langchain4j.http.client.HttpClientBuilder http = new ResilientHttpClient.Builder(
-                RetryPolicy.of(m.maxRetries()), clock)
+                RetryPolicy.of(m.maxRetries()), clock, sleeper)
                 .connectTimeout(m.timeout())
                 .readTimeout(m.timeout());
         String key = m.apiKey().isPresent() ? m.apiKey().value() : null;

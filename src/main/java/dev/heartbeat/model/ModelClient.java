@@ -47,7 +47,12 @@ public final class ModelClient implements ChatClient {
     }
 
     public static ModelClient of(AgentConfig.Model settings, java.time.Clock clock) {
-        return new ModelClient(ChatModels.create(settings, clock), settings);
+        return of(settings, clock, Sleeper.SYSTEM);
+    }
+
+    /** With retry waits going to {@code sleeper}. */
+    public static ModelClient of(AgentConfig.Model settings, java.time.Clock clock, Sleeper sleeper) {
+        return new ModelClient(ChatModels.create(settings, clock, sleeper), settings);
     }
 
     public AgentConfig.Model settings() {

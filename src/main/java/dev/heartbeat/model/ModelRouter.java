@@ -4,45 +4,106 @@ import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.SystemMessage;
 import dev.langchain4j.agent.tool.ToolSpecification;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The primary model and its fallbacks, each behind a circuit breaker. A call goes to the first model
- * whose breaker lets it through; when that one fails in a way another provider could fix, the next
- * one is asked. Every failed try is reported, so the decision record shows the whole path.
+ * The primary model and its fallbacks, each behind a circuit breaker (resilience4j). A call goes to the
+ * first model whose breaker lets it through; when that one fails in a way another provider could fix,
+ * the next one is asked. Every failed try is reported, so the decision record shows the whole path.
  */
 public final class ModelRouter implements ChatClient {
-    private record Route(AgentConfig.Model settings, ChatClient client, CircuitBreaker breaker) {
+    /** One model that may answer: its settings and the client that asks it. */
+    public record Route(AgentConfig.Model settings, ChatClient client) {
     }
 
-    private final List<Route> routes;
+    private record Guarded(Route route, CircuitBreaker breaker, OpenedAt openedAt) {
+        String name() {
+            return route.settings().provider() + " " + route.settings().name();
+        }
+    }
+
+    /** When the breaker last opened, by our clock: for the "next try at" in the reason. */
+    private static final class OpenedAt {
+        volatile Instant at;
+    }
+
+    private final List<Guarded> routes;
+    private final Clock clock;
     private final Consumer<ModelFailure> failedTries;
 
-    private ModelRouter(List<Route> routes, Consumer<ModelFailure> failedTries) {
+    private ModelRouter(List<Guarded> routes, Clock clock, Consumer<ModelFailure> failedTries) {
         this.routes = routes;
+        this.clock = clock;
         this.failedTries = failedTries;
     }
 
     /** The primary and its fallbacks as configured; breakers live as long as the router (the daemon's life). */
     public static ModelRouter of(AgentConfig.Model primary, Clock clock) {
+        return of(primary, clock, Sleeper.SYSTEM);
+    }
+
+    /** The same, with retry waits going to {@code sleeper}. */
+    public static ModelRouter of(AgentConfig.Model primary, Clock clock, Sleeper sleeper) {
         List<Route> routes = new ArrayList<>();
         List<AgentConfig.Model> all = new ArrayList<>();
         all.add(primary);
         all.addAll(primary.fallbacks());
         for (AgentConfig.Model m : all) {
-            routes.add(new Route(m, ModelClient.of(m, clock), new CircuitBreaker(m.breaker().failures(),
-                    m.breaker().coolDown(), clock)));
+            routes.add(new Route(m, ModelClient.of(m, clock, sleeper)));
         }
-        return new ModelRouter(routes, f -> { });
+        return of(routes, clock);
+    }
+
+    /** The given routes in order, each with a breaker configured from its settings. */
+    public static ModelRouter of(List<Route> routes, Clock clock) {
+        List<Guarded> guarded = new ArrayList<>();
+        for (Route r : routes) {
+            OpenedAt openedAt = new OpenedAt();
+            CircuitBreaker breaker = CircuitBreaker.of(r.settings().provider() + ":" + r.settings().name(),
+                    breakerConfig(r.settings().breaker(), clock));
+            breaker.getEventPublisher().onStateTransition(e -> {
+                if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                    openedAt.at = clock.instant();
+                }
+            });
+            guarded.add(new Guarded(r, breaker, openedAt));
+        }
+        return new ModelRouter(List.copyOf(guarded), clock, f -> { });
+    }
+
+    /**
+     * Opens after {@code failures} counted failures in a row (a window of that many calls, all failed),
+     * lets one probe through after the cool-down, and closes when it answers. Failures that say nothing
+     * about the provider (a rejected request, the beat's deadline, a stop) are not counted: the call's
+     * permission is given back, so a probe that fails that way never holds the breaker half-open.
+     */
+    static CircuitBreakerConfig breakerConfig(AgentConfig.Breaker b, Clock clock) {
+        int n = b.failures();
+        return CircuitBreakerConfig.custom()
+                .slidingWindow(n, n, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .failureRateThreshold(100)
+                .waitDurationInOpenState(b.coolDown())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                // A probe whose caller never reports (a killed thread) cannot hold the breaker half-open.
+                .maxWaitDurationInHalfOpenState(b.coolDown())
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .recordException(t -> t instanceof ModelFailure f && f.fallbackMayHelp())
+                .ignoreException(t -> !(t instanceof ModelFailure f && f.fallbackMayHelp()))
+                .clock(clock)
+                .build();
     }
 
     /** The same routes, their breakers shared, reporting each failed try to {@code failedTries}. */
     public ModelRouter reporting(Consumer<ModelFailure> failedTries) {
-        return new ModelRouter(routes, failedTries);
+        return new ModelRouter(routes, clock, failedTries);
     }
 
     @Override
@@ -50,30 +111,23 @@ public final class ModelRouter implements ChatClient {
                           Instant deadline) {
         List<String> path = new ArrayList<>();
         ModelFailure last = null;
-        for (Route route : routes) {
-            String name = route.settings().provider() + " " + route.settings().name();
-            if (!route.breaker().allow()) {
-                ModelFailure open = new ModelFailure("breaker_open", name + ": its circuit breaker is open after "
-                        + route.settings().breaker().failures() + " failures in a row; next try at "
-                        + route.breaker().retryAt(), null);
+        for (Guarded g : routes) {
+            try {
+                return g.breaker().executeSupplier(() -> g.route().client().ask(system, messages, tools, idPrefix,
+                        deadline));
+            } catch (CallNotPermittedException notPermitted) {
+                ModelFailure open = new ModelFailure("breaker_open", g.name() + ": its circuit breaker is open after "
+                        + g.route().settings().breaker().failures() + " failures in a row; next try at "
+                        + nextTry(g), null);
                 failedTries.accept(open);
                 path.add(open.getMessage());
                 last = open;
-                continue;
-            }
-            try {
-                ModelReply reply = route.client().ask(system, messages, tools, idPrefix, deadline);
-                route.breaker().success();
-                return reply;
             } catch (ModelFailure f) {
-                if (f.fallbackMayHelp()) {
-                    route.breaker().failure();
-                }
                 // With fallbacks the reason must say which model failed; alone, the message already does.
-                String message = routes.size() > 1 ? name + ": " + f.getMessage() : f.getMessage();
+                String message = routes.size() > 1 ? g.name() + ": " + f.getMessage() : f.getMessage();
                 last = new ModelFailure(f.kind(), message, f, f.attempts());
                 path.add(last.getMessage());
-                if (!f.fallbackMayHelp() || route == routes.get(routes.size() - 1)) {
+                if (!f.fallbackMayHelp() || g == routes.get(routes.size() - 1)) {
                     break;
                 }
                 failedTries.accept(last);
@@ -83,5 +137,11 @@ public final class ModelRouter implements ChatClient {
             throw new ModelFailure(last.kind(), String.join("; then ", path), last, last.attempts());
         }
         throw last;
+    }
+
+    private Instant nextTry(Guarded g) {
+        Instant opened = g.openedAt().at;
+        Duration coolDown = g.route().settings().breaker().coolDown();
+        return opened == null ? clock.instant() : opened.plus(coolDown);
     }
 }

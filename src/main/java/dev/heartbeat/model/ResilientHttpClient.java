@@ -7,6 +7,8 @@ import dev.langchain4j.http.client.HttpRequest;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -18,91 +20,109 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP client LangChain4j's chat models use here: plain HTTP/1.1 on the JDK client, with the
- * project's own retry policy (LangChain4j's is switched off, so there is one policy, not two stacked).
- * It reads {@code Retry-After} headers, never sleeps past the beat's deadline, and reports every
- * attempt for the decision record.
+ * project's one retry policy (LangChain4j's is switched off, so there is one policy, not two stacked).
+ * resilience4j's {@link Retry} runs the attempts and waits; each attempt decides its own wait, because
+ * only it sees the provider's {@code Retry-After} and the beat's deadline: it never waits past that
+ * deadline, and it reports every attempt for the decision record.
  */
 final class ResilientHttpClient implements HttpClient {
     private final java.net.http.HttpClient http;
     private final Duration readTimeout;
     private final RetryPolicy policy;
     private final Clock clock;
-    private final Random random = new Random();
+    private final Sleeper sleeper;
+    private final Retry retry;
 
-    ResilientHttpClient(Duration connectTimeout, Duration readTimeout, RetryPolicy policy, Clock clock) {
+    /** One attempt's outcome: a response, or a failure and the wait before the next attempt (none: final). */
+    private record Try(SuccessfulHttpResponse response, RuntimeException failure, Duration pause) {
+    }
+
+    ResilientHttpClient(Duration connectTimeout, Duration readTimeout, RetryPolicy policy, Clock clock,
+                        Sleeper sleeper) {
         this.http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout).build();
         this.readTimeout = readTimeout;
         this.policy = policy;
         this.clock = clock;
+        this.sleeper = sleeper;
+        this.retry = Retry.of("model", RetryConfig.<Try>custom()
+                .maxAttempts(policy.maxRetries() + 1)
+                .retryOnResult(t -> t.pause() != null)
+                .retryOnException(e -> false)
+                .intervalBiFunction((n, outcome) -> outcome.isRight() && outcome.get().pause() != null
+                        ? outcome.get().pause().toMillis() : 0L)
+                .failAfterMaxAttempts(false)
+                .build());
     }
 
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) throws HttpException {
         CallContext context = CallContext.current();
         Instant deadline = context != null && context.deadline != null ? context.deadline : Instant.MAX;
-        for (int attempt = 1; ; attempt++) {
-            Duration left = Duration.between(clock.instant(), deadline);
-            if (!deadline.equals(Instant.MAX) && (left.isNegative() || left.isZero())) {
-                throw new DeadlineException("the beat's deadline passed before the model answered");
-            }
-            Duration timeout = deadline.equals(Instant.MAX) || left.compareTo(readTimeout) > 0 ? readTimeout : left;
-            int status = 0;
-            String error = null;
-            Optional<Duration> retryAfter = Optional.empty();
-            RuntimeException failure;
-            try {
-                HttpResponse<String> response = http.send(toJdk(request, timeout),
-                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-                status = response.statusCode();
-                if (status / 100 == 2) {
-                    record(context, attempt, status, null, 0);
-                    return SuccessfulHttpResponse.builder().statusCode(status).headers(response.headers().map())
-                            .body(response.body()).build();
-                }
-                retryAfter = RetryPolicy.retryAfter(response.headers().firstValue("retry-after-ms"),
-                        response.headers().firstValue("retry-after"));
-                error = "HTTP " + status;
-                failure = new HttpException(status, response.body());
-                if (!RetryPolicy.retryable(status)) {
-                    record(context, attempt, status, error, 0);
-                    throw failure;
-                }
-            } catch (HttpTimeoutException e) {
-                // The model is slow, not absent: asking again would only spend the deadline twice.
-                record(context, attempt, 0, "timed out after " + timeout.toMillis() + " ms", 0);
-                throw new RuntimeException(e);
-            } catch (IOException e) {
-                error = e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
-                failure = new RuntimeException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                record(context, attempt, 0, "interrupted", 0);
-                throw new RuntimeException(e);
-            }
-            Optional<Duration> wait = attempt <= policy.maxRetries() ? policy.delay(attempt, retryAfter, random)
-                    : Optional.empty();
-            if (wait.isPresent() && !deadline.equals(Instant.MAX)
-                    && clock.instant().plus(wait.get()).isAfter(deadline)) {
-                wait = Optional.empty();
-            }
-            record(context, attempt, status, error + (wait.isEmpty() && retryAfter.isPresent()
-                    && retryAfter.get().compareTo(policy.retryAfterCap()) > 0 ? " (Retry-After beyond the cap)" : ""),
-                    wait.map(Duration::toMillis).orElse(0L));
-            if (wait.isEmpty()) {
-                throw failure;
-            }
-            try {
-                Thread.sleep(wait.get().toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RuntimeException(e);
-            }
+        AtomicInteger attempts = new AtomicInteger();
+        Try last = RetrySleep.with(sleeper, () -> Retry.decorateSupplier(retry,
+                () -> attempt(request, attempts.incrementAndGet(), context, deadline)).get());
+        if (last.response() != null) {
+            return last.response();
         }
+        throw last.failure();
+    }
+
+    private Try attempt(HttpRequest request, int attempt, CallContext context, Instant deadline) {
+        if (Thread.currentThread().isInterrupted()) {
+            record(context, attempt, 0, "interrupted", 0);
+            return new Try(null, new RuntimeException(new InterruptedException("interrupted before the attempt")), null);
+        }
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (!deadline.equals(Instant.MAX) && (left.isNegative() || left.isZero())) {
+            return new Try(null, new DeadlineException("the beat's deadline passed before the model answered"), null);
+        }
+        Duration timeout = deadline.equals(Instant.MAX) || left.compareTo(readTimeout) > 0 ? readTimeout : left;
+        int status = 0;
+        String error;
+        Optional<Duration> retryAfter = Optional.empty();
+        RuntimeException failure;
+        try {
+            HttpResponse<String> response = http.send(toJdk(request, timeout),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            status = response.statusCode();
+            if (status / 100 == 2) {
+                record(context, attempt, status, null, 0);
+                return new Try(SuccessfulHttpResponse.builder().statusCode(status).headers(response.headers().map())
+                        .body(response.body()).build(), null, null);
+            }
+            retryAfter = RetryPolicy.retryAfter(response.headers().firstValue("retry-after-ms"),
+                    response.headers().firstValue("retry-after"));
+            error = "HTTP " + status;
+            failure = new HttpException(status, response.body());
+            if (!RetryPolicy.retryable(status)) {
+                record(context, attempt, status, error, 0);
+                return new Try(null, failure, null);
+            }
+        } catch (HttpTimeoutException e) {
+            // The model is slow, not absent: asking again would only spend the deadline twice.
+            record(context, attempt, 0, "timed out after " + timeout.toMillis() + " ms", 0);
+            return new Try(null, new RuntimeException(e), null);
+        } catch (IOException e) {
+            error = e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
+            failure = new RuntimeException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            record(context, attempt, 0, "interrupted", 0);
+            return new Try(null, new RuntimeException(e), null);
+        }
+        Optional<Duration> wait = attempt <= policy.maxRetries() ? policy.delay(attempt, retryAfter) : Optional.empty();
+        if (wait.isPresent() && !deadline.equals(Instant.MAX) && clock.instant().plus(wait.get()).isAfter(deadline)) {
+            wait = Optional.empty();
+        }
+        record(context, attempt, status, error + (wait.isEmpty() && retryAfter.isPresent()
+                && retryAfter.get().compareTo(policy.retryAfterCap()) > 0 ? " (Retry-After beyond the cap)" : ""),
+                wait.map(Duration::toMillis).orElse(0L));
+        return new Try(null, failure, wait.orElse(null));
     }
 
     private static void record(CallContext context, int attempt, int status, String error, long waitedMs) {
@@ -141,12 +161,14 @@ final class ResilientHttpClient implements HttpClient {
     static final class Builder implements HttpClientBuilder {
         private final RetryPolicy policy;
         private final Clock clock;
+        private final Sleeper sleeper;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(60);
 
-        Builder(RetryPolicy policy, Clock clock) {
+        Builder(RetryPolicy policy, Clock clock, Sleeper sleeper) {
             this.policy = policy;
             this.clock = clock;
+            this.sleeper = sleeper;
         }
 
         @Override
@@ -177,7 +199,7 @@ final class ResilientHttpClient implements HttpClient {
 
         @Override
         public HttpClient build() {
-            return new ResilientHttpClient(connectTimeout, readTimeout, policy, clock);
+            return new ResilientHttpClient(connectTimeout, readTimeout, policy, clock, sleeper);
         }
     }
 }
