@@ -288,8 +288,10 @@ public final class Store implements AutoCloseable {
                     }
                 }
             }
+            Optional<Summary> summary = summary(c, session);
             int revision = currentRevision(c, session) + 1;
             List<StoredMessage> out = new ArrayList<>(messages.size());
+            long summaryCoversTo = 0;
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO messages (session, revision, role, body, beat_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
@@ -310,7 +312,16 @@ public final class Store implements AutoCloseable {
                         keys.next();
                         out.add(new StoredMessage(keys.getLong(1), revision, at, beat, m));
                     }
+                    // The summary covers the same messages in the new revision: up to the copy of the last
+                    // one it covered (messages the repair made in between come along with it).
+                    if (summary.isPresent() && e.id() > 0 && e.id() <= summary.get().coversTo()) {
+                        summaryCoversTo = out.get(out.size() - 1).id();
+                    }
                 }
+            }
+            if (summary.isPresent() && summaryCoversTo > 0) {
+                insertSummary(c, session, revision, new Summary(summaryCoversTo, summary.get().method(),
+                        summary.get().text()));
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO session_repairs (session, revision, beat_id, rule, detail, message_ids, before_json, "
@@ -390,35 +401,41 @@ public final class Store implements AutoCloseable {
     }
 
     public synchronized Optional<Summary> summary(String session) {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT covers_to, method, text FROM session_summaries s WHERE s.session = ? AND s.revision = "
-                            + "(SELECT revision FROM sessions WHERE name = ?) ORDER BY covers_to DESC, id DESC LIMIT 1")) {
-                ps.setString(1, session);
-                ps.setString(2, session);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new Summary(rs.getLong(1), rs.getString(2), rs.getString(3)))
-                            : Optional.<Summary>empty();
-                }
+        return read(c -> summary(c, session));
+    }
+
+    private static Optional<Summary> summary(Connection c, String session) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT covers_to, method, text FROM session_summaries s WHERE s.session = ? AND s.revision = "
+                        + "(SELECT revision FROM sessions WHERE name = ?) ORDER BY covers_to DESC, id DESC LIMIT 1")) {
+            ps.setString(1, session);
+            ps.setString(2, session);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Summary(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                        : Optional.empty();
             }
-        });
+        }
     }
 
     public synchronized void putSummary(String session, Summary summary) {
         write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO session_summaries (session, revision, covers_to, method, text, created_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, session);
-                ps.setInt(2, currentRevision(c, session));
-                ps.setLong(3, summary.coversTo());
-                ps.setString(4, summary.method());
-                ps.setString(5, summary.text());
-                ps.setString(6, now());
-                ps.executeUpdate();
-            }
+            insertSummary(c, session, currentRevision(c, session), summary);
             return null;
         });
+    }
+
+    private void insertSummary(Connection c, String session, int revision, Summary summary) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO session_summaries (session, revision, covers_to, method, text, created_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, session);
+            ps.setInt(2, revision);
+            ps.setLong(3, summary.coversTo());
+            ps.setString(4, summary.method());
+            ps.setString(5, summary.text());
+            ps.setString(6, now());
+            ps.executeUpdate();
+        }
     }
 
     /**
