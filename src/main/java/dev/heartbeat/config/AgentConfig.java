@@ -284,7 +284,12 @@ public record AgentConfig(
 
     /** The price of the configured model, if the price table names it. */
     public Optional<Price> price() {
-        return Optional.ofNullable(pricing.get(model.name()));
+        return price(model.name());
+    }
+
+    /** The price of a model by name (a fallback's, when it answered), if the price table names it. */
+    public Optional<Price> price(String modelName) {
+        return Optional.ofNullable(pricing.get(modelName));
     }
 
     /** Where logs go besides the console: an optional JSON-lines file (Logback's JsonEncoder). */

@@ -201,6 +201,10 @@ public final class BeatRunner {
         final List<RepairRecord> repairs = new ArrayList<>();
         final List<NotificationRecord> notifications = new ArrayList<>();
         Usage usage = new Usage(0, 0);
+        /** What the answers cost, each at the price of the model that gave it; null while none is priced. */
+        Double cost;
+        /** The model that answered last (a fallback, when the primary failed); the primary until one answers. */
+        Decision.ModelInfo answeredBy = new Decision.ModelInfo(config.model().provider(), config.model().name());
         String finalAnswer;
         int step;
         java.time.Instant deadline;
@@ -303,8 +307,7 @@ public final class BeatRunner {
                 usedBefore = usedToday();
             }
             long tokens = usedBefore.tokens() + usage.inputTokens() + usage.outputTokens();
-            double usd = usedBefore.usd() + config.price().map(p -> p.cost(usage.inputTokens(), usage.outputTokens(),
-                    usage.cachedInputTokens())).orElse(0.0);
+            double usd = usedBefore.usd() + (cost == null ? 0.0 : cost);
             if (b.dailyTokens() != null && tokens >= b.dailyTokens()) {
                 return Optional.of(tokens + " tokens used today, the limit is " + b.dailyTokens()
                         + " (budget.daily-tokens)");
@@ -536,6 +539,9 @@ public final class BeatRunner {
                     reply.inputTokens(), reply.outputTokens(), reply.cachedInputTokens(), reply.latencyMs(),
                     attempts(reply.attempts()), null));
             usage = usage.plus(new Usage(reply.inputTokens(), reply.outputTokens(), reply.cachedInputTokens()));
+            answeredBy = new Decision.ModelInfo(reply.provider(), reply.model());
+            config.price(reply.model()).ifPresent(p -> cost = (cost == null ? 0.0 : cost)
+                    + p.cost(reply.inputTokens(), reply.outputTokens(), reply.cachedInputTokens()));
         }
 
         /** A try that failed (a fallback may have answered after it). */
@@ -556,11 +562,9 @@ public final class BeatRunner {
         }
 
         private Decision decide(Outcome outcome, String reason) {
-            Double cost = config.price().map(p -> p.cost(usage.inputTokens(), usage.outputTokens(),
-                    usage.cachedInputTokens())).orElse(null);
             return new Decision(id, config.agent().name(), config.sessionName(), options.trigger(), started,
                     OffsetDateTime.now(clock), outcome, Redactor.redact(reason), options.dryRun(),
-                    new Decision.ModelInfo(config.model().provider(), config.model().name()), usage, cost, gates,
+                    answeredBy, usage, cost, gates,
                     modelCalls, toolCalls, repairs, notifications, finalAnswer, options.node(),
                     options.scheduledAt() == null ? null
                             : OffsetDateTime.ofInstant(options.scheduledAt(), config.agent().timezone()),

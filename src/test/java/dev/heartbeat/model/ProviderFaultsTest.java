@@ -169,6 +169,25 @@ class ProviderFaultsTest extends AgentTest {
     }
 
     @Test
+    void costAndBudgetUseThePriceOfTheModelThatAnswered() throws Exception {
+        try (FakeAnthropic fallback = new FakeAnthropic(TestAgent.KEY)) {
+            fallback.text("HEARTBEAT_OK");
+            model("max-retries: 0\n  fallbacks:\n    - { provider: anthropic, name: claude-test, base-url: \""
+                    + fallback.baseUrl() + "\", api-key: \"${HB_TEST_KEY}\" }");
+            agent.yaml("pricing:\n  gpt-test: { input: 1.0, output: 1.0 }\n  claude-test: { input: 100.0, output: 100.0 }\n");
+            fake.status(500, ERROR_503);
+            JsonNode d = beat();
+            assertThat(d.path("outcome").asText()).as(d.toString()).isEqualTo("quiet");
+            long in = d.path("usage").path("input_tokens").asLong();
+            long out = d.path("usage").path("output_tokens").asLong();
+            assertThat(in + out).isPositive();
+            assertThat(d.path("cost_usd").asDouble()).isCloseTo((in + out) * 100.0 / 1_000_000, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(d.path("model").path("provider").asText()).isEqualTo("anthropic");
+            assertThat(d.path("model").path("name").asText()).isEqualTo("claude-test");
+        }
+    }
+
+    @Test
     void theBreakerOpensAfterFailuresAndAProbeClosesItAfterTheCoolDown() throws Exception {
         model("max-retries: 0\n  breaker: { failures: 2, cool-down: 30s }");
         AgentConfig config = new ConfigLoader(agent.env()).read(agent.config());
