@@ -55,6 +55,10 @@ public record Decision(
         public String wire() {
             return name().toLowerCase();
         }
+
+        public static Trigger fromWire(String wire) {
+            return valueOf(wire.toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
     public enum Outcome {

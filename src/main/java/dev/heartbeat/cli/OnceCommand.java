@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 /** {@code once} (also {@code --once}): one heartbeat now, in the foreground. */
 @Command(name = "once", mixinStandardHelpOptions = true,
         description = {"Run one heartbeat now, in the foreground, and print its decision.",
-                "Works with or without a daemon running. Exit 0 unless the beat failed (1)."})
+                "Refused while a daemon runs with the same store (ask it with 'wake' instead); a daemon that",
+                "starts meanwhile waits for this beat. Exit 0 unless the beat failed (1); 2 when refused."})
 final class OnceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -42,8 +43,12 @@ final class OnceCommand implements Callable<Integer> {
                     + "'heartbeat-agent wake' instead of running one beside it");
         }
         Decision decision;
-        try (AgentRuntime runtime = new AgentRuntime(config, main.clock)) {
+        try (dev.heartbeat.daemon.InstanceLock lock = holdStore(config);
+             AgentRuntime runtime = new AgentRuntime(config, main.clock)) {
             decision = runtime.beat(new BeatOptions(Decision.Trigger.MANUAL, dryRun, force));
+        } catch (java.io.IOException e) {
+            throw UserError.notFound("cannot release the lock beside " + AgentRuntime.databaseFile(config) + ": "
+                    + e.getMessage());
         }
         PrintWriter out = main.out();
         if (json) {
@@ -52,6 +57,32 @@ final class OnceCommand implements Callable<Integer> {
             summary(out, decision);
         }
         return decision.outcome() == Decision.Outcome.FAILED ? 1 : 0;
+    }
+
+    /**
+     * A SQLite store is held for the whole beat, as a daemon holds it: a daemon starting meanwhile waits
+     * instead of taking this unfinished beat for a crashed one, and a second {@code --once} is refused.
+     * Null with PostgreSQL, where the beat lock in the database keeps beats apart.
+     */
+    private static dev.heartbeat.daemon.InstanceLock holdStore(AgentConfig config) {
+        if (config.storage().postgres()) {
+            return null;
+        }
+        java.nio.file.Path db = AgentRuntime.databaseFile(config);
+        dev.heartbeat.daemon.InstanceLock.Result taken;
+        try {
+            taken = dev.heartbeat.daemon.InstanceLock.acquire(db, dev.heartbeat.daemon.InstanceLock.onceHolder());
+        } catch (java.io.IOException e) {
+            throw UserError.notFound("cannot take the lock beside " + db + ": " + e.getMessage());
+        }
+        if (taken.lock().isEmpty()) {
+            String owner = taken.owner();
+            throw UserError.usage(dev.heartbeat.daemon.InstanceLock.isOnce(owner)
+                    ? owner + " is running with this store; try again when it has finished"
+                    : "a daemon (" + owner + ") is running with this store; ask it for a beat with "
+                    + "'heartbeat-agent wake' instead of running one beside it");
+        }
+        return taken.lock().get();
     }
 
     /** The daemon (or cluster) serving this store, if one runs: a beat beside it could overlap its own. */

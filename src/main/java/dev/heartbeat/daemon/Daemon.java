@@ -98,11 +98,28 @@ public final class Daemon {
 
     private int lockedRun() {
         Path file = AgentRuntime.databaseFile(config);
-        InstanceLock.Result locked;
-        try {
-            locked = InstanceLock.acquire(file, holder);
-        } catch (IOException e) {
-            throw new DaemonException("cannot take the lock beside " + file + ": " + e.getMessage(), 1);
+        InstanceLock.Result locked = lock(file);
+        // A --once beat holds the store for its whole beat: wait for it (at most its deadline) rather than
+        // take its unfinished beat for a crashed one.
+        java.time.Instant giveUp = java.time.Instant.now().plus(config.heartbeat().deadline()).plusSeconds(60);
+        boolean told = false;
+        while (locked.lock().isEmpty() && InstanceLock.isOnce(locked.owner()) && java.time.Instant.now().isBefore(giveUp)) {
+            if (!told) {
+                LOG.info("waiting for the --once beat ({}) to finish before starting", locked.owner()
+                        .substring(locked.owner().indexOf('(') + 1, locked.owner().length() - 1));
+                told = true;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DaemonException("interrupted while waiting for the --once beat to finish", 1);
+            }
+            locked = lock(file);
+        }
+        if (locked.lock().isEmpty() && InstanceLock.isOnce(locked.owner())) {
+            throw new DaemonException(locked.owner() + " still holds the store " + file + " after "
+                    + config.heartbeat().deadline().plusSeconds(60).toSeconds() + " s; try again when it has finished", 2);
         }
         if (locked.lock().isEmpty()) {
             throw new DaemonException("another daemon (" + locked.owner() + ") is running with the store "
@@ -112,6 +129,14 @@ public final class Daemon {
             return serve("lock " + lock.file());
         } catch (IOException e) {
             throw new DaemonException("cannot release the lock beside " + file + ": " + e.getMessage(), 1);
+        }
+    }
+
+    private InstanceLock.Result lock(Path file) {
+        try {
+            return InstanceLock.acquire(file, holder);
+        } catch (IOException e) {
+            throw new DaemonException("cannot take the lock beside " + file + ": " + e.getMessage(), 1);
         }
     }
 

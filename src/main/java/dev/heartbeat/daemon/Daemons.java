@@ -31,7 +31,7 @@ public final class Daemons {
      */
     public static Optional<String> running(AgentConfig config, Store store, Instant now) {
         if (!config.storage().postgres()) {
-            return InstanceLock.holder(AgentRuntime.databaseFile(config));
+            return InstanceLock.holder(AgentRuntime.databaseFile(config)).filter(h -> !InstanceLock.isOnce(h));
         }
         if (store == null) {
             return Optional.empty();

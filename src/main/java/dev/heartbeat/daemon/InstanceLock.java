@@ -26,6 +26,18 @@ public final class InstanceLock implements AutoCloseable {
         this.lock = lock;
     }
 
+    /** How a {@code --once} beat names itself in the lock file, so others can tell it from a daemon. */
+    public static String onceHolder() {
+        return ONCE + "(pid " + ProcessHandle.current().pid() + " on " + Daemons.hostname() + ")";
+    }
+
+    private static final String ONCE = "a --once beat ";
+
+    /** Whether the holder named in the lock file is a {@code --once} beat, not a daemon. */
+    public static boolean isOnce(String holder) {
+        return holder != null && holder.startsWith(ONCE);
+    }
+
     public static Path fileFor(Path database) {
         return database.resolveSibling(database.getFileName() + ".lock");
     }

@@ -109,8 +109,10 @@ public final class BeatRunner {
             return fenced ? recordFenced(skipped) : Optional.of(record(skipped));
         }
         try (Store.BeatLock held = lock.get()) {
-            // The tick is taken only under the lock, so a tick without a decision is one whose beat died.
-            if (fenced && !store.takeFence(config.agent().name(), options.scheduledAt(), beat.id, options.node())) {
+            // The beat goes on record (with its tick, if it has one) only under the lock and before anything
+            // else, so a started beat or a taken tick without a decision is one whose beat died.
+            if (!store.beginBeat(config.agent().name(), beat.id, options.trigger(), options.scheduledAt(),
+                    options.node())) {
                 return Optional.empty();
             }
             completeInterrupted(options.node(), beat.id);
@@ -142,9 +144,10 @@ public final class BeatRunner {
      */
     void completeInterrupted(String node, String running) {
         for (Store.Interrupted beat : store.interruptedBeats(config.sessionName(), config.agent().name(), running)) {
-            Decision.Trigger trigger = beat.prompt().contains("(manual)") ? Decision.Trigger.MANUAL
-                    : Decision.Trigger.SCHEDULE;
             Optional<Store.Fence> fence = store.fenceOf(beat.beatId());
+            // Beats from before every start was on record: only a daemon's beats took a tick.
+            Decision.Trigger trigger = beat.trigger() != null ? beat.trigger()
+                    : fence.isPresent() ? Decision.Trigger.SCHEDULE : Decision.Trigger.MANUAL;
             // The record names the node that ran the beat (from its fence) where one is known.
             Beat b = new Beat(beat.beatId(), new BeatOptions(trigger, false, false, null, beat.beatId(),
                     fence.map(Store.Fence::scheduledAt).orElse(null), fence.map(Store.Fence::node).orElse(node)),
@@ -416,6 +419,9 @@ public final class BeatRunner {
                 if (!problems.isEmpty()) {
                     // Never send what a provider would reject; this is a bug if it happens after repair.
                     throw new IllegalStateException("refusing to send a request that breaks provider rules: " + problems);
+                }
+                if (!promptStored) {
+                    dev.heartbeat.audit.Faults.point("before-first-reply");
                 }
                 ModelReply reply;
                 try {

@@ -702,7 +702,7 @@ public final class Store implements AutoCloseable {
     private static final int RECENT_TICKS = 1000;
 
     /** A beat that left messages or a started side effect behind but no decision: the process died in it. */
-    public record Interrupted(String beatId, OffsetDateTime since, List<String> openCalls, String prompt) {
+    public record Interrupted(String beatId, OffsetDateTime since, List<String> openCalls, Decision.Trigger trigger) {
     }
 
     /**
@@ -715,8 +715,21 @@ public final class Store implements AutoCloseable {
     public synchronized List<Interrupted> interruptedBeats(String session, String agent, String running) {
         return read(c -> {
             Map<String, Interrupted> found = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT m.beat_id, min(m.created_at), "
-                         + "(SELECT body FROM messages p WHERE p.beat_id = m.beat_id AND p.role = 'user' ORDER BY p.id LIMIT 1) "
+            try (PreparedStatement ps = c.prepareStatement("SELECT b.beat_id, b.started_at, b.trigger_type FROM "
+                    + "(SELECT beat_id, started_at, trigger_type FROM beats_started WHERE agent = ? "
+                    + "ORDER BY started_at DESC LIMIT " + RECENT_TICKS + ") b "
+                    + "WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = b.beat_id) ORDER BY b.started_at")) {
+                ps.setString(1, agent);
+                ResultSet rs = ps.executeQuery();
+                while (rs.next()) {
+                    if (!rs.getString(1).equals(running)) {
+                        found.put(rs.getString(1), new Interrupted(rs.getString(1), OffsetDateTime.parse(rs.getString(2)),
+                                new ArrayList<>(), Decision.Trigger.fromWire(rs.getString(3))));
+                    }
+                }
+            }
+            // Beats from before every beat was put on record at its start: found by what they left.
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.beat_id, min(m.created_at) "
                          + "FROM (SELECT beat_id, created_at FROM messages WHERE session = ? ORDER BY id DESC LIMIT " + RECENT_MESSAGES
                          + ") m "
                          + "WHERE m.beat_id IS NOT NULL "
@@ -724,10 +737,8 @@ public final class Store implements AutoCloseable {
                 ps.setString(1, session);
                 ResultSet rs = ps.executeQuery();
                 while (rs.next()) {
-                    String prompt = rs.getString(3) == null ? "" : Json.read(rs.getString(3), Message.class) instanceof
-                            dev.heartbeat.transcript.UserMessage u ? u.text() : "";
-                    found.put(rs.getString(1), new Interrupted(rs.getString(1), OffsetDateTime.parse(rs.getString(2)),
-                            new ArrayList<>(), prompt));
+                    found.putIfAbsent(rs.getString(1), new Interrupted(rs.getString(1),
+                            OffsetDateTime.parse(rs.getString(2)), new ArrayList<>(), null));
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT i.beat_id, i.started_at, i.tool, i.call_id "
@@ -739,7 +750,7 @@ public final class Store implements AutoCloseable {
                 ResultSet rs = ps.executeQuery();
                 while (rs.next()) {
                     Interrupted beat = found.computeIfAbsent(rs.getString(1), id -> new Interrupted(id,
-                            parseTime(rs), new ArrayList<>(), ""));
+                            parseTime(rs), new ArrayList<>(), null));
                     beat.openCalls().add(rs.getString(3) + " (" + rs.getString(4) + ")");
                 }
             }
@@ -751,7 +762,7 @@ public final class Store implements AutoCloseable {
                 while (rs.next()) {
                     if (!rs.getString(1).equals(running)) {
                         found.computeIfAbsent(rs.getString(1), id -> new Interrupted(id, parseTime(rs),
-                                new ArrayList<>(), ""));
+                                new ArrayList<>(), null));
                     }
                 }
             }
@@ -1023,6 +1034,30 @@ public final class Store implements AutoCloseable {
             ps.setString(5, now());
             return ps.executeUpdate() == 1;
         }
+    }
+
+    /**
+     * Puts a beat on record before it does anything else: its tick's fence (when it has a tick) and its
+     * start, in one transaction. False when the tick was taken already: then the beat must not run.
+     */
+    public synchronized boolean beginBeat(String agent, String beatId, Decision.Trigger trigger, Instant scheduledAt,
+                                          String node) {
+        return write(c -> {
+            if (scheduledAt != null && !insertFence(c, agent, scheduledAt, beatId, node)) {
+                return false;
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO beats_started (beat_id, agent, trigger_type, "
+                    + "node, scheduled_at, started_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, beatId);
+                ps.setString(2, agent);
+                ps.setString(3, trigger.wire());
+                ps.setString(4, node);
+                ps.setString(5, scheduledAt == null ? null : scheduledAt.toString());
+                ps.setString(6, now());
+                ps.executeUpdate();
+            }
+            return true;
+        });
     }
 
     /** The newest tick taken for the agent. */

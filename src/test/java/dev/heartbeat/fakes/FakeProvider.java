@@ -41,7 +41,7 @@ public abstract class FakeProvider implements AutoCloseable {
     protected final String apiKey;
 
     /** A scripted answer. */
-    public sealed interface Reply permits Text, Calls, Status, Hang, Reset {
+    public sealed interface Reply permits Text, Calls, Status, Hang, Reset, Slow {
     }
 
     public record Text(String text) implements Reply {
@@ -65,6 +65,10 @@ public abstract class FakeProvider implements AutoCloseable {
     }
 
     public record Hang(Duration duration) implements Reply {
+    }
+
+    /** Answers {@code text}, after {@code delay}: a model that takes its time. */
+    public record Slow(Duration delay, String text) implements Reply {
     }
 
     protected FakeProvider(String path, String apiKey) {
@@ -118,6 +122,12 @@ public abstract class FakeProvider implements AutoCloseable {
 
     public FakeProvider hang(Duration d) {
         script.add(new Hang(d));
+        return this;
+    }
+
+    /** Forgets the answers not given yet (a crashed client never asked for them). */
+    public FakeProvider clearScript() {
+        script.clear();
         return this;
     }
 
@@ -194,6 +204,13 @@ public abstract class FakeProvider implements AutoCloseable {
                 exchange.getResponseBody().write("{\"id\": \"chatcmpl-cut".getBytes(StandardCharsets.UTF_8));
                 exchange.getResponseBody().flush();
                 exchange.close();
+            } else if (reply instanceof Slow slow) {
+                try {
+                    Thread.sleep(slow.delay().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                respond(exchange, 200, render(body, new Text(slow.text()), served.get()));
             } else if (reply instanceof Hang h) {
                 try {
                     Thread.sleep(h.duration().toMillis());

@@ -65,6 +65,38 @@ class DaemonIT {
     }
 
     @Test
+    void aOnceBeatHoldsTheStoreForItsWholeBeat() throws Exception {
+        agent.model("  provider: openai\n  name: gpt-test\n  base-url: " + fake.baseUrl() + "\n  api-key: ${HB_TEST_KEY}\n"
+                + "  timeout: 30s\n  max-retries: 0\n");
+        fake.reply(new FakeProvider.Slow(Duration.ofSeconds(8), "HEARTBEAT_OK"));
+        Process once = JarProcess.builder(env, "--config", agent.config().toString(), "--once")
+                .redirectOutput(home.resolve("once.out").toFile()).redirectError(home.resolve("once.err").toFile())
+                .start();
+        long waitFor = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (fake.requests().isEmpty() && System.nanoTime() < waitFor) {
+            Thread.sleep(50);
+        }
+        assertThat(fake.requests()).as("the --once beat asked the model").hasSize(1);
+
+        JarProcess.Result second = JarProcess.run(env, "--config", agent.config().toString(), "--once");
+        assertThat(second.exit()).as(second.out() + second.err()).isEqualTo(2);
+        assertThat(second.err()).contains("--once").contains("pid " + once.pid());
+
+        try (DaemonProcess daemon = DaemonProcess.start(env, home.resolve("run.log"), "--config",
+                agent.config().toString(), "run")) {
+            assertThat(daemon.awaitOutput("waiting for the --once beat", Duration.ofSeconds(30)))
+                    .as(daemon.output()).isTrue();
+            assertThat(once.waitFor()).as(java.nio.file.Files.readString(home.resolve("once.out"))).isZero();
+            assertThat(daemon.awaitOutput("daemon started", Duration.ofSeconds(30))).as(daemon.output()).isTrue();
+            assertThat(daemon.terminate(Duration.ofSeconds(20))).isZero();
+        }
+        List<Decision> decisions = decisions();
+        assertThat(decisions).noneMatch(d -> d.reason().startsWith("interrupted"));
+        assertThat(decisions.get(0).trigger()).isEqualTo(Decision.Trigger.MANUAL);
+        assertThat(decisions.get(0).outcome()).isEqualTo(Decision.Outcome.QUIET);
+    }
+
+    @Test
     void beatsOnScheduleAndStopsCleanlyOnSigterm() throws Exception {
         agent.yaml("logging:\n  json-file: logs/heartbeat.jsonl\n");
         try (DaemonProcess daemon = start("run.log")) {

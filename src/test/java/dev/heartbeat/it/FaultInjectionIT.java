@@ -36,6 +36,7 @@ class FaultInjectionIT {
             "after-tool,     1, notify",   // the tool ran, its result is not committed
             "mid-append:2,   0, ''",       // inside the transaction storing the model's tool call
             "mid-decision,   1, ''",       // inside the transaction storing the decision
+            "before-first-reply, 0, ''",   // the beat started, its first model call has not answered
     })
     void aCrashLeavesAConsistentStoreAndNoRepeatedSideEffect(String fault, int deliveries, String openTool)
             throws Exception {
@@ -53,7 +54,7 @@ class FaultInjectionIT {
             assertThat(hook.deliveries()).hasSize(deliveries);
 
             env.remove("HB_FAULT");
-            fake.text("HEARTBEAT_OK");
+            fake.clearScript().text("HEARTBEAT_OK");
             JarProcess.Result restarted = JarProcess.run(env, "--config", config, "--once");
             assertThat(restarted.exit()).as(restarted.out() + restarted.err()).isZero();
 
@@ -68,15 +69,15 @@ class FaultInjectionIT {
             try (Store store = agent.store()) {
                 decisions = store.decisions(null, null, 100).stream().map(StoredDecision::decision).toList();
             }
-            if (!fault.startsWith("mid-append:1")) {
-                assertThat(decisions).anySatisfy(d -> {
-                    assertThat(d.outcome()).isEqualTo(Decision.Outcome.FAILED);
-                    assertThat(d.reason()).startsWith("interrupted");
-                    if (!openTool.isBlank()) {
-                        assertThat(d.reason()).contains(openTool).contains("outcome is unknown");
-                    }
-                });
+            List<Decision> interrupted = decisions.stream().filter(d -> d.reason().startsWith("interrupted")).toList();
+            assertThat(interrupted).as("every beat that started ends with exactly one decision").hasSize(1);
+            Decision d = interrupted.get(0);
+            assertThat(d.outcome()).isEqualTo(Decision.Outcome.FAILED);
+            assertThat(d.trigger()).as("the trigger is stored, not guessed").isEqualTo(Decision.Trigger.MANUAL);
+            if (!openTool.isBlank()) {
+                assertThat(d.reason()).contains(openTool).contains("outcome is unknown");
             }
+            assertThat(decisions).as("the crashed beat and the one after it").hasSize(2);
             assertThat(decisions.get(0).outcome()).isEqualTo(Decision.Outcome.QUIET);
             if (!openTool.isBlank()) {
                 assertThat(intentStatus(agent)).isEqualTo("interrupted");

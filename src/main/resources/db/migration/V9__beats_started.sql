@@ -1,0 +1,13 @@
+-- Every beat on record from its first step: a row written before the beat does anything else (for a
+-- daemon's tick in the same transaction as its fence), so a beat that dies at any point, even before
+-- its first model reply, is found by the next start and completed with a decision. The trigger is kept
+-- here, so the record of an interrupted beat says how it was asked for instead of guessing.
+CREATE TABLE beats_started (
+    beat_id      TEXT PRIMARY KEY,
+    agent        TEXT NOT NULL,
+    trigger_type TEXT NOT NULL,
+    node         TEXT,
+    scheduled_at TEXT,
+    started_at   TEXT NOT NULL
+);
+CREATE INDEX beats_started_by_agent ON beats_started (agent, started_at);
