@@ -517,11 +517,20 @@ public final class BeatRunner {
                             continue;
                         }
                         ToolExecutor.Execution done = executor.runApproved(new ToolCall(a.callId() + "_approved",
-                                a.tool(), a.arguments()), id);
+                                a.tool(), a.arguments()), id, a.id());
                         toolCalls.add(done.record());
-                        store.closeApproval(a.id(), "done", done.result().text());
-                        notes.add(what + ": approved by " + a.decidedBy() + " and run now; result: "
-                                + firstLine(done.result().text()));
+                        if (done.record().executed()) {
+                            store.closeApproval(a.id(), "done", done.result().text());
+                        }
+                        // The whole result (marked as untrusted where it is): the model asked for it.
+                        notes.add(what + ": approved by " + a.decidedBy() + " and run now; result:\n"
+                                + done.result().text());
+                    }
+                    case "running" -> {
+                        // Started by a beat that died before it stored the result: never run twice.
+                        store.closeApproval(a.id(), "outcome_unknown", null);
+                        notes.add(what + ": approved by " + a.decidedBy() + " and started, but the process stopped "
+                                + "while it ran; its outcome is unknown and it was not run again");
                     }
                     case "denied" -> {
                         store.closeApproval(a.id(), "closed_denied", null);

@@ -662,18 +662,23 @@ public final class Store implements AutoCloseable {
     /** Commits the intent to run a side-effecting call; it must be on disk before the tool runs. */
     public synchronized void recordIntent(String beatId, String callId, String tool, String arguments) {
         write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO tool_intents (beat_id, call_id, tool, arguments, status, started_at) "
-                            + "VALUES (?, ?, ?, ?, 'started', ?)")) {
-                ps.setString(1, beatId);
-                ps.setString(2, callId);
-                ps.setString(3, tool);
-                ps.setString(4, arguments);
-                ps.setString(5, now());
-                ps.executeUpdate();
-            }
+            insertIntent(c, beatId, callId, tool, arguments);
             return null;
         });
+    }
+
+    private void insertIntent(Connection c, String beatId, String callId, String tool, String arguments)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO tool_intents (beat_id, call_id, tool, arguments, status, started_at) "
+                        + "VALUES (?, ?, ?, ?, 'started', ?)")) {
+            ps.setString(1, beatId);
+            ps.setString(2, callId);
+            ps.setString(3, tool);
+            ps.setString(4, arguments);
+            ps.setString(5, now());
+            ps.executeUpdate();
+        }
     }
 
     public synchronized void completeIntent(String beatId, String callId, String status, String result) {
@@ -853,7 +858,7 @@ public final class Store implements AutoCloseable {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, agent, beat_id, call_id, tool, arguments, "
                     + "why, status, created_at, expires_at, decided_at, decided_by, note, result FROM approvals "
-                    + "WHERE agent = ?" + (all ? "" : " AND status IN ('pending', 'approved', 'denied')")
+                    + "WHERE agent = ?" + (all ? "" : " AND status IN ('pending', 'approved', 'denied', 'running')")
                     + " ORDER BY created_at DESC")) {
                 ps.setString(1, agent);
                 List<Approval> out = new ArrayList<>();
@@ -889,6 +894,29 @@ public final class Store implements AutoCloseable {
                 ps.setString(6, now());
                 return ps.executeUpdate() == 1;
             }
+        });
+    }
+
+    /**
+     * Starts running an approved call: the request moves to {@code running} in the same transaction as
+     * the call's intent (when it has side effects), so a crash from here on leaves it running, never
+     * approved again. False when the request is no longer approved (another beat took it).
+     */
+    public synchronized boolean startApproved(String approvalId, String beatId, String callId, String tool,
+                                              String arguments, boolean sideEffecting) {
+        return write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE approvals SET status = 'running', beat_run = ? "
+                    + "WHERE id = ? AND status = 'approved'")) {
+                ps.setString(1, beatId);
+                ps.setString(2, approvalId);
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            if (sideEffecting) {
+                insertIntent(c, beatId, callId, tool, arguments);
+            }
+            return true;
         });
     }
 

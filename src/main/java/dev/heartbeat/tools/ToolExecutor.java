@@ -78,15 +78,17 @@ public final class ToolExecutor {
     /**
      * Runs a call a person approved, at a later beat: intent first, result after, as for any side effect.
      */
-    public Execution runApproved(ToolCall call, String beatId) {
-        return run(call, beatId, false, true);
+    public Execution runApproved(ToolCall call, String beatId, String approvalId) {
+        return run(call, beatId, false, approvalId);
     }
 
     public Execution execute(ToolCall call, String beatId, boolean dryRun) {
-        return run(call, beatId, dryRun, false);
+        return run(call, beatId, dryRun, null);
     }
 
-    private Execution run(ToolCall call, String beatId, boolean dryRun, boolean approved) {
+    /** {@code approvalId}: the person's approval this call runs under, or null for a call of the model's. */
+    private Execution run(ToolCall call, String beatId, boolean dryRun, String approvalId) {
+        boolean approved = approvalId != null;
         long start = System.nanoTime();
         JsonNode recordedArguments = recordable(call.arguments());
         Tool tool = registry.find(call.name()).orElse(null);
@@ -122,7 +124,14 @@ public final class ToolExecutor {
             return finish(call, recordedArguments, true, false, "dry_run",
                     "dry run: " + call.name() + " was recorded, not executed; continue as if it had succeeded", false, start);
         }
-        if (tool.sideEffecting()) {
+        if (approved) {
+            if (!store.startApproved(approvalId, beatId, call.id(), call.name(), Redactor.redact(call.arguments()),
+                    tool.sideEffecting())) {
+                return finish(call, recordedArguments, tool.sideEffecting(), false, "refused", "not run: approval "
+                        + approvalId + " is no longer approved (another beat took it)", true, start);
+            }
+            dev.heartbeat.audit.Faults.point("after-approval-running");
+        } else if (tool.sideEffecting()) {
             store.recordIntent(beatId, call.id(), call.name(), Redactor.redact(call.arguments()));
             dev.heartbeat.audit.Faults.point("after-intent");
         }

@@ -85,11 +85,66 @@ class FaultInjectionIT {
         }
     }
 
+    @ParameterizedTest(name = "approved call, kill at {0}")
+    @CsvSource({
+            "after-approval-running, 0",   // the approval is marked running with its intent, the tool has not run
+            "after-tool,             1",   // the approved tool ran, its result is not committed
+    })
+    void anApprovedCallIsNeverRunAgainAfterACrash(String fault, int deliveries) throws Exception {
+        try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY); WebhookReceiver hook = new WebhookReceiver()) {
+            TestAgent agent = new TestAgent(home, fake);
+            agent.yaml("notify:\n  channels:\n    - { type: webhook, url: \"" + hook.url() + "\" }\n"
+                    + "tools:\n  approvals:\n    required: [notify]\n");
+            Map<String, String> env = new HashMap<>(Map.of("HB_TEST_KEY", TestAgent.KEY));
+            String config = agent.config().toString();
+
+            fake.call("notify", "{\"message\": \"restart db1\", \"severity\": \"critical\"}");
+            JarProcess.Result asked = JarProcess.run(env, "--config", config, "--once", "--json");
+            assertThat(asked.out()).as(asked.err()).contains("awaiting_approval");
+            // The approval request itself reaches the webhook once; only the approved call's deliveries count.
+            int before = hook.deliveries().size();
+            String id = com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
+                    .readTree(JarProcess.run(env, "--config", config, "approvals", "list", "--json").out())
+                    .get(0).path("id").asText();
+            assertThat(JarProcess.run(env, "--config", config, "approvals", "approve", id).exit()).isZero();
+
+            fake.clearScript().text("HEARTBEAT_OK");
+            env.put("HB_FAULT", fault.strip());
+            JarProcess.Result crashed = JarProcess.run(env, "--config", config, "--once");
+            assertThat(crashed.exit()).as(crashed.err()).isEqualTo(137);
+            assertThat(hook.deliveries().size() - before).isEqualTo(deliveries);
+
+            env.remove("HB_FAULT");
+            fake.clearScript().text("HEARTBEAT_OK").text("HEARTBEAT_OK");
+            for (int beat = 0; beat < 2; beat++) {
+                JarProcess.Result next = JarProcess.run(env, "--config", config, "--once");
+                assertThat(next.exit()).as(next.out() + next.err()).isZero();
+            }
+            assertThat(hook.deliveries().size() - before).as("the approved call never ran again").isEqualTo(deliveries);
+            String all = JarProcess.run(env, "--config", config, "approvals", "list", "--all").out();
+            assertThat(all).contains(id).contains("outcome_unknown");
+            assertThat(count(agent, "SELECT count(*) FROM tool_intents WHERE tool = 'notify'"))
+                    .as("one intent: the approved call started once").isEqualTo(1);
+            assertThat(fake.requests().toString()).contains("outcome is unknown");
+            assertThat(JarProcess.run(env, "--config", config, "decisions", "verify").exit()).isZero();
+            assertThat(JarProcess.run(env, "--config", config, "sessions", "check").exit()).isZero();
+            assertThat(fake.rejections()).isEmpty();
+        }
+    }
+
     private static String integrityCheck(TestAgent agent) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
             rs.next();
             return rs.getString(1);
+        }
+    }
+
+    private static long count(TestAgent agent, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

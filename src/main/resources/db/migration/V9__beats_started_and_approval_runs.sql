@@ -11,3 +11,8 @@ CREATE TABLE beats_started (
     started_at   TEXT NOT NULL
 );
 CREATE INDEX beats_started_by_agent ON beats_started (agent, started_at);
+
+-- The beat that started an approved call. The request is 'running' from the transaction that commits
+-- the call's intent; a crash leaves it so, and the next beat closes it as 'outcome_unknown', never
+-- running it again.
+ALTER TABLE approvals ADD COLUMN beat_run TEXT;
