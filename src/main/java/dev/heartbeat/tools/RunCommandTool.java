@@ -55,7 +55,7 @@ public final class RunCommandTool implements Tool {
     }
 
     @Override
-    public String run(JsonNode arguments, ToolCallContext context) throws ToolFailure {
+    public void check(JsonNode arguments) throws ToolFailure {
         if (settings.allow().isEmpty()) {
             throw ToolFailure.refused("run_command is off: no program is allowlisted (tools.run_command.allow in agent.yaml)");
         }
@@ -64,6 +64,12 @@ public final class RunCommandTool implements Tool {
             throw ToolFailure.refused("'" + program + "' is not allowlisted; allowed programs: "
                     + String.join(", ", settings.allow()));
         }
+    }
+
+    @Override
+    public String run(JsonNode arguments, ToolCallContext context) throws ToolFailure {
+        check(arguments);
+        String program = Tool.text(arguments, "program");
         List<String> argv = new ArrayList<>();
         argv.add(locate(program).orElseThrow(() -> ToolFailure.error("'" + program + "' was not found on this machine")));
         JsonNode args = arguments.get("args");

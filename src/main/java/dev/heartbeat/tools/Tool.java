@@ -12,6 +12,13 @@ public interface Tool {
     /** Whether running the tool changes anything outside the model's conversation. */
     boolean sideEffecting();
 
+    /**
+     * Refuses a call the tool's policy forbids whatever a person says (a program off the allowlist), before
+     * anyone is asked to approve it. Nothing runs here.
+     */
+    default void check(JsonNode arguments) throws ToolFailure {
+    }
+
     /** Runs the call and returns the text the model reads as the result. */
     String run(JsonNode arguments, ToolCallContext context) throws ToolFailure;
 

@@ -108,6 +108,12 @@ public final class ToolExecutor {
             return finish(call, recordedArguments, tool.sideEffecting(), false, "bad_arguments",
                     "the arguments must be a JSON object, such as {\"path\": \"NOTES.md\"}", true, start);
         }
+        try {
+            tool.check(arguments);
+        } catch (ToolFailure f) {
+            return finish(call, recordedArguments, tool.sideEffecting(), false, f.refused() ? "refused" : "error",
+                    f.getMessage(), true, start);
+        }
         java.util.Optional<String> approval = approved ? java.util.Optional.empty() : approvalNeeded(tool.name());
         if (approval.isPresent() && !dryRun) {
             String id = dev.heartbeat.audit.Ids.next(policy.clock());
@@ -160,7 +166,9 @@ public final class ToolExecutor {
             dev.heartbeat.audit.Faults.point("after-tool");
             store.completeIntent(beatId, call.id(), outcome, text);
         }
-        return finish(call, recordedArguments, tool.sideEffecting(), true, outcome, text, error, start);
+        // A refused call was stopped before it did anything: it did not execute.
+        return finish(call, recordedArguments, tool.sideEffecting(), !outcome.equals("refused"), outcome, text, error,
+                start);
     }
 
     private static Execution finish(ToolCall call, JsonNode arguments, boolean sideEffecting, boolean executed,
