@@ -7,13 +7,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ChecklistAndAnswersTest {
     @ParameterizedTest
-    @ValueSource(strings = {"", "\n\n", "# Title\n## Sub\n", "- \n* [ ]\n1.\n+ [x]\n", "# T\n<!-- - hidden item\n- another -->\n"})
+    @ValueSource(strings = {"", "\n\n", "# Title\n## Sub\n", "- \n* [ ]\n1.\n+ [x]\n", "# T\n<!-- - hidden item\n- another -->\n",
+            "Checklist\n=========\n\nDaily\n-----\n", "---\n***\n_ _ _\n", "```\n```\n", "# T\n~~~ text\n\n~~~\n"})
     void emptyChecklists(String text) {
         assertThat(new Checklist(text).isEmpty()).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"- check the disks", "Check the disks.", "# T\n- [ ] renew the certificate", "#hashtag-not-heading"})
+    @ValueSource(strings = {"- check the disks", "Check the disks.", "# T\n- [ ] renew the certificate", "#hashtag-not-heading",
+            "```\ndf -h /\n```", "Check\nthe disks", "Title\n=====\n- renew the certificate",
+            "- check the backups\n---"})
     void checklistsWithWork(String text) {
         assertThat(new Checklist(text).isEmpty()).isFalse();
     }
