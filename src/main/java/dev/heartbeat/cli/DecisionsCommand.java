@@ -109,8 +109,12 @@ final class DecisionsCommand {
             AgentConfig config = main.inspectionConfig();
             StoredDecision row;
             try (Store store = main.readStore(config)) {
-                row = store.decision(id).orElseThrow(() -> UserError.notFound("no decision '" + id
-                        + "'; 'decisions list' shows the ids"));
+                row = store.decision(id).orElseThrow(() -> {
+                    int matches = store.countDecisionsStartingWith(id);
+                    return UserError.notFound(matches > 1
+                            ? "ambiguous: '" + id + "' starts " + matches + " decisions; give more of the id"
+                            : "no decision '" + id + "'; 'decisions list' shows the ids");
+                });
             }
             if (row.decision() == null) {
                 throw UserError.notFound("decision #" + row.seq() + " is stored but unreadable; run 'decisions verify'");

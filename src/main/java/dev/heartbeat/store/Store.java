@@ -585,6 +585,19 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /** How many decisions have an id starting with {@code prefix}. */
+    public synchronized int countDecisionsStartingWith(String prefix) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM decisions WHERE id LIKE ?")) {
+                ps.setString(1, prefix.replace("%", "").replace("_", "") + "%");
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
     /** Every decision in chain order, as stored: for verification. */
     public synchronized List<StoredDecision> chain() {
         return read(c -> {

@@ -65,6 +65,19 @@ class AccountabilityTest extends AgentTest {
     }
 
     @Test
+    void anAmbiguousIdPrefixSaysSo() throws Exception {
+        agent.replaceYaml("heartbeat:\n  enabled: false\n");
+        assertThat(agent.run("--once").exit()).isZero();
+        assertThat(agent.run("--once").exit()).isZero();
+        TestAgent.Result show = agent.run("decisions", "show", "0");
+        assertThat(show.exit()).isEqualTo(1);
+        assertThat(show.err()).contains("ambiguous").contains("2 decisions");
+        TestAgent.Result none = agent.run("decisions", "show", "ZZZ");
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err()).contains("no decision 'ZZZ'");
+    }
+
+    @Test
     void everyDecisionMatchesTheSchema() throws Exception {
         beats();
         JsonNode list = json(agent.run("decisions", "list", "--json").out());
