@@ -102,8 +102,8 @@ public final class ConfigLoader {
 
     /** The mapper that binds agent.yaml: kebab-case keys, short durations, unknown keys rejected. */
     static ObjectMapper mapper() {
-        SimpleModule durations = new SimpleModule("durations");
-        durations.addDeserializer(Duration.class, new JsonDeserializer<>() {
+        SimpleModule scalars = new SimpleModule("scalars");
+        scalars.addDeserializer(Duration.class, new JsonDeserializer<>() {
             @Override
             public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
                 try {
@@ -113,9 +113,22 @@ public final class ConfigLoader {
                 }
             }
         });
+        // YAML 1.1 reads unquoted yes/no/on/off/true/false as booleans: text that came out as one was
+        // meant as text only if quoted (agent.name: off would otherwise become "false").
+        scalars.addDeserializer(String.class, new JsonDeserializer<>() {
+            @Override
+            public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+                if (p.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_TRUE
+                        || p.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_FALSE) {
+                    throw JsonMappingException.from(p, "YAML reads this unquoted value (yes, no, on, off, true or "
+                            + "false) as " + p.getText() + ", not as text; quote it, such as \"off\", if you mean the text");
+                }
+                return com.fasterxml.jackson.databind.deser.std.StringDeserializer.instance.deserialize(p, ctxt);
+            }
+        });
         return JsonMapper.builder()
                 .addModule(new JavaTimeModule())
-                .addModule(durations)
+                .addModule(scalars)
                 .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

@@ -81,6 +81,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aYamlBooleanWhereTextIsExpectedMustBeQuoted() throws Exception {
+        ConfigException e = error("agent:\n  name: off\nmodel:\n  name: x\n  api-key: k123456\n");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.key()).isEqualTo("agent.name");
+        assertThat(e.getMessage()).contains("quote");
+        assertThat(load("agent:\n  name: \"off\"\nmodel:\n  name: x\n  api-key: k123456\n").agent().name())
+                .isEqualTo("off");
+    }
+
+    @Test
     void aBadDurationExplainsTheFormat() throws Exception {
         ConfigException e = error("model:\n  name: x\n  api-key: k123456\nheartbeat:\n  every: 30 minutes\n");
         assertThat(e.line()).isEqualTo(5);
