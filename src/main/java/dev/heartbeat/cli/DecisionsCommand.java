@@ -1,6 +1,7 @@
 package dev.heartbeat.cli;
 
 import dev.heartbeat.audit.ChainVerifier;
+import dev.heartbeat.audit.HeadAnchor;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.store.Store;
@@ -194,13 +195,26 @@ final class DecisionsCommand {
         @Option(names = "--json", description = "print the result as JSON")
         boolean json;
 
+        @Option(names = "--head", paramLabel = "SEQ:HASH", description = "also check the log still holds this head, "
+                + "as printed by an earlier verify and kept outside the store")
+        String head;
+
         @Override
         public Integer call() {
             Main main = Main.root(spec);
             AgentConfig config = main.inspectionConfig();
+            List<HeadAnchor.Head> anchors = new ArrayList<>();
+            if (head != null) {
+                try {
+                    anchors.add(HeadAnchor.Head.parse(head));
+                } catch (IllegalArgumentException e) {
+                    throw UserError.usage("--head: " + e.getMessage());
+                }
+            }
+            new HeadAnchor(config.headAnchorFile()).read().ifPresent(anchors::add);
             ChainVerifier.Report report;
             try (Store store = main.readStore(config)) {
-                report = ChainVerifier.verify(store.chain());
+                report = ChainVerifier.verify(store.chain(), anchors);
             }
             PrintWriter out = main.out();
             if (json) {
@@ -208,12 +222,19 @@ final class DecisionsCommand {
                 doc.put("intact", report.intact());
                 doc.put("records", report.records());
                 report.firstBreak().ifPresent(b -> doc.put("first_break", b));
+                report.head().ifPresent(h -> doc.put("head", h));
                 Render.json(out, doc);
-            } else if (report.intact()) {
-                out.println("intact: " + report.records() + " record(s), every hash matches");
             } else {
-                ChainVerifier.Break b = report.firstBreak().get();
-                out.println("BROKEN at record #" + b.seq() + " (" + b.id() + "): " + b.problem());
+                if (report.intact()) {
+                    out.println("intact: " + report.records() + " record(s), every hash and column matches"
+                            + (anchors.isEmpty() ? "" : ", the anchored head is there"));
+                } else {
+                    ChainVerifier.Break b = report.firstBreak().get();
+                    out.println("BROKEN at record #" + b.seq() + " (" + b.id() + "): " + b.problem());
+                }
+                report.head().ifPresent(h -> out.println("head: #" + h.seq() + " " + h.id() + " " + h.hash()
+                        + "  (keep '" + h.text() + "' elsewhere; 'decisions verify --head " + h.text()
+                        + "' checks against it)"));
             }
             out.flush();
             return report.intact() ? 0 : 1;

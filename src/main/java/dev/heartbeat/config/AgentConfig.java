@@ -263,6 +263,18 @@ public record AgentConfig(
         return db.getParent() == null ? baseDir() : db.getParent();
     }
 
+    /**
+     * Where the decision chain's head is anchored outside the store: beside the SQLite file, or in the
+     * state folder with PostgreSQL.
+     */
+    public Path headAnchorFile() {
+        if (storage.postgres()) {
+            return stateDir().resolve("decisions.head");
+        }
+        Path db = resolve(storage.url().substring(storage.url().indexOf(':') + 1));
+        return db.resolveSibling(db.getFileName() + ".head");
+    }
+
     /** While this file exists, every beat is skipped with reason "paused". */
     public Path pauseFile() {
         return stateDir().resolve("PAUSE");

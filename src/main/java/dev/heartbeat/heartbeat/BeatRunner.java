@@ -176,7 +176,17 @@ public final class BeatRunner {
     }
 
     private Decision logged(Decision decision) {
+        // The head goes outside the store (a file and the log) after every record, so a cut tail shows.
+        Optional<dev.heartbeat.audit.HeadAnchor.Head> head = store.head();
+        head.ifPresent(h -> {
+            try {
+                new dev.heartbeat.audit.HeadAnchor(config.headAnchorFile()).write(h);
+            } catch (IOException e) {
+                LOG.warn("cannot anchor the decision chain's head in {}: {}", config.headAnchorFile(), e.getMessage());
+            }
+        });
         LOG.atInfo()
+                .addKeyValue("chain_head", head.map(dev.heartbeat.audit.HeadAnchor.Head::text).orElse(null))
                 .addKeyValue("beat_id", decision.id())
                 .addKeyValue("trigger", decision.trigger().wire())
                 .addKeyValue("outcome", decision.outcome().wire())
@@ -184,9 +194,10 @@ public final class BeatRunner {
                 .addKeyValue("input_tokens", decision.usage().inputTokens())
                 .addKeyValue("output_tokens", decision.usage().outputTokens())
                 .addKeyValue("tool_calls", decision.toolCalls().size())
-                .log("beat {} {} {}: {} (tokens {}/{}, {} tool call(s))", decision.id(), decision.trigger().wire(),
-                        decision.outcome().wire(), decision.reason(), decision.usage().inputTokens(),
-                        decision.usage().outputTokens(), decision.toolCalls().size());
+                .log("beat {} {} {}: {} (tokens {}/{}, {} tool call(s); chain head {})", decision.id(),
+                        decision.trigger().wire(), decision.outcome().wire(), decision.reason(),
+                        decision.usage().inputTokens(), decision.usage().outputTokens(), decision.toolCalls().size(),
+                        head.map(dev.heartbeat.audit.HeadAnchor.Head::text).orElse("-"));
         return decision;
     }
 

@@ -2,6 +2,7 @@ package dev.heartbeat.store;
 
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.HashChain;
+import dev.heartbeat.audit.HeadAnchor;
 import dev.heartbeat.audit.Json;
 import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.Message;
@@ -525,19 +526,14 @@ public final class Store implements AutoCloseable {
             }
         }
         Decision sealed = HashChain.seal(decision, prev);
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO decisions (id, agent, session, trigger_type, outcome, started_at, finished_at, record, "
-                        + "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, sealed.id());
-            ps.setString(2, sealed.agent());
-            ps.setString(3, sealed.session());
-            ps.setString(4, sealed.trigger().wire());
-            ps.setString(5, sealed.outcome().wire());
-            ps.setString(6, utc(sealed.startedAt()));
-            ps.setString(7, utc(sealed.finishedAt()));
-            ps.setString(8, Json.write(sealed));
-            ps.setString(9, sealed.prevHash());
-            ps.setString(10, sealed.hash());
+        Map<String, String> columns = columnsOf(sealed);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO decisions (" + String.join(", ", columns.keySet())
+                + ", record) VALUES (" + "?, ".repeat(columns.size()) + "?)")) {
+            int i = 1;
+            for (String value : columns.values()) {
+                ps.setString(i++, value);
+            }
+            ps.setString(i, Json.write(sealed));
             ps.executeUpdate();
         }
         dev.heartbeat.audit.Faults.point("mid-decision");
@@ -598,13 +594,66 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    /** Every decision in chain order, as stored: for verification. */
-    public synchronized List<StoredDecision> chain() {
+    /**
+     * The columns stored beside a decision's record, for queries, in table order: each must say what the
+     * hashed record says, which {@code decisions verify} checks.
+     */
+    private static final List<String> DECISION_COLUMNS = List.of("id", "agent", "session", "trigger_type", "outcome",
+            "started_at", "finished_at", "prev_hash", "hash");
+
+    public static Map<String, String> columnsOf(Decision d) {
+        Map<String, String> columns = new LinkedHashMap<>();
+        columns.put("id", d.id());
+        columns.put("agent", d.agent());
+        columns.put("session", d.session());
+        columns.put("trigger_type", d.trigger().wire());
+        columns.put("outcome", d.outcome().wire());
+        columns.put("started_at", utc(d.startedAt()));
+        columns.put("finished_at", utc(d.finishedAt()));
+        columns.put("prev_hash", d.prevHash());
+        columns.put("hash", d.hash());
+        return columns;
+    }
+
+    /** The newest decision's place, id and hash: the head of the chain, if there is one. */
+    public synchronized Optional<HeadAnchor.Head> head() {
         return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, record FROM decisions ORDER BY seq")) {
-                return decisionRows(ps);
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT seq, id, hash FROM decisions ORDER BY seq DESC LIMIT 1")) {
+                return rs.next() ? Optional.of(new HeadAnchor.Head(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                        : Optional.<HeadAnchor.Head>empty();
             }
         });
+    }
+
+    /** Every decision in chain order, as stored, with the columns beside each: for verification. */
+    public synchronized List<StoredDecision> chain() {
+        List<String> names = DECISION_COLUMNS;
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, record, " + String.join(", ", names)
+                    + " FROM decisions ORDER BY seq")) {
+                List<StoredDecision> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Map<String, String> columns = new LinkedHashMap<>();
+                        for (int i = 0; i < names.size(); i++) {
+                            columns.put(names.get(i), rs.getString(3 + i));
+                        }
+                        String json = rs.getString(2);
+                        out.add(new StoredDecision(rs.getLong(1), json, parse(json), columns));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private static Decision parse(String json) {
+        try {
+            return Json.read(json, Decision.class);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static List<StoredDecision> decisionRows(PreparedStatement ps) throws SQLException {
@@ -612,13 +661,7 @@ public final class Store implements AutoCloseable {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String json = rs.getString(2);
-                Decision decision;
-                try {
-                    decision = Json.read(json, Decision.class);
-                } catch (RuntimeException e) {
-                    decision = null;
-                }
-                out.add(new StoredDecision(rs.getLong(1), json, decision));
+                out.add(new StoredDecision(rs.getLong(1), json, parse(json)));
             }
         }
         return out;

@@ -100,6 +100,40 @@ class InspectionCommandsTest extends AgentTest {
     }
 
     @Test
+    void verifyChecksEveryColumnStoredBesideTheRecord() throws Exception {
+        List<String> ids = threeBeats();
+        sql("UPDATE decisions SET outcome = 'failed' WHERE seq = 2");
+        TestAgent.Result r = agent.run("decisions", "verify");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("BROKEN at record #2 (" + ids.get(1) + ")").contains("outcome");
+        assertThat(readTree(agent.run("decisions", "list", "--outcome", "failed", "--json").out()))
+                .as("what list filters on is what verify checks").hasSize(1);
+    }
+
+    @Test
+    void verifyPrintsTheHeadAndCatchesACutTailThroughItsAnchor() throws Exception {
+        List<String> ids = threeBeats();
+        TestAgent.Result intact = agent.run("decisions", "verify");
+        assertThat(intact.out()).contains("head: #3 " + ids.get(2));
+        JsonNode head = readTree(agent.run("decisions", "verify", "--json").out()).path("head");
+        assertThat(head.path("seq").asLong()).isEqualTo(3);
+        String hash = head.path("hash").asText();
+        assertThat(hash).hasSize(64);
+
+        sql("DELETE FROM decisions WHERE seq = 3");
+        TestAgent.Result cut = agent.run("decisions", "verify");
+        assertThat(cut.exit()).isEqualTo(1);
+        assertThat(cut.out()).contains("behind its anchor").contains(ids.get(2));
+
+        // An operator who kept the head elsewhere can check against it even when the anchor file is gone too.
+        java.nio.file.Files.delete(agent.database().resolveSibling(agent.database().getFileName() + ".head"));
+        assertThat(agent.run("decisions", "verify").exit()).as("no anchor left: the chain itself is intact").isZero();
+        TestAgent.Result kept = agent.run("decisions", "verify", "--head", "3:" + hash);
+        assertThat(kept.exit()).isEqualTo(1);
+        assertThat(kept.out()).contains("behind its anchor");
+    }
+
+    @Test
     void verifyNamesTheRecordAfterADeletedOne() throws Exception {
         List<String> ids = threeBeats();
         sql("DELETE FROM decisions WHERE seq = 2");
