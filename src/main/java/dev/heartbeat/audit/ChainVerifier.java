@@ -24,9 +24,18 @@ public final class ChainVerifier {
         }
     }
 
-    /** {@code anchors}: heads kept outside the store (the anchor file, a head the operator gave). */
+    /** Without a chain key. */
     public static Report verify(List<StoredDecision> chain, List<HeadAnchor.Head> anchors) {
+        return verify(chain, anchors, null);
+    }
+
+    /**
+     * {@code anchors}: heads kept outside the store (the anchor file, a head the operator gave);
+     * {@code key}: the chain key, without which keyed records cannot be checked (null: none configured).
+     */
+    public static Report verify(List<StoredDecision> chain, List<HeadAnchor.Head> anchors, byte[] key) {
         String expectedPrev = HashChain.GENESIS;
+        boolean keyedSeen = false;
         Optional<HeadAnchor.Head> head = chain.isEmpty() ? Optional.empty() : Optional.of(headOf(chain.get(chain.size() - 1)));
         for (StoredDecision row : chain) {
             JsonNode record;
@@ -42,7 +51,18 @@ public final class ChainVerifier {
                 return broken(chain, row, id, "prev_hash does not match the record before it: a record was removed "
                         + "or inserted before this one", head);
             }
-            if (!HashChain.hashOf(record).equals(hash)) {
+            boolean keyed = hash.startsWith(HashChain.KEYED);
+            if (keyed && key == null) {
+                return broken(chain, row, id, "it is chained with the chain key (HMAC); give verify the same key "
+                        + "(audit.chain-key-file, or the systemd credential chain-key) to check it", head);
+            }
+            // Plain records may only come before the first keyed one (the log began without a key).
+            if (!keyed && keyedSeen) {
+                return broken(chain, row, id, "its hash is not keyed although the log is chained with the chain key: "
+                        + "the record was rewritten by someone without the key", head);
+            }
+            keyedSeen |= keyed;
+            if (!HashChain.hashOf(record, keyed ? key : null).equals(hash)) {
                 return broken(chain, row, id, "its content does not match its hash: the record was altered", head);
             }
             Decision d = row.decision();

@@ -9,7 +9,9 @@ import java.util.HexFormat;
 
 /**
  * The decision log's tamper evidence: each record's {@code hash} is SHA-256 over the canonical JSON
- * of the record (its {@code prev_hash} included, its {@code hash} left out).
+ * of the record (its {@code prev_hash} included, its {@code hash} left out), or, with a chain key,
+ * HMAC-SHA-256 under that key, written with the prefix {@value #KEYED}: without the key nobody can
+ * rewrite a record and compute a hash that verifies.
  */
 public final class HashChain {
     /** The {@code prev_hash} of the first record. */
@@ -18,17 +20,46 @@ public final class HashChain {
     private HashChain() {
     }
 
+    /** The prefix of a hash made with the chain key. */
+    public static final String KEYED = "hmac-sha256:";
+
     /** The record with {@code prevHash} set and its own hash computed. */
     public static Decision seal(Decision decision, String prevHash) {
+        return seal(decision, prevHash, null);
+    }
+
+    /** The same, keyed with HMAC when {@code key} is given. */
+    public static Decision seal(Decision decision, String prevHash, byte[] key) {
         Decision linked = decision.chained(prevHash, null);
-        return linked.chained(prevHash, hashOf(Json.MAPPER.valueToTree(linked)));
+        return linked.chained(prevHash, hashOf(Json.MAPPER.valueToTree(linked), key));
     }
 
     /** The hash a stored record should carry, computed from its JSON as stored. */
     public static String hashOf(JsonNode record) {
+        return hashOf(record, null);
+    }
+
+    /** The same, keyed with HMAC when {@code key} is given. */
+    public static String hashOf(JsonNode record, byte[] key) {
         ObjectNode copy = record.deepCopy();
         copy.remove("hash");
-        return sha256(Json.canonical(copy));
+        String canonical = Json.canonical(copy);
+        return key == null ? sha256(canonical) : KEYED + hmac(key, canonical);
+    }
+
+    private static String hmac(byte[] key, String text) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is missing from this JVM", e);
+        }
+    }
+
+    /** The key's bytes, or null without a key. */
+    public static byte[] key(String secret) {
+        return secret == null || secret.isBlank() ? null : secret.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Hex SHA-256 of the text's UTF-8 bytes. */

@@ -214,7 +214,8 @@ final class DecisionsCommand {
             new HeadAnchor(config.headAnchorFile()).read().ifPresent(anchors::add);
             ChainVerifier.Report report;
             try (Store store = main.readStore(config)) {
-                report = ChainVerifier.verify(store.chain(), anchors);
+                report = ChainVerifier.verify(store.chain(), anchors,
+                        dev.heartbeat.audit.HashChain.key(config.audit().chainKey().value()));
             }
             PrintWriter out = main.out();
             if (json) {

@@ -156,7 +156,8 @@ public final class Main implements Callable<Integer> {
     /** The store opened for writing (created and migrated if needed), for commands that change it. */
     Store writeStore(AgentConfig config) {
         AgentRuntime.registerSecrets(config);
-        return Store.open(AgentRuntime.database(config), clock);
+        return Store.open(AgentRuntime.database(config), clock)
+                .keyChain(dev.heartbeat.audit.HashChain.key(config.audit().chainKey().value()));
     }
 
     /** Now minus a duration given to {@code option} (such as --since 7d), or a usage error naming the option. */

@@ -25,7 +25,8 @@ public record AgentConfig(
         Tools tools,
         Logging logging,
         Map<String, Price> pricing,
-        Budget budget) {
+        Budget budget,
+        Audit audit) {
 
     /** The folder relative paths in the file resolve against. */
     public Path baseDir() {
@@ -60,7 +61,18 @@ public record AgentConfig(
     /** The sections of agent.yaml as Jackson binds them; unknown keys are errors. */
     record Document(Agent agent, Model model, Heartbeat heartbeat, Context context, Storage storage,
                     @JsonProperty("notify") Notify notifications, Tools tools, Logging logging,
-                    Map<String, Price> pricing, Budget budget) {
+                    Map<String, Price> pricing, Budget budget, Audit audit) {
+    }
+
+    /**
+     * The decision log's key: with one, every record is chained with HMAC-SHA-256, so a record rewritten
+     * without the key is caught. From {@code chain-key}, {@code chain-key-file} or the systemd credential
+     * {@code chain-key}.
+     */
+    public record Audit(Secret chainKey, String chainKeyFile) {
+        public Audit {
+            chainKey = chainKey == null ? new Secret(null) : chainKey;
+        }
     }
 
     public record Agent(String name, String workspace, ZoneId timezone) {

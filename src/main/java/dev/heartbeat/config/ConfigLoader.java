@@ -92,7 +92,8 @@ public final class ConfigLoader {
                 orDefault(doc.tools(), () -> new AgentConfig.Tools(null, null, null)),
                 orDefault(doc.logging(), () -> new AgentConfig.Logging(null)),
                 orDefault(doc.pricing(), java.util.Map::of),
-                orDefault(doc.budget(), () -> new AgentConfig.Budget(null, null)));
+                orDefault(doc.budget(), () -> new AgentConfig.Budget(null, null)),
+                orDefault(doc.audit(), () -> new AgentConfig.Audit(null, null)));
         return new Checks(config, parse, env, requireKey).run();
     }
 
@@ -429,7 +430,30 @@ public final class ConfigLoader {
             tools();
             return new AgentConfig(config.file(), config.agent(), model, config.heartbeat(), config.context(),
                     storage, config.notifications(), config.tools(), config.logging(), config.pricing(),
-                    config.budget());
+                    config.budget(), audit());
+        }
+
+        /** audit.chain-key, then audit.chain-key-file, then the systemd credential 'chain-key'. */
+        private AgentConfig.Audit audit() {
+            AgentConfig.Audit a = config.audit();
+            if (a.chainKey().isPresent()) {
+                return a;
+            }
+            if (a.chainKeyFile() != null && !a.chainKeyFile().isBlank()) {
+                Path file = config.resolve(a.chainKeyFile());
+                try {
+                    String key = Files.readString(file, StandardCharsets.UTF_8).strip();
+                    if (key.length() < 16) {
+                        throw parse.error("/audit/chain-key-file", file + " holds less than 16 characters; use a "
+                                + "long random key (head -c 32 /dev/urandom | base64)");
+                    }
+                    return new AgentConfig.Audit(new Secret(key), a.chainKeyFile());
+                } catch (IOException e) {
+                    throw parse.error("/audit/chain-key-file", "cannot read " + file + " (" + e.getClass().getSimpleName()
+                            + "); check the path and its permissions");
+                }
+            }
+            return new AgentConfig.Audit(credential("chain-key", "/audit").orElse(new Secret(null)), null);
         }
 
         private void agent() {

@@ -43,7 +43,8 @@ public final class AgentRuntime implements AutoCloseable {
     public AgentRuntime(AgentConfig config, Clock clock, ModelRouter model) {
         registerSecrets(config);
         createWorkspace(config.workspace());
-        this.store = Store.open(database(config), clock);
+        this.store = Store.open(database(config), clock)
+                .keyChain(dev.heartbeat.audit.HashChain.key(config.audit().chainKey().value()));
         Notifier notifier = new Notifier(config, clock, store);
         Workspace workspace = new Workspace(config.workspace());
         this.runner = new BeatRunner(config, store, clock, model, notifier, sent -> {
@@ -75,6 +76,7 @@ public final class AgentRuntime implements AutoCloseable {
     public static void registerSecrets(AgentConfig config) {
         Redactor.register(config.model().apiKey().value());
         Redactor.register(config.storage().password().value());
+        Redactor.register(config.audit().chainKey().value());
         config.model().fallbacks().forEach(f -> Redactor.register(f.apiKey().value()));
         for (AgentConfig.Channel channel : config.notifications().channels()) {
             channel.headers().values().forEach(secret -> Redactor.register(secret.value()));

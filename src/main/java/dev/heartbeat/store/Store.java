@@ -37,6 +37,8 @@ public final class Store implements AutoCloseable {
     private final Database.Connections connections;
     private final Clock clock;
     private final boolean readOnly;
+    /** With a chain key, decisions are chained with HMAC (see {@link HashChain}); null without. */
+    private volatile byte[] chainKey;
 
     private Store(Database db, Database.Connections connections, Clock clock, boolean readOnly) {
         this.db = db;
@@ -129,6 +131,12 @@ public final class Store implements AutoCloseable {
             t = t.getCause();
         }
         return t.getMessage();
+    }
+
+    /** Chains the decisions appended from now on with HMAC under {@code key} (null: plain SHA-256). */
+    public Store keyChain(byte[] key) {
+        this.chainKey = key == null ? null : key.clone();
+        return this;
     }
 
     public Database database() {
@@ -525,7 +533,7 @@ public final class Store implements AutoCloseable {
                 prev = rs.getString(1);
             }
         }
-        Decision sealed = HashChain.seal(decision, prev);
+        Decision sealed = HashChain.seal(decision, prev, chainKey);
         Map<String, String> columns = columnsOf(sealed);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO decisions (" + String.join(", ", columns.keySet())
                 + ", record) VALUES (" + "?, ".repeat(columns.size()) + "?)")) {

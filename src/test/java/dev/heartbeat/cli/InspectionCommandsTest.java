@@ -133,6 +133,37 @@ class InspectionCommandsTest extends AgentTest {
         assertThat(kept.out()).contains("behind its anchor");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void withAChainKeyARecordRewrittenWithoutTheKeyIsCaught(boolean forgedPrefix) throws Exception {
+        String key = "k3y-0123456789abcdef-0123456789";
+        java.nio.file.Path keyFile = home.resolve("chain.key");
+        java.nio.file.Files.writeString(keyFile, key);
+        agent.yaml("audit:\n  chain-key-file: " + keyFile + "\n");
+        List<String> ids = threeBeats();
+        TestAgent.Result intact = agent.run("decisions", "verify");
+        assertThat(intact.exit()).as(intact.all()).isZero();
+        JsonNode newest = readTree(agent.run("decisions", "show", ids.get(2), "--json").out());
+        assertThat(newest.path("hash").asText()).startsWith("hmac-sha256:");
+        assertThat(agent.run("config", "check").out()).doesNotContain(key);
+
+        // Someone with the database and the anchor file, but not the key, rewrites the newest record.
+        com.fasterxml.jackson.databind.node.ObjectNode forged = (com.fasterxml.jackson.databind.node.ObjectNode)
+                readTree(newest.toString());
+        forged.put("reason", "nothing happened");
+        String hash = dev.heartbeat.audit.HashChain.hashOf(forged);
+        forged.put("hash", forgedPrefix ? "hmac-sha256:" + hash : hash);
+        String json = forged.toString().replace("'", "''");
+        sql("UPDATE decisions SET record = '" + json + "', hash = '" + forged.path("hash").asText() + "' WHERE seq = 3");
+        java.nio.file.Path anchor = agent.database().resolveSibling(agent.database().getFileName() + ".head");
+        java.nio.file.Files.writeString(anchor, "3 " + ids.get(2) + " " + forged.path("hash").asText() + "\n");
+
+        TestAgent.Result r = agent.run("decisions", "verify");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("BROKEN at record #3 (" + ids.get(2) + ")")
+                .contains(forgedPrefix ? "does not match its hash" : "rewritten by someone without the key");
+    }
+
     @Test
     void verifyNamesTheRecordAfterADeletedOne() throws Exception {
         List<String> ids = threeBeats();
