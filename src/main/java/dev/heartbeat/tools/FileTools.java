@@ -176,8 +176,9 @@ public final class FileTools {
                 target = workspace.writable(relative);
                 Path temp = Files.createTempFile(target.getParent(), ".write-", ".tmp");
                 try {
-                    Files.write(temp, content);
+                    writeDurably(temp, content, StandardOpenOption.TRUNCATE_EXISTING);
                     Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    syncFolder(target.getParent());
                 } finally {
                     Files.deleteIfExists(temp);
                 }
@@ -238,11 +239,36 @@ public final class FileTools {
                             + "summarise it with write_file first");
                 }
                 Files.createDirectories(target.getParent());
-                Files.write(target, bytes, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                writeDurably(target, bytes, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw ToolFailure.error("cannot append to '" + relative + "': " + e.getMessage());
             }
             return "noted in " + workspace.display(target);
+        }
+    }
+
+    /**
+     * Writes and forces the bytes to the disk before returning: the intent row before the call is on disk,
+     * so the result a tool reports must be too, or a power cut could undo a write the log says happened.
+     */
+    static void writeDurably(Path file, byte[] bytes, StandardOpenOption... options) throws IOException {
+        java.util.Set<java.nio.file.OpenOption> open = new java.util.HashSet<>(java.util.List.of(options));
+        open.add(StandardOpenOption.WRITE);
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file, open)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+    }
+
+    /** Forces a folder's entries (a rename into it) to the disk; where folders cannot be opened, skipped. */
+    static void syncFolder(Path folder) {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to open a folder; the rename is still atomic there.
         }
     }
 }
