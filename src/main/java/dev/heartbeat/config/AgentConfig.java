@@ -176,11 +176,22 @@ public record AgentConfig(
         public Optional<ActiveHours> window() {
             return Optional.ofNullable(activeHours);
         }
+
+        public Heartbeat withActiveHours(ActiveHours window) {
+            return new Heartbeat(enabled, every, cron, window, maxSteps, checklist, shutdownGrace, deadline);
+        }
     }
 
+    /** A daily window in {@code timezone} (the agent's unless the file names one). */
     public record ActiveHours(LocalTime start, LocalTime end, ZoneId timezone) {
         public ActiveHours {
             timezone = timezone == null ? ZoneId.systemDefault() : timezone;
+        }
+
+        /** How long the window is on an ordinary day (one without a clock change). */
+        public Duration length() {
+            long seconds = Duration.between(start, end).getSeconds();
+            return Duration.ofSeconds(seconds <= 0 ? seconds + 86_400 : seconds);
         }
 
         /** Whether {@code time} (in this window's zone) falls inside; the window may cross midnight; start == end never matches. */

@@ -421,14 +421,14 @@ public final class ConfigLoader {
             }
             agent();
             AgentConfig.Model model = model();
-            heartbeat();
+            AgentConfig.Heartbeat heartbeat = heartbeat();
             context();
             pricing();
             budget();
             AgentConfig.Storage storage = storage();
             notifyChannels();
             tools();
-            return new AgentConfig(config.file(), config.agent(), model, config.heartbeat(), config.context(),
+            return new AgentConfig(config.file(), config.agent(), model, heartbeat, config.context(),
                     storage, config.notifications(), config.tools(), config.logging(), config.pricing(),
                     config.budget(), audit());
         }
@@ -565,7 +565,7 @@ public final class ConfigLoader {
             return !(host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
         }
 
-        private void heartbeat() {
+        private AgentConfig.Heartbeat heartbeat() {
             AgentConfig.Heartbeat h = config.heartbeat();
             if (h.every().isNegative()) {
                 throw parse.error("/heartbeat/every", "must not be negative; 0m turns the heartbeat off");
@@ -589,12 +589,32 @@ public final class ConfigLoader {
                             + "; it has six or seven fields starting with seconds, such as \"0 */30 * * * ?\"");
                 }
             }
-            h.window().ifPresent(w -> {
+            if (h.every().compareTo(Duration.ofDays(1)) >= 0 && h.every().toMillis() % Duration.ofDays(1).toMillis() != 0
+                    && h.cron() == null) {
+                throw parse.error("/heartbeat/every", "a period of a day or more must be whole days (24h, 48h, 7d...), "
+                        + "so the beat keeps its time of day; for anything else use heartbeat.cron");
+            }
+            if (h.window().isPresent()) {
+                AgentConfig.ActiveHours w = h.window().get();
                 if (w.start() == null || w.end() == null) {
                     throw parse.error("/heartbeat/active-hours", "needs both start and end, such as "
                             + "{ start: \"08:00\", end: \"22:00\" }");
                 }
-            });
+                if (w.start().equals(w.end())) {
+                    throw parse.error("/heartbeat/active-hours", "start and end are both " + w.start() + ", so the "
+                            + "heartbeat would never fire; leave active-hours out to beat at any hour, or set "
+                            + "heartbeat.enabled: false");
+                }
+                // The window is in the agent's zone unless it names its own.
+                if (!parse.has("/heartbeat/active-hours/timezone")) {
+                    w = new AgentConfig.ActiveHours(w.start(), w.end(), config.agent().timezone());
+                    h = h.withActiveHours(w);
+                }
+                if (h.cron() != null && h.enabled() && !cronMeetsWindow(h.cron(), w)) {
+                    throw parse.error("/heartbeat/cron", "'" + h.cron() + "' never fires inside the active hours "
+                            + w.start() + "-" + w.end() + " " + w.timezone() + ", so the heartbeat would never run");
+                }
+            }
             if (h.maxSteps() < 1 || h.maxSteps() > 100) {
                 throw parse.error("/heartbeat/max-steps", "must be between 1 and 100");
             }
@@ -604,6 +624,26 @@ public final class ConfigLoader {
             positive("/heartbeat/deadline", h.deadline());
             if (h.shutdownGrace().isNegative()) {
                 throw parse.error("/heartbeat/shutdown-grace", "must not be negative");
+            }
+            return h;
+        }
+
+        /** Whether the cron expression (in the agent's zone) fires inside the window within eight days. */
+        private boolean cronMeetsWindow(String cron, AgentConfig.ActiveHours window) {
+            try {
+                org.quartz.CronExpression expression = new org.quartz.CronExpression(cron);
+                expression.setTimeZone(java.util.TimeZone.getTimeZone(config.agent().timezone()));
+                java.util.Date t = new java.util.Date();
+                java.util.Date until = java.util.Date.from(t.toInstant().plus(Duration.ofDays(8)));
+                for (int i = 0; i < 100_000 && t != null && t.before(until); i++) {
+                    t = expression.getNextValidTimeAfter(t);
+                    if (t != null && window.contains(t.toInstant().atZone(window.timezone()).toLocalTime())) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (java.text.ParseException e) {
+                return true; // reported as an invalid expression above
             }
         }
 

@@ -4,12 +4,15 @@ import dev.heartbeat.config.AgentConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.TimeZone;
 import java.util.zip.CRC32;
+import org.quartz.CalendarIntervalScheduleBuilder;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
@@ -65,6 +68,18 @@ public final class Schedule {
                             .withMisfireHandlingInstructionDoNothing())
                     .build();
         }
+        Optional<Daily> daily = daily();
+        if (daily.isPresent()) {
+            Daily d = daily.get();
+            return builder.startAt(Date.from(d.firstAtOrAfter(from)))
+                    .withSchedule(CalendarIntervalScheduleBuilder.calendarIntervalSchedule()
+                            .withIntervalInDays(d.days())
+                            .inTimeZone(TimeZone.getTimeZone(d.zone()))
+                            .preserveHourOfDayAcrossDaylightSavings(true)
+                            .skipDayIfHourDoesNotExist(false)
+                            .withMisfireHandlingInstructionDoNothing())
+                    .build();
+        }
         long period = h.every().toMillis();
         long offset = offsetMillis(config.agent().name(), period);
         long k = Math.floorDiv(from.toEpochMilli() - offset + period - 1, period);
@@ -77,10 +92,55 @@ public final class Schedule {
                 .build();
     }
 
+    /**
+     * An interval that fires once a day at most, at a fixed wall-clock time: a period of whole days, or
+     * one longer than the active hours (which then hold one beat a day). The time is the window's start
+     * (midnight without one) plus a stable per-agent offset smaller than the window and the period, so it
+     * always lies inside the window and keeps its wall-clock time across daylight-saving changes.
+     */
+    record Daily(LocalTime at, int days, long phase, ZoneId zone) {
+        /** The first fire at or after {@code from}: a day whose number, modulo {@code days}, is the phase. */
+        Instant firstAtOrAfter(Instant from) {
+            LocalDate day = from.atZone(zone).toLocalDate().minusDays(1);
+            while (true) {
+                if (Math.floorMod(day.toEpochDay() - phase, days) == 0) {
+                    Instant t = day.atTime(at).atZone(zone).toInstant();
+                    if (!t.isBefore(from)) {
+                        return t;
+                    }
+                }
+                day = day.plusDays(1);
+            }
+        }
+    }
+
+    Optional<Daily> daily() {
+        AgentConfig.Heartbeat h = config.heartbeat();
+        if (h.cron() != null || h.every().isZero()) {
+            return Optional.empty();
+        }
+        long day = Duration.ofDays(1).toMillis();
+        long period = h.every().toMillis();
+        Optional<AgentConfig.ActiveHours> window = h.window();
+        long span = window.map(w -> w.length().toMillis()).orElse(day);
+        if (period < day && (window.isEmpty() || period <= span)) {
+            return Optional.empty();
+        }
+        int days = (int) Math.max(1, period / day);
+        long offset = offsetMillis(config.agent().name(), Math.min(span, period));
+        LocalTime start = window.map(AgentConfig.ActiveHours::start).orElse(LocalTime.MIDNIGHT);
+        long phase = days == 1 ? 0 : offsetMillis(config.agent().name() + "/day", days * 1000L) / 1000;
+        return Optional.of(new Daily(start.plusSeconds(offset / 1000), days, phase,
+                window.map(AgentConfig.ActiveHours::timezone).orElse(config.agent().timezone())));
+    }
+
     /** What the schedule is, in one line: equal signatures fire at equal times. */
     public String signature() {
         AgentConfig.Heartbeat h = config.heartbeat();
+        Optional<Daily> daily = daily();
         String when = h.cron() != null ? "cron " + cronWithOffset(h.cron()) + " in " + config.agent().timezone()
+                : daily.isPresent() ? "at " + daily.get().at() + " every " + daily.get().days() + " day(s) (phase "
+                + daily.get().phase() + ") in " + daily.get().zone()
                 : "every " + h.every().toMillis() + " ms, offset " + offsetMillis(config.agent().name(), h.every().toMillis())
                 + " ms";
         return when + calendar().map(c -> ", active " + c.describe()).orElse("");

@@ -105,11 +105,62 @@ class ScheduleTest {
     }
 
     @Test
-    void equalStartAndEndOrAZeroIntervalNeverFire() throws Exception {
-        assertThat(schedule("never", "  every: 30m\n  active-hours: { start: \"08:00\", end: \"08:00\" }\n").fires())
-                .isFalse();
-        assertThat(schedule("off", "  every: 0m\n").fires()).isFalse();
+    void aZeroIntervalOrDisabledNeverFires() throws Exception {
+        assertThat(schedule("zero", "  every: 0m\n").fires()).isFalse();
         assertThat(schedule("disabled", "  enabled: false\n").fires()).isFalse();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "'  every: 30m\n  active-hours: { start: \"08:00\", end: \"08:00\" }\n', heartbeat.active-hours",
+            "'  cron: \"0 0 3 * * ?\"\n  active-hours: { start: \"08:00\", end: \"22:00\" }\n', heartbeat.cron",
+            "'  every: 36h\n', heartbeat.every",
+    })
+    void aScheduleThatCanNeverFireOrDriftsIsAConfigError(String yaml, String key) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> schedule("never", yaml.replace("\\n", "\n")))
+                .isInstanceOf(dev.heartbeat.config.ConfigException.class)
+                .satisfies(e -> assertThat(((dev.heartbeat.config.ConfigException) e).key()).isEqualTo(key));
+    }
+
+    @Test
+    void everyIntervalWithAShortWindowFiresInsideItEveryDay() throws Exception {
+        for (String name : List.of("ops-watch", "billing-watch", "disk-watch")) {
+            for (String every : List.of("24h", "12h", "6h", "3h", "150m", "90m")) {
+                Schedule s = schedule(name, "  every: " + every + "\n  active-hours: { start: \"08:00\", end: \"10:00\" }\n");
+                // 30 days across the spring daylight-saving change.
+                List<Instant> times = s.fireTimes(berlin("2026-03-15T00:00"), berlin("2026-04-14T00:00"));
+                java.util.Set<java.time.LocalDate> days = new java.util.TreeSet<>();
+                for (Instant t : times) {
+                    LocalTime local = t.atZone(BERLIN).toLocalTime();
+                    assertThat(local).as(name + " every " + every).isAfterOrEqualTo(LocalTime.of(8, 0))
+                            .isBefore(LocalTime.of(10, 0));
+                    days.add(t.atZone(BERLIN).toLocalDate());
+                }
+                assertThat(days).as(name + " every " + every + ": a beat every day").hasSize(30);
+            }
+        }
+    }
+
+    @Test
+    void aDailyPeriodKeepsItsWallClockTimeAcrossDaylightSaving() throws Exception {
+        for (String yaml : List.of("  every: 24h\n", "  every: 24h\n  active-hours: { start: \"23:00\", end: \"01:00\" }\n")) {
+            Schedule s = schedule("ops-watch", yaml);
+            List<Instant> times = s.fireTimes(berlin("2026-03-20T00:00"), berlin("2026-04-05T00:00"));
+            assertThat(times).hasSize(16);
+            assertThat(times.stream().map(t -> t.atZone(BERLIN).toLocalTime()).distinct()).as(yaml).hasSize(1);
+        }
+        List<Instant> twoDays = schedule("ops-watch", "  every: 48h\n").fireTimes(berlin("2026-03-20T00:00"),
+                berlin("2026-04-05T00:00"));
+        assertThat(twoDays).hasSize(8);
+    }
+
+    @Test
+    void activeHoursTakeTheAgentsTimeZoneUnlessTheyNameOne() throws Exception {
+        Path file = dir.resolve("zone.yaml");
+        Files.writeString(file, "agent: { name: z, timezone: America/New_York }\nmodel: { provider: ollama, name: m }\n"
+                + "heartbeat:\n  active-hours: { start: \"08:00\", end: \"10:00\" }\n");
+        AgentConfig config = new ConfigLoader(Map.of()).read(file);
+        assertThat(config.heartbeat().window().orElseThrow().timezone()).isEqualTo(ZoneId.of("America/New_York"));
     }
 
     @Test
