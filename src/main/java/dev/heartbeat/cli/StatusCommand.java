@@ -59,7 +59,8 @@ final class StatusCommand implements Callable<Integer> {
         AgentConfig config = main.inspectionConfig();
         Schedule schedule = new Schedule(config);
         Instant now = main.clock.instant();
-        Optional<Instant> next = schedule.next(now);
+        List<Instant> nextBeats = schedule.next(now, 3);
+        Optional<Instant> next = nextBeats.stream().findFirst();
         Decision last = null;
         DecisionStats.Summary today = DecisionStats.of(List.of(), config.agent().timezone());
         boolean store = AgentRuntime.database(config).exists();
@@ -100,6 +101,8 @@ final class StatusCommand implements Callable<Integer> {
             doc.put("paused", Files.exists(config.pauseFile()) || sharedPause.isPresent());
             doc.put("schedule", schedule.fires() ? cadence : "off");
             doc.put("next_beat", next.map(i -> OffsetDateTime.ofInstant(i, config.agent().timezone())).orElse(null));
+            doc.put("next_beats", nextBeats.stream().map(i -> OffsetDateTime.ofInstant(i, config.agent().timezone()))
+                    .toList());
             if (last != null) {
                 Map<String, Object> beat = new LinkedHashMap<>();
                 beat.put("id", last.id());
@@ -164,8 +167,9 @@ final class StatusCommand implements Callable<Integer> {
         out.printf("%-10s %s%n", "schedule", schedule.fires() ? cadence
                 + config.heartbeat().window().map(w -> ", active " + w.start() + "-" + w.end() + " " + w.timezone())
                 .orElse("") : "off");
-        out.printf("%-10s %s%n", "next beat", next.map(i -> Render.time(OffsetDateTime.ofInstant(i,
-                config.agent().timezone())) + (running.isEmpty() ? " (once a daemon runs)" : "")).orElse("none"));
+        out.printf("%-10s %s%n", "next beats", nextBeats.isEmpty() ? "none" : String.join(", ", nextBeats.stream()
+                .map(i -> Render.time(OffsetDateTime.ofInstant(i, config.agent().timezone()))).toList())
+                + (running.isEmpty() ? " (once a daemon runs)" : ""));
         out.printf("%-10s %s%n", "last beat", last == null ? (store ? "none yet" : "none yet (no database)")
                 : Render.time(last.startedAt()) + " " + last.trigger().wire() + " " + last.outcome().wire() + ": "
                 + Render.fold(last.reason(), 90) + " (" + last.id() + (last.node() == null ? "" : ", on " + last.node())

@@ -197,6 +197,24 @@ public final class Schedule {
         return dates.stream().map(Date::toInstant).filter(i -> i.isBefore(to)).toList();
     }
 
+    /** The next {@code n} fires after {@code from} (fewer only when the schedule stops). */
+    public List<Instant> next(Instant from, int n) {
+        if (!fires()) {
+            return List.of();
+        }
+        List<Instant> out = new java.util.ArrayList<>();
+        Instant t = from;
+        while (out.size() < n) {
+            Optional<Instant> next = next(t);
+            if (next.isEmpty()) {
+                break;
+            }
+            out.add(next.get());
+            t = next.get();
+        }
+        return out;
+    }
+
     /** The next fire after {@code from}, if the schedule fires at all. */
     public Optional<Instant> next(Instant from) {
         if (!fires()) {

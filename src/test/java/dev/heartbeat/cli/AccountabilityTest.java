@@ -125,6 +125,22 @@ class AccountabilityTest extends AgentTest {
     }
 
     @Test
+    void statusShowsTheNextThreeBeatsWithoutADaemon() throws Exception {
+        agent.yaml("heartbeat:\n  every: 1h\n");
+        JsonNode status = json(agent.run("status", "--json").out());
+        JsonNode next = status.path("next_beats");
+        assertThat(next).hasSize(3);
+        java.util.List<java.time.OffsetDateTime> times = new java.util.ArrayList<>();
+        next.forEach(n -> times.add(java.time.OffsetDateTime.parse(n.asText())));
+        assertThat(next.get(0).asText()).isEqualTo(status.path("next_beat").asText()).matches(".*([+-]\\d\\d:\\d\\d|Z)$");
+        assertThat(java.time.Duration.between(times.get(0), times.get(1))).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(java.time.Duration.between(times.get(1), times.get(2))).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(times.get(0)).isAfter(java.time.OffsetDateTime.now());
+        String text = agent.run("status").out();
+        assertThat(text).contains("next beats");
+    }
+
+    @Test
     void statusShowsDaemonLastAndNextBeatAndToday() throws Exception {
         TestAgent.Result empty = agent.run("status");
         assertThat(empty.exit()).as(empty.all()).isZero();
