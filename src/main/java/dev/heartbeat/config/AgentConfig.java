@@ -236,10 +236,15 @@ public record AgentConfig(
         }
     }
 
-    public record Notify(List<Channel> channels, Duration dedupeWindow) {
+    /**
+     * Where notifications go. {@code alertAfterFailures}: after that many failed beats in a row the operator
+     * is told once (and once when beats work again); 0 turns it off.
+     */
+    public record Notify(List<Channel> channels, Duration dedupeWindow, Integer alertAfterFailures) {
         public Notify {
             channels = channels == null ? List.of(new Channel("log", null, null, null)) : List.copyOf(channels);
             dedupeWindow = dedupeWindow == null ? Duration.ofHours(24) : dedupeWindow;
+            alertAfterFailures = alertAfterFailures == null ? 3 : alertAfterFailures;
         }
     }
 

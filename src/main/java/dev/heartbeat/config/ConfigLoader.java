@@ -88,7 +88,7 @@ public final class ConfigLoader {
                 orDefault(doc.heartbeat(), () -> new AgentConfig.Heartbeat(null, null, null, null, null, null, null, null)),
                 orDefault(doc.context(), () -> new AgentConfig.Context(null, null, null)),
                 orDefault(doc.storage(), () -> new AgentConfig.Storage(null)),
-                orDefault(doc.notifications(), () -> new AgentConfig.Notify(null, null)),
+                orDefault(doc.notifications(), () -> new AgentConfig.Notify(null, null, null)),
                 orDefault(doc.tools(), () -> new AgentConfig.Tools(null, null, null)),
                 orDefault(doc.logging(), () -> new AgentConfig.Logging(null)),
                 orDefault(doc.pricing(), java.util.Map::of),
@@ -747,6 +747,9 @@ public final class ConfigLoader {
         }
 
         private void notifyChannels() {
+            if (config.notifications().alertAfterFailures() < 0) {
+                throw parse.error("/notify/alert-after-failures", "must be 0 (off) or more");
+            }
             List<AgentConfig.Channel> channels = config.notifications().channels();
             for (int i = 0; i < channels.size(); i++) {
                 AgentConfig.Channel c = channels.get(i);

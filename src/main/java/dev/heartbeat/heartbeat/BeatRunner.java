@@ -214,6 +214,8 @@ public final class BeatRunner {
         final List<ToolCallRecord> toolCalls = new ArrayList<>();
         final List<RepairRecord> repairs = new ArrayList<>();
         final List<NotificationRecord> notifications = new ArrayList<>();
+        /** Breakers that opened or closed during this beat: the operator hears of each. */
+        final List<ModelRouter.BreakerChange> breakerChanges = new ArrayList<>();
         Usage usage = new Usage(0, 0);
         /** What the answers cost, each at the price of the model that gave it; null while none is priced. */
         Double cost;
@@ -384,7 +386,7 @@ public final class BeatRunner {
                                 : history.get(0).revision());
             }
             deadline = started.toInstant().plus(config.heartbeat().deadline());
-            ChatClient chat = model.reporting(this::failed);
+            ChatClient chat = model.reporting(this::failed, breakerChanges::add);
             LlmSummarizer summarizer = new LlmSummarizer(chat, deadline, reply -> answered(0, reply),
                     failure -> failed(failure));
             ContextBuilder.Context context = new ContextBuilder(TokenEstimator.forProvider(config.model().provider()),
@@ -587,7 +589,50 @@ public final class BeatRunner {
             return out;
         }
 
+        /**
+         * An agent that stops working must say so: once when a provider's breaker opens, once when the
+         * {@code notify.alert-after-failures}-th beat in a row fails, and once when beats work again.
+         * Skipped beats neither count nor end a run of failures.
+         */
+        private void alerts(Outcome outcome, String reason) {
+            if (options.dryRun()) {
+                return;
+            }
+            for (ModelRouter.BreakerChange change : breakerChanges) {
+                if (change.opened()) {
+                    notifications.addAll(notifier.send("heartbeat-agent " + config.agent().name() + ": "
+                            + change.detail(), "warning", id, id + ":breaker", false));
+                }
+            }
+            int threshold = config.notifications().alertAfterFailures();
+            if (threshold < 1 || outcome == Outcome.SKIPPED) {
+                return;
+            }
+            int failedBefore = 0;
+            for (var stored : store.decisions(null, null, 200)) {
+                Decision d = stored.decision();
+                if (d == null || d.id().equals(id) || d.outcome() == Outcome.SKIPPED) {
+                    continue;
+                }
+                if (d.outcome() != Outcome.FAILED) {
+                    break;
+                }
+                failedBefore++;
+            }
+            if (outcome == Outcome.FAILED && failedBefore + 1 == threshold) {
+                notifications.addAll(notifier.send("heartbeat-agent " + config.agent().name() + " has failed "
+                        + threshold + " beats in a row and is not doing its checklist; the last: " + reason,
+                        "critical", id, id + ":failing", false));
+            } else if (outcome != Outcome.FAILED && failedBefore >= threshold) {
+                String breakers = breakerChanges.stream().filter(c -> !c.opened()).map(c -> "; " + c.detail())
+                        .reduce("", String::concat);
+                notifications.addAll(notifier.send("heartbeat-agent " + config.agent().name() + " works again after "
+                        + failedBefore + " failed beat(s)" + breakers + ".", "info", id, id + ":recovered", false));
+            }
+        }
+
         private Decision decide(Outcome outcome, String reason) {
+            alerts(outcome, reason);
             return new Decision(id, config.agent().name(), config.sessionName(), options.trigger(), started,
                     OffsetDateTime.now(clock), outcome, Redactor.redact(reason), options.dryRun(),
                     answeredBy, usage, cost, gates,

@@ -35,14 +35,21 @@ public final class ModelRouter implements ChatClient {
         volatile Instant at;
     }
 
+    /** A breaker that opened (the provider is left alone for its cool-down) or closed again. */
+    public record BreakerChange(String model, boolean opened, String detail) {
+    }
+
     private final List<Guarded> routes;
     private final Clock clock;
     private final Consumer<ModelFailure> failedTries;
+    private final Consumer<BreakerChange> breakerChanges;
 
-    private ModelRouter(List<Guarded> routes, Clock clock, Consumer<ModelFailure> failedTries) {
+    private ModelRouter(List<Guarded> routes, Clock clock, Consumer<ModelFailure> failedTries,
+                        Consumer<BreakerChange> breakerChanges) {
         this.routes = routes;
         this.clock = clock;
         this.failedTries = failedTries;
+        this.breakerChanges = breakerChanges;
     }
 
     /** The primary and its fallbacks as configured; breakers live as long as the router (the daemon's life). */
@@ -76,7 +83,7 @@ public final class ModelRouter implements ChatClient {
             });
             guarded.add(new Guarded(r, breaker, openedAt));
         }
-        return new ModelRouter(List.copyOf(guarded), clock, f -> { });
+        return new ModelRouter(List.copyOf(guarded), clock, f -> { }, c -> { });
     }
 
     /**
@@ -103,7 +110,12 @@ public final class ModelRouter implements ChatClient {
 
     /** The same routes, their breakers shared, reporting each failed try to {@code failedTries}. */
     public ModelRouter reporting(Consumer<ModelFailure> failedTries) {
-        return new ModelRouter(routes, clock, failedTries);
+        return new ModelRouter(routes, clock, failedTries, breakerChanges);
+    }
+
+    /** The same, also reporting each breaker that opens or closes during a call to {@code changes}. */
+    public ModelRouter reporting(Consumer<ModelFailure> failedTries, Consumer<BreakerChange> changes) {
+        return new ModelRouter(routes, clock, failedTries, changes);
     }
 
     @Override
@@ -112,9 +124,15 @@ public final class ModelRouter implements ChatClient {
         List<String> path = new ArrayList<>();
         ModelFailure last = null;
         for (Guarded g : routes) {
+            CircuitBreaker.State before = g.breaker().getState();
             try {
-                return g.breaker().executeSupplier(() -> g.route().client().ask(system, messages, tools, idPrefix,
-                        deadline));
+                ModelReply reply = g.breaker().executeSupplier(() -> g.route().client().ask(system, messages, tools,
+                        idPrefix, deadline));
+                if (before != CircuitBreaker.State.CLOSED) {
+                    breakerChanges.accept(new BreakerChange(g.name(), false, "the circuit breaker of " + g.name()
+                            + " closed: it answers again"));
+                }
+                return reply;
             } catch (CallNotPermittedException notPermitted) {
                 ModelFailure open = new ModelFailure("breaker_open", g.name() + ": its circuit breaker is open after "
                         + g.route().settings().breaker().failures() + " failures in a row; next try at "
@@ -123,6 +141,11 @@ public final class ModelRouter implements ChatClient {
                 path.add(open.getMessage());
                 last = open;
             } catch (ModelFailure f) {
+                if (before != CircuitBreaker.State.OPEN && g.breaker().getState() == CircuitBreaker.State.OPEN) {
+                    breakerChanges.accept(new BreakerChange(g.name(), true, "the circuit breaker of " + g.name()
+                            + " opened after " + g.route().settings().breaker().failures() + " failed calls in a row ("
+                            + f.kind() + ": " + f.getMessage() + "); it is not asked again before " + nextTry(g)));
+                }
                 // With fallbacks the reason must say which model failed; alone, the message already does.
                 String message = routes.size() > 1 ? g.name() + ": " + f.getMessage() : f.getMessage();
                 last = new ModelFailure(f.kind(), message, f, f.attempts());

@@ -208,6 +208,45 @@ class ProviderFaultsTest extends AgentTest {
     }
 
     @Test
+    void anAgentThatStopsWorkingSaysSoOnceAndOnceWhenItRecovers() throws Exception {
+        model("max-retries: 0\n  breaker: { failures: 2, cool-down: 30s }");
+        java.nio.file.Path sent = home.resolve("alerts.jsonl");
+        agent.yaml("notify:\n  alert-after-failures: 3\n  channels:\n    - { type: file, path: \"" + sent + "\" }\n");
+        AgentConfig config = new ConfigLoader(agent.env()).read(agent.config());
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+        fake.status(500, ERROR_503).status(500, ERROR_503);
+        try (AgentRuntime runtime = new AgentRuntime(config, clock)) {
+            BeatOptions options = new BeatOptions(Decision.Trigger.SCHEDULE, false, false);
+            java.util.List<String> said = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Decision d = runtime.beat(options);
+                assertThat(d.outcome()).isEqualTo(Decision.Outcome.FAILED);
+                said.add(newLines(sent, said));
+                clock.advance(Duration.ofSeconds(5));
+            }
+            assertThat(said.get(0)).isEmpty();
+            assertThat(said.get(1)).contains("circuit breaker").contains("opened");
+            assertThat(said.get(2)).contains("3 beats in a row");
+            assertThat(said.get(3)).as("said once, not at every failed beat").isEmpty();
+
+            clock.advance(Duration.ofSeconds(31));
+            fake.text("HEARTBEAT_OK");
+            assertThat(runtime.beat(options).outcome()).isEqualTo(Decision.Outcome.QUIET);
+            said.add(newLines(sent, said));
+            assertThat(said.get(4)).contains("works again").contains("4 failed beat");
+            fake.text("HEARTBEAT_OK");
+            runtime.beat(options);
+            assertThat(newLines(sent, said)).isEmpty();
+        }
+    }
+
+    /** What the file channel got since the texts already seen. */
+    private static String newLines(java.nio.file.Path file, java.util.List<String> seen) throws Exception {
+        String all = java.nio.file.Files.exists(file) ? java.nio.file.Files.readString(file) : "";
+        return all.substring(String.join("", seen).length());
+    }
+
+    @Test
     void theBeatDeadlineBoundsASlowProvider() throws Exception {
         agent.yaml("heartbeat:\n  deadline: 2s\n");
         agent.model("  provider: openai\n  name: gpt-test\n  base-url: " + fake.baseUrl() + "\n"
