@@ -117,6 +117,7 @@ public final class BeatRunner {
             }
             completeInterrupted(options.node(), beat.id);
             MDC.put("beat", beat.id);
+            beat.lock = held;
             return Optional.of(record(beat.perform()));
         } finally {
             MDC.remove("beat");
@@ -214,6 +215,8 @@ public final class BeatRunner {
         final List<ToolCallRecord> toolCalls = new ArrayList<>();
         final List<RepairRecord> repairs = new ArrayList<>();
         final List<NotificationRecord> notifications = new ArrayList<>();
+        /** The agent's beat lock this beat holds; null for records that run no beat. */
+        Store.BeatLock lock;
         /** Breakers that opened or closed during this beat: the operator hears of each. */
         final List<ModelRouter.BreakerChange> breakerChanges = new ArrayList<>();
         Usage usage = new Usage(0, 0);
@@ -241,6 +244,9 @@ public final class BeatRunner {
             try {
                 return converse(readChecklist());
             } catch (ModelFailure e) {
+                return decide(Outcome.FAILED, e.getMessage());
+            } catch (ToolExecutor.LockLost e) {
+                LOG.warn("beat {}: {}", id, e.getMessage());
                 return decide(Outcome.FAILED, e.getMessage());
             } catch (RuntimeException e) {
                 if (Thread.currentThread().isInterrupted()) {
@@ -400,7 +406,8 @@ public final class BeatRunner {
             ToolRegistry registry = tools.apply(notifications);
             ToolExecutor executor = new ToolExecutor(registry, store, config.context().maxToolResultChars(),
                     new ToolExecutor.Policy(config.tools().approvals(), java.nio.file.Path.of(config.heartbeat()
-                            .checklist()).normalize().toString(), config.agent().name(), clock));
+                            .checklist()).normalize().toString(), config.agent().name(), clock,
+                            () -> lock == null || lock.held()));
             List<String> approvalNotes = settleApprovals(executor);
 
             List<Message> conversation = new ArrayList<>(context.messages());

@@ -49,6 +49,12 @@ public sealed interface Database permits SqliteDatabase, PostgresDatabase {
 
     void unlockBeat(Connection c, String agent) throws SQLException;
 
+    /**
+     * Whether the beat lock taken on {@code c} is still held: false when the connection died or the server
+     * ended its session (a node cut off from the database, whose lock another node may hold by now).
+     */
+    boolean holdsBeatLock(Connection c, String agent);
+
     /** Whether the connected database has our tables. */
     boolean hasSchema(Connection c) throws SQLException;
 

@@ -154,6 +154,23 @@ public final class PostgresDatabase implements Database {
     }
 
     @Override
+    public boolean holdsBeatLock(Connection c, String agent) {
+        // On the lock's own session: the server lists the lock as granted to it. A dead or cut-off
+        // connection fails (or times out), and then the lock is taken for lost.
+        try (var ps = c.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                + "AND pid = pg_backend_pid() AND granted AND classid = ? AND objid = hashtext(?)::oid AND objsubid = 2")) {
+            ps.setQueryTimeout(5);
+            ps.setInt(1, BEAT_LOCK);
+            ps.setString(2, agent);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) > 0;
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
     public boolean hasSchema(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT to_regclass('decisions') IS NOT NULL")) {

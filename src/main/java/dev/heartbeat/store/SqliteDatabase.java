@@ -154,6 +154,11 @@ public record SqliteDatabase(Path file, boolean durable) implements Database {
     }
 
     @Override
+    public boolean holdsBeatLock(Connection c, String agent) {
+        return true; // the file lock, held by this process until it dies
+    }
+
+    @Override
     public boolean hasSchema(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'decisions'")) {

@@ -1177,6 +1177,9 @@ public final class Store implements AutoCloseable {
 
     /** The lock one beat of an agent holds while it runs; closing it lets the next beat go. */
     public interface BeatLock extends AutoCloseable {
+        /** Whether this beat still holds the lock: checked before every side effect (see Database#holdsBeatLock). */
+        boolean held();
+
         @Override
         void close();
     }
@@ -1199,16 +1202,24 @@ public final class Store implements AutoCloseable {
                 connections.giveBack(c);
                 return Optional.empty();
             }
-            return Optional.of(() -> {
-                synchronized (this) {
-                    try {
+            return Optional.of(new BeatLock() {
+                @Override
+                public boolean held() {
+                    return db.holdsBeatLock(c, agent);
+                }
+
+                @Override
+                public void close() {
+                    synchronized (Store.this) {
                         try {
-                            db.unlockBeat(c, agent);
-                        } finally {
-                            connections.giveBack(c);
+                            try {
+                                db.unlockBeat(c, agent);
+                            } finally {
+                                connections.giveBack(c);
+                            }
+                        } catch (SQLException e) {
+                            // a broken connection: the server dropped the lock with it
                         }
-                    } catch (SQLException e) {
-                        // a broken connection: the server dropped the lock with it
                     }
                 }
             });

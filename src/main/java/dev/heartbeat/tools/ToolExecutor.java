@@ -33,8 +33,23 @@ public final class ToolExecutor {
      * How calls are governed in one beat: which need a person, how long a request stays open, which file
      * (the checklist) is trusted, and the agent the approvals belong to.
      */
+    /**
+     * {@code lockHeld}: whether the beat still holds its agent's beat lock; asked before every side effect,
+     * so a beat cut off from a shared store never acts while another node runs the next beat.
+     */
     public record Policy(dev.heartbeat.config.AgentConfig.Approvals approvals, String checklist, String agent,
-                         java.time.Clock clock) {
+                         java.time.Clock clock, java.util.function.BooleanSupplier lockHeld) {
+        public Policy(dev.heartbeat.config.AgentConfig.Approvals approvals, String checklist, String agent,
+                      java.time.Clock clock) {
+            this(approvals, checklist, agent, clock, () -> true);
+        }
+    }
+
+    /** The beat lost its beat lock: it must stop before it acts (another node may be running the agent). */
+    public static final class LockLost extends RuntimeException {
+        LockLost(String message) {
+            super(message);
+        }
     }
 
     public ToolExecutor(ToolRegistry registry, Store store, int maxResultChars) {
@@ -129,6 +144,10 @@ public final class ToolExecutor {
         if (tool.sideEffecting() && dryRun) {
             return finish(call, recordedArguments, true, false, "dry_run",
                     "dry run: " + call.name() + " was recorded, not executed; continue as if it had succeeded", false, start);
+        }
+        if ((approved || tool.sideEffecting()) && policy != null && !policy.lockHeld().getAsBoolean()) {
+            throw new LockLost("the beat lost its beat lock (its database session ended) before running " + call.name()
+                    + " (" + call.id() + "); it stopped there, and the call was not run");
         }
         if (approved) {
             if (!store.startApproved(approvalId, beatId, call.id(), call.name(), Redactor.redact(call.arguments()),

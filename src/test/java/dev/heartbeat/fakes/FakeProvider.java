@@ -67,8 +67,8 @@ public abstract class FakeProvider implements AutoCloseable {
     public record Hang(Duration duration) implements Reply {
     }
 
-    /** Answers {@code text}, after {@code delay}: a model that takes its time. */
-    public record Slow(Duration delay, String text) implements Reply {
+    /** Gives {@code reply} after {@code delay}: a model that takes its time. */
+    public record Slow(Duration delay, Reply reply) implements Reply {
     }
 
     protected FakeProvider(String path, String apiKey) {
@@ -210,7 +210,7 @@ public abstract class FakeProvider implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                respond(exchange, 200, render(body, new Text(slow.text()), served.get()));
+                respond(exchange, 200, render(body, slow.reply(), served.get()));
             } else if (reply instanceof Hang h) {
                 try {
                     Thread.sleep(h.duration().toMillis());

@@ -68,7 +68,7 @@ class DaemonIT {
     void aOnceBeatHoldsTheStoreForItsWholeBeat() throws Exception {
         agent.model("  provider: openai\n  name: gpt-test\n  base-url: " + fake.baseUrl() + "\n  api-key: ${HB_TEST_KEY}\n"
                 + "  timeout: 30s\n  max-retries: 0\n");
-        fake.reply(new FakeProvider.Slow(Duration.ofSeconds(8), "HEARTBEAT_OK"));
+        fake.reply(new FakeProvider.Slow(Duration.ofSeconds(8), new FakeProvider.Text("HEARTBEAT_OK")));
         Process once = JarProcess.builder(env, "--config", agent.config().toString(), "--once")
                 .redirectOutput(home.resolve("once.out").toFile()).redirectError(home.resolve("once.err").toFile())
                 .start();

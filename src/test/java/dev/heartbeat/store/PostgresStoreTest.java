@@ -70,6 +70,35 @@ class PostgresStoreTest extends AgentTest {
     }
 
     @Test
+    void aBeatThatLostItsBeatLockStopsBeforeItsNextSideEffect() throws Exception {
+        java.nio.file.Path sent = home.resolve("sent.jsonl");
+        agent.yaml("notify:\n  channels:\n    - { type: file, path: \"" + sent + "\" }\n");
+        fake.reply(new dev.heartbeat.fakes.FakeProvider.Slow(Duration.ofMillis(1500), new dev.heartbeat.fakes.FakeProvider.Calls(
+                List.of(new dev.heartbeat.fakes.FakeProvider.Call(null, "notify",
+                        "{\"message\": \"restart db1\", \"severity\": \"critical\"}")))));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<TestAgent.Result> beat = pool.submit(() -> agent.run("--once", "--json"));
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (fake.requests().isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            // The server ends the session holding the beat lock, as it does for a node cut off by the network.
+            try (Connection c = SERVER.connect(agent.postgresUrl()); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                         + "AND classid = " + PostgresDatabase.BEAT_LOCK + " AND objsubid = 2")) {
+                assertThat(rs.next()).as("the beat holds its lock").isTrue();
+            }
+            JsonNode d = json(beat.get().out());
+            assertThat(d.path("outcome").asText()).isEqualTo("failed");
+            assertThat(d.path("reason").asText()).contains("lost its beat lock").contains("notify");
+            assertThat(sent).as("the side effect never ran").doesNotExist();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void theFenceLetsATickBeTakenOnce() {
         Instant tick = Instant.parse("2026-11-22T10:00:00Z");
         try (Store store = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
