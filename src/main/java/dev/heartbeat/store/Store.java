@@ -54,6 +54,7 @@ public final class Store implements AutoCloseable {
 
     /** Opens and migrates the database for a process that writes. */
     public static Store open(Database db, Clock clock) {
+        db.checkIntact();
         Database.Connections connections = db.connect(false);
         try {
             Connection c = connections.borrow();

@@ -229,6 +229,33 @@ class InspectionCommandsTest extends AgentTest {
     }
 
     @Test
+    void aBeatOnADatabaseWithADamagedTableRefusesAndLeavesItAlone() throws Exception {
+        threeBeats();
+        long root;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
+             Statement s = c.createStatement()) {
+            s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            try (var rs = s.executeQuery("SELECT rootpage FROM sqlite_master WHERE name = 'decisions'")) {
+                rs.next();
+                root = rs.getLong(1);
+            }
+        }
+        try (var file = new java.io.RandomAccessFile(agent.database().toFile(), "rw")) {
+            file.seek((root - 1) * 4096 + 8);
+            file.write(new byte[200]);
+        }
+        byte[] before = Files.readAllBytes(agent.database());
+        int asked = fake.requests().size();
+        fake.text("HEARTBEAT_OK");
+        TestAgent.Result r = agent.run("--once");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: ").contains("damaged").doesNotContain("\tat ");
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(Files.readAllBytes(agent.database())).as("not written to").isEqualTo(before);
+        assertThat(fake.requests()).as("no model call on a damaged store").hasSize(asked);
+    }
+
+    @Test
     void configCheckPrintsTheEffectiveConfigWithoutSecrets() {
         TestAgent.Result r = agent.run("config", "check");
         assertThat(r.exit()).as(r.all()).isZero();
