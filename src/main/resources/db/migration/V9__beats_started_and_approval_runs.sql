@@ -16,3 +16,15 @@ CREATE INDEX beats_started_by_agent ON beats_started (agent, started_at);
 -- the call's intent; a crash leaves it so, and the next beat closes it as 'outcome_unknown', never
 -- running it again.
 ALTER TABLE approvals ADD COLUMN beat_run TEXT;
+
+-- What a running beat did, on record the moment it happened (each model call with its tokens, each tool
+-- call, each notification), so the decision of a beat killed midway shows what the store knows happened
+-- and its tokens count against the budget.
+CREATE TABLE beat_events (
+    id         ${id},
+    beat_id    TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX beat_events_by_beat ON beat_events (beat_id, id);

@@ -98,7 +98,7 @@ public final class BeatRunner {
 
     private Optional<Decision> runBeat(BeatOptions options) {
         Beat beat = new Beat(options.beatId() != null ? options.beatId() : Ids.next(clock), options,
-                OffsetDateTime.now(clock));
+                OffsetDateTime.now(clock), true);
         boolean fenced = options.scheduledAt() != null;
         Optional<Store.BeatLock> lock = store.tryLockBeat(config.agent().name());
         if (lock.isEmpty()) {
@@ -159,6 +159,7 @@ public final class BeatRunner {
             b.gates.add(new Gate("schedule", false, fence.isPresent()
                     ? "the process running this beat (" + fence.get().node() + ") stopped during it"
                     : "the process stopped during this beat"));
+            b.recover(store.beatEvents(beat.beatId()), store.intents(beat.beatId()));
             store.interruptIntents(beat.beatId());
             Decision d = record(b.decide(Outcome.FAILED, "interrupted: the process stopped before the beat finished"
                     + open));
@@ -211,10 +212,10 @@ public final class BeatRunner {
         final BeatOptions options;
         final OffsetDateTime started;
         final List<Gate> gates = new ArrayList<>();
-        final List<ModelCall> modelCalls = new ArrayList<>();
-        final List<ToolCallRecord> toolCalls = new ArrayList<>();
+        final List<ModelCall> modelCalls;
+        final List<ToolCallRecord> toolCalls;
         final List<RepairRecord> repairs = new ArrayList<>();
-        final List<NotificationRecord> notifications = new ArrayList<>();
+        final List<NotificationRecord> notifications;
         /** The agent's beat lock this beat holds; null for records that run no beat. */
         Store.BeatLock lock;
         /** Breakers that opened or closed during this beat: the operator hears of each. */
@@ -230,10 +231,57 @@ public final class BeatRunner {
         /** The day's spending before this beat, read once: the budget is checked before every model call. */
         Spent usedBefore;
 
+        /** A record of a beat that does not run (missed, skipped while another runs, or interrupted). */
         Beat(String id, BeatOptions options, OffsetDateTime started) {
+            this(id, options, started, false);
+        }
+
+        /** {@code journaled}: a running beat, whose calls and notifications go on record as they happen. */
+        Beat(String id, BeatOptions options, OffsetDateTime started, boolean journaled) {
             this.id = id;
             this.options = options;
             this.started = started;
+            this.modelCalls = journaled ? new Journaled<>(store, id, "model_call") : new ArrayList<>();
+            this.toolCalls = journaled ? new Journaled<>(store, id, "tool_call") : new ArrayList<>();
+            this.notifications = journaled ? new Journaled<>(store, id, "notification") : new ArrayList<>();
+        }
+
+        /**
+         * What a beat killed midway did, as the store knows it: its model calls (and their tokens, which
+         * count against the budget), tool calls, notifications, and the side effects it started.
+         */
+        void recover(List<Store.BeatEvent> events, List<Store.Intent> intents) {
+            Set<String> recorded = new HashSet<>();
+            for (Store.BeatEvent e : events) {
+                try {
+                    switch (e.kind()) {
+                        case "model_call" -> {
+                            ModelCall call = dev.heartbeat.audit.Json.read(e.json(), ModelCall.class);
+                            modelCalls.add(call);
+                            usage = usage.plus(new Usage(call.inputTokens(), call.outputTokens(), call.cachedInputTokens()));
+                            config.price(call.requestModel()).ifPresent(p -> cost = (cost == null ? 0.0 : cost)
+                                    + p.cost(call.inputTokens(), call.outputTokens(), call.cachedInputTokens()));
+                        }
+                        case "tool_call" -> {
+                            ToolCallRecord call = dev.heartbeat.audit.Json.read(e.json(), ToolCallRecord.class);
+                            toolCalls.add(call);
+                            recorded.add(call.id());
+                        }
+                        case "notification" -> notifications.add(dev.heartbeat.audit.Json.read(e.json(),
+                                NotificationRecord.class));
+                        default -> LOG.warn("beat {}: unknown event kind '{}' left out of its record", id, e.kind());
+                    }
+                } catch (RuntimeException unreadable) {
+                    LOG.warn("beat {}: an event of kind {} could not be read and is left out of its record", id, e.kind());
+                }
+            }
+            for (Store.Intent intent : intents) {
+                if (!recorded.contains(intent.callId()) && intent.status().equals("started")) {
+                    toolCalls.add(new ToolCallRecord(intent.callId(), intent.tool(), dev.heartbeat.tools.ToolExecutor
+                            .recordable(intent.arguments()), true, false, "interrupted",
+                            "outcome unknown: the process stopped while it ran; it was not run again", 0));
+                }
+            }
         }
 
         Decision perform() {

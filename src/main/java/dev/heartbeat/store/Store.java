@@ -840,6 +840,61 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /** One thing a running beat did (kind: model_call, tool_call or notification), as JSON. */
+    public record BeatEvent(String kind, String json) {
+    }
+
+    /** Puts what a running beat just did on record, so a crash after it cannot hide it. */
+    public synchronized void recordBeatEvent(String beatId, String kind, String json) {
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO beat_events (beat_id, kind, body, created_at) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, beatId);
+                ps.setString(2, kind);
+                ps.setString(3, json);
+                ps.setString(4, now());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    public synchronized List<BeatEvent> beatEvents(String beatId) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT kind, body FROM beat_events WHERE beat_id = ? ORDER BY id")) {
+                ps.setString(1, beatId);
+                List<BeatEvent> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new BeatEvent(rs.getString(1), rs.getString(2)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** A side-effecting call a beat started, as its intent row says. */
+    public record Intent(String callId, String tool, String arguments, String status) {
+    }
+
+    public synchronized List<Intent> intents(String beatId) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT call_id, tool, arguments, status FROM tool_intents WHERE beat_id = ? ORDER BY started_at")) {
+                ps.setString(1, beatId);
+                List<Intent> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Intent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
     private static OffsetDateTime parseTime(ResultSet rs) {
         try {
             return OffsetDateTime.parse(rs.getString(2));

@@ -224,7 +224,7 @@ public final class ToolExecutor {
     }
 
     /** The arguments for the decision record: parsed where they parse, else the raw text; secrets masked. */
-    private static JsonNode recordable(String raw) {
+    public static JsonNode recordable(String raw) {
         String redacted = Redactor.redact(raw);
         try {
             JsonNode node = Json.MAPPER.readTree(redacted);

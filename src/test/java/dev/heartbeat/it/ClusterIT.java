@@ -152,6 +152,12 @@ class ClusterIT {
                 + "kill -9 %.1f s (check-in %d s)%n", seconds(), ticks, gap, CHECKIN.toSeconds());
 
         assertThat(ticks.duplicated()).isZero();
+        if (!ticks.unaccounted().isEmpty()) {
+            for (Decision d : all) {
+                System.out.println("decision " + d.id() + " " + d.trigger() + " sched=" + d.scheduledAt() + " start="
+                        + d.startedAt() + " " + d.outcome() + " node=" + d.node() + " : " + d.reason());
+            }
+        }
         assertThat(ticks.unaccounted()).as("ticks that neither ran nor are on record as missed").isEmpty();
         assertThat(ticks.run()).as("most ticks ran; the rest are on record as missed").isGreaterThan(seconds() / 2);
         assertThat(modelCalls).as("one model call per quiet beat: no beat ran twice").isEqualTo(beats);

@@ -76,7 +76,18 @@ class FaultInjectionIT {
             assertThat(d.trigger()).as("the trigger is stored, not guessed").isEqualTo(Decision.Trigger.MANUAL);
             if (!openTool.isBlank()) {
                 assertThat(d.reason()).contains(openTool).contains("outcome is unknown");
+                assertThat(d.toolCalls()).as("the started side effect is on record").anySatisfy(t -> {
+                    assertThat(t.name()).isEqualTo(openTool);
+                    assertThat(t.outcome()).isEqualTo("interrupted");
+                });
             }
+            // The record shows what the store knows happened, and its tokens count.
+            if (!fault.startsWith("before-first-reply")) {
+                assertThat(d.modelCalls()).as("model calls of the crashed beat").isNotEmpty();
+                assertThat(d.usage().inputTokens()).isPositive();
+            }
+            assertThat(d.notifications().stream().filter(n -> n.status().equals("sent")).count())
+                    .as("deliveries on record").isEqualTo(deliveries);
             assertThat(decisions).as("the crashed beat and the one after it").hasSize(2);
             assertThat(decisions.get(0).outcome()).isEqualTo(Decision.Outcome.QUIET);
             if (!openTool.isBlank()) {

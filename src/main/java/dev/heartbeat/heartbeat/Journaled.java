@@ -1,0 +1,34 @@
+package dev.heartbeat.heartbeat;
+
+import dev.heartbeat.audit.Json;
+import dev.heartbeat.store.Store;
+import java.util.ArrayList;
+import java.util.Collection;
+
+/**
+ * A list of what a running beat did that puts each item on record in the store before it is added: the
+ * decision of a beat killed midway can then show what it did, and its tokens still count.
+ */
+final class Journaled<T> extends ArrayList<T> {
+    private final Store store;
+    private final String beatId;
+    private final String kind;
+
+    Journaled(Store store, String beatId, String kind) {
+        this.store = store;
+        this.beatId = beatId;
+        this.kind = kind;
+    }
+
+    @Override
+    public boolean add(T item) {
+        store.recordBeatEvent(beatId, kind, Json.write(item));
+        return super.add(item);
+    }
+
+    @Override
+    public boolean addAll(Collection<? extends T> items) {
+        items.forEach(this::add);
+        return !items.isEmpty();
+    }
+}
