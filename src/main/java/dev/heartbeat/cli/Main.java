@@ -90,8 +90,8 @@ public final class Main implements Callable<Integer> {
         main.env = env;
         main.clock = clock;
         CommandLine cli = commandLine(main);
-        cli.setOut(out);
-        cli.setErr(err);
+        cli.setOut(new PrintWriter(new TerminalSafeWriter(out), true));
+        cli.setErr(new PrintWriter(new TerminalSafeWriter(err), true));
         return cli.execute(args);
     }
 

@@ -256,6 +256,23 @@ class InspectionCommandsTest extends AgentTest {
     }
 
     @Test
+    void controlCharactersFromTheModelNeverReachTheTerminalRaw() throws Exception {
+        String hostile = "all fine\u001b[2J\u001b]0;pwned\u0007\u009b31m\r overwritten";
+        fake.text(hostile);
+        assertThat(agent.run("--once").exit()).isZero();
+        for (String[] command : new String[][] {{"decisions", "list"}, {"decisions", "show", "0"}, {"sessions", "show",
+                "test-agent"}, {"decisions", "list", "--json"}, {"sessions", "show", "test-agent", "--json"}}) {
+            TestAgent.Result r = agent.run(command);
+            String all = r.out() + r.err();
+            assertThat(all.chars().filter(c -> (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f)))
+                    .as(String.join(" ", command)).isEmpty();
+        }
+        assertThat(agent.run("decisions", "show", "0").out()).contains("\\u001b[2J");
+        JsonNode list = readTree(agent.run("decisions", "list", "--json").out());
+        assertThat(list.get(0).path("final_answer").asText()).isEqualTo(hostile);
+    }
+
+    @Test
     void configCheckPrintsTheEffectiveConfigWithoutSecrets() {
         TestAgent.Result r = agent.run("config", "check");
         assertThat(r.exit()).as(r.all()).isZero();
