@@ -65,6 +65,11 @@ public final class FileTools {
             if (Files.isDirectory(file)) {
                 throw ToolFailure.error("'" + relative + "' is a folder; use list_files to see what it holds");
             }
+            // A FIFO, socket or device would block the beat (a reader waits on a pipe with no writer).
+            if (!Files.isRegularFile(file)) {
+                throw ToolFailure.refused("'" + relative + "' is not a regular file (a pipe, socket or device); "
+                        + "only regular files can be read");
+            }
             try (InputStream in = Files.newInputStream(file)) {
                 byte[] bytes = in.readNBytes(maxBytes + 1);
                 boolean cut = bytes.length > maxBytes;

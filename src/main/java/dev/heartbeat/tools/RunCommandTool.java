@@ -84,6 +84,10 @@ public final class RunCommandTool implements Tool {
                 argv.add(arg.asText());
             }
         }
+        // In a session of its own, so a timeout kills everything it started, even what detached from it.
+        if (Files.isExecutable(SETSID)) {
+            argv.add(0, SETSID.toString());
+        }
         ProcessBuilder builder = new ProcessBuilder(argv).directory(workspace.root().toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.clear();
@@ -102,6 +106,7 @@ public final class RunCommandTool implements Tool {
             reader.start();
             boolean finished = process.waitFor(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
             if (!finished) {
+                killGroup(process);
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
@@ -116,9 +121,27 @@ public final class RunCommandTool implements Tool {
         } catch (IOException e) {
             throw ToolFailure.error("running '" + program + "' failed: " + e.getMessage());
         } catch (InterruptedException e) {
+            killGroup(process);
             process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw ToolFailure.error("running '" + program + "' was interrupted");
+        }
+    }
+
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
+    /** SIGKILL to the command's process group (its session, from setsid): grandchildren that detached go too. */
+    private static void killGroup(Process process) {
+        if (!Files.isExecutable(SETSID)) {
+            return;
+        }
+        try {
+            new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // No kill(1): the descendants still get killed one by one.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

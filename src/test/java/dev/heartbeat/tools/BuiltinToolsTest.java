@@ -56,6 +56,33 @@ class BuiltinToolsTest {
     }
 
     @Test
+    void aTimedOutCommandTakesItsDetachedGrandchildrenWithIt() throws Exception {
+        Workspace ws = new Workspace(root);
+        RunCommandTool sh = new RunCommandTool(new AgentConfig.RunCommand(List.of("sh"), Duration.ofSeconds(1), 4096), ws);
+        // The subshell exits at once, so the sleep is no longer a descendant of the command: it detached.
+        assertThatThrownBy(() -> sh.run(args("{\"program\": \"sh\", \"args\": [\"-c\", "
+                + "\"(sleep 300 & echo $! > bg.pid); sleep 300\"]}"), CALL))
+                .hasMessageContaining("did not finish within 1s");
+        long pid = Long.parseLong(java.nio.file.Files.readString(root.resolve("bg.pid")).strip());
+        ProcessHandle grandchild = ProcessHandle.of(pid).orElse(null);
+        if (grandchild != null) {
+            grandchild.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("detached grandchild").isFalse();
+    }
+
+    @Test
+    void aFifoOrDeviceIsRefusedInsteadOfHangingTheBeat() throws Exception {
+        Path fifo = root.resolve("pipe");
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+        Tool read = FileTools.all(new Workspace(root), 1024, java.time.Clock.systemUTC())
+                .stream().filter(t -> t.name().equals("read_file")).findFirst().orElseThrow();
+        assertThatThrownBy(() -> read.run(args("{\"path\": \"pipe\"}"), CALL))
+                .isInstanceOfSatisfying(ToolFailure.class, f -> assertThat(f.refused()).isTrue())
+                .hasMessageContaining("not a regular file");
+    }
+
+    @Test
     void runCommandIsOffUntilAllowlistedAndRunsArgvWithoutAShell() throws Exception {
         Workspace ws = new Workspace(root);
         RunCommandTool off = new RunCommandTool(new AgentConfig.RunCommand(null, null, null), ws);
