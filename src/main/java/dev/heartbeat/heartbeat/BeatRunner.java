@@ -134,9 +134,10 @@ public final class BeatRunner {
         Beat beat = new Beat(beatId, new BeatOptions(Decision.Trigger.MISSED, false, false, null, beatId, first, node),
                 OffsetDateTime.now(clock));
         beat.gates.add(new Gate("schedule", false, count + " scheduled beat(s) passed: " + why));
-        return recordFenced(beat.decide(Outcome.SKIPPED, count + " scheduled beat(s) missed between "
+        return store.appendFencedDecision(beat.decide(Outcome.SKIPPED, count + " scheduled beat(s) missed between "
                 + OffsetDateTime.ofInstant(first, config.agent().timezone()) + " and "
-                + OffsetDateTime.ofInstant(last, config.agent().timezone()) + " (" + why + "); no catch-up"));
+                + OffsetDateTime.ofInstant(last, config.agent().timezone()) + " (" + why + "); no catch-up"), last)
+                .map(this::logged);
     }
 
     /**

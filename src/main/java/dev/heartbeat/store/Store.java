@@ -522,8 +522,42 @@ public final class Store implements AutoCloseable {
      * its decision missing.
      */
     public synchronized Optional<Decision> appendFencedDecision(Decision decision) {
-        return write(c -> insertFence(c, decision.agent(), decision.scheduledAt().toInstant(), decision.id(), decision.node())
-                ? Optional.of(insertDecision(c, decision)) : Optional.<Decision>empty());
+        return appendFencedDecision(decision, null);
+    }
+
+    /**
+     * The same, also fencing {@code lastTick} (when given and still free): a record that stands for a run of
+     * ticks marks where the run ends, so the next beat knows the ticks before it are accounted for.
+     */
+    public synchronized Optional<Decision> appendFencedDecision(Decision decision, Instant lastTick) {
+        return write(c -> {
+            if (!insertFence(c, decision.agent(), decision.scheduledAt().toInstant(), decision.id(), decision.node())) {
+                return Optional.<Decision>empty();
+            }
+            if (lastTick != null && !lastTick.equals(decision.scheduledAt().toInstant())) {
+                insertFence(c, decision.agent(), lastTick, decision.id(), decision.node());
+            }
+            return Optional.of(insertDecision(c, decision));
+        });
+    }
+
+    /** The newest {@code limit} ticks taken (fenced) before {@code tick}, newest first. */
+    public synchronized List<Instant> ticksBefore(String agent, Instant tick, int limit) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT scheduled_at FROM beat_fence WHERE agent = ? "
+                    + "AND scheduled_at < ? ORDER BY scheduled_at DESC LIMIT ?")) {
+                ps.setString(1, agent);
+                ps.setString(2, tick.toString());
+                ps.setInt(3, limit);
+                List<Instant> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(Instant.parse(rs.getString(1)));
+                    }
+                }
+                return out;
+            }
+        });
     }
 
     private Decision insertDecision(Connection c, Decision decision) throws SQLException {
