@@ -58,6 +58,12 @@ import org.slf4j.MDC;
 public final class BeatRunner {
     private static final Logger LOG = LoggerFactory.getLogger("dev.heartbeat.decision");
     private static final java.time.format.DateTimeFormatter HH_MM = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
+    /** Bounds on what a model (or a workspace) can make one beat do or carry; each is on record when reached. */
+    static final int MAX_CALLS_PER_REPLY = 16;
+    static final int MAX_NOTIFY_CALLS_PER_BEAT = 10;
+    static final int MAX_DELIVERED_ANSWER_CHARS = 4000;
+    static final int MAX_RECORDED_ANSWER_CHARS = 16_000;
+    static final long MAX_CHECKLIST_BYTES = 64 * 1024;
 
     private final AgentConfig config;
     private final Store store;
@@ -217,6 +223,8 @@ public final class BeatRunner {
         final List<ToolCallRecord> toolCalls;
         final List<RepairRecord> repairs = new ArrayList<>();
         final List<NotificationRecord> notifications;
+        /** notify calls this beat made; bounded by MAX_NOTIFY_CALLS_PER_BEAT. */
+        int notifyCalls;
         /** The agent's beat lock this beat holds; null for records that run no beat. */
         Store.BeatLock lock;
         /** Breakers that opened or closed during this beat: the operator hears of each. */
@@ -350,6 +358,12 @@ public final class BeatRunner {
                 gates.add(new Gate("checklist", false, "no file at " + file));
                 return Optional.of("no checklist: " + file + " does not exist");
             }
+            long size = sizeOf(file);
+            if (size > MAX_CHECKLIST_BYTES) {
+                gates.add(new Gate("checklist", false, file + " is " + size / 1024 + " KiB"));
+                return Optional.of("the checklist " + file.getFileName() + " is " + size / 1024 + " KiB, more than "
+                        + "64 KiB: it goes with every beat, so keep it short (move reference material to other files)");
+            }
             Checklist checklist = readChecklist();
             if (checklist.isEmpty()) {
                 gates.add(new Gate("checklist", false, file + " holds only headings, blank lines or empty items"));
@@ -386,6 +400,28 @@ public final class BeatRunner {
             if (b.dailyUsd() != null && usd >= b.dailyUsd()) {
                 return Optional.of(String.format("$%.4f spent today, the limit is $%.2f (budget.daily-usd)", usd,
                         b.dailyUsd()));
+            }
+            return Optional.empty();
+        }
+
+        /**
+         * Whether the request about to go out would take today's token budget past its limit, by the request's
+         * estimated size: a huge checklist or tool result is stopped before it is paid for, not after.
+         */
+        private Optional<String> requestOverBudget(SystemMessage system, List<Message> conversation) {
+            Long limit = config.budget().dailyTokens();
+            if (limit == null) {
+                return Optional.empty();
+            }
+            TokenEstimator estimator = TokenEstimator.forProvider(config.model().provider());
+            long estimate = estimator.count(system.text());
+            for (Message m : conversation) {
+                estimate += estimator.count(m);
+            }
+            long used = usedBefore.tokens() + usage.inputTokens() + usage.outputTokens();
+            if (used + estimate > limit) {
+                return Optional.of("the next request would need about " + estimate + " tokens; " + used
+                        + " used today, the limit is " + limit + " (budget.daily-tokens)");
             }
             return Optional.empty();
         }
@@ -484,6 +520,10 @@ public final class BeatRunner {
                 if (spent.isPresent()) {
                     return decide(Outcome.FAILED, "budget: " + spent.get() + "; the beat stopped before its next model call");
                 }
+                Optional<String> tooBig = requestOverBudget(system, conversation);
+                if (tooBig.isPresent()) {
+                    return decide(Outcome.FAILED, "budget: " + tooBig.get() + "; the request was not sent");
+                }
                 List<Problem> problems = HistoryValidator.validate(conversation, HistoryValidator.Mode.REQUEST);
                 if (!problems.isEmpty()) {
                     // Never send what a provider would reject; this is a bug if it happens after repair.
@@ -522,7 +562,20 @@ public final class BeatRunner {
                     ToolCall sent = answer.toolCalls().get(k);
                     // The executor sees the arguments as the model wrote them, so broken ones are reported as such.
                     ToolCall call = new ToolCall(sent.id(), raw.toolCalls().get(k).name(), raw.toolCalls().get(k).arguments());
-                    ToolExecutor.Execution done = executor.execute(call, id, options.dryRun());
+                    ToolExecutor.Execution done;
+                    if (k >= MAX_CALLS_PER_REPLY) {
+                        done = executor.refuse(call, executor.sideEffecting(call.name()), "not run: a reply may make at "
+                                + "most " + MAX_CALLS_PER_REPLY + " tool calls; this was call " + (k + 1) + " of "
+                                + answer.toolCalls().size() + ". Make fewer calls; the first ones ran.");
+                    } else if (call.name().equals("notify") && notifyCalls >= MAX_NOTIFY_CALLS_PER_BEAT) {
+                        done = executor.refuse(call, true, "not sent: a beat may notify at most "
+                                + MAX_NOTIFY_CALLS_PER_BEAT + " times; put what is left into one message");
+                    } else {
+                        if (call.name().equals("notify")) {
+                            notifyCalls++;
+                        }
+                        done = executor.execute(call, id, options.dryRun());
+                    }
                     ToolResultMessage result = new ToolResultMessage(sent.id(), sent.name(), done.result().text(),
                             done.result().isError());
                     store.append(session, result, id);
@@ -545,7 +598,7 @@ public final class BeatRunner {
         }
 
         private Decision conclude(String text) {
-            finalAnswer = Redactor.redact(text);
+            finalAnswer = text == null ? null : ToolExecutor.cut(Redactor.redact(text), MAX_RECORDED_ANSWER_CHARS);
             boolean acted = toolCalls.stream().anyMatch(t -> t.sideEffecting() && (t.executed()
                     || t.outcome().equals("dry_run")));
             if (Answers.isOk(text)) {
@@ -557,7 +610,8 @@ public final class BeatRunner {
             if (text == null || text.isBlank()) {
                 return decide(Outcome.FAILED, "the model gave an empty final answer");
             }
-            notifications.addAll(notifier.send(text.strip(), "info", id, id + ":answer", options.dryRun()));
+            notifications.addAll(notifier.send(ToolExecutor.cut(text.strip(), MAX_DELIVERED_ANSWER_CHARS), "info", id,
+                    id + ":answer", options.dryRun()));
             return decide(Outcome.ACTED, firstLine(finalAnswer));
         }
 
@@ -696,6 +750,14 @@ public final class BeatRunner {
                     options.scheduledAt() == null ? null
                             : OffsetDateTime.ofInstant(options.scheduledAt(), config.agent().timezone()),
                     null, null);
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
         }
     }
 

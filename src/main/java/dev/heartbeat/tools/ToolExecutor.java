@@ -97,6 +97,16 @@ public final class ToolExecutor {
         return run(call, beatId, false, approvalId);
     }
 
+    /** A call that is not run at all (a bound was reached): on record as refused, with the reason as its result. */
+    public Execution refuse(ToolCall call, boolean sideEffecting, String reason) {
+        return finish(call, recordable(call.arguments()), sideEffecting, false, "refused", reason, true, System.nanoTime());
+    }
+
+    /** Whether the named tool changes anything (false for tools it does not know). */
+    public boolean sideEffecting(String tool) {
+        return registry.find(tool).map(Tool::sideEffecting).orElse(false);
+    }
+
     public Execution execute(ToolCall call, String beatId, boolean dryRun) {
         return run(call, beatId, dryRun, null);
     }
