@@ -22,6 +22,14 @@ public final class HttpGetTool implements Tool {
     private final HttpClient http;
     private final AddressPolicy addresses;
 
+    /** Reads response bodies, so the beat's thread can stop waiting at the deadline. */
+    private static final java.util.concurrent.ExecutorService BODY_READER = java.util.concurrent.Executors
+            .newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "http-get-body");
+                t.setDaemon(true);
+                return t;
+            });
+
     public HttpGetTool(AgentConfig.HttpGet settings) {
         this.settings = settings;
         this.addresses = new AddressPolicy(settings.allowPrivate());
@@ -56,9 +64,16 @@ public final class HttpGetTool implements Tool {
             throw ToolFailure.refused("http_get is off: no host is allowlisted (tools.http_get.allow-hosts in agent.yaml)");
         }
         URI uri = parse(Tool.text(arguments, "url"));
+        // One timeout for the whole fetch: redirects, headers and body.
+        long deadline = System.nanoTime() + settings.timeout().toNanos();
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             check(uri);
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(settings.timeout())
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw ToolFailure.error("GET " + uri + " did not finish within " + settings.timeout().toSeconds()
+                        + "s (tools.http_get.timeout)");
+            }
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofNanos(left))
                     .header("User-Agent", "heartbeat-agent").GET().build();
             HttpResponse<InputStream> response;
             try {
@@ -75,7 +90,7 @@ public final class HttpGetTool implements Tool {
                 uri = uri.resolve(response.headers().firstValue("Location").get());
                 continue;
             }
-            return read(uri, response);
+            return read(uri, response, deadline);
         }
         throw ToolFailure.error("more than " + MAX_REDIRECTS + " redirects");
     }
@@ -125,9 +140,25 @@ public final class HttpGetTool implements Tool {
         return false;
     }
 
-    private String read(URI uri, HttpResponse<InputStream> response) throws ToolFailure {
+    /** Reads the body on a helper thread, so a body dripped slowly is cut at the deadline, not read for ever. */
+    private String read(URI uri, HttpResponse<InputStream> response, long deadline) throws ToolFailure {
         try (InputStream in = response.body()) {
-            byte[] bytes = in.readNBytes(settings.maxBytes() + 1);
+            java.util.concurrent.Future<byte[]> reading = BODY_READER.submit(() -> in.readNBytes(settings.maxBytes() + 1));
+            byte[] bytes;
+            try {
+                bytes = reading.get(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                reading.cancel(true);
+                in.close();
+                throw ToolFailure.error("the body of " + uri + " did not arrive within " + settings.timeout().toSeconds()
+                        + "s (tools.http_get.timeout); nothing of it was kept");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            } catch (InterruptedException e) {
+                reading.cancel(true);
+                Thread.currentThread().interrupt();
+                throw ToolFailure.error("GET " + uri + " was interrupted");
+            }
             boolean cut = bytes.length > settings.maxBytes();
             String body = new String(bytes, 0, Math.min(bytes.length, settings.maxBytes()), StandardCharsets.UTF_8);
             String type = response.headers().firstValue("Content-Type").orElse("unknown type");

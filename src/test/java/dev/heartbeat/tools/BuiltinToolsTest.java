@@ -72,6 +72,38 @@ class BuiltinToolsTest {
     }
 
     @Test
+    void httpGetsTimeoutCoversADrippedBodyNotJustTheHeaders() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.createContext("/drip", ex -> {
+            ex.sendResponseHeaders(200, 0);
+            try {
+                for (int i = 0; i < 60 && !Thread.currentThread().isInterrupted(); i++) {
+                    ex.getResponseBody().write('x');
+                    ex.getResponseBody().flush();
+                    Thread.sleep(500);
+                }
+            } catch (InterruptedException | java.io.IOException e) {
+                // the client went away
+            }
+            ex.close();
+        });
+        server.start();
+        try {
+            HttpGetTool tool = new HttpGetTool(new AgentConfig.HttpGet(List.of("127.0.0.1"), 100_000, Duration.ofSeconds(2),
+                    List.of("127.0.0.0/8")));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> tool.run(args("{\"url\": \"http://127.0.0.1:" + server.getAddress().getPort()
+                    + "/drip\"}"), CALL)).hasMessageContaining("within 2s");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("bounded by the timeout, not the body")
+                    .isLessThan(Duration.ofSeconds(15));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void aFifoOrDeviceIsRefusedInsteadOfHangingTheBeat() throws Exception {
         Path fifo = root.resolve("pipe");
         new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
