@@ -107,6 +107,17 @@ public final class BeatRunner {
                 OffsetDateTime.now(clock), true);
         boolean fenced = options.scheduledAt() != null;
         Optional<Store.BeatLock> lock = store.tryLockBeat(config.agent().name());
+        // A wake is a person asking: it waits a little for a routine beat running elsewhere instead of being lost.
+        for (int tries = 0; lock.isEmpty() && options.trigger() == Decision.Trigger.MANUAL && fenced && tries < 100;
+             tries++) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            lock = store.tryLockBeat(config.agent().name());
+        }
         if (lock.isEmpty()) {
             // Another beat of this agent is running (on another node): never two at once, and never
             // taking the other one for a crashed beat.
@@ -719,12 +730,8 @@ public final class BeatRunner {
                 return;
             }
             int failedBefore = 0;
-            for (var stored : store.decisions(null, null, 200)) {
-                Decision d = stored.decision();
-                if (d == null || d.id().equals(id) || d.outcome() == Outcome.SKIPPED) {
-                    continue;
-                }
-                if (d.outcome() != Outcome.FAILED) {
+            for (Outcome earlier : store.recentOutcomes(config.agent().name(), 1000)) {
+                if (earlier != Outcome.FAILED) {
                     break;
                 }
                 failedBefore++;

@@ -624,6 +624,24 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /** The outcomes of the agent's newest decisions that were not skipped, newest first (no record is parsed). */
+    public synchronized List<Decision.Outcome> recentOutcomes(String agent, int limit) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT outcome FROM decisions WHERE agent = ? "
+                    + "AND outcome <> 'skipped' ORDER BY seq DESC LIMIT ?")) {
+                ps.setString(1, agent);
+                ps.setInt(2, limit);
+                List<Decision.Outcome> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(Decision.Outcome.parse(rs.getString(1)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
     /** How many decisions have an id starting with {@code prefix}. */
     public synchronized int countDecisionsStartingWith(String prefix) {
         return read(c -> {
