@@ -28,3 +28,14 @@ CREATE TABLE beat_events (
     created_at TEXT NOT NULL
 );
 CREATE INDEX beat_events_by_beat ON beat_events (beat_id, id);
+
+-- State keys a beat set after it had read untrusted content: their values came (or may have come) from
+-- that content, so later beats show them as data and keep consequential tools gated while they are in
+-- the request. A key set again by a beat that read nothing untrusted is clean again.
+CREATE TABLE tainted_state (
+    agent     TEXT NOT NULL,
+    state_key TEXT NOT NULL,
+    beat_id   TEXT NOT NULL,
+    marked_at TEXT NOT NULL,
+    PRIMARY KEY (agent, state_key)
+);

@@ -504,11 +504,17 @@ public final class BeatRunner {
                     new ToolExecutor.Policy(config.tools().approvals(), java.nio.file.Path.of(config.heartbeat()
                             .checklist()).normalize().toString(), config.agent().name(), clock,
                             () -> lock == null || lock.held()));
+            java.util.Set<String> taintedKeys = store.taintedState(config.agent().name());
+            // Untrusted is a property of content: an earlier turn's page or a tainted value in this request keeps
+            // consequential tools gated, whatever this beat reads.
+            if (!taintedKeys.isEmpty() || context.messages().stream().anyMatch(BeatRunner::carriesUntrusted)) {
+                executor.markUntrusted();
+            }
             List<String> approvalNotes = settleApprovals(executor);
 
             List<Message> conversation = new ArrayList<>(context.messages());
             UserMessage prompt = Prompts.beat(id, options.trigger(), ZonedDateTime.now(clock.withZone(config.agent().timezone())),
-                    checklist, store.state(config.agent().name()), approvalNotes);
+                    checklist, store.state(config.agent().name()), taintedKeys, approvalNotes);
             // Stored with the first reply: a beat the provider never answered leaves the session as it was.
             conversation.add(prompt);
             boolean promptStored = false;
@@ -758,6 +764,12 @@ public final class BeatRunner {
                             : OffsetDateTime.ofInstant(options.scheduledAt(), config.agent().timezone()),
                     null, null);
         }
+    }
+
+    private static boolean carriesUntrusted(Message m) {
+        String text = m instanceof ToolResultMessage t ? t.text() : m instanceof UserMessage u ? u.text()
+                : m instanceof AssistantMessage a ? a.text() : "";
+        return text != null && text.contains(ToolExecutor.UNTRUSTED_MARK);
     }
 
     private static long sizeOf(Path file) {

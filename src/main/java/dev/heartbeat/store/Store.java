@@ -774,6 +774,47 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /** Marks a state key as set from untrusted content (or clears the mark when a clean beat set it). */
+    public synchronized void taintState(String agent, String key, String beatId, boolean tainted) {
+        write(c -> {
+            if (tainted) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO tainted_state (agent, state_key, beat_id, "
+                        + "marked_at) VALUES (?, ?, ?, ?) ON CONFLICT (agent, state_key) DO UPDATE SET "
+                        + "beat_id = excluded.beat_id, marked_at = excluded.marked_at")) {
+                    ps.setString(1, agent);
+                    ps.setString(2, key);
+                    ps.setString(3, beatId);
+                    ps.setString(4, now());
+                    ps.executeUpdate();
+                }
+            } else {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM tainted_state WHERE agent = ? AND state_key = ?")) {
+                    ps.setString(1, agent);
+                    ps.setString(2, key);
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The agent's state keys whose values came from untrusted content. */
+    public synchronized java.util.Set<String> taintedState(String agent) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT state_key FROM tainted_state WHERE agent = ?")) {
+                ps.setString(1, agent);
+                java.util.Set<String> out = new java.util.TreeSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- tool intents
 
     /** Commits the intent to run a side-effecting call; it must be on disk before the tool runs. */
