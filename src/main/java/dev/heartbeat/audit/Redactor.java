@@ -21,6 +21,48 @@ public final class Redactor {
         }
     }
 
+    /**
+     * A header value such as {@code Bearer TOKEN}: the whole value and the token alone, which is what a
+     * model or an error message would repeat.
+     */
+    public static void registerCredential(String value) {
+        register(value);
+        if (value != null) {
+            for (String part : value.trim().split("\\s+")) {
+                if (part.length() >= 12) {
+                    register(part);
+                }
+            }
+        }
+    }
+
+    /**
+     * A URL that may carry a credential (a webhook whose path or query is its token): its user info, query
+     * values and long path segments are masked wherever they show.
+     */
+    public static void registerUrl(java.net.URI url) {
+        if (url == null) {
+            return;
+        }
+        register(url.getRawUserInfo());
+        if (url.getRawQuery() != null) {
+            for (String pair : url.getRawQuery().split("&")) {
+                int eq = pair.indexOf('=');
+                String value = eq < 0 ? pair : pair.substring(eq + 1);
+                if (value.length() >= 12) {
+                    register(value);
+                }
+            }
+        }
+        if (url.getRawPath() != null) {
+            for (String segment : url.getRawPath().split("/")) {
+                if (segment.length() >= 20) {
+                    register(segment);
+                }
+            }
+        }
+    }
+
     /** The model's turn with secrets masked in its text and in its tool calls' arguments. */
     public static dev.heartbeat.transcript.AssistantMessage redact(dev.heartbeat.transcript.AssistantMessage m) {
         if (SECRETS.isEmpty()) {
@@ -28,9 +70,49 @@ public final class Redactor {
         }
         java.util.List<dev.heartbeat.transcript.ToolCall> calls = new java.util.ArrayList<>();
         for (dev.heartbeat.transcript.ToolCall c : m.toolCalls()) {
-            calls.add(new dev.heartbeat.transcript.ToolCall(c.id(), c.name(), redact(c.arguments())));
+            calls.add(new dev.heartbeat.transcript.ToolCall(redact(c.id()), redact(c.name()), redactJson(c.arguments())));
         }
         return new dev.heartbeat.transcript.AssistantMessage(redact(m.text()), calls);
+    }
+
+    /**
+     * JSON text with secrets masked after decoding: a secret written with {@code \\u} escapes is the same
+     * secret to whoever parses the JSON (a tool), so every string and key is checked as decoded. Text that is
+     * not JSON is masked as text.
+     */
+    public static String redactJson(String json) {
+        if (json == null || SECRETS.isEmpty()) {
+            return json;
+        }
+        com.fasterxml.jackson.databind.JsonNode tree;
+        try {
+            tree = Json.MAPPER.readTree(json);
+        } catch (java.io.IOException | RuntimeException e) {
+            return redact(json);
+        }
+        if (tree == null) {
+            return redact(json);
+        }
+        com.fasterxml.jackson.databind.JsonNode masked = mask(tree);
+        return masked.equals(tree) ? redact(json) : Json.write(masked);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode mask(com.fasterxml.jackson.databind.JsonNode node) {
+        if (node.isTextual()) {
+            String text = redact(node.asText());
+            return text.equals(node.asText()) ? node : com.fasterxml.jackson.databind.node.TextNode.valueOf(text);
+        }
+        if (node.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode out = Json.MAPPER.createArrayNode();
+            node.forEach(n -> out.add(mask(n)));
+            return out;
+        }
+        if (node.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode out = Json.MAPPER.createObjectNode();
+            node.fields().forEachRemaining(e -> out.set(redact(e.getKey()), mask(e.getValue())));
+            return out;
+        }
+        return node;
     }
 
     public static String redact(String text) {

@@ -79,7 +79,8 @@ public final class AgentRuntime implements AutoCloseable {
         Redactor.register(config.audit().chainKey().value());
         config.model().fallbacks().forEach(f -> Redactor.register(f.apiKey().value()));
         for (AgentConfig.Channel channel : config.notifications().channels()) {
-            channel.headers().values().forEach(secret -> Redactor.register(secret.value()));
+            channel.headers().values().forEach(secret -> Redactor.registerCredential(secret.value()));
+            Redactor.registerUrl(channel.url());
         }
     }
 

@@ -22,7 +22,16 @@ public final class Logs {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
-        JsonEncoder encoder = new JsonEncoder();
+        // Every line is masked as written: a logger anywhere (a library's, an exception's text) may carry a secret.
+        JsonEncoder encoder = new JsonEncoder() {
+            @Override
+            public byte[] encode(ILoggingEvent event) {
+                byte[] line = super.encode(event);
+                String text = new String(line, java.nio.charset.StandardCharsets.UTF_8);
+                String masked = dev.heartbeat.audit.Redactor.redact(text);
+                return masked.equals(text) ? line : masked.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+        };
         encoder.setContext(context);
         encoder.setWithFormattedMessage(true);
         encoder.setWithMessage(false);

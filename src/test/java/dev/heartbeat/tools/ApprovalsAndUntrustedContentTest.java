@@ -207,4 +207,45 @@ class ApprovalsAndUntrustedContentTest extends AgentTest {
         assertThat(Files.readString(agent.database(), StandardCharsets.ISO_8859_1)).doesNotContain(TestAgent.KEY);
         assertThat(Files.readString(home.resolve("notifications.jsonl"))).doesNotContain(TestAgent.KEY);
     }
+
+    @Test
+    void aSecretEscapedOrHiddenInAnIdOrNameIsMaskedEverywhereIncludingTheJsonLog() throws Exception {
+        String escaped = TestAgent.KEY.chars().mapToObj(c -> String.format("\\\\u%04x", c))
+                .collect(java.util.stream.Collectors.joining());
+        String hookToken = "T0KEN-" + "q".repeat(30);
+        agent.yaml("notify:\n  channels:\n    - { type: file, path: notes.jsonl }\n"
+                + "    - { type: webhook, url: \"http://127.0.0.1:9/hooks/" + hookToken + "\", headers: { Authorization: "
+                + "\"Bearer bare-token-1234567890\" } }\n");
+        fake.calls(new dev.heartbeat.fakes.FakeProvider.Call(TestAgent.KEY, "set_state",
+                        "{\"key\": \"k\", \"value\": \"" + escaped + "\"}"))
+                .call("write_file", "{\"path\": \"out.txt\", \"content\": \"" + escaped + " bare-token-1234567890 "
+                        + hookToken + "\"}")
+                .text("done: bare-token-1234567890 " + hookToken + " " + TestAgent.KEY);
+        TestAgent.Result r = agent.run("--once", "--json");
+        assertThat(r.exit()).as(r.all()).isZero();
+        // The JSON log file masks whatever a logger writes, this project's or a library's.
+        java.nio.file.Path log = home.resolve("logs/hb.jsonl");
+        dev.heartbeat.daemon.Logs.addJsonFile(log);
+        try {
+            org.slf4j.LoggerFactory.getLogger("dev.heartbeat.test").warn("a library said {} and {}", TestAgent.KEY,
+                    hookToken);
+        } finally {
+            var context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+            context.getLogger("dev.heartbeat").detachAndStopAllAppenders();
+        }
+        assertThat(Files.readString(log)).contains("a library said");
+        for (String secret : java.util.List.of(TestAgent.KEY, "bare-token-1234567890",
+                hookToken)) {
+            assertThat(r.all()).doesNotContain(secret);
+            assertThat(Files.readString(agent.database(), StandardCharsets.ISO_8859_1)).doesNotContain(secret);
+            java.nio.file.Path wal = agent.database().resolveSibling(agent.database().getFileName() + "-wal");
+            if (Files.exists(wal)) {
+                assertThat(Files.readString(wal, StandardCharsets.ISO_8859_1)).doesNotContain(secret);
+            }
+            assertThat(Files.readString(agent.workspace().resolve("out.txt"))).doesNotContain(secret);
+            assertThat(Files.readString(home.resolve("notes.jsonl"))).doesNotContain(secret);
+            assertThat(Files.readString(home.resolve("logs/hb.jsonl"))).doesNotContain(secret);
+            assertThat(fake.requests().toString()).doesNotContain(secret);
+        }
+    }
 }
