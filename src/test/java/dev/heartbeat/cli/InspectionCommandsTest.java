@@ -196,11 +196,19 @@ class InspectionCommandsTest extends AgentTest {
     @Test
     void inspectionWorksWhileAnotherConnectionWrites() throws Exception {
         threeBeats();
-        try (Store writer = Store.open(agent.database(), Clock.systemUTC())) {
-            writer.putState("test-agent", "k", "\"v\"");
-            assertThat(agent.run("decisions", "list").exit()).isZero();
-            assertThat(agent.run("sessions", "list").exit()).isZero();
-            writer.putState("test-agent", "k", "\"w\"");
+        // A write transaction stays open (the lock a beat holds while it stores a message) while they read.
+        try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
+             Statement s = writer.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 5000");
+            writer.setAutoCommit(false);
+            s.executeUpdate("INSERT INTO state (agent, key, value, updated_at) VALUES ('test-agent', 'k', '\"v\"', "
+                    + "'2026-01-01T00:00:00Z')");
+            for (String[] command : new String[][] {{"decisions", "list"}, {"sessions", "list"}, {"decisions", "verify"},
+                    {"status"}}) {
+                TestAgent.Result r = agent.run(command);
+                assertThat(r.exit()).as(String.join(" ", command) + ": " + r.all()).isZero();
+            }
+            writer.rollback();
         }
     }
 

@@ -23,6 +23,11 @@ class SystemdFilesTest {
     record Run(int exit, String output) {
     }
 
+    @org.junit.jupiter.api.BeforeEach
+    void needsSystemdAnalyze() {
+        dev.heartbeat.fakes.Requires.program("systemd-analyze", "apt-get install systemd");
+    }
+
     private static Run run(Map<String, String> env, String... command) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(env);

@@ -158,9 +158,9 @@ public final class PostgresServer {
                 return candidate;
             }
         }
-        throw new IllegalStateException("these tests need PostgreSQL: install it (apt-get install postgresql) so "
-                + "initdb and pg_ctl are found, or set " + ENV + "=postgresql://USER:PASSWORD@HOST:PORT/postgres "
-                + "to a server the tests may create databases on");
+        Requires.missing("PostgreSQL: install it (apt-get install postgresql) so initdb and pg_ctl are found, or set "
+                + ENV + "=postgresql://USER:PASSWORD@HOST:PORT/postgres to a server the tests may create databases on");
+        throw new IllegalStateException("unreachable");
     }
 
     private static List<Path> candidates() {
