@@ -260,8 +260,17 @@ public final class Store implements AutoCloseable {
             List<StoredMessage> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new StoredMessage(rs.getLong(1), rs.getInt(2), OffsetDateTime.parse(rs.getString(3)),
-                            rs.getString(4), Json.read(rs.getString(5), Message.class)));
+                    // One unreadable row must not make the whole session unreadable (a dead agent): it is
+                    // left out, kept in the table, and reported; the repair then heals the gap it leaves.
+                    try {
+                        out.add(new StoredMessage(rs.getLong(1), rs.getInt(2), OffsetDateTime.parse(rs.getString(3)),
+                                rs.getString(4), Json.read(rs.getString(5), Message.class)));
+                    } catch (RuntimeException unreadable) {
+                        org.slf4j.LoggerFactory.getLogger(Store.class).warn("session {}: stored message {} cannot be "
+                                + "read and is left out ({}); it stays in the database", session, rs.getLong(1),
+                                unreadable.getMessage() == null ? unreadable.getClass().getSimpleName()
+                                        : unreadable.getMessage().lines().findFirst().orElse(""));
+                    }
                 }
             }
             return out;

@@ -13,7 +13,9 @@ import java.util.Map;
 /** get_state and set_state: the agent's persistent key-value memory between beats. */
 public final class StateTools {
     static final int MAX_KEY = 128;
-    static final int MAX_VALUE = 64 * 1024;
+    static final int MAX_VALUE = 16 * 1024;
+    /** All of an agent's state together: a model cannot grow it until beats can no longer carry it. */
+    static final int MAX_TOTAL = 256 * 1024;
 
     private StateTools() {
     }
@@ -105,6 +107,13 @@ public final class StateTools {
             String json = Json.write(value);
             if (json.length() > MAX_VALUE) {
                 throw ToolFailure.error("the value is " + json.length() + " characters; the limit is " + MAX_VALUE);
+            }
+            long others = store.state(agent).entrySet().stream().filter(e -> !e.getKey().equals(key))
+                    .mapToLong(e -> e.getKey().length() + e.getValue().length()).sum();
+            if (others + key.length() + json.length() > MAX_TOTAL) {
+                throw ToolFailure.error("the state would hold " + (others + key.length() + json.length()) + " characters; "
+                        + "the limit is " + MAX_TOTAL + ". Remove or shorten keys you no longer need (set_state with "
+                        + "a short value) first");
             }
             store.putState(agent, key, json);
             return "stored '" + key + "'";

@@ -65,4 +65,47 @@ class VolumeBoundsTest extends AgentTest {
         assertThat(d.path("reason").asText()).contains("budget").contains("would need about");
         assertThat(fake.requests()).as("never sent").isEmpty();
     }
+
+    @Test
+    void stateIsBoundedSoBeatsCanAlwaysCarryIt() throws Exception {
+        String big = "y".repeat(15_000);
+        List<FakeProvider.Call> calls = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            calls.add(new FakeProvider.Call("s" + i, "set_state", "{\"key\": \"k" + i + "\", \"value\": \"" + big + "\"}"));
+        }
+        fake.calls(calls.toArray(new FakeProvider.Call[0]))
+                .call("set_state", "{\"key\": \"huge\", \"value\": \"" + "z".repeat(20_000) + "\"}")
+                .text("HEARTBEAT_OK");
+        JsonNode d = beat();
+        long stored = 0;
+        for (JsonNode call : d.path("tool_calls")) {
+            stored += call.path("outcome").asText().equals("ok") ? 1 : 0;
+        }
+        assertThat(stored).as("the total is bounded").isLessThan(17).isGreaterThan(10);
+        assertThat(d.path("tool_calls").get(16).path("result").asText()).contains("the limit is");
+        // The big turn no longer fits the context: a summary call comes first.
+        fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
+        JsonNode next = beat();
+        assertThat(next.path("outcome").asText()).as(next.path("reason").asText()).isEqualTo("quiet");
+        JsonNode messages = fake.requests().get(fake.requests().size() - 1).path("messages");
+        String prompt = messages.get(messages.size() - 1).path("content").asText();
+        assertThat(prompt.length()).as("the state in a beat's prompt is bounded").isLessThan(20_000);
+        assertThat(prompt).contains("more key(s)").contains("get_state");
+    }
+
+    @Test
+    void anUnreadableStoredMessageIsLeftOutNotFatal() throws Exception {
+        fake.call("set_state", "{\"key\": \"a\", \"value\": \"1\"}").text("Stored it.");
+        assertThat(beat().path("outcome").asText()).isEqualTo("acted");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + agent.database());
+             java.sql.Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE messages SET body = '{\"role\": \"assistant\", \"torn' WHERE role = 'assistant' "
+                    + "AND id = (SELECT min(id) FROM messages WHERE role = 'assistant')");
+        }
+        assertThat(agent.run("sessions", "show", "test-agent").exit()).isZero();
+        assertThat(agent.run("sessions", "repair", "test-agent").exit()).isZero();
+        fake.text("HEARTBEAT_OK");
+        assertThat(beat().path("outcome").asText()).isEqualTo("quiet");
+        assertThat(fake.rejections()).isEmpty();
+    }
 }
