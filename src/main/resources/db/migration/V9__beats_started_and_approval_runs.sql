@@ -39,3 +39,24 @@ CREATE TABLE tainted_state (
     marked_at TEXT NOT NULL,
     PRIMARY KEY (agent, state_key)
 );
+
+-- Webhook notifications waiting to be delivered: written before the first attempt, retried with backoff
+-- (honouring Retry-After) until delivered or given up on (a dead letter). The channel is named, not its
+-- URL, so a token in the URL is never stored. 'reported': a later beat's decision has told of its end.
+CREATE TABLE outbox (
+    id              ${id},
+    agent           TEXT NOT NULL,
+    beat_id         TEXT NOT NULL,
+    channel         TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    severity        TEXT NOT NULL,
+    body            TEXT NOT NULL,
+    attempts        INTEGER NOT NULL,
+    status          TEXT NOT NULL,
+    next_at         TEXT NOT NULL,
+    last_error      TEXT,
+    reported        INTEGER NOT NULL,
+    created_at      TEXT NOT NULL,
+    done_at         TEXT
+);
+CREATE INDEX outbox_due ON outbox (agent, status, next_at);

@@ -68,6 +68,7 @@ final class StatusCommand implements Callable<Integer> {
         List<Store.Node> nodes = List.of();
         Optional<Store.Fence> lastTick = Optional.empty();
         Optional<Store.Pause> sharedPause = Optional.empty();
+        Map<String, Long> outbox = Map.of("pending", 0L, "dead", 0L);
         if (!config.storage().postgres()) {
             daemon = Daemons.running(config, null, now);
         }
@@ -79,6 +80,7 @@ final class StatusCommand implements Callable<Integer> {
                 }
                 lastTick = s.lastFence(config.agent().name());
                 sharedPause = s.pause(config.agent().name());
+                outbox = s.outboxCounts(config.agent().name());
                 last = s.decisions(null, null, 1).stream().map(StoredDecision::decision).filter(Objects::nonNull)
                         .findFirst().orElse(null);
                 today = DecisionStats.of(s.decisions(config.startOfToday(main.clock), null, Integer.MAX_VALUE).stream()
@@ -140,6 +142,7 @@ final class StatusCommand implements Callable<Integer> {
             day.put("cost_usd", today.costKnown() ? today.costUsd() : null);
             day.put("budget", config.budget().any() ? budgetLeft(config, today) : null);
             doc.put("today", day);
+            doc.put("notifications", Map.of("pending_retry", outbox.get("pending"), "dead_letters", outbox.get("dead")));
             Render.json(out, doc);
             return 0;
         }
@@ -174,6 +177,10 @@ final class StatusCommand implements Callable<Integer> {
                 : Render.time(last.startedAt()) + " " + last.trigger().wire() + " " + last.outcome().wire() + ": "
                 + Render.fold(last.reason(), 90) + " (" + last.id() + (last.node() == null ? "" : ", on " + last.node())
                 + ")");
+        if (outbox.get("pending") > 0 || outbox.get("dead") > 0) {
+            out.printf("%-10s %s%n", "webhooks", outbox.get("pending") + " waiting for a retry, " + outbox.get("dead")
+                    + " given up on (dead letters; see the decisions that queued them)");
+        }
         out.printf("%-10s %s%n", "today", today.beats() + " beat(s) (" + DecisionsStats.outcomes(today.byOutcome()) + "), "
                 + today.inputTokens() + "/" + today.outputTokens() + " tokens"
                 + (today.costKnown() ? String.format(", $%.4f", today.costUsd()) : "") + "; " + budgetLeft(config, today));

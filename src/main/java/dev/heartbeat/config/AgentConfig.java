@@ -248,9 +248,18 @@ public record AgentConfig(
         }
     }
 
-    public record Channel(String type, URI url, String path, Map<String, Secret> headers) {
+    /**
+     * A notify channel. For a webhook, {@code secret} signs every delivery the Standard Webhooks way
+     * ({@code webhook-id}, {@code webhook-timestamp}, {@code webhook-signature: v1,<HMAC-SHA256>}).
+     */
+    public record Channel(String type, URI url, String path, Map<String, Secret> headers, Secret secret) {
         public Channel {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
+            secret = secret == null ? new Secret(null) : secret;
+        }
+
+        public Channel(String type, URI url, String path, Map<String, Secret> headers) {
+            this(type, url, path, headers, null);
         }
     }
 

@@ -40,12 +40,19 @@ public final class AgentRuntime implements AutoCloseable {
         this(config, clock, ModelRouter.of(config.model(), clock));
     }
 
+    private final Notifier notifier;
+
+    /** Retries webhook notifications whose next attempt is due (the daemon calls it between beats). */
+    public void retryNotifications() {
+        notifier.retryDue();
+    }
+
     public AgentRuntime(AgentConfig config, Clock clock, ModelRouter model) {
         registerSecrets(config);
         createWorkspace(config.workspace());
         this.store = Store.open(database(config), clock)
                 .keyChain(dev.heartbeat.audit.HashChain.key(config.audit().chainKey().value()));
-        Notifier notifier = new Notifier(config, clock, store);
+        this.notifier = new Notifier(config, clock, store);
         Workspace workspace = new Workspace(config.workspace());
         this.runner = new BeatRunner(config, store, clock, model, notifier, sent -> {
             List<Tool> tools = new ArrayList<>(FileTools.all(workspace, config.tools().files().maxBytes(), clock));
@@ -81,6 +88,7 @@ public final class AgentRuntime implements AutoCloseable {
         for (AgentConfig.Channel channel : config.notifications().channels()) {
             channel.headers().values().forEach(secret -> Redactor.registerCredential(secret.value()));
             Redactor.registerUrl(channel.url());
+            Redactor.register(channel.secret().value());
         }
     }
 

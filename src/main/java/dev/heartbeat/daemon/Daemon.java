@@ -442,6 +442,11 @@ public final class Daemon {
     }
 
     void pollWakes() {
+        try {
+            runtime.retryNotifications();
+        } catch (RuntimeException e) {
+            LOG.warn("retrying queued notifications failed: {}", e.getMessage());
+        }
         Optional<Store.Wake> wake = runtime.store().takeWake(holder);
         if (wake.isEmpty()) {
             return;

@@ -305,6 +305,11 @@ public final class BeatRunner {
         }
 
         Decision perform() {
+            if (!options.dryRun()) {
+                // Webhook notifications a receiver refused earlier: retried when due, and what settled is told here.
+                notifier.retryDue();
+                notifications.addAll(notifier.settled());
+            }
             Optional<String> closed = gates();
             if (closed.isPresent()) {
                 return decide(Outcome.SKIPPED, closed.get());
@@ -538,8 +543,15 @@ public final class BeatRunner {
                     return decide(Outcome.FAILED, "budget: " + spent.get() + "; the beat stopped before its next model call");
                 }
                 Optional<String> tooBig = requestOverBudget(system, conversation);
+                if (tooBig.isPresent() && !promptStored) {
+                    // Nothing spent yet: the budget closes this beat like a gate.
+                    gates.add(new Gate("budget", false, tooBig.get()));
+                    notifyBudgetOnce(tooBig.get());
+                    return decide(Outcome.SKIPPED, "budget: " + tooBig.get());
+                }
                 if (tooBig.isPresent()) {
-                    return decide(Outcome.FAILED, "budget: " + tooBig.get() + "; the request was not sent");
+                    return decide(Outcome.FAILED, "budget: " + tooBig.get() + "; the beat stopped before its next "
+                            + "model call (the request was not sent)");
                 }
                 List<Problem> problems = HistoryValidator.validate(conversation, HistoryValidator.Mode.REQUEST);
                 if (!problems.isEmpty()) {

@@ -8,15 +8,11 @@ import dev.heartbeat.audit.Redactor;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.store.Store;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,23 +24,18 @@ import org.slf4j.LoggerFactory;
 public final class Notifier {
     public static final Set<String> SEVERITIES = Set.of("info", "warning", "critical");
     private static final Logger LOG = LoggerFactory.getLogger("dev.heartbeat.notify");
-    private static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
 
     private final AgentConfig config;
     private final Clock clock;
-    private final HttpClient http;
     private final Store sent;
+    private final WebhookOutbox outbox;
 
     /** {@code sent} remembers what went where, so the same text is not sent twice within the dedupe window. */
     public Notifier(AgentConfig config, Clock clock, Store sent) {
         this.config = config;
         this.clock = clock;
         this.sent = sent;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(WEBHOOK_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.outbox = new WebhookOutbox(config, clock, sent);
     }
 
     /**
@@ -70,23 +61,38 @@ public final class Notifier {
                         + dev.heartbeat.config.Durations.format(window) + " (notify.dedupe-window)"));
                 continue;
             }
+            if (channel.type().equals("webhook")) {
+                NotificationRecord r = outbox.send(name, channel, Json.write(payload(text, severity, beatId)), severity,
+                        beatId, idempotencyKey);
+                out.add(r);
+                if (!r.status().equals("failed")) {
+                    sent.recordSent(name, hash);
+                }
+                continue;
+            }
             try {
                 String detail = switch (channel.type()) {
                     case "log" -> toLog(text, severity);
                     case "file" -> toFile(channel, text, severity, beatId);
-                    case "webhook" -> toWebhook(channel, text, severity, beatId, idempotencyKey);
                     default -> throw new IOException("unknown channel type " + channel.type());
                 };
                 out.add(new NotificationRecord(name, severity, "sent", detail));
                 sent.recordSent(name, hash);
             } catch (IOException e) {
                 out.add(new NotificationRecord(name, severity, "failed", Redactor.redact(e.getMessage())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                out.add(new NotificationRecord(name, severity, "failed", "interrupted"));
             }
         }
         return out;
+    }
+
+    /** Retries the webhook notifications that are due (at every beat, and between beats in the daemon). */
+    public void retryDue() {
+        outbox.retryDue();
+    }
+
+    /** Webhook notifications that were delivered late or given up on since a decision last told of them. */
+    public List<NotificationRecord> settled() {
+        return outbox.settled();
     }
 
     private static String textHash(String channel, String text) {
@@ -122,33 +128,4 @@ public final class Notifier {
         return "appended to " + file;
     }
 
-    private String toWebhook(AgentConfig.Channel channel, String text, String severity, String beatId,
-                             String idempotencyKey) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(channel.url())
-                .timeout(WEBHOOK_TIMEOUT)
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "heartbeat-agent")
-                .header("Idempotency-Key", idempotencyKey)
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(payload(text, severity, beatId))));
-        channel.headers().forEach((k, v) -> request.header(k, v.value()));
-        HttpResponse<String> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.net.ConnectException e) {
-            throw new IOException("cannot connect to " + channel.url().getHost() + ":" + port(channel));
-        } catch (java.net.http.HttpTimeoutException e) {
-            throw new IOException("no answer from " + channel.url().getHost() + " within " + WEBHOOK_TIMEOUT.toSeconds() + "s");
-        }
-        if (response.statusCode() / 100 != 2) {
-            String body = response.body();
-            throw new IOException("the webhook answered HTTP " + response.statusCode()
-                    + (body.isBlank() ? "" : ": " + body.substring(0, Math.min(200, body.length()))));
-        }
-        return "HTTP " + response.statusCode();
-    }
-
-    private static int port(AgentConfig.Channel channel) {
-        int port = channel.url().getPort();
-        return port > 0 ? port : channel.url().getScheme().equals("https") ? 443 : 80;
-    }
 }

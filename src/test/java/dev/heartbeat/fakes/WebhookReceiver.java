@@ -18,7 +18,7 @@ public final class WebhookReceiver implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
-    public record Delivery(Map<String, List<String>> headers, JsonNode body) {
+    public record Delivery(Map<String, List<String>> headers, JsonNode body, String raw) {
         public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
@@ -28,13 +28,18 @@ public final class WebhookReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Delivery> deliveries = Collections.synchronizedList(new ArrayList<>());
     private volatile int status = 204;
+    private volatile String retryAfter;
 
     public WebhookReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/hook", exchange -> {
             try (exchange) {
-                JsonNode body = new ObjectMapper().readTree(exchange.getRequestBody());
-                deliveries.add(new Delivery(Map.copyOf(exchange.getRequestHeaders()), body));
+                String raw = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                JsonNode body = new ObjectMapper().readTree(raw);
+                deliveries.add(new Delivery(Map.copyOf(exchange.getRequestHeaders()), body, raw));
+                if (retryAfter != null) {
+                    exchange.getResponseHeaders().set("Retry-After", retryAfter);
+                }
                 exchange.sendResponseHeaders(status, -1);
             }
         });
@@ -46,7 +51,13 @@ public final class WebhookReceiver implements AutoCloseable {
     }
 
     public void answer(int status) {
+        answer(status, null);
+    }
+
+    /** Answers {@code status} from now on, with a Retry-After header when one is given. */
+    public void answer(int status, String retryAfter) {
         this.status = status;
+        this.retryAfter = retryAfter;
     }
 
     public List<Delivery> deliveries() {
