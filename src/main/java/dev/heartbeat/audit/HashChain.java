@@ -44,14 +44,15 @@ public final class HashChain {
         ObjectNode copy = record.deepCopy();
         copy.remove("hash");
         String canonical = Json.canonical(copy);
-        return key == null ? sha256(canonical) : KEYED + hmac(key, canonical);
+        return key == null ? sha256(canonical) : KEYED + HexFormat.of().formatHex(hmacSha256(key, canonical));
     }
 
-    private static String hmac(byte[] key, String text) {
+    /** HMAC-SHA-256 of the text's UTF-8 bytes under {@code key}. */
+    public static byte[] hmacSha256(byte[] key, String text) {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
             mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is missing from this JVM", e);
         }

@@ -164,14 +164,8 @@ final class WebhookOutbox {
     static String signature(String secret, String id, long timestamp, String body) {
         byte[] key = secret.startsWith("whsec_") ? Base64.getDecoder().decode(secret.substring(6))
                 : secret.getBytes(StandardCharsets.UTF_8);
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal((id + "." + timestamp + "." + body)
-                    .getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is missing from this JVM", e);
-        }
+        return Base64.getEncoder().encodeToString(dev.heartbeat.audit.HashChain.hmacSha256(key,
+                id + "." + timestamp + "." + body));
     }
 
     private Optional<AgentConfig.Channel> channel(String name) {

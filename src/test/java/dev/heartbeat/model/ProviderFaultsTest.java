@@ -37,13 +37,18 @@ class ProviderFaultsTest extends AgentTest {
     /** One beat in process, its retry waits recorded and the clock moved by them: no test here sleeps. */
     @Override
     protected JsonNode beat() throws Exception {
-        AgentConfig config = new ConfigLoader(agent.env()).read(agent.config());
         MutableClock clock = new MutableClock(Instant.now(), ZoneOffset.UTC);
         RecordingSleeper sleeper = new RecordingSleeper(clock);
-        try (AgentRuntime runtime = new AgentRuntime(config, clock, ModelRouter.of(config.model(), clock, sleeper))) {
+        try (AgentRuntime runtime = sleepless(clock, sleeper)) {
             return json(dev.heartbeat.audit.Json.write(runtime.beat(new BeatOptions(Decision.Trigger.SCHEDULE, false,
                     false))));
         }
+    }
+
+    /** The agent in process, its retry waits going to {@code sleeper}. */
+    private AgentRuntime sleepless(MutableClock clock, RecordingSleeper sleeper) throws Exception {
+        AgentConfig config = new ConfigLoader(agent.env()).read(agent.config());
+        return new AgentRuntime(config, clock, ModelRouter.of(config.model(), clock, sleeper));
     }
 
     private static JsonNode attempts(JsonNode decision, int call) {
@@ -70,10 +75,9 @@ class ProviderFaultsTest extends AgentTest {
     void a429WithRetryAfterIsWaitedOutAndOnRecord() throws Exception {
         fake.reply(new FakeProvider.Status(429, "{\"error\":{\"message\":\"slow down\"}}", Map.of("Retry-After", "1")))
                 .text("HEARTBEAT_OK");
-        AgentConfig config = new ConfigLoader(agent.env()).read(agent.config());
         MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
         RecordingSleeper sleeper = new RecordingSleeper(clock);
-        try (AgentRuntime runtime = new AgentRuntime(config, clock, ModelRouter.of(config.model(), clock, sleeper))) {
+        try (AgentRuntime runtime = sleepless(clock, sleeper)) {
             Decision d = runtime.beat(new BeatOptions(Decision.Trigger.SCHEDULE, false, false));
             assertThat(d.outcome()).isEqualTo(Decision.Outcome.QUIET);
             assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(1));
@@ -91,10 +95,9 @@ class ProviderFaultsTest extends AgentTest {
         model("max-retries: 5");
         fake.reply(new FakeProvider.Status(429, "{}", Map.of("Retry-After", "15")))
                 .reply(new FakeProvider.Status(429, "{}", Map.of("Retry-After", "15"))).text("HEARTBEAT_OK");
-        AgentConfig config = new ConfigLoader(agent.env()).read(agent.config());
         MutableClock clock = new MutableClock(Instant.now(), ZoneOffset.UTC);
         RecordingSleeper sleeper = new RecordingSleeper(clock);
-        try (AgentRuntime runtime = new AgentRuntime(config, clock, ModelRouter.of(config.model(), clock, sleeper))) {
+        try (AgentRuntime runtime = sleepless(clock, sleeper)) {
             Decision d = runtime.beat(new BeatOptions(Decision.Trigger.SCHEDULE, false, false));
             assertThat(d.outcome()).isEqualTo(Decision.Outcome.FAILED);
             assertThat(sleeper.waits).as("the second wait would end past the deadline").hasSize(1);
