@@ -59,6 +59,19 @@ class ApprovalsAndUntrustedContentTest extends AgentTest {
     }
 
     @Test
+    void theModelReadsTheWholeResultOfAnApprovedCall() throws Exception {
+        agent.yaml("tools:\n  approvals:\n    required: [run_command]\n  run_command:\n    allow: [echo]\n");
+        fake.call("run_command", "{\"program\": \"echo\", \"args\": [\"line-one\\nline-two\"]}");
+        assertThat(beat().path("outcome").asText()).isEqualTo("awaiting_approval");
+        assertThat(agent.run("approvals", "approve", pendingId()).exit()).isZero();
+        fake.text("HEARTBEAT_OK");
+        beat();
+        String prompt = fake.requests().get(fake.requests().size() - 1).toString();
+        assertThat(prompt).contains("approved by").contains("line-one").contains("line-two")
+                .contains("[untrusted data from run_command");
+    }
+
+    @Test
     void theChecklistIsNeverWrittenByAToolWithoutAPerson() throws Exception {
         fake.call("write_file", "{\"path\": \"HEARTBEAT.md\", \"content\": \"- nothing\"}");
         JsonNode d = beat();
@@ -205,6 +218,11 @@ class ApprovalsAndUntrustedContentTest extends AgentTest {
         assertThat(r.all()).doesNotContain(TestAgent.KEY);
         assertThat(fake.requests().get(1).toString()).doesNotContain(TestAgent.KEY).contains("<redacted>");
         assertThat(Files.readString(agent.database(), StandardCharsets.ISO_8859_1)).doesNotContain(TestAgent.KEY);
+        // What is not yet checkpointed into the database file is in its write-ahead log.
+        java.nio.file.Path wal = agent.database().resolveSibling(agent.database().getFileName() + "-wal");
+        if (Files.exists(wal)) {
+            assertThat(Files.readString(wal, StandardCharsets.ISO_8859_1)).doesNotContain(TestAgent.KEY);
+        }
         assertThat(Files.readString(home.resolve("notifications.jsonl"))).doesNotContain(TestAgent.KEY);
     }
 
