@@ -1309,27 +1309,38 @@ public final class Store implements AutoCloseable {
     public record Wake(long id, String reason, OffsetDateTime requestedAt) {
     }
 
-    /** Takes the oldest open wake request, if any, so no other daemon takes it too. */
+    /**
+     * Takes every open wake request at once, so no other daemon takes them too: a flood of wakes makes one
+     * beat, not one a second. The reasons are joined (the first five, then how many more).
+     */
     public synchronized Optional<Wake> takeWake(String takenBy) {
         return write(c -> {
-            Wake wake = null;
+            List<Wake> open = new ArrayList<>();
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT id, reason, requested_at FROM wake_requests "
-                         + "WHERE taken_at IS NULL ORDER BY id LIMIT 1")) {
-                if (rs.next()) {
-                    wake = new Wake(rs.getLong(1), rs.getString(2), OffsetDateTime.parse(rs.getString(3)));
+                         + "WHERE taken_at IS NULL ORDER BY id")) {
+                while (rs.next()) {
+                    open.add(new Wake(rs.getLong(1), rs.getString(2), OffsetDateTime.parse(rs.getString(3))));
                 }
             }
-            if (wake == null) {
+            if (open.isEmpty()) {
                 return Optional.<Wake>empty();
             }
+            long last = open.get(open.size() - 1).id();
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE wake_requests SET taken_at = ?, taken_by = ? WHERE id = ? AND taken_at IS NULL")) {
+                    "UPDATE wake_requests SET taken_at = ?, taken_by = ? WHERE id <= ? AND taken_at IS NULL")) {
                 ps.setString(1, now());
                 ps.setString(2, takenBy);
-                ps.setLong(3, wake.id());
-                return ps.executeUpdate() == 1 ? Optional.of(wake) : Optional.<Wake>empty();
+                ps.setLong(3, last);
+                if (ps.executeUpdate() == 0) {
+                    return Optional.<Wake>empty();
+                }
             }
+            List<String> reasons = open.stream().map(Wake::reason).filter(java.util.Objects::nonNull).distinct().toList();
+            String reason = reasons.isEmpty() ? null : String.join("; ", reasons.subList(0, Math.min(5, reasons.size())))
+                    + (reasons.size() > 5 ? " (and " + (reasons.size() - 5) + " more)" : "")
+                    + (open.size() > 1 ? " [" + open.size() + " wake requests]" : "");
+            return Optional.of(new Wake(open.get(0).id(), reason, open.get(0).requestedAt()));
         });
     }
 
