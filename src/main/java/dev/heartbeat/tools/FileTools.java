@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -176,17 +175,7 @@ public final class FileTools {
             }
             Path target = workspace.writable(relative);
             try {
-                Files.createDirectories(target.getParent());
-                // Re-check after creating folders: nothing may have been linked in meanwhile.
-                target = workspace.writable(relative);
-                Path temp = Files.createTempFile(target.getParent(), ".write-", ".tmp");
-                try {
-                    writeDurably(temp, content, StandardOpenOption.TRUNCATE_EXISTING);
-                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                    syncFolder(target.getParent());
-                } finally {
-                    Files.deleteIfExists(temp);
-                }
+                workspace.writeAtomically(relative, content);
             } catch (IOException e) {
                 throw ToolFailure.error("cannot write '" + relative + "': " + e.getMessage());
             }
@@ -243,28 +232,11 @@ public final class FileTools {
                     throw ToolFailure.error("'" + relative + "' would grow past " + maxBytes + " bytes; "
                             + "summarise it with write_file first");
                 }
-                Files.createDirectories(target.getParent());
-                writeDurably(target, bytes, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                workspace.appendSafely(relative, bytes);
             } catch (IOException e) {
                 throw ToolFailure.error("cannot append to '" + relative + "': " + e.getMessage());
             }
             return "noted in " + workspace.display(target);
-        }
-    }
-
-    /**
-     * Writes and forces the bytes to the disk before returning: the intent row before the call is on disk,
-     * so the result a tool reports must be too, or a power cut could undo a write the log says happened.
-     */
-    static void writeDurably(Path file, byte[] bytes, StandardOpenOption... options) throws IOException {
-        java.util.Set<java.nio.file.OpenOption> open = new java.util.HashSet<>(java.util.List.of(options));
-        open.add(StandardOpenOption.WRITE);
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file, open)) {
-            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
         }
     }
 

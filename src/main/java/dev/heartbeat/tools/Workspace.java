@@ -71,6 +71,102 @@ public final class Workspace {
         return candidate;
     }
 
+    /**
+     * Writes {@code content} to {@code relative} (checked with {@link #writable} first) through handles on its
+     * folders opened without following links, so a folder swapped for a link to elsewhere between the check
+     * and the write cannot redirect it: a temporary file in that folder, forced to disk, then renamed over the
+     * target relative to the same handle.
+     */
+    public void writeAtomically(String relative, byte[] content) throws ToolFailure, IOException {
+        Path target = lexical(relative);
+        try (java.nio.file.SecureDirectoryStream<Path> folder = folder(relative, target, true)) {
+            Path name = target.getFileName();
+            Path temp = Path.of(".write-" + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36)
+                    + ".tmp");
+            try (java.nio.channels.SeekableByteChannel out = folder.newByteChannel(temp, java.util.Set.of(
+                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS))) {
+                write(out, content);
+            } catch (IOException | RuntimeException e) {
+                folder.deleteFile(temp);
+                throw e;
+            }
+            folder.move(temp, folder, name);
+        }
+        FileTools.syncFolder(target.getParent());
+    }
+
+    /** Appends to {@code relative} the same way: the file itself is opened without following a link. */
+    public void appendSafely(String relative, byte[] bytes) throws ToolFailure, IOException {
+        Path target = lexical(relative);
+        try (java.nio.file.SecureDirectoryStream<Path> folder = folder(relative, target, true);
+             java.nio.channels.SeekableByteChannel out = folder.newByteChannel(target.getFileName(), java.util.Set.of(
+                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                     java.nio.file.StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS))) {
+            write(out, bytes);
+        } catch (java.nio.file.FileSystemException e) {
+            if (e.getMessage() != null && e.getMessage().contains("links")) {
+                throw ToolFailure.refused("'" + relative + "' is a symbolic link; links are not written through");
+            }
+            throw e;
+        }
+    }
+
+    private static void write(java.nio.channels.SeekableByteChannel out, byte[] bytes) throws IOException {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+            out.write(buffer);
+        }
+        if (out instanceof java.nio.channels.FileChannel file) {
+            file.force(true);
+        }
+    }
+
+    /** The folder of {@code target}, opened component by component from the workspace without following links. */
+    private java.nio.file.SecureDirectoryStream<Path> folder(String relative, Path target, boolean create)
+            throws ToolFailure, IOException {
+        java.nio.file.DirectoryStream<Path> top = Files.newDirectoryStream(realRoot());
+        if (!(top instanceof java.nio.file.SecureDirectoryStream<Path> folder)) {
+            top.close();
+            throw ToolFailure.error("this file system cannot open folders without following links; writing is off");
+        }
+        Path inside = root.relativize(target).getParent();
+        Path at = realRoot();
+        if (inside != null) {
+            for (Path part : inside) {
+                at = at.resolve(part);
+                java.nio.file.SecureDirectoryStream<Path> next;
+                try {
+                    next = folder.newDirectoryStream(part, LinkOption.NOFOLLOW_LINKS);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    if (!create) {
+                        folder.close();
+                        throw e;
+                    }
+                    try {
+                        Files.createDirectory(at);
+                    } catch (java.nio.file.FileAlreadyExistsException raced) {
+                        // made meanwhile: opened below, without following links, like any other
+                    }
+                    try {
+                        next = folder.newDirectoryStream(part, LinkOption.NOFOLLOW_LINKS);
+                    } catch (IOException e2) {
+                        folder.close();
+                        throw ToolFailure.refused("'" + relative + "': the folder " + part + " changed while it was "
+                                + "being written; refused");
+                    }
+                } catch (java.nio.file.FileSystemException e) {
+                    folder.close();
+                    throw ToolFailure.refused("'" + relative + "': " + part + " is not a folder of the workspace (a "
+                            + "symbolic link, or a file); only files inside it can be written");
+                }
+                folder.close();
+                folder = next;
+            }
+        }
+        return folder;
+    }
+
     private Path lexical(String relative) throws ToolFailure {
         if (relative == null || relative.isBlank()) {
             throw ToolFailure.error("a path is required, relative to the workspace (such as NOTES.md)");

@@ -76,4 +76,49 @@ class WorkspaceTest {
     void theModelSeesRelativePaths() throws Exception {
         assertThat(workspace.display(workspace.existing("notes.md"))).isEqualTo("notes.md");
     }
+
+    @Test
+    void aFolderSwappedForALinkDuringWritesNeverRedirectsThemOutside() throws Exception {
+        Path away = Files.createDirectories(dir.resolve("away"));
+        Path sub = Files.createDirectories(root.resolve("sub"));
+        Path parked = root.resolve("sub-real");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread swapper = new Thread(() -> {
+            while (!stop.get()) {
+                try {
+                    Files.move(sub, parked);
+                    Files.createSymbolicLink(sub, away);
+                    java.util.concurrent.locks.LockSupport.parkNanos(300_000);
+                    Files.delete(sub);
+                    Files.move(parked, sub);
+                    java.util.concurrent.locks.LockSupport.parkNanos(300_000);
+                } catch (java.io.IOException e) {
+                    // the writer holds a name for a moment; try again
+                }
+            }
+        });
+        swapper.start();
+        Tool write = FileTools.all(workspace, 4096, java.time.Clock.systemUTC()).stream()
+                .filter(t -> t.name().equals("write_file")).findFirst().orElseThrow();
+        Tool append = FileTools.all(workspace, 4096, java.time.Clock.systemUTC()).stream()
+                .filter(t -> t.name().equals("append_note")).findFirst().orElseThrow();
+        try {
+            for (int i = 0; i < 400; i++) {
+                try {
+                    write.run(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                            "{\"path\": \"sub/f" + i + ".txt\", \"content\": \"x\"}"), new ToolCallContext("b", "c"));
+                    append.run(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                            "{\"text\": \"n\", \"file\": \"sub/notes" + i + ".md\"}"), new ToolCallContext("b", "c"));
+                } catch (ToolFailure refused) {
+                    // refused or failed while the folder was a link: never written through it
+                }
+            }
+        } finally {
+            stop.set(true);
+            swapper.join();
+        }
+        try (var written = Files.list(away)) {
+            assertThat(written.toList()).as("nothing landed outside the workspace").isEmpty();
+        }
+    }
 }
