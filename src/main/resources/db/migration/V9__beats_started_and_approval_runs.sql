@@ -60,3 +60,7 @@ CREATE TABLE outbox (
     done_at         TEXT
 );
 CREATE INDEX outbox_due ON outbox (agent, status, next_at);
+
+-- A summary made from turns that held untrusted content is itself untrusted: it rides in the system prompt
+-- marked as data, and keeps consequential tools gated.
+ALTER TABLE session_summaries ADD COLUMN untrusted INTEGER NOT NULL DEFAULT 0;

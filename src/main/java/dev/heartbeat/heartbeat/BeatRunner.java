@@ -502,7 +502,8 @@ public final class BeatRunner {
                     .build(history, store.summary(session));
             context.newSummary().ifPresent(s -> store.putSummary(session, s));
             context.compaction().ifPresent(repairs::add);
-            SystemMessage system = Prompts.system(config, context.summary().map(Store.Summary::text).orElse(null));
+            SystemMessage system = Prompts.system(config, context.summary().map(Store.Summary::text).orElse(null),
+                    context.summary().map(Store.Summary::untrusted).orElse(false));
 
             ToolRegistry registry = tools.apply(notifications);
             ToolExecutor executor = new ToolExecutor(registry, store, config.context().maxToolResultChars(),
@@ -512,7 +513,8 @@ public final class BeatRunner {
             java.util.Set<String> taintedKeys = store.taintedState(config.agent().name());
             // Untrusted is a property of content: an earlier turn's page or a tainted value in this request keeps
             // consequential tools gated, whatever this beat reads.
-            if (!taintedKeys.isEmpty() || context.messages().stream().anyMatch(BeatRunner::carriesUntrusted)) {
+            if (!taintedKeys.isEmpty() || context.messages().stream().anyMatch(dev.heartbeat.transcript.Untrusted::in)
+                    || context.summary().map(Store.Summary::untrusted).orElse(false)) {
                 executor.markUntrusted();
             }
             List<String> approvalNotes = settleApprovals(executor);
@@ -776,12 +778,6 @@ public final class BeatRunner {
                             : OffsetDateTime.ofInstant(options.scheduledAt(), config.agent().timezone()),
                     null, null);
         }
-    }
-
-    private static boolean carriesUntrusted(Message m) {
-        String text = m instanceof ToolResultMessage t ? t.text() : m instanceof UserMessage u ? u.text()
-                : m instanceof AssistantMessage a ? a.text() : "";
-        return text != null && text.contains(ToolExecutor.UNTRUSTED_MARK);
     }
 
     private static long sizeOf(Path file) {

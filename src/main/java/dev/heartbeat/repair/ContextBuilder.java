@@ -102,7 +102,10 @@ public final class ContextBuilder {
             long coversTo = lastFolded.get(lastFolded.size() - 1).id();
             int maxChars = Math.max(1000, budget);
             Summarizer.Made made = summarizer.summarize(existing.map(Summary::text).orElse(""), folded, maxChars);
-            Summary s = new Summary(coversTo, made.method(), made.text());
+            // Folded untrusted content leaves its marking on the summary that stands for it.
+            boolean untrusted = existing.map(Summary::untrusted).orElse(false) || folded.stream()
+                    .anyMatch(turn -> turn.stream().anyMatch(dev.heartbeat.transcript.Untrusted::in));
+            Summary s = new Summary(coversTo, made.method(), made.text(), untrusted);
             newSummary = Optional.of(s);
             summary = newSummary;
             compaction = Optional.of(new RepairRecord("compact", first + " older turn(s) no longer fit the context ("

@@ -340,7 +340,7 @@ public final class Store implements AutoCloseable {
             }
             if (summary.isPresent() && summaryCoversTo > 0) {
                 insertSummary(c, session, revision, new Summary(summaryCoversTo, summary.get().method(),
-                        summary.get().text()));
+                        summary.get().text(), summary.get().untrusted()));
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO session_repairs (session, revision, beat_id, rule, detail, message_ids, before_json, "
@@ -416,7 +416,11 @@ public final class Store implements AutoCloseable {
     }
 
     /** A compacted summary of a session's history up to (and including) message {@code coversTo}. */
-    public record Summary(long coversTo, String method, String text) {
+    public record Summary(long coversTo, String method, String text, boolean untrusted) {
+        public Summary(long coversTo, String method, String text) {
+            this(coversTo, method, text, false);
+        }
+
     }
 
     public synchronized Optional<Summary> summary(String session) {
@@ -425,12 +429,12 @@ public final class Store implements AutoCloseable {
 
     private static Optional<Summary> summary(Connection c, String session) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT covers_to, method, text FROM session_summaries s WHERE s.session = ? AND s.revision = "
+                "SELECT covers_to, method, text, untrusted FROM session_summaries s WHERE s.session = ? AND s.revision = "
                         + "(SELECT revision FROM sessions WHERE name = ?) ORDER BY covers_to DESC, id DESC LIMIT 1")) {
             ps.setString(1, session);
             ps.setString(2, session);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Summary(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                return rs.next() ? Optional.of(new Summary(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4) != 0))
                         : Optional.empty();
             }
         }
@@ -445,14 +449,15 @@ public final class Store implements AutoCloseable {
 
     private void insertSummary(Connection c, String session, int revision, Summary summary) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO session_summaries (session, revision, covers_to, method, text, created_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO session_summaries (session, revision, covers_to, method, text, created_at, untrusted) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, session);
             ps.setInt(2, revision);
             ps.setLong(3, summary.coversTo());
             ps.setString(4, summary.method());
             ps.setString(5, summary.text());
             ps.setString(6, now());
+            ps.setInt(7, summary.untrusted() ? 1 : 0);
             ps.executeUpdate();
         }
     }

@@ -21,7 +21,7 @@ public final class ToolExecutor {
 
     /** Tools whose output comes from outside the operator's control. */
     /** How wrapped untrusted output begins: a request holding it holds untrusted content. */
-    public static final String UNTRUSTED_MARK = "[untrusted data from ";
+    public static final String UNTRUSTED_MARK = dev.heartbeat.transcript.Untrusted.MARK;
     private static final java.util.Set<String> UNTRUSTED_SOURCES = java.util.Set.of("http_get", "run_command", "read_file");
 
     private final ToolRegistry registry;
