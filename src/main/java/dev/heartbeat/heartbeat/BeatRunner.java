@@ -295,6 +295,13 @@ public final class BeatRunner {
                     LOG.warn("beat {}: an event of kind {} could not be read and is left out of its record", id, e.kind());
                 }
             }
+            for (Store.Outgoing queued : store.outgoingOf(id)) {
+                if (queued.status().equals("pending") && queued.attempts() == 0) {
+                    notifications.add(new NotificationRecord(queued.channel(), queued.severity(), "queued",
+                            "the first attempt was cut short by the crash; the outbox retries it with the same "
+                                    + "Idempotency-Key " + queued.idempotencyKey()));
+                }
+            }
             for (Store.Intent intent : intents) {
                 if (!recorded.contains(intent.callId()) && intent.status().equals("started")) {
                     toolCalls.add(new ToolCallRecord(intent.callId(), intent.tool(), dev.heartbeat.tools.ToolExecutor

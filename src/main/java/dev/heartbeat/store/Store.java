@@ -1102,6 +1102,11 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /** The notifications a beat put in the outbox. */
+    public synchronized List<Outgoing> outgoingOf(String beatId) {
+        return read(c -> outgoing(c, "beat_id = ?", beatId));
+    }
+
     /** Pending notifications whose next attempt is due. */
     public synchronized List<Outgoing> dueOutgoing(String agent, Instant now) {
         return read(c -> outgoing(c, "agent = ? AND status = 'pending' AND next_at <= ?", agent, now.toString()));

@@ -95,6 +95,7 @@ final class WebhookOutbox {
     private Settled attempt(Store.Outgoing row, AgentConfig.Channel channel, boolean first) {
         int attempt = row.attempts() + 1;
         Delivery d = deliver(channel, row);
+        dev.heartbeat.audit.Faults.point("mid-webhook");
         if (d.ok()) {
             store.attempted(row.id(), attempt, "delivered", null, null, first);
             return new Settled("sent", "HTTP " + d.status() + (attempt > 1 ? " on attempt " + attempt : ""));
