@@ -1,26 +1,13 @@
 package dev.heartbeat.cli;
 
-import dev.heartbeat.audit.Json;
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.store.SessionArchive;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.transcript.StoredMessage;
-import dev.heartbeat.transcript.UserMessage;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.zip.GZIPOutputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -65,76 +52,21 @@ final class SessionsPrune implements Callable<Integer> {
         PrintWriter out = main.out();
         try (Store store = dryRun ? main.readStore(config) : main.writeStore(config)) {
             int revision = Main.session(store, name).revision();
-            List<StoredMessage> current = store.history(name);
-            List<StoredMessage> superseded = store.allMessages(name).stream().filter(m -> m.revision() < revision).toList();
-            List<StoredMessage> pruned = prunable(current, cutoff, keepTurns);
-            if (pruned.isEmpty() && superseded.isEmpty()) {
+            Path dir = archiveDir != null ? archiveDir : config.stateDir().toAbsolutePath().resolve("archive");
+            SessionArchive.Result r = SessionArchive.prune(store, name, revision, cutoff, keepTurns, dir,
+                    OffsetDateTime.now(main.clock), dryRun);
+            if (r.nothing()) {
                 out.println(name + ": nothing older than " + olderThan + " to prune (the newest " + keepTurns
                         + " turns are always kept)");
-                out.flush();
-                return 0;
+            } else if (dryRun) {
+                out.println(name + ": would archive and remove " + r.pruned() + " message(s) older than " + olderThan
+                        + " and " + r.superseded() + " superseded; " + r.kept() + " kept");
+            } else {
+                out.println(name + ": archived " + (r.pruned() + r.superseded()) + " message(s) to " + r.archive()
+                        + "; removed " + r.removed() + " from the store; " + r.kept() + " kept");
             }
-            if (dryRun) {
-                out.println(name + ": would archive and remove " + pruned.size() + " message(s) older than " + olderThan
-                        + " and " + superseded.size() + " superseded; " + (current.size() - pruned.size()) + " kept");
-                out.flush();
-                return 0;
-            }
-            Path dir = archiveDir != null ? archiveDir : config.stateDir().toAbsolutePath().resolve("archive");
-            Files.createDirectories(dir);
-            Path archive = dir.resolve(name + "-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
-                    .format(OffsetDateTime.now(main.clock)) + ".jsonl.gz");
-            List<StoredMessage> archived = new ArrayList<>(superseded);
-            archived.addAll(pruned);
-            write(archive, archived);
-            List<Long> ids = pruned.stream().map(StoredMessage::id).toList();
-            int removed = store.deleteMessages(name, ids, true);
-            out.println(name + ": archived " + archived.size() + " message(s) to " + archive + "; removed " + removed
-                    + " from the store; " + (current.size() - pruned.size()) + " kept");
             out.flush();
         }
         return 0;
-    }
-
-    /** The oldest whole turns entirely before the cutoff, never the newest {@code keep}. */
-    static List<StoredMessage> prunable(List<StoredMessage> history, OffsetDateTime cutoff, int keep) {
-        List<Integer> turnStarts = new ArrayList<>();
-        for (int i = 0; i < history.size(); i++) {
-            if (history.get(i).message() instanceof UserMessage) {
-                turnStarts.add(i);
-            }
-        }
-        int limit = Math.max(0, turnStarts.size() - keep);
-        int end = 0;
-        for (int t = 0; t < limit; t++) {
-            int next = t + 1 < turnStarts.size() ? turnStarts.get(t + 1) : history.size();
-            boolean old = true;
-            for (int i = turnStarts.get(t); i < next; i++) {
-                old &= history.get(i).createdAt().isBefore(cutoff);
-            }
-            if (!old) {
-                break;
-            }
-            end = next;
-        }
-        // Anything before the first turn (system messages) stays.
-        int start = turnStarts.isEmpty() ? 0 : turnStarts.get(0);
-        return end > start ? history.subList(start, end) : List.of();
-    }
-
-    private static void write(Path archive, List<StoredMessage> messages) throws IOException {
-        try (OutputStream file = Files.newOutputStream(archive);
-             Writer w = new OutputStreamWriter(new GZIPOutputStream(file), StandardCharsets.UTF_8)) {
-            for (StoredMessage m : messages) {
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("id", m.id());
-                line.put("revision", m.revision());
-                line.put("created_at", m.createdAt());
-                line.put("beat_id", m.beatId());
-                line.put("message", m.message());
-                w.write(Json.write(line));
-                w.write('\n');
-            }
-        }
     }
 }
