@@ -26,7 +26,8 @@ public record AgentConfig(
         Logging logging,
         Map<String, Price> pricing,
         Budget budget,
-        Audit audit) {
+        Audit audit,
+        Sessions sessions) {
 
     /** The folder relative paths in the file resolve against. */
     public Path baseDir() {
@@ -61,7 +62,21 @@ public record AgentConfig(
     /** The sections of agent.yaml as Jackson binds them; unknown keys are errors. */
     record Document(Agent agent, Model model, Heartbeat heartbeat, Context context, Storage storage,
                     @JsonProperty("notify") Notify notifications, Tools tools, Logging logging,
-                    Map<String, Price> pricing, Budget budget, Audit audit) {
+                    Map<String, Price> pricing, Budget budget, Audit audit, Sessions sessions) {
+    }
+
+    /** How the agent's session is kept; {@code retention} off unless set. */
+    public record Sessions(Retention retention) {
+    }
+
+    /**
+     * Turns older than {@code olderThan} are archived (gzip JSON lines beside the database) and removed by the
+     * beats themselves, never the newest {@code keepTurns}: a daemon that runs for a year keeps a bounded store.
+     */
+    public record Retention(Duration olderThan, Integer keepTurns) {
+        public Retention {
+            keepTurns = keepTurns == null ? 50 : keepTurns;
+        }
     }
 
     /**

@@ -93,7 +93,8 @@ public final class ConfigLoader {
                 orDefault(doc.logging(), () -> new AgentConfig.Logging(null)),
                 orDefault(doc.pricing(), java.util.Map::of),
                 orDefault(doc.budget(), () -> new AgentConfig.Budget(null, null)),
-                orDefault(doc.audit(), () -> new AgentConfig.Audit(null, null)));
+                orDefault(doc.audit(), () -> new AgentConfig.Audit(null, null)),
+                orDefault(doc.sessions(), () -> new AgentConfig.Sessions(null)));
         return new Checks(config, parse, env, requireKey).run();
     }
 
@@ -430,7 +431,21 @@ public final class ConfigLoader {
             tools();
             return new AgentConfig(config.file(), config.agent(), model, heartbeat, config.context(),
                     storage, config.notifications(), config.tools(), config.logging(), config.pricing(),
-                    config.budget(), audit());
+                    config.budget(), audit(), sessions());
+        }
+
+        private AgentConfig.Sessions sessions() {
+            AgentConfig.Retention r = config.sessions().retention();
+            if (r != null) {
+                if (r.olderThan() == null || r.olderThan().compareTo(Duration.ofDays(1)) < 0) {
+                    throw parse.error("/sessions/retention/older-than", "give how old a turn must be to be archived, "
+                            + "a day or more, such as 90d");
+                }
+                if (r.keepTurns() < 1) {
+                    throw parse.error("/sessions/retention/keep-turns", "must be at least 1: the newest turns are kept");
+                }
+            }
+            return config.sessions();
         }
 
         /** audit.chain-key, then audit.chain-key-file, then the systemd credential 'chain-key'. */

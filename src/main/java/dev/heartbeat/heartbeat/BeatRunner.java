@@ -134,6 +134,7 @@ public final class BeatRunner {
             }
             completeInterrupted(options.node(), beat.id);
             MDC.put("beat", beat.id);
+            retain(beat);
             beat.lock = held;
             return Optional.of(record(beat.perform()));
         } finally {
@@ -182,6 +183,38 @@ public final class BeatRunner {
             Decision d = record(b.decide(Outcome.FAILED, "interrupted: the process stopped before the beat finished"
                     + open));
             LOG.warn("beat {} was interrupted by a crash; recorded as failed", d.id());
+        }
+    }
+
+    /**
+     * Applies {@code sessions.retention} under the beat's lock: turns older than the limit are archived and
+     * removed (never the newest), on record in this beat's repairs. Cheap when nothing is old enough: one
+     * look at the oldest message. A failure is logged and never fails the beat.
+     */
+    private void retain(Beat beat) {
+        AgentConfig.Retention r = config.sessions().retention();
+        if (r == null || beat.options.dryRun()) {
+            return;
+        }
+        String session = config.sessionName();
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        OffsetDateTime cutoff = now.minus(r.olderThan());
+        try {
+            Optional<OffsetDateTime> oldest = store.oldestMessage(session);
+            if (oldest.isEmpty() || !oldest.get().isBefore(cutoff)) {
+                return;
+            }
+            int revision = store.session(session).map(dev.heartbeat.store.SessionInfo::revision).orElse(0);
+            dev.heartbeat.store.SessionArchive.Result done = dev.heartbeat.store.SessionArchive.prune(store, session,
+                    revision, cutoff, r.keepTurns(), config.stateDir().toAbsolutePath().resolve("archive"), now, false);
+            if (!done.nothing()) {
+                beat.repairs.add(new RepairRecord("retention", "archived " + (done.pruned() + done.superseded())
+                        + " message(s) older than " + dev.heartbeat.config.Durations.format(r.olderThan())
+                        + " to " + done.archive() + " and removed them from the store (sessions.retention); "
+                        + done.kept() + " kept", List.of()));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("beat {}: sessions.retention could not prune {}: {}", beat.id, session, e.getMessage());
         }
     }
 

@@ -45,8 +45,11 @@ public final class SessionArchive {
             return new Result(pruned.size(), superseded.size(), kept, null, 0);
         }
         Files.createDirectories(archiveDir);
-        Path archive = archiveDir.resolve(session + "-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").format(now)
-                + ".jsonl.gz");
+        String stem = session + "-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").format(now);
+        Path archive = archiveDir.resolve(stem + ".jsonl.gz");
+        for (int n = 1; Files.exists(archive); n++) {
+            archive = archiveDir.resolve(stem + "-" + n + ".jsonl.gz"); // never over an earlier archive
+        }
         List<StoredMessage> archived = new ArrayList<>(superseded);
         archived.addAll(pruned);
         write(archive, archived);
@@ -81,7 +84,8 @@ public final class SessionArchive {
     }
 
     private static void write(Path archive, List<StoredMessage> messages) throws IOException {
-        try (OutputStream file = Files.newOutputStream(archive);
+        try (OutputStream file = Files.newOutputStream(archive, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE);
              Writer w = new OutputStreamWriter(new GZIPOutputStream(file), StandardCharsets.UTF_8)) {
             for (StoredMessage m : messages) {
                 Map<String, Object> line = new LinkedHashMap<>();

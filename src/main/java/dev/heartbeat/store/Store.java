@@ -492,6 +492,19 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /** When the oldest message the session still holds (any revision) was stored. */
+    public synchronized Optional<OffsetDateTime> oldestMessage(String session) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT created_at FROM messages WHERE session = ? ORDER BY id LIMIT 1")) {
+                ps.setString(1, session);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(OffsetDateTime.parse(rs.getString(1))) : Optional.<OffsetDateTime>empty();
+                }
+            }
+        });
+    }
+
     /** The bytes of message JSON the session's current revision holds. */
     public synchronized long sessionBytes(String session) {
         return read(c -> {
