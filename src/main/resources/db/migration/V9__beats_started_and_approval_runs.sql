@@ -64,3 +64,13 @@ CREATE INDEX outbox_due ON outbox (agent, status, next_at);
 -- A summary made from turns that held untrusted content is itself untrusted: it rides in the system prompt
 -- marked as data, and keeps consequential tools gated.
 ALTER TABLE session_summaries ADD COLUMN untrusted INTEGER NOT NULL DEFAULT 0;
+
+-- What each agent spent, in 15-minute buckets (UTC): a day's total for the budget is a sum over at most
+-- 96 rows in any time zone, kept up in the decision's own transaction, instead of reading the day's records.
+CREATE TABLE usage_buckets (
+    agent      TEXT NOT NULL,
+    bucket     TEXT NOT NULL,
+    tokens     BIGINT NOT NULL,
+    cost_usd   DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (agent, bucket)
+);

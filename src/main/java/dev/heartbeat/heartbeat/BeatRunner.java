@@ -482,18 +482,10 @@ public final class BeatRunner {
             return Optional.empty();
         }
 
-        /** What earlier beats of the day spent; it cannot change while this beat runs. */
+        /** What this agent's earlier beats of the day spent (a running total); it cannot change while this beat runs. */
         private Spent usedToday() {
-            long tokens = 0;
-            double usd = 0;
-            for (var stored : store.decisions(config.startOfToday(clock), null, Integer.MAX_VALUE)) {
-                Decision d = stored.decision();
-                if (d != null) {
-                    tokens += d.usage().inputTokens() + d.usage().outputTokens();
-                    usd += d.costUsd() == null ? 0 : d.costUsd();
-                }
-            }
-            return new Spent(tokens, usd);
+            Store.Spending spent = store.spentSince(config.agent().name(), config.startOfToday(clock).toInstant());
+            return new Spent(spent.tokens(), spent.usd());
         }
 
         /** One notification per day that the budget is spent, not one per skipped beat. */

@@ -606,8 +606,44 @@ public final class Store implements AutoCloseable {
             ps.setString(i, Json.write(sealed));
             ps.executeUpdate();
         }
+        long tokens = sealed.usage().inputTokens() + sealed.usage().outputTokens();
+        if (tokens > 0 || (sealed.costUsd() != null && sealed.costUsd() > 0)) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_buckets (agent, bucket, tokens, cost_usd) "
+                    + "VALUES (?, ?, ?, ?) ON CONFLICT (agent, bucket) DO UPDATE SET tokens = usage_buckets.tokens + "
+                    + "excluded.tokens, cost_usd = usage_buckets.cost_usd + excluded.cost_usd")) {
+                ps.setString(1, sealed.agent());
+                ps.setString(2, bucket(sealed.startedAt().toInstant()).toString());
+                ps.setLong(3, tokens);
+                ps.setDouble(4, sealed.costUsd() == null ? 0 : sealed.costUsd());
+                ps.executeUpdate();
+            }
+        }
         dev.heartbeat.audit.Faults.point("mid-decision");
         return sealed;
+    }
+
+    /** The 15-minute bucket an instant falls in: every time zone's midnight is the start of one. */
+    static Instant bucket(Instant t) {
+        long quarter = 15 * 60;
+        return Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), quarter) * quarter);
+    }
+
+    /** Tokens and dollars an agent's beats spent since {@code since} (a bucket start, such as midnight). */
+    public record Spending(long tokens, double usd) {
+    }
+
+    public synchronized Spending spentSince(String agent, Instant since) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(tokens), 0), coalesce(sum(cost_usd), 0) "
+                    + "FROM usage_buckets WHERE agent = ? AND bucket >= ?")) {
+                ps.setString(1, agent);
+                ps.setString(2, bucket(since).toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new Spending(rs.getLong(1), rs.getDouble(2));
+                }
+            }
+        });
     }
 
     /** Decisions newest first, optionally since an instant and of one outcome. */

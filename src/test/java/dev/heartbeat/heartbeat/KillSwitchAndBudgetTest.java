@@ -50,6 +50,25 @@ class KillSwitchAndBudgetTest extends AgentTest {
     }
 
     @Test
+    void theBudgetCountsThisAgentsSpendingNotAnotherAgentsInTheSameStore() throws Exception {
+        agent.yaml("budget:\n  daily-tokens: 900\n");
+        // Another agent sharing the store spends far past this agent's limit today.
+        String other = Files.readString(agent.config()).replace("name: test-agent", "name: other-agent");
+        assertThat(other).contains("other-agent");
+        java.nio.file.Path otherConfig = home.resolve("other.yaml");
+        Files.writeString(otherConfig, other.replace("daily-tokens: 900", "daily-tokens: 100000"));
+        for (int i = 0; i < 4; i++) {
+            fake.text("HEARTBEAT_OK");
+            java.io.StringWriter err = new java.io.StringWriter();
+            int exit = dev.heartbeat.cli.Main.execute(new String[] {"--config", otherConfig.toString(), "--once"},
+                    new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err), agent.env());
+            assertThat(exit).as(err.toString()).isZero();
+        }
+        fake.text("HEARTBEAT_OK");
+        assertThat(beat().path("outcome").asText()).as("this agent's budget is its own").isEqualTo("quiet");
+    }
+
+    @Test
     void theBudgetIsCheckedBeforeEveryModelCallNotOnlyAtTheStart() throws Exception {
         // The first request fits; with its answer counted, the second would not.
         agent.yaml("budget:\n  daily-tokens: 700\n");
