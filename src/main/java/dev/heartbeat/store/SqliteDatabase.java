@@ -47,6 +47,13 @@ public record SqliteDatabase(Path file, boolean durable) implements Database {
         }
         SQLiteDataSource dataSource = new SQLiteDataSource(settings(readOnly));
         dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        Path folder = file.toAbsolutePath().getParent();
+        Path shm = file.resolveSibling(file.getFileName() + "-shm");
+        if (readOnly && folder != null && !Files.isWritable(folder) && !Files.exists(shm)) {
+            // A reader of a WAL database must create its -shm file beside it; where it may not write (an
+            // operator's read-only view, a backup), no writer can be running either: read the file as it stands.
+            dataSource.setUrl("jdbc:sqlite:file:" + file.toAbsolutePath() + "?immutable=1");
+        }
         return new Connections() {
             private Connection connection;
 

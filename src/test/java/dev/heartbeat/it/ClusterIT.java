@@ -160,7 +160,11 @@ class ClusterIT {
         }
         assertThat(ticks.unaccounted()).as("ticks that neither ran nor are on record as missed").isEmpty();
         assertThat(ticks.run()).as("most ticks ran; the rest are on record as missed").isGreaterThan(seconds() / 2);
-        assertThat(modelCalls).as("one model call per quiet beat: no beat ran twice").isEqualTo(beats);
+        // Every request the model got is on record in some decision (an interrupted beat's record carries the
+        // calls it made), except at most the one in flight when the node was killed: no beat asked twice.
+        long onRecord = all.stream().mapToLong(d -> d.modelCalls().size()).sum();
+        assertThat(modelCalls - onRecord).as("requests not on record (%d requests, %d on record, %d quiet beats)",
+                modelCalls, onRecord, beats).isBetween(0L, 1L);
         assertThat(ticks.beatsPerNode()).as("beats spread over the nodes").hasSizeGreaterThanOrEqualTo(2);
         // A node is dead after its check-in interval plus the margin; the others look every interval; then one tick.
         assertThat(gap).isLessThanOrEqualTo(CHECKIN.multipliedBy(2).plus(Store.Node.FAILURE_MARGIN).plus(PERIOD)

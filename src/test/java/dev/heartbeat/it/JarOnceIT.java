@@ -54,6 +54,41 @@ class JarOnceIT {
     }
 
     @Test
+    void inspectionWorksForAUserWhoMayNotWriteTheDatabasesFolder() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "runs another user's command only as root");
+        dev.heartbeat.fakes.Requires.program("runuser", "util-linux");
+        try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
+            TestAgent agent = new TestAgent(home, fake);
+            fake.text("HEARTBEAT_OK");
+            JarProcess.Result quiet = JarProcess.run(Map.of("HB_TEST_KEY", TestAgent.KEY), "--config",
+                    agent.config().toString(), "--once");
+            assertThat(quiet.exit()).as(quiet.err()).isZero();
+            // Readable by everyone, writable by its owner only.
+            try (var all = Files.walk(home)) {
+                for (Path p : all.toList()) {
+                    Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+                            Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+                }
+            }
+            for (Path p = home.getParent(); p != null; p = p.getParent()) {
+                assertThat(Files.isExecutable(p)).isTrue();
+            }
+            byte[] before = Files.readAllBytes(agent.database());
+            for (String[] command : new String[][] {{"decisions", "list"}, {"decisions", "verify"}, {"sessions", "list"},
+                    {"status"}}) {
+                java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of("runuser", "-u", "nobody", "--",
+                        JarProcess.java(), "-jar", JarProcess.jar().toString(), "--config", agent.config().toString()));
+                argv.addAll(java.util.List.of(command));
+                Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+            }
+            assertThat(Files.readAllBytes(agent.database())).isEqualTo(before);
+        }
+    }
+
+    @Test
     void aBadConfigIsOneLineOnStderrAndExitTwo() throws Exception {
         Path config = home.resolve("agent.yaml");
         Files.writeString(config, "model:\n  provider: openai\n  name: gpt-4o-mini\n  api-key: ${NO_SUCH_KEY_VAR}\n");
