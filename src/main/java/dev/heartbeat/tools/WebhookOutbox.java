@@ -34,6 +34,12 @@ final class WebhookOutbox {
     private final Clock clock;
     private final Store store;
     private final HttpClient http;
+    /**
+     * When the outbox is next worth a look: the earliest retry this process knows of, and at least every
+     * 30 s (another node may have queued one). An idle daemon then does not query the store every second.
+     */
+    private volatile Instant nextLook = Instant.MIN;
+    private static final Duration LOOK_EVERY = Duration.ofSeconds(30);
 
     WebhookOutbox(AgentConfig config, Clock clock, Store store) {
         this.config = config;
@@ -57,7 +63,12 @@ final class WebhookOutbox {
 
     /** Attempts every notification whose retry is due; what settles is told by the next beat's decision. */
     void retryDue() {
-        for (Store.Outgoing row : store.dueOutgoing(config.agent().name(), clock.instant())) {
+        Instant now = clock.instant();
+        if (now.isBefore(nextLook)) {
+            return;
+        }
+        nextLook = now.plus(LOOK_EVERY);
+        for (Store.Outgoing row : store.dueOutgoing(config.agent().name(), now)) {
             if (!store.claimOutgoing(row.id())) {
                 continue;
             }
@@ -112,6 +123,9 @@ final class WebhookOutbox {
         }
         Instant next = clock.instant().plus(wait);
         store.attempted(row.id(), attempt, "pending", next, error, false);
+        if (next.isBefore(nextLook)) {
+            nextLook = next;
+        }
         return new Settled("queued", error + "; in the outbox, retried at " + next + " (attempt " + (attempt + 1)
                 + " of " + (BACKOFF.size() + 1) + ")");
     }
