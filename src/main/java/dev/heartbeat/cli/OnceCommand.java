@@ -37,11 +37,9 @@ final class OnceCommand implements Callable<Integer> {
 
     static int beatOnce(Main main, boolean dryRun, boolean json, boolean force) {
         AgentConfig config = main.config();
-        java.util.Optional<String> daemon = runningDaemon(main, config);
-        if (daemon.isPresent()) {
-            throw UserError.usage("a daemon (" + daemon.get() + ") is running with this store; ask it for a beat with "
-                    + "'heartbeat-agent wake' instead of running one beside it");
-        }
+        liveCluster(main, config).ifPresent(nodes -> {
+            throw daemonRuns(nodes);
+        });
         Decision decision;
         try (dev.heartbeat.daemon.InstanceLock lock = holdStore(config);
              AgentRuntime runtime = new AgentRuntime(config, main.clock)) {
@@ -77,18 +75,25 @@ final class OnceCommand implements Callable<Integer> {
         }
         if (taken.lock().isEmpty()) {
             String owner = taken.owner();
-            throw UserError.usage(dev.heartbeat.daemon.InstanceLock.isOnce(owner)
-                    ? owner + " is running with this store; try again when it has finished"
-                    : "a daemon (" + owner + ") is running with this store; ask it for a beat with "
-                    + "'heartbeat-agent wake' instead of running one beside it");
+            throw dev.heartbeat.daemon.InstanceLock.isOnce(owner)
+                    ? UserError.usage(owner + " is running with this store; try again when it has finished")
+                    : daemonRuns(owner);
         }
         return taken.lock().get();
     }
 
-    /** The daemon (or cluster) serving this store, if one runs: a beat beside it could overlap its own. */
-    private static java.util.Optional<String> runningDaemon(Main main, AgentConfig config) {
+    private static UserError daemonRuns(String who) {
+        return UserError.usage("a daemon (" + who + ") is running with this store; ask it for a beat with "
+                + "'heartbeat-agent wake' instead of running one beside it");
+    }
+
+    /**
+     * The live nodes of a PostgreSQL cluster serving this store, if any: a beat beside them could overlap
+     * theirs. (A SQLite store's daemon is found by {@link #holdStore}, which takes the same lock it holds.)
+     */
+    private static java.util.Optional<String> liveCluster(Main main, AgentConfig config) {
         if (!config.storage().postgres()) {
-            return dev.heartbeat.daemon.Daemons.running(config, null, main.clock.instant());
+            return java.util.Optional.empty();
         }
         try (dev.heartbeat.store.Store store = main.readStore(config)) {
             return dev.heartbeat.daemon.Daemons.running(config, store, main.clock.instant());
