@@ -156,8 +156,7 @@ public final class Main implements Callable<Integer> {
     /** The store opened for writing (created and migrated if needed), for commands that change it. */
     Store writeStore(AgentConfig config) {
         AgentRuntime.registerSecrets(config);
-        return Store.open(AgentRuntime.database(config), clock)
-                .keyChain(dev.heartbeat.audit.HashChain.key(config.audit().chainKey().value()));
+        return AgentRuntime.openStore(config, clock);
     }
 
     /** Now minus a duration given to {@code option} (such as --since 7d), or a usage error naming the option. */

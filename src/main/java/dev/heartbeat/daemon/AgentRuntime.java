@@ -50,8 +50,7 @@ public final class AgentRuntime implements AutoCloseable {
     public AgentRuntime(AgentConfig config, Clock clock, ModelRouter model) {
         registerSecrets(config);
         createWorkspace(config.workspace());
-        this.store = Store.open(database(config), clock)
-                .keyChain(dev.heartbeat.audit.HashChain.key(config.audit().chainKey().value()));
+        this.store = openStore(config, clock);
         this.notifier = new Notifier(config, clock, store);
         Workspace workspace = new Workspace(config.workspace());
         this.runner = new BeatRunner(config, store, clock, model, notifier, sent -> {
@@ -72,6 +71,12 @@ public final class AgentRuntime implements AutoCloseable {
             return new PostgresDatabase(url.display(), url.jdbcUrl(), url.user(), s.password().value());
         }
         return new SqliteDatabase(databaseFile(config));
+    }
+
+    /** The store opened (created and migrated if needed) for writing, its decisions chained with the chain key. */
+    public static Store openStore(AgentConfig config, Clock clock) {
+        return Store.open(database(config), clock)
+                .keyChain(dev.heartbeat.audit.HashChain.key(config.audit().chainKey().value()));
     }
 
     /** The SQLite file named by {@code storage.url}, resolved against the config file's folder. */

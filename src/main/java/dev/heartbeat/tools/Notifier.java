@@ -49,7 +49,7 @@ public final class Notifier {
         List<AgentConfig.Channel> channels = config.notifications().channels();
         for (int i = 0; i < channels.size(); i++) {
             AgentConfig.Channel channel = channels.get(i);
-            String name = channel.type() + (channels.size() > 1 ? "#" + i : "");
+            String name = channelName(channels, i);
             if (dryRun) {
                 out.add(new NotificationRecord(name, severity, "dry_run", "would have sent"));
                 continue;
@@ -83,6 +83,11 @@ public final class Notifier {
             }
         }
         return out;
+    }
+
+    /** How a channel is named in records: its type, numbered when there are several. */
+    static String channelName(List<AgentConfig.Channel> channels, int i) {
+        return channels.get(i).type() + (channels.size() > 1 ? "#" + i : "");
     }
 
     /** Retries the webhook notifications that are due (at every beat, and between beats in the daemon). */

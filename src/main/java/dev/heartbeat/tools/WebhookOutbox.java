@@ -186,8 +186,7 @@ final class WebhookOutbox {
     private Optional<AgentConfig.Channel> channel(String name) {
         List<AgentConfig.Channel> channels = config.notifications().channels();
         for (int i = 0; i < channels.size(); i++) {
-            String n = channels.get(i).type() + (channels.size() > 1 ? "#" + i : "");
-            if (n.equals(name) && channels.get(i).type().equals("webhook")) {
+            if (Notifier.channelName(channels, i).equals(name) && channels.get(i).type().equals("webhook")) {
                 return Optional.of(channels.get(i));
             }
         }
