@@ -60,6 +60,7 @@ CREATE TABLE outbox (
     done_at         TEXT
 );
 CREATE INDEX outbox_due ON outbox (agent, status, next_at);
+CREATE INDEX outbox_unreported ON outbox (agent, reported);
 
 -- A summary made from turns that held untrusted content is itself untrusted: it rides in the system prompt
 -- marked as data, and keeps consequential tools gated.

@@ -311,9 +311,7 @@ public final class BeatRunner {
                         case "model_call" -> {
                             ModelCall call = dev.heartbeat.audit.Json.read(e.json(), ModelCall.class);
                             modelCalls.add(call);
-                            usage = usage.plus(new Usage(call.inputTokens(), call.outputTokens(), call.cachedInputTokens()));
-                            config.price(call.requestModel()).ifPresent(p -> cost = (cost == null ? 0.0 : cost)
-                                    + p.cost(call.inputTokens(), call.outputTokens(), call.cachedInputTokens()));
+                            spent(call.requestModel(), call.inputTokens(), call.outputTokens(), call.cachedInputTokens());
                         }
                         case "tool_call" -> {
                             ToolCallRecord call = dev.heartbeat.audit.Json.read(e.json(), ToolCallRecord.class);
@@ -447,7 +445,7 @@ public final class BeatRunner {
             if (usedBefore == null) {
                 usedBefore = usedToday();
             }
-            long tokens = usedBefore.tokens() + usage.inputTokens() + usage.outputTokens();
+            long tokens = tokensToday();
             double usd = usedBefore.usd() + (cost == null ? 0.0 : cost);
             if (b.dailyTokens() != null && tokens >= b.dailyTokens()) {
                 return Optional.of(tokens + " tokens used today, the limit is " + b.dailyTokens()
@@ -474,12 +472,17 @@ public final class BeatRunner {
             for (Message m : conversation) {
                 estimate += estimator.count(m);
             }
-            long used = usedBefore.tokens() + usage.inputTokens() + usage.outputTokens();
+            long used = tokensToday();
             if (used + estimate > limit) {
                 return Optional.of("the next request would need about " + estimate + " tokens; " + used
                         + " used today, the limit is " + limit + " (budget.daily-tokens)");
             }
             return Optional.empty();
+        }
+
+        /** Tokens spent today: earlier beats' and this one's so far. */
+        private long tokensToday() {
+            return usedBefore.tokens() + usage.inputTokens() + usage.outputTokens();
         }
 
         /** What this agent's earlier beats of the day spent (a running total); it cannot change while this beat runs. */
@@ -739,10 +742,14 @@ public final class BeatRunner {
                     reply.responseId(), reply.finishReason() == null ? List.of() : List.of(reply.finishReason()),
                     reply.inputTokens(), reply.outputTokens(), reply.cachedInputTokens(), reply.latencyMs(),
                     attempts(reply.attempts()), null));
-            usage = usage.plus(new Usage(reply.inputTokens(), reply.outputTokens(), reply.cachedInputTokens()));
             answeredBy = new Decision.ModelInfo(reply.provider(), reply.model());
-            config.price(reply.model()).ifPresent(p -> cost = (cost == null ? 0.0 : cost)
-                    + p.cost(reply.inputTokens(), reply.outputTokens(), reply.cachedInputTokens()));
+            spent(reply.model(), reply.inputTokens(), reply.outputTokens(), reply.cachedInputTokens());
+        }
+
+        /** Counts an answer's tokens, and its cost at the price of the model that gave it. */
+        private void spent(String modelName, long in, long out, long cached) {
+            usage = usage.plus(new Usage(in, out, cached));
+            config.price(modelName).ifPresent(p -> cost = (cost == null ? 0.0 : cost) + p.cost(in, out, cached));
         }
 
         /** A try that failed (a fallback may have answered after it). */
@@ -781,13 +788,7 @@ public final class BeatRunner {
             if (threshold < 1 || outcome == Outcome.SKIPPED) {
                 return;
             }
-            int failedBefore = 0;
-            for (Outcome earlier : store.recentOutcomes(config.agent().name(), 1000)) {
-                if (earlier != Outcome.FAILED) {
-                    break;
-                }
-                failedBefore++;
-            }
+            long failedBefore = store.failedInARow(config.agent().name());
             if (outcome == Outcome.FAILED && failedBefore + 1 == threshold) {
                 notifications.addAll(notifier.send("heartbeat-agent " + config.agent().name() + " has failed "
                         + threshold + " beats in a row and is not doing its checklist; the last: " + reason,

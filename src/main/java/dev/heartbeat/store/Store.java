@@ -687,20 +687,21 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    /** The outcomes of the agent's newest decisions that were not skipped, newest first (no record is parsed). */
-    public synchronized List<Decision.Outcome> recentOutcomes(String agent, int limit) {
+    /**
+     * How many of the agent's newest decisions failed in a row, skipped ones not counted and not ending the
+     * run: one row read, whatever the log's length.
+     */
+    public synchronized long failedInARow(String agent) {
         return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT outcome FROM decisions WHERE agent = ? "
-                    + "AND outcome <> 'skipped' ORDER BY seq DESC LIMIT ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM decisions WHERE agent = ? "
+                    + "AND outcome = 'failed' AND seq > coalesce((SELECT seq FROM decisions WHERE agent = ? "
+                    + "AND outcome NOT IN ('failed', 'skipped') ORDER BY seq DESC LIMIT 1), 0)")) {
                 ps.setString(1, agent);
-                ps.setInt(2, limit);
-                List<Decision.Outcome> out = new ArrayList<>();
+                ps.setString(2, agent);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(Decision.Outcome.parse(rs.getString(1)));
-                    }
+                    rs.next();
+                    return rs.getLong(1);
                 }
-                return out;
             }
         });
     }
