@@ -74,11 +74,15 @@ class JarOnceIT {
             for (Path p = home.getParent(); p != null; p = p.getParent()) {
                 assertThat(Files.isExecutable(p)).isTrue();
             }
+            // The build's own folder may be private to its owner (a clone under mktemp -d): the other user runs a
+            // copy of the jar from the home, which it can read.
+            Path jar = Files.copy(JarProcess.jar(), home.resolve("heartbeat-agent.jar"));
+            Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
             byte[] before = Files.readAllBytes(agent.database());
             for (String[] command : new String[][] {{"decisions", "list"}, {"decisions", "verify"}, {"sessions", "list"},
                     {"status"}}) {
                 java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of("runuser", "-u", "nobody", "--",
-                        JarProcess.java(), "-jar", JarProcess.jar().toString(), "--config", agent.config().toString()));
+                        JarProcess.java(), "-jar", jar.toString(), "--config", agent.config().toString()));
                 argv.addAll(java.util.List.of(command));
                 Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
