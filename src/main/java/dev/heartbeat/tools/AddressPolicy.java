@@ -11,6 +11,14 @@ import java.util.List;
  * range. Checked on the resolved addresses, for the first request and every redirect.
  */
 public final class AddressPolicy {
+    /** Looks a host name up; the system's resolver in production, a scripted one in tests. */
+    @FunctionalInterface
+    public interface Resolver {
+        Resolver SYSTEM = InetAddress::getAllByName;
+
+        InetAddress[] lookup(String host) throws UnknownHostException;
+    }
+
     private final List<String> allowed;
 
     public AddressPolicy(List<String> allowed) {
@@ -19,7 +27,12 @@ public final class AddressPolicy {
 
     /** The first address of {@code host} that is internal and not allowed, if any. */
     public java.util.Optional<InetAddress> forbidden(String host) throws UnknownHostException {
-        for (InetAddress a : InetAddress.getAllByName(host)) {
+        return forbidden(Resolver.SYSTEM.lookup(host));
+    }
+
+    /** The first of these addresses that is internal and not allowed, if any. */
+    public java.util.Optional<InetAddress> forbidden(InetAddress[] addresses) {
+        for (InetAddress a : addresses) {
             if (internal(a) && allowed.stream().noneMatch(entry -> matches(entry, a))) {
                 return java.util.Optional.of(a);
             }

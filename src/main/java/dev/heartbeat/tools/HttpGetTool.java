@@ -4,39 +4,55 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.heartbeat.config.AgentConfig;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.util.Timeout;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
-/** http_get: fetches a URL from an allowlisted host, redirects checked hop by hop, size and time capped. */
+/**
+ * http_get: fetches a URL from an allowlisted host, redirects checked hop by hop, size and time capped.
+ *
+ * <p>The address check runs inside the HTTP client's name lookup, so the addresses checked are the ones
+ * connected to: a name that answers a public address to the check and an internal one to the connect (DNS
+ * rebinding) gets nowhere, because there is no second lookup.
+ */
 public final class HttpGetTool implements Tool {
     private static final int MAX_REDIRECTS = 5;
 
     private final AgentConfig.HttpGet settings;
-    private final HttpClient http;
     private final AddressPolicy addresses;
+    private final AddressPolicy.Resolver resolver;
 
-    /** Reads response bodies, so the beat's thread can stop waiting at the deadline. */
-    private static final java.util.concurrent.ExecutorService BODY_READER = java.util.concurrent.Executors
+    /** Runs each fetch, so the beat's thread can stop waiting at the deadline whatever the server does. */
+    private static final java.util.concurrent.ExecutorService FETCHER = java.util.concurrent.Executors
             .newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "http-get-body");
+                Thread t = new Thread(r, "http-get");
                 t.setDaemon(true);
                 return t;
             });
 
     public HttpGetTool(AgentConfig.HttpGet settings) {
+        this(settings, AddressPolicy.Resolver.SYSTEM);
+    }
+
+    HttpGetTool(AgentConfig.HttpGet settings, AddressPolicy.Resolver resolver) {
         this.settings = settings;
+        this.resolver = resolver;
         this.addresses = new AddressPolicy(settings.allowPrivate());
-        this.http = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(settings.timeout())
-                .build();
     }
 
     @Override
@@ -64,35 +80,123 @@ public final class HttpGetTool implements Tool {
             throw ToolFailure.refused("http_get is off: no host is allowlisted (tools.http_get.allow-hosts in agent.yaml)");
         }
         URI uri = parse(Tool.text(arguments, "url"));
-        // One timeout for the whole fetch: redirects, headers and body.
+        // One timeout for the whole fetch: redirects, connects, headers and body.
         long deadline = System.nanoTime() + settings.timeout().toNanos();
-        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            check(uri);
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw ToolFailure.error("GET " + uri + " did not finish within " + settings.timeout().toSeconds()
-                        + "s (tools.http_get.timeout)");
+        try (CloseableHttpClient http = client()) {
+            for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+                check(uri);
+                Fetched fetched = fetch(http, uri, deadline);
+                if (fetched.location() == null) {
+                    return fetched.text();
+                }
+                uri = uri.resolve(fetched.location());
             }
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofNanos(left))
-                    .header("User-Agent", "heartbeat-agent").GET().build();
-            HttpResponse<InputStream> response;
-            try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            } catch (IOException e) {
-                throw ToolFailure.error("GET " + uri + " failed: " + describe(e));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw ToolFailure.error("GET " + uri + " was interrupted");
-            }
-            int status = response.statusCode();
-            if (status >= 300 && status < 400 && response.headers().firstValue("Location").isPresent()) {
-                close(response);
-                uri = uri.resolve(response.headers().firstValue("Location").get());
-                continue;
-            }
-            return read(uri, response, deadline);
+        } catch (IOException e) {
+            throw ToolFailure.error("GET " + uri + " failed: " + describe(e));
         }
         throw ToolFailure.error("more than " + MAX_REDIRECTS + " redirects");
+    }
+
+    /** One hop's answer: a redirect's target, or the text the model reads. */
+    private record Fetched(String location, String text) {}
+
+    /** A client whose only name lookup is {@link #lookup}; no redirects, retries, cookies, proxies or decoding. */
+    private CloseableHttpClient client() {
+        Timeout timeout = Timeout.of(settings.timeout());
+        PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(new DnsResolver() {
+                    @Override
+                    public InetAddress[] resolve(String host) throws UnknownHostException {
+                        return lookup(host);
+                    }
+
+                    @Override
+                    public String resolveCanonicalHostname(String host) {
+                        return host;
+                    }
+                })
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout)
+                        .build())
+                .build();
+        return HttpClients.custom().setConnectionManager(connections).disableRedirectHandling()
+                .disableAutomaticRetries().disableCookieManagement().disableContentCompression()
+                .setUserAgent("heartbeat-agent").build();
+    }
+
+    /** Looks the host up once and refuses it when any answer is internal and not allowed. */
+    private InetAddress[] lookup(String host) throws UnknownHostException {
+        InetAddress[] answers;
+        try {
+            answers = resolver.lookup(host);
+        } catch (UnknownHostException e) {
+            throw new UnknownHostException("host '" + host + "' does not resolve");
+        }
+        java.util.Optional<InetAddress> internal = addresses.forbidden(answers);
+        if (internal.isPresent()) {
+            throw new InternalAddress("host '" + host + "' resolves to " + internal.get().getHostAddress()
+                    + ", an internal address (private, loopback or link-local); refused unless the operator lists "
+                    + "it under tools.http_get.allow-private");
+        }
+        return answers;
+    }
+
+    /** The lookup's refusal, told apart from a network failure so the model reads it as a refusal. */
+    private static final class InternalAddress extends UnknownHostException {
+        InternalAddress(String message) {
+            super(message);
+        }
+    }
+
+    /** Runs one request on a helper thread and cancels it at the deadline, headers or body still dripping. */
+    private Fetched fetch(CloseableHttpClient http, URI uri, long deadline) throws ToolFailure, IOException {
+        HttpGet request = new HttpGet(uri);
+        java.util.concurrent.Future<Fetched> fetching = FETCHER.submit(() -> {
+            try (ClassicHttpResponse response = http.executeOpen(null, request, null)) {
+                int status = response.getCode();
+                Header location = response.getFirstHeader("Location");
+                if (status >= 300 && status < 400 && location != null) {
+                    return new Fetched(location.getValue(), null);
+                }
+                return new Fetched(null, text(uri, response));
+            }
+        });
+        try {
+            return fetching.get(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            request.cancel();
+            fetching.cancel(true);
+            throw ToolFailure.error("GET " + uri + " did not finish within " + settings.timeout().toSeconds()
+                    + "s (tools.http_get.timeout); nothing of it was kept");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            for (Throwable t = cause; t != null; t = t.getCause()) {
+                if (t instanceof InternalAddress refusal) {
+                    throw ToolFailure.refused(refusal.getMessage());
+                }
+            }
+            throw cause instanceof IOException io ? io : new IOException(cause);
+        } catch (InterruptedException e) {
+            request.cancel();
+            fetching.cancel(true);
+            Thread.currentThread().interrupt();
+            throw ToolFailure.error("GET " + uri + " was interrupted");
+        }
+    }
+
+    private String text(URI uri, ClassicHttpResponse response) throws IOException {
+        byte[] bytes;
+        if (response.getEntity() == null) {
+            bytes = new byte[0];
+        } else {
+            try (InputStream in = response.getEntity().getContent()) {
+                bytes = in.readNBytes(settings.maxBytes() + 1);
+            }
+        }
+        boolean cut = bytes.length > settings.maxBytes();
+        String body = new String(bytes, 0, Math.min(bytes.length, settings.maxBytes()), StandardCharsets.UTF_8);
+        Header type = response.getFirstHeader("Content-Type");
+        return "HTTP " + response.getCode() + " (" + (type == null ? "unknown type" : type.getValue()) + ") from " + uri
+                + "\n\n" + body + (cut ? "\n[... cut at " + settings.maxBytes() + " bytes]" : "");
     }
 
     private static URI parse(String url) throws ToolFailure {
@@ -117,16 +221,7 @@ public final class HttpGetTool implements Tool {
             throw ToolFailure.refused("host '" + host + "' is not on the allowlist (" + String.join(", ",
                     settings.allowHosts()) + "); ask the operator to add it to tools.http_get.allow-hosts");
         }
-        try {
-            java.util.Optional<java.net.InetAddress> internal = addresses.forbidden(host);
-            if (internal.isPresent()) {
-                throw ToolFailure.refused("host '" + host + "' resolves to " + internal.get().getHostAddress()
-                        + ", an internal address (private, loopback or link-local); refused unless the operator lists "
-                        + "it under tools.http_get.allow-private");
-            }
-        } catch (java.net.UnknownHostException e) {
-            throw ToolFailure.error("host '" + host + "' does not resolve");
-        }
+        // The address check happens in the connect's own lookup (see lookup), not here.
     }
 
     /** Exact host match, or any subdomain for an entry written {@code *.example.com}. */
@@ -140,48 +235,11 @@ public final class HttpGetTool implements Tool {
         return false;
     }
 
-    /** Reads the body on a helper thread, so a body dripped slowly is cut at the deadline, not read for ever. */
-    private String read(URI uri, HttpResponse<InputStream> response, long deadline) throws ToolFailure {
-        try (InputStream in = response.body()) {
-            java.util.concurrent.Future<byte[]> reading = BODY_READER.submit(() -> in.readNBytes(settings.maxBytes() + 1));
-            byte[] bytes;
-            try {
-                bytes = reading.get(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                reading.cancel(true);
-                in.close();
-                throw ToolFailure.error("the body of " + uri + " did not arrive within " + settings.timeout().toSeconds()
-                        + "s (tools.http_get.timeout); nothing of it was kept");
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-            } catch (InterruptedException e) {
-                reading.cancel(true);
-                Thread.currentThread().interrupt();
-                throw ToolFailure.error("GET " + uri + " was interrupted");
-            }
-            boolean cut = bytes.length > settings.maxBytes();
-            String body = new String(bytes, 0, Math.min(bytes.length, settings.maxBytes()), StandardCharsets.UTF_8);
-            String type = response.headers().firstValue("Content-Type").orElse("unknown type");
-            return "HTTP " + response.statusCode() + " (" + type + ") from " + uri + "\n\n" + body
-                    + (cut ? "\n[... cut at " + settings.maxBytes() + " bytes]" : "");
-        } catch (IOException e) {
-            throw ToolFailure.error("reading the body of " + uri + " failed: " + describe(e));
-        }
-    }
-
-    private static void close(HttpResponse<InputStream> response) {
-        try {
-            response.body().close();
-        } catch (IOException ignored) {
-            // The redirect's body is not needed.
-        }
-    }
-
     private static String describe(IOException e) {
-        if (e instanceof java.net.http.HttpTimeoutException) {
+        if (e instanceof java.net.SocketTimeoutException || e instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
             return "timed out";
         }
-        if (e instanceof java.net.ConnectException) {
+        if (e instanceof java.net.ConnectException || e instanceof org.apache.hc.client5.http.HttpHostConnectException) {
             return "connection refused";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -172,6 +172,44 @@ class BuiltinToolsTest {
     }
 
     @Test
+    void httpGetConnectsToTheAddressItCheckedSoARebindingNameCannotReachAnInternalOne() throws Exception {
+        // The server listens on 127.0.0.2 only, the one internal address the operator allowed. The name's
+        // second answer (what a rebinding DNS server gives after the check) is 127.0.0.1: connecting there
+        // would be refused, and fetching it would mean the check looked at a different answer than the connect.
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0), 0);
+        java.util.concurrent.atomic.AtomicReference<String> hostHeader = new java.util.concurrent.atomic.AtomicReference<>();
+        server.createContext("/status", ex -> {
+            hostHeader.set(ex.getRequestHeaders().getFirst("Host"));
+            byte[] body = "fine".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        AddressPolicy.Resolver rebinding = host -> {
+            assertThat(host).isEqualTo("status.rebind.test");
+            return new InetAddress[] {InetAddress.getByName(lookups.getAndIncrement() == 0 ? "127.0.0.2" : "127.0.0.1")};
+        };
+        try {
+            HttpGetTool tool = new HttpGetTool(new AgentConfig.HttpGet(List.of("status.rebind.test"), 1000,
+                    Duration.ofSeconds(5), List.of("127.0.0.2/32")), rebinding);
+            String url = "http://status.rebind.test:" + server.getAddress().getPort() + "/status";
+            assertThat(tool.run(args("{\"url\": \"" + url + "\"}"), CALL)).startsWith("HTTP 200").endsWith("fine");
+            assertThat(lookups.get()).as("one lookup serves both the check and the connect").isEqualTo(1);
+            assertThat(hostHeader.get()).isEqualTo("status.rebind.test:" + server.getAddress().getPort());
+
+            // The next fetch looks the name up again; its answer is internal and not allowed: refused, not fetched.
+            assertThatThrownBy(() -> tool.run(args("{\"url\": \"" + url + "\"}"), CALL))
+                    .isInstanceOfSatisfying(ToolFailure.class, f -> assertThat(f.refused()).isTrue())
+                    .hasMessageContaining("resolves to 127.0.0.1, an internal address");
+            assertThat(lookups.get()).isEqualTo(2);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void internalAddressesAreRecognisedAndRangesMatch() throws Exception {
         for (String internal : List.of("127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
                 "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1")) {
