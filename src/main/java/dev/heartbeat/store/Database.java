@@ -26,9 +26,6 @@ public sealed interface Database permits SqliteDatabase, PostgresDatabase {
     /** Flyway placeholders that spell dialect-specific column types in the shared migrations. */
     Map<String, String> placeholders();
 
-    /** Brings an older database's migration history up to date before Flyway validates it. */
-    void beforeMigrate(Connection c) throws SQLException;
-
     /**
      * Refuses a damaged store before anything writes to it (a beat on it would fail halfway and change the
      * file); a no-op where the server keeps its own files whole.

@@ -113,11 +113,6 @@ public final class PostgresDatabase implements Database {
     }
 
     @Override
-    public void beforeMigrate(Connection c) {
-        // PostgreSQL support began with the placeholder spelling: no older history to bring up to date.
-    }
-
-    @Override
     public List<JavaMigration> extraMigrations() {
         return List.of(new QuartzTablesMigration());
     }

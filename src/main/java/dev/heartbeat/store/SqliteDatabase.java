@@ -141,36 +141,6 @@ public record SqliteDatabase(Path file, boolean durable) implements Database {
         return Map.of("id", "INTEGER PRIMARY KEY AUTOINCREMENT");
     }
 
-    /**
-     * Migrations V1 to V4 were first released spelling SQLite's id column out; they now take it from the
-     * {@code id} placeholder. The schema they make is the same, but Flyway checksums the text, so a
-     * database they migrated gets the new checksums: only where the stored one is exactly the old one.
-     */
-    static final Map<String, int[]> RESPELLED = Map.of(
-            "1", new int[] {1119044668, 661558603},
-            "2", new int[] {285231409, 1336690773},
-            "3", new int[] {633262565, 754857223},
-            "4", new int[] {-2049575253, 346819186});
-
-    @Override
-    public void beforeMigrate(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
-                     + "AND name = 'flyway_schema_history'")) {
-            if (!rs.next() || rs.getInt(1) == 0) {
-                return;
-            }
-        }
-        try (var ps = c.prepareStatement("UPDATE flyway_schema_history SET checksum = ? WHERE version = ? AND checksum = ?")) {
-            for (Map.Entry<String, int[]> e : RESPELLED.entrySet()) {
-                ps.setInt(1, e.getValue()[1]);
-                ps.setString(2, e.getKey());
-                ps.setInt(3, e.getValue()[0]);
-                ps.executeUpdate();
-            }
-        }
-    }
-
     @Override
     public List<JavaMigration> extraMigrations() {
         return List.of();

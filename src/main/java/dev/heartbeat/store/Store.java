@@ -57,17 +57,6 @@ public final class Store implements AutoCloseable {
         db.checkIntact();
         Database.Connections connections = db.connect(false);
         try {
-            Connection c = connections.borrow();
-            try {
-                db.beforeMigrate(c);
-            } finally {
-                connections.giveBack(c);
-            }
-        } catch (SQLException e) {
-            connections.close();
-            throw new StoreException("cannot read the migration history of " + db.describe() + ": " + e.getMessage(), e);
-        }
-        try {
             Flyway.configure()
                     .dataSource(connections.dataSource())
                     .locations("classpath:db/migration")
@@ -75,6 +64,13 @@ public final class Store implements AutoCloseable {
                     .javaMigrations(db.extraMigrations().toArray(new JavaMigration[0]))
                     .load()
                     .migrate();
+        } catch (org.flywaydb.core.api.exception.FlywayValidateException e) {
+            connections.close();
+            // Flyway's own advice ("run repair") would rewrite the history to fit; ours is to keep it as it is.
+            throw new StoreException("cannot prepare the database " + db.describe() + ": its migration history does "
+                    + "not match this release (" + validationErrors(e) + "). A released migration is never edited, so "
+                    + "this database was made by another build: open it with that build, or restore a backup. "
+                    + "Nothing was changed.", e);
         } catch (FlywayException e) {
             connections.close();
             throw new StoreException("cannot prepare the database " + db.describe() + ": " + rootMessage(e), e);
@@ -124,6 +120,14 @@ public final class Store implements AutoCloseable {
             throw new StoreException(db.describe() + " is not a heartbeat-agent database (no decisions table); "
                     + "check storage.url");
         }
+    }
+
+    /** Flyway's validation findings, one clause each, without its advice lines. */
+    private static String validationErrors(Throwable e) {
+        return java.util.Arrays.stream(String.valueOf(e.getMessage()).split("\\R"))
+                .map(String::strip)
+                .filter(line -> line.startsWith("Migration ") || line.startsWith("Detected "))
+                .collect(java.util.stream.Collectors.joining("; "));
     }
 
     private static String rootMessage(Throwable e) {
