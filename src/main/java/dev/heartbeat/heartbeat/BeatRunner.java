@@ -189,7 +189,9 @@ public final class BeatRunner {
     /**
      * Applies {@code sessions.retention} under the beat's lock: turns older than the limit are archived and
      * removed (never the newest), on record in this beat's repairs. Cheap when nothing is old enough: one
-     * look at the oldest message. A failure is logged and never fails the beat.
+     * look at the oldest message. It prunes once the oldest message is a tenth of the period past the limit,
+     * so a daemon prunes every few days in one go instead of one turn every beat (each pruning reads the
+     * whole session). A failure is logged and never fails the beat.
      */
     private void retain(Beat beat) {
         AgentConfig.Retention r = config.sessions().retention();
@@ -201,7 +203,7 @@ public final class BeatRunner {
         OffsetDateTime cutoff = now.minus(r.olderThan());
         try {
             Optional<OffsetDateTime> oldest = store.oldestMessage(session);
-            if (oldest.isEmpty() || !oldest.get().isBefore(cutoff)) {
+            if (oldest.isEmpty() || !oldest.get().isBefore(cutoff.minus(r.olderThan().dividedBy(10)))) {
                 return;
             }
             int revision = store.session(session).map(dev.heartbeat.store.SessionInfo::revision).orElse(0);
@@ -517,8 +519,15 @@ public final class BeatRunner {
         private Decision converse(Checklist checklist) {
             String session = config.sessionName();
             store.ensureSession(session);
-            List<StoredMessage> history = store.history(session);
+            // Only the part of the revision a context can still need; the whole of it when that part needs a
+            // repair, so the repair sees (and writes) the session as a whole.
+            long contextFrom = store.contextFrom(session);
+            List<StoredMessage> history = store.historyFrom(session, contextFrom);
             Repairer.Result repaired = Repairer.repair(Entry.of(history));
+            if (repaired.changed() && contextFrom > 0) {
+                history = store.history(session);
+                repaired = Repairer.repair(Entry.of(history));
+            }
             if (repaired.changed()) {
                 long readUpTo = history.isEmpty() ? 0 : history.get(history.size() - 1).id();
                 history = store.writeRevision(session, repaired.entries(), repaired.actions(), id, readUpTo);
@@ -536,6 +545,10 @@ public final class BeatRunner {
                     config.context().maxToolResultChars())
                     .build(history, store.summary(session));
             context.newSummary().ifPresent(s -> store.putSummary(session, s));
+            // After a repair the history is the new revision (new ids), whose start the write reset to 0.
+            if (context.keepFrom() > (repaired.changed() ? 0 : contextFrom)) {
+                store.advanceContextFrom(session, context.keepFrom());
+            }
             context.compaction().ifPresent(repairs::add);
             SystemMessage system = Prompts.system(config, context.summary().map(Store.Summary::text).orElse(null),
                     context.summary().map(Store.Summary::untrusted).orElse(false));

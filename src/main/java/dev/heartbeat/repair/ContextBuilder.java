@@ -44,9 +44,11 @@ public final class ContextBuilder {
      * @param summary    the summary standing for everything older, if any
      * @param newSummary a summary made now that the caller should store
      * @param compaction what was folded, for the decision record
+     * @param keepFrom   the first message id a later context can need: every turn before it is folded into
+     *                   the summary or is never sent (quiet, unanswered); 0 when nothing can be said
      */
     public record Context(List<Message> messages, Optional<Summary> summary, Optional<Summary> newSummary,
-                          Optional<RepairRecord> compaction, int estimatedTokens) {
+                          Optional<RepairRecord> compaction, int estimatedTokens, long keepFrom) {
     }
 
     public Context build(List<StoredMessage> history, Optional<Summary> existing) {
@@ -117,8 +119,17 @@ public final class ContextBuilder {
         for (int i = first; i < prepared.size(); i++) {
             out.addAll(prepared.get(i));
         }
+        // The oldest turn sent now, and the newest turn whatever it is (an unanswered prompt may yet be
+        // merged with the next one): a later context needs nothing older than both.
+        long keepFrom = 0;
+        if (!turns.isEmpty()) {
+            keepFrom = turns.get(turns.size() - 1).get(0).id();
+            if (first < useful.size()) {
+                keepFrom = Math.min(keepFrom, useful.get(first).get(0).id());
+            }
+        }
         return new Context(List.copyOf(out), summary, newSummary, compaction,
-                used + summary.map(s -> tokens.count(s.text())).orElse(0));
+                used + summary.map(s -> tokens.count(s.text())).orElse(0), keepFrom);
     }
 
     /** The turn as sent: an earlier beat's prompt cut to its first line, oversized results cut. */

@@ -255,30 +255,76 @@ public final class Store implements AutoCloseable {
         return read(c -> messages(c, session, true));
     }
 
+    /**
+     * The current revision's messages from id {@code from} on, oldest first: what a beat's context can
+     * still need (see {@link #contextFrom}).
+     */
+    public synchronized List<StoredMessage> historyFrom(String session, long from) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.revision, m.created_at, m.beat_id, m.body "
+                    + "FROM messages m JOIN sessions s ON s.name = m.session AND m.revision = s.revision "
+                    + "WHERE m.session = ? AND m.id >= ? ORDER BY m.id")) {
+                ps.setString(1, session);
+                ps.setLong(2, from);
+                return readMessages(ps, session);
+            }
+        });
+    }
+
+    /** The message id the session's next context is read from; 0 for the whole current revision. */
+    public synchronized long contextFrom(String session) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT context_from FROM sessions WHERE name = ?")) {
+                ps.setString(1, session);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    /** Moves the session's context start forward (never back: a revision write resets it to 0 itself). */
+    public synchronized void advanceContextFrom(String session, long from) {
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE sessions SET context_from = ? WHERE name = ? AND context_from < ?")) {
+                ps.setLong(1, from);
+                ps.setString(2, session);
+                ps.setLong(3, from);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     private List<StoredMessage> messages(Connection c, String session, boolean all) throws SQLException {
         String sql = "SELECT m.id, m.revision, m.created_at, m.beat_id, m.body FROM messages m "
                 + "JOIN sessions s ON s.name = m.session WHERE m.session = ?"
                 + (all ? "" : " AND m.revision = s.revision") + " ORDER BY m.revision, m.id";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, session);
-            List<StoredMessage> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    // One unreadable row must not make the whole session unreadable (a dead agent): it is
-                    // left out, kept in the table, and reported; the repair then heals the gap it leaves.
-                    try {
-                        out.add(new StoredMessage(rs.getLong(1), rs.getInt(2), OffsetDateTime.parse(rs.getString(3)),
-                                rs.getString(4), Json.read(rs.getString(5), Message.class)));
-                    } catch (RuntimeException unreadable) {
-                        org.slf4j.LoggerFactory.getLogger(Store.class).warn("session {}: stored message {} cannot be "
-                                + "read and is left out ({}); it stays in the database", session, rs.getLong(1),
-                                unreadable.getMessage() == null ? unreadable.getClass().getSimpleName()
-                                        : unreadable.getMessage().lines().findFirst().orElse(""));
-                    }
+            return readMessages(ps, session);
+        }
+    }
+
+    private static List<StoredMessage> readMessages(PreparedStatement ps, String session) throws SQLException {
+        List<StoredMessage> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                // One unreadable row must not make the whole session unreadable (a dead agent): it is
+                // left out, kept in the table, and reported; the repair then heals the gap it leaves.
+                try {
+                    out.add(new StoredMessage(rs.getLong(1), rs.getInt(2), OffsetDateTime.parse(rs.getString(3)),
+                            rs.getString(4), Json.read(rs.getString(5), Message.class)));
+                } catch (RuntimeException unreadable) {
+                    org.slf4j.LoggerFactory.getLogger(Store.class).warn("session {}: stored message {} cannot be "
+                            + "read and is left out ({}); it stays in the database", session, rs.getLong(1),
+                            unreadable.getMessage() == null ? unreadable.getClass().getSimpleName()
+                                    : unreadable.getMessage().lines().findFirst().orElse(""));
                 }
             }
-            return out;
         }
+        return out;
     }
 
     /**
@@ -364,7 +410,7 @@ public final class Store implements AutoCloseable {
                 ps.executeBatch();
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE sessions SET revision = ?, updated_at = ? WHERE name = ?")) {
+                    "UPDATE sessions SET revision = ?, updated_at = ?, context_from = 0 WHERE name = ?")) {
                 ps.setInt(1, revision);
                 ps.setString(2, now());
                 ps.setString(3, session);

@@ -72,12 +72,34 @@ public final class YearBench {
                                         + "(p90 %5.1f), quiet beat input tokens %5d%n", 1 + (beat - 1) / 12, messages,
                                 bytes / 1e6, Stats.percentile(sorted(samples), 50), Stats.percentile(sorted(samples), 90),
                                 quietInput);
+                        printReads(runtime.store(), config.sessionName());
                         month.clear();
                     }
                     clock.advance(Duration.ofHours(2));
                 }
             }
         }
+    }
+
+    /** What a beat reads now (from the session's context start) beside what it read before (the revision). */
+    private static void printReads(dev.heartbeat.store.Store store, String session) {
+        long from = store.contextFrom(session);
+        double[] whole = new double[15];
+        double[] tail = new double[15];
+        int wholeCount = 0;
+        int tailCount = 0;
+        for (int i = 0; i < whole.length; i++) {
+            long t0 = System.nanoTime();
+            wholeCount = store.history(session).size();
+            long t1 = System.nanoTime();
+            tailCount = store.historyFrom(session, from).size();
+            long t2 = System.nanoTime();
+            whole[i] = (t1 - t0) / 1e6;
+            tail[i] = (t2 - t1) / 1e6;
+        }
+        System.out.printf("           read per beat: from context_from %5d messages %6.2f ms; whole revision (before) "
+                + "%5d messages %6.2f ms%n", tailCount, Stats.percentile(sorted(tail), 50), wholeCount,
+                Stats.percentile(sorted(whole), 50));
     }
 
     private static double[] sorted(double[] samples) {
