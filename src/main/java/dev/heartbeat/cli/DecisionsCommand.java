@@ -214,7 +214,11 @@ final class DecisionsCommand {
             new HeadAnchor(config.headAnchorFile()).read().ifPresent(anchors::add);
             ChainVerifier.Report report;
             try (Store store = main.readStore(config)) {
-                report = ChainVerifier.verify(store.chain(), anchors,
+                List<ChainVerifier.Archive> archives = new ArrayList<>();
+                for (dev.heartbeat.store.ArchivedDecisions a : store.decisionArchives()) {
+                    archives.add(readArchive(config.stateDir().resolve(a.file()), a));
+                }
+                report = ChainVerifier.verify(archives, store.chain(), anchors,
                         dev.heartbeat.audit.HashChain.key(config.audit().chainKey().value()));
             }
             PrintWriter out = main.out();
@@ -222,13 +226,19 @@ final class DecisionsCommand {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("intact", report.intact());
                 doc.put("records", report.records());
+                doc.put("archived_records", report.archived());
+                doc.put("archived_records_not_found", report.unread());
                 report.firstBreak().ifPresent(b -> doc.put("first_break", b));
                 report.head().ifPresent(h -> doc.put("head", h));
                 Render.json(out, doc);
             } else {
                 if (report.intact()) {
                     out.println("intact: " + report.records() + " record(s), every hash and column matches"
-                            + (anchors.isEmpty() ? "" : ", the anchored head is there"));
+                            + (anchors.isEmpty() ? "" : ", the anchored head is there")
+                            + (report.archived() == 0 ? "" : "; " + report.archived() + " archived record(s) checked too")
+                            + (report.unread() == 0 ? "" : "; " + report.unread() + " archived record(s) in files not "
+                                    + "found under " + config.stateDir().resolve("archive") + " (checked from the hash "
+                                    + "recorded for them)"));
                 } else {
                     ChainVerifier.Break b = report.firstBreak().get();
                     out.println("BROKEN at record #" + b.seq() + " (" + b.id() + "): " + b.problem());
@@ -239,6 +249,20 @@ final class DecisionsCommand {
             }
             out.flush();
             return report.intact() ? 0 : 1;
+        }
+
+        /** An archive as recorded, with its file's records when the file is here and reads. */
+        private static ChainVerifier.Archive readArchive(java.nio.file.Path file, dev.heartbeat.store.ArchivedDecisions a) {
+            if (!java.nio.file.Files.exists(file)) {
+                return new ChainVerifier.Archive(a, null, false);
+            }
+            try {
+                return new ChainVerifier.Archive(a, dev.heartbeat.store.DecisionArchive.read(file),
+                        dev.heartbeat.store.DecisionArchive.matches(file, a));
+            } catch (java.io.IOException | RuntimeException e) {
+                // Unreadable (torn, not gzip): its bytes are not the recorded ones either.
+                return new ChainVerifier.Archive(a, List.of(), false);
+            }
         }
     }
 }

@@ -84,9 +84,18 @@ public record AgentConfig(
      * without the key is caught. From {@code chain-key}, {@code chain-key-file} or the systemd credential
      * {@code chain-key}.
      */
-    public record Audit(Secret chainKey, String chainKeyFile) {
+    /** {@code retention}: decisions older than this are archived out of the store; null keeps them all. */
+    public record Audit(Secret chainKey, String chainKeyFile, Duration retention) {
+        public Audit(Secret chainKey, String chainKeyFile) {
+            this(chainKey, chainKeyFile, null);
+        }
+
         public Audit {
             chainKey = chainKey == null ? new Secret(null) : chainKey;
+        }
+
+        AgentConfig.Audit withKey(Secret key, String file) {
+            return new Audit(key, file, retention);
         }
     }
 

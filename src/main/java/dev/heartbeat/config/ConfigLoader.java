@@ -451,6 +451,10 @@ public final class ConfigLoader {
         /** audit.chain-key, then audit.chain-key-file, then the systemd credential 'chain-key'. */
         private AgentConfig.Audit audit() {
             AgentConfig.Audit a = config.audit();
+            if (a.retention() != null && a.retention().compareTo(Duration.ofDays(1)) < 0) {
+                throw parse.error("/audit/retention", "give how old a decision must be to be archived, a day or "
+                        + "more, such as 400d");
+            }
             if (a.chainKey().isPresent()) {
                 return a;
             }
@@ -462,13 +466,13 @@ public final class ConfigLoader {
                         throw parse.error("/audit/chain-key-file", file + " holds less than 16 characters; use a "
                                 + "long random key (head -c 32 /dev/urandom | base64)");
                     }
-                    return new AgentConfig.Audit(new Secret(key), a.chainKeyFile());
+                    return a.withKey(new Secret(key), a.chainKeyFile());
                 } catch (IOException e) {
                     throw parse.error("/audit/chain-key-file", "cannot read " + file + " (" + e.getClass().getSimpleName()
                             + "); check the path and its permissions");
                 }
             }
-            return new AgentConfig.Audit(credential("chain-key", "/audit").orElse(new Secret(null)), null);
+            return a.withKey(credential("chain-key", "/audit").orElse(new Secret(null)), null);
         }
 
         private void agent() {

@@ -194,8 +194,12 @@ public final class BeatRunner {
      * whole session). A failure is logged and never fails the beat.
      */
     private void retain(Beat beat) {
+        if (beat.options.dryRun()) {
+            return;
+        }
+        retainDecisions(beat);
         AgentConfig.Retention r = config.sessions().retention();
-        if (r == null || beat.options.dryRun()) {
+        if (r == null) {
             return;
         }
         String session = config.sessionName();
@@ -217,6 +221,35 @@ public final class BeatRunner {
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("beat {}: sessions.retention could not prune {}: {}", beat.id, session, e.getMessage());
+        }
+    }
+
+    /**
+     * Applies {@code audit.retention}: the log's oldest decisions are archived out of the store (see
+     * {@link dev.heartbeat.store.DecisionArchive}) once the oldest is a tenth of the period past it, on record
+     * in this beat's repairs. A failure is logged and never fails the beat.
+     */
+    private void retainDecisions(Beat beat) {
+        java.time.Duration keep = config.audit().retention();
+        if (keep == null) {
+            return;
+        }
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        OffsetDateTime cutoff = now.minus(keep);
+        try {
+            Optional<OffsetDateTime> oldest = store.oldestDecisionFinished();
+            if (oldest.isEmpty() || !oldest.get().isBefore(cutoff.minus(keep.dividedBy(10)))) {
+                return;
+            }
+            dev.heartbeat.store.DecisionArchive.Result done = dev.heartbeat.store.DecisionArchive.prune(store, cutoff,
+                    config.stateDir().toAbsolutePath(), now);
+            if (done.records() > 0) {
+                beat.repairs.add(new RepairRecord("retention", "archived " + done.records() + " decision(s) older than "
+                        + dev.heartbeat.config.Durations.format(keep) + " to " + done.file() + " and removed them from "
+                        + "the store (audit.retention); decisions verify checks the archive too", List.of()));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("beat {}: audit.retention could not archive decisions: {}", beat.id, e.getMessage());
         }
     }
 

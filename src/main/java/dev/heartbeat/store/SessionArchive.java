@@ -4,10 +4,6 @@ import dev.heartbeat.audit.Json;
 import dev.heartbeat.transcript.StoredMessage;
 import dev.heartbeat.transcript.UserMessage;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -16,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Moves a session's old turns out of the store: written first to a compressed archive (JSON lines, gzip)
@@ -84,9 +79,7 @@ public final class SessionArchive {
     }
 
     private static void write(Path archive, List<StoredMessage> messages) throws IOException {
-        try (OutputStream file = Files.newOutputStream(archive, java.nio.file.StandardOpenOption.CREATE_NEW,
-                java.nio.file.StandardOpenOption.WRITE);
-             Writer w = new OutputStreamWriter(new GZIPOutputStream(file), StandardCharsets.UTF_8)) {
+        ArchiveFile.write(archive, w -> {
             for (StoredMessage m : messages) {
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("id", m.id());
@@ -97,6 +90,6 @@ public final class SessionArchive {
                 w.write(Json.write(line));
                 w.write('\n');
             }
-        }
+        });
     }
 }

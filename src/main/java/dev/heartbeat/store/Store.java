@@ -643,6 +643,9 @@ public final class Store implements AutoCloseable {
              ResultSet rs = s.executeQuery("SELECT hash FROM decisions ORDER BY seq DESC LIMIT 1")) {
             if (rs.next()) {
                 prev = rs.getString(1);
+            } else {
+                // Every record archived (retention never takes the newest, but a restored store may): chain on.
+                prev = decisionArchives(c).stream().reduce((a, b) -> b).map(ArchivedDecisions::lastHash).orElse(prev);
             }
         }
         Decision sealed = HashChain.seal(decision, prev, chainKey);
@@ -823,7 +826,100 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    private static Decision parse(String json) {
+    /** When the log's oldest record in the store finished: one look, so retention is cheap when nothing is due. */
+    public synchronized Optional<OffsetDateTime> oldestDecisionFinished() {
+        return read(c -> {
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT finished_at FROM decisions ORDER BY seq LIMIT 1")) {
+                return rs.next() ? Optional.of(OffsetDateTime.parse(rs.getString(1))) : Optional.<OffsetDateTime>empty();
+            }
+        });
+    }
+
+    /** The oldest decisions in chain order, never the newest one (the next record chains on from it). */
+    public synchronized List<StoredDecision> oldestDecisions(int limit) {
+        List<String> names = DECISION_COLUMNS;
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, record, " + String.join(", ", names)
+                    + " FROM decisions WHERE seq < (SELECT max(seq) FROM decisions) ORDER BY seq LIMIT ?")) {
+                ps.setInt(1, limit);
+                List<StoredDecision> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Map<String, String> columns = new LinkedHashMap<>();
+                        for (int i = 0; i < names.size(); i++) {
+                            columns.put(names.get(i), rs.getString(3 + i));
+                        }
+                        String json = rs.getString(2);
+                        out.add(new StoredDecision(rs.getLong(1), json, parse(json), columns));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * Records an archive and removes what it holds, in one transaction: its decisions, and the crash-recovery
+     * rows of their beats (started rows and events), which a recorded decision no longer needs.
+     */
+    public synchronized void archiveDecisions(ArchivedDecisions archive, List<String> beatIds, String throughStartedAt) {
+        byte[] key = chainKey;
+        String seal = key == null ? null
+                : HashChain.KEYED + java.util.HexFormat.of().formatHex(HashChain.hmacSha256(key, archive.sealText()));
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO decision_archives (first_seq, through_seq, "
+                    + "records, first_prev, last_hash, file, file_sha256, seal, archived_at, through_started_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setLong(1, archive.firstSeq());
+                ps.setLong(2, archive.throughSeq());
+                ps.setInt(3, archive.records());
+                ps.setString(4, archive.firstPrev());
+                ps.setString(5, archive.lastHash());
+                ps.setString(6, archive.file());
+                ps.setString(7, archive.fileSha256());
+                ps.setString(8, seal);
+                ps.setString(9, archive.archivedAt());
+                ps.setString(10, throughStartedAt);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM decisions WHERE seq >= ? AND seq <= ?")) {
+                ps.setLong(1, archive.firstSeq());
+                ps.setLong(2, archive.throughSeq());
+                ps.executeUpdate();
+            }
+            for (String table : List.of("beat_events", "beats_started")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE beat_id = ?")) {
+                    for (String id : beatIds) {
+                        ps.setString(1, id);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The archives of decisions moved out of the store, oldest first. */
+    public synchronized List<ArchivedDecisions> decisionArchives() {
+        return read(Store::decisionArchives);
+    }
+
+    private static List<ArchivedDecisions> decisionArchives(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT first_seq, through_seq, records, first_prev, last_hash, file, "
+                     + "file_sha256, seal, archived_at FROM decision_archives ORDER BY through_seq, id")) {
+            List<ArchivedDecisions> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new ArchivedDecisions(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)));
+            }
+            return out;
+        }
+    }
+
+    static Decision parse(String json) {
         try {
             return Json.read(json, Decision.class);
         } catch (RuntimeException e) {
@@ -1043,8 +1139,25 @@ public final class Store implements AutoCloseable {
                     }
                 }
             }
-            return new ArrayList<>(found.values());
+            // What is left of beats whose decisions were archived (their messages, fences) is no sign of a crash:
+            // nothing that began before the newest archived beat is still waiting to be put on record.
+            Optional<OffsetDateTime> archivedUpTo = archivedThroughStart(c);
+            List<Interrupted> out = new ArrayList<>();
+            for (Interrupted beat : found.values()) {
+                if (archivedUpTo.isEmpty() || beat.since().isAfter(archivedUpTo.get())) {
+                    out.add(beat);
+                }
+            }
+            return out;
         });
+    }
+
+    private static Optional<OffsetDateTime> archivedThroughStart(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT max(through_started_at) FROM decision_archives")) {
+            return rs.next() && rs.getString(1) != null ? Optional.of(OffsetDateTime.parse(rs.getString(1)))
+                    : Optional.empty();
+        }
     }
 
     /** One thing a running beat did (kind: model_call, tool_call or notification), as JSON. */

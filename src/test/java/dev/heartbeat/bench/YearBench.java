@@ -18,7 +18,8 @@ import java.util.List;
 
 /**
  * A simulated year of 2-hour beats (4,380; every 12th acting) against a fake OpenAI server, run twice in the
- * same process: without and with {@code sessions.retention} (30 days, newest 50 turns kept). Every 30 days
+ * same process: without and with {@code sessions.retention} (30 days, newest 50 turns kept) and
+ * {@code audit.retention} (30 days). Every 30 days
  * it prints the stored messages, the database's size, the median wall time of that month's beats (the fake
  * model answers at once) and the input tokens of a quiet beat.
  *
@@ -29,7 +30,7 @@ public final class YearBench {
         int days = args.length > 0 ? Integer.parseInt(args[0]) : 365;
         System.out.println("machine: " + Stats.machine());
         for (boolean retention : new boolean[] {false, true}) {
-            System.out.println(retention ? "with sessions.retention { older-than: 30d, keep-turns: 50 }:"
+            System.out.println(retention ? "with sessions.retention { older-than: 30d, keep-turns: 50 } and audit.retention 30d:"
                     : "without retention (the baseline):");
             run(days, retention);
         }
@@ -42,7 +43,7 @@ public final class YearBench {
             Path home = Files.createTempDirectory("hb-bench-year");
             TestAgent agent = new TestAgent(home, fake);
             if (retention) {
-                agent.yaml("sessions:\n  retention: { older-than: 30d, keep-turns: 50 }\n");
+                agent.yaml("sessions:\n  retention: { older-than: 30d, keep-turns: 50 }\naudit:\n  retention: 30d\n");
             }
             var config = new ConfigLoader(agent.env()).read(agent.config());
             MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);

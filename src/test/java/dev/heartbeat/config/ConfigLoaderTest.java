@@ -57,6 +57,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anAuditRetentionUnderADayIsNamedWithItsLine() throws Exception {
+        ConfigException e = error("model:\n  name: x\n  api-key: k123456\naudit:\n  retention: 2h\n");
+        assertThat(e.key()).isEqualTo("audit.retention");
+        assertThat(e.line()).isEqualTo(5);
+        assertThat(e.getMessage()).contains("a day or more");
+        assertThat(load("model:\n  name: x\n  api-key: k123456\naudit:\n  retention: 400d\n").audit().retention())
+                .isEqualTo(Duration.ofDays(400));
+    }
+
+    @Test
     void anUnknownKeyIsNamedWithItsLineAndASuggestion() throws Exception {
         ConfigException e = error("agent:\n  name: a\nmodle:\n  name: x\n");
         assertThat(e.line()).isEqualTo(3);
