@@ -806,24 +806,27 @@ public final class Store implements AutoCloseable {
 
     /** Every decision in chain order, as stored, with the columns beside each: for verification. */
     public synchronized List<StoredDecision> chain() {
-        List<String> names = DECISION_COLUMNS;
         return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, record, " + String.join(", ", names)
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, record, " + String.join(", ", DECISION_COLUMNS)
                     + " FROM decisions ORDER BY seq")) {
-                List<StoredDecision> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Map<String, String> columns = new LinkedHashMap<>();
-                        for (int i = 0; i < names.size(); i++) {
-                            columns.put(names.get(i), rs.getString(3 + i));
-                        }
-                        String json = rs.getString(2);
-                        out.add(new StoredDecision(rs.getLong(1), json, parse(json), columns));
-                    }
-                }
-                return out;
+                return decisionsWithColumns(ps);
             }
         });
+    }
+
+    private static List<StoredDecision> decisionsWithColumns(PreparedStatement ps) throws SQLException {
+        List<StoredDecision> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Map<String, String> columns = new LinkedHashMap<>();
+                for (int i = 0; i < DECISION_COLUMNS.size(); i++) {
+                    columns.put(DECISION_COLUMNS.get(i), rs.getString(3 + i));
+                }
+                String json = rs.getString(2);
+                out.add(new StoredDecision(rs.getLong(1), json, parse(json), columns));
+            }
+        }
+        return out;
     }
 
     /** When the log's oldest record in the store finished: one look, so retention is cheap when nothing is due. */
@@ -838,23 +841,11 @@ public final class Store implements AutoCloseable {
 
     /** The oldest decisions in chain order, never the newest one (the next record chains on from it). */
     public synchronized List<StoredDecision> oldestDecisions(int limit) {
-        List<String> names = DECISION_COLUMNS;
         return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, record, " + String.join(", ", names)
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, record, " + String.join(", ", DECISION_COLUMNS)
                     + " FROM decisions WHERE seq < (SELECT max(seq) FROM decisions) ORDER BY seq LIMIT ?")) {
                 ps.setInt(1, limit);
-                List<StoredDecision> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Map<String, String> columns = new LinkedHashMap<>();
-                        for (int i = 0; i < names.size(); i++) {
-                            columns.put(names.get(i), rs.getString(3 + i));
-                        }
-                        String json = rs.getString(2);
-                        out.add(new StoredDecision(rs.getLong(1), json, parse(json), columns));
-                    }
-                }
-                return out;
+                return decisionsWithColumns(ps);
             }
         });
     }
