@@ -22,6 +22,7 @@ import dev.heartbeat.repair.HistoryValidator;
 import dev.heartbeat.repair.Problem;
 import dev.heartbeat.repair.Repairer;
 import dev.heartbeat.repair.TokenEstimator;
+import dev.heartbeat.store.BeatLock;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.tools.Notifier;
 import dev.heartbeat.tools.ToolExecutor;
@@ -106,7 +107,7 @@ public final class BeatRunner {
         Beat beat = new Beat(options.beatId() != null ? options.beatId() : Ids.next(clock), options,
                 OffsetDateTime.now(clock), true);
         boolean fenced = options.scheduledAt() != null;
-        Optional<Store.BeatLock> lock = store.tryLockBeat(config.agent().name());
+        Optional<BeatLock> lock = store.tryLockBeat(config.agent().name());
         // A wake is a person asking: it waits a little for a routine beat running elsewhere instead of being lost.
         for (int tries = 0; lock.isEmpty() && options.trigger() == Decision.Trigger.MANUAL && fenced && tries < 100;
              tries++) {
@@ -125,7 +126,7 @@ public final class BeatRunner {
             Decision skipped = beat.decide(Outcome.SKIPPED, "another beat of this agent was still running");
             return fenced ? recordFenced(skipped) : Optional.of(record(skipped));
         }
-        try (Store.BeatLock held = lock.get()) {
+        try (BeatLock held = lock.get()) {
             // The beat goes on record (with its tick, if it has one) only under the lock and before anything
             // else, so a started beat or a taken tick without a decision is one whose beat died.
             if (!store.beginBeat(config.agent().name(), beat.id, options.trigger(), options.scheduledAt(),
@@ -305,7 +306,7 @@ public final class BeatRunner {
         /** notify calls this beat made; bounded by MAX_NOTIFY_CALLS_PER_BEAT. */
         int notifyCalls;
         /** The agent's beat lock this beat holds; null for records that run no beat. */
-        Store.BeatLock lock;
+        BeatLock lock;
         /** Breakers that opened or closed during this beat: the operator hears of each. */
         final List<ModelRouter.BreakerChange> breakerChanges = new ArrayList<>();
         Usage usage = new Usage(0, 0);

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.migration.JavaMigration;
 
@@ -44,20 +45,13 @@ public sealed interface Database permits SqliteDatabase, PostgresDatabase {
     void beginWrite(Connection c) throws SQLException;
 
     /**
-     * Tries to take the lock only one beat of an agent holds at a time, on {@code c}, which then stays
-     * with the beat until {@link #unlockBeat}. True on SQLite, where the file lock already makes one
-     * daemon the only writer; a session advisory lock on PostgreSQL, released by the server the moment
-     * the holder's connection dies (a killed node), and held as long as a slow but living node runs.
+     * Takes the lock only one beat of an agent holds at a time, or returns empty when another beat holds it.
+     * On SQLite a lock that is always held: the file lock already makes one daemon the only writer, and no
+     * connection is kept for it. On PostgreSQL a session advisory lock on a connection of its own, which
+     * stays with the beat: the server releases it the moment that connection dies (a killed node), and it
+     * is held as long as a slow but living node runs.
      */
-    boolean tryLockBeat(Connection c, String agent) throws SQLException;
-
-    void unlockBeat(Connection c, String agent) throws SQLException;
-
-    /**
-     * Whether the beat lock taken on {@code c} is still held: false when the connection died or the server
-     * ended its session (a node cut off from the database, whose lock another node may hold by now).
-     */
-    boolean holdsBeatLock(Connection c, String agent);
+    Optional<BeatLock> lockBeat(Connections connections, String agent) throws SQLException;
 
     /** Whether the connected database has our tables. */
     boolean hasSchema(Connection c) throws SQLException;

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.migration.JavaMigration;
 
@@ -125,7 +126,41 @@ public final class PostgresDatabase implements Database {
     }
 
     @Override
-    public boolean tryLockBeat(Connection c, String agent) throws SQLException {
+    public Optional<BeatLock> lockBeat(Connections connections, String agent) throws SQLException {
+        Connection c = connections.borrow();
+        boolean locked;
+        try {
+            locked = tryLockBeat(c, agent);
+        } catch (SQLException | RuntimeException e) {
+            connections.giveBack(c);
+            throw e;
+        }
+        if (!locked) {
+            connections.giveBack(c);
+            return Optional.empty();
+        }
+        return Optional.of(new BeatLock() {
+            @Override
+            public boolean held() {
+                return holdsBeatLock(c, agent);
+            }
+
+            @Override
+            public void close() {
+                try {
+                    try {
+                        unlockBeat(c, agent);
+                    } finally {
+                        connections.giveBack(c);
+                    }
+                } catch (SQLException e) {
+                    // a broken connection: the server dropped the lock with it
+                }
+            }
+        });
+    }
+
+    private static boolean tryLockBeat(Connection c, String agent) throws SQLException {
         // One round trip. With the keepalives, a node cut off by the network (not killed) loses the lock
         // within about 20 s, not the hours of the system's TCP defaults.
         try (var ps = c.prepareStatement("SELECT set_config('tcp_keepalives_idle', '10', false), "
@@ -139,8 +174,7 @@ public final class PostgresDatabase implements Database {
         }
     }
 
-    @Override
-    public void unlockBeat(Connection c, String agent) throws SQLException {
+    private static void unlockBeat(Connection c, String agent) throws SQLException {
         try (var ps = c.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(?))")) {
             ps.setInt(1, BEAT_LOCK);
             ps.setString(2, agent);
@@ -148,8 +182,7 @@ public final class PostgresDatabase implements Database {
         }
     }
 
-    @Override
-    public boolean holdsBeatLock(Connection c, String agent) {
+    private static boolean holdsBeatLock(Connection c, String agent) {
         // On the lock's own session: the server lists the lock as granted to it. A dead or cut-off
         // connection fails (or times out), and then the lock is taken for lost.
         try (var ps = c.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "

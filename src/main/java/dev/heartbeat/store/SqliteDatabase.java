@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.migration.JavaMigration;
 import org.sqlite.SQLiteConfig;
@@ -56,6 +57,8 @@ public record SqliteDatabase(Path file, boolean durable) implements Database {
         }
         return new Connections() {
             private Connection connection;
+            /** One connection, one thread at a time: held from borrow to give-back (reentrant for nested work). */
+            private final java.util.concurrent.locks.ReentrantLock inUse = new java.util.concurrent.locks.ReentrantLock();
 
             @Override
             public DataSource dataSource() {
@@ -64,15 +67,22 @@ public record SqliteDatabase(Path file, boolean durable) implements Database {
 
             @Override
             public Connection borrow() throws SQLException {
-                if (connection == null) {
-                    connection = dataSource.getConnection();
+                inUse.lock();
+                try {
+                    if (connection == null) {
+                        connection = dataSource.getConnection();
+                    }
+                    return connection;
+                } catch (SQLException | RuntimeException e) {
+                    inUse.unlock();
+                    throw e;
                 }
-                return connection;
             }
 
             @Override
             public void giveBack(Connection c) {
-                // kept open: SQLite connections are cheap to keep and costly to reopen (WAL, pragmas)
+                // Kept open (SQLite connections are cheap to keep and costly to reopen: WAL, pragmas); handed on.
+                inUse.unlock();
             }
 
             @Override
@@ -151,19 +161,22 @@ public record SqliteDatabase(Path file, boolean durable) implements Database {
         // IMMEDIATE transactions (see settings) already take the write lock at BEGIN.
     }
 
-    @Override
-    public boolean tryLockBeat(Connection c, String agent) {
-        return true;
-    }
+    /** Always held: the file lock makes this process the only writer until it dies. */
+    private static final BeatLock HELD = new BeatLock() {
+        @Override
+        public boolean held() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+            // nothing was taken
+        }
+    };
 
     @Override
-    public void unlockBeat(Connection c, String agent) {
-        // nothing was taken
-    }
-
-    @Override
-    public boolean holdsBeatLock(Connection c, String agent) {
-        return true; // the file lock, held by this process until it dies
+    public Optional<BeatLock> lockBeat(Connections connections, String agent) {
+        return Optional.of(HELD);
     }
 
     @Override

@@ -35,16 +35,16 @@ import org.flywaydb.core.api.migration.JavaMigration;
 public final class Store implements AutoCloseable {
     private final Database db;
     private final Database.Connections connections;
+    private final Jdbc jdbc;
     private final Clock clock;
-    private final boolean readOnly;
     /** With a chain key, decisions are chained with HMAC (see {@link HashChain}); null without. */
     private volatile byte[] chainKey;
 
     private Store(Database db, Database.Connections connections, Clock clock, boolean readOnly) {
         this.db = db;
         this.connections = connections;
+        this.jdbc = new Jdbc(db, connections, readOnly);
         this.clock = clock;
-        this.readOnly = readOnly;
     }
 
     /** Opens (creating if needed) and migrates the SQLite file for a process that writes. */
@@ -151,7 +151,7 @@ public final class Store implements AutoCloseable {
     // ---------------------------------------------------------------- sessions and messages
 
     /** Creates the session if it does not exist yet. */
-    public synchronized void ensureSession(String name) {
+    public void ensureSession(String name) {
         write(c -> {
             String now = now();
             try (PreparedStatement ps = c.prepareStatement(
@@ -166,11 +166,11 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    public synchronized Optional<SessionInfo> session(String name) {
+    public Optional<SessionInfo> session(String name) {
         return sessions(name).stream().findFirst();
     }
 
-    public synchronized List<SessionInfo> sessions() {
+    public List<SessionInfo> sessions() {
         return sessions(null);
     }
 
@@ -197,7 +197,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Appends one message to the session's current revision and commits it at once. */
-    public synchronized StoredMessage append(String session, Message message, String beatId) {
+    public StoredMessage append(String session, Message message, String beatId) {
         return write(c -> insertMessage(c, session, currentRevision(c, session), message, beatId));
     }
 
@@ -246,12 +246,12 @@ public final class Store implements AutoCloseable {
     }
 
     /** The session's current history, oldest first. */
-    public synchronized List<StoredMessage> history(String session) {
+    public List<StoredMessage> history(String session) {
         return read(c -> messages(c, session, false));
     }
 
     /** Every message ever stored for the session, superseded revisions included, oldest first. */
-    public synchronized List<StoredMessage> allMessages(String session) {
+    public List<StoredMessage> allMessages(String session) {
         return read(c -> messages(c, session, true));
     }
 
@@ -259,7 +259,7 @@ public final class Store implements AutoCloseable {
      * The current revision's messages from id {@code from} on, oldest first: what a beat's context can
      * still need (see {@link #contextFrom}).
      */
-    public synchronized List<StoredMessage> historyFrom(String session, long from) {
+    public List<StoredMessage> historyFrom(String session, long from) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.revision, m.created_at, m.beat_id, m.body "
                     + "FROM messages m JOIN sessions s ON s.name = m.session AND m.revision = s.revision "
@@ -272,7 +272,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** The message id the session's next context is read from; 0 for the whole current revision. */
-    public synchronized long contextFrom(String session) {
+    public long contextFrom(String session) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT context_from FROM sessions WHERE name = ?")) {
                 ps.setString(1, session);
@@ -284,7 +284,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Moves the session's context start forward (never back: a revision write resets it to 0 itself). */
-    public synchronized void advanceContextFrom(String session, long from) {
+    public void advanceContextFrom(String session, long from) {
         write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE sessions SET context_from = ? WHERE name = ? AND context_from < ?")) {
@@ -331,7 +331,7 @@ public final class Store implements AutoCloseable {
      * Writes {@code messages} as the session's next revision, with the actions that produced it, in one
      * transaction. The rows of earlier revisions stay: superseded, never deleted.
      */
-    public synchronized List<StoredMessage> writeRevision(String session, List<Entry> messages,
+    public List<StoredMessage> writeRevision(String session, List<Entry> messages,
                                                           List<Decision.RepairRecord> actions, String beatId) {
         return writeRevision(session, messages, actions, beatId, -1);
     }
@@ -340,7 +340,7 @@ public final class Store implements AutoCloseable {
      * The same, refusing when the current revision's newest message is no longer {@code readUpTo}: a
      * beat appended to it after the repair read it, and writing would drop that message from the history.
      */
-    public synchronized List<StoredMessage> writeRevision(String session, List<Entry> messages,
+    public List<StoredMessage> writeRevision(String session, List<Entry> messages,
                                                           List<Decision.RepairRecord> actions, String beatId,
                                                           long readUpTo) {
         return write(c -> {
@@ -424,7 +424,7 @@ public final class Store implements AutoCloseable {
     public record StoredRepair(int revision, String beatId, OffsetDateTime at, Decision.RepairRecord action) {
     }
 
-    public synchronized List<StoredRepair> repairs(String session) {
+    public List<StoredRepair> repairs(String session) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT revision, beat_id, created_at, rule, detail, message_ids, before_json, after_json "
@@ -449,7 +449,7 @@ public final class Store implements AutoCloseable {
     public record RawLine(String source, int line, String raw, String problem) {
     }
 
-    public synchronized List<RawLine> rawLines(String session) {
+    public List<RawLine> rawLines(String session) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT source, line, raw, problem FROM session_raw WHERE session = ? ORDER BY id")) {
@@ -473,7 +473,7 @@ public final class Store implements AutoCloseable {
 
     }
 
-    public synchronized Optional<Summary> summary(String session) {
+    public Optional<Summary> summary(String session) {
         return read(c -> summary(c, session));
     }
 
@@ -490,7 +490,7 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    public synchronized void putSummary(String session, Summary summary) {
+    public void putSummary(String session, Summary summary) {
         write(c -> {
             insertSummary(c, session, currentRevision(c, session), summary);
             return null;
@@ -516,7 +516,7 @@ public final class Store implements AutoCloseable {
      * Deletes the given messages of a session and, with {@code superseded}, every row of its earlier
      * revisions, in one transaction. Only prune calls this, after writing its archive.
      */
-    public synchronized int deleteMessages(String session, List<Long> ids, boolean superseded) {
+    public int deleteMessages(String session, List<Long> ids, boolean superseded) {
         return write(c -> {
             int deleted = 0;
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM messages WHERE session = ? AND id = ?")) {
@@ -543,7 +543,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** When the oldest message the session still holds (any revision) was stored. */
-    public synchronized Optional<OffsetDateTime> oldestMessage(String session) {
+    public Optional<OffsetDateTime> oldestMessage(String session) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT created_at FROM messages WHERE session = ? ORDER BY id LIMIT 1")) {
@@ -556,7 +556,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** The bytes of message JSON the session's current revision holds. */
-    public synchronized long sessionBytes(String session) {
+    public long sessionBytes(String session) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(length(m.body)), 0) FROM messages m "
                     + "JOIN sessions s ON s.name = m.session AND s.revision = m.revision WHERE m.session = ?")) {
@@ -569,7 +569,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Keeps text that could not be read as a message, with where it came from and why it was skipped. */
-    public synchronized void keepRaw(String session, String source, int line, String raw, String problem) {
+    public void keepRaw(String session, String source, int line, String raw, String problem) {
         write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO session_raw (session, source, line, raw, problem, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
@@ -588,7 +588,7 @@ public final class Store implements AutoCloseable {
     // ---------------------------------------------------------------- decisions
 
     /** Seals the decision onto the end of the hash chain and stores it, in one transaction. */
-    public synchronized Decision appendDecision(Decision decision) {
+    public Decision appendDecision(Decision decision) {
         return write(c -> insertDecision(c, decision));
     }
 
@@ -598,7 +598,7 @@ public final class Store implements AutoCloseable {
      * ticks, a tick skipped because another beat holds the lock): nobody ever sees the tick taken and
      * its decision missing.
      */
-    public synchronized Optional<Decision> appendFencedDecision(Decision decision) {
+    public Optional<Decision> appendFencedDecision(Decision decision) {
         return appendFencedDecision(decision, null);
     }
 
@@ -606,7 +606,7 @@ public final class Store implements AutoCloseable {
      * The same, also fencing {@code lastTick} (when given and still free): a record that stands for a run of
      * ticks marks where the run ends, so the next beat knows the ticks before it are accounted for.
      */
-    public synchronized Optional<Decision> appendFencedDecision(Decision decision, Instant lastTick) {
+    public Optional<Decision> appendFencedDecision(Decision decision, Instant lastTick) {
         return write(c -> {
             if (!insertFence(c, decision.agent(), decision.scheduledAt().toInstant(), decision.id(), decision.node())) {
                 return Optional.<Decision>empty();
@@ -619,7 +619,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** The newest {@code limit} ticks taken (fenced) before {@code tick}, newest first. */
-    public synchronized List<Instant> ticksBefore(String agent, Instant tick, int limit) {
+    public List<Instant> ticksBefore(String agent, Instant tick, int limit) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT scheduled_at FROM beat_fence WHERE agent = ? "
                     + "AND scheduled_at < ? ORDER BY scheduled_at DESC LIMIT ?")) {
@@ -685,7 +685,7 @@ public final class Store implements AutoCloseable {
     public record Spending(long tokens, double usd) {
     }
 
-    public synchronized Spending spentSince(String agent, Instant since) {
+    public Spending spentSince(String agent, Instant since) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(tokens), 0), coalesce(sum(cost_usd), 0) "
                     + "FROM usage_buckets WHERE agent = ? AND bucket >= ?")) {
@@ -700,7 +700,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Decisions newest first, optionally since an instant and of one outcome. */
-    public synchronized List<StoredDecision> decisions(OffsetDateTime since, Decision.Outcome outcome, int limit) {
+    public List<StoredDecision> decisions(OffsetDateTime since, Decision.Outcome outcome, int limit) {
         StringBuilder sql = new StringBuilder("SELECT seq, record FROM decisions WHERE 1 = 1");
         if (since != null) {
             sql.append(" AND started_at >= ?");
@@ -725,7 +725,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** The decision with this id, or the only one whose id starts with it. */
-    public synchronized Optional<StoredDecision> decision(String idOrPrefix) {
+    public Optional<StoredDecision> decision(String idOrPrefix) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT seq, record FROM decisions WHERE id = ? OR id LIKE ? ORDER BY seq LIMIT 2")) {
@@ -744,7 +744,7 @@ public final class Store implements AutoCloseable {
      * How many of the agent's newest decisions failed in a row, skipped ones not counted and not ending the
      * run: one row read, whatever the log's length.
      */
-    public synchronized long failedInARow(String agent) {
+    public long failedInARow(String agent) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM decisions WHERE agent = ? "
                     + "AND outcome = 'failed' AND seq > coalesce((SELECT seq FROM decisions WHERE agent = ? "
@@ -760,7 +760,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** How many decisions have an id starting with {@code prefix}. */
-    public synchronized int countDecisionsStartingWith(String prefix) {
+    public int countDecisionsStartingWith(String prefix) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM decisions WHERE id LIKE ?")) {
                 ps.setString(1, prefix.replace("%", "").replace("_", "") + "%");
@@ -794,7 +794,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** The newest decision's place, id and hash: the head of the chain, if there is one. */
-    public synchronized Optional<HeadAnchor.Head> head() {
+    public Optional<HeadAnchor.Head> head() {
         return read(c -> {
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT seq, id, hash FROM decisions ORDER BY seq DESC LIMIT 1")) {
@@ -805,7 +805,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Every decision in chain order, as stored, with the columns beside each: for verification. */
-    public synchronized List<StoredDecision> chain() {
+    public List<StoredDecision> chain() {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, record, " + String.join(", ", DECISION_COLUMNS)
                     + " FROM decisions ORDER BY seq")) {
@@ -830,7 +830,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** When the log's oldest record in the store finished: one look, so retention is cheap when nothing is due. */
-    public synchronized Optional<OffsetDateTime> oldestDecisionFinished() {
+    public Optional<OffsetDateTime> oldestDecisionFinished() {
         return read(c -> {
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT finished_at FROM decisions ORDER BY seq LIMIT 1")) {
@@ -840,7 +840,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** The oldest decisions in chain order, never the newest one (the next record chains on from it). */
-    public synchronized List<StoredDecision> oldestDecisions(int limit) {
+    public List<StoredDecision> oldestDecisions(int limit) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, record, " + String.join(", ", DECISION_COLUMNS)
                     + " FROM decisions WHERE seq < (SELECT max(seq) FROM decisions) ORDER BY seq LIMIT ?")) {
@@ -854,7 +854,7 @@ public final class Store implements AutoCloseable {
      * Records an archive and removes what it holds, in one transaction: its decisions, and the crash-recovery
      * rows of their beats (started rows and events), which a recorded decision no longer needs.
      */
-    public synchronized void archiveDecisions(ArchivedDecisions archive, List<String> beatIds, String throughStartedAt) {
+    public void archiveDecisions(ArchivedDecisions archive, List<String> beatIds, String throughStartedAt) {
         byte[] key = chainKey;
         String seal = key == null ? null
                 : HashChain.KEYED + java.util.HexFormat.of().formatHex(HashChain.hmacSha256(key, archive.sealText()));
@@ -893,7 +893,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** The archives of decisions moved out of the store, oldest first. */
-    public synchronized List<ArchivedDecisions> decisionArchives() {
+    public List<ArchivedDecisions> decisionArchives() {
         return read(Store::decisionArchives);
     }
 
@@ -931,7 +931,7 @@ public final class Store implements AutoCloseable {
 
     // ---------------------------------------------------------------- state
 
-    public synchronized Optional<String> state(String agent, String key) {
+    public Optional<String> state(String agent, String key) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT value FROM state WHERE agent = ? AND key = ?")) {
                 ps.setString(1, agent);
@@ -944,7 +944,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** The whole state of an agent, keys in order; values are JSON text. */
-    public synchronized Map<String, String> state(String agent) {
+    public Map<String, String> state(String agent) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT key, value FROM state WHERE agent = ? ORDER BY key")) {
@@ -960,7 +960,7 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    public synchronized void putState(String agent, String key, String jsonValue) {
+    public void putState(String agent, String key, String jsonValue) {
         write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO state (agent, key, value, updated_at) VALUES (?, ?, ?, ?) "
@@ -976,7 +976,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Marks a state key as set from untrusted content (or clears the mark when a clean beat set it). */
-    public synchronized void taintState(String agent, String key, String beatId, boolean tainted) {
+    public void taintState(String agent, String key, String beatId, boolean tainted) {
         write(c -> {
             if (tainted) {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO tainted_state (agent, state_key, beat_id, "
@@ -1001,7 +1001,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** The agent's state keys whose values came from untrusted content. */
-    public synchronized java.util.Set<String> taintedState(String agent) {
+    public java.util.Set<String> taintedState(String agent) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT state_key FROM tainted_state WHERE agent = ?")) {
                 ps.setString(1, agent);
@@ -1019,7 +1019,7 @@ public final class Store implements AutoCloseable {
     // ---------------------------------------------------------------- tool intents
 
     /** Commits the intent to run a side-effecting call; it must be on disk before the tool runs. */
-    public synchronized void recordIntent(String beatId, String callId, String tool, String arguments) {
+    public void recordIntent(String beatId, String callId, String tool, String arguments) {
         write(c -> {
             insertIntent(c, beatId, callId, tool, arguments);
             return null;
@@ -1040,7 +1040,7 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    public synchronized void completeIntent(String beatId, String callId, String status, String result) {
+    public void completeIntent(String beatId, String callId, String status, String result) {
         write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE tool_intents SET status = ?, result = ?, finished_at = ? WHERE beat_id = ? AND call_id = ?")) {
@@ -1076,7 +1076,7 @@ public final class Store implements AutoCloseable {
      * it holds that lock, and records that run without it take the tick and their decision at once, so any
      * other tick without a decision belongs to a beat that died. {@code running} is the caller's own beat, whose fence is already taken.
      */
-    public synchronized List<Interrupted> interruptedBeats(String session, String agent, String running) {
+    public List<Interrupted> interruptedBeats(String session, String agent, String running) {
         return read(c -> {
             Map<String, Interrupted> found = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT b.beat_id, b.started_at, b.trigger_type FROM "
@@ -1156,7 +1156,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Puts what a running beat just did on record, so a crash after it cannot hide it. */
-    public synchronized void recordBeatEvent(String beatId, String kind, String json) {
+    public void recordBeatEvent(String beatId, String kind, String json) {
         write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO beat_events (beat_id, kind, body, created_at) VALUES (?, ?, ?, ?)")) {
@@ -1170,7 +1170,7 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    public synchronized List<BeatEvent> beatEvents(String beatId) {
+    public List<BeatEvent> beatEvents(String beatId) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT kind, body FROM beat_events WHERE beat_id = ? ORDER BY id")) {
@@ -1190,7 +1190,7 @@ public final class Store implements AutoCloseable {
     public record Intent(String callId, String tool, String arguments, String status) {
     }
 
-    public synchronized List<Intent> intents(String beatId) {
+    public List<Intent> intents(String beatId) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT call_id, tool, arguments, status FROM tool_intents WHERE beat_id = ? ORDER BY started_at")) {
@@ -1215,7 +1215,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Marks a crashed beat's started intents as interrupted: their outcome is unknown, they are never re-run. */
-    public synchronized void interruptIntents(String beatId) {
+    public void interruptIntents(String beatId) {
         write(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE tool_intents SET status = 'interrupted', "
                     + "finished_at = ? WHERE beat_id = ? AND status = 'started'")) {
@@ -1230,7 +1230,7 @@ public final class Store implements AutoCloseable {
     // ---------------------------------------------------------------- notification dedupe
 
     /** Whether this text went to this channel since {@code since}. */
-    public synchronized boolean sentSince(String channel, String textHash, OffsetDateTime since) {
+    public boolean sentSince(String channel, String textHash, OffsetDateTime since) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM notifications_sent "
                     + "WHERE channel = ? AND text_hash = ? AND sent_at >= ? LIMIT 1")) {
@@ -1244,7 +1244,7 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    public synchronized void recordSent(String channel, String textHash) {
+    public void recordSent(String channel, String textHash) {
         write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO notifications_sent (channel, text_hash, sent_at) VALUES (?, ?, ?)")) {
@@ -1265,7 +1265,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Puts a notification in the outbox before its first attempt; the existing row when the key is there. */
-    public synchronized Outgoing enqueue(String agent, String beatId, String channel, String key, String severity,
+    public Outgoing enqueue(String agent, String beatId, String channel, String key, String severity,
                                          String body) {
         return write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (agent, beat_id, channel, "
@@ -1293,7 +1293,7 @@ public final class Store implements AutoCloseable {
      * Takes a due notification for one attempt (its next time moves past the attempt), so two pollers (a beat
      * and the daemon, or two nodes) never deliver it at once. False when another took it first.
      */
-    public synchronized boolean claimOutgoing(long id) {
+    public boolean claimOutgoing(long id) {
         return write(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET next_at = ? WHERE id = ? "
                     + "AND status = 'pending' AND next_at <= ?")) {
@@ -1307,22 +1307,22 @@ public final class Store implements AutoCloseable {
     }
 
     /** The notifications a beat put in the outbox. */
-    public synchronized List<Outgoing> outgoingOf(String beatId) {
+    public List<Outgoing> outgoingOf(String beatId) {
         return read(c -> outgoing(c, "beat_id = ?", beatId));
     }
 
     /** Pending notifications whose next attempt is due. */
-    public synchronized List<Outgoing> dueOutgoing(String agent, Instant now) {
+    public List<Outgoing> dueOutgoing(String agent, Instant now) {
         return read(c -> outgoing(c, "agent = ? AND status = 'pending' AND next_at <= ?", agent, now.toString()));
     }
 
     /** Notifications that settled (delivered after a retry, or given up on) and no decision has told of yet. */
-    public synchronized List<Outgoing> unreportedOutgoing(String agent) {
+    public List<Outgoing> unreportedOutgoing(String agent) {
         return read(c -> outgoing(c, "agent = ? AND reported = 0 AND status <> 'pending'", agent));
     }
 
     /** How many of the agent's notifications are waiting for a retry, and how many were given up on. */
-    public synchronized Map<String, Long> outboxCounts(String agent) {
+    public Map<String, Long> outboxCounts(String agent) {
         return read(c -> {
             Map<String, Long> out = new LinkedHashMap<>();
             out.put("pending", 0L);
@@ -1344,7 +1344,7 @@ public final class Store implements AutoCloseable {
      * After an attempt: {@code status} pending (retry at {@code nextAt}), delivered or dead. {@code reported}:
      * the decision of the beat that made the attempt already tells of it.
      */
-    public synchronized void attempted(long id, int attempts, String status, Instant nextAt, String error,
+    public void attempted(long id, int attempts, String status, Instant nextAt, String error,
                                        boolean reported) {
         write(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET attempts = ?, status = ?, next_at = ?, "
@@ -1362,7 +1362,7 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    public synchronized void markReported(List<Long> ids) {
+    public void markReported(List<Long> ids) {
         write(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET reported = 1 WHERE id = ?")) {
                 for (long id : ids) {
@@ -1400,7 +1400,7 @@ public final class Store implements AutoCloseable {
                            OffsetDateTime decidedAt, String decidedBy, String note, String result) {
     }
 
-    public synchronized void requestApproval(Approval a) {
+    public void requestApproval(Approval a) {
         write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO approvals (id, agent, beat_id, call_id, "
                     + "tool, arguments, why, status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)")) {
@@ -1420,7 +1420,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Approvals of an agent, newest first; pending ones past their expiry read as expired. */
-    public synchronized List<Approval> approvals(String agent, boolean all) {
+    public List<Approval> approvals(String agent, boolean all) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, agent, beat_id, call_id, tool, arguments, "
                     + "why, status, created_at, expires_at, decided_at, decided_by, note, result FROM approvals "
@@ -1448,7 +1448,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Approves or denies a pending, unexpired request; false when there is none with that id. */
-    public synchronized boolean decideApproval(String id, boolean approve, String by, String note) {
+    public boolean decideApproval(String id, boolean approve, String by, String note) {
         return write(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE approvals SET status = ?, decided_at = ?, "
                     + "decided_by = ?, note = ? WHERE id = ? AND status = 'pending' AND expires_at > ?")) {
@@ -1468,7 +1468,7 @@ public final class Store implements AutoCloseable {
      * the call's intent (when it has side effects), so a crash from here on leaves it running, never
      * approved again. False when the request is no longer approved (another beat took it).
      */
-    public synchronized boolean startApproved(String approvalId, String beatId, String callId, String tool,
+    public boolean startApproved(String approvalId, String beatId, String callId, String tool,
                                               String arguments, boolean sideEffecting) {
         return write(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE approvals SET status = 'running', beat_run = ? "
@@ -1487,7 +1487,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Closes a decided (or expired) request once the beat has acted on it and told the model. */
-    public synchronized void closeApproval(String id, String status, String result) {
+    public void closeApproval(String id, String status, String result) {
         write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE approvals SET status = ?, result = ?, done_at = ? WHERE id = ?")) {
@@ -1504,7 +1504,7 @@ public final class Store implements AutoCloseable {
     // ---------------------------------------------------------------- wake requests
 
     /** Asks a running daemon for a beat now; returns the request's id. */
-    public synchronized long requestWake(String reason) {
+    public long requestWake(String reason) {
         return write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO wake_requests (reason, requested_at) VALUES (?, ?)", Statement.RETURN_GENERATED_KEYS)) {
@@ -1527,7 +1527,7 @@ public final class Store implements AutoCloseable {
      * Takes every open wake request at once, so no other daemon takes them too: a flood of wakes makes one
      * beat, not one a second. The reasons are joined (the first five, then how many more).
      */
-    public synchronized Optional<Wake> takeWake(String takenBy) {
+    public Optional<Wake> takeWake(String takenBy) {
         return write(c -> {
             List<Wake> open = new ArrayList<>();
             try (Statement s = c.createStatement();
@@ -1559,7 +1559,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Whether the database answers: the daemon's liveness check. */
-    public synchronized boolean ping() {
+    public boolean ping() {
         try {
             return read(c -> {
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
@@ -1577,7 +1577,7 @@ public final class Store implements AutoCloseable {
     public record Pause(String reason, Instant since, String by) {
     }
 
-    public synchronized Optional<Pause> pause(String agent) {
+    public Optional<Pause> pause(String agent) {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT reason, paused_at, paused_by FROM pauses WHERE agent = ?")) {
                 ps.setString(1, agent);
@@ -1589,7 +1589,7 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    public synchronized void setPause(String agent, String reason, String by) {
+    public void setPause(String agent, String reason, String by) {
         write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO pauses (agent, reason, paused_at, paused_by) "
                     + "VALUES (?, ?, ?, ?) ON CONFLICT (agent) DO UPDATE SET reason = excluded.reason, "
@@ -1605,7 +1605,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Removes the agent's pause; false when there was none. */
-    public synchronized boolean clearPause(String agent) {
+    public boolean clearPause(String agent) {
         return write(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM pauses WHERE agent = ?")) {
                 ps.setString(1, agent);
@@ -1624,7 +1624,7 @@ public final class Store implements AutoCloseable {
      * Takes the tick at {@code scheduledAt} for {@code beatId}: true when this insert made the row, false
      * when the tick was already taken (by another node, or a second scheduler): then the beat must not run.
      */
-    public synchronized boolean takeFence(String agent, Instant scheduledAt, String beatId, String node) {
+    public boolean takeFence(String agent, Instant scheduledAt, String beatId, String node) {
         return write(c -> insertFence(c, agent, scheduledAt, beatId, node));
     }
 
@@ -1645,7 +1645,7 @@ public final class Store implements AutoCloseable {
      * Puts a beat on record before it does anything else: its tick's fence (when it has a tick) and its
      * start, in one transaction. False when the tick was taken already: then the beat must not run.
      */
-    public synchronized boolean beginBeat(String agent, String beatId, Decision.Trigger trigger, Instant scheduledAt,
+    public boolean beginBeat(String agent, String beatId, Decision.Trigger trigger, Instant scheduledAt,
                                           String node) {
         return write(c -> {
             if (scheduledAt != null && !insertFence(c, agent, scheduledAt, beatId, node)) {
@@ -1666,12 +1666,12 @@ public final class Store implements AutoCloseable {
     }
 
     /** The newest tick taken for the agent. */
-    public synchronized Optional<Fence> lastFence(String agent) {
+    public Optional<Fence> lastFence(String agent) {
         return fenceWhere("agent = ? ORDER BY taken_at DESC, scheduled_at DESC", agent);
     }
 
     /** The tick a beat took, if it took one (scheduled and woken beats of a daemon do). */
-    public synchronized Optional<Fence> fenceOf(String beatId) {
+    public Optional<Fence> fenceOf(String beatId) {
         return fenceWhere("beat_id = ?", beatId);
     }
 
@@ -1688,54 +1688,13 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    /** The lock one beat of an agent holds while it runs; closing it lets the next beat go. */
-    public interface BeatLock extends AutoCloseable {
-        /** Whether this beat still holds the lock: checked before every side effect (see Database#holdsBeatLock). */
-        boolean held();
-
-        @Override
-        void close();
-    }
-
     /**
      * Takes the agent's beat lock, or returns empty at once when another beat of the agent (on any node
      * sharing the database) holds it. Beats never overlap, even if the cluster wrongly took a slow node for dead.
      */
-    public synchronized Optional<BeatLock> tryLockBeat(String agent) {
+    public Optional<BeatLock> tryLockBeat(String agent) {
         try {
-            Connection c = connections.borrow();
-            boolean locked;
-            try {
-                locked = db.tryLockBeat(c, agent);
-            } catch (SQLException | RuntimeException e) {
-                connections.giveBack(c);
-                throw e;
-            }
-            if (!locked) {
-                connections.giveBack(c);
-                return Optional.empty();
-            }
-            return Optional.of(new BeatLock() {
-                @Override
-                public boolean held() {
-                    return db.holdsBeatLock(c, agent);
-                }
-
-                @Override
-                public void close() {
-                    synchronized (Store.this) {
-                        try {
-                            try {
-                                db.unlockBeat(c, agent);
-                            } finally {
-                                connections.giveBack(c);
-                            }
-                        } catch (SQLException e) {
-                            // a broken connection: the server dropped the lock with it
-                        }
-                    }
-                }
-            });
+            return db.lockBeat(connections, agent);
         } catch (SQLException e) {
             throw new StoreException("cannot take the beat lock in " + db.describe() + ": " + e.getMessage(), e);
         }
@@ -1756,7 +1715,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** The nodes of the scheduler cluster named {@code scheduler}; none on a database that is not clustered. */
-    public synchronized List<Node> clusterNodes(String scheduler) {
+    public List<Node> clusterNodes(String scheduler) {
         if (!db.clustered()) {
             return List.of();
         }
@@ -1780,7 +1739,7 @@ public final class Store implements AutoCloseable {
      * How far this process's clock is from the database server's (positive: ours is ahead), measured
      * around one round trip; empty for a file.
      */
-    public synchronized Optional<Duration> clockOffset() {
+    public Optional<Duration> clockOffset() {
         return read(c -> {
             Instant before = clock.instant();
             Optional<Instant> server = db.serverTime(c);
@@ -1804,57 +1763,16 @@ public final class Store implements AutoCloseable {
         return t.toInstant().toString();
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
+    private <T> T read(Jdbc.Work<T> work) {
+        return jdbc.read(work);
     }
 
-    private <T> T read(Work<T> work) {
-        try {
-            Connection c = connections.borrow();
-            try {
-                return work.run(c);
-            } finally {
-                connections.giveBack(c);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("reading " + db.describe() + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Runs {@code work} in one transaction. Writers queue instead of failing: SQLite's transactions are
-     * IMMEDIATE, and on PostgreSQL the dialect takes the write lock first.
-     */
-    private <T> T write(Work<T> work) {
-        if (readOnly) {
-            throw new StoreException("the store was opened read-only");
-        }
-        try {
-            Connection c = connections.borrow();
-            try {
-                c.setAutoCommit(false);
-                try {
-                    db.beginWrite(c);
-                    T result = work.run(c);
-                    c.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
-                }
-            } finally {
-                connections.giveBack(c);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("writing " + db.describe() + " failed: " + e.getMessage(), e);
-        }
+    private <T> T write(Jdbc.Work<T> work) {
+        return jdbc.write(work);
     }
 
     @Override
-    public synchronized void close() {
-        connections.close();
+    public void close() {
+        jdbc.close();
     }
 }

@@ -158,7 +158,7 @@ class PostgresStoreTest extends AgentTest {
     void beatsOfOneAgentNeverOverlapAcrossNodes() throws Exception {
         agent.run("--once");
         try (Store other = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
-            Store.BeatLock lock = other.tryLockBeat("test-agent").orElseThrow();
+            BeatLock lock = other.tryLockBeat("test-agent").orElseThrow();
             String running = dev.heartbeat.audit.Ids.next(Clock.systemUTC());
             other.append("test-agent", new dev.heartbeat.transcript.UserMessage("Heartbeat (schedule)"), running);
             assertThat(other.tryLockBeat("test-agent")).as("held already").isEmpty();

@@ -1,0 +1,85 @@
+package dev.heartbeat.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Runs work on the store's database: a read on a connection as it comes, a write in one transaction
+ * with the dialect's write lock taken first. No monitor of its own: concurrency is the database's job
+ * (transactions on PostgreSQL's pool; SQLite's one connection is handed to one thread at a time by its
+ * connection source), so one slow call never holds up calls that do not need the same connection.
+ */
+final class Jdbc implements AutoCloseable {
+    /** Work on a connection. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final Database db;
+    private final Database.Connections connections;
+    private final boolean readOnly;
+
+    Jdbc(Database db, Database.Connections connections, boolean readOnly) {
+        this.db = db;
+        this.connections = connections;
+        this.readOnly = readOnly;
+    }
+
+    Database database() {
+        return db;
+    }
+
+    Database.Connections connections() {
+        return connections;
+    }
+
+    <T> T read(Work<T> work) {
+        try {
+            Connection c = connections.borrow();
+            try {
+                return work.run(c);
+            } finally {
+                connections.giveBack(c);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading " + db.describe() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction. Writers queue instead of failing: SQLite's transactions are
+     * IMMEDIATE, and on PostgreSQL the dialect takes the write lock first.
+     */
+    <T> T write(Work<T> work) {
+        if (readOnly) {
+            throw new StoreException("the store was opened read-only");
+        }
+        try {
+            Connection c = connections.borrow();
+            try {
+                c.setAutoCommit(false);
+                try {
+                    db.beginWrite(c);
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } finally {
+                connections.giveBack(c);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("writing " + db.describe() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        connections.close();
+    }
+}
