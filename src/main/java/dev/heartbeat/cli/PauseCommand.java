@@ -39,7 +39,7 @@ final class PauseCommand {
             String where;
             if (config.storage().postgres()) {
                 try (Store store = main.writeStore(config)) {
-                    store.setPause(config.agent().name(), reason, System.getProperty("user.name") + "@" + dev.heartbeat.daemon.Daemons.hostname());
+                    store.control().setPause(config.agent().name(), reason, System.getProperty("user.name") + "@" + dev.heartbeat.daemon.Daemons.hostname());
                 }
                 where = "on every node of " + config.storage().url();
             } else {
@@ -67,7 +67,7 @@ final class PauseCommand {
             boolean was = Files.deleteIfExists(config.pauseFile());
             if (config.storage().postgres()) {
                 try (Store store = main.writeStore(config)) {
-                    was |= store.clearPause(config.agent().name());
+                    was |= store.control().clearPause(config.agent().name());
                 }
             }
             main.out().println(was ? "resumed: the next beat runs" : "not paused; nothing to do");

@@ -7,6 +7,7 @@ import dev.heartbeat.config.Durations;
 import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.daemon.Daemons;
 import dev.heartbeat.daemon.Schedule;
+import dev.heartbeat.store.Control;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoreException;
 import dev.heartbeat.store.StoredDecision;
@@ -67,7 +68,7 @@ final class StatusCommand implements Callable<Integer> {
         Optional<String> daemon = Optional.empty();
         List<Store.Node> nodes = List.of();
         Optional<Store.Fence> lastTick = Optional.empty();
-        Optional<Store.Pause> sharedPause = Optional.empty();
+        Optional<Control.Pause> sharedPause = Optional.empty();
         Map<String, Long> outbox = Map.of("pending", 0L, "dead", 0L);
         if (!config.storage().postgres()) {
             daemon = Daemons.running(config, null, now);
@@ -79,7 +80,7 @@ final class StatusCommand implements Callable<Integer> {
                     nodes = s.clusterNodes(Daemons.schedulerName(config));
                 }
                 lastTick = s.lastFence(config.agent().name());
-                sharedPause = s.pause(config.agent().name());
+                sharedPause = s.control().pause(config.agent().name());
                 outbox = s.outboxCounts(config.agent().name());
                 last = s.decisions(null, null, 1).stream().map(StoredDecision::decision).filter(Objects::nonNull)
                         .findFirst().orElse(null);

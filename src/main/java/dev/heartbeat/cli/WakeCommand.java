@@ -31,7 +31,7 @@ final class WakeCommand implements Callable<Integer> {
         long id;
         Optional<String> daemon;
         try (Store store = main.writeStore(config)) {
-            id = store.requestWake(reason);
+            id = store.control().requestWake(reason);
             daemon = Daemons.running(config, store, main.clock.instant());
         }
         main.out().println("wake request " + id + " stored" + daemon.map(d -> "; the daemon (" + d

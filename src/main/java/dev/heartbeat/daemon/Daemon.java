@@ -4,6 +4,7 @@ import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.Ids;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.heartbeat.BeatOptions;
+import dev.heartbeat.store.Control;
 import dev.heartbeat.store.Database;
 import dev.heartbeat.store.PostgresDatabase;
 import dev.heartbeat.store.Store;
@@ -378,7 +379,7 @@ public final class Daemon {
         } catch (SchedulerException e) {
             return Optional.of("the scheduler does not answer: " + e.getMessage());
         }
-        if (!runtime.store().ping()) {
+        if (!runtime.store().control().ping()) {
             return Optional.of("the store does not answer");
         }
         Instant started = beatStartedAt.get();
@@ -447,7 +448,7 @@ public final class Daemon {
         } catch (RuntimeException e) {
             LOG.warn("retrying queued notifications failed: {}", e.getMessage());
         }
-        Optional<Store.Wake> wake = runtime.store().takeWake(holder);
+        Optional<Control.Wake> wake = runtime.store().control().takeWake(holder);
         if (wake.isEmpty()) {
             return;
         }

@@ -23,6 +23,7 @@ import dev.heartbeat.repair.Problem;
 import dev.heartbeat.repair.Repairer;
 import dev.heartbeat.repair.TokenEstimator;
 import dev.heartbeat.store.BeatLock;
+import dev.heartbeat.store.Control;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.tools.Notifier;
 import dev.heartbeat.tools.ToolExecutor;
@@ -423,7 +424,7 @@ public final class BeatRunner {
                 return Optional.of("paused" + (why.isBlank() ? "" : ": " + why) + " (remove " + pause
                         + " or run 'heartbeat-agent resume')");
             }
-            Optional<Store.Pause> shared = store.pause(config.agent().name());
+            Optional<Control.Pause> shared = store.control().pause(config.agent().name());
             if (shared.isPresent()) {
                 String why = shared.get().reason() == null ? "" : shared.get().reason();
                 gates.add(new Gate("paused", false, "paused for every node since " + shared.get().since()

@@ -18,12 +18,27 @@ final class Jdbc implements AutoCloseable {
 
     private final Database db;
     private final Database.Connections connections;
+    private final java.time.Clock clock;
     private final boolean readOnly;
 
-    Jdbc(Database db, Database.Connections connections, boolean readOnly) {
+    Jdbc(Database db, Database.Connections connections, java.time.Clock clock, boolean readOnly) {
         this.db = db;
         this.connections = connections;
+        this.clock = clock;
         this.readOnly = readOnly;
+    }
+
+    java.time.Clock clock() {
+        return clock;
+    }
+
+    /** Now, in UTC: stored times are compared as text in SQL, which is only right with one offset. */
+    String now() {
+        return utc(java.time.OffsetDateTime.now(clock));
+    }
+
+    static String utc(java.time.OffsetDateTime t) {
+        return t.toInstant().toString();
     }
 
     Database database() {

@@ -237,7 +237,7 @@ class PostgresStoreTest extends AgentTest {
         assertThat(skipped.path("outcome").asText()).isEqualTo("skipped");
         assertThat(skipped.path("reason").asText()).startsWith("paused: database maintenance");
         try (Store other = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
-            assertThat(other.pause("test-agent")).get().satisfies(p -> assertThat(p.reason()).isEqualTo("database maintenance"));
+            assertThat(other.control().pause("test-agent")).get().satisfies(p -> assertThat(p.reason()).isEqualTo("database maintenance"));
         }
         assertThat(agent.run("status").out()).contains("PAUSED").contains("on every node");
         assertThat(agent.run("resume").out()).contains("resumed");

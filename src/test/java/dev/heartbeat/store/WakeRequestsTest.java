@@ -16,13 +16,13 @@ class WakeRequestsTest {
     void openWakeRequestsAreTakenTogether() {
         try (Store store = Store.open(dir.resolve("hb.db"), Clock.systemUTC())) {
             for (int i = 0; i < 50; i++) {
-                store.requestWake(i % 2 == 0 ? "disk alert" : "reason " + i);
+                store.control().requestWake(i % 2 == 0 ? "disk alert" : "reason " + i);
             }
-            Store.Wake wake = store.takeWake("node-a").orElseThrow();
+            Control.Wake wake = store.control().takeWake("node-a").orElseThrow();
             assertThat(wake.reason()).contains("disk alert").contains("more").contains("50 wake requests");
-            assertThat(store.takeWake("node-b")).as("nothing left for a second beat").isEmpty();
-            store.requestWake("later");
-            assertThat(store.takeWake("node-b").orElseThrow().reason()).isEqualTo("later");
+            assertThat(store.control().takeWake("node-b")).as("nothing left for a second beat").isEmpty();
+            store.control().requestWake("later");
+            assertThat(store.control().takeWake("node-b").orElseThrow().reason()).isEqualTo("later");
         }
     }
 }
