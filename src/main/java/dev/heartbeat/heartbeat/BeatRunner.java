@@ -593,7 +593,7 @@ public final class BeatRunner {
                     new ToolExecutor.Policy(config.tools().approvals(), java.nio.file.Path.of(config.heartbeat()
                             .checklist()).normalize().toString(), config.agent().name(), clock,
                             () -> lock == null || lock.held()));
-            java.util.Set<String> taintedKeys = store.taintedState(config.agent().name());
+            java.util.Set<String> taintedKeys = store.agentState().taintedState(config.agent().name());
             // Untrusted is a property of content: an earlier turn's page or a tainted value in this request keeps
             // consequential tools gated, whatever this beat reads.
             if (!taintedKeys.isEmpty() || context.messages().stream().anyMatch(dev.heartbeat.transcript.Untrusted::in)
@@ -604,7 +604,7 @@ public final class BeatRunner {
 
             List<Message> conversation = new ArrayList<>(context.messages());
             UserMessage prompt = Prompts.beat(id, options.trigger(), ZonedDateTime.now(clock.withZone(config.agent().timezone())),
-                    checklist, store.state(config.agent().name()), taintedKeys, approvalNotes);
+                    checklist, store.agentState().state(config.agent().name()), taintedKeys, approvalNotes);
             // Stored with the first reply: a beat the provider never answered leaves the session as it was.
             conversation.add(prompt);
             boolean promptStored = false;

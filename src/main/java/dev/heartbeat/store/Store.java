@@ -38,6 +38,7 @@ public final class Store implements AutoCloseable {
     private final Jdbc jdbc;
     private final Clock clock;
     private final Control control;
+    private final AgentState agentState;
     /** With a chain key, decisions are chained with HMAC (see {@link HashChain}); null without. */
     private volatile byte[] chainKey;
 
@@ -47,6 +48,7 @@ public final class Store implements AutoCloseable {
         this.jdbc = new Jdbc(db, connections, clock, readOnly);
         this.clock = clock;
         this.control = new Control(jdbc);
+        this.agentState = new AgentState(jdbc);
     }
 
     /** Opens (creating if needed) and migrates the SQLite file for a process that writes. */
@@ -149,6 +151,11 @@ public final class Store implements AutoCloseable {
     /** Wake requests, the pause kept in the store, the watchdog's ping. */
     public Control control() {
         return control;
+    }
+
+    /** The agent's key-value state and its taint marks. */
+    public AgentState agentState() {
+        return agentState;
     }
 
     public Database database() {
@@ -937,91 +944,6 @@ public final class Store implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- state
-
-    public Optional<String> state(String agent, String key) {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT value FROM state WHERE agent = ? AND key = ?")) {
-                ps.setString(1, agent);
-                ps.setString(2, key);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
-                }
-            }
-        });
-    }
-
-    /** The whole state of an agent, keys in order; values are JSON text. */
-    public Map<String, String> state(String agent) {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT key, value FROM state WHERE agent = ? ORDER BY key")) {
-                ps.setString(1, agent);
-                Map<String, String> out = new LinkedHashMap<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.put(rs.getString(1), rs.getString(2));
-                    }
-                }
-                return out;
-            }
-        });
-    }
-
-    public void putState(String agent, String key, String jsonValue) {
-        write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO state (agent, key, value, updated_at) VALUES (?, ?, ?, ?) "
-                            + "ON CONFLICT (agent, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")) {
-                ps.setString(1, agent);
-                ps.setString(2, key);
-                ps.setString(3, jsonValue);
-                ps.setString(4, now());
-                ps.executeUpdate();
-            }
-            return null;
-        });
-    }
-
-    /** Marks a state key as set from untrusted content (or clears the mark when a clean beat set it). */
-    public void taintState(String agent, String key, String beatId, boolean tainted) {
-        write(c -> {
-            if (tainted) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO tainted_state (agent, state_key, beat_id, "
-                        + "marked_at) VALUES (?, ?, ?, ?) ON CONFLICT (agent, state_key) DO UPDATE SET "
-                        + "beat_id = excluded.beat_id, marked_at = excluded.marked_at")) {
-                    ps.setString(1, agent);
-                    ps.setString(2, key);
-                    ps.setString(3, beatId);
-                    ps.setString(4, now());
-                    ps.executeUpdate();
-                }
-            } else {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "DELETE FROM tainted_state WHERE agent = ? AND state_key = ?")) {
-                    ps.setString(1, agent);
-                    ps.setString(2, key);
-                    ps.executeUpdate();
-                }
-            }
-            return null;
-        });
-    }
-
-    /** The agent's state keys whose values came from untrusted content. */
-    public java.util.Set<String> taintedState(String agent) {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT state_key FROM tainted_state WHERE agent = ?")) {
-                ps.setString(1, agent);
-                java.util.Set<String> out = new java.util.TreeSet<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-                return out;
-            }
-        });
-    }
 
     // ---------------------------------------------------------------- tool intents
 

@@ -55,12 +55,12 @@ public final class StateTools {
         public String run(JsonNode arguments, ToolCallContext context) throws ToolFailure {
             String key = Tool.text(arguments, "key", null);
             if (key == null) {
-                Map<String, String> all = store.state(agent);
+                Map<String, String> all = store.agentState().state(agent);
                 ObjectNode out = JsonNodeFactory.instance.objectNode();
                 all.forEach((k, v) -> out.set(k, Json.tree(v)));
                 return Json.write(out);
             }
-            return store.state(agent, key).orElse("no value is stored under '" + key + "'");
+            return store.agentState().state(agent, key).orElse("no value is stored under '" + key + "'");
         }
     }
 
@@ -108,14 +108,14 @@ public final class StateTools {
             if (json.length() > MAX_VALUE) {
                 throw ToolFailure.error("the value is " + json.length() + " characters; the limit is " + MAX_VALUE);
             }
-            long others = store.state(agent).entrySet().stream().filter(e -> !e.getKey().equals(key))
+            long others = store.agentState().state(agent).entrySet().stream().filter(e -> !e.getKey().equals(key))
                     .mapToLong(e -> e.getKey().length() + e.getValue().length()).sum();
             if (others + key.length() + json.length() > MAX_TOTAL) {
                 throw ToolFailure.error("the state would hold " + (others + key.length() + json.length()) + " characters; "
                         + "the limit is " + MAX_TOTAL + ". Remove or shorten keys you no longer need (set_state with "
                         + "a short value) first");
             }
-            store.putState(agent, key, json);
+            store.agentState().putState(agent, key, json);
             return "stored '" + key + "'";
         }
     }

@@ -209,7 +209,7 @@ public final class ToolExecutor {
         }
         // A value set after reading untrusted content may carry it: it stays untrusted for later beats.
         if (tool.name().equals("set_state") && outcome.equals("ok") && policy != null) {
-            store.taintState(policy.agent(), arguments.path("key").asText(""), beatId, untrustedSeen);
+            store.agentState().taintState(policy.agent(), arguments.path("key").asText(""), beatId, untrustedSeen);
         }
         // A refused call was stopped before it did anything: it did not execute.
         return finish(call, recordedArguments, tool.sideEffecting(), !outcome.equals("refused"), outcome, text, error,
@@ -227,7 +227,7 @@ public final class ToolExecutor {
 
     private boolean untrusted(String tool, JsonNode arguments) {
         if (tool.equals("get_state") && policy != null) {
-            java.util.Set<String> tainted = store.taintedState(policy.agent());
+            java.util.Set<String> tainted = store.agentState().taintedState(policy.agent());
             String key = arguments.path("key").asText("");
             return key.isEmpty() ? !tainted.isEmpty() : tainted.contains(key);
         }

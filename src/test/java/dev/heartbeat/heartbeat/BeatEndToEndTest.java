@@ -450,7 +450,7 @@ class BeatEndToEndTest {
         assertThat(d.path("tool_calls").get(0).path("arguments").path("key").asText()).isEqualTo("last_check");
         assertThat(d.path("outcome").asText()).isEqualTo("acted");
         try (Store store = agent.store()) {
-            assertThat(store.state("test-agent", "last_check")).contains("\"monday\"");
+            assertThat(store.agentState().state("test-agent", "last_check")).contains("\"monday\"");
         }
         // The stored state reaches the next beat's prompt.
         fake.text("HEARTBEAT_OK");

@@ -62,7 +62,7 @@ class PostgresStoreTest extends AgentTest {
         assertThat(d.path("tool_calls").get(0).path("name").asText()).isEqualTo("set_state");
         try (Store store = agent.store()) {
             assertThat(store.database().clustered()).isTrue();
-            assertThat(store.state("test-agent", "disk")).contains("\"95%\"");
+            assertThat(store.agentState().state("test-agent", "disk")).contains("\"95%\"");
             assertThat(store.history("test-agent")).extracting(m -> m.message().role())
                     .containsExactly("user", "assistant", "tool", "assistant");
         }
