@@ -81,7 +81,7 @@ final class StatusCommand implements Callable<Integer> {
                 }
                 lastTick = s.lastFence(config.agent().name());
                 sharedPause = s.control().pause(config.agent().name());
-                outbox = s.outboxCounts(config.agent().name());
+                outbox = s.outbox().outboxCounts(config.agent().name());
                 last = s.decisions(null, null, 1).stream().map(StoredDecision::decision).filter(Objects::nonNull)
                         .findFirst().orElse(null);
                 today = DecisionStats.of(s.decisions(config.startOfToday(main.clock), null, Integer.MAX_VALUE).stream()

@@ -24,6 +24,7 @@ import dev.heartbeat.repair.Repairer;
 import dev.heartbeat.repair.TokenEstimator;
 import dev.heartbeat.store.BeatLock;
 import dev.heartbeat.store.Control;
+import dev.heartbeat.store.Outbox;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.tools.Notifier;
 import dev.heartbeat.tools.ToolExecutor;
@@ -363,7 +364,7 @@ public final class BeatRunner {
                     LOG.warn("beat {}: an event of kind {} could not be read and is left out of its record", id, e.kind());
                 }
             }
-            for (Store.Outgoing queued : store.outgoingOf(id)) {
+            for (Outbox.Outgoing queued : store.outbox().outgoingOf(id)) {
                 if (queued.status().equals("pending") && queued.attempts() == 0) {
                     notifications.add(new NotificationRecord(queued.channel(), queued.severity(), "queued",
                             "the first attempt was cut short by the crash; the outbox retries it with the same "

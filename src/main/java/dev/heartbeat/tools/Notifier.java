@@ -56,7 +56,7 @@ public final class Notifier {
             }
             String hash = textHash(name, text);
             java.time.Duration window = config.notifications().dedupeWindow();
-            if (!window.isZero() && sent.sentSince(name, hash, OffsetDateTime.now(clock).minus(window))) {
+            if (!window.isZero() && sent.outbox().sentSince(name, hash, OffsetDateTime.now(clock).minus(window))) {
                 out.add(new NotificationRecord(name, severity, "suppressed", "the same text went to this channel within "
                         + dev.heartbeat.config.Durations.format(window) + " (notify.dedupe-window)"));
                 continue;
@@ -66,7 +66,7 @@ public final class Notifier {
                         beatId, idempotencyKey);
                 out.add(r);
                 if (!r.status().equals("failed")) {
-                    sent.recordSent(name, hash);
+                    sent.outbox().recordSent(name, hash);
                 }
                 continue;
             }
@@ -77,7 +77,7 @@ public final class Notifier {
                     default -> throw new IOException("unknown channel type " + channel.type());
                 };
                 out.add(new NotificationRecord(name, severity, "sent", detail));
-                sent.recordSent(name, hash);
+                sent.outbox().recordSent(name, hash);
             } catch (IOException e) {
                 out.add(new NotificationRecord(name, severity, "failed", Redactor.redact(e.getMessage())));
             }

@@ -4,6 +4,7 @@ import dev.heartbeat.audit.Decision.NotificationRecord;
 import dev.heartbeat.audit.Redactor;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.model.RetryPolicy;
+import dev.heartbeat.store.Outbox;
 import dev.heartbeat.store.Store;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -52,7 +53,7 @@ final class WebhookOutbox {
     /** Queues the notification, tries it once now, and says what became of that try. */
     NotificationRecord send(String name, AgentConfig.Channel channel, String body, String severity, String beatId,
                             String key) {
-        Store.Outgoing row = store.enqueue(config.agent().name(), beatId, name, key, severity, body);
+        Outbox.Outgoing row = store.outbox().enqueue(config.agent().name(), beatId, name, key, severity, body);
         if (!row.status().equals("pending")) {
             return new NotificationRecord(name, severity, row.status().equals("delivered") ? "sent" : "failed",
                     "already " + row.status() + " under Idempotency-Key " + key);
@@ -68,13 +69,13 @@ final class WebhookOutbox {
             return;
         }
         nextLook = now.plus(LOOK_EVERY);
-        for (Store.Outgoing row : store.dueOutgoing(config.agent().name(), now)) {
-            if (!store.claimOutgoing(row.id())) {
+        for (Outbox.Outgoing row : store.outbox().dueOutgoing(config.agent().name(), now)) {
+            if (!store.outbox().claimOutgoing(row.id())) {
                 continue;
             }
             Optional<AgentConfig.Channel> channel = channel(row.channel());
             if (channel.isEmpty()) {
-                store.attempted(row.id(), row.attempts(), "dead", null, "the channel " + row.channel()
+                store.outbox().attempted(row.id(), row.attempts(), "dead", null, "the channel " + row.channel()
                         + " is no longer configured", false);
                 continue;
             }
@@ -86,7 +87,7 @@ final class WebhookOutbox {
     List<NotificationRecord> settled() {
         List<NotificationRecord> out = new ArrayList<>();
         List<Long> told = new ArrayList<>();
-        for (Store.Outgoing row : store.unreportedOutgoing(config.agent().name())) {
+        for (Outbox.Outgoing row : store.outbox().unreportedOutgoing(config.agent().name())) {
             boolean delivered = row.status().equals("delivered");
             out.add(new NotificationRecord(row.channel(), row.severity(), delivered ? "sent" : "dead_letter",
                     (delivered ? "delivered on attempt " + row.attempts() : "given up after " + row.attempts()
@@ -95,7 +96,7 @@ final class WebhookOutbox {
             told.add(row.id());
         }
         if (!told.isEmpty()) {
-            store.markReported(told);
+            store.outbox().markReported(told);
         }
         return out;
     }
@@ -103,17 +104,17 @@ final class WebhookOutbox {
     private record Settled(String status, String detail) {
     }
 
-    private Settled attempt(Store.Outgoing row, AgentConfig.Channel channel, boolean first) {
+    private Settled attempt(Outbox.Outgoing row, AgentConfig.Channel channel, boolean first) {
         int attempt = row.attempts() + 1;
         Delivery d = deliver(channel, row);
         dev.heartbeat.audit.Faults.point("mid-webhook");
         if (d.ok()) {
-            store.attempted(row.id(), attempt, "delivered", null, null, first);
+            store.outbox().attempted(row.id(), attempt, "delivered", null, null, first);
             return new Settled("sent", "HTTP " + d.status() + (attempt > 1 ? " on attempt " + attempt : ""));
         }
         String error = Redactor.redact(d.error());
         if (!d.retryable() || attempt > BACKOFF.size()) {
-            store.attempted(row.id(), attempt, "dead", null, error, first);
+            store.outbox().attempted(row.id(), attempt, "dead", null, error, first);
             return new Settled("failed", "dead letter after " + attempt + " attempt(s): " + error);
         }
         Duration wait = BACKOFF.get(attempt - 1);
@@ -122,7 +123,7 @@ final class WebhookOutbox {
             wait = d.retryAfter().get().compareTo(cap) > 0 ? cap : d.retryAfter().get();
         }
         Instant next = clock.instant().plus(wait);
-        store.attempted(row.id(), attempt, "pending", next, error, false);
+        store.outbox().attempted(row.id(), attempt, "pending", next, error, false);
         if (next.isBefore(nextLook)) {
             nextLook = next;
         }
@@ -133,7 +134,7 @@ final class WebhookOutbox {
     private record Delivery(boolean ok, int status, String error, boolean retryable, Optional<Duration> retryAfter) {
     }
 
-    private Delivery deliver(AgentConfig.Channel channel, Store.Outgoing row) {
+    private Delivery deliver(AgentConfig.Channel channel, Outbox.Outgoing row) {
         long timestamp = clock.instant().getEpochSecond();
         HttpRequest.Builder request = HttpRequest.newBuilder(channel.url())
                 .timeout(TIMEOUT)
