@@ -2,6 +2,7 @@ package dev.heartbeat.cli;
 
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.daemon.AgentRuntime;
+import dev.heartbeat.store.Approvals;
 import dev.heartbeat.store.Store;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -36,9 +37,9 @@ final class ApprovalsCommand {
         public Integer call() {
             Main main = Main.root(spec);
             AgentConfig config = main.inspectionConfig();
-            List<Store.Approval> approvals;
+            List<Approvals.Approval> approvals;
             try (Store store = main.readStore(config)) {
-                approvals = store.approvals(config.agent().name(), all);
+                approvals = store.approvals().list(config.agent().name(), all);
             }
             PrintWriter out = main.out();
             if (json) {
@@ -51,7 +52,7 @@ final class ApprovalsCommand {
                 return 0;
             }
             List<List<String>> rows = new ArrayList<>();
-            for (Store.Approval a : approvals) {
+            for (Approvals.Approval a : approvals) {
                 rows.add(List.of(a.id(), a.status(), Render.time(a.createdAt()), a.tool(),
                         Render.fold(a.arguments(), 60) + " - " + Render.fold(a.why(), 80)));
             }
@@ -79,18 +80,18 @@ final class ApprovalsCommand {
             AgentConfig config = main.inspectionConfig();
             AgentRuntime.registerSecrets(config);
             try (Store store = main.writeStore(config)) {
-                List<Store.Approval> matches = store.approvals(config.agent().name(), true).stream()
+                List<Approvals.Approval> matches = store.approvals().list(config.agent().name(), true).stream()
                         .filter(a -> a.id().startsWith(id)).toList();
                 if (matches.size() != 1) {
                     throw UserError.notFound(matches.isEmpty() ? "no approval request '" + id + "'; 'approvals list' "
                             + "shows them" : "'" + id + "' matches " + matches.size() + " requests; give more of the id");
                 }
-                Store.Approval a = matches.get(0);
+                Approvals.Approval a = matches.get(0);
                 if (!a.status().equals("pending")) {
                     throw UserError.notFound("request " + a.id() + " is " + a.status() + ", not pending; nothing to decide");
                 }
                 String by = System.getProperty("user.name", "operator");
-                if (!store.decideApproval(a.id(), approve(), by, note())) {
+                if (!store.approvals().decideApproval(a.id(), approve(), by, note())) {
                     throw UserError.notFound("request " + a.id() + " expired or was decided meanwhile");
                 }
                 main.out().println((approve() ? "approved " : "denied ") + a.id() + " (" + a.tool() + "); the next beat "

@@ -22,8 +22,10 @@ import dev.heartbeat.repair.HistoryValidator;
 import dev.heartbeat.repair.Problem;
 import dev.heartbeat.repair.Repairer;
 import dev.heartbeat.repair.TokenEstimator;
+import dev.heartbeat.store.Approvals;
 import dev.heartbeat.store.BeatLock;
 import dev.heartbeat.store.Control;
+import dev.heartbeat.store.Intents;
 import dev.heartbeat.store.Outbox;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.tools.Notifier;
@@ -181,8 +183,8 @@ public final class BeatRunner {
             b.gates.add(new Gate("schedule", false, fence.isPresent()
                     ? "the process running this beat (" + fence.get().node() + ") stopped during it"
                     : "the process stopped during this beat"));
-            b.recover(store.beatEvents(beat.beatId()), store.intents(beat.beatId()));
-            store.interruptIntents(beat.beatId());
+            b.recover(store.intents().beatEvents(beat.beatId()), store.intents().intents(beat.beatId()));
+            store.intents().interruptIntents(beat.beatId());
             Decision d = record(b.decide(Outcome.FAILED, "interrupted: the process stopped before the beat finished"
                     + open));
             LOG.warn("beat {} was interrupted by a crash; recorded as failed", d.id());
@@ -341,9 +343,9 @@ public final class BeatRunner {
          * What a beat killed midway did, as the store knows it: its model calls (and their tokens, which
          * count against the budget), tool calls, notifications, and the side effects it started.
          */
-        void recover(List<Store.BeatEvent> events, List<Store.Intent> intents) {
+        void recover(List<Intents.BeatEvent> events, List<Intents.Intent> intents) {
             Set<String> recorded = new HashSet<>();
-            for (Store.BeatEvent e : events) {
+            for (Intents.BeatEvent e : events) {
                 try {
                     switch (e.kind()) {
                         case "model_call" -> {
@@ -371,7 +373,7 @@ public final class BeatRunner {
                                     + "Idempotency-Key " + queued.idempotencyKey()));
                 }
             }
-            for (Store.Intent intent : intents) {
+            for (Intents.Intent intent : intents) {
                 if (!recorded.contains(intent.callId()) && intent.status().equals("started")) {
                     toolCalls.add(new ToolCallRecord(intent.callId(), intent.tool(), dev.heartbeat.tools.ToolExecutor
                             .recordable(intent.arguments()), true, false, "interrupted",
@@ -746,7 +748,7 @@ public final class BeatRunner {
          */
         private List<String> settleApprovals(ToolExecutor executor) {
             List<String> notes = new ArrayList<>();
-            for (Store.Approval a : store.approvals(config.agent().name(), false)) {
+            for (Approvals.Approval a : store.approvals().list(config.agent().name(), false)) {
                 String what = a.tool() + " " + a.arguments() + " (request " + a.id() + ")";
                 switch (a.status()) {
                     case "approved" -> {
@@ -758,7 +760,7 @@ public final class BeatRunner {
                                 a.tool(), a.arguments()), id, a.id());
                         toolCalls.add(done.record());
                         if (done.record().executed()) {
-                            store.closeApproval(a.id(), "done", done.result().text());
+                            store.approvals().closeApproval(a.id(), "done", done.result().text());
                         }
                         // The whole result (marked as untrusted where it is): the model asked for it.
                         notes.add(what + ": approved by " + a.decidedBy() + " and run now; result:\n"
@@ -766,17 +768,17 @@ public final class BeatRunner {
                     }
                     case "running" -> {
                         // Started by a beat that died before it stored the result: never run twice.
-                        store.closeApproval(a.id(), "outcome_unknown", null);
+                        store.approvals().closeApproval(a.id(), "outcome_unknown", null);
                         notes.add(what + ": approved by " + a.decidedBy() + " and started, but the process stopped "
                                 + "while it ran; its outcome is unknown and it was not run again");
                     }
                     case "denied" -> {
-                        store.closeApproval(a.id(), "closed_denied", null);
+                        store.approvals().closeApproval(a.id(), "closed_denied", null);
                         notes.add(what + ": denied by " + a.decidedBy() + (a.note() == null ? "" : " (" + a.note() + ")")
                                 + "; it was not run");
                     }
                     case "expired" -> {
-                        store.closeApproval(a.id(), "closed_expired", null);
+                        store.approvals().closeApproval(a.id(), "closed_expired", null);
                         notes.add(what + ": nobody decided before it expired; it was not run");
                     }
                     default -> notes.add(what + ": still waiting for a person");

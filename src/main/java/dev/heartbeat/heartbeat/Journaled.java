@@ -22,7 +22,7 @@ final class Journaled<T> extends ArrayList<T> {
 
     @Override
     public boolean add(T item) {
-        store.recordBeatEvent(beatId, kind, Json.write(item));
+        store.intents().recordBeatEvent(beatId, kind, Json.write(item));
         return super.add(item);
     }
 

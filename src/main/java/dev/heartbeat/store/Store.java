@@ -38,6 +38,8 @@ public final class Store implements AutoCloseable {
     private final Jdbc jdbc;
     private final Clock clock;
     private final Control control;
+    private final Approvals approvals;
+    private final Intents intents;
     private final Outbox outbox;
     private final AgentState agentState;
     /** With a chain key, decisions are chained with HMAC (see {@link HashChain}); null without. */
@@ -49,6 +51,8 @@ public final class Store implements AutoCloseable {
         this.jdbc = new Jdbc(db, connections, clock, readOnly);
         this.clock = clock;
         this.control = new Control(jdbc);
+        this.approvals = new Approvals(jdbc);
+        this.intents = new Intents(jdbc);
         this.outbox = new Outbox(jdbc);
         this.agentState = new AgentState(jdbc);
     }
@@ -163,6 +167,16 @@ public final class Store implements AutoCloseable {
     /** Notifications on their way out, and what each channel sent. */
     public Outbox outbox() {
         return outbox;
+    }
+
+    /** The beat's journal: tool-call intents and what a running beat did. */
+    public Intents intents() {
+        return intents;
+    }
+
+    /** Calls waiting for a person's approval. */
+    public Approvals approvals() {
+        return approvals;
     }
 
     public Database database() {
@@ -954,43 +968,6 @@ public final class Store implements AutoCloseable {
 
     // ---------------------------------------------------------------- tool intents
 
-    /** Commits the intent to run a side-effecting call; it must be on disk before the tool runs. */
-    public void recordIntent(String beatId, String callId, String tool, String arguments) {
-        write(c -> {
-            insertIntent(c, beatId, callId, tool, arguments);
-            return null;
-        });
-    }
-
-    private void insertIntent(Connection c, String beatId, String callId, String tool, String arguments)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO tool_intents (beat_id, call_id, tool, arguments, status, started_at) "
-                        + "VALUES (?, ?, ?, ?, 'started', ?)")) {
-            ps.setString(1, beatId);
-            ps.setString(2, callId);
-            ps.setString(3, tool);
-            ps.setString(4, arguments);
-            ps.setString(5, now());
-            ps.executeUpdate();
-        }
-    }
-
-    public void completeIntent(String beatId, String callId, String status, String result) {
-        write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE tool_intents SET status = ?, result = ?, finished_at = ? WHERE beat_id = ? AND call_id = ?")) {
-                ps.setString(1, status);
-                ps.setString(2, result);
-                ps.setString(3, now());
-                ps.setString(4, beatId);
-                ps.setString(5, callId);
-                ps.executeUpdate();
-            }
-            return null;
-        });
-    }
-
     // ---------------------------------------------------------------- crash recovery
 
     /**
@@ -1087,61 +1064,6 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** One thing a running beat did (kind: model_call, tool_call or notification), as JSON. */
-    public record BeatEvent(String kind, String json) {
-    }
-
-    /** Puts what a running beat just did on record, so a crash after it cannot hide it. */
-    public void recordBeatEvent(String beatId, String kind, String json) {
-        write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO beat_events (beat_id, kind, body, created_at) VALUES (?, ?, ?, ?)")) {
-                ps.setString(1, beatId);
-                ps.setString(2, kind);
-                ps.setString(3, json);
-                ps.setString(4, now());
-                ps.executeUpdate();
-            }
-            return null;
-        });
-    }
-
-    public List<BeatEvent> beatEvents(String beatId) {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT kind, body FROM beat_events WHERE beat_id = ? ORDER BY id")) {
-                ps.setString(1, beatId);
-                List<BeatEvent> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new BeatEvent(rs.getString(1), rs.getString(2)));
-                    }
-                }
-                return out;
-            }
-        });
-    }
-
-    /** A side-effecting call a beat started, as its intent row says. */
-    public record Intent(String callId, String tool, String arguments, String status) {
-    }
-
-    public List<Intent> intents(String beatId) {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT call_id, tool, arguments, status FROM tool_intents WHERE beat_id = ? ORDER BY started_at")) {
-                ps.setString(1, beatId);
-                List<Intent> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Intent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
-                    }
-                }
-                return out;
-            }
-        });
-    }
-
     private static OffsetDateTime parseTime(ResultSet rs) {
         try {
             return OffsetDateTime.parse(rs.getString(2));
@@ -1150,131 +1072,11 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** Marks a crashed beat's started intents as interrupted: their outcome is unknown, they are never re-run. */
-    public void interruptIntents(String beatId) {
-        write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE tool_intents SET status = 'interrupted', "
-                    + "finished_at = ? WHERE beat_id = ? AND status = 'started'")) {
-                ps.setString(1, now());
-                ps.setString(2, beatId);
-                ps.executeUpdate();
-            }
-            return null;
-        });
-    }
-
     // ---------------------------------------------------------------- notification dedupe
 
     // ---------------------------------------------------------------- the webhook outbox
 
     // ---------------------------------------------------------------- approvals
-
-    /** A tool call waiting for (or decided by) a person. */
-    public record Approval(String id, String agent, String beatId, String callId, String tool, String arguments,
-                           String why, String status, OffsetDateTime createdAt, OffsetDateTime expiresAt,
-                           OffsetDateTime decidedAt, String decidedBy, String note, String result) {
-    }
-
-    public void requestApproval(Approval a) {
-        write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO approvals (id, agent, beat_id, call_id, "
-                    + "tool, arguments, why, status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)")) {
-                ps.setString(1, a.id());
-                ps.setString(2, a.agent());
-                ps.setString(3, a.beatId());
-                ps.setString(4, a.callId());
-                ps.setString(5, a.tool());
-                ps.setString(6, a.arguments());
-                ps.setString(7, a.why());
-                ps.setString(8, utc(a.createdAt()));
-                ps.setString(9, utc(a.expiresAt()));
-                ps.executeUpdate();
-            }
-            return null;
-        });
-    }
-
-    /** Approvals of an agent, newest first; pending ones past their expiry read as expired. */
-    public List<Approval> approvals(String agent, boolean all) {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, agent, beat_id, call_id, tool, arguments, "
-                    + "why, status, created_at, expires_at, decided_at, decided_by, note, result FROM approvals "
-                    + "WHERE agent = ?" + (all ? "" : " AND status IN ('pending', 'approved', 'denied', 'running')")
-                    + " ORDER BY created_at DESC")) {
-                ps.setString(1, agent);
-                List<Approval> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        OffsetDateTime expires = OffsetDateTime.parse(rs.getString(10));
-                        String status = rs.getString(8);
-                        if (status.equals("pending") && !expires.isAfter(OffsetDateTime.now(clock))) {
-                            status = "expired";
-                        }
-                        out.add(new Approval(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getString(6), rs.getString(7), status,
-                                OffsetDateTime.parse(rs.getString(9)), expires,
-                                rs.getString(11) == null ? null : OffsetDateTime.parse(rs.getString(11)),
-                                rs.getString(12), rs.getString(13), rs.getString(14)));
-                    }
-                }
-                return out;
-            }
-        });
-    }
-
-    /** Approves or denies a pending, unexpired request; false when there is none with that id. */
-    public boolean decideApproval(String id, boolean approve, String by, String note) {
-        return write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE approvals SET status = ?, decided_at = ?, "
-                    + "decided_by = ?, note = ? WHERE id = ? AND status = 'pending' AND expires_at > ?")) {
-                ps.setString(1, approve ? "approved" : "denied");
-                ps.setString(2, now());
-                ps.setString(3, by);
-                ps.setString(4, note);
-                ps.setString(5, id);
-                ps.setString(6, now());
-                return ps.executeUpdate() == 1;
-            }
-        });
-    }
-
-    /**
-     * Starts running an approved call: the request moves to {@code running} in the same transaction as
-     * the call's intent (when it has side effects), so a crash from here on leaves it running, never
-     * approved again. False when the request is no longer approved (another beat took it).
-     */
-    public boolean startApproved(String approvalId, String beatId, String callId, String tool,
-                                              String arguments, boolean sideEffecting) {
-        return write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE approvals SET status = 'running', beat_run = ? "
-                    + "WHERE id = ? AND status = 'approved'")) {
-                ps.setString(1, beatId);
-                ps.setString(2, approvalId);
-                if (ps.executeUpdate() != 1) {
-                    return false;
-                }
-            }
-            if (sideEffecting) {
-                insertIntent(c, beatId, callId, tool, arguments);
-            }
-            return true;
-        });
-    }
-
-    /** Closes a decided (or expired) request once the beat has acted on it and told the model. */
-    public void closeApproval(String id, String status, String result) {
-        write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE approvals SET status = ?, result = ?, done_at = ? WHERE id = ?")) {
-                ps.setString(1, status);
-                ps.setString(2, result);
-                ps.setString(3, now());
-                ps.setString(4, id);
-                ps.executeUpdate();
-            }
-            return null;
-        });
-    }
 
     // ---------------------------------------------------------------- wake requests
 

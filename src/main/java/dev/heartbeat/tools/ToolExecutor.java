@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
 import dev.heartbeat.audit.Json;
 import dev.heartbeat.audit.Redactor;
+import dev.heartbeat.store.Approvals;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.ToolResultMessage;
@@ -155,7 +156,7 @@ public final class ToolExecutor {
         if (approval.isPresent() && !dryRun) {
             String id = dev.heartbeat.audit.Ids.next(policy.clock());
             java.time.OffsetDateTime now = java.time.OffsetDateTime.now(policy.clock());
-            store.requestApproval(new Store.Approval(id, policy.agent(), beatId, call.id(), call.name(),
+            store.approvals().requestApproval(new Approvals.Approval(id, policy.agent(), beatId, call.id(), call.name(),
                     Redactor.redact(call.arguments()), approval.get(), "pending", now,
                     now.plus(policy.approvals().expireAfter()), null, null, null, null));
             Execution waiting = finish(call, recordedArguments, tool.sideEffecting(), false, "awaiting_approval",
@@ -172,14 +173,14 @@ public final class ToolExecutor {
                     + " (" + call.id() + "); it stopped there, and the call was not run");
         }
         if (approved) {
-            if (!store.startApproved(approvalId, beatId, call.id(), call.name(), Redactor.redact(call.arguments()),
+            if (!store.approvals().startApproved(approvalId, beatId, call.id(), call.name(), Redactor.redact(call.arguments()),
                     tool.sideEffecting())) {
                 return finish(call, recordedArguments, tool.sideEffecting(), false, "refused", "not run: approval "
                         + approvalId + " is no longer approved (another beat took it)", true, start);
             }
             dev.heartbeat.audit.Faults.point("after-approval-running");
         } else if (tool.sideEffecting()) {
-            store.recordIntent(beatId, call.id(), call.name(), Redactor.redact(call.arguments()));
+            store.intents().recordIntent(beatId, call.id(), call.name(), Redactor.redact(call.arguments()));
             dev.heartbeat.audit.Faults.point("after-intent");
         }
         String outcome;
@@ -205,7 +206,7 @@ public final class ToolExecutor {
         }
         if (tool.sideEffecting()) {
             dev.heartbeat.audit.Faults.point("after-tool");
-            store.completeIntent(beatId, call.id(), outcome, text);
+            store.intents().completeIntent(beatId, call.id(), outcome, text);
         }
         // A value set after reading untrusted content may carry it: it stays untrusted for later beats.
         if (tool.name().equals("set_state") && outcome.equals("ok") && policy != null) {

@@ -29,9 +29,9 @@ public final class DurabilityBench {
                     long start = System.nanoTime();
                     for (int i = 0; i < CALLS; i++) {
                         String beat = "beat" + i;
-                        store.recordIntent(beat, "c" + i, "notify", "{}");
+                        store.intents().recordIntent(beat, "c" + i, "notify", "{}");
                         store.append("s", new UserMessage("m" + i), beat);
-                        store.completeIntent(beat, "c" + i, "ok", "sent");
+                        store.intents().completeIntent(beat, "c" + i, "ok", "sent");
                     }
                     perCommit[mode][round] = (System.nanoTime() - start) / 1e6 / (CALLS * 3.0);
                 }
