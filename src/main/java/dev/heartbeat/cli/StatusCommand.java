@@ -7,6 +7,7 @@ import dev.heartbeat.config.Durations;
 import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.daemon.Daemons;
 import dev.heartbeat.daemon.Schedule;
+import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Control;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoreException;
@@ -66,8 +67,8 @@ final class StatusCommand implements Callable<Integer> {
         DecisionStats.Summary today = DecisionStats.of(List.of(), config.agent().timezone());
         boolean store = AgentRuntime.database(config).exists();
         Optional<String> daemon = Optional.empty();
-        List<Store.Node> nodes = List.of();
-        Optional<Store.Fence> lastTick = Optional.empty();
+        List<Cluster.Node> nodes = List.of();
+        Optional<Cluster.Fence> lastTick = Optional.empty();
         Optional<Control.Pause> sharedPause = Optional.empty();
         Map<String, Long> outbox = Map.of("pending", 0L, "dead", 0L);
         if (!config.storage().postgres()) {
@@ -77,9 +78,9 @@ final class StatusCommand implements Callable<Integer> {
             try (Store s = main.readStore(config)) {
                 if (config.storage().postgres()) {
                     daemon = Daemons.running(config, s, now);
-                    nodes = s.clusterNodes(Daemons.schedulerName(config));
+                    nodes = s.cluster().clusterNodes(Daemons.schedulerName(config));
                 }
-                lastTick = s.lastFence(config.agent().name());
+                lastTick = s.cluster().lastFence(config.agent().name());
                 sharedPause = s.control().pause(config.agent().name());
                 outbox = s.outbox().outboxCounts(config.agent().name());
                 last = s.decisions(null, null, 1).stream().map(StoredDecision::decision).filter(Objects::nonNull)
@@ -149,11 +150,11 @@ final class StatusCommand implements Callable<Integer> {
         }
         out.printf("%-10s %s%n", "agent", config.agent().name());
         out.printf("%-10s %s%n", "daemon", daemon.map(d -> "running (" + d + ")").orElse("not running"));
-        Optional<Store.Fence> tick = lastTick;
+        Optional<Cluster.Fence> tick = lastTick;
         Optional<String> running = daemon;
         if (config.storage().postgres()) {
             out.printf("%-10s %s%n", "database", config.storage().url());
-            for (Store.Node n : nodes) {
+            for (Cluster.Node n : nodes) {
                 long ago = Math.max(0, java.time.Duration.between(n.lastCheckin(), now).toMillis());
                 out.printf("%-10s %s  checked in %.1f s ago%s%s%n", "node", n.id(), ago / 1000.0,
                         n.alive(now) ? "" : " (silent: taken for dead)",

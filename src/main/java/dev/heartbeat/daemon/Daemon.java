@@ -4,6 +4,7 @@ import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.Ids;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.heartbeat.BeatOptions;
+import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Control;
 import dev.heartbeat.store.Database;
 import dev.heartbeat.store.PostgresDatabase;
@@ -172,7 +173,7 @@ public final class Daemon {
 
     /** A cluster node whose clock is off the database's would fire ticks early or late and steal others' ticks. */
     private void checkClock() {
-        Optional<Duration> offset = runtime.store().clockOffset();
+        Optional<Duration> offset = runtime.store().cluster().clockOffset();
         if (offset.isPresent() && offset.get().abs().compareTo(MAX_CLOCK_OFFSET) > 0) {
             Duration d = offset.get();
             throw new DaemonException(String.format("this machine's clock is %.1f s %s the database server's; a cluster "
@@ -204,7 +205,7 @@ public final class Daemon {
         }
         // After the last recorded beat, and after the last tick a beat took (one that crashed has no record yet).
         Instant since = last.get(0).decision().finishedAt().toInstant();
-        Optional<Instant> taken = store.lastFence(config.agent().name()).map(Store.Fence::scheduledAt);
+        Optional<Instant> taken = store.cluster().lastFence(config.agent().name()).map(Cluster.Fence::scheduledAt);
         if (taken.isPresent() && taken.get().isAfter(since)) {
             since = taken.get();
         }
@@ -218,7 +219,7 @@ public final class Daemon {
      */
     private void recordGapBefore(Instant tick) {
         try {
-            Optional<Instant> previous = runtime.store().ticksBefore(config.agent().name(), tick, 5).stream()
+            Optional<Instant> previous = runtime.store().cluster().ticksBefore(config.agent().name(), tick, 5).stream()
                     .filter(t -> schedule.fireTimes(t, t.plusMillis(1)).contains(t)).findFirst();
             if (previous.isPresent()) {
                 recordMissed(schedule.fireTimes(previous.get().plusMillis(1), tick).stream()

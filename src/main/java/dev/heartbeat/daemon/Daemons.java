@@ -1,6 +1,7 @@
 package dev.heartbeat.daemon;
 
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Store;
 import java.time.Instant;
 import java.util.List;
@@ -36,11 +37,11 @@ public final class Daemons {
         if (store == null) {
             return Optional.empty();
         }
-        List<Store.Node> live = store.clusterNodes(schedulerName(config)).stream().filter(n -> n.alive(now)).toList();
+        List<Cluster.Node> live = store.cluster().clusterNodes(schedulerName(config)).stream().filter(n -> n.alive(now)).toList();
         if (live.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(live.size() + " cluster node" + (live.size() == 1 ? "" : "s") + ": "
-                + String.join(", ", live.stream().map(Store.Node::id).toList()));
+                + String.join(", ", live.stream().map(Cluster.Node::id).toList()));
     }
 }

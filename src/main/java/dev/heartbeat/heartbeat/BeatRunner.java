@@ -24,6 +24,7 @@ import dev.heartbeat.repair.Repairer;
 import dev.heartbeat.repair.TokenEstimator;
 import dev.heartbeat.store.Approvals;
 import dev.heartbeat.store.BeatLock;
+import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Control;
 import dev.heartbeat.store.Intents;
 import dev.heartbeat.store.Outbox;
@@ -111,7 +112,7 @@ public final class BeatRunner {
         Beat beat = new Beat(options.beatId() != null ? options.beatId() : Ids.next(clock), options,
                 OffsetDateTime.now(clock), true);
         boolean fenced = options.scheduledAt() != null;
-        Optional<BeatLock> lock = store.tryLockBeat(config.agent().name());
+        Optional<BeatLock> lock = store.cluster().tryLockBeat(config.agent().name());
         // A wake is a person asking: it waits a little for a routine beat running elsewhere instead of being lost.
         for (int tries = 0; lock.isEmpty() && options.trigger() == Decision.Trigger.MANUAL && fenced && tries < 100;
              tries++) {
@@ -121,7 +122,7 @@ public final class BeatRunner {
                 Thread.currentThread().interrupt();
                 break;
             }
-            lock = store.tryLockBeat(config.agent().name());
+            lock = store.cluster().tryLockBeat(config.agent().name());
         }
         if (lock.isEmpty()) {
             // Another beat of this agent is running (on another node): never two at once, and never
@@ -133,7 +134,7 @@ public final class BeatRunner {
         try (BeatLock held = lock.get()) {
             // The beat goes on record (with its tick, if it has one) only under the lock and before anything
             // else, so a started beat or a taken tick without a decision is one whose beat died.
-            if (!store.beginBeat(config.agent().name(), beat.id, options.trigger(), options.scheduledAt(),
+            if (!store.cluster().beginBeat(config.agent().name(), beat.id, options.trigger(), options.scheduledAt(),
                     options.node())) {
                 return Optional.empty();
             }
@@ -169,13 +170,13 @@ public final class BeatRunner {
      */
     void completeInterrupted(String node, String running) {
         for (Store.Interrupted beat : store.interruptedBeats(config.sessionName(), config.agent().name(), running)) {
-            Optional<Store.Fence> fence = store.fenceOf(beat.beatId());
+            Optional<Cluster.Fence> fence = store.cluster().fenceOf(beat.beatId());
             // Beats from before every start was on record: only a daemon's beats took a tick.
             Decision.Trigger trigger = beat.trigger() != null ? beat.trigger()
                     : fence.isPresent() ? Decision.Trigger.SCHEDULE : Decision.Trigger.MANUAL;
             // The record names the node that ran the beat (from its fence) where one is known.
             Beat b = new Beat(beat.beatId(), new BeatOptions(trigger, false, false, null, beat.beatId(),
-                    fence.map(Store.Fence::scheduledAt).orElse(null), fence.map(Store.Fence::node).orElse(node)),
+                    fence.map(Cluster.Fence::scheduledAt).orElse(null), fence.map(Cluster.Fence::node).orElse(node)),
                     beat.since());
             String open = beat.openCalls().isEmpty() ? ""
                     : "; interrupted while running " + String.join(", ", beat.openCalls())

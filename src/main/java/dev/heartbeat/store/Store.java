@@ -38,6 +38,7 @@ public final class Store implements AutoCloseable {
     private final Jdbc jdbc;
     private final Clock clock;
     private final Control control;
+    private final Cluster cluster;
     private final Approvals approvals;
     private final Intents intents;
     private final Outbox outbox;
@@ -51,6 +52,7 @@ public final class Store implements AutoCloseable {
         this.jdbc = new Jdbc(db, connections, clock, readOnly);
         this.clock = clock;
         this.control = new Control(jdbc);
+        this.cluster = new Cluster(jdbc);
         this.approvals = new Approvals(jdbc);
         this.intents = new Intents(jdbc);
         this.outbox = new Outbox(jdbc);
@@ -177,6 +179,11 @@ public final class Store implements AutoCloseable {
     /** Calls waiting for a person's approval. */
     public Approvals approvals() {
         return approvals;
+    }
+
+    /** The tick fence, beat starts, the beat lock, the cluster's nodes and clock. */
+    public Cluster cluster() {
+        return cluster;
     }
 
     public Database database() {
@@ -643,32 +650,13 @@ public final class Store implements AutoCloseable {
      */
     public Optional<Decision> appendFencedDecision(Decision decision, Instant lastTick) {
         return write(c -> {
-            if (!insertFence(c, decision.agent(), decision.scheduledAt().toInstant(), decision.id(), decision.node())) {
+            if (!Cluster.insertFence(c, decision.agent(), decision.scheduledAt().toInstant(), decision.id(), decision.node(), now())) {
                 return Optional.<Decision>empty();
             }
             if (lastTick != null && !lastTick.equals(decision.scheduledAt().toInstant())) {
-                insertFence(c, decision.agent(), lastTick, decision.id(), decision.node());
+                Cluster.insertFence(c, decision.agent(), lastTick, decision.id(), decision.node(), now());
             }
             return Optional.of(insertDecision(c, decision));
-        });
-    }
-
-    /** The newest {@code limit} ticks taken (fenced) before {@code tick}, newest first. */
-    public List<Instant> ticksBefore(String agent, Instant tick, int limit) {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT scheduled_at FROM beat_fence WHERE agent = ? "
-                    + "AND scheduled_at < ? ORDER BY scheduled_at DESC LIMIT ?")) {
-                ps.setString(1, agent);
-                ps.setString(2, tick.toString());
-                ps.setInt(3, limit);
-                List<Instant> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(Instant.parse(rs.getString(1)));
-                    }
-                }
-                return out;
-            }
         });
     }
 
@@ -1083,142 +1071,6 @@ public final class Store implements AutoCloseable {
     // ---------------------------------------------------------------- the kill switch in the store
 
     // ---------------------------------------------------------------- the fence and the cluster
-
-    /** Which node took which tick: the fence row a beat inserted before it ran. */
-    public record Fence(String agent, Instant scheduledAt, String beatId, String node, Instant takenAt) {
-    }
-
-    /**
-     * Takes the tick at {@code scheduledAt} for {@code beatId}: true when this insert made the row, false
-     * when the tick was already taken (by another node, or a second scheduler): then the beat must not run.
-     */
-    public boolean takeFence(String agent, Instant scheduledAt, String beatId, String node) {
-        return write(c -> insertFence(c, agent, scheduledAt, beatId, node));
-    }
-
-    private boolean insertFence(Connection c, String agent, Instant scheduledAt, String beatId, String node)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO beat_fence (agent, scheduled_at, beat_id, node, "
-                + "taken_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (agent, scheduled_at) DO NOTHING")) {
-            ps.setString(1, agent);
-            ps.setString(2, scheduledAt.toString());
-            ps.setString(3, beatId);
-            ps.setString(4, node);
-            ps.setString(5, now());
-            return ps.executeUpdate() == 1;
-        }
-    }
-
-    /**
-     * Puts a beat on record before it does anything else: its tick's fence (when it has a tick) and its
-     * start, in one transaction. False when the tick was taken already: then the beat must not run.
-     */
-    public boolean beginBeat(String agent, String beatId, Decision.Trigger trigger, Instant scheduledAt,
-                                          String node) {
-        return write(c -> {
-            if (scheduledAt != null && !insertFence(c, agent, scheduledAt, beatId, node)) {
-                return false;
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO beats_started (beat_id, agent, trigger_type, "
-                    + "node, scheduled_at, started_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, beatId);
-                ps.setString(2, agent);
-                ps.setString(3, trigger.wire());
-                ps.setString(4, node);
-                ps.setString(5, scheduledAt == null ? null : scheduledAt.toString());
-                ps.setString(6, now());
-                ps.executeUpdate();
-            }
-            return true;
-        });
-    }
-
-    /** The newest tick taken for the agent. */
-    public Optional<Fence> lastFence(String agent) {
-        return fenceWhere("agent = ? ORDER BY taken_at DESC, scheduled_at DESC", agent);
-    }
-
-    /** The tick a beat took, if it took one (scheduled and woken beats of a daemon do). */
-    public Optional<Fence> fenceOf(String beatId) {
-        return fenceWhere("beat_id = ?", beatId);
-    }
-
-    private Optional<Fence> fenceWhere(String where, String value) {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT agent, scheduled_at, beat_id, node, taken_at "
-                    + "FROM beat_fence WHERE " + where + " LIMIT 1")) {
-                ps.setString(1, value);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new Fence(rs.getString(1), Instant.parse(rs.getString(2)),
-                            rs.getString(3), rs.getString(4), Instant.parse(rs.getString(5)))) : Optional.<Fence>empty();
-                }
-            }
-        });
-    }
-
-    /**
-     * Takes the agent's beat lock, or returns empty at once when another beat of the agent (on any node
-     * sharing the database) holds it. Beats never overlap, even if the cluster wrongly took a slow node for dead.
-     */
-    public Optional<BeatLock> tryLockBeat(String agent) {
-        try {
-            return db.lockBeat(connections, agent);
-        } catch (SQLException e) {
-            throw new StoreException("cannot take the beat lock in " + db.describe() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** A node of the Quartz cluster, as it last checked in. */
-    public record Node(String id, Instant lastCheckin, Duration checkinInterval) {
-        /**
-         * How long past its check-in interval a silent node is still taken for alive: 1 s of clock
-         * difference (nodes further off refuse to join) and 1 s for a slow check-in. Quartz's own margin
-         * is 7.5 s; the cluster's job store uses this one, so a dead node's beats move on sooner.
-         */
-        public static final Duration FAILURE_MARGIN = Duration.ofSeconds(2);
-
-        public boolean alive(Instant now) {
-            return !lastCheckin.plus(checkinInterval).plus(FAILURE_MARGIN).isBefore(now);
-        }
-    }
-
-    /** The nodes of the scheduler cluster named {@code scheduler}; none on a database that is not clustered. */
-    public List<Node> clusterNodes(String scheduler) {
-        if (!db.clustered()) {
-            return List.of();
-        }
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT instance_name, last_checkin_time, checkin_interval "
-                    + "FROM qrtz_scheduler_state WHERE sched_name = ? ORDER BY instance_name")) {
-                ps.setString(1, scheduler);
-                List<Node> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Node(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
-                                Duration.ofMillis(rs.getLong(3))));
-                    }
-                }
-                return out;
-            }
-        });
-    }
-
-    /**
-     * How far this process's clock is from the database server's (positive: ours is ahead), measured
-     * around one round trip; empty for a file.
-     */
-    public Optional<Duration> clockOffset() {
-        return read(c -> {
-            Instant before = clock.instant();
-            Optional<Instant> server = db.serverTime(c);
-            Instant after = clock.instant();
-            if (server.isEmpty()) {
-                return Optional.<Duration>empty();
-            }
-            Instant middle = before.plus(Duration.between(before, after).dividedBy(2));
-            return Optional.of(Duration.between(server.get(), middle));
-        });
-    }
 
     // ---------------------------------------------------------------- plumbing
 

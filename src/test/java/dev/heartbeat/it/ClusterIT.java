@@ -10,6 +10,7 @@ import dev.heartbeat.fakes.JarProcess;
 import dev.heartbeat.fakes.PostgresServer;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.fakes.Ticks;
+import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoredDecision;
 import java.nio.file.Path;
@@ -167,7 +168,7 @@ class ClusterIT {
                 modelCalls, onRecord, beats).isBetween(0L, 1L);
         assertThat(ticks.beatsPerNode()).as("beats spread over the nodes").hasSizeGreaterThanOrEqualTo(2);
         // A node is dead after its check-in interval plus the margin; the others look every interval; then one tick.
-        assertThat(gap).isLessThanOrEqualTo(CHECKIN.multipliedBy(2).plus(Store.Node.FAILURE_MARGIN).plus(PERIOD)
+        assertThat(gap).isLessThanOrEqualTo(CHECKIN.multipliedBy(2).plus(Cluster.Node.FAILURE_MARGIN).plus(PERIOD)
                 .toMillis() / 1000.0 + 2);
         TestAgent.Result verify = agent.run("decisions", "verify");
         assertThat(verify.exit()).as(verify.all()).isZero();

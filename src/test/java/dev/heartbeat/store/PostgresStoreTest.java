@@ -104,10 +104,10 @@ class PostgresStoreTest extends AgentTest {
     void theFenceLetsATickBeTakenOnce() {
         Instant tick = Instant.parse("2026-11-22T10:00:00Z");
         try (Store store = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
-            assertThat(store.takeFence("a", tick, "01BEAT0000000000000000000A", "node-1")).isTrue();
-            assertThat(store.takeFence("a", tick, "01BEAT0000000000000000000B", "node-2")).isFalse();
-            assertThat(store.takeFence("b", tick, "01BEAT0000000000000000000C", "node-2")).as("another agent").isTrue();
-            assertThat(store.lastFence("a")).get().satisfies(f -> {
+            assertThat(store.cluster().takeFence("a", tick, "01BEAT0000000000000000000A", "node-1")).isTrue();
+            assertThat(store.cluster().takeFence("a", tick, "01BEAT0000000000000000000B", "node-2")).isFalse();
+            assertThat(store.cluster().takeFence("b", tick, "01BEAT0000000000000000000C", "node-2")).as("another agent").isTrue();
+            assertThat(store.cluster().lastFence("a")).get().satisfies(f -> {
                 assertThat(f.beatId()).isEqualTo("01BEAT0000000000000000000A");
                 assertThat(f.node()).isEqualTo("node-1");
             });
@@ -158,10 +158,10 @@ class PostgresStoreTest extends AgentTest {
     void beatsOfOneAgentNeverOverlapAcrossNodes() throws Exception {
         agent.run("--once");
         try (Store other = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
-            BeatLock lock = other.tryLockBeat("test-agent").orElseThrow();
+            BeatLock lock = other.cluster().tryLockBeat("test-agent").orElseThrow();
             String running = dev.heartbeat.audit.Ids.next(Clock.systemUTC());
             other.append("test-agent", new dev.heartbeat.transcript.UserMessage("Heartbeat (schedule)"), running);
-            assertThat(other.tryLockBeat("test-agent")).as("held already").isEmpty();
+            assertThat(other.cluster().tryLockBeat("test-agent")).as("held already").isEmpty();
 
             JsonNode skipped = beat();
             assertThat(skipped.path("outcome").asText()).isEqualTo("skipped");
@@ -185,7 +185,7 @@ class PostgresStoreTest extends AgentTest {
         agent.run("--once");
         String lost = dev.heartbeat.audit.Ids.next(Clock.systemUTC());
         try (Store other = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
-            assertThat(other.takeFence("test-agent", Instant.now().minusSeconds(5), lost, "web9-1")).isTrue();
+            assertThat(other.cluster().takeFence("test-agent", Instant.now().minusSeconds(5), lost, "web9-1")).isTrue();
             OffsetDateTime now = OffsetDateTime.now();
             Decision missed = new Decision(dev.heartbeat.audit.Ids.next(Clock.systemUTC()), "test-agent", "test-agent",
                     Decision.Trigger.MISSED, now, now, Decision.Outcome.SKIPPED, "1 scheduled beat(s) missed", false,
