@@ -65,7 +65,7 @@ final class DecisionsCommand {
             AgentConfig config = main.inspectionConfig();
             List<StoredDecision> rows;
             try (Store store = main.readStore(config)) {
-                rows = store.decisions(from, only, limit);
+                rows = store.decisionLog().list(from, only, limit);
             }
             PrintWriter out = main.out();
             if (json) {
@@ -110,8 +110,8 @@ final class DecisionsCommand {
             AgentConfig config = main.inspectionConfig();
             StoredDecision row;
             try (Store store = main.readStore(config)) {
-                row = store.decision(id).orElseThrow(() -> {
-                    int matches = store.countDecisionsStartingWith(id);
+                row = store.decisionLog().find(id).orElseThrow(() -> {
+                    int matches = store.decisionLog().countStartingWith(id);
                     return UserError.notFound(matches > 1
                             ? "ambiguous: '" + id + "' starts " + matches + " decisions; give more of the id"
                             : "no decision '" + id + "'; 'decisions list' shows the ids");
@@ -215,10 +215,10 @@ final class DecisionsCommand {
             ChainVerifier.Report report;
             try (Store store = main.readStore(config)) {
                 List<ChainVerifier.Archive> archives = new ArrayList<>();
-                for (dev.heartbeat.store.ArchivedDecisions a : store.decisionArchives()) {
+                for (dev.heartbeat.store.ArchivedDecisions a : store.decisionLog().archives()) {
                     archives.add(readArchive(config.stateDir().resolve(a.file()), a));
                 }
-                report = ChainVerifier.verify(archives, store.chain(), anchors,
+                report = ChainVerifier.verify(archives, store.decisionLog().chain(), anchors,
                         dev.heartbeat.audit.HashChain.key(config.audit().chainKey().value()));
             }
             PrintWriter out = main.out();

@@ -40,7 +40,7 @@ final class DecisionsStats implements Callable<Integer> {
         AgentConfig config = main.inspectionConfig();
         List<Decision> decisions;
         try (Store store = main.readStore(config)) {
-            decisions = store.decisions(from, null, Integer.MAX_VALUE).stream().map(StoredDecision::decision)
+            decisions = store.decisionLog().list(from, null, Integer.MAX_VALUE).stream().map(StoredDecision::decision)
                     .filter(Objects::nonNull).toList();
         }
         DecisionStats.Summary s = DecisionStats.of(decisions, config.agent().timezone());

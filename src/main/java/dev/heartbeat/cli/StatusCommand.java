@@ -83,9 +83,9 @@ final class StatusCommand implements Callable<Integer> {
                 lastTick = s.cluster().lastFence(config.agent().name());
                 sharedPause = s.control().pause(config.agent().name());
                 outbox = s.outbox().outboxCounts(config.agent().name());
-                last = s.decisions(null, null, 1).stream().map(StoredDecision::decision).filter(Objects::nonNull)
+                last = s.decisionLog().list(null, null, 1).stream().map(StoredDecision::decision).filter(Objects::nonNull)
                         .findFirst().orElse(null);
-                today = DecisionStats.of(s.decisions(config.startOfToday(main.clock), null, Integer.MAX_VALUE).stream()
+                today = DecisionStats.of(s.decisionLog().list(config.startOfToday(main.clock), null, Integer.MAX_VALUE).stream()
                         .map(StoredDecision::decision).filter(Objects::nonNull).toList(), config.agent().timezone());
             } catch (StoreException e) {
                 if (!e.notCreated()) {

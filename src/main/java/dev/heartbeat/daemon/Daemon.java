@@ -199,7 +199,7 @@ public final class Daemon {
      */
     private void recordMissedBeats() {
         Store store = runtime.store();
-        List<StoredDecision> last = store.decisions(null, null, 1);
+        List<StoredDecision> last = store.decisionLog().list(null, null, 1);
         if (store.database().clustered() || last.isEmpty() || last.get(0).decision() == null || !schedule.fires()) {
             return;
         }

@@ -26,6 +26,7 @@ import dev.heartbeat.store.Approvals;
 import dev.heartbeat.store.BeatLock;
 import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Control;
+import dev.heartbeat.store.DecisionLog;
 import dev.heartbeat.store.Intents;
 import dev.heartbeat.store.Outbox;
 import dev.heartbeat.store.Store;
@@ -158,7 +159,7 @@ public final class BeatRunner {
         Beat beat = new Beat(beatId, new BeatOptions(Decision.Trigger.MISSED, false, false, null, beatId, first, node),
                 OffsetDateTime.now(clock));
         beat.gates.add(new Gate("schedule", false, count + " scheduled beat(s) passed: " + why));
-        return store.appendFencedDecision(beat.decide(Outcome.SKIPPED, count + " scheduled beat(s) missed between "
+        return store.decisionLog().appendFenced(beat.decide(Outcome.SKIPPED, count + " scheduled beat(s) missed between "
                 + OffsetDateTime.ofInstant(first, config.agent().timezone()) + " and "
                 + OffsetDateTime.ofInstant(last, config.agent().timezone()) + " (" + why + "); no catch-up"), last)
                 .map(this::logged);
@@ -243,7 +244,7 @@ public final class BeatRunner {
         OffsetDateTime now = OffsetDateTime.now(clock);
         OffsetDateTime cutoff = now.minus(keep);
         try {
-            Optional<OffsetDateTime> oldest = store.oldestDecisionFinished();
+            Optional<OffsetDateTime> oldest = store.decisionLog().oldestFinished();
             if (oldest.isEmpty() || !oldest.get().isBefore(cutoff.minus(keep.dividedBy(10)))) {
                 return;
             }
@@ -261,17 +262,17 @@ public final class BeatRunner {
 
     /** Takes the decision's tick and appends the decision in one step; empty when the tick was taken already. */
     private Optional<Decision> recordFenced(Decision built) {
-        return store.appendFencedDecision(built).map(this::logged);
+        return store.decisionLog().appendFenced(built).map(this::logged);
     }
 
     /** Appends the decision to the log and emits it as one structured event. */
     private Decision record(Decision built) {
-        return logged(store.appendDecision(built));
+        return logged(store.decisionLog().append(built));
     }
 
     private Decision logged(Decision decision) {
         // The head goes outside the store (a file and the log) after every record, so a cut tail shows.
-        Optional<dev.heartbeat.audit.HeadAnchor.Head> head = store.head();
+        Optional<dev.heartbeat.audit.HeadAnchor.Head> head = store.decisionLog().head();
         head.ifPresent(h -> {
             try {
                 new dev.heartbeat.audit.HeadAnchor(config.headAnchorFile()).write(h);
@@ -528,14 +529,14 @@ public final class BeatRunner {
 
         /** What this agent's earlier beats of the day spent (a running total); it cannot change while this beat runs. */
         private Spent usedToday() {
-            Store.Spending spent = store.spentSince(config.agent().name(), config.startOfToday(clock).toInstant());
+            DecisionLog.Spending spent = store.decisionLog().spentSince(config.agent().name(), config.startOfToday(clock).toInstant());
             return new Spent(spent.tokens(), spent.usd());
         }
 
         /** One notification per day that the budget is spent, not one per skipped beat. */
         private void notifyBudgetOnce(String why) {
             OffsetDateTime midnight = config.startOfToday(clock);
-            boolean told = store.decisions(midnight, Outcome.SKIPPED, Integer.MAX_VALUE).stream()
+            boolean told = store.decisionLog().list(midnight, Outcome.SKIPPED, Integer.MAX_VALUE).stream()
                     .anyMatch(d -> d.decision() != null && d.decision().reason().startsWith("budget:"));
             if (!told) {
                 notifications.addAll(notifier.send("heartbeat-agent " + config.agent().name() + " stops beating "
@@ -840,7 +841,7 @@ public final class BeatRunner {
             if (threshold < 1 || outcome == Outcome.SKIPPED) {
                 return;
             }
-            long failedBefore = store.failedInARow(config.agent().name());
+            long failedBefore = store.decisionLog().failedInARow(config.agent().name());
             if (outcome == Outcome.FAILED && failedBefore + 1 == threshold) {
                 notifications.addAll(notifier.send("heartbeat-agent " + config.agent().name() + " has failed "
                         + threshold + " beats in a row and is not doing its checklist; the last: " + reason,

@@ -32,7 +32,7 @@ public final class DecisionArchive {
     /** Archives the oldest decisions that finished before {@code cutoff}, up to {@link #BATCH} of them. */
     public static Result prune(Store store, OffsetDateTime cutoff, Path stateDir, OffsetDateTime now) throws IOException {
         List<StoredDecision> old = new ArrayList<>();
-        for (StoredDecision d : store.oldestDecisions(BATCH)) {
+        for (StoredDecision d : store.decisionLog().oldest(BATCH)) {
             // A prefix of the chain only: the first record too new (or unreadable) ends it.
             String finished = d.columns().get("finished_at");
             if (d.decision() == null || finished == null || !OffsetDateTime.parse(finished).isBefore(cutoff)) {
@@ -60,7 +60,7 @@ public final class DecisionArchive {
         });
         ArchivedDecisions archive = new ArchivedDecisions(first.seq(), last.seq(), old.size(), first.decision().prevHash(),
                 last.decision().hash(), name, ArchiveFile.sha256(file), null, now.toString());
-        store.archiveDecisions(archive, old.stream().map(d -> d.decision().id()).toList(),
+        store.decisionLog().archive(archive, old.stream().map(d -> d.decision().id()).toList(),
                 old.stream().map(d -> d.decision().startedAt()).max(java.util.Comparator.naturalOrder()).orElseThrow()
                         .toString());
         return new Result(old.size(), file);
@@ -74,7 +74,7 @@ public final class DecisionArchive {
             for (String line; (line = in.readLine()) != null; ) {
                 com.fasterxml.jackson.databind.JsonNode node = dev.heartbeat.audit.Json.tree(line);
                 String json = dev.heartbeat.audit.Json.MAPPER.writeValueAsString(node.path("record"));
-                out.add(new StoredDecision(node.path("seq").asLong(), json, Store.parse(json)));
+                out.add(new StoredDecision(node.path("seq").asLong(), json, DecisionLog.parse(json)));
             }
         }
         return out;

@@ -22,7 +22,7 @@ public record StoredDecision(long seq, String json, Decision decision, Map<Strin
         if (decision == null) {
             return Optional.empty();
         }
-        for (Map.Entry<String, String> expected : Store.columnsOf(decision).entrySet()) {
+        for (Map.Entry<String, String> expected : DecisionLog.columnsOf(decision).entrySet()) {
             String stored = columns.get(expected.getKey());
             if (columns.containsKey(expected.getKey()) && !java.util.Objects.equals(stored, expected.getValue())) {
                 return Optional.of("its " + expected.getKey() + " column says '" + stored + "' where the hashed record "

@@ -114,7 +114,7 @@ public final class ClusterBench {
 
     private static List<Decision> decisions(TestAgent agent) {
         try (Store store = agent.store()) {
-            return store.decisions(null, null, 1_000_000).stream().map(StoredDecision::decision).toList();
+            return store.decisionLog().list(null, null, 1_000_000).stream().map(StoredDecision::decision).toList();
         }
     }
 

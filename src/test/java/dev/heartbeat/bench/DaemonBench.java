@@ -84,7 +84,7 @@ public final class DaemonBench {
             Thread.sleep(1000);
             if (Files.exists(db)) {
                 try (Store store = Store.openReadOnly(db, java.time.Clock.systemUTC())) {
-                    decisions = store.decisions(null, null, beats + 10).stream().map(StoredDecision::decision).toList();
+                    decisions = store.decisionLog().list(null, null, beats + 10).stream().map(StoredDecision::decision).toList();
                 }
             }
             if (decisions.size() >= beats) {

@@ -71,7 +71,7 @@ class BeatEndToEndTest {
 
     private static List<Decision> decisions(TestAgent agent) {
         try (Store store = agent.store()) {
-            return store.decisions(null, null, 100).stream().map(StoredDecision::decision).toList();
+            return store.decisionLog().list(null, null, 100).stream().map(StoredDecision::decision).toList();
         }
     }
 

@@ -60,11 +60,11 @@ class DecisionRetentionTest extends AgentTest {
         }
         try (Store store = agent.store()) {
             // Day 38 archived the next four: a chain of two archives, then the store.
-            List<ArchivedDecisions> archives = store.decisionArchives();
+            List<ArchivedDecisions> archives = store.decisionLog().archives();
             assertThat(archives).extracting(ArchivedDecisions::records).containsExactly(4, 4);
             assertThat(archives.get(1).firstPrev()).isEqualTo(archives.get(0).lastHash());
             archive = archives.get(1);
-            assertThat(store.chain()).hasSize(32);
+            assertThat(store.decisionLog().chain()).hasSize(32);
         }
         assertThat(archive.seal()).startsWith("hmac-sha256:");
     }

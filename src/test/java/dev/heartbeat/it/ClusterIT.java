@@ -76,7 +76,7 @@ class ClusterIT {
 
     private List<Decision> decisions() {
         try (Store store = agent.store()) {
-            return store.decisions(null, null, 100_000).stream().map(StoredDecision::decision).toList();
+            return store.decisionLog().list(null, null, 100_000).stream().map(StoredDecision::decision).toList();
         }
     }
 

@@ -57,7 +57,7 @@ class DaemonIT {
     private List<Decision> decisions() {
         try (Store store = agent.store()) {
             List<Decision> out = new ArrayList<>();
-            for (StoredDecision d : store.decisions(null, null, 10_000)) {
+            for (StoredDecision d : store.decisionLog().list(null, null, 10_000)) {
                 out.add(0, d.decision());
             }
             return out;

@@ -68,7 +68,7 @@ class FaultInjectionIT {
 
             List<Decision> decisions;
             try (Store store = agent.store()) {
-                decisions = store.decisions(null, null, 100).stream().map(StoredDecision::decision).toList();
+                decisions = store.decisionLog().list(null, null, 100).stream().map(StoredDecision::decision).toList();
             }
             List<Decision> interrupted = decisions.stream().filter(d -> d.reason().startsWith("interrupted")).toList();
             assertThat(interrupted).as("every beat that started ends with exactly one decision").hasSize(1);

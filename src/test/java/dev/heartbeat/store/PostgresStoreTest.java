@@ -125,7 +125,7 @@ class PostgresStoreTest extends AgentTest {
             for (Store store : List.of(one, two)) {
                 done.add(pool.submit(() -> {
                     for (int i = 0; i < 40; i++) {
-                        store.appendDecision(skipped(i));
+                        store.decisionLog().append(skipped(i));
                     }
                     return null;
                 }));
@@ -191,8 +191,8 @@ class PostgresStoreTest extends AgentTest {
                     Decision.Trigger.MISSED, now, now, Decision.Outcome.SKIPPED, "1 scheduled beat(s) missed", false,
                     new Decision.ModelInfo("openai", "test-model"), new Decision.Usage(0, 0), null, List.of(),
                     List.of(), List.of(), List.of(), List.of(), null, "web9-1", now.minusSeconds(3), null, null);
-            assertThat(other.appendFencedDecision(missed)).isPresent();
-            assertThat(other.appendFencedDecision(missed)).as("its tick is taken").isEmpty();
+            assertThat(other.decisionLog().appendFenced(missed)).isPresent();
+            assertThat(other.decisionLog().appendFenced(missed)).as("its tick is taken").isEmpty();
         }
         agent.run("--once");
         TestAgent.Result failed = agent.run("decisions", "list", "--outcome", "failed", "--json");

@@ -1,0 +1,361 @@
+package dev.heartbeat.store;
+
+import dev.heartbeat.audit.Decision;
+import dev.heartbeat.audit.HashChain;
+import dev.heartbeat.audit.HeadAnchor;
+import dev.heartbeat.audit.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The hash-chained decision log: every beat's record, appended with the chain's next hash (HMAC under the
+ * chain key when there is one), read back for `decisions list/show/stats` and `verify`, summed for the
+ * budget (a running daily total), and archived out of the store by `audit.retention`.
+ */
+public final class DecisionLog {
+    private final Jdbc jdbc;
+    /** With a chain key, decisions are chained with HMAC (see {@link HashChain}); null without. */
+    private volatile byte[] chainKey;
+
+    DecisionLog(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Chains the decisions appended from now on with HMAC under {@code key} (null: plain SHA-256). */
+    void keyChain(byte[] key) {
+        this.chainKey = key == null ? null : key.clone();
+    }
+
+    /** Seals the decision onto the end of the hash chain and stores it, in one transaction. */
+    public Decision append(Decision decision) {
+        return jdbc.write(c -> insertDecision(c, decision));
+    }
+
+    /**
+     * Takes the fence of the decision's tick ({@code scheduled_at}) and appends the decision, in one
+     * transaction: empty when the tick was taken already. For records of beats that do not run (missed
+     * ticks, a tick skipped because another beat holds the lock): nobody ever sees the tick taken and
+     * its decision missing.
+     */
+    public Optional<Decision> appendFenced(Decision decision) {
+        return appendFenced(decision, null);
+    }
+
+    /**
+     * The same, also fencing {@code lastTick} (when given and still free): a record that stands for a run of
+     * ticks marks where the run ends, so the next beat knows the ticks before it are accounted for.
+     */
+    public Optional<Decision> appendFenced(Decision decision, Instant lastTick) {
+        return jdbc.write(c -> {
+            if (!Cluster.insertFence(c, decision.agent(), decision.scheduledAt().toInstant(), decision.id(), decision.node(), jdbc.now())) {
+                return Optional.<Decision>empty();
+            }
+            if (lastTick != null && !lastTick.equals(decision.scheduledAt().toInstant())) {
+                Cluster.insertFence(c, decision.agent(), lastTick, decision.id(), decision.node(), jdbc.now());
+            }
+            return Optional.of(insertDecision(c, decision));
+        });
+    }
+
+    private Decision insertDecision(Connection c, Decision decision) throws SQLException {
+        String prev = HashChain.GENESIS;
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT hash FROM decisions ORDER BY seq DESC LIMIT 1")) {
+            if (rs.next()) {
+                prev = rs.getString(1);
+            } else {
+                // Every record archived (retention never takes the newest, but a restored store may): chain on.
+                prev = decisionArchives(c).stream().reduce((a, b) -> b).map(ArchivedDecisions::lastHash).orElse(prev);
+            }
+        }
+        Decision sealed = HashChain.seal(decision, prev, chainKey);
+        Map<String, String> columns = columnsOf(sealed);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO decisions (" + String.join(", ", columns.keySet())
+                + ", record) VALUES (" + "?, ".repeat(columns.size()) + "?)")) {
+            int i = 1;
+            for (String value : columns.values()) {
+                ps.setString(i++, value);
+            }
+            ps.setString(i, Json.write(sealed));
+            ps.executeUpdate();
+        }
+        long tokens = sealed.usage().inputTokens() + sealed.usage().outputTokens();
+        if (tokens > 0 || (sealed.costUsd() != null && sealed.costUsd() > 0)) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_buckets (agent, bucket, tokens, cost_usd) "
+                    + "VALUES (?, ?, ?, ?) ON CONFLICT (agent, bucket) DO UPDATE SET tokens = usage_buckets.tokens + "
+                    + "excluded.tokens, cost_usd = usage_buckets.cost_usd + excluded.cost_usd")) {
+                ps.setString(1, sealed.agent());
+                ps.setString(2, bucket(sealed.startedAt().toInstant()).toString());
+                ps.setLong(3, tokens);
+                ps.setDouble(4, sealed.costUsd() == null ? 0 : sealed.costUsd());
+                ps.executeUpdate();
+            }
+        }
+        dev.heartbeat.audit.Faults.point("mid-decision");
+        return sealed;
+    }
+
+    /** The 15-minute bucket an instant falls in: every time zone's midnight is the start of one. */
+    static Instant bucket(Instant t) {
+        long quarter = 15 * 60;
+        return Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), quarter) * quarter);
+    }
+
+    /** Tokens and dollars an agent's beats spent since {@code since} (a bucket start, such as midnight). */
+    public record Spending(long tokens, double usd) {
+    }
+
+    public Spending spentSince(String agent, Instant since) {
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(tokens), 0), coalesce(sum(cost_usd), 0) "
+                    + "FROM usage_buckets WHERE agent = ? AND bucket >= ?")) {
+                ps.setString(1, agent);
+                ps.setString(2, bucket(since).toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new Spending(rs.getLong(1), rs.getDouble(2));
+                }
+            }
+        });
+    }
+
+    /** Decisions newest first, optionally since an instant and of one outcome. */
+    public List<StoredDecision> list(OffsetDateTime since, Decision.Outcome outcome, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT seq, record FROM decisions WHERE 1 = 1");
+        if (since != null) {
+            sql.append(" AND started_at >= ?");
+        }
+        if (outcome != null) {
+            sql.append(" AND outcome = ?");
+        }
+        sql.append(" ORDER BY seq DESC LIMIT ?");
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int i = 1;
+                if (since != null) {
+                    ps.setString(i++, Jdbc.utc(since));
+                }
+                if (outcome != null) {
+                    ps.setString(i++, outcome.wire());
+                }
+                ps.setInt(i, limit);
+                return decisionRows(ps);
+            }
+        });
+    }
+
+    /** The decision with this id, or the only one whose id starts with it. */
+    public Optional<StoredDecision> find(String idOrPrefix) {
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT seq, record FROM decisions WHERE id = ? OR id LIKE ? ORDER BY seq LIMIT 2")) {
+                ps.setString(1, idOrPrefix);
+                ps.setString(2, idOrPrefix.replace("%", "").replace("_", "") + "%");
+                List<StoredDecision> rows = decisionRows(ps);
+                if (rows.size() == 1) {
+                    return Optional.of(rows.get(0));
+                }
+                return rows.stream().filter(r -> r.decision().id().equals(idOrPrefix)).findFirst();
+            }
+        });
+    }
+
+    /**
+     * How many of the agent's newest decisions failed in a row, skipped ones not counted and not ending the
+     * run: one row read, whatever the log's length.
+     */
+    public long failedInARow(String agent) {
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM decisions WHERE agent = ? "
+                    + "AND outcome = 'failed' AND seq > coalesce((SELECT seq FROM decisions WHERE agent = ? "
+                    + "AND outcome NOT IN ('failed', 'skipped') ORDER BY seq DESC LIMIT 1), 0)")) {
+                ps.setString(1, agent);
+                ps.setString(2, agent);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** How many decisions have an id starting with {@code prefix}. */
+    public int countStartingWith(String prefix) {
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM decisions WHERE id LIKE ?")) {
+                ps.setString(1, prefix.replace("%", "").replace("_", "") + "%");
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * The columns stored beside a decision's record, for queries, in table order: each must say what the
+     * hashed record says, which {@code decisions verify} checks.
+     */
+    private static final List<String> DECISION_COLUMNS = List.of("id", "agent", "session", "trigger_type", "outcome",
+            "started_at", "finished_at", "prev_hash", "hash");
+
+    public static Map<String, String> columnsOf(Decision d) {
+        Map<String, String> columns = new LinkedHashMap<>();
+        columns.put("id", d.id());
+        columns.put("agent", d.agent());
+        columns.put("session", d.session());
+        columns.put("trigger_type", d.trigger().wire());
+        columns.put("outcome", d.outcome().wire());
+        columns.put("started_at", Jdbc.utc(d.startedAt()));
+        columns.put("finished_at", Jdbc.utc(d.finishedAt()));
+        columns.put("prev_hash", d.prevHash());
+        columns.put("hash", d.hash());
+        return columns;
+    }
+
+    /** The newest decision's place, id and hash: the head of the chain, if there is one. */
+    public Optional<HeadAnchor.Head> head() {
+        return jdbc.read(c -> {
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT seq, id, hash FROM decisions ORDER BY seq DESC LIMIT 1")) {
+                return rs.next() ? Optional.of(new HeadAnchor.Head(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                        : Optional.<HeadAnchor.Head>empty();
+            }
+        });
+    }
+
+    /** Every decision in chain order, as stored, with the columns beside each: for verification. */
+    public List<StoredDecision> chain() {
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, record, " + String.join(", ", DECISION_COLUMNS)
+                    + " FROM decisions ORDER BY seq")) {
+                return decisionsWithColumns(ps);
+            }
+        });
+    }
+
+    private static List<StoredDecision> decisionsWithColumns(PreparedStatement ps) throws SQLException {
+        List<StoredDecision> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Map<String, String> columns = new LinkedHashMap<>();
+                for (int i = 0; i < DECISION_COLUMNS.size(); i++) {
+                    columns.put(DECISION_COLUMNS.get(i), rs.getString(3 + i));
+                }
+                String json = rs.getString(2);
+                out.add(new StoredDecision(rs.getLong(1), json, parse(json), columns));
+            }
+        }
+        return out;
+    }
+
+    /** When the log's oldest record in the store finished: one look, so retention is cheap when nothing is due. */
+    public Optional<OffsetDateTime> oldestFinished() {
+        return jdbc.read(c -> {
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT finished_at FROM decisions ORDER BY seq LIMIT 1")) {
+                return rs.next() ? Optional.of(OffsetDateTime.parse(rs.getString(1))) : Optional.<OffsetDateTime>empty();
+            }
+        });
+    }
+
+    /** The oldest decisions in chain order, never the newest one (the next record chains on from it). */
+    public List<StoredDecision> oldest(int limit) {
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, record, " + String.join(", ", DECISION_COLUMNS)
+                    + " FROM decisions WHERE seq < (SELECT max(seq) FROM decisions) ORDER BY seq LIMIT ?")) {
+                ps.setInt(1, limit);
+                return decisionsWithColumns(ps);
+            }
+        });
+    }
+
+    /**
+     * Records an archive and removes what it holds, in one transaction: its decisions, and the crash-recovery
+     * rows of their beats (started rows and events), which a recorded decision no longer needs.
+     */
+    public void archive(ArchivedDecisions archive, List<String> beatIds, String throughStartedAt) {
+        byte[] key = chainKey;
+        String seal = key == null ? null
+                : HashChain.KEYED + java.util.HexFormat.of().formatHex(HashChain.hmacSha256(key, archive.sealText()));
+        jdbc.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO decision_archives (first_seq, through_seq, "
+                    + "records, first_prev, last_hash, file, file_sha256, seal, archived_at, through_started_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setLong(1, archive.firstSeq());
+                ps.setLong(2, archive.throughSeq());
+                ps.setInt(3, archive.records());
+                ps.setString(4, archive.firstPrev());
+                ps.setString(5, archive.lastHash());
+                ps.setString(6, archive.file());
+                ps.setString(7, archive.fileSha256());
+                ps.setString(8, seal);
+                ps.setString(9, archive.archivedAt());
+                ps.setString(10, throughStartedAt);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM decisions WHERE seq >= ? AND seq <= ?")) {
+                ps.setLong(1, archive.firstSeq());
+                ps.setLong(2, archive.throughSeq());
+                ps.executeUpdate();
+            }
+            for (String table : List.of("beat_events", "beats_started")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE beat_id = ?")) {
+                    for (String id : beatIds) {
+                        ps.setString(1, id);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The archives of decisions moved out of the store, oldest first. */
+    public List<ArchivedDecisions> archives() {
+        return jdbc.read(DecisionLog::decisionArchives);
+    }
+
+    private static List<ArchivedDecisions> decisionArchives(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT first_seq, through_seq, records, first_prev, last_hash, file, "
+                     + "file_sha256, seal, archived_at FROM decision_archives ORDER BY through_seq, id")) {
+            List<ArchivedDecisions> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new ArchivedDecisions(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)));
+            }
+            return out;
+        }
+    }
+
+    static Decision parse(String json) {
+        try {
+            return Json.read(json, Decision.class);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static List<StoredDecision> decisionRows(PreparedStatement ps) throws SQLException {
+        List<StoredDecision> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String json = rs.getString(2);
+                out.add(new StoredDecision(rs.getLong(1), json, parse(json)));
+            }
+        }
+        return out;
+    }
+}
