@@ -170,7 +170,7 @@ public final class Main implements Callable<Integer> {
 
     /** The session, or a not-found error that says how to list them. */
     static dev.heartbeat.store.SessionInfo session(Store store, String name) {
-        return store.session(name).orElseThrow(() -> UserError.notFound("no session '" + name
+        return store.sessions().session(name).orElseThrow(() -> UserError.notFound("no session '" + name
                 + "'; 'sessions list' shows the sessions"));
     }
 

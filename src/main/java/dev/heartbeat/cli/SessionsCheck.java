@@ -44,10 +44,10 @@ final class SessionsCheck implements Callable<Integer> {
                 Main.session(store, name);
                 names.add(name);
             } else {
-                store.sessions().stream().map(SessionInfo::name).forEach(names::add);
+                store.sessions().list().stream().map(SessionInfo::name).forEach(names::add);
             }
             for (String session : names) {
-                List<StoredMessage> history = store.history(session);
+                List<StoredMessage> history = store.sessions().history(session);
                 List<Map<String, Object>> problems = new ArrayList<>();
                 for (Problem p : HistoryValidator.validate(StoredMessage.messages(history),
                         HistoryValidator.Mode.HISTORY)) {

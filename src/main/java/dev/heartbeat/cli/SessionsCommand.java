@@ -3,6 +3,7 @@ package dev.heartbeat.cli;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.repair.HistoryValidator;
 import dev.heartbeat.store.SessionInfo;
+import dev.heartbeat.store.Sessions;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
@@ -50,15 +51,15 @@ final class SessionsCommand {
             AgentConfig config = main.inspectionConfig();
             List<Map<String, Object>> docs = new ArrayList<>();
             try (Store store = main.readStore(config)) {
-                for (SessionInfo s : store.sessions()) {
+                for (SessionInfo s : store.sessions().list()) {
                     Map<String, Object> doc = new LinkedHashMap<>();
                     doc.put("name", s.name());
                     doc.put("messages", s.messages());
                     doc.put("revision", s.revision());
-                    doc.put("size_bytes", store.sessionBytes(s.name()));
+                    doc.put("size_bytes", store.sessions().sessionBytes(s.name()));
                     doc.put("last_activity", s.updatedAt());
                     doc.put("unreadable_lines", s.rawLines());
-                    doc.put("health", health(store.history(s.name())));
+                    doc.put("health", health(store.sessions().history(s.name())));
                     docs.add(doc);
                 }
             }
@@ -110,15 +111,15 @@ final class SessionsCommand {
                 throw UserError.usage("--tail must be at least 1");
             }
             List<StoredMessage> history;
-            List<Store.StoredRepair> repairs = List.of();
-            List<Store.RawLine> raw = List.of();
+            List<Sessions.StoredRepair> repairs = List.of();
+            List<Sessions.RawLine> raw = List.of();
             int current;
             try (Store store = main.readStore(config)) {
                 current = Main.session(store, name).revision();
-                history = all ? store.allMessages(name) : store.history(name);
+                history = all ? store.sessions().allMessages(name) : store.sessions().history(name);
                 if (all) {
-                    repairs = store.repairs(name);
-                    raw = store.rawLines(name);
+                    repairs = store.sessions().repairs(name);
+                    raw = store.sessions().rawLines(name);
                 }
             }
             if (tail != null && history.size() > tail) {
@@ -149,12 +150,12 @@ final class SessionsCommand {
                 print(out, m);
             }
             if (all) {
-                for (Store.StoredRepair r : repairs) {
+                for (Sessions.StoredRepair r : repairs) {
                     out.println("repair -> revision " + r.revision() + " at " + Render.time(r.at())
                             + (r.beatId() != null ? " (beat " + r.beatId() + ")" : "") + ": " + r.action().rule() + ": "
                             + r.action().detail() + " " + r.action().messageIds());
                 }
-                for (Store.RawLine l : raw) {
+                for (Sessions.RawLine l : raw) {
                     out.println("unreadable line " + l.line() + " of " + l.source() + " (" + l.problem() + "): "
                             + Render.fold(l.raw(), 200));
                 }

@@ -46,7 +46,7 @@ final class SessionsExport implements Callable<Integer> {
         List<Message> messages;
         try (Store store = main.readStore(config)) {
             Main.session(store, name);
-            messages = StoredMessage.messages(store.history(name));
+            messages = StoredMessage.messages(store.sessions().history(name));
         }
         String text = format.equals("openai") ? Transcripts.toOpenAiJsonl(messages) : Transcripts.toAnthropic(messages);
         if (output == null) {

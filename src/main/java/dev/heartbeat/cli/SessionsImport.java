@@ -65,12 +65,12 @@ final class SessionsImport implements Callable<Integer> {
         }
         AgentRuntime.registerSecrets(config);
         try (Store store = main.writeStore(config)) {
-            store.ensureSession(session);
+            store.sessions().ensureSession(session);
             for (Message m : read.messages()) {
-                store.append(session, m, null);
+                store.sessions().append(session, m, null);
             }
             for (Transcripts.BadLine bad : read.bad()) {
-                store.keepRaw(session, file.toString(), bad.line(), bad.raw(), bad.problem());
+                store.sessions().keepRaw(session, file.toString(), bad.line(), bad.raw(), bad.problem());
             }
         }
         report(out, session, read, read.messages().size());

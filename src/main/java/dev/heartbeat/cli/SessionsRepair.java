@@ -45,11 +45,11 @@ final class SessionsRepair implements Callable<Integer> {
         AgentRuntime.registerSecrets(config);
         try (Store store = dryRun ? main.readStore(config) : main.writeStore(config)) {
             revision = Main.session(store, name).revision();
-            List<StoredMessage> history = store.history(name);
+            List<StoredMessage> history = store.sessions().history(name);
             result = Repairer.repair(Entry.of(history));
             if (result.changed() && !dryRun) {
                 long readUpTo = history.isEmpty() ? 0 : history.get(history.size() - 1).id();
-                store.writeRevision(name, result.entries(), result.actions(), null, readUpTo);
+                store.sessions().writeRevision(name, result.entries(), result.actions(), null, readUpTo);
                 revision++;
             }
         }

@@ -29,6 +29,7 @@ import dev.heartbeat.store.Control;
 import dev.heartbeat.store.DecisionLog;
 import dev.heartbeat.store.Intents;
 import dev.heartbeat.store.Outbox;
+import dev.heartbeat.store.Sessions;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.tools.Notifier;
 import dev.heartbeat.tools.ToolExecutor;
@@ -213,11 +214,11 @@ public final class BeatRunner {
         OffsetDateTime now = OffsetDateTime.now(clock);
         OffsetDateTime cutoff = now.minus(r.olderThan());
         try {
-            Optional<OffsetDateTime> oldest = store.oldestMessage(session);
+            Optional<OffsetDateTime> oldest = store.sessions().oldestMessage(session);
             if (oldest.isEmpty() || !oldest.get().isBefore(cutoff.minus(r.olderThan().dividedBy(10)))) {
                 return;
             }
-            int revision = store.session(session).map(dev.heartbeat.store.SessionInfo::revision).orElse(0);
+            int revision = store.sessions().session(session).map(dev.heartbeat.store.SessionInfo::revision).orElse(0);
             dev.heartbeat.store.SessionArchive.Result done = dev.heartbeat.store.SessionArchive.prune(store, session,
                     revision, cutoff, r.keepTurns(), config.stateDir().toAbsolutePath().resolve("archive"), now, false);
             if (!done.nothing()) {
@@ -558,19 +559,19 @@ public final class BeatRunner {
 
         private Decision converse(Checklist checklist) {
             String session = config.sessionName();
-            store.ensureSession(session);
+            store.sessions().ensureSession(session);
             // Only the part of the revision a context can still need; the whole of it when that part needs a
             // repair, so the repair sees (and writes) the session as a whole.
-            long contextFrom = store.contextFrom(session);
-            List<StoredMessage> history = store.historyFrom(session, contextFrom);
+            long contextFrom = store.sessions().contextFrom(session);
+            List<StoredMessage> history = store.sessions().historyFrom(session, contextFrom);
             Repairer.Result repaired = Repairer.repair(Entry.of(history));
             if (repaired.changed() && contextFrom > 0) {
-                history = store.history(session);
+                history = store.sessions().history(session);
                 repaired = Repairer.repair(Entry.of(history));
             }
             if (repaired.changed()) {
                 long readUpTo = history.isEmpty() ? 0 : history.get(history.size() - 1).id();
-                history = store.writeRevision(session, repaired.entries(), repaired.actions(), id, readUpTo);
+                history = store.sessions().writeRevision(session, repaired.entries(), repaired.actions(), id, readUpTo);
                 repairs.addAll(repaired.actions());
                 LOG.warn("beat {}: session {} repaired with {} action(s) ({}); revision {} written", id, session,
                         repaired.actions().size(), rules(repaired.actions()), history.isEmpty() ? "-"
@@ -583,15 +584,15 @@ public final class BeatRunner {
             ContextBuilder.Context context = new ContextBuilder(TokenEstimator.forProvider(config.model().provider()),
                     summarizer, config.context().budgetTokens(), config.context().maxTurns(),
                     config.context().maxToolResultChars())
-                    .build(history, store.summary(session));
-            context.newSummary().ifPresent(s -> store.putSummary(session, s));
+                    .build(history, store.sessions().summary(session));
+            context.newSummary().ifPresent(s -> store.sessions().putSummary(session, s));
             // After a repair the history is the new revision (new ids), whose start the write reset to 0.
             if (context.keepFrom() > (repaired.changed() ? 0 : contextFrom)) {
-                store.advanceContextFrom(session, context.keepFrom());
+                store.sessions().advanceContextFrom(session, context.keepFrom());
             }
             context.compaction().ifPresent(repairs::add);
-            SystemMessage system = Prompts.system(config, context.summary().map(Store.Summary::text).orElse(null),
-                    context.summary().map(Store.Summary::untrusted).orElse(false));
+            SystemMessage system = Prompts.system(config, context.summary().map(Sessions.Summary::text).orElse(null),
+                    context.summary().map(Sessions.Summary::untrusted).orElse(false));
 
             ToolRegistry registry = tools.apply(notifications);
             ToolExecutor executor = new ToolExecutor(registry, store, config.context().maxToolResultChars(),
@@ -602,7 +603,7 @@ public final class BeatRunner {
             // Untrusted is a property of content: an earlier turn's page or a tainted value in this request keeps
             // consequential tools gated, whatever this beat reads.
             if (!taintedKeys.isEmpty() || context.messages().stream().anyMatch(dev.heartbeat.transcript.Untrusted::in)
-                    || context.summary().map(Store.Summary::untrusted).orElse(false)) {
+                    || context.summary().map(Sessions.Summary::untrusted).orElse(false)) {
                 executor.markUntrusted();
             }
             List<String> approvalNotes = settleApprovals(executor);
@@ -660,19 +661,19 @@ public final class BeatRunner {
                 }
                 answered(step, reply);
                 if (!promptStored) {
-                    store.append(session, prompt, id);
+                    store.sessions().append(session, prompt, id);
                     promptStored = true;
                     if (!history.isEmpty() && history.get(history.size() - 1).message() instanceof UserMessage) {
                         // A crashed beat left its prompt unanswered: two user turns in a row now, merged at once.
-                        Repairer.Result merged = Repairer.repair(Entry.of(store.history(session)));
-                        store.writeRevision(session, merged.entries(), merged.actions(), id);
+                        Repairer.Result merged = Repairer.repair(Entry.of(store.sessions().history(session)));
+                        store.sessions().writeRevision(session, merged.entries(), merged.actions(), id);
                         repairs.addAll(merged.actions());
                     }
                 }
                 // A secret the model repeats is masked before it is stored, sent on, or handed to a tool.
                 AssistantMessage raw = Redactor.redact(reply.message());
                 AssistantMessage answer = Repairer.sendable(raw, 0, usedIds, idStem + "_" + step + "r", repairs);
-                store.append(session, answer, id);
+                store.sessions().append(session, answer, id);
                 conversation.add(answer);
                 if (!answer.hasToolCalls()) {
                     return conclude(answer.text());
@@ -697,7 +698,7 @@ public final class BeatRunner {
                     }
                     ToolResultMessage result = new ToolResultMessage(sent.id(), sent.name(), done.result().text(),
                             done.result().isError());
-                    store.append(session, result, id);
+                    store.sessions().append(session, result, id);
                     conversation.add(result);
                     toolCalls.add(done.record());
                     if (done.approvalId() != null) {

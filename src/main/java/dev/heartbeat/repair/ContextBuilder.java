@@ -2,7 +2,8 @@ package dev.heartbeat.repair;
 
 import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.heartbeat.Answers;
-import dev.heartbeat.store.Store.Summary;
+import dev.heartbeat.store.Sessions.Summary;
+import dev.heartbeat.store.Sessions;
 import dev.heartbeat.tools.ToolExecutor;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;

@@ -32,8 +32,8 @@ public final class SessionArchive {
     /** Archives and removes the turns of {@code session} older than {@code cutoff}, never the newest {@code keepTurns}. */
     public static Result prune(Store store, String session, int revision, OffsetDateTime cutoff, int keepTurns,
                                Path archiveDir, OffsetDateTime now, boolean dryRun) throws IOException {
-        List<StoredMessage> current = store.history(session);
-        List<StoredMessage> superseded = store.allMessages(session).stream().filter(m -> m.revision() < revision).toList();
+        List<StoredMessage> current = store.sessions().history(session);
+        List<StoredMessage> superseded = store.sessions().allMessages(session).stream().filter(m -> m.revision() < revision).toList();
         List<StoredMessage> pruned = prunable(current, cutoff, keepTurns);
         int kept = current.size() - pruned.size();
         if (dryRun || (pruned.isEmpty() && superseded.isEmpty())) {
@@ -48,7 +48,7 @@ public final class SessionArchive {
         List<StoredMessage> archived = new ArrayList<>(superseded);
         archived.addAll(pruned);
         write(archive, archived);
-        int removed = store.deleteMessages(session, pruned.stream().map(StoredMessage::id).toList(), true);
+        int removed = store.sessions().deleteMessages(session, pruned.stream().map(StoredMessage::id).toList(), true);
         return new Result(pruned.size(), superseded.size(), kept, archive, removed);
     }
 

@@ -25,12 +25,12 @@ public final class DurabilityBench {
                 boolean durable = mode == 1;
                 SqliteDatabase db = new SqliteDatabase(dir.resolve("r" + round + "-" + mode + ".db"), durable);
                 try (Store store = Store.open(db, Clock.systemUTC())) {
-                    store.ensureSession("s");
+                    store.sessions().ensureSession("s");
                     long start = System.nanoTime();
                     for (int i = 0; i < CALLS; i++) {
                         String beat = "beat" + i;
                         store.intents().recordIntent(beat, "c" + i, "notify", "{}");
-                        store.append("s", new UserMessage("m" + i), beat);
+                        store.sessions().append("s", new UserMessage("m" + i), beat);
                         store.intents().completeIntent(beat, "c" + i, "ok", "sent");
                     }
                     perCommit[mode][round] = (System.nanoTime() - start) / 1e6 / (CALLS * 3.0);

@@ -49,7 +49,7 @@ public final class QuietTokensBench {
                         }
                         maxQuiet = Math.max(maxQuiet, input);
                     }
-                    messages = runtime.store().history(config.sessionName()).size();
+                    messages = runtime.store().sessions().history(config.sessionName()).size();
                     if (beat == 1 || beat == 48 || beat == 96 || beat == 168 || beat == 240 || beat == beats
                             || (beat - 1) % 48 == 0 && !acting) {
                         System.out.printf("beat %3d (day %d): %-6s input tokens %5d, stored messages %4d%n", beat,

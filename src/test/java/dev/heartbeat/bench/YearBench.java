@@ -64,7 +64,7 @@ public final class YearBench {
                         quietInput = d.usage().inputTokens();
                     }
                     if (beat % (30 * 12) == 0 || beat == beats) {
-                        long messages = runtime.store().allMessages(config.sessionName()).size();
+                        long messages = runtime.store().sessions().allMessages(config.sessionName()).size();
                         long bytes = Files.size(agent.database());
                         Path wal = agent.database().resolveSibling(agent.database().getFileName() + "-wal");
                         bytes += Files.exists(wal) ? Files.size(wal) : 0;
@@ -84,16 +84,16 @@ public final class YearBench {
 
     /** What a beat reads now (from the session's context start) beside what it read before (the revision). */
     private static void printReads(dev.heartbeat.store.Store store, String session) {
-        long from = store.contextFrom(session);
+        long from = store.sessions().contextFrom(session);
         double[] whole = new double[15];
         double[] tail = new double[15];
         int wholeCount = 0;
         int tailCount = 0;
         for (int i = 0; i < whole.length; i++) {
             long t0 = System.nanoTime();
-            wholeCount = store.history(session).size();
+            wholeCount = store.sessions().history(session).size();
             long t1 = System.nanoTime();
-            tailCount = store.historyFrom(session, from).size();
+            tailCount = store.sessions().historyFrom(session, from).size();
             long t2 = System.nanoTime();
             whole[i] = (t1 - t0) / 1e6;
             tail[i] = (t2 - t1) / 1e6;

@@ -161,10 +161,10 @@ class AccountabilityTest extends AgentTest {
     void pruneArchivesOldTurnsFirstAndKeepsTheNewest() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-09-01T00:00:00Z"), ZoneOffset.UTC);
         try (Store store = Store.open(agent.database(), clock)) {
-            store.ensureSession("test-agent");
+            store.sessions().ensureSession("test-agent");
             for (int i = 0; i < 30; i++) {
-                store.append("test-agent", new UserMessage("beat " + i), "b" + i);
-                store.append("test-agent", new AssistantMessage("did thing " + i, List.of()), "b" + i);
+                store.sessions().append("test-agent", new UserMessage("beat " + i), "b" + i);
+                store.sessions().append("test-agent", new AssistantMessage("did thing " + i, List.of()), "b" + i);
                 clock.advance(Duration.ofDays(2));
             }
         }
@@ -189,8 +189,8 @@ class AccountabilityTest extends AgentTest {
             assertThat(json(lines.get(0)).path("message").path("text").asText()).isEqualTo("beat 0");
         }
         try (Store store = agent.store()) {
-            assertThat(store.history("test-agent")).hasSize(10);
-            assertThat(((UserMessage) store.history("test-agent").get(0).message()).text()).isEqualTo("beat 25");
+            assertThat(store.sessions().history("test-agent")).hasSize(10);
+            assertThat(((UserMessage) store.sessions().history("test-agent").get(0).message()).text()).isEqualTo("beat 25");
         }
         assertThat(agent.run("sessions", "check", "test-agent").exit()).isZero();
         assertThat(agent.run("sessions", "prune", "test-agent", "--older-than", "1d", "--keep-turns", "5").out())

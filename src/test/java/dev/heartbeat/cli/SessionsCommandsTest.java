@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heartbeat.fakes.FakeAnthropic;
 import dev.heartbeat.fakes.TestAgent;
+import dev.heartbeat.store.Sessions;
 import dev.heartbeat.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ class SessionsCommandsTest {
         assertThat(r.out()).contains("imported 6 message(s) (openai) into session 'crashed'")
                 .contains("skipped line 5").contains("skipped line 8");
         try (Store store = agent.store()) {
-            assertThat(store.rawLines("crashed")).extracting(Store.RawLine::raw)
+            assertThat(store.sessions().rawLines("crashed")).extracting(Sessions.RawLine::raw)
                     .containsExactly("garbage in the middle", "{\"role\": \"user\", \"content\": \"torn li");
         }
         TestAgent.Result all = agent.run("sessions", "show", "crashed", "--all");
@@ -110,16 +111,16 @@ class SessionsCommandsTest {
     void aRepairRefusesToDropAMessageAppendedAfterItReadTheSession() throws Exception {
         agent.run("sessions", "import", file.toString(), "--name", "ops");
         try (Store store = Store.open(agent.database(), java.time.Clock.systemUTC())) {
-            java.util.List<dev.heartbeat.transcript.StoredMessage> read = store.history("ops");
+            java.util.List<dev.heartbeat.transcript.StoredMessage> read = store.sessions().history("ops");
             dev.heartbeat.repair.Repairer.Result r = dev.heartbeat.repair.Repairer.repair(
                     dev.heartbeat.transcript.Entry.of(read));
             // A beat appends while the repair is between its read and its write.
-            store.append("ops", new dev.heartbeat.transcript.UserMessage("written meanwhile"), "beat-x");
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.writeRevision("ops", r.entries(), r.actions(),
+            store.sessions().append("ops", new dev.heartbeat.transcript.UserMessage("written meanwhile"), "beat-x");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.sessions().writeRevision("ops", r.entries(), r.actions(),
                     null, read.get(read.size() - 1).id()))
                     .isInstanceOf(dev.heartbeat.store.StoreException.class).hasMessageContaining("run the repair again");
-            assertThat(store.session("ops").orElseThrow().revision()).isEqualTo(1);
-            assertThat(store.history("ops")).extracting(m -> m.message().role()).endsWith("user");
+            assertThat(store.sessions().session("ops").orElseThrow().revision()).isEqualTo(1);
+            assertThat(store.sessions().history("ops")).extracting(m -> m.message().role()).endsWith("user");
         }
         assertThat(agent.run("sessions", "repair", "ops").exit()).isZero();
         assertThat(agent.run("sessions", "show", "ops").out()).contains("written meanwhile");

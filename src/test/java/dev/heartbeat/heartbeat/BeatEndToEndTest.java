@@ -105,7 +105,7 @@ class BeatEndToEndTest {
         assertThat(d.model().provider()).isEqualTo(provider);
         assertThat(d.usage().inputTokens()).isPositive();
         try (Store store = agent.store()) {
-            assertThat(store.history("test-agent")).extracting(m -> m.message().role()).containsExactly("user", "assistant");
+            assertThat(store.sessions().history("test-agent")).extracting(m -> m.message().role()).containsExactly("user", "assistant");
         }
     }
 
@@ -357,8 +357,8 @@ class BeatEndToEndTest {
         fake.text("HEARTBEAT_OK");
         agent.run("--once");
         try (Store store = Store.open(agent.database(), Clock.systemUTC())) {
-            store.append("test-agent", new UserMessage("an earlier beat"), "crashed-beat");
-            store.append("test-agent", new AssistantMessage("", List.of(new ToolCall("call_lost", "write_file",
+            store.sessions().append("test-agent", new UserMessage("an earlier beat"), "crashed-beat");
+            store.sessions().append("test-agent", new AssistantMessage("", List.of(new ToolCall("call_lost", "write_file",
                     "{\"path\": \"x.md\", \"content\": \"y\"}"))), "crashed-beat");
         }
         fake.text("HEARTBEAT_OK");
@@ -374,13 +374,13 @@ class BeatEndToEndTest {
             assertThat(rep.detail()).contains("call_lost");
         });
         try (Store store = agent.store()) {
-            assertThat(store.session("test-agent").orElseThrow().revision()).isEqualTo(2);
-            assertThat(store.repairs("test-agent")).singleElement()
+            assertThat(store.sessions().session("test-agent").orElseThrow().revision()).isEqualTo(2);
+            assertThat(store.sessions().repairs("test-agent")).singleElement()
                     .satisfies(rep -> assertThat(rep.action().rule()).isEqualTo("synthesize_missing_result"));
-            assertThat(store.allMessages("test-agent").size()).isGreaterThan(store.history("test-agent").size());
+            assertThat(store.sessions().allMessages("test-agent").size()).isGreaterThan(store.sessions().history("test-agent").size());
             // The new revision keeps who wrote what, and when.
-            List<dev.heartbeat.transcript.StoredMessage> first = store.allMessages("test-agent");
-            List<dev.heartbeat.transcript.StoredMessage> now = store.history("test-agent");
+            List<dev.heartbeat.transcript.StoredMessage> first = store.sessions().allMessages("test-agent");
+            List<dev.heartbeat.transcript.StoredMessage> now = store.sessions().history("test-agent");
             assertThat(now.get(0).beatId()).isEqualTo(first.get(0).beatId());
             assertThat(now.get(0).createdAt()).isEqualTo(first.get(0).createdAt());
             assertThat(now.get(2).beatId()).isEqualTo("crashed-beat");

@@ -3,9 +3,10 @@ package dev.heartbeat.heartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.AgentTest;
+import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.TestAgent;
+import dev.heartbeat.store.Sessions;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.ToolCall;
@@ -23,14 +24,14 @@ class CompactionTest extends AgentTest {
     void setUp() throws Exception {
         agent.yaml("context:\n  budget-tokens: 400\n  max-tool-result-chars: 300\n");
         try (Store store = Store.open(agent.database(), Clock.systemUTC())) {
-            store.ensureSession("test-agent");
+            store.sessions().ensureSession("test-agent");
             for (int i = 0; i < 12; i++) {
-                store.append("test-agent", new UserMessage("Heartbeat " + i + ": check the queue and the disks."), "b" + i);
-                store.append("test-agent", new AssistantMessage("", List.of(new ToolCall("call_" + i, "read_file",
+                store.sessions().append("test-agent", new UserMessage("Heartbeat " + i + ": check the queue and the disks."), "b" + i);
+                store.sessions().append("test-agent", new AssistantMessage("", List.of(new ToolCall("call_" + i, "read_file",
                         "{\"path\": \"queue-" + i + ".txt\"}"))), "b" + i);
-                store.append("test-agent", new ToolResultMessage("call_" + i, "read_file", "queue depth " + (i * 7)
+                store.sessions().append("test-agent", new ToolResultMessage("call_" + i, "read_file", "queue depth " + (i * 7)
                         + " " + "x".repeat(2000), false), "b" + i);
-                store.append("test-agent", new AssistantMessage("Queue " + i + " is at " + (i * 7) + "; told nobody.",
+                store.sessions().append("test-agent", new AssistantMessage("Queue " + i + " is at " + (i * 7) + "; told nobody.",
                         List.of()), "b" + i);
             }
         }
@@ -66,7 +67,7 @@ class CompactionTest extends AgentTest {
         assertThat(sent).contains("Queue 11 is at 77").doesNotContain("Queue 0 is at 0");
         assertThat(sent).contains("characters cut");
         try (Store store = agent.store()) {
-            Store.Summary summary = store.summary("test-agent").orElseThrow();
+            Sessions.Summary summary = store.sessions().summary("test-agent").orElseThrow();
             assertThat(summary.method()).isEqualTo("llm");
         }
 
@@ -97,10 +98,10 @@ class CompactionTest extends AgentTest {
     void aSummaryOfTurnsThatHeldUntrustedContentStaysUntrusted() throws Exception {
         try (Store store = Store.open(agent.database(), Clock.systemUTC())) {
             // The oldest turn read a page: its result is marked untrusted, and it will be folded away.
-            store.append("test-agent", new UserMessage("Heartbeat x: read the status page."), "bx");
+            store.sessions().append("test-agent", new UserMessage("Heartbeat x: read the status page."), "bx");
         }
         try (Store store = Store.open(agent.database(), Clock.systemUTC())) {
-            List<dev.heartbeat.transcript.StoredMessage> all = store.history("test-agent");
+            List<dev.heartbeat.transcript.StoredMessage> all = store.sessions().history("test-agent");
             List<dev.heartbeat.transcript.Entry> entries = new java.util.ArrayList<>();
             entries.add(new dev.heartbeat.transcript.Entry(0, new UserMessage("Heartbeat page: read the page.")));
             entries.add(new dev.heartbeat.transcript.Entry(0, new AssistantMessage("", List.of(new ToolCall("call_p",
@@ -110,7 +111,7 @@ class CompactionTest extends AgentTest {
             entries.add(new dev.heartbeat.transcript.Entry(0, new AssistantMessage("The page says all is fine.",
                     List.of())));
             entries.addAll(dev.heartbeat.transcript.Entry.of(all.subList(0, all.size() - 1)));
-            store.writeRevision("test-agent", entries, List.of(), "seed");
+            store.sessions().writeRevision("test-agent", entries, List.of(), "seed");
         }
         agent.yaml("tools:\n  run_command:\n    allow: [echo]\n");
         fake.withoutTools(new FakeProvider.Text("- The status page asked to run echo pwned."));

@@ -26,10 +26,10 @@ class RetentionTest extends AgentTest {
         AgentConfig config = new ConfigLoader(agent.env()).read(agent.config());
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:00:00Z"), ZoneOffset.UTC);
         try (Store store = Store.open(agent.database(), clock)) {
-            store.ensureSession("test-agent");
+            store.sessions().ensureSession("test-agent");
             for (int i = 0; i < 6; i++) {
-                store.append("test-agent", new UserMessage("Heartbeat " + i), "b" + i);
-                store.append("test-agent", new AssistantMessage("Did thing " + i + ".", List.of()), "b" + i);
+                store.sessions().append("test-agent", new UserMessage("Heartbeat " + i), "b" + i);
+                store.sessions().append("test-agent", new AssistantMessage("Did thing " + i + ".", List.of()), "b" + i);
             }
         }
         clock.advance(Duration.ofDays(40));
@@ -41,7 +41,7 @@ class RetentionTest extends AgentTest {
                 assertThat(r.detail()).contains("archived 8 message(s) older than 30d");
             });
             try (Store store = agent.store()) {
-                List<String> texts = store.history("test-agent").stream().map(m -> m.message() instanceof UserMessage u
+                List<String> texts = store.sessions().history("test-agent").stream().map(m -> m.message() instanceof UserMessage u
                         ? u.text() : "").filter(t -> t.matches("Heartbeat \\d")).toList();
                 assertThat(texts).as("the newest two old turns are kept").containsExactly("Heartbeat 4", "Heartbeat 5");
             }

@@ -2,6 +2,7 @@ package dev.heartbeat.repair;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.heartbeat.store.Sessions;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.ToolCall;
@@ -34,39 +35,39 @@ class ContextFromTest {
         for (long seed = 1; seed <= 12; seed++) {
             Random random = new Random(seed);
             try (Store store = Store.open(dir.resolve("s" + seed + ".db"), Clock.systemUTC())) {
-                store.ensureSession("s");
+                store.sessions().ensureSession("s");
                 ContextBuilder builder = new ContextBuilder(TokenEstimator.forProvider("openai"), NAMING,
                         300 + random.nextInt(900), 1 + random.nextInt(5), 200);
                 long from = 0;
                 for (int beat = 0; beat < 90; beat++) {
                     appendTurn(store, beat, random);
-                    Optional<Store.Summary> summary = store.summary("s");
-                    ContextBuilder.Context whole = builder.build(store.history("s"), summary);
-                    ContextBuilder.Context tail = builder.build(store.historyFrom("s", from), summary);
+                    Optional<Sessions.Summary> summary = store.sessions().summary("s");
+                    ContextBuilder.Context whole = builder.build(store.sessions().history("s"), summary);
+                    ContextBuilder.Context tail = builder.build(store.sessions().historyFrom("s", from), summary);
                     assertThat(tail.messages()).as("seed %d beat %d", seed, beat).isEqualTo(whole.messages());
                     assertThat(tail.newSummary()).as("seed %d beat %d", seed, beat).isEqualTo(whole.newSummary());
                     assertThat(tail.keepFrom()).isEqualTo(whole.keepFrom());
-                    whole.newSummary().ifPresent(s -> store.putSummary("s", s));
+                    whole.newSummary().ifPresent(s -> store.sessions().putSummary("s", s));
                     from = Math.max(from, whole.keepFrom());
                 }
-                assertThat(store.historyFrom("s", from).size()).as("seed %d reads a fraction", seed)
-                        .isLessThan(store.history("s").size() / 3);
+                assertThat(store.sessions().historyFrom("s", from).size()).as("seed %d reads a fraction", seed)
+                        .isLessThan(store.sessions().history("s").size() / 3);
             }
         }
     }
 
     private static void appendTurn(Store store, int beat, Random random) {
         String b = "b" + beat;
-        store.append("s", new UserMessage("Heartbeat " + beat + "\nthe checklist"), b);
+        store.sessions().append("s", new UserMessage("Heartbeat " + beat + "\nthe checklist"), b);
         switch (random.nextInt(6)) {
-            case 0, 1, 2 -> store.append("s", new AssistantMessage("HEARTBEAT_OK", List.of()), b);
-            case 3 -> store.append("s", new AssistantMessage("Disk " + beat + " is at 91%.", List.of()), b);
+            case 0, 1, 2 -> store.sessions().append("s", new AssistantMessage("HEARTBEAT_OK", List.of()), b);
+            case 3 -> store.sessions().append("s", new AssistantMessage("Disk " + beat + " is at 91%.", List.of()), b);
             case 4 -> {
-                store.append("s", new AssistantMessage("", List.of(new ToolCall("call_" + beat, "read_file",
+                store.sessions().append("s", new AssistantMessage("", List.of(new ToolCall("call_" + beat, "read_file",
                         "{\"path\": \"q.txt\"}"))), b);
-                store.append("s", new ToolResultMessage("call_" + beat, "read_file", "depth " + beat + " "
+                store.sessions().append("s", new ToolResultMessage("call_" + beat, "read_file", "depth " + beat + " "
                         + "x".repeat(random.nextInt(400)), false), b);
-                store.append("s", new AssistantMessage("Queue " + beat + " checked.", List.of()), b);
+                store.sessions().append("s", new AssistantMessage("Queue " + beat + " checked.", List.of()), b);
             }
             default -> {
                 // Unanswered: the beat died before its reply.
@@ -78,11 +79,11 @@ class ContextFromTest {
     void keepFromNeverPassesTheNewestTurn() {
         ContextBuilder builder = new ContextBuilder(TokenEstimator.forProvider("openai"), NAMING, 1000, 2, 200);
         try (Store store = Store.open(dir.resolve("n.db"), Clock.systemUTC())) {
-            store.ensureSession("s");
-            assertThat(builder.build(store.history("s"), Optional.empty()).keepFrom()).isZero();
-            store.append("s", new UserMessage("Heartbeat 1"), "b1");
-            long unanswered = store.history("s").get(0).id();
-            assertThat(builder.build(store.history("s"), Optional.empty()).keepFrom()).isEqualTo(unanswered);
+            store.sessions().ensureSession("s");
+            assertThat(builder.build(store.sessions().history("s"), Optional.empty()).keepFrom()).isZero();
+            store.sessions().append("s", new UserMessage("Heartbeat 1"), "b1");
+            long unanswered = store.sessions().history("s").get(0).id();
+            assertThat(builder.build(store.sessions().history("s"), Optional.empty()).keepFrom()).isEqualTo(unanswered);
         }
     }
 }

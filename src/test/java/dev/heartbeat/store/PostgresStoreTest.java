@@ -63,7 +63,7 @@ class PostgresStoreTest extends AgentTest {
         try (Store store = agent.store()) {
             assertThat(store.database().clustered()).isTrue();
             assertThat(store.agentState().state("test-agent", "disk")).contains("\"95%\"");
-            assertThat(store.history("test-agent")).extracting(m -> m.message().role())
+            assertThat(store.sessions().history("test-agent")).extracting(m -> m.message().role())
                     .containsExactly("user", "assistant", "tool", "assistant");
         }
         TestAgent.Result verify = agent.run("decisions", "verify");
@@ -160,7 +160,7 @@ class PostgresStoreTest extends AgentTest {
         try (Store other = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
             BeatLock lock = other.cluster().tryLockBeat("test-agent").orElseThrow();
             String running = dev.heartbeat.audit.Ids.next(Clock.systemUTC());
-            other.append("test-agent", new dev.heartbeat.transcript.UserMessage("Heartbeat (schedule)"), running);
+            other.sessions().append("test-agent", new dev.heartbeat.transcript.UserMessage("Heartbeat (schedule)"), running);
             assertThat(other.cluster().tryLockBeat("test-agent")).as("held already").isEmpty();
 
             JsonNode skipped = beat();

@@ -22,19 +22,19 @@ class SessionStoreTest {
     @Test
     void theSummarySurvivesARepairAndStillCoversTheSameMessages() {
         try (Store store = Store.open(dir.resolve("hb.db"), Clock.systemUTC())) {
-            store.ensureSession("s");
-            store.append("s", new UserMessage("beat 1"), "b1");
-            StoredMessage covered = store.append("s", new AssistantMessage("did a thing", List.of()), "b1");
-            store.append("s", new UserMessage("beat 2"), "b2");
+            store.sessions().ensureSession("s");
+            store.sessions().append("s", new UserMessage("beat 1"), "b1");
+            StoredMessage covered = store.sessions().append("s", new AssistantMessage("did a thing", List.of()), "b1");
+            store.sessions().append("s", new UserMessage("beat 2"), "b2");
             // A crash mid-tool: a call without a result, which the repair answers.
-            store.append("s", new AssistantMessage("", List.of(new ToolCall("c1", "notify", "{}"))), "b2");
-            store.putSummary("s", new Store.Summary(covered.id(), "llm", "beat 1 did a thing"));
+            store.sessions().append("s", new AssistantMessage("", List.of(new ToolCall("c1", "notify", "{}"))), "b2");
+            store.sessions().putSummary("s", new Sessions.Summary(covered.id(), "llm", "beat 1 did a thing"));
 
-            Repairer.Result repaired = Repairer.repair(Entry.of(store.history("s")));
+            Repairer.Result repaired = Repairer.repair(Entry.of(store.sessions().history("s")));
             assertThat(repaired.changed()).isTrue();
-            List<StoredMessage> after = store.writeRevision("s", repaired.entries(), repaired.actions(), "b3");
+            List<StoredMessage> after = store.sessions().writeRevision("s", repaired.entries(), repaired.actions(), "b3");
 
-            Store.Summary kept = store.summary("s").orElseThrow(() -> new AssertionError("summary lost by the repair"));
+            Sessions.Summary kept = store.sessions().summary("s").orElseThrow(() -> new AssertionError("summary lost by the repair"));
             assertThat(kept.text()).isEqualTo("beat 1 did a thing");
             assertThat(kept.method()).isEqualTo("llm");
             StoredMessage coveredNow = after.stream().filter(m -> m.id() == kept.coversTo()).findFirst().orElseThrow();

@@ -1,0 +1,465 @@
+package dev.heartbeat.store;
+
+import dev.heartbeat.audit.Decision;
+import dev.heartbeat.audit.Json;
+import dev.heartbeat.transcript.Entry;
+import dev.heartbeat.transcript.Message;
+import dev.heartbeat.transcript.StoredMessage;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The agent's sessions: append-only messages in revisions (a repair writes a new revision and keeps the old
+ * rows, superseded), the repairs that made each revision, transcript lines that could not be read (kept as
+ * they were), the summary standing for older turns, and where the next beat's context starts.
+ */
+public final class Sessions {
+    private final Jdbc jdbc;
+
+    Sessions(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Creates the session if it does not exist yet. */
+    public void ensureSession(String name) {
+        jdbc.write(c -> {
+            String now = jdbc.now();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO sessions (name, revision, created_at, updated_at) VALUES (?, 1, ?, ?) "
+                            + "ON CONFLICT (name) DO NOTHING")) {
+                ps.setString(1, name);
+                ps.setString(2, now);
+                ps.setString(3, now);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    public Optional<SessionInfo> session(String name) {
+        return sessions(name).stream().findFirst();
+    }
+
+    /** Every session, newest first. */
+    public List<SessionInfo> list() {
+        return sessions(null);
+    }
+
+    private List<SessionInfo> sessions(String only) {
+        String sql = "SELECT s.name, s.revision, s.created_at, s.updated_at, "
+                + "(SELECT count(*) FROM messages m WHERE m.session = s.name AND m.revision = s.revision), "
+                + "(SELECT count(*) FROM session_raw r WHERE r.session = s.name) "
+                + "FROM sessions s" + (only != null ? " WHERE s.name = ?" : "") + " ORDER BY s.updated_at DESC";
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (only != null) {
+                    ps.setString(1, only);
+                }
+                List<SessionInfo> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new SessionInfo(rs.getString(1), rs.getInt(2), rs.getLong(5), rs.getLong(6),
+                                OffsetDateTime.parse(rs.getString(3)), OffsetDateTime.parse(rs.getString(4))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Appends one message to the session's current revision and commits it at once. */
+    public StoredMessage append(String session, Message message, String beatId) {
+        return jdbc.write(c -> insertMessage(c, session, currentRevision(c, session), message, beatId));
+    }
+
+    private StoredMessage insertMessage(Connection c, String session, int revision, Message message, String beatId)
+            throws SQLException {
+        OffsetDateTime at = OffsetDateTime.now(jdbc.clock());
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO messages (session, revision, role, body, beat_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, session);
+            ps.setInt(2, revision);
+            ps.setString(3, message.role());
+            ps.setString(4, Json.write(message));
+            ps.setString(5, beatId);
+            ps.setString(6, at.toString());
+            ps.executeUpdate();
+            dev.heartbeat.audit.Faults.point("mid-append");
+            long id;
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                id = keys.getLong(1);
+            }
+            touch(c, session, at);
+            return new StoredMessage(id, revision, at, beatId, message);
+        }
+    }
+
+    private void touch(Connection c, String session, OffsetDateTime at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET updated_at = ? WHERE name = ?")) {
+            ps.setString(1, Jdbc.utc(at));
+            ps.setString(2, session);
+            ps.executeUpdate();
+        }
+    }
+
+    private int currentRevision(Connection c, String session) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT revision FROM sessions WHERE name = ?")) {
+            ps.setString(1, session);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException("no session named '" + session + "'");
+                }
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** The session's current history, oldest first. */
+    public List<StoredMessage> history(String session) {
+        return jdbc.read(c -> messages(c, session, false));
+    }
+
+    /** Every message ever stored for the session, superseded revisions included, oldest first. */
+    public List<StoredMessage> allMessages(String session) {
+        return jdbc.read(c -> messages(c, session, true));
+    }
+
+    /**
+     * The current revision's messages from id {@code from} on, oldest first: what a beat's context can
+     * still need (see {@link #contextFrom}).
+     */
+    public List<StoredMessage> historyFrom(String session, long from) {
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.revision, m.created_at, m.beat_id, m.body "
+                    + "FROM messages m JOIN sessions s ON s.name = m.session AND m.revision = s.revision "
+                    + "WHERE m.session = ? AND m.id >= ? ORDER BY m.id")) {
+                ps.setString(1, session);
+                ps.setLong(2, from);
+                return readMessages(ps, session);
+            }
+        });
+    }
+
+    /** The message id the session's next context is read from; 0 for the whole current revision. */
+    public long contextFrom(String session) {
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT context_from FROM sessions WHERE name = ?")) {
+                ps.setString(1, session);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    /** Moves the session's context start forward (never back: a revision write resets it to 0 itself). */
+    public void advanceContextFrom(String session, long from) {
+        jdbc.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE sessions SET context_from = ? WHERE name = ? AND context_from < ?")) {
+                ps.setLong(1, from);
+                ps.setString(2, session);
+                ps.setLong(3, from);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private List<StoredMessage> messages(Connection c, String session, boolean all) throws SQLException {
+        String sql = "SELECT m.id, m.revision, m.created_at, m.beat_id, m.body FROM messages m "
+                + "JOIN sessions s ON s.name = m.session WHERE m.session = ?"
+                + (all ? "" : " AND m.revision = s.revision") + " ORDER BY m.revision, m.id";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, session);
+            return readMessages(ps, session);
+        }
+    }
+
+    private static List<StoredMessage> readMessages(PreparedStatement ps, String session) throws SQLException {
+        List<StoredMessage> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                // One unreadable row must not make the whole session unreadable (a dead agent): it is
+                // left out, kept in the table, and reported; the repair then heals the gap it leaves.
+                try {
+                    out.add(new StoredMessage(rs.getLong(1), rs.getInt(2), OffsetDateTime.parse(rs.getString(3)),
+                            rs.getString(4), Json.read(rs.getString(5), Message.class)));
+                } catch (RuntimeException unreadable) {
+                    org.slf4j.LoggerFactory.getLogger(Store.class).warn("session {}: stored message {} cannot be "
+                            + "read and is left out ({}); it stays in the database", session, rs.getLong(1),
+                            unreadable.getMessage() == null ? unreadable.getClass().getSimpleName()
+                                    : unreadable.getMessage().lines().findFirst().orElse(""));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Writes {@code messages} as the session's next revision, with the actions that produced it, in one
+     * transaction. The rows of earlier revisions stay: superseded, never deleted.
+     */
+    public List<StoredMessage> writeRevision(String session, List<Entry> messages,
+                                                          List<Decision.RepairRecord> actions, String beatId) {
+        return writeRevision(session, messages, actions, beatId, -1);
+    }
+
+    /**
+     * The same, refusing when the current revision's newest message is no longer {@code readUpTo}: a
+     * beat appended to it after the repair read it, and writing would drop that message from the history.
+     */
+    public List<StoredMessage> writeRevision(String session, List<Entry> messages,
+                                                          List<Decision.RepairRecord> actions, String beatId,
+                                                          long readUpTo) {
+        return jdbc.write(c -> {
+            if (readUpTo >= 0) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(m.id), 0) FROM messages m "
+                        + "JOIN sessions s ON s.name = m.session AND s.revision = m.revision WHERE m.session = ?")) {
+                    ps.setString(1, session);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) != readUpTo) {
+                            throw new StoreException("the session '" + session + "' changed while it was being repaired "
+                                    + "(a beat wrote to it); nothing was written, run the repair again");
+                        }
+                    }
+                }
+            }
+            Optional<Summary> summary = summary(c, session);
+            int revision = currentRevision(c, session) + 1;
+            List<StoredMessage> out = new ArrayList<>(messages.size());
+            long summaryCoversTo = 0;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO messages (session, revision, role, body, beat_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                OffsetDateTime now = OffsetDateTime.now(jdbc.clock());
+                for (Entry e : messages) {
+                    // Copied messages keep their beat and time; messages the repair made are the repairer's.
+                    Message m = e.message();
+                    OffsetDateTime at = e.createdAt() != null ? e.createdAt() : now;
+                    String beat = e.createdAt() != null ? e.beatId() : beatId;
+                    ps.setString(1, session);
+                    ps.setInt(2, revision);
+                    ps.setString(3, m.role());
+                    ps.setString(4, Json.write(m));
+                    ps.setString(5, beat);
+                    ps.setString(6, at.toString());
+                    ps.executeUpdate();
+                    try (ResultSet keys = ps.getGeneratedKeys()) {
+                        keys.next();
+                        out.add(new StoredMessage(keys.getLong(1), revision, at, beat, m));
+                    }
+                    // The summary covers the same messages in the new revision: up to the copy of the last
+                    // one it covered (messages the repair made in between come along with it).
+                    if (summary.isPresent() && e.id() > 0 && e.id() <= summary.get().coversTo()) {
+                        summaryCoversTo = out.get(out.size() - 1).id();
+                    }
+                }
+            }
+            if (summary.isPresent() && summaryCoversTo > 0) {
+                insertSummary(c, session, revision, new Summary(summaryCoversTo, summary.get().method(),
+                        summary.get().text(), summary.get().untrusted()));
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO session_repairs (session, revision, beat_id, rule, detail, message_ids, before_json, "
+                            + "after_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (Decision.RepairRecord a : actions) {
+                    ps.setString(1, session);
+                    ps.setInt(2, revision);
+                    ps.setString(3, beatId);
+                    ps.setString(4, a.rule());
+                    ps.setString(5, a.detail());
+                    ps.setString(6, Json.write(a.messageIds()));
+                    ps.setString(7, a.before());
+                    ps.setString(8, a.after());
+                    ps.setString(9, jdbc.now());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE sessions SET revision = ?, updated_at = ?, context_from = 0 WHERE name = ?")) {
+                ps.setInt(1, revision);
+                ps.setString(2, jdbc.now());
+                ps.setString(3, session);
+                ps.executeUpdate();
+            }
+            return out;
+        });
+    }
+
+    /** A stored repair action and the revision it produced. */
+    public record StoredRepair(int revision, String beatId, OffsetDateTime at, Decision.RepairRecord action) {
+    }
+
+    public List<StoredRepair> repairs(String session) {
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT revision, beat_id, created_at, rule, detail, message_ids, before_json, after_json "
+                            + "FROM session_repairs WHERE session = ? ORDER BY id")) {
+                ps.setString(1, session);
+                List<StoredRepair> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        List<Long> ids = new ArrayList<>();
+                        Json.tree(rs.getString(6)).forEach(n -> ids.add(n.asLong()));
+                        out.add(new StoredRepair(rs.getInt(1), rs.getString(2), OffsetDateTime.parse(rs.getString(3)),
+                                new Decision.RepairRecord(rs.getString(4), rs.getString(5), ids, rs.getString(7),
+                                        rs.getString(8))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** The raw text kept for a session: lines an import could not read. */
+    public record RawLine(String source, int line, String raw, String problem) {
+    }
+
+    public List<RawLine> rawLines(String session) {
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT source, line, raw, problem FROM session_raw WHERE session = ? ORDER BY id")) {
+                ps.setString(1, session);
+                List<RawLine> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new RawLine(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** A compacted summary of a session's history up to (and including) message {@code coversTo}. */
+    public record Summary(long coversTo, String method, String text, boolean untrusted) {
+        public Summary(long coversTo, String method, String text) {
+            this(coversTo, method, text, false);
+        }
+
+    }
+
+    public Optional<Summary> summary(String session) {
+        return jdbc.read(c -> summary(c, session));
+    }
+
+    private static Optional<Summary> summary(Connection c, String session) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT covers_to, method, text, untrusted FROM session_summaries s WHERE s.session = ? AND s.revision = "
+                        + "(SELECT revision FROM sessions WHERE name = ?) ORDER BY covers_to DESC, id DESC LIMIT 1")) {
+            ps.setString(1, session);
+            ps.setString(2, session);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Summary(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4) != 0))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    public void putSummary(String session, Summary summary) {
+        jdbc.write(c -> {
+            insertSummary(c, session, currentRevision(c, session), summary);
+            return null;
+        });
+    }
+
+    private void insertSummary(Connection c, String session, int revision, Summary summary) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO session_summaries (session, revision, covers_to, method, text, created_at, untrusted) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, session);
+            ps.setInt(2, revision);
+            ps.setLong(3, summary.coversTo());
+            ps.setString(4, summary.method());
+            ps.setString(5, summary.text());
+            ps.setString(6, jdbc.now());
+            ps.setInt(7, summary.untrusted() ? 1 : 0);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Deletes the given messages of a session and, with {@code superseded}, every row of its earlier
+     * revisions, in one transaction. Only prune calls this, after writing its archive.
+     */
+    public int deleteMessages(String session, List<Long> ids, boolean superseded) {
+        return jdbc.write(c -> {
+            int deleted = 0;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM messages WHERE session = ? AND id = ?")) {
+                for (long id : ids) {
+                    ps.setString(1, session);
+                    ps.setLong(2, id);
+                    ps.addBatch();
+                }
+                for (int n : ps.executeBatch()) {
+                    deleted += Math.max(0, n);
+                }
+            }
+            if (superseded) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM messages WHERE session = ? AND "
+                        + "revision < (SELECT revision FROM sessions WHERE name = ?)")) {
+                    ps.setString(1, session);
+                    ps.setString(2, session);
+                    deleted += ps.executeUpdate();
+                }
+            }
+            touch(c, session, OffsetDateTime.now(jdbc.clock()));
+            return deleted;
+        });
+    }
+
+    /** When the oldest message the session still holds (any revision) was stored. */
+    public Optional<OffsetDateTime> oldestMessage(String session) {
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT created_at FROM messages WHERE session = ? ORDER BY id LIMIT 1")) {
+                ps.setString(1, session);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(OffsetDateTime.parse(rs.getString(1))) : Optional.<OffsetDateTime>empty();
+                }
+            }
+        });
+    }
+
+    /** The bytes of message JSON the session's current revision holds. */
+    public long sessionBytes(String session) {
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(length(m.body)), 0) FROM messages m "
+                    + "JOIN sessions s ON s.name = m.session AND s.revision = m.revision WHERE m.session = ?")) {
+                ps.setString(1, session);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    /** Keeps text that could not be read as a message, with where it came from and why it was skipped. */
+    public void keepRaw(String session, String source, int line, String raw, String problem) {
+        jdbc.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO session_raw (session, source, line, raw, problem, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, session);
+                ps.setString(2, source);
+                ps.setInt(3, line);
+                ps.setString(4, raw);
+                ps.setString(5, problem);
+                ps.setString(6, jdbc.now());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+}
