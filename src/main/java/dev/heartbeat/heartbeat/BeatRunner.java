@@ -171,7 +171,7 @@ public final class BeatRunner {
      * unanswered tool calls get "outcome unknown" results from the repair; nothing is run again.
      */
     void completeInterrupted(String node, String running) {
-        for (Store.Interrupted beat : store.interruptedBeats(config.sessionName(), config.agent().name(), running)) {
+        for (Intents.Interrupted beat : store.intents().interruptedBeats(config.sessionName(), config.agent().name(), running)) {
             Optional<Cluster.Fence> fence = store.cluster().fenceOf(beat.beatId());
             // Beats from before every start was on record: only a daemon's beats took a tick.
             Decision.Trigger trigger = beat.trigger() != null ? beat.trigger()

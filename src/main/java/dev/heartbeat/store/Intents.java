@@ -1,16 +1,22 @@
 package dev.heartbeat.store;
 
+import dev.heartbeat.audit.Decision;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The beat's journal: the intent to run each side-effecting call (committed before the call runs, closed
  * with its result), and what a running beat did so far (model calls, tool calls, notifications), so a
- * crash can hide neither.
+ * crash can hide neither; and the look across the tables that finds the beats a crash cut short.
  */
 public final class Intents {
     private final Jdbc jdbc;
@@ -123,5 +129,108 @@ public final class Intents {
             }
             return null;
         });
+    }
+
+    /**
+     * How far back to look for a crashed beat's messages. Every start completes the beats before it, so
+     * an unfinished one is always among the newest messages; this keeps the check off the whole history.
+     */
+    private static final int RECENT_MESSAGES = 5000;
+
+    /** The same for ticks: only the newest fence rows are looked at. */
+    private static final int RECENT_TICKS = 1000;
+
+    /** A beat that left messages or a started side effect behind but no decision: the process died in it. */
+    public record Interrupted(String beatId, OffsetDateTime since, List<String> openCalls, Decision.Trigger trigger) {
+    }
+
+    /**
+     * The beats of {@code session} a crash cut short: messages or started intents and no decision, or
+     * a tick of {@code agent} taken and nothing else (a crash before the beat stored anything, such as
+     * during its first model call). Call it holding the agent's beat lock: a beat takes its tick only while
+     * it holds that lock, and records that run without it take the tick and their decision at once, so any
+     * other tick without a decision belongs to a beat that died. {@code running} is the caller's own beat, whose fence is already taken.
+     */
+    public List<Interrupted> interruptedBeats(String session, String agent, String running) {
+        return jdbc.read(c -> {
+            Map<String, Interrupted> found = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT b.beat_id, b.started_at, b.trigger_type FROM "
+                    + "(SELECT beat_id, started_at, trigger_type FROM beats_started WHERE agent = ? "
+                    + "ORDER BY started_at DESC LIMIT " + RECENT_TICKS + ") b "
+                    + "WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = b.beat_id) ORDER BY b.started_at")) {
+                ps.setString(1, agent);
+                ResultSet rs = ps.executeQuery();
+                while (rs.next()) {
+                    if (!rs.getString(1).equals(running)) {
+                        found.put(rs.getString(1), new Interrupted(rs.getString(1), OffsetDateTime.parse(rs.getString(2)),
+                                new ArrayList<>(), Decision.Trigger.fromWire(rs.getString(3))));
+                    }
+                }
+            }
+            // Beats from before every beat was put on record at its start: found by what they left.
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.beat_id, min(m.created_at) "
+                         + "FROM (SELECT beat_id, created_at FROM messages WHERE session = ? ORDER BY id DESC LIMIT " + RECENT_MESSAGES
+                         + ") m "
+                         + "WHERE m.beat_id IS NOT NULL "
+                         + "AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = m.beat_id) GROUP BY m.beat_id")) {
+                ps.setString(1, session);
+                ResultSet rs = ps.executeQuery();
+                while (rs.next()) {
+                    found.putIfAbsent(rs.getString(1), new Interrupted(rs.getString(1),
+                            OffsetDateTime.parse(rs.getString(2)), new ArrayList<>(), null));
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT i.beat_id, i.started_at, i.tool, i.call_id "
+                    + "FROM tool_intents i WHERE i.status = 'started' "
+                    + "AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = i.beat_id) "
+                    + "AND EXISTS (SELECT 1 FROM messages x WHERE x.beat_id = i.beat_id AND x.session = ?) "
+                    + "ORDER BY i.started_at")) {
+                ps.setString(1, session);
+                ResultSet rs = ps.executeQuery();
+                while (rs.next()) {
+                    Interrupted beat = found.computeIfAbsent(rs.getString(1), id -> new Interrupted(id,
+                            parseTime(rs), new ArrayList<>(), null));
+                    beat.openCalls().add(rs.getString(3) + " (" + rs.getString(4) + ")");
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT f.beat_id, f.taken_at FROM (SELECT beat_id, taken_at "
+                    + "FROM beat_fence WHERE agent = ? ORDER BY taken_at DESC LIMIT " + RECENT_TICKS + ") f "
+                    + "WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = f.beat_id) ORDER BY f.taken_at")) {
+                ps.setString(1, agent);
+                ResultSet rs = ps.executeQuery();
+                while (rs.next()) {
+                    if (!rs.getString(1).equals(running)) {
+                        found.computeIfAbsent(rs.getString(1), id -> new Interrupted(id, parseTime(rs),
+                                new ArrayList<>(), null));
+                    }
+                }
+            }
+            // What is left of beats whose decisions were archived (their messages, fences) is no sign of a crash:
+            // nothing that began before the newest archived beat is still waiting to be put on record.
+            Optional<OffsetDateTime> archivedUpTo = archivedThroughStart(c);
+            List<Interrupted> out = new ArrayList<>();
+            for (Interrupted beat : found.values()) {
+                if (archivedUpTo.isEmpty() || beat.since().isAfter(archivedUpTo.get())) {
+                    out.add(beat);
+                }
+            }
+            return out;
+        });
+    }
+
+    private static Optional<OffsetDateTime> archivedThroughStart(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT max(through_started_at) FROM decision_archives")) {
+            return rs.next() && rs.getString(1) != null ? Optional.of(OffsetDateTime.parse(rs.getString(1)))
+                    : Optional.empty();
+        }
+    }
+
+    private static OffsetDateTime parseTime(ResultSet rs) {
+        try {
+            return OffsetDateTime.parse(rs.getString(2));
+        } catch (SQLException e) {
+            throw new StoreException("reading an intent failed: " + e.getMessage(), e);
+        }
     }
 }
