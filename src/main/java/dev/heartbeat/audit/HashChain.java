@@ -1,5 +1,6 @@
 package dev.heartbeat.audit;
 
+import dev.heartbeat.support.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import dev.heartbeat.audit.HeadAnchor;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.store.StoredDecision;
+import dev.heartbeat.audit.StoredDecision;
 import java.io.PrintWriter;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -215,7 +215,7 @@ final class DecisionsCommand {
             ChainVerifier.Report report;
             try (Store store = main.readStore(config)) {
                 List<ChainVerifier.Archive> archives = new ArrayList<>();
-                for (dev.heartbeat.store.ArchivedDecisions a : store.decisionLog().archives()) {
+                for (dev.heartbeat.audit.ArchivedDecisions a : store.decisionLog().archives()) {
                     archives.add(readArchive(config.stateDir().resolve(a.file()), a));
                 }
                 report = ChainVerifier.verify(archives, store.decisionLog().chain(), anchors,
@@ -252,7 +252,7 @@ final class DecisionsCommand {
         }
 
         /** An archive as recorded, with its file's records when the file is here and reads. */
-        private static ChainVerifier.Archive readArchive(java.nio.file.Path file, dev.heartbeat.store.ArchivedDecisions a) {
+        private static ChainVerifier.Archive readArchive(java.nio.file.Path file, dev.heartbeat.audit.ArchivedDecisions a) {
             if (!java.nio.file.Files.exists(file)) {
                 return new ChainVerifier.Archive(a, null, false);
             }

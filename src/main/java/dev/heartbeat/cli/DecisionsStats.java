@@ -4,7 +4,7 @@ import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.DecisionStats;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.store.StoredDecision;
+import dev.heartbeat.audit.StoredDecision;
 import java.io.PrintWriter;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;

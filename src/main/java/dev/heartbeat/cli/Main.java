@@ -204,7 +204,7 @@ public final class Main implements Callable<Integer> {
             }
             return 1;
         }
-        err.println("error: " + dev.heartbeat.audit.Redactor.redact(String.valueOf(e.getMessage()))
+        err.println("error: " + dev.heartbeat.support.Redactor.redact(String.valueOf(e.getMessage()))
                 + (main.verbose ? "" : " (run with --verbose for details)"));
         if (main.verbose) {
             e.printStackTrace(err);

@@ -1,6 +1,6 @@
 package dev.heartbeat.cli;
 
-import dev.heartbeat.audit.Json;
+import dev.heartbeat.support.Json;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.OffsetDateTime;

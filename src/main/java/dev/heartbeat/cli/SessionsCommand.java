@@ -210,8 +210,8 @@ final class SessionsCommand {
         static String prettyArguments(String arguments) {
             String text;
             try {
-                text = dev.heartbeat.audit.Json.MAPPER.writerWithDefaultPrettyPrinter()
-                        .writeValueAsString(dev.heartbeat.audit.Json.MAPPER.readTree(arguments));
+                text = dev.heartbeat.support.Json.MAPPER.writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(dev.heartbeat.support.Json.MAPPER.readTree(arguments));
             } catch (Exception e) {
                 return arguments + "   (not valid JSON)";
             }

@@ -11,7 +11,7 @@ import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Control;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoreException;
-import dev.heartbeat.store.StoredDecision;
+import dev.heartbeat.audit.StoredDecision;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.heartbeat.config;
 
+import dev.heartbeat.support.Cidr;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -811,7 +812,7 @@ public final class ConfigLoader {
             }
             for (int i = 0; i < t.httpGet().allowPrivate().size(); i++) {
                 String entry = t.httpGet().allowPrivate().get(i);
-                if (entry == null || !dev.heartbeat.tools.AddressPolicy.isAddressOrCidr(entry)) {
+                if (entry == null || !Cidr.isAddressOrCidr(entry)) {
                     throw parse.error("/tools/http_get/allow-private/" + i, "write an IP address or a CIDR range, "
                             + "such as 127.0.0.1 or 10.0.0.0/8");
                 }

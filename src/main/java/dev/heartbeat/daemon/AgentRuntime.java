@@ -1,7 +1,7 @@
 package dev.heartbeat.daemon;
 
 import dev.heartbeat.audit.Decision;
-import dev.heartbeat.audit.Redactor;
+import dev.heartbeat.support.Redactor;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.heartbeat.BeatOptions;
 import dev.heartbeat.heartbeat.BeatRunner;

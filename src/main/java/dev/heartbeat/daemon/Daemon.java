@@ -1,7 +1,7 @@
 package dev.heartbeat.daemon;
 
 import dev.heartbeat.audit.Decision;
-import dev.heartbeat.audit.Ids;
+import dev.heartbeat.support.Ids;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.heartbeat.BeatOptions;
 import dev.heartbeat.store.Cluster;
@@ -9,7 +9,7 @@ import dev.heartbeat.store.Control;
 import dev.heartbeat.store.Database;
 import dev.heartbeat.store.PostgresDatabase;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.store.StoredDecision;
+import dev.heartbeat.audit.StoredDecision;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

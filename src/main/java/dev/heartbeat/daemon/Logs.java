@@ -28,7 +28,7 @@ public final class Logs {
             public byte[] encode(ILoggingEvent event) {
                 byte[] line = super.encode(event);
                 String text = new String(line, java.nio.charset.StandardCharsets.UTF_8);
-                String masked = dev.heartbeat.audit.Redactor.redact(text);
+                String masked = dev.heartbeat.support.Redactor.redact(text);
                 return masked.equals(text) ? line : masked.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             }
         };

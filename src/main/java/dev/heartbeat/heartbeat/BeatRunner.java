@@ -8,12 +8,10 @@ import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
 import dev.heartbeat.audit.Decision.Usage;
 import dev.heartbeat.audit.Decision;
-import dev.heartbeat.audit.Ids;
-import dev.heartbeat.audit.Redactor;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.model.Attempt;
 import dev.heartbeat.model.ChatClient;
-import dev.heartbeat.model.LlmSummarizer;
+import dev.heartbeat.repair.LlmSummarizer;
 import dev.heartbeat.model.ModelFailure;
 import dev.heartbeat.model.ModelReply;
 import dev.heartbeat.model.ModelRouter;
@@ -31,9 +29,13 @@ import dev.heartbeat.store.Intents;
 import dev.heartbeat.store.Outbox;
 import dev.heartbeat.store.Sessions;
 import dev.heartbeat.store.Store;
+import dev.heartbeat.support.Ids;
+import dev.heartbeat.support.Redactor;
+import dev.heartbeat.support.Texts;
 import dev.heartbeat.tools.Notifier;
 import dev.heartbeat.tools.ToolExecutor;
 import dev.heartbeat.tools.ToolRegistry;
+import dev.heartbeat.transcript.Answers;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.Message;
@@ -352,16 +354,16 @@ public final class BeatRunner {
                 try {
                     switch (e.kind()) {
                         case "model_call" -> {
-                            ModelCall call = dev.heartbeat.audit.Json.read(e.json(), ModelCall.class);
+                            ModelCall call = dev.heartbeat.support.Json.read(e.json(), ModelCall.class);
                             modelCalls.add(call);
                             spent(call.requestModel(), call.inputTokens(), call.outputTokens(), call.cachedInputTokens());
                         }
                         case "tool_call" -> {
-                            ToolCallRecord call = dev.heartbeat.audit.Json.read(e.json(), ToolCallRecord.class);
+                            ToolCallRecord call = dev.heartbeat.support.Json.read(e.json(), ToolCallRecord.class);
                             toolCalls.add(call);
                             recorded.add(call.id());
                         }
-                        case "notification" -> notifications.add(dev.heartbeat.audit.Json.read(e.json(),
+                        case "notification" -> notifications.add(dev.heartbeat.support.Json.read(e.json(),
                                 NotificationRecord.class));
                         default -> LOG.warn("beat {}: unknown event kind '{}' left out of its record", id, e.kind());
                     }
@@ -650,7 +652,7 @@ public final class BeatRunner {
                     throw new IllegalStateException("refusing to send a request that breaks provider rules: " + problems);
                 }
                 if (!promptStored) {
-                    dev.heartbeat.audit.Faults.point("before-first-reply");
+                    dev.heartbeat.support.Faults.point("before-first-reply");
                 }
                 ModelReply reply;
                 try {
@@ -671,7 +673,7 @@ public final class BeatRunner {
                     }
                 }
                 // A secret the model repeats is masked before it is stored, sent on, or handed to a tool.
-                AssistantMessage raw = Redactor.redact(reply.message());
+                AssistantMessage raw = reply.message().redacted();
                 AssistantMessage answer = Repairer.sendable(raw, 0, usedIds, idStem + "_" + step + "r", repairs);
                 store.sessions().append(session, answer, id);
                 conversation.add(answer);
@@ -718,7 +720,7 @@ public final class BeatRunner {
         }
 
         private Decision conclude(String text) {
-            finalAnswer = text == null ? null : ToolExecutor.cut(Redactor.redact(text), MAX_RECORDED_ANSWER_CHARS);
+            finalAnswer = text == null ? null : Texts.cut(Redactor.redact(text), MAX_RECORDED_ANSWER_CHARS);
             boolean acted = toolCalls.stream().anyMatch(t -> t.sideEffecting() && (t.executed()
                     || t.outcome().equals("dry_run")));
             if (Answers.isOk(text)) {
@@ -730,7 +732,7 @@ public final class BeatRunner {
             if (text == null || text.isBlank()) {
                 return decide(Outcome.FAILED, "the model gave an empty final answer");
             }
-            notifications.addAll(notifier.send(ToolExecutor.cut(text.strip(), MAX_DELIVERED_ANSWER_CHARS), "info", id,
+            notifications.addAll(notifier.send(Texts.cut(text.strip(), MAX_DELIVERED_ANSWER_CHARS), "info", id,
                     id + ":answer", options.dryRun()));
             return decide(Outcome.ACTED, firstLine(finalAnswer));
         }

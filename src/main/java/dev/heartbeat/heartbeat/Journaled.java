@@ -1,6 +1,6 @@
 package dev.heartbeat.heartbeat;
 
-import dev.heartbeat.audit.Json;
+import dev.heartbeat.support.Json;
 import dev.heartbeat.store.Store;
 import java.util.ArrayList;
 import java.util.Collection;

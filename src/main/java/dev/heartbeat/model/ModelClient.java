@@ -1,6 +1,6 @@
 package dev.heartbeat.model;
 
-import dev.heartbeat.audit.Redactor;
+import dev.heartbeat.support.Redactor;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
@@ -209,7 +209,7 @@ public final class ModelClient implements ChatClient {
         String t = s.strip();
         if (t.startsWith("{")) {
             try {
-                com.fasterxml.jackson.databind.JsonNode body = dev.heartbeat.audit.Json.tree(t);
+                com.fasterxml.jackson.databind.JsonNode body = dev.heartbeat.support.Json.tree(t);
                 com.fasterxml.jackson.databind.JsonNode message = body.path("error").isTextual() ? body.path("error")
                         : body.path("error").path("message");
                 if (message.isTextual() && !message.asText().isBlank()) {

@@ -1,7 +1,7 @@
 package dev.heartbeat.repair;
 
 import dev.heartbeat.audit.Decision.RepairRecord;
-import dev.heartbeat.heartbeat.Answers;
+import dev.heartbeat.transcript.Answers;
 import dev.heartbeat.store.Sessions.Summary;
 import dev.heartbeat.store.Sessions;
 import dev.heartbeat.tools.ToolExecutor;
@@ -11,6 +11,7 @@ import dev.heartbeat.transcript.StoredMessage;
 import dev.heartbeat.transcript.SystemMessage;
 import dev.heartbeat.transcript.ToolResultMessage;
 import dev.heartbeat.transcript.UserMessage;
+import dev.heartbeat.support.Texts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -140,7 +141,7 @@ public final class ContextBuilder {
             if (m.beatId() != null && m.message() instanceof UserMessage u && u.text().contains("\n")) {
                 out.add(new UserMessage(u.text().substring(0, u.text().indexOf('\n')).strip()));
             } else if (m.message() instanceof ToolResultMessage t && t.text().length() > maxToolResultChars) {
-                out.add(new ToolResultMessage(t.callId(), t.toolName(), ToolExecutor.cut(t.text(), maxToolResultChars),
+                out.add(new ToolResultMessage(t.callId(), t.toolName(), Texts.cut(t.text(), maxToolResultChars),
                         t.isError()));
             } else {
                 out.add(m.message());

@@ -1,7 +1,7 @@
 package dev.heartbeat.repair;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.heartbeat.audit.Json;
+import dev.heartbeat.support.Json;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.SystemMessage;

@@ -1,7 +1,7 @@
 package dev.heartbeat.repair;
 
 import dev.heartbeat.audit.Decision.RepairRecord;
-import dev.heartbeat.audit.Json;
+import dev.heartbeat.support.Json;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.Message;

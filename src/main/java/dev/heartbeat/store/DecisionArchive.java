@@ -1,5 +1,7 @@
 package dev.heartbeat.store;
 
+import dev.heartbeat.audit.ArchivedDecisions;
+import dev.heartbeat.audit.StoredDecision;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -72,8 +74,8 @@ public final class DecisionArchive {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(file)),
                 StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
-                com.fasterxml.jackson.databind.JsonNode node = dev.heartbeat.audit.Json.tree(line);
-                String json = dev.heartbeat.audit.Json.MAPPER.writeValueAsString(node.path("record"));
+                com.fasterxml.jackson.databind.JsonNode node = dev.heartbeat.support.Json.tree(line);
+                String json = dev.heartbeat.support.Json.MAPPER.writeValueAsString(node.path("record"));
                 out.add(new StoredDecision(node.path("seq").asLong(), json, DecisionLog.parse(json)));
             }
         }

@@ -1,9 +1,11 @@
 package dev.heartbeat.store;
 
+import dev.heartbeat.audit.ArchivedDecisions;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.HashChain;
 import dev.heartbeat.audit.HeadAnchor;
-import dev.heartbeat.audit.Json;
+import dev.heartbeat.audit.StoredDecision;
+import dev.heartbeat.support.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -79,7 +81,7 @@ public final class DecisionLog {
             }
         }
         Decision sealed = HashChain.seal(decision, prev, chainKey);
-        Map<String, String> columns = columnsOf(sealed);
+        Map<String, String> columns = StoredDecision.columnsOf(sealed);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO decisions (" + String.join(", ", columns.keySet())
                 + ", record) VALUES (" + "?, ".repeat(columns.size()) + "?)")) {
             int i = 1;
@@ -101,7 +103,7 @@ public final class DecisionLog {
                 ps.executeUpdate();
             }
         }
-        dev.heartbeat.audit.Faults.point("mid-decision");
+        dev.heartbeat.support.Faults.point("mid-decision");
         return sealed;
     }
 
@@ -202,27 +204,6 @@ public final class DecisionLog {
         });
     }
 
-    /**
-     * The columns stored beside a decision's record, for queries, in table order: each must say what the
-     * hashed record says, which {@code decisions verify} checks.
-     */
-    private static final List<String> DECISION_COLUMNS = List.of("id", "agent", "session", "trigger_type", "outcome",
-            "started_at", "finished_at", "prev_hash", "hash");
-
-    public static Map<String, String> columnsOf(Decision d) {
-        Map<String, String> columns = new LinkedHashMap<>();
-        columns.put("id", d.id());
-        columns.put("agent", d.agent());
-        columns.put("session", d.session());
-        columns.put("trigger_type", d.trigger().wire());
-        columns.put("outcome", d.outcome().wire());
-        columns.put("started_at", Jdbc.utc(d.startedAt()));
-        columns.put("finished_at", Jdbc.utc(d.finishedAt()));
-        columns.put("prev_hash", d.prevHash());
-        columns.put("hash", d.hash());
-        return columns;
-    }
-
     /** The newest decision's place, id and hash: the head of the chain, if there is one. */
     public Optional<HeadAnchor.Head> head() {
         return jdbc.read(c -> {
@@ -237,7 +218,7 @@ public final class DecisionLog {
     /** Every decision in chain order, as stored, with the columns beside each: for verification. */
     public List<StoredDecision> chain() {
         return jdbc.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, record, " + String.join(", ", DECISION_COLUMNS)
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, record, " + String.join(", ", StoredDecision.COLUMNS)
                     + " FROM decisions ORDER BY seq")) {
                 return decisionsWithColumns(ps);
             }
@@ -249,8 +230,8 @@ public final class DecisionLog {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 Map<String, String> columns = new LinkedHashMap<>();
-                for (int i = 0; i < DECISION_COLUMNS.size(); i++) {
-                    columns.put(DECISION_COLUMNS.get(i), rs.getString(3 + i));
+                for (int i = 0; i < StoredDecision.COLUMNS.size(); i++) {
+                    columns.put(StoredDecision.COLUMNS.get(i), rs.getString(3 + i));
                 }
                 String json = rs.getString(2);
                 out.add(new StoredDecision(rs.getLong(1), json, parse(json), columns));
@@ -272,7 +253,7 @@ public final class DecisionLog {
     /** The oldest decisions in chain order, never the newest one (the next record chains on from it). */
     public List<StoredDecision> oldest(int limit) {
         return jdbc.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, record, " + String.join(", ", DECISION_COLUMNS)
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, record, " + String.join(", ", StoredDecision.COLUMNS)
                     + " FROM decisions WHERE seq < (SELECT max(seq) FROM decisions) ORDER BY seq LIMIT ?")) {
                 ps.setInt(1, limit);
                 return decisionsWithColumns(ps);

@@ -1,6 +1,6 @@
 package dev.heartbeat.store;
 
-import dev.heartbeat.audit.Json;
+import dev.heartbeat.support.Json;
 import dev.heartbeat.transcript.StoredMessage;
 import dev.heartbeat.transcript.UserMessage;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.heartbeat.store;
 
 import dev.heartbeat.audit.Decision;
-import dev.heartbeat.audit.Json;
+import dev.heartbeat.support.Json;
 import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.StoredMessage;
@@ -92,7 +92,7 @@ public final class Sessions {
             ps.setString(5, beatId);
             ps.setString(6, at.toString());
             ps.executeUpdate();
-            dev.heartbeat.audit.Faults.point("mid-append");
+            dev.heartbeat.support.Faults.point("mid-append");
             long id;
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();

@@ -1,6 +1,6 @@
 package dev.heartbeat.tools;
 
-import java.math.BigInteger;
+import dev.heartbeat.support.Cidr;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -33,7 +33,7 @@ public final class AddressPolicy {
     /** The first of these addresses that is internal and not allowed, if any. */
     public java.util.Optional<InetAddress> forbidden(InetAddress[] addresses) {
         for (InetAddress a : addresses) {
-            if (internal(a) && allowed.stream().noneMatch(entry -> matches(entry, a))) {
+            if (internal(a) && allowed.stream().noneMatch(entry -> Cidr.matches(entry, a))) {
                 return java.util.Optional.of(a);
             }
         }
@@ -52,36 +52,5 @@ public final class AddressPolicy {
             return first == 0 || (first == 100 && second >= 64 && second < 128) || (first == 198 && (second == 18 || second == 19));
         }
         return (b[0] & 0xfe) == 0xfc; // fc00::/7 unique local
-    }
-
-    static boolean matches(String entry, InetAddress a) {
-        try {
-            String[] parts = entry.split("/");
-            InetAddress base = InetAddress.getByName(parts[0]);
-            if (base.getAddress().length != a.getAddress().length) {
-                return false;
-            }
-            int bits = parts.length > 1 ? Integer.parseInt(parts[1]) : base.getAddress().length * 8;
-            int total = base.getAddress().length * 8;
-            BigInteger mask = BigInteger.ONE.shiftLeft(total).subtract(BigInteger.ONE)
-                    .xor(BigInteger.ONE.shiftLeft(total - bits).subtract(BigInteger.ONE));
-            return new BigInteger(1, base.getAddress()).and(mask).equals(new BigInteger(1, a.getAddress()).and(mask));
-        } catch (UnknownHostException | NumberFormatException e) {
-            return false;
-        }
-    }
-
-    /** Whether the text is an IP literal or a CIDR range (no name lookups). */
-    public static boolean isAddressOrCidr(String entry) {
-        String[] parts = entry.split("/");
-        if (parts.length > 2 || !parts[0].matches("[0-9.]+|[0-9a-fA-F:]+")) {
-            return false;
-        }
-        try {
-            int max = InetAddress.getByName(parts[0]).getAddress().length * 8;
-            return parts.length == 1 || Integer.parseInt(parts[1]) >= 0 && Integer.parseInt(parts[1]) <= max;
-        } catch (UnknownHostException | NumberFormatException e) {
-            return false;
-        }
     }
 }

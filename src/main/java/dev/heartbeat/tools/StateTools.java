@@ -3,7 +3,7 @@ package dev.heartbeat.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.heartbeat.audit.Json;
+import dev.heartbeat.support.Json;
 import dev.heartbeat.store.Store;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;

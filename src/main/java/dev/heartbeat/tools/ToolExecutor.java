@@ -4,8 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
-import dev.heartbeat.audit.Json;
-import dev.heartbeat.audit.Redactor;
+import dev.heartbeat.support.Json;
+import dev.heartbeat.support.Texts;
+import dev.heartbeat.support.Redactor;
 import dev.heartbeat.store.Approvals;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.transcript.ToolCall;
@@ -64,7 +65,7 @@ public final class ToolExecutor {
         this.store = store;
         this.maxResultChars = maxResultChars;
         this.policy = policy;
-        this.delimiter = dev.heartbeat.audit.Ids.next(java.time.Clock.systemUTC()).substring(18);
+        this.delimiter = dev.heartbeat.support.Ids.next(java.time.Clock.systemUTC()).substring(18);
     }
 
     /** {@code approvalId} is set when the call waits for a person instead of running. */
@@ -154,7 +155,7 @@ public final class ToolExecutor {
         }
         java.util.Optional<String> approval = approved ? java.util.Optional.empty() : approvalNeeded(tool.name(), arguments);
         if (approval.isPresent() && !dryRun) {
-            String id = dev.heartbeat.audit.Ids.next(policy.clock());
+            String id = dev.heartbeat.support.Ids.next(policy.clock());
             java.time.OffsetDateTime now = java.time.OffsetDateTime.now(policy.clock());
             store.approvals().requestApproval(new Approvals.Approval(id, policy.agent(), beatId, call.id(), call.name(),
                     Redactor.redact(call.arguments()), approval.get(), "pending", now,
@@ -178,10 +179,10 @@ public final class ToolExecutor {
                 return finish(call, recordedArguments, tool.sideEffecting(), false, "refused", "not run: approval "
                         + approvalId + " is no longer approved (another beat took it)", true, start);
             }
-            dev.heartbeat.audit.Faults.point("after-approval-running");
+            dev.heartbeat.support.Faults.point("after-approval-running");
         } else if (tool.sideEffecting()) {
             store.intents().recordIntent(beatId, call.id(), call.name(), Redactor.redact(call.arguments()));
-            dev.heartbeat.audit.Faults.point("after-intent");
+            dev.heartbeat.support.Faults.point("after-intent");
         }
         String outcome;
         String text;
@@ -199,13 +200,13 @@ public final class ToolExecutor {
             outcome = "error";
             error = true;
         }
-        text = cut(Redactor.redact(text), maxResultChars);
+        text = Texts.cut(Redactor.redact(text), maxResultChars);
         if (outcome.equals("ok") && untrusted(tool.name(), arguments)) {
             untrustedSeen = true;
             text = wrap(tool.name(), text);
         }
         if (tool.sideEffecting()) {
-            dev.heartbeat.audit.Faults.point("after-tool");
+            dev.heartbeat.support.Faults.point("after-tool");
             store.intents().completeIntent(beatId, call.id(), outcome, text);
         }
         // A value set after reading untrusted content may carry it: it stays untrusted for later beats.
@@ -222,7 +223,7 @@ public final class ToolExecutor {
         long ms = (System.nanoTime() - start) / 1_000_000;
         ToolResultMessage result = new ToolResultMessage(call.id(), call.name(), text, error);
         ToolCallRecord record = new ToolCallRecord(call.id(), call.name(), arguments, sideEffecting, executed, outcome,
-                cut(text, RECORD_CHARS), ms);
+                Texts.cut(text, RECORD_CHARS), ms);
         return new Execution(result, record);
     }
 
@@ -264,16 +265,5 @@ public final class ToolExecutor {
         } catch (JsonProcessingException e) {
             return TextNode.valueOf(redacted);
         }
-    }
-
-    /** Keeps the head and the tail of an oversized text, with a marker saying how much was cut. */
-    public static String cut(String text, int max) {
-        if (text.length() <= max) {
-            return text;
-        }
-        int head = max * 2 / 3;
-        int tail = max - head;
-        return text.substring(0, head) + "\n[... " + (text.length() - head - tail) + " characters cut ...]\n"
-                + text.substring(text.length() - tail);
     }
 }

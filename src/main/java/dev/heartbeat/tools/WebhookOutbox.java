@@ -1,7 +1,7 @@
 package dev.heartbeat.tools;
 
 import dev.heartbeat.audit.Decision.NotificationRecord;
-import dev.heartbeat.audit.Redactor;
+import dev.heartbeat.support.Redactor;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.model.RetryPolicy;
 import dev.heartbeat.store.Outbox;
@@ -107,7 +107,7 @@ final class WebhookOutbox {
     private Settled attempt(Outbox.Outgoing row, AgentConfig.Channel channel, boolean first) {
         int attempt = row.attempts() + 1;
         Delivery d = deliver(channel, row);
-        dev.heartbeat.audit.Faults.point("mid-webhook");
+        dev.heartbeat.support.Faults.point("mid-webhook");
         if (d.ok()) {
             store.outbox().attempted(row.id(), attempt, "delivered", null, null, first);
             return new Settled("sent", "HTTP " + d.status() + (attempt > 1 ? " on attempt " + attempt : ""));

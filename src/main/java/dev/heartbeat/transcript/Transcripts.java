@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.heartbeat.audit.Json;
+import dev.heartbeat.support.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -6,7 +6,7 @@ import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.JarProcess;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.store.StoredDecision;
+import dev.heartbeat.audit.StoredDecision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -216,7 +216,7 @@ class AccountabilityTest extends AgentTest {
         fake.text("HEARTBEAT_OK");
         var config = new dev.heartbeat.config.ConfigLoader(agent.env()).read(agent.config());
         java.time.Instant tick = java.time.Instant.parse("2026-11-22T12:00:05Z");
-        String id = dev.heartbeat.audit.Ids.next(java.time.Clock.systemUTC());
+        String id = dev.heartbeat.support.Ids.next(java.time.Clock.systemUTC());
         try (var runtime = new dev.heartbeat.daemon.AgentRuntime(config, java.time.Clock.systemUTC())) {
             runtime.beat(new dev.heartbeat.heartbeat.BeatOptions(dev.heartbeat.audit.Decision.Trigger.SCHEDULE, false,
                     false).fenced(id, tick, "web1-1795378150145"));

@@ -12,7 +12,7 @@ import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.fakes.WebhookReceiver;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.store.StoredDecision;
+import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.UserMessage;

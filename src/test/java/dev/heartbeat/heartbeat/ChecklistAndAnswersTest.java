@@ -2,6 +2,7 @@ package dev.heartbeat.heartbeat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.heartbeat.transcript.Answers;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -9,7 +9,7 @@ import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.MutableClock;
 import dev.heartbeat.fakes.TestAgent;
-import dev.heartbeat.store.ArchivedDecisions;
+import dev.heartbeat.audit.ArchivedDecisions;
 import dev.heartbeat.store.Store;
 import java.io.OutputStreamWriter;
 import java.io.Writer;

@@ -12,7 +12,7 @@ import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.fakes.Ticks;
 import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.store.StoredDecision;
+import dev.heartbeat.audit.StoredDecision;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -9,7 +9,7 @@ import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.JarProcess;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.store.StoredDecision;
+import dev.heartbeat.audit.StoredDecision;
 import java.net.DatagramPacket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

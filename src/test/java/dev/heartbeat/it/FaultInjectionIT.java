@@ -8,7 +8,7 @@ import dev.heartbeat.fakes.JarProcess;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.fakes.WebhookReceiver;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.store.StoredDecision;
+import dev.heartbeat.audit.StoredDecision;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -40,7 +40,7 @@ class ProviderFaultsTest extends AgentTest {
         MutableClock clock = new MutableClock(Instant.now(), ZoneOffset.UTC);
         RecordingSleeper sleeper = new RecordingSleeper(clock);
         try (AgentRuntime runtime = sleepless(clock, sleeper)) {
-            return json(dev.heartbeat.audit.Json.write(runtime.beat(new BeatOptions(Decision.Trigger.SCHEDULE, false,
+            return json(dev.heartbeat.support.Json.write(runtime.beat(new BeatOptions(Decision.Trigger.SCHEDULE, false,
                     false))));
         }
     }

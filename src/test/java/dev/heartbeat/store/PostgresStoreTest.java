@@ -143,7 +143,7 @@ class PostgresStoreTest extends AgentTest {
 
     private static Decision skipped(int i) {
         OffsetDateTime now = OffsetDateTime.now();
-        return new Decision(dev.heartbeat.audit.Ids.next(Clock.systemUTC()), "test-agent", "test-agent",
+        return new Decision(dev.heartbeat.support.Ids.next(Clock.systemUTC()), "test-agent", "test-agent",
                 Decision.Trigger.SCHEDULE, now, now, Decision.Outcome.SKIPPED, "test " + i, false,
                 new Decision.ModelInfo("openai", "test-model"), new Decision.Usage(0, 0), null, List.of(), List.of(),
                 List.of(), List.of(), List.of(), null, null, null, null, null);
@@ -159,7 +159,7 @@ class PostgresStoreTest extends AgentTest {
         agent.run("--once");
         try (Store other = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
             BeatLock lock = other.cluster().tryLockBeat("test-agent").orElseThrow();
-            String running = dev.heartbeat.audit.Ids.next(Clock.systemUTC());
+            String running = dev.heartbeat.support.Ids.next(Clock.systemUTC());
             other.sessions().append("test-agent", new dev.heartbeat.transcript.UserMessage("Heartbeat (schedule)"), running);
             assertThat(other.cluster().tryLockBeat("test-agent")).as("held already").isEmpty();
 
@@ -183,11 +183,11 @@ class PostgresStoreTest extends AgentTest {
     @Test
     void aTickTakenByANodeThatDiedAtOnceIsRecordedAsInterrupted() throws Exception {
         agent.run("--once");
-        String lost = dev.heartbeat.audit.Ids.next(Clock.systemUTC());
+        String lost = dev.heartbeat.support.Ids.next(Clock.systemUTC());
         try (Store other = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
             assertThat(other.cluster().takeFence("test-agent", Instant.now().minusSeconds(5), lost, "web9-1")).isTrue();
             OffsetDateTime now = OffsetDateTime.now();
-            Decision missed = new Decision(dev.heartbeat.audit.Ids.next(Clock.systemUTC()), "test-agent", "test-agent",
+            Decision missed = new Decision(dev.heartbeat.support.Ids.next(Clock.systemUTC()), "test-agent", "test-agent",
                     Decision.Trigger.MISSED, now, now, Decision.Outcome.SKIPPED, "1 scheduled beat(s) missed", false,
                     new Decision.ModelInfo("openai", "test-model"), new Decision.Usage(0, 0), null, List.of(),
                     List.of(), List.of(), List.of(), List.of(), null, "web9-1", now.minusSeconds(3), null, null);

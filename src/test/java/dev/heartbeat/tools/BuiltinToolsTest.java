@@ -3,10 +3,11 @@ package dev.heartbeat.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.support.Cidr;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.heartbeat.config.AgentConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -218,11 +219,11 @@ class BuiltinToolsTest {
         for (String external : List.of("8.8.8.8", "1.1.1.1", "2606:4700::1111")) {
             assertThat(AddressPolicy.internal(java.net.InetAddress.getByName(external))).as(external).isFalse();
         }
-        assertThat(AddressPolicy.matches("10.0.0.0/8", java.net.InetAddress.getByName("10.200.3.4"))).isTrue();
-        assertThat(AddressPolicy.matches("10.0.0.0/8", java.net.InetAddress.getByName("11.0.0.1"))).isFalse();
+        assertThat(Cidr.matches("10.0.0.0/8", java.net.InetAddress.getByName("10.200.3.4"))).isTrue();
+        assertThat(Cidr.matches("10.0.0.0/8", java.net.InetAddress.getByName("11.0.0.1"))).isFalse();
         assertThat(new AddressPolicy(List.of()).forbidden("169.254.169.254")).isPresent();
-        assertThat(AddressPolicy.isAddressOrCidr("10.0.0.0/8")).isTrue();
-        assertThat(AddressPolicy.isAddressOrCidr("intranet.local")).isFalse();
+        assertThat(Cidr.isAddressOrCidr("10.0.0.0/8")).isTrue();
+        assertThat(Cidr.isAddressOrCidr("intranet.local")).isFalse();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.heartbeat.audit;
+package dev.heartbeat.support;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,5 +1,6 @@
-package dev.heartbeat.audit;
+package dev.heartbeat.support;
 
+import dev.heartbeat.support.Json;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 
@@ -63,16 +64,9 @@ public final class Redactor {
         }
     }
 
-    /** The model's turn with secrets masked in its text and in its tool calls' arguments. */
-    public static dev.heartbeat.transcript.AssistantMessage redact(dev.heartbeat.transcript.AssistantMessage m) {
-        if (SECRETS.isEmpty()) {
-            return m;
-        }
-        java.util.List<dev.heartbeat.transcript.ToolCall> calls = new java.util.ArrayList<>();
-        for (dev.heartbeat.transcript.ToolCall c : m.toolCalls()) {
-            calls.add(new dev.heartbeat.transcript.ToolCall(redact(c.id()), redact(c.name()), redactJson(c.arguments())));
-        }
-        return new dev.heartbeat.transcript.AssistantMessage(redact(m.text()), calls);
+    /** Whether any secret is known: nothing to mask otherwise. */
+    public static boolean hasSecrets() {
+        return !SECRETS.isEmpty();
     }
 
     /**

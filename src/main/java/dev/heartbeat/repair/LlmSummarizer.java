@@ -1,5 +1,8 @@
-package dev.heartbeat.model;
+package dev.heartbeat.repair;
 
+import dev.heartbeat.model.ChatClient;
+import dev.heartbeat.model.ModelFailure;
+import dev.heartbeat.model.ModelReply;
 import dev.heartbeat.repair.ExtractiveSummarizer;
 import dev.heartbeat.repair.Summarizer;
 import dev.heartbeat.transcript.AssistantMessage;

@@ -1,4 +1,4 @@
-package dev.heartbeat.heartbeat;
+package dev.heartbeat.transcript;
 
 /** Reads the model's final answer against the heartbeat protocol. */
 public final class Answers {

@@ -1,4 +1,4 @@
-package dev.heartbeat.audit;
+package dev.heartbeat.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.pattern.ClassicConverter;

@@ -1,4 +1,4 @@
-package dev.heartbeat.store;
+package dev.heartbeat.audit;
 
 /**
  * One archive of decisions moved out of the store by {@code audit.retention}: records {@code firstSeq} to

@@ -1,6 +1,7 @@
-package dev.heartbeat.store;
+package dev.heartbeat.audit;
 
 import dev.heartbeat.audit.Decision;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,7 +23,7 @@ public record StoredDecision(long seq, String json, Decision decision, Map<Strin
         if (decision == null) {
             return Optional.empty();
         }
-        for (Map.Entry<String, String> expected : DecisionLog.columnsOf(decision).entrySet()) {
+        for (Map.Entry<String, String> expected : columnsOf(decision).entrySet()) {
             String stored = columns.get(expected.getKey());
             if (columns.containsKey(expected.getKey()) && !java.util.Objects.equals(stored, expected.getValue())) {
                 return Optional.of("its " + expected.getKey() + " column says '" + stored + "' where the hashed record "
@@ -30,5 +31,27 @@ public record StoredDecision(long seq, String json, Decision decision, Map<Strin
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The columns stored beside a decision's record, for queries, in table order: each must say what the
+     * hashed record says (verify checks it).
+     */
+    public static final List<String> COLUMNS = List.of("id", "agent", "session", "trigger_type", "outcome",
+            "started_at", "finished_at", "prev_hash", "hash");
+
+    /** The values of {@link #COLUMNS} for a decision; times in UTC, as stored. */
+    public static Map<String, String> columnsOf(Decision d) {
+        Map<String, String> columns = new java.util.LinkedHashMap<>();
+        columns.put("id", d.id());
+        columns.put("agent", d.agent());
+        columns.put("session", d.session());
+        columns.put("trigger_type", d.trigger().wire());
+        columns.put("outcome", d.outcome().wire());
+        columns.put("started_at", d.startedAt().toInstant().toString());
+        columns.put("finished_at", d.finishedAt().toInstant().toString());
+        columns.put("prev_hash", d.prevHash());
+        columns.put("hash", d.hash());
+        return columns;
     }
 }

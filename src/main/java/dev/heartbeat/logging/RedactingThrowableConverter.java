@@ -1,5 +1,6 @@
-package dev.heartbeat.audit;
+package dev.heartbeat.logging;
 
+import dev.heartbeat.support.Redactor;
 import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 

@@ -1,4 +1,4 @@
-package dev.heartbeat.audit;
+package dev.heartbeat.support;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
