@@ -1,0 +1,50 @@
+package dev.heartbeat.arch;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The packages' layers, top to bottom: cli → daemon → beat (heartbeat) → {tools, repair} → {model, store}
+ * → {audit, transcript} → {config, logging} → support. A package may use those below it, never those above;
+ * and no two packages depend on each other in a ring.
+ */
+@AnalyzeClasses(packages = "dev.heartbeat", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+    @ArchTest
+    static final ArchRule packagesFormNoCycles = slices().matching("dev.heartbeat.(*)..").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule packagesDependDownwards = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("cli").definedBy("dev.heartbeat.cli..")
+            .layer("daemon").definedBy("dev.heartbeat.daemon..")
+            .layer("beat").definedBy("dev.heartbeat.heartbeat..")
+            .layer("tools").definedBy("dev.heartbeat.tools..")
+            .layer("repair").definedBy("dev.heartbeat.repair..")
+            .layer("model").definedBy("dev.heartbeat.model..")
+            .layer("store").definedBy("dev.heartbeat.store..")
+            .layer("audit").definedBy("dev.heartbeat.audit..")
+            .layer("transcript").definedBy("dev.heartbeat.transcript..")
+            .layer("config").definedBy("dev.heartbeat.config..")
+            .layer("logging").definedBy("dev.heartbeat.logging..")
+            .layer("support").definedBy("dev.heartbeat.support..")
+            .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+            .whereLayer("daemon").mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("beat").mayOnlyBeAccessedByLayers("cli", "daemon")
+            .whereLayer("tools").mayOnlyBeAccessedByLayers("cli", "daemon", "beat")
+            .whereLayer("repair").mayOnlyBeAccessedByLayers("cli", "daemon", "beat")
+            .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair")
+            .whereLayer("store").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair")
+            .whereLayer("audit").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "store")
+            .whereLayer("transcript").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "model",
+                    "store")
+            .whereLayer("config").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "model",
+                    "store")
+            .whereLayer("logging").mayNotBeAccessedByAnyLayer()
+            .whereLayer("support").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "model",
+                    "store", "audit", "transcript", "config", "logging");
+}
