@@ -3,7 +3,7 @@ package dev.heartbeat.daemon;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.support.Ids;
 import dev.heartbeat.config.AgentConfig;
-import dev.heartbeat.heartbeat.BeatOptions;
+import dev.heartbeat.beat.BeatOptions;
 import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Control;
 import dev.heartbeat.store.Database;

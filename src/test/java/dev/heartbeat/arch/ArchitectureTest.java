@@ -9,7 +9,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The packages' layers, top to bottom: cli → daemon → beat (heartbeat) → {tools, repair} → {model, store}
+ * The packages' layers, top to bottom: cli → daemon → beat → {tools, repair} → {model, store}
  * → {audit, transcript} → {config, logging} → support. A package may use those below it, never those above;
  * and no two packages depend on each other in a ring.
  */
@@ -22,7 +22,7 @@ class ArchitectureTest {
     static final ArchRule packagesDependDownwards = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("cli").definedBy("dev.heartbeat.cli..")
             .layer("daemon").definedBy("dev.heartbeat.daemon..")
-            .layer("beat").definedBy("dev.heartbeat.heartbeat..")
+            .layer("beat").definedBy("dev.heartbeat.beat..")
             .layer("tools").definedBy("dev.heartbeat.tools..")
             .layer("repair").definedBy("dev.heartbeat.repair..")
             .layer("model").definedBy("dev.heartbeat.model..")

@@ -7,7 +7,7 @@ import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.JarProcess;
 import dev.heartbeat.fakes.TestAgent;
-import dev.heartbeat.heartbeat.BeatOptions;
+import dev.heartbeat.beat.BeatOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -218,7 +218,7 @@ class AccountabilityTest extends AgentTest {
         java.time.Instant tick = java.time.Instant.parse("2026-11-22T12:00:05Z");
         String id = dev.heartbeat.support.Ids.next(java.time.Clock.systemUTC());
         try (var runtime = new dev.heartbeat.daemon.AgentRuntime(config, java.time.Clock.systemUTC())) {
-            runtime.beat(new dev.heartbeat.heartbeat.BeatOptions(dev.heartbeat.audit.Decision.Trigger.SCHEDULE, false,
+            runtime.beat(new dev.heartbeat.beat.BeatOptions(dev.heartbeat.audit.Decision.Trigger.SCHEDULE, false,
                     false).fenced(id, tick, "web1-1795378150145"));
         }
         TestAgent.Result show = agent.run("decisions", "show", id, "--json");

@@ -12,7 +12,7 @@ import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.MutableClock;
 import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.TestAgent;
-import dev.heartbeat.heartbeat.BeatOptions;
+import dev.heartbeat.beat.BeatOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -10,7 +10,7 @@ import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.MutableClock;
 import dev.heartbeat.fakes.WebhookReceiver;
-import dev.heartbeat.heartbeat.BeatOptions;
+import dev.heartbeat.beat.BeatOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.heartbeat.heartbeat;
+package dev.heartbeat.beat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

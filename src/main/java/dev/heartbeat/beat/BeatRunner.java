@@ -1,4 +1,4 @@
-package dev.heartbeat.heartbeat;
+package dev.heartbeat.beat;
 
 import dev.heartbeat.audit.Decision.Gate;
 import dev.heartbeat.audit.Decision.ModelCall;

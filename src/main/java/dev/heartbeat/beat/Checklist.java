@@ -1,4 +1,4 @@
-package dev.heartbeat.heartbeat;
+package dev.heartbeat.beat;
 
 import java.util.regex.Pattern;
 
