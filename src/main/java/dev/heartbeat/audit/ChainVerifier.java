@@ -1,7 +1,7 @@
 package dev.heartbeat.audit;
 
-import dev.heartbeat.support.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.heartbeat.support.Json;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,7 +1,7 @@
 package dev.heartbeat.beat;
 
-import dev.heartbeat.support.Json;
 import dev.heartbeat.store.Store;
+import dev.heartbeat.support.Json;
 import java.util.ArrayList;
 import java.util.Collection;
 

@@ -2,9 +2,9 @@ package dev.heartbeat.cli;
 
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.DecisionStats;
+import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.audit.StoredDecision;
 import java.io.PrintWriter;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package dev.heartbeat.cli;
 
 import dev.heartbeat.audit.Decision;
+import dev.heartbeat.beat.BeatOptions;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.daemon.AgentRuntime;
-import dev.heartbeat.beat.BeatOptions;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

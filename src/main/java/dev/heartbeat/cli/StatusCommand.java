@@ -2,6 +2,7 @@ package dev.heartbeat.cli;
 
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.DecisionStats;
+import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.Durations;
 import dev.heartbeat.daemon.AgentRuntime;
@@ -11,7 +12,6 @@ import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Control;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoreException;
-import dev.heartbeat.audit.StoredDecision;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.time.Instant;

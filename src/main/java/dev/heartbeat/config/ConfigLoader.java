@@ -1,6 +1,5 @@
 package dev.heartbeat.config;
 
-import dev.heartbeat.support.Cidr;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,6 +23,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.heartbeat.support.Cidr;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

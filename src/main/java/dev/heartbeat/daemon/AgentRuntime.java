@@ -1,20 +1,20 @@
 package dev.heartbeat.daemon;
 
 import dev.heartbeat.audit.Decision;
-import dev.heartbeat.support.Redactor;
-import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.beat.BeatOptions;
 import dev.heartbeat.beat.BeatRunner;
-import dev.heartbeat.model.ModelRouter;
+import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.PostgresUrl;
+import dev.heartbeat.model.ModelRouter;
+import dev.heartbeat.notify.Notifier;
 import dev.heartbeat.store.Database;
 import dev.heartbeat.store.PostgresDatabase;
 import dev.heartbeat.store.SqliteDatabase;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoreException;
+import dev.heartbeat.support.Redactor;
 import dev.heartbeat.tools.FileTools;
 import dev.heartbeat.tools.HttpGetTool;
-import dev.heartbeat.tools.Notifier;
 import dev.heartbeat.tools.NotifyTool;
 import dev.heartbeat.tools.RunCommandTool;
 import dev.heartbeat.tools.StateTools;

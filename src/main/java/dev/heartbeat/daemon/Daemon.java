@@ -1,15 +1,15 @@
 package dev.heartbeat.daemon;
 
 import dev.heartbeat.audit.Decision;
-import dev.heartbeat.support.Ids;
-import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.beat.BeatOptions;
+import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Control;
 import dev.heartbeat.store.Database;
 import dev.heartbeat.store.PostgresDatabase;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.audit.StoredDecision;
+import dev.heartbeat.support.Ids;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

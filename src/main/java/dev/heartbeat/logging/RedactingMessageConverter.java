@@ -1,8 +1,8 @@
 package dev.heartbeat.logging;
 
-import dev.heartbeat.support.Redactor;
 import ch.qos.logback.classic.pattern.MessageConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.heartbeat.support.Redactor;
 
 /** Logback's message converter with every known secret masked. */
 public final class RedactingMessageConverter extends MessageConverter {

@@ -1,8 +1,8 @@
 package dev.heartbeat.logging;
 
-import dev.heartbeat.support.Redactor;
 import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
 import ch.qos.logback.classic.spi.IThrowableProxy;
+import dev.heartbeat.support.Redactor;
 
 /** Logback's stack trace converter with every known secret masked. */
 public final class RedactingThrowableConverter extends ThrowableProxyConverter {

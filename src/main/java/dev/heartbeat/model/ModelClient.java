@@ -1,7 +1,7 @@
 package dev.heartbeat.model;
 
-import dev.heartbeat.support.Redactor;
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.support.Redactor;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.SystemMessage;

@@ -1,17 +1,17 @@
 package dev.heartbeat.repair;
 
 import dev.heartbeat.audit.Decision.RepairRecord;
-import dev.heartbeat.transcript.Answers;
 import dev.heartbeat.store.Sessions.Summary;
 import dev.heartbeat.store.Sessions;
+import dev.heartbeat.support.Texts;
 import dev.heartbeat.tools.ToolExecutor;
+import dev.heartbeat.transcript.Answers;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.StoredMessage;
 import dev.heartbeat.transcript.SystemMessage;
 import dev.heartbeat.transcript.ToolResultMessage;
 import dev.heartbeat.transcript.UserMessage;
-import dev.heartbeat.support.Texts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

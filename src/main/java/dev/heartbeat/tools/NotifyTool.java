@@ -2,6 +2,7 @@ package dev.heartbeat.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heartbeat.audit.Decision.NotificationRecord;
+import dev.heartbeat.notify.Notifier;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import java.util.List;

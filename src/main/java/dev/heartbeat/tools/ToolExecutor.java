@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
-import dev.heartbeat.support.Json;
-import dev.heartbeat.support.Texts;
-import dev.heartbeat.support.Redactor;
 import dev.heartbeat.store.Approvals;
 import dev.heartbeat.store.Store;
+import dev.heartbeat.support.Json;
+import dev.heartbeat.support.Redactor;
+import dev.heartbeat.support.Texts;
 import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.ToolResultMessage;
 

@@ -7,10 +7,12 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 
 /**
- * The packages' layers, top to bottom: cli → daemon → beat → {tools, repair} → {model, store}
- * → {audit, transcript} → {config, logging} → support. A package may use those below it, never those above;
+ * The packages' layers, top to bottom: cli → daemon → beat → {tools, repair} → notify → {model, store}
+ * → {audit, transcript} → {config, logging} → support. Every package is in a layer (a new one must be
+ * placed here). A package may use those below it, never those above;
  * and no two packages depend on each other in a ring.
  */
 @AnalyzeClasses(packages = "dev.heartbeat", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -25,6 +27,7 @@ class ArchitectureTest {
             .layer("beat").definedBy("dev.heartbeat.beat..")
             .layer("tools").definedBy("dev.heartbeat.tools..")
             .layer("repair").definedBy("dev.heartbeat.repair..")
+            .layer("notify").definedBy("dev.heartbeat.notify..")
             .layer("model").definedBy("dev.heartbeat.model..")
             .layer("store").definedBy("dev.heartbeat.store..")
             .layer("audit").definedBy("dev.heartbeat.audit..")
@@ -37,14 +40,23 @@ class ArchitectureTest {
             .whereLayer("beat").mayOnlyBeAccessedByLayers("cli", "daemon")
             .whereLayer("tools").mayOnlyBeAccessedByLayers("cli", "daemon", "beat")
             .whereLayer("repair").mayOnlyBeAccessedByLayers("cli", "daemon", "beat")
-            .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair")
-            .whereLayer("store").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair")
-            .whereLayer("audit").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "store")
-            .whereLayer("transcript").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "model",
+            .whereLayer("notify").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools")
+            .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify")
+            .whereLayer("store").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify")
+            .whereLayer("audit").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify",
                     "store")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "model",
-                    "store")
+            .whereLayer("transcript").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify",
+                    "model", "store")
+            .whereLayer("config").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify",
+                    "model", "store")
             .whereLayer("logging").mayNotBeAccessedByAnyLayer()
-            .whereLayer("support").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "model",
-                    "store", "audit", "transcript", "config", "logging");
+            .whereLayer("support").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify",
+                    "model", "store", "audit", "transcript", "config", "logging");
+
+    @ArchTest
+    static final ArchRule everyPackageIsInALayer = ArchRuleDefinition.classes()
+            .should().resideInAnyPackage("dev.heartbeat.cli..", "dev.heartbeat.daemon..", "dev.heartbeat.beat..",
+                    "dev.heartbeat.tools..", "dev.heartbeat.repair..", "dev.heartbeat.notify..", "dev.heartbeat.model..",
+                    "dev.heartbeat.store..", "dev.heartbeat.audit..", "dev.heartbeat.transcript..",
+                    "dev.heartbeat.config..", "dev.heartbeat.logging..", "dev.heartbeat.support..");
 }

@@ -2,6 +2,7 @@ package dev.heartbeat.beat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.heartbeat.audit.ArchivedDecisions;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.ConfigLoader;
@@ -9,7 +10,6 @@ import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.MutableClock;
 import dev.heartbeat.fakes.TestAgent;
-import dev.heartbeat.audit.ArchivedDecisions;
 import dev.heartbeat.store.Store;
 import java.io.OutputStreamWriter;
 import java.io.Writer;

@@ -1,6 +1,7 @@
 package dev.heartbeat.bench;
 
 import dev.heartbeat.audit.Decision;
+import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.fakes.DaemonProcess;
 import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
@@ -8,7 +9,6 @@ import dev.heartbeat.fakes.PostgresServer;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.fakes.Ticks;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.audit.StoredDecision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

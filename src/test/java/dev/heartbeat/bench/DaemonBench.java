@@ -1,12 +1,12 @@
 package dev.heartbeat.bench;
 
 import dev.heartbeat.audit.Decision;
+import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.JarProcess;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.audit.StoredDecision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,13 +1,13 @@
 package dev.heartbeat.bench;
 
 import dev.heartbeat.audit.Decision;
+import dev.heartbeat.beat.BeatOptions;
 import dev.heartbeat.config.ConfigLoader;
 import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.MutableClock;
 import dev.heartbeat.fakes.TestAgent;
-import dev.heartbeat.beat.BeatOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

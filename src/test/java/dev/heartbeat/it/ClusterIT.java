@@ -3,6 +3,7 @@ package dev.heartbeat.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartbeat.audit.Decision;
+import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.fakes.DaemonProcess;
 import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
@@ -12,7 +13,6 @@ import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.fakes.Ticks;
 import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.audit.StoredDecision;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

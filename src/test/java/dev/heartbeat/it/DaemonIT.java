@@ -3,13 +3,13 @@ package dev.heartbeat.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartbeat.audit.Decision;
+import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.fakes.DaemonProcess;
 import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.JarProcess;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.audit.StoredDecision;
 import java.net.DatagramPacket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

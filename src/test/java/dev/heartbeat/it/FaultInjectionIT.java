@@ -3,12 +3,12 @@ package dev.heartbeat.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartbeat.audit.Decision;
+import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.JarProcess;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.fakes.WebhookReceiver;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.audit.StoredDecision;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

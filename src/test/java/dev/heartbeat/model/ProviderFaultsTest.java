@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heartbeat.audit.Decision;
+import dev.heartbeat.beat.BeatOptions;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.ConfigLoader;
 import dev.heartbeat.daemon.AgentRuntime;
+import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.FakeAnthropic;
 import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.MutableClock;
-import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.TestAgent;
-import dev.heartbeat.beat.BeatOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

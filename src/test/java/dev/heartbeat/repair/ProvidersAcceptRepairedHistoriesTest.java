@@ -1,5 +1,7 @@
 package dev.heartbeat.repair;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.fakes.FakeAnthropic;
 import dev.heartbeat.fakes.FakeOpenAi;
@@ -22,7 +24,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The proof that does not rely on our own validator: corrupted histories, repaired, are sent through

@@ -1,5 +1,7 @@
 package dev.heartbeat.repair;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.Message;
@@ -19,7 +21,6 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Generated valid histories, corrupted at random the ways crashes, torn writes and truncations do,

@@ -1,5 +1,7 @@
 package dev.heartbeat.repair;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Entry;
@@ -10,7 +12,6 @@ import dev.heartbeat.transcript.ToolResultMessage;
 import dev.heartbeat.transcript.UserMessage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** One test per repair rule: the broken shape, the repaired shape, and the action on record. */
 class RepairRulesTest {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.heartbeat.fakes.MutableClock;
 import dev.heartbeat.fakes.AgentTest;
+import dev.heartbeat.fakes.MutableClock;
 import dev.heartbeat.fakes.TestAgent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -3,11 +3,11 @@ package dev.heartbeat.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.heartbeat.config.AgentConfig;
-import dev.heartbeat.support.Cidr;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.support.Cidr;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -1,16 +1,16 @@
-package dev.heartbeat.tools;
+package dev.heartbeat.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heartbeat.audit.Decision;
+import dev.heartbeat.beat.BeatOptions;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.ConfigLoader;
 import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.MutableClock;
 import dev.heartbeat.fakes.WebhookReceiver;
-import dev.heartbeat.beat.BeatOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,11 +1,11 @@
-package dev.heartbeat.tools;
+package dev.heartbeat.notify;
 
 import dev.heartbeat.audit.Decision.NotificationRecord;
-import dev.heartbeat.support.Redactor;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.model.RetryPolicy;
 import dev.heartbeat.store.Outbox;
 import dev.heartbeat.store.Store;
+import dev.heartbeat.support.Redactor;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
