@@ -237,11 +237,12 @@ public final class Sessions {
             }
             Optional<Summary> summary = summary(c, session);
             int revision = currentRevision(c, session) + 1;
-            List<StoredMessage> out = new ArrayList<>(messages.size());
-            long summaryCoversTo = 0;
+            // One batch for the whole revision; the ids come back in one query, in insertion order (this
+            // transaction holds the write lock, so no other rows of this revision can come between).
+            List<OffsetDateTime> times = new ArrayList<>(messages.size());
+            List<String> beats = new ArrayList<>(messages.size());
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO messages (session, revision, role, body, beat_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
+                    "INSERT INTO messages (session, revision, role, body, beat_id, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
                 OffsetDateTime now = OffsetDateTime.now(jdbc.clock());
                 for (Entry e : messages) {
                     // Copied messages keep their beat and time; messages the repair made are the repairer's.
@@ -254,16 +255,36 @@ public final class Sessions {
                     ps.setString(4, Json.write(m));
                     ps.setString(5, beat);
                     ps.setString(6, at.toString());
-                    ps.executeUpdate();
-                    try (ResultSet keys = ps.getGeneratedKeys()) {
-                        keys.next();
-                        out.add(new StoredMessage(keys.getLong(1), revision, at, beat, m));
+                    ps.addBatch();
+                    times.add(at);
+                    beats.add(beat);
+                }
+                ps.executeBatch();
+            }
+            List<Long> ids = new ArrayList<>(messages.size());
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id FROM messages WHERE session = ? AND revision = ? ORDER BY id")) {
+                ps.setString(1, session);
+                ps.setInt(2, revision);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
                     }
-                    // The summary covers the same messages in the new revision: up to the copy of the last
-                    // one it covered (messages the repair made in between come along with it).
-                    if (summary.isPresent() && e.id() > 0 && e.id() <= summary.get().coversTo()) {
-                        summaryCoversTo = out.get(out.size() - 1).id();
-                    }
+                }
+            }
+            if (ids.size() != messages.size()) {
+                throw new StoreException("revision " + revision + " of session '" + session + "' holds " + ids.size()
+                        + " message(s) after writing " + messages.size() + "; nothing was written");
+            }
+            List<StoredMessage> out = new ArrayList<>(messages.size());
+            long summaryCoversTo = 0;
+            for (int i = 0; i < messages.size(); i++) {
+                Entry e = messages.get(i);
+                out.add(new StoredMessage(ids.get(i), revision, times.get(i), beats.get(i), e.message()));
+                // The summary covers the same messages in the new revision: up to the copy of the last
+                // one it covered (messages the repair made in between come along with it).
+                if (summary.isPresent() && e.id() > 0 && e.id() <= summary.get().coversTo()) {
+                    summaryCoversTo = ids.get(i);
                 }
             }
             if (summary.isPresent() && summaryCoversTo > 0) {
