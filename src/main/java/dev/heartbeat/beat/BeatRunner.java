@@ -24,8 +24,6 @@ import dev.heartbeat.repair.TokenEstimator;
 import dev.heartbeat.store.Approvals;
 import dev.heartbeat.store.BeatLock;
 import dev.heartbeat.store.Cluster;
-import dev.heartbeat.store.Control;
-import dev.heartbeat.store.DecisionLog;
 import dev.heartbeat.store.Intents;
 import dev.heartbeat.store.Outbox;
 import dev.heartbeat.store.Sessions;
@@ -45,8 +43,6 @@ import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.ToolResultMessage;
 import dev.heartbeat.transcript.UserMessage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -67,13 +63,11 @@ import org.slf4j.MDC;
  */
 public final class BeatRunner {
     private static final Logger LOG = LoggerFactory.getLogger("dev.heartbeat.decision");
-    private static final java.time.format.DateTimeFormatter HH_MM = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
     /** Bounds on what a model (or a workspace) can make one beat do or carry; each is on record when reached. */
     static final int MAX_CALLS_PER_REPLY = 16;
     static final int MAX_NOTIFY_CALLS_PER_BEAT = 10;
     static final int MAX_DELIVERED_ANSWER_CHARS = 4000;
     static final int MAX_RECORDED_ANSWER_CHARS = 16_000;
-    static final long MAX_CHECKLIST_BYTES = 64 * 1024;
 
     private final AgentConfig config;
     private final Store store;
@@ -81,6 +75,7 @@ public final class BeatRunner {
     private final Function<List<NotificationRecord>, ToolRegistry> tools;
     private final ModelRouter model;
     private final Notifier notifier;
+    private final Retention retention;
 
     /**
      * @param tools builds the beat's tools; the list it is given collects what {@code notify} sends,
@@ -93,6 +88,7 @@ public final class BeatRunner {
         this.clock = clock;
         this.model = model;
         this.notifier = notifier;
+        this.retention = new Retention(config, store, clock);
         this.tools = tools;
     }
 
@@ -144,7 +140,9 @@ public final class BeatRunner {
             }
             completeInterrupted(options.node(), beat.id);
             MDC.put("beat", beat.id);
-            retain(beat);
+            if (!options.dryRun()) {
+                beat.repairs.addAll(retention.apply(beat.id));
+            }
             beat.lock = held;
             return Optional.of(record(beat.perform()));
         } finally {
@@ -196,73 +194,6 @@ public final class BeatRunner {
         }
     }
 
-    /**
-     * Applies {@code sessions.retention} under the beat's lock: turns older than the limit are archived and
-     * removed (never the newest), on record in this beat's repairs. Cheap when nothing is old enough: one
-     * look at the oldest message. It prunes once the oldest message is a tenth of the period past the limit,
-     * so a daemon prunes every few days in one go instead of one turn every beat (each pruning reads the
-     * whole session). A failure is logged and never fails the beat.
-     */
-    private void retain(Beat beat) {
-        if (beat.options.dryRun()) {
-            return;
-        }
-        retainDecisions(beat);
-        AgentConfig.Retention r = config.sessions().retention();
-        if (r == null) {
-            return;
-        }
-        String session = config.sessionName();
-        OffsetDateTime now = OffsetDateTime.now(clock);
-        OffsetDateTime cutoff = now.minus(r.olderThan());
-        try {
-            Optional<OffsetDateTime> oldest = store.sessions().oldestMessage(session);
-            if (oldest.isEmpty() || !oldest.get().isBefore(cutoff.minus(r.olderThan().dividedBy(10)))) {
-                return;
-            }
-            int revision = store.sessions().session(session).map(dev.heartbeat.store.SessionInfo::revision).orElse(0);
-            dev.heartbeat.store.SessionArchive.Result done = dev.heartbeat.store.SessionArchive.prune(store, session,
-                    revision, cutoff, r.keepTurns(), config.stateDir().toAbsolutePath().resolve("archive"), now, false);
-            if (!done.nothing()) {
-                beat.repairs.add(new RepairRecord("retention", "archived " + (done.pruned() + done.superseded())
-                        + " message(s) older than " + dev.heartbeat.config.Durations.format(r.olderThan())
-                        + " to " + done.archive() + " and removed them from the store (sessions.retention); "
-                        + done.kept() + " kept", List.of()));
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("beat {}: sessions.retention could not prune {}: {}", beat.id, session, e.getMessage());
-        }
-    }
-
-    /**
-     * Applies {@code audit.retention}: the log's oldest decisions are archived out of the store (see
-     * {@link dev.heartbeat.store.DecisionArchive}) once the oldest is a tenth of the period past it, on record
-     * in this beat's repairs. A failure is logged and never fails the beat.
-     */
-    private void retainDecisions(Beat beat) {
-        java.time.Duration keep = config.audit().retention();
-        if (keep == null) {
-            return;
-        }
-        OffsetDateTime now = OffsetDateTime.now(clock);
-        OffsetDateTime cutoff = now.minus(keep);
-        try {
-            Optional<OffsetDateTime> oldest = store.decisionLog().oldestFinished();
-            if (oldest.isEmpty() || !oldest.get().isBefore(cutoff.minus(keep.dividedBy(10)))) {
-                return;
-            }
-            dev.heartbeat.store.DecisionArchive.Result done = dev.heartbeat.store.DecisionArchive.prune(store, cutoff,
-                    config.stateDir().toAbsolutePath(), now);
-            if (done.records() > 0) {
-                beat.repairs.add(new RepairRecord("retention", "archived " + done.records() + " decision(s) older than "
-                        + dev.heartbeat.config.Durations.format(keep) + " to " + done.file() + " and removed them from "
-                        + "the store (audit.retention); decisions verify checks the archive too", List.of()));
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("beat {}: audit.retention could not archive decisions: {}", beat.id, e.getMessage());
-        }
-    }
-
     /** Takes the decision's tick and appends the decision in one step; empty when the tick was taken already. */
     private Optional<Decision> recordFenced(Decision built) {
         return store.decisionLog().appendFenced(built).map(this::logged);
@@ -299,9 +230,6 @@ public final class BeatRunner {
         return decision;
     }
 
-    private record Spent(long tokens, double usd) {
-    }
-
     /** The state of one beat in progress. */
     private final class Beat {
         final String id;
@@ -326,8 +254,8 @@ public final class BeatRunner {
         String finalAnswer;
         int step;
         java.time.Instant deadline;
-        /** The day's spending before this beat, read once: the budget is checked before every model call. */
-        Spent usedBefore;
+        /** The day's budget as this beat sees it: checked before every model call. */
+        final DailyBudget budget = new DailyBudget(config, store, clock);
 
         /** A record of a beat that does not run (missed, skipped while another runs, or interrupted). */
         Beat(String id, BeatOptions options, OffsetDateTime started) {
@@ -393,12 +321,15 @@ public final class BeatRunner {
                 notifier.retryDue();
                 notifications.addAll(notifier.settled());
             }
-            Optional<String> closed = gates();
+            Optional<Gates.Closed> closed = new Gates(config, store, clock).pass(options, gates, budget, usage, cost);
             if (closed.isPresent()) {
-                return decide(Outcome.SKIPPED, closed.get());
+                if (closed.get().gate().equals("budget")) {
+                    notifyBudgetOnce(closed.get().detail());
+                }
+                return decide(Outcome.SKIPPED, closed.get().reason());
             }
             try {
-                return converse(readChecklist());
+                return converse(Gates.read(config.checklist()));
             } catch (ModelFailure e) {
                 return decide(Outcome.FAILED, e.getMessage());
             } catch (ToolExecutor.LockLost e) {
@@ -414,148 +345,11 @@ public final class BeatRunner {
             }
         }
 
-        /** The gates in order; the first that closes names the reason the beat is skipped. */
-        private Optional<String> gates() {
-            AgentConfig.Heartbeat h = config.heartbeat();
-            if (options.wakeReason() != null) {
-                gates.add(new Gate("wake", true, "asked for by 'wake': " + options.wakeReason()));
-            }
-            if (!h.enabled()) {
-                gates.add(new Gate("enabled", false, "heartbeat.enabled is false"));
-                return Optional.of("heartbeat disabled (heartbeat.enabled: false)");
-            }
-            gates.add(new Gate("enabled", true, "heartbeat is enabled"));
-            Path pause = config.pauseFile();
-            if (Files.exists(pause)) {
-                String why = readQuietly(pause);
-                gates.add(new Gate("paused", false, "PAUSE file at " + pause + (why.isBlank() ? "" : ": " + why)));
-                return Optional.of("paused" + (why.isBlank() ? "" : ": " + why) + " (remove " + pause
-                        + " or run 'heartbeat-agent resume')");
-            }
-            Optional<Control.Pause> shared = store.control().pause(config.agent().name());
-            if (shared.isPresent()) {
-                String why = shared.get().reason() == null ? "" : shared.get().reason();
-                gates.add(new Gate("paused", false, "paused for every node since " + shared.get().since()
-                        + (shared.get().by() == null ? "" : " by " + shared.get().by()) + (why.isBlank() ? "" : ": " + why)));
-                return Optional.of("paused" + (why.isBlank() ? "" : ": " + why) + " (run 'heartbeat-agent resume')");
-            }
-            gates.add(new Gate("paused", true, "no PAUSE file, not paused in the store"));
-            if (h.activeHours() != null) {
-                AgentConfig.ActiveHours w = h.activeHours();
-                ZonedDateTime local = ZonedDateTime.now(clock.withZone(w.timezone()));
-                String window = HH_MM.format(w.start()) + "-" + HH_MM.format(w.end()) + " " + w.timezone();
-                boolean inside = w.contains(local.toLocalTime());
-                if (!inside && !options.force()) {
-                    gates.add(new Gate("active_hours", false, HH_MM.format(local) + " is outside " + window));
-                    return Optional.of("outside active hours (" + window + ")");
-                }
-                gates.add(new Gate("active_hours", true, inside ? "inside " + window : "outside " + window
-                        + ", forced"));
-            }
-            Path file = checklistPath();
-            if (!Files.isRegularFile(file)) {
-                gates.add(new Gate("checklist", false, "no file at " + file));
-                return Optional.of("no checklist: " + file + " does not exist");
-            }
-            long size = sizeOf(file);
-            if (size > MAX_CHECKLIST_BYTES) {
-                gates.add(new Gate("checklist", false, file + " is " + size / 1024 + " KiB"));
-                return Optional.of("the checklist " + file.getFileName() + " is " + size / 1024 + " KiB, more than "
-                        + "64 KiB: it goes with every beat, so keep it short (move reference material to other files)");
-            }
-            Checklist checklist = readChecklist();
-            if (checklist.isEmpty()) {
-                gates.add(new Gate("checklist", false, file + " holds only headings, blank lines or empty items"));
-                return Optional.of("empty checklist");
-            }
-            gates.add(new Gate("checklist", true, file.getFileName() + " has items"));
-            Optional<String> spent = budgetSpent();
-            if (spent.isPresent()) {
-                gates.add(new Gate("budget", false, spent.get()));
-                notifyBudgetOnce(spent.get());
-                return Optional.of("budget: " + spent.get());
-            }
-            if (config.budget().any()) {
-                gates.add(new Gate("budget", true, "within today's budget"));
-            }
-            return Optional.empty();
-        }
-
-        /** Why today's budget is spent (with this beat's use so far), or empty while some is left. */
-        private Optional<String> budgetSpent() {
-            AgentConfig.Budget b = config.budget();
-            if (!b.any()) {
-                return Optional.empty();
-            }
-            if (usedBefore == null) {
-                usedBefore = usedToday();
-            }
-            long tokens = tokensToday();
-            double usd = usedBefore.usd() + (cost == null ? 0.0 : cost);
-            if (b.dailyTokens() != null && tokens >= b.dailyTokens()) {
-                return Optional.of(tokens + " tokens used today, the limit is " + b.dailyTokens()
-                        + " (budget.daily-tokens)");
-            }
-            if (b.dailyUsd() != null && usd >= b.dailyUsd()) {
-                return Optional.of(String.format("$%.4f spent today, the limit is $%.2f (budget.daily-usd)", usd,
-                        b.dailyUsd()));
-            }
-            return Optional.empty();
-        }
-
-        /**
-         * Whether the request about to go out would take today's token budget past its limit, by the request's
-         * estimated size: a huge checklist or tool result is stopped before it is paid for, not after.
-         */
-        private Optional<String> requestOverBudget(SystemMessage system, List<Message> conversation) {
-            Long limit = config.budget().dailyTokens();
-            if (limit == null) {
-                return Optional.empty();
-            }
-            TokenEstimator estimator = TokenEstimator.forProvider(config.model().provider());
-            long estimate = estimator.count(system.text());
-            for (Message m : conversation) {
-                estimate += estimator.count(m);
-            }
-            long used = tokensToday();
-            if (used + estimate > limit) {
-                return Optional.of("the next request would need about " + estimate + " tokens; " + used
-                        + " used today, the limit is " + limit + " (budget.daily-tokens)");
-            }
-            return Optional.empty();
-        }
-
-        /** Tokens spent today: earlier beats' and this one's so far. */
-        private long tokensToday() {
-            return usedBefore.tokens() + usage.inputTokens() + usage.outputTokens();
-        }
-
-        /** What this agent's earlier beats of the day spent (a running total); it cannot change while this beat runs. */
-        private Spent usedToday() {
-            DecisionLog.Spending spent = store.decisionLog().spentSince(config.agent().name(), config.startOfToday(clock).toInstant());
-            return new Spent(spent.tokens(), spent.usd());
-        }
-
         /** One notification per day that the budget is spent, not one per skipped beat. */
         private void notifyBudgetOnce(String why) {
-            OffsetDateTime midnight = config.startOfToday(clock);
-            boolean told = store.decisionLog().list(midnight, Outcome.SKIPPED, Integer.MAX_VALUE).stream()
-                    .anyMatch(d -> d.decision() != null && d.decision().reason().startsWith("budget:"));
-            if (!told) {
+            if (!budget.toldToday()) {
                 notifications.addAll(notifier.send("heartbeat-agent " + config.agent().name() + " stops beating "
                         + "for today: " + why + ".", "warning", id, id + ":budget", options.dryRun()));
-            }
-        }
-
-        private Path checklistPath() {
-            return config.checklist();
-        }
-
-        private Checklist readChecklist() {
-            try {
-                return new Checklist(Files.readString(checklistPath(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read the checklist " + checklistPath() + ": " + e.getMessage(), e);
             }
         }
 
@@ -631,11 +425,11 @@ public final class BeatRunner {
                     return decide(Outcome.FAILED, "the daemon stopped during the beat (its shutdown grace period ran "
                             + "out); what the beat did so far is stored");
                 }
-                Optional<String> spent = budgetSpent();
+                Optional<String> spent = budget.spent(usage, cost);
                 if (spent.isPresent()) {
                     return decide(Outcome.FAILED, "budget: " + spent.get() + "; the beat stopped before its next model call");
                 }
-                Optional<String> tooBig = requestOverBudget(system, conversation);
+                Optional<String> tooBig = budget.requestOver(system, conversation, usage);
                 if (tooBig.isPresent() && !promptStored) {
                     // Nothing spent yet: the budget closes this beat like a gate.
                     gates.add(new Gate("budget", false, tooBig.get()));
@@ -866,22 +660,6 @@ public final class BeatRunner {
                     options.scheduledAt() == null ? null
                             : OffsetDateTime.ofInstant(options.scheduledAt(), config.agent().timezone()),
                     null, null);
-        }
-    }
-
-    private static long sizeOf(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static String readQuietly(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            return "";
         }
     }
 
