@@ -21,7 +21,6 @@ import dev.heartbeat.repair.LlmSummarizer;
 import dev.heartbeat.repair.Problem;
 import dev.heartbeat.repair.Repairer;
 import dev.heartbeat.repair.TokenEstimator;
-import dev.heartbeat.store.Approvals;
 import dev.heartbeat.store.BeatLock;
 import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Intents;
@@ -402,7 +401,7 @@ public final class BeatRunner {
                     || context.summary().map(Sessions.Summary::untrusted).orElse(false)) {
                 executor.markUntrusted();
             }
-            List<String> approvalNotes = settleApprovals(executor);
+            List<String> approvalNotes = new ApprovalSettlement(config, store).settle(executor, id, options.dryRun(), toolCalls);
 
             List<Message> conversation = new ArrayList<>(context.messages());
             UserMessage prompt = Prompts.beat(id, options.trigger(), ZonedDateTime.now(clock.withZone(config.agent().timezone())),
@@ -541,51 +540,6 @@ public final class BeatRunner {
             return String.join(", ", names) + (options.dryRun() ? " (dry run)" : "");
         }
 
-        /**
-         * Acts on what people decided since the last beat: approved calls run now (with intents, as any side
-         * effect), denied and expired ones are closed. Returns what the model should be told.
-         */
-        private List<String> settleApprovals(ToolExecutor executor) {
-            List<String> notes = new ArrayList<>();
-            for (Approvals.Approval a : store.approvals().list(config.agent().name(), false)) {
-                String what = a.tool() + " " + a.arguments() + " (request " + a.id() + ")";
-                switch (a.status()) {
-                    case "approved" -> {
-                        if (options.dryRun()) {
-                            notes.add(what + ": approved; it will run at the next beat that is not a dry run");
-                            continue;
-                        }
-                        ToolExecutor.Execution done = executor.runApproved(new ToolCall(a.callId() + "_approved",
-                                a.tool(), a.arguments()), id, a.id());
-                        toolCalls.add(done.record());
-                        if (done.record().executed()) {
-                            store.approvals().closeApproval(a.id(), "done", done.result().text());
-                        }
-                        // The whole result (marked as untrusted where it is): the model asked for it.
-                        notes.add(what + ": approved by " + a.decidedBy() + " and run now; result:\n"
-                                + done.result().text());
-                    }
-                    case "running" -> {
-                        // Started by a beat that died before it stored the result: never run twice.
-                        store.approvals().closeApproval(a.id(), "outcome_unknown", null);
-                        notes.add(what + ": approved by " + a.decidedBy() + " and started, but the process stopped "
-                                + "while it ran; its outcome is unknown and it was not run again");
-                    }
-                    case "denied" -> {
-                        store.approvals().closeApproval(a.id(), "closed_denied", null);
-                        notes.add(what + ": denied by " + a.decidedBy() + (a.note() == null ? "" : " (" + a.note() + ")")
-                                + "; it was not run");
-                    }
-                    case "expired" -> {
-                        store.approvals().closeApproval(a.id(), "closed_expired", null);
-                        notes.add(what + ": nobody decided before it expired; it was not run");
-                    }
-                    default -> notes.add(what + ": still waiting for a person");
-                }
-            }
-            return notes;
-        }
-
         /** A model call that answered: on record (with the model that answered), and its tokens counted. */
         private void answered(int atStep, ModelReply reply) {
             modelCalls.add(new ModelCall(atStep, "chat", reply.provider(), reply.model(), reply.responseModel(),
@@ -619,40 +573,10 @@ public final class BeatRunner {
             return out;
         }
 
-        /**
-         * An agent that stops working must say so: once when a provider's breaker opens, once when the
-         * {@code notify.alert-after-failures}-th beat in a row fails, and once when beats work again.
-         * Skipped beats neither count nor end a run of failures.
-         */
-        private void alerts(Outcome outcome, String reason) {
-            if (options.dryRun()) {
-                return;
-            }
-            for (ModelRouter.BreakerChange change : breakerChanges) {
-                if (change.opened()) {
-                    notifications.addAll(notifier.send("heartbeat-agent " + config.agent().name() + ": "
-                            + change.detail(), "warning", id, id + ":breaker", false));
-                }
-            }
-            int threshold = config.notifications().alertAfterFailures();
-            if (threshold < 1 || outcome == Outcome.SKIPPED) {
-                return;
-            }
-            long failedBefore = store.decisionLog().failedInARow(config.agent().name());
-            if (outcome == Outcome.FAILED && failedBefore + 1 == threshold) {
-                notifications.addAll(notifier.send("heartbeat-agent " + config.agent().name() + " has failed "
-                        + threshold + " beats in a row and is not doing its checklist; the last: " + reason,
-                        "critical", id, id + ":failing", false));
-            } else if (outcome != Outcome.FAILED && failedBefore >= threshold) {
-                String breakers = breakerChanges.stream().filter(c -> !c.opened()).map(c -> "; " + c.detail())
-                        .reduce("", String::concat);
-                notifications.addAll(notifier.send("heartbeat-agent " + config.agent().name() + " works again after "
-                        + failedBefore + " failed beat(s)" + breakers + ".", "info", id, id + ":recovered", false));
-            }
-        }
-
         private Decision decide(Outcome outcome, String reason) {
-            alerts(outcome, reason);
+            if (!options.dryRun()) {
+                notifications.addAll(new Alerts(config, store, notifier).on(outcome, reason, breakerChanges, id));
+            }
             return new Decision(id, config.agent().name(), config.sessionName(), options.trigger(), started,
                     OffsetDateTime.now(clock), outcome, Redactor.redact(reason), options.dryRun(),
                     answeredBy, usage, cost, gates,
