@@ -41,7 +41,6 @@ import dev.heartbeat.transcript.SystemMessage;
 import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.ToolResultMessage;
 import dev.heartbeat.transcript.UserMessage;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -75,6 +74,7 @@ public final class BeatRunner {
     private final ModelRouter model;
     private final Notifier notifier;
     private final Retention retention;
+    private final Recorder recorder;
 
     /**
      * @param tools builds the beat's tools; the list it is given collects what {@code notify} sends,
@@ -88,6 +88,7 @@ public final class BeatRunner {
         this.model = model;
         this.notifier = notifier;
         this.retention = new Retention(config, store, clock);
+        this.recorder = new Recorder(config, store);
         this.tools = tools;
     }
 
@@ -128,7 +129,7 @@ public final class BeatRunner {
             // taking the other one for a crashed beat.
             beat.gates.add(new Gate("one_beat_at_a_time", false, "another beat of this agent holds the beat lock"));
             Decision skipped = beat.decide(Outcome.SKIPPED, "another beat of this agent was still running");
-            return fenced ? recordFenced(skipped) : Optional.of(record(skipped));
+            return fenced ? recorder.recordFenced(skipped) : Optional.of(recorder.record(skipped));
         }
         try (BeatLock held = lock.get()) {
             // The beat goes on record (with its tick, if it has one) only under the lock and before anything
@@ -143,7 +144,7 @@ public final class BeatRunner {
                 beat.repairs.addAll(retention.apply(beat.id));
             }
             beat.lock = held;
-            return Optional.of(record(beat.perform()));
+            return Optional.of(recorder.record(beat.perform()));
         } finally {
             MDC.remove("beat");
         }
@@ -162,7 +163,7 @@ public final class BeatRunner {
         return store.decisionLog().appendFenced(beat.decide(Outcome.SKIPPED, count + " scheduled beat(s) missed between "
                 + OffsetDateTime.ofInstant(first, config.agent().timezone()) + " and "
                 + OffsetDateTime.ofInstant(last, config.agent().timezone()) + " (" + why + "); no catch-up"), last)
-                .map(this::logged);
+                .map(recorder::logged);
     }
 
     /**
@@ -187,46 +188,10 @@ public final class BeatRunner {
                     : "the process stopped during this beat"));
             b.recover(store.intents().beatEvents(beat.beatId()), store.intents().intents(beat.beatId()));
             store.intents().interruptIntents(beat.beatId());
-            Decision d = record(b.decide(Outcome.FAILED, "interrupted: the process stopped before the beat finished"
+            Decision d = recorder.record(b.decide(Outcome.FAILED, "interrupted: the process stopped before the beat finished"
                     + open));
             LOG.warn("beat {} was interrupted by a crash; recorded as failed", d.id());
         }
-    }
-
-    /** Takes the decision's tick and appends the decision in one step; empty when the tick was taken already. */
-    private Optional<Decision> recordFenced(Decision built) {
-        return store.decisionLog().appendFenced(built).map(this::logged);
-    }
-
-    /** Appends the decision to the log and emits it as one structured event. */
-    private Decision record(Decision built) {
-        return logged(store.decisionLog().append(built));
-    }
-
-    private Decision logged(Decision decision) {
-        // The head goes outside the store (a file and the log) after every record, so a cut tail shows.
-        Optional<dev.heartbeat.audit.HeadAnchor.Head> head = store.decisionLog().head();
-        head.ifPresent(h -> {
-            try {
-                new dev.heartbeat.audit.HeadAnchor(config.headAnchorFile()).write(h);
-            } catch (IOException e) {
-                LOG.warn("cannot anchor the decision chain's head in {}: {}", config.headAnchorFile(), e.getMessage());
-            }
-        });
-        LOG.atInfo()
-                .addKeyValue("chain_head", head.map(dev.heartbeat.audit.HeadAnchor.Head::text).orElse(null))
-                .addKeyValue("beat_id", decision.id())
-                .addKeyValue("trigger", decision.trigger().wire())
-                .addKeyValue("outcome", decision.outcome().wire())
-                .addKeyValue("reason", decision.reason())
-                .addKeyValue("input_tokens", decision.usage().inputTokens())
-                .addKeyValue("output_tokens", decision.usage().outputTokens())
-                .addKeyValue("tool_calls", decision.toolCalls().size())
-                .log("beat {} {} {}: {} (tokens {}/{}, {} tool call(s); chain head {})", decision.id(),
-                        decision.trigger().wire(), decision.outcome().wire(), decision.reason(),
-                        decision.usage().inputTokens(), decision.usage().outputTokens(), decision.toolCalls().size(),
-                        head.map(dev.heartbeat.audit.HeadAnchor.Head::text).orElse("-"));
-        return decision;
     }
 
     /** The state of one beat in progress. */
@@ -354,24 +319,9 @@ public final class BeatRunner {
 
         private Decision converse(Checklist checklist) {
             String session = config.sessionName();
-            store.sessions().ensureSession(session);
-            // Only the part of the revision a context can still need; the whole of it when that part needs a
-            // repair, so the repair sees (and writes) the session as a whole.
-            long contextFrom = store.sessions().contextFrom(session);
-            List<StoredMessage> history = store.sessions().historyFrom(session, contextFrom);
-            Repairer.Result repaired = Repairer.repair(Entry.of(history));
-            if (repaired.changed() && contextFrom > 0) {
-                history = store.sessions().history(session);
-                repaired = Repairer.repair(Entry.of(history));
-            }
-            if (repaired.changed()) {
-                long readUpTo = history.isEmpty() ? 0 : history.get(history.size() - 1).id();
-                history = store.sessions().writeRevision(session, repaired.entries(), repaired.actions(), id, readUpTo);
-                repairs.addAll(repaired.actions());
-                LOG.warn("beat {}: session {} repaired with {} action(s) ({}); revision {} written", id, session,
-                        repaired.actions().size(), rules(repaired.actions()), history.isEmpty() ? "-"
-                                : history.get(0).revision());
-            }
+            SessionLoad.Loaded loaded = new SessionLoad(store).load(session, id);
+            List<StoredMessage> history = loaded.history();
+            repairs.addAll(loaded.repairs());
             deadline = started.toInstant().plus(config.heartbeat().deadline());
             ChatClient chat = model.reporting(this::failed, breakerChanges::add);
             LlmSummarizer summarizer = new LlmSummarizer(chat, deadline, reply -> answered(0, reply),
@@ -381,8 +331,7 @@ public final class BeatRunner {
                     config.context().maxToolResultChars())
                     .build(history, store.sessions().summary(session));
             context.newSummary().ifPresent(s -> store.sessions().putSummary(session, s));
-            // After a repair the history is the new revision (new ids), whose start the write reset to 0.
-            if (context.keepFrom() > (repaired.changed() ? 0 : contextFrom)) {
+            if (context.keepFrom() > loaded.contextFrom()) {
                 store.sessions().advanceContextFrom(session, context.keepFrom());
             }
             context.compaction().ifPresent(repairs::add);
@@ -585,12 +534,6 @@ public final class BeatRunner {
                             : OffsetDateTime.ofInstant(options.scheduledAt(), config.agent().timezone()),
                     null, null);
         }
-    }
-
-    private static String rules(List<RepairRecord> actions) {
-        java.util.Set<String> names = new java.util.LinkedHashSet<>();
-        actions.forEach(a -> names.add(a.rule()));
-        return String.join(", ", names);
     }
 
     private static String firstLine(String text) {
