@@ -1,15 +1,11 @@
 package dev.heartbeat.beat;
 
 import dev.heartbeat.audit.Decision.Gate;
-import dev.heartbeat.audit.Decision.ModelCall;
 import dev.heartbeat.audit.Decision.NotificationRecord;
 import dev.heartbeat.audit.Decision.Outcome;
-import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
-import dev.heartbeat.audit.Decision.Usage;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.config.AgentConfig;
-import dev.heartbeat.model.Attempt;
 import dev.heartbeat.model.ChatClient;
 import dev.heartbeat.model.ModelFailure;
 import dev.heartbeat.model.ModelReply;
@@ -24,7 +20,6 @@ import dev.heartbeat.repair.TokenEstimator;
 import dev.heartbeat.store.BeatLock;
 import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Intents;
-import dev.heartbeat.store.Outbox;
 import dev.heartbeat.store.Sessions;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.support.Ids;
@@ -195,28 +190,11 @@ public final class BeatRunner {
     }
 
     /** The state of one beat in progress. */
-    private final class Beat {
-        final String id;
-        final BeatOptions options;
-        final OffsetDateTime started;
-        final List<Gate> gates = new ArrayList<>();
-        final List<ModelCall> modelCalls;
-        final List<ToolCallRecord> toolCalls;
-        final List<RepairRecord> repairs = new ArrayList<>();
-        final List<NotificationRecord> notifications;
+    private final class Beat extends BeatRecord {
         /** notify calls this beat made; bounded by MAX_NOTIFY_CALLS_PER_BEAT. */
         int notifyCalls;
         /** The agent's beat lock this beat holds; null for records that run no beat. */
         BeatLock lock;
-        /** Breakers that opened or closed during this beat: the operator hears of each. */
-        final List<ModelRouter.BreakerChange> breakerChanges = new ArrayList<>();
-        Usage usage = new Usage(0, 0);
-        /** What the answers cost, each at the price of the model that gave it; null while none is priced. */
-        Double cost;
-        /** The model that answered last (a fallback, when the primary failed); the primary until one answers. */
-        Decision.ModelInfo answeredBy = new Decision.ModelInfo(config.model().provider(), config.model().name());
-        String finalAnswer;
-        int step;
         java.time.Instant deadline;
         /** The day's budget as this beat sees it: checked before every model call. */
         final DailyBudget budget = new DailyBudget(config, store, clock);
@@ -228,56 +206,9 @@ public final class BeatRunner {
 
         /** {@code journaled}: a running beat, whose calls and notifications go on record as they happen. */
         Beat(String id, BeatOptions options, OffsetDateTime started, boolean journaled) {
-            this.id = id;
-            this.options = options;
-            this.started = started;
-            this.modelCalls = journaled ? new Journaled<>(store, id, "model_call") : new ArrayList<>();
-            this.toolCalls = journaled ? new Journaled<>(store, id, "tool_call") : new ArrayList<>();
-            this.notifications = journaled ? new Journaled<>(store, id, "notification") : new ArrayList<>();
+            super(BeatRunner.this.config, BeatRunner.this.store, BeatRunner.this.clock, id, options, started, journaled);
         }
 
-        /**
-         * What a beat killed midway did, as the store knows it: its model calls (and their tokens, which
-         * count against the budget), tool calls, notifications, and the side effects it started.
-         */
-        void recover(List<Intents.BeatEvent> events, List<Intents.Intent> intents) {
-            Set<String> recorded = new HashSet<>();
-            for (Intents.BeatEvent e : events) {
-                try {
-                    switch (e.kind()) {
-                        case "model_call" -> {
-                            ModelCall call = dev.heartbeat.support.Json.read(e.json(), ModelCall.class);
-                            modelCalls.add(call);
-                            spent(call.requestModel(), call.inputTokens(), call.outputTokens(), call.cachedInputTokens());
-                        }
-                        case "tool_call" -> {
-                            ToolCallRecord call = dev.heartbeat.support.Json.read(e.json(), ToolCallRecord.class);
-                            toolCalls.add(call);
-                            recorded.add(call.id());
-                        }
-                        case "notification" -> notifications.add(dev.heartbeat.support.Json.read(e.json(),
-                                NotificationRecord.class));
-                        default -> LOG.warn("beat {}: unknown event kind '{}' left out of its record", id, e.kind());
-                    }
-                } catch (RuntimeException unreadable) {
-                    LOG.warn("beat {}: an event of kind {} could not be read and is left out of its record", id, e.kind());
-                }
-            }
-            for (Outbox.Outgoing queued : store.outbox().outgoingOf(id)) {
-                if (queued.status().equals("pending") && queued.attempts() == 0) {
-                    notifications.add(new NotificationRecord(queued.channel(), queued.severity(), "queued",
-                            "the first attempt was cut short by the crash; the outbox retries it with the same "
-                                    + "Idempotency-Key " + queued.idempotencyKey()));
-                }
-            }
-            for (Intents.Intent intent : intents) {
-                if (!recorded.contains(intent.callId()) && intent.status().equals("started")) {
-                    toolCalls.add(new ToolCallRecord(intent.callId(), intent.tool(), dev.heartbeat.tools.ToolExecutor
-                            .recordable(intent.arguments()), true, false, "interrupted",
-                            "outcome unknown: the process stopped while it ran; it was not run again", 0));
-                }
-            }
-        }
 
         Decision perform() {
             if (!options.dryRun()) {
@@ -489,50 +420,11 @@ public final class BeatRunner {
             return String.join(", ", names) + (options.dryRun() ? " (dry run)" : "");
         }
 
-        /** A model call that answered: on record (with the model that answered), and its tokens counted. */
-        private void answered(int atStep, ModelReply reply) {
-            modelCalls.add(new ModelCall(atStep, "chat", reply.provider(), reply.model(), reply.responseModel(),
-                    reply.responseId(), reply.finishReason() == null ? List.of() : List.of(reply.finishReason()),
-                    reply.inputTokens(), reply.outputTokens(), reply.cachedInputTokens(), reply.latencyMs(),
-                    attempts(reply.attempts()), null));
-            answeredBy = new Decision.ModelInfo(reply.provider(), reply.model());
-            spent(reply.model(), reply.inputTokens(), reply.outputTokens(), reply.cachedInputTokens());
-        }
-
-        /** Counts an answer's tokens, and its cost at the price of the model that gave it. */
-        private void spent(String modelName, long in, long out, long cached) {
-            usage = usage.plus(new Usage(in, out, cached));
-            config.price(modelName).ifPresent(p -> cost = (cost == null ? 0.0 : cost) + p.cost(in, out, cached));
-        }
-
-        /** A try that failed (a fallback may have answered after it). */
-        private void failed(ModelFailure failure) {
-            AgentConfig.Model m = config.model();
-            modelCalls.add(new ModelCall(step, "chat", m.provider(), m.name(), null, null, List.of(), 0, 0, 0, 0,
-                    attempts(failure.attempts()), Redactor.redact((step == 0 ? "summary: " : "") + failure.kind()
-                    + ": " + failure.getMessage())));
-        }
-
-        private List<Decision.AttemptRecord> attempts(List<Attempt> attempts) {
-            List<Decision.AttemptRecord> out = new ArrayList<>();
-            for (Attempt a : attempts) {
-                out.add(new Decision.AttemptRecord(a.attempt(), a.status(), a.error() == null ? null
-                        : Redactor.redact(a.error()), a.waitedMs()));
-            }
-            return out;
-        }
-
         private Decision decide(Outcome outcome, String reason) {
             if (!options.dryRun()) {
                 notifications.addAll(new Alerts(config, store, notifier).on(outcome, reason, breakerChanges, id));
             }
-            return new Decision(id, config.agent().name(), config.sessionName(), options.trigger(), started,
-                    OffsetDateTime.now(clock), outcome, Redactor.redact(reason), options.dryRun(),
-                    answeredBy, usage, cost, gates,
-                    modelCalls, toolCalls, repairs, notifications, finalAnswer, options.node(),
-                    options.scheduledAt() == null ? null
-                            : OffsetDateTime.ofInstant(options.scheduledAt(), config.agent().timezone()),
-                    null, null);
+            return build(outcome, reason);
         }
     }
 
