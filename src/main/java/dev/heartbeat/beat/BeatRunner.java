@@ -1,7 +1,6 @@
 package dev.heartbeat.beat;
 
 import dev.heartbeat.audit.Decision.Gate;
-import dev.heartbeat.audit.Decision.NotificationRecord;
 import dev.heartbeat.audit.Decision.Outcome;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
 import dev.heartbeat.audit.Decision;
@@ -45,7 +44,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -65,18 +63,15 @@ public final class BeatRunner {
     private final AgentConfig config;
     private final Store store;
     private final Clock clock;
-    private final Function<List<NotificationRecord>, ToolRegistry> tools;
+    private final ToolRegistry tools;
     private final ModelRouter model;
     private final Notifier notifier;
     private final Retention retention;
     private final Recorder recorder;
 
-    /**
-     * @param tools builds the beat's tools; the list it is given collects what {@code notify} sends,
-     *              so the decision record can show it
-     */
+    /** {@code tools}: the model's tools, from every tool source. */
     public BeatRunner(AgentConfig config, Store store, Clock clock, ModelRouter model, Notifier notifier,
-                      Function<List<NotificationRecord>, ToolRegistry> tools) {
+                      ToolRegistry tools) {
         this.config = config;
         this.store = store;
         this.clock = clock;
@@ -269,11 +264,10 @@ public final class BeatRunner {
             SystemMessage system = Prompts.system(config, context.summary().map(Sessions.Summary::text).orElse(null),
                     context.summary().map(Sessions.Summary::untrusted).orElse(false));
 
-            ToolRegistry registry = tools.apply(notifications);
-            ToolExecutor executor = new ToolExecutor(registry, store, config.context().maxToolResultChars(),
+            ToolExecutor executor = new ToolExecutor(tools, store, config.context().maxToolResultChars(),
                     new ToolExecutor.Policy(config.tools().approvals(), java.nio.file.Path.of(config.heartbeat()
                             .checklist()).normalize().toString(), config.agent().name(), clock,
-                            () -> lock == null || lock.held()));
+                            () -> lock == null || lock.held()), notifications::add);
             java.util.Set<String> taintedKeys = store.agentState().taintedState(config.agent().name());
             // Untrusted is a property of content: an earlier turn's page or a tainted value in this request keeps
             // consequential tools gated, whatever this beat reads.
@@ -329,7 +323,7 @@ public final class BeatRunner {
                 }
                 ModelReply reply;
                 try {
-                    reply = chat.ask(system, conversation, registry.specifications(), idStem + "_" + step, deadline);
+                    reply = chat.ask(system, conversation, tools.specifications(), idStem + "_" + step, deadline);
                 } catch (ModelFailure e) {
                     failed(e);
                     throw e;

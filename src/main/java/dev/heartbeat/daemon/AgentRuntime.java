@@ -13,19 +13,13 @@ import dev.heartbeat.store.SqliteDatabase;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoreException;
 import dev.heartbeat.support.Redactor;
-import dev.heartbeat.tools.FileTools;
-import dev.heartbeat.tools.HttpGetTool;
-import dev.heartbeat.tools.NotifyTool;
-import dev.heartbeat.tools.RunCommandTool;
-import dev.heartbeat.tools.StateTools;
-import dev.heartbeat.tools.Tool;
+import dev.heartbeat.tools.BuiltinTools;
 import dev.heartbeat.tools.ToolRegistry;
 import dev.heartbeat.tools.Workspace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -53,14 +47,8 @@ public final class AgentRuntime implements AutoCloseable {
         this.store = openStore(config, clock);
         this.notifier = new Notifier(config, clock, store);
         Workspace workspace = new Workspace(config.workspace());
-        this.runner = new BeatRunner(config, store, clock, model, notifier, sent -> {
-            List<Tool> tools = new ArrayList<>(FileTools.all(workspace, config.tools().files().maxBytes(), clock));
-            tools.add(new HttpGetTool(config.tools().httpGet()));
-            tools.add(new NotifyTool(notifier, sent::add));
-            tools.addAll(StateTools.all(store, config.agent().name()));
-            tools.add(new RunCommandTool(config.tools().runCommand(), workspace));
-            return new ToolRegistry(tools);
-        });
+        ToolRegistry tools = ToolRegistry.of(List.of(new BuiltinTools(config, workspace, store, notifier, clock)));
+        this.runner = new BeatRunner(config, store, clock, model, notifier, tools);
     }
 
     /** The database {@code storage.url} names: a SQLite file (resolved against the config's folder) or PostgreSQL. */

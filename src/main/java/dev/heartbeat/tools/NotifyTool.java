@@ -6,17 +6,14 @@ import dev.heartbeat.notify.Notifier;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import java.util.List;
-import java.util.function.Consumer;
 
 /** notify: tells the operator something through the configured channels. */
 public final class NotifyTool implements Tool {
     private final Notifier notifier;
-    private final Consumer<NotificationRecord> sent;
 
-    /** {@code sent} hears of every delivery, so the beat can list them in its decision record. */
-    public NotifyTool(Notifier notifier, Consumer<NotificationRecord> sent) {
+    /** Every delivery is told to the beat (through the call's context), so its decision record lists them. */
+    public NotifyTool(Notifier notifier) {
         this.notifier = notifier;
-        this.sent = sent;
     }
 
     @Override
@@ -52,7 +49,7 @@ public final class NotifyTool implements Tool {
         }
         List<NotificationRecord> records = notifier.send(message, severity, context.beatId(),
                 context.beatId() + ":" + context.callId(), false);
-        records.forEach(sent);
+        records.forEach(context.events()::notified);
         long delivered = records.stream().filter(r -> r.status().equals("sent")).count();
         long suppressed = records.stream().filter(r -> r.status().equals("suppressed")).count();
         if (suppressed > 0 && delivered == 0) {

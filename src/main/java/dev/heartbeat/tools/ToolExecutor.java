@@ -27,6 +27,7 @@ public final class ToolExecutor {
     private static final java.util.Set<String> UNTRUSTED_SOURCES = java.util.Set.of("http_get", "run_command", "read_file");
 
     private final ToolRegistry registry;
+    private final BeatEvents events;
     private final Store store;
     private final int maxResultChars;
     private final Policy policy;
@@ -61,6 +62,12 @@ public final class ToolExecutor {
     }
 
     public ToolExecutor(ToolRegistry registry, Store store, int maxResultChars, Policy policy) {
+        this(registry, store, maxResultChars, policy, BeatEvents.NONE);
+    }
+
+    /** {@code events}: where the tools tell the beat what they did besides their results. */
+    public ToolExecutor(ToolRegistry registry, Store store, int maxResultChars, Policy policy, BeatEvents events) {
+        this.events = events;
         this.registry = registry;
         this.store = store;
         this.maxResultChars = maxResultChars;
@@ -188,7 +195,7 @@ public final class ToolExecutor {
         String text;
         boolean error;
         try {
-            text = tool.run(arguments, new ToolCallContext(beatId, call.id()));
+            text = tool.run(arguments, new ToolCallContext(beatId, call.id(), events));
             outcome = "ok";
             error = false;
         } catch (ToolFailure f) {

@@ -12,6 +12,13 @@ import java.util.Optional;
 public final class ToolRegistry {
     private final Map<String, Tool> tools = new LinkedHashMap<>();
 
+    /** The tools of every source, in order; two tools of one name are a configuration error. */
+    public static ToolRegistry of(List<ToolSource> sources) {
+        List<Tool> all = new ArrayList<>();
+        sources.forEach(source -> all.addAll(source.tools()));
+        return new ToolRegistry(all);
+    }
+
     public ToolRegistry(Collection<Tool> tools) {
         for (Tool tool : tools) {
             if (this.tools.put(tool.name(), tool) != null) {
