@@ -2,8 +2,11 @@ package dev.heartbeat.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heartbeat.support.Json;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Walks the decision log and names the first record that was altered, removed or inserted, or a column
@@ -60,7 +63,7 @@ public final class ChainVerifier {
         Walk walk = new Walk(key);
         int archived = 0;
         int unread = 0;
-        List<StoredDecision> read = new java.util.ArrayList<>();
+        List<StoredDecision> read = new ArrayList<>();
         for (Archive a : archives) {
             ArchivedDecisions r = a.recorded();
             Optional<String> problem = archiveProblem(r, walk.expectedPrev, key);
@@ -91,7 +94,7 @@ public final class ChainVerifier {
             return new Report(chain.size(), b, head, archived, unread);
         }
         for (HeadAnchor.Head anchor : anchors) {
-            Optional<StoredDecision> at = java.util.stream.Stream.concat(read.stream(), chain.stream())
+            Optional<StoredDecision> at = Stream.concat(read.stream(), chain.stream())
                     .filter(r -> r.seq() == anchor.seq()).findFirst();
             boolean archivedUnread = at.isEmpty() && !archives.isEmpty()
                     && anchor.seq() <= archives.get(archives.size() - 1).recorded().throughSeq();
@@ -116,7 +119,7 @@ public final class ChainVerifier {
                 return Optional.of("the archive's record is sealed with the chain key (HMAC); give verify the same key "
                         + "(audit.chain-key-file, or the systemd credential chain-key) to check it");
             }
-            String expected = HashChain.KEYED + java.util.HexFormat.of().formatHex(HashChain.hmacSha256(key, r.sealText()));
+            String expected = HashChain.KEYED + HexFormat.of().formatHex(HashChain.hmacSha256(key, r.sealText()));
             if (!expected.equals(r.seal())) {
                 return Optional.of("the archive's record does not match its seal: it was edited after it was written");
             }

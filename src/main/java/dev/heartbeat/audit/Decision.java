@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The record one heartbeat leaves: what it saw (gates), what it did (model and tool calls), what
@@ -57,7 +58,7 @@ public record Decision(
         }
 
         public static Trigger fromWire(String wire) {
-            return valueOf(wire.toUpperCase(java.util.Locale.ROOT));
+            return valueOf(wire.toUpperCase(Locale.ROOT));
         }
     }
 

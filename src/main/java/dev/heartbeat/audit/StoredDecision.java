@@ -1,8 +1,10 @@
 package dev.heartbeat.audit;
 
 import dev.heartbeat.audit.Decision;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -25,7 +27,7 @@ public record StoredDecision(long seq, String json, Decision decision, Map<Strin
         }
         for (Map.Entry<String, String> expected : columnsOf(decision).entrySet()) {
             String stored = columns.get(expected.getKey());
-            if (columns.containsKey(expected.getKey()) && !java.util.Objects.equals(stored, expected.getValue())) {
+            if (columns.containsKey(expected.getKey()) && !Objects.equals(stored, expected.getValue())) {
                 return Optional.of("its " + expected.getKey() + " column says '" + stored + "' where the hashed record "
                         + "says '" + expected.getValue() + "': a column was edited behind the program's back");
             }
@@ -42,7 +44,7 @@ public record StoredDecision(long seq, String json, Decision decision, Map<Strin
 
     /** The values of {@link #COLUMNS} for a decision; times in UTC, as stored. */
     public static Map<String, String> columnsOf(Decision d) {
-        Map<String, String> columns = new java.util.LinkedHashMap<>();
+        Map<String, String> columns = new LinkedHashMap<>();
         columns.put("id", d.id());
         columns.put("agent", d.agent());
         columns.put("session", d.session());

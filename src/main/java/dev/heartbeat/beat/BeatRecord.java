@@ -108,7 +108,7 @@ class BeatRecord {
         }
         for (Intents.Intent intent : intents) {
             if (!recorded.contains(intent.callId()) && intent.status().equals("started")) {
-                toolCalls.add(new ToolCallRecord(intent.callId(), intent.tool(), dev.heartbeat.tools.ToolExecutor
+                toolCalls.add(new ToolCallRecord(intent.callId(), intent.tool(), ToolExecutor
                         .recordable(intent.arguments()), true, false, "interrupted",
                         "outcome unknown: the process stopped while it ran; it was not run again", 0));
             }

@@ -21,6 +21,7 @@ import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Intents;
 import dev.heartbeat.store.Sessions;
 import dev.heartbeat.store.Store;
+import dev.heartbeat.support.Faults;
 import dev.heartbeat.support.Ids;
 import dev.heartbeat.support.Redactor;
 import dev.heartbeat.support.Texts;
@@ -34,9 +35,11 @@ import dev.heartbeat.transcript.StoredMessage;
 import dev.heartbeat.transcript.SystemMessage;
 import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.ToolResultMessage;
+import dev.heartbeat.transcript.Untrusted;
 import dev.heartbeat.transcript.UserMessage;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -145,7 +148,7 @@ public final class BeatRunner {
      * passed, {@code why} (the daemon was down, or no node could run them in time). No catch-up burst
      * follows; this one record, under the fence of the first missed tick, says what was missed.
      */
-    public Optional<Decision> recordMissed(String beatId, int count, java.time.Instant first, java.time.Instant last,
+    public Optional<Decision> recordMissed(String beatId, int count, Instant first, Instant last,
                                            String node, String why) {
         Beat beat = new Beat(beatId, new BeatOptions(Decision.Trigger.MISSED, false, false, null, beatId, first, node),
                 OffsetDateTime.now(clock));
@@ -190,7 +193,7 @@ public final class BeatRunner {
         int notifyCalls;
         /** The agent's beat lock this beat holds; null for records that run no beat. */
         BeatLock lock;
-        java.time.Instant deadline;
+        Instant deadline;
         /** The day's budget as this beat sees it: checked before every model call. */
         final DailyBudget budget = new DailyBudget(config, store, clock);
 
@@ -265,13 +268,13 @@ public final class BeatRunner {
                     context.summary().map(Sessions.Summary::untrusted).orElse(false));
 
             ToolExecutor executor = new ToolExecutor(tools, store, config.context().maxToolResultChars(),
-                    new ToolExecutor.Policy(config.tools().approvals(), java.nio.file.Path.of(config.heartbeat()
+                    new ToolExecutor.Policy(config.tools().approvals(), Path.of(config.heartbeat()
                             .checklist()).normalize().toString(), config.agent().name(), clock,
                             () -> lock == null || lock.held()), notifications::add);
-            java.util.Set<String> taintedKeys = store.agentState().taintedState(config.agent().name());
+            Set<String> taintedKeys = store.agentState().taintedState(config.agent().name());
             // Untrusted is a property of content: an earlier turn's page or a tainted value in this request keeps
             // consequential tools gated, whatever this beat reads.
-            if (!taintedKeys.isEmpty() || context.messages().stream().anyMatch(dev.heartbeat.transcript.Untrusted::in)
+            if (!taintedKeys.isEmpty() || context.messages().stream().anyMatch(Untrusted::in)
                     || context.summary().map(Sessions.Summary::untrusted).orElse(false)) {
                 executor.markUntrusted();
             }
@@ -319,7 +322,7 @@ public final class BeatRunner {
                     throw new IllegalStateException("refusing to send a request that breaks provider rules: " + problems);
                 }
                 if (!promptStored) {
-                    dev.heartbeat.support.Faults.point("before-first-reply");
+                    Faults.point("before-first-reply");
                 }
                 ModelReply reply;
                 try {

@@ -8,8 +8,11 @@ import dev.heartbeat.transcript.UserMessage;
 import java.time.ZonedDateTime;
 import java.time.format.TextStyle;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** The words the model reads: the standing system prompt and each beat's message. */
 public final class Prompts {
@@ -59,19 +62,19 @@ public final class Prompts {
 
     public static UserMessage beat(String beatId, Trigger trigger, ZonedDateTime now, Checklist checklist,
                                    Map<String, String> state) {
-        return beat(beatId, trigger, now, checklist, state, java.util.List.of());
+        return beat(beatId, trigger, now, checklist, state, List.of());
     }
 
     /** The beat's message; {@code approvals} says what became of calls that waited for a person. */
     public static UserMessage beat(String beatId, Trigger trigger, ZonedDateTime now, Checklist checklist,
-                                   Map<String, String> state, java.util.List<String> approvals) {
-        return beat(beatId, trigger, now, checklist, state, java.util.Set.of(), approvals);
+                                   Map<String, String> state, List<String> approvals) {
+        return beat(beatId, trigger, now, checklist, state, Set.of(), approvals);
     }
 
     /** The same; values of {@code untrustedKeys} came from untrusted content and are shown as data. */
     public static UserMessage beat(String beatId, Trigger trigger, ZonedDateTime now, Checklist checklist,
-                                   Map<String, String> state, java.util.Set<String> untrustedKeys,
-                                   java.util.List<String> approvals) {
+                                   Map<String, String> state, Set<String> untrustedKeys,
+                                   List<String> approvals) {
         StringBuilder s = new StringBuilder();
         ZonedDateTime t = now.truncatedTo(ChronoUnit.SECONDS);
         s.append("Heartbeat ").append(beatId).append(" (").append(trigger.wire()).append(") at ")
@@ -85,7 +88,7 @@ public final class Prompts {
         } else {
             // Values up to a bound go with every beat; past it only the keys do, and get_state reads the rest.
             int shown = 0;
-            java.util.List<String> unshown = new java.util.ArrayList<>();
+            List<String> unshown = new ArrayList<>();
             for (Map.Entry<String, String> e : state.entrySet()) {
                 String v = e.getValue();
                 if (shown + v.length() > MAX_STATE_CHARS) {

@@ -1,5 +1,6 @@
 package dev.heartbeat.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -69,7 +70,7 @@ final class ConfigCommand {
                 .registerModule(new JavaTimeModule())
                 .registerModule(durations)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                .setSerializationInclusion(JsonInclude.Include.NON_NULL)
                 .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE);
         ObjectNode tree = mapper.valueToTree(config);
         tree.remove("file");

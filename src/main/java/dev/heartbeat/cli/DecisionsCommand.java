@@ -1,12 +1,18 @@
 package dev.heartbeat.cli;
 
+import dev.heartbeat.audit.ArchivedDecisions;
 import dev.heartbeat.audit.ChainVerifier;
 import dev.heartbeat.audit.Decision;
+import dev.heartbeat.audit.HashChain;
 import dev.heartbeat.audit.HeadAnchor;
 import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.store.DecisionArchive;
 import dev.heartbeat.store.Store;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -215,11 +221,11 @@ final class DecisionsCommand {
             ChainVerifier.Report report;
             try (Store store = main.readStore(config)) {
                 List<ChainVerifier.Archive> archives = new ArrayList<>();
-                for (dev.heartbeat.audit.ArchivedDecisions a : store.decisionLog().archives()) {
+                for (ArchivedDecisions a : store.decisionLog().archives()) {
                     archives.add(readArchive(config.stateDir().resolve(a.file()), a));
                 }
                 report = ChainVerifier.verify(archives, store.decisionLog().chain(), anchors,
-                        dev.heartbeat.audit.HashChain.key(config.audit().chainKey().value()));
+                        HashChain.key(config.audit().chainKey().value()));
             }
             PrintWriter out = main.out();
             if (json) {
@@ -252,14 +258,14 @@ final class DecisionsCommand {
         }
 
         /** An archive as recorded, with its file's records when the file is here and reads. */
-        private static ChainVerifier.Archive readArchive(java.nio.file.Path file, dev.heartbeat.audit.ArchivedDecisions a) {
-            if (!java.nio.file.Files.exists(file)) {
+        private static ChainVerifier.Archive readArchive(Path file, ArchivedDecisions a) {
+            if (!Files.exists(file)) {
                 return new ChainVerifier.Archive(a, null, false);
             }
             try {
-                return new ChainVerifier.Archive(a, dev.heartbeat.store.DecisionArchive.read(file),
-                        dev.heartbeat.store.DecisionArchive.matches(file, a));
-            } catch (java.io.IOException | RuntimeException e) {
+                return new ChainVerifier.Archive(a, DecisionArchive.read(file),
+                        DecisionArchive.matches(file, a));
+            } catch (IOException | RuntimeException e) {
                 // Unreadable (torn, not gzip): its bytes are not the recorded ones either.
                 return new ChainVerifier.Archive(a, List.of(), false);
             }

@@ -3,14 +3,20 @@ package dev.heartbeat.cli;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.ConfigException;
 import dev.heartbeat.config.ConfigLoader;
+import dev.heartbeat.config.Durations;
 import dev.heartbeat.daemon.AgentRuntime;
+import dev.heartbeat.daemon.DaemonException;
+import dev.heartbeat.store.SessionInfo;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoreException;
+import dev.heartbeat.support.Redactor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -121,7 +127,7 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    private static final java.util.Set<String> COMMANDS = java.util.Set.of("once", "sessions", "decisions", "config",
+    private static final Set<String> COMMANDS = Set.of("once", "sessions", "decisions", "config",
             "help", "wake", "status", "pause", "resume", "approvals");
 
     @Override
@@ -160,16 +166,16 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Now minus a duration given to {@code option} (such as --since 7d), or a usage error naming the option. */
-    java.time.OffsetDateTime ago(String option, String duration) {
+    OffsetDateTime ago(String option, String duration) {
         try {
-            return java.time.OffsetDateTime.now(clock).minus(dev.heartbeat.config.Durations.parse(duration));
+            return OffsetDateTime.now(clock).minus(Durations.parse(duration));
         } catch (IllegalArgumentException e) {
             throw UserError.usage(option + ": " + e.getMessage());
         }
     }
 
     /** The session, or a not-found error that says how to list them. */
-    static dev.heartbeat.store.SessionInfo session(Store store, String name) {
+    static SessionInfo session(Store store, String name) {
         return store.sessions().session(name).orElseThrow(() -> UserError.notFound("no session '" + name
                 + "'; 'sessions list' shows the sessions"));
     }
@@ -193,7 +199,7 @@ public final class Main implements Callable<Integer> {
             err.println("error: " + u.getMessage());
             return u.exitCode();
         }
-        if (e instanceof dev.heartbeat.daemon.DaemonException d) {
+        if (e instanceof DaemonException d) {
             err.println("error: " + d.getMessage());
             return d.exitCode();
         }
@@ -204,7 +210,7 @@ public final class Main implements Callable<Integer> {
             }
             return 1;
         }
-        err.println("error: " + dev.heartbeat.support.Redactor.redact(String.valueOf(e.getMessage()))
+        err.println("error: " + Redactor.redact(String.valueOf(e.getMessage()))
                 + (main.verbose ? "" : " (run with --verbose for details)"));
         if (main.verbose) {
             e.printStackTrace(err);

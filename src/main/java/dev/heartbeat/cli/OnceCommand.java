@@ -4,7 +4,14 @@ import dev.heartbeat.audit.Decision;
 import dev.heartbeat.beat.BeatOptions;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.daemon.AgentRuntime;
+import dev.heartbeat.daemon.Daemons;
+import dev.heartbeat.daemon.InstanceLock;
+import dev.heartbeat.store.Store;
+import dev.heartbeat.store.StoreException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,10 +48,10 @@ final class OnceCommand implements Callable<Integer> {
             throw daemonRuns(nodes);
         });
         Decision decision;
-        try (dev.heartbeat.daemon.InstanceLock lock = holdStore(config);
+        try (InstanceLock lock = holdStore(config);
              AgentRuntime runtime = new AgentRuntime(config, main.clock)) {
             decision = runtime.beat(new BeatOptions(Decision.Trigger.MANUAL, dryRun, force));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw UserError.notFound("cannot release the lock beside " + AgentRuntime.databaseFile(config) + ": "
                     + e.getMessage());
         }
@@ -62,20 +69,20 @@ final class OnceCommand implements Callable<Integer> {
      * instead of taking this unfinished beat for a crashed one, and a second {@code --once} is refused.
      * Null with PostgreSQL, where the beat lock in the database keeps beats apart.
      */
-    private static dev.heartbeat.daemon.InstanceLock holdStore(AgentConfig config) {
+    private static InstanceLock holdStore(AgentConfig config) {
         if (config.storage().postgres()) {
             return null;
         }
-        java.nio.file.Path db = AgentRuntime.databaseFile(config);
-        dev.heartbeat.daemon.InstanceLock.Result taken;
+        Path db = AgentRuntime.databaseFile(config);
+        InstanceLock.Result taken;
         try {
-            taken = dev.heartbeat.daemon.InstanceLock.acquire(db, dev.heartbeat.daemon.InstanceLock.onceHolder());
-        } catch (java.io.IOException e) {
+            taken = InstanceLock.acquire(db, InstanceLock.onceHolder());
+        } catch (IOException e) {
             throw UserError.notFound("cannot take the lock beside " + db + ": " + e.getMessage());
         }
         if (taken.lock().isEmpty()) {
             String owner = taken.owner();
-            throw dev.heartbeat.daemon.InstanceLock.isOnce(owner)
+            throw InstanceLock.isOnce(owner)
                     ? UserError.usage(owner + " is running with this store; try again when it has finished")
                     : daemonRuns(owner);
         }
@@ -91,14 +98,14 @@ final class OnceCommand implements Callable<Integer> {
      * The live nodes of a PostgreSQL cluster serving this store, if any: a beat beside them could overlap
      * theirs. (A SQLite store's daemon is found by {@link #holdStore}, which takes the same lock it holds.)
      */
-    private static java.util.Optional<String> liveCluster(Main main, AgentConfig config) {
+    private static Optional<String> liveCluster(Main main, AgentConfig config) {
         if (!config.storage().postgres()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        try (dev.heartbeat.store.Store store = main.readStore(config)) {
-            return dev.heartbeat.daemon.Daemons.running(config, store, main.clock.instant());
-        } catch (dev.heartbeat.store.StoreException e) {
-            return java.util.Optional.empty(); // no tables yet (the beat creates them), or unreachable (the beat says so)
+        try (Store store = main.readStore(config)) {
+            return Daemons.running(config, store, main.clock.instant());
+        } catch (StoreException e) {
+            return Optional.empty(); // no tables yet (the beat creates them), or unreachable (the beat says so)
         }
     }
 

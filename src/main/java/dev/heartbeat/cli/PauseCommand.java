@@ -1,12 +1,14 @@
 package dev.heartbeat.cli;
 
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.daemon.Daemons;
 import dev.heartbeat.store.Store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,7 +41,7 @@ final class PauseCommand {
             String where;
             if (config.storage().postgres()) {
                 try (Store store = main.writeStore(config)) {
-                    store.control().setPause(config.agent().name(), reason, System.getProperty("user.name") + "@" + dev.heartbeat.daemon.Daemons.hostname());
+                    store.control().setPause(config.agent().name(), reason, System.getProperty("user.name") + "@" + Daemons.hostname());
                 }
                 where = "on every node of " + config.storage().url();
             } else {
@@ -48,7 +50,7 @@ final class PauseCommand {
                 Files.writeString(file, (reason == null ? "" : reason) + "\n", StandardCharsets.UTF_8);
                 where = file.toString();
             }
-            main.out().println("paused at " + OffsetDateTime.now(main.clock).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            main.out().println("paused at " + OffsetDateTime.now(main.clock).truncatedTo(ChronoUnit.SECONDS)
                     + ": beats are skipped until 'heartbeat-agent resume' (" + where + ")");
             main.out().flush();
             return 0;

@@ -5,6 +5,7 @@ import dev.heartbeat.repair.HistoryValidator;
 import dev.heartbeat.store.SessionInfo;
 import dev.heartbeat.store.Sessions;
 import dev.heartbeat.store.Store;
+import dev.heartbeat.support.Json;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.StoredMessage;
@@ -13,6 +14,7 @@ import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.ToolResultMessage;
 import dev.heartbeat.transcript.UserMessage;
 import java.io.PrintWriter;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,7 +79,7 @@ final class SessionsCommand {
             for (Map<String, Object> d : docs) {
                 rows.add(List.of(String.valueOf(d.get("name")), String.valueOf(d.get("messages")),
                         Render.size((Long) d.get("size_bytes")),
-                        Render.time((java.time.OffsetDateTime) d.get("last_activity")), String.valueOf(d.get("health"))));
+                        Render.time((OffsetDateTime) d.get("last_activity")), String.valueOf(d.get("health"))));
             }
             Render.table(out, List.of("NAME", "MESSAGES", "SIZE", "LAST ACTIVITY", "HEALTH"), rows);
             return 0;
@@ -210,8 +212,8 @@ final class SessionsCommand {
         static String prettyArguments(String arguments) {
             String text;
             try {
-                text = dev.heartbeat.support.Json.MAPPER.writerWithDefaultPrettyPrinter()
-                        .writeValueAsString(dev.heartbeat.support.Json.MAPPER.readTree(arguments));
+                text = Json.MAPPER.writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(Json.MAPPER.readTree(arguments));
             } catch (Exception e) {
                 return arguments + "   (not valid JSON)";
             }

@@ -14,6 +14,7 @@ import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoreException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -155,7 +156,7 @@ final class StatusCommand implements Callable<Integer> {
         if (config.storage().postgres()) {
             out.printf("%-10s %s%n", "database", config.storage().url());
             for (Cluster.Node n : nodes) {
-                long ago = Math.max(0, java.time.Duration.between(n.lastCheckin(), now).toMillis());
+                long ago = Math.max(0, Duration.between(n.lastCheckin(), now).toMillis());
                 out.printf("%-10s %s  checked in %.1f s ago%s%s%n", "node", n.id(), ago / 1000.0,
                         n.alive(now) ? "" : " (silent: taken for dead)",
                         tick.filter(f -> f.node().equals(n.id())).isPresent() ? "  ran the last beat" : "");

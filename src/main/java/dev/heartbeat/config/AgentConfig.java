@@ -1,10 +1,14 @@
 package dev.heartbeat.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +53,8 @@ public record AgentConfig(
     }
 
     /** Midnight today in the agent's time zone: where daily budgets and "today" figures start. */
-    public java.time.OffsetDateTime startOfToday(java.time.Clock clock) {
-        return java.time.LocalDate.now(clock.withZone(agent.timezone())).atStartOfDay(agent.timezone())
+    public OffsetDateTime startOfToday(Clock clock) {
+        return LocalDate.now(clock.withZone(agent.timezone())).atStartOfDay(agent.timezone())
                 .toOffsetDateTime();
     }
 
@@ -191,12 +195,12 @@ public record AgentConfig(
         }
 
         /** Off when {@code enabled: false}, or when neither cron nor a non-zero interval is set. */
-        @com.fasterxml.jackson.annotation.JsonIgnore
+        @JsonIgnore
         public boolean isOn() {
             return enabled && (cron != null || !every.isZero());
         }
 
-        @com.fasterxml.jackson.annotation.JsonIgnore
+        @JsonIgnore
         public Optional<ActiveHours> window() {
             return Optional.ofNullable(activeHours);
         }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -26,22 +27,28 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.heartbeat.support.Cidr;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TimeZone;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.quartz.CronExpression;
 
 /**
  * Loads agent.yaml: YAML is read into a tree while remembering the line of every key, {@code ${VAR}}
@@ -92,14 +99,14 @@ public final class ConfigLoader {
                 orDefault(doc.notifications(), () -> new AgentConfig.Notify(null, null, null)),
                 orDefault(doc.tools(), () -> new AgentConfig.Tools(null, null, null)),
                 orDefault(doc.logging(), () -> new AgentConfig.Logging(null)),
-                orDefault(doc.pricing(), java.util.Map::of),
+                orDefault(doc.pricing(), Map::of),
                 orDefault(doc.budget(), () -> new AgentConfig.Budget(null, null)),
                 orDefault(doc.audit(), () -> new AgentConfig.Audit(null, null)),
                 orDefault(doc.sessions(), () -> new AgentConfig.Sessions(null)));
         return new Checks(config, parse, env, requireKey).run();
     }
 
-    private static <T> T orDefault(T value, java.util.function.Supplier<T> fallback) {
+    private static <T> T orDefault(T value, Supplier<T> fallback) {
         return value != null ? value : fallback.get();
     }
 
@@ -121,12 +128,12 @@ public final class ConfigLoader {
         scalars.addDeserializer(String.class, new JsonDeserializer<>() {
             @Override
             public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-                if (p.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_TRUE
-                        || p.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_FALSE) {
+                if (p.currentToken() == JsonToken.VALUE_TRUE
+                        || p.currentToken() == JsonToken.VALUE_FALSE) {
                     throw JsonMappingException.from(p, "YAML reads this unquoted value (yes, no, on, off, true or "
                             + "false) as " + p.getText() + ", not as text; quote it, such as \"off\", if you mean the text");
                 }
-                return com.fasterxml.jackson.databind.deser.std.StringDeserializer.instance.deserialize(p, ctxt);
+                return StringDeserializer.instance.deserialize(p, ctxt);
             }
         });
         return JsonMapper.builder()
@@ -597,12 +604,12 @@ public final class ConfigLoader {
                 if (parse.has("/heartbeat/every")) {
                     throw parse.error("/heartbeat/cron", "set either heartbeat.every or heartbeat.cron, not both");
                 }
-                if (!org.quartz.CronExpression.isValidExpression(h.cron())) {
+                if (!CronExpression.isValidExpression(h.cron())) {
                     String detail;
                     try {
-                        org.quartz.CronExpression.validateExpression(h.cron());
+                        CronExpression.validateExpression(h.cron());
                         detail = "";
-                    } catch (java.text.ParseException e) {
+                    } catch (ParseException e) {
                         detail = " (" + e.getMessage() + ")";
                     }
                     throw parse.error("/heartbeat/cron", "'" + h.cron() + "' is not a Quartz cron expression" + detail
@@ -651,10 +658,10 @@ public final class ConfigLoader {
         /** Whether the cron expression (in the agent's zone) fires inside the window within eight days. */
         private boolean cronMeetsWindow(String cron, AgentConfig.ActiveHours window) {
             try {
-                org.quartz.CronExpression expression = new org.quartz.CronExpression(cron);
-                expression.setTimeZone(java.util.TimeZone.getTimeZone(config.agent().timezone()));
-                java.util.Date t = new java.util.Date();
-                java.util.Date until = java.util.Date.from(t.toInstant().plus(Duration.ofDays(8)));
+                CronExpression expression = new CronExpression(cron);
+                expression.setTimeZone(TimeZone.getTimeZone(config.agent().timezone()));
+                Date t = new Date();
+                Date until = Date.from(t.toInstant().plus(Duration.ofDays(8)));
                 for (int i = 0; i < 100_000 && t != null && t.before(until); i++) {
                     t = expression.getNextValidTimeAfter(t);
                     if (t != null && window.contains(t.toInstant().atZone(window.timezone()).toLocalTime())) {
@@ -662,7 +669,7 @@ public final class ConfigLoader {
                     }
                 }
                 return false;
-            } catch (java.text.ParseException e) {
+            } catch (ParseException e) {
                 return true; // reported as an invalid expression above
             }
         }
@@ -817,7 +824,7 @@ public final class ConfigLoader {
                             + "such as 127.0.0.1 or 10.0.0.0/8");
                 }
             }
-            java.util.Set<String> names = java.util.Set.of("read_file", "list_files", "write_file", "append_note",
+            Set<String> names = Set.of("read_file", "list_files", "write_file", "append_note",
                     "http_get", "notify", "get_state", "set_state", "run_command");
             for (String list : List.of("required", "consequential")) {
                 List<String> tools = list.equals("required") ? t.approvals().required() : t.approvals().consequential();
@@ -854,7 +861,7 @@ public final class ConfigLoader {
             URI uri;
             try {
                 uri = new URI(url);
-            } catch (java.net.URISyntaxException e) {
+            } catch (URISyntaxException e) {
                 throw parse.error(pointer, "'" + url + "' is not a URL");
             }
             if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))

@@ -29,7 +29,7 @@ public final class ActiveHoursCalendar extends BaseCalendar {
 
     /** The window in one line, such as "08:00:00-22:00:00 Europe/Berlin". */
     public String describe() {
-        return java.time.LocalTime.ofSecondOfDay(startSecond) + "-" + java.time.LocalTime.ofSecondOfDay(endSecond % 86_400)
+        return LocalTime.ofSecondOfDay(startSecond) + "-" + LocalTime.ofSecondOfDay(endSecond % 86_400)
                 + " " + zone;
     }
 

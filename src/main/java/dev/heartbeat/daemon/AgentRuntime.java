@@ -1,6 +1,7 @@
 package dev.heartbeat.daemon;
 
 import dev.heartbeat.audit.Decision;
+import dev.heartbeat.audit.HashChain;
 import dev.heartbeat.beat.BeatOptions;
 import dev.heartbeat.beat.BeatRunner;
 import dev.heartbeat.config.AgentConfig;
@@ -20,7 +21,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The object graph of a running agent, built by plain constructors in one place: store, model,
@@ -64,7 +67,7 @@ public final class AgentRuntime implements AutoCloseable {
     /** The store opened (created and migrated if needed) for writing, its decisions chained with the chain key. */
     public static Store openStore(AgentConfig config, Clock clock) {
         return Store.open(database(config), clock)
-                .keyChain(dev.heartbeat.audit.HashChain.key(config.audit().chainKey().value()));
+                .keyChain(HashChain.key(config.audit().chainKey().value()));
     }
 
     /** The SQLite file named by {@code storage.url}, resolved against the config file's folder. */
@@ -98,12 +101,12 @@ public final class AgentRuntime implements AutoCloseable {
     }
 
     /** A daemon's beat for one tick; empty when the tick was taken already. */
-    public java.util.Optional<Decision> tick(BeatOptions options) {
+    public Optional<Decision> tick(BeatOptions options) {
         return runner.tick(options);
     }
 
-    public java.util.Optional<Decision> recordMissed(String beatId, int count, java.time.Instant first,
-                                                     java.time.Instant last, String node, String why) {
+    public Optional<Decision> recordMissed(String beatId, int count, Instant first,
+                                                     Instant last, String node, String why) {
         return runner.recordMissed(beatId, count, first, last, node, why);
     }
 

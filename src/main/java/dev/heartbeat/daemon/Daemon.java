@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -103,9 +104,9 @@ public final class Daemon {
         InstanceLock.Result locked = lock(file);
         // A --once beat holds the store for its whole beat: wait for it (at most its deadline) rather than
         // take its unfinished beat for a crashed one.
-        java.time.Instant giveUp = java.time.Instant.now().plus(config.heartbeat().deadline()).plusSeconds(60);
+        Instant giveUp = Instant.now().plus(config.heartbeat().deadline()).plusSeconds(60);
         boolean told = false;
-        while (locked.lock().isEmpty() && InstanceLock.isOnce(locked.owner()) && java.time.Instant.now().isBefore(giveUp)) {
+        while (locked.lock().isEmpty() && InstanceLock.isOnce(locked.owner()) && Instant.now().isBefore(giveUp)) {
             if (!told) {
                 LOG.info("waiting for the --once beat ({}) to finish before starting", locked.owner()
                         .substring(locked.owner().indexOf('(') + 1, locked.owner().length() - 1));
@@ -272,7 +273,7 @@ public final class Daemon {
         }
         JobDetail poll = JobBuilder.newJob(WakePollJob.class).withIdentity("wake-poll", config.agent().name())
                 .storeDurably().build();
-        s.scheduleJob(poll, java.util.Set.of(TriggerBuilder.newTrigger().withIdentity("wake-poll", config.agent().name())
+        s.scheduleJob(poll, Set.of(TriggerBuilder.newTrigger().withIdentity("wake-poll", config.agent().name())
                 .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever(1).withMisfireHandlingInstructionNextWithRemainingCount())
                 .startNow().build()), true);
         return s;

@@ -3,6 +3,8 @@ package dev.heartbeat.daemon;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Store;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -15,8 +17,8 @@ public final class Daemons {
     /** This machine's host name, as daemons and pauses name where they run. */
     public static String hostname() {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
             return "localhost";
         }
     }

@@ -5,6 +5,8 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.FileAppender;
+import dev.heartbeat.support.Redactor;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +29,9 @@ public final class Logs {
             @Override
             public byte[] encode(ILoggingEvent event) {
                 byte[] line = super.encode(event);
-                String text = new String(line, java.nio.charset.StandardCharsets.UTF_8);
-                String masked = dev.heartbeat.support.Redactor.redact(text);
-                return masked.equals(text) ? line : masked.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                String text = new String(line, StandardCharsets.UTF_8);
+                String masked = Redactor.redact(text);
+                return masked.equals(text) ? line : masked.getBytes(StandardCharsets.UTF_8);
             }
         };
         encoder.setContext(context);

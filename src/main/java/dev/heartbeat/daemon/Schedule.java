@@ -7,16 +7,19 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.TimeZone;
 import java.util.zip.CRC32;
+import org.quartz.Calendar;
 import org.quartz.CalendarIntervalScheduleBuilder;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
 import org.quartz.TriggerUtils;
 import org.quartz.spi.OperableTrigger;
 
@@ -42,8 +45,8 @@ public final class Schedule {
         return h.isOn() && h.window().map(w -> !w.start().equals(w.end())).orElse(true);
     }
 
-    public org.quartz.TriggerKey key() {
-        return org.quartz.TriggerKey.triggerKey("heartbeat", config.agent().name());
+    public TriggerKey key() {
+        return TriggerKey.triggerKey("heartbeat", config.agent().name());
     }
 
     /** A stable offset in [0, period) from the agent's name, so many agents do not fire at the same second. */
@@ -190,7 +193,7 @@ public final class Schedule {
             return List.of();
         }
         OperableTrigger trigger = (OperableTrigger) trigger(from);
-        org.quartz.Calendar calendar = calendar().orElse(null);
+        Calendar calendar = calendar().orElse(null);
         // With its first fire computed, Quartz keeps the trigger's own start (and our offset) instead of 'from'.
         trigger.computeFirstFireTime(calendar);
         List<Date> dates = TriggerUtils.computeFireTimesBetween(trigger, calendar, Date.from(from), Date.from(to));
@@ -202,7 +205,7 @@ public final class Schedule {
         if (!fires()) {
             return List.of();
         }
-        List<Instant> out = new java.util.ArrayList<>();
+        List<Instant> out = new ArrayList<>();
         Instant t = from;
         while (out.size() < n) {
             Optional<Instant> next = next(t);

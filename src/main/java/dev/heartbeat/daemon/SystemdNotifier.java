@@ -3,6 +3,7 @@ package dev.heartbeat.daemon;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.newsclub.net.unix.AFUNIXDatagramSocket;
@@ -35,7 +36,7 @@ public final class SystemdNotifier implements AutoCloseable {
         try {
             AFUNIXSocketAddress address = path.startsWith("@")
                     ? AFUNIXSocketAddress.inAbstractNamespace(path.substring(1))
-                    : AFUNIXSocketAddress.of(java.nio.file.Path.of(path));
+                    : AFUNIXSocketAddress.of(Path.of(path));
             AFUNIXDatagramSocket socket = AFUNIXDatagramSocket.newInstance();
             socket.connect(address);
             return new SystemdNotifier(socket, watchdog);

@@ -1,10 +1,12 @@
 package dev.heartbeat.model;
 
 import dev.heartbeat.config.AgentConfig;
+import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import java.time.Clock;
 
 /** Builds the LangChain4j chat model for the configured provider. */
 public final class ChatModels {
@@ -12,8 +14,8 @@ public final class ChatModels {
     }
 
     /** LangChain4j's own retries are off: {@link ResilientHttpClient} owns the one retry policy. */
-    public static ChatModel create(AgentConfig.Model m, java.time.Clock clock, Sleeper sleeper) {
-        dev.langchain4j.http.client.HttpClientBuilder http = new ResilientHttpClient.Builder(
+    public static ChatModel create(AgentConfig.Model m, Clock clock, Sleeper sleeper) {
+        HttpClientBuilder http = new ResilientHttpClient.Builder(
                 RetryPolicy.of(m.maxRetries()), clock, sleeper)
                 .connectTimeout(m.timeout())
                 .readTimeout(m.timeout());

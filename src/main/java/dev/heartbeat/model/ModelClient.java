@@ -1,6 +1,8 @@
 package dev.heartbeat.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.support.Json;
 import dev.heartbeat.support.Redactor;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
@@ -17,13 +19,20 @@ import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.ModelNotFoundException;
 import dev.langchain4j.exception.RateLimitException;
+import dev.langchain4j.exception.TimeoutException;
+import dev.langchain4j.model.anthropic.AnthropicTokenUsage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.openai.OpenAiTokenUsage;
 import dev.langchain4j.model.output.TokenUsage;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,15 +52,15 @@ public final class ModelClient implements ChatClient {
     }
 
     public static ModelClient of(AgentConfig.Model settings) {
-        return of(settings, java.time.Clock.systemUTC());
+        return of(settings, Clock.systemUTC());
     }
 
-    public static ModelClient of(AgentConfig.Model settings, java.time.Clock clock) {
+    public static ModelClient of(AgentConfig.Model settings, Clock clock) {
         return of(settings, clock, Sleeper.SYSTEM);
     }
 
     /** With retry waits going to {@code sleeper}. */
-    public static ModelClient of(AgentConfig.Model settings, java.time.Clock clock, Sleeper sleeper) {
+    public static ModelClient of(AgentConfig.Model settings, Clock clock, Sleeper sleeper) {
         return new ModelClient(ChatModels.create(settings, clock, sleeper), settings);
     }
 
@@ -70,7 +79,7 @@ public final class ModelClient implements ChatClient {
      */
     @Override
     public ModelReply ask(SystemMessage system, List<Message> messages, List<ToolSpecification> tools, String idPrefix,
-                          java.time.Instant deadline) {
+                          Instant deadline) {
         List<ChatMessage> wire = new ArrayList<>();
         if (!system.text().isBlank()) {
             wire.add(dev.langchain4j.data.message.SystemMessage.from(system.text()));
@@ -120,9 +129,9 @@ public final class ModelClient implements ChatClient {
     /** Input tokens a provider's prompt cache served, where the provider reports them. */
     private static long cached(TokenUsage usage) {
         Integer n = null;
-        if (usage instanceof dev.langchain4j.model.openai.OpenAiTokenUsage o && o.inputTokensDetails() != null) {
+        if (usage instanceof OpenAiTokenUsage o && o.inputTokensDetails() != null) {
             n = o.inputTokensDetails().cachedTokens();
-        } else if (usage instanceof dev.langchain4j.model.anthropic.AnthropicTokenUsage a) {
+        } else if (usage instanceof AnthropicTokenUsage a) {
             n = a.cacheReadInputTokens();
         }
         return n == null ? 0 : n;
@@ -157,19 +166,19 @@ public final class ModelClient implements ChatClient {
             if (t instanceof ResilientHttpClient.DeadlineException) {
                 return new ModelFailure("deadline", t.getMessage() + " (heartbeat.deadline)", e);
             }
-            if (t instanceof HttpTimeoutException || t instanceof dev.langchain4j.exception.TimeoutException
+            if (t instanceof HttpTimeoutException || t instanceof TimeoutException
                     || t instanceof java.util.concurrent.TimeoutException) {
                 return new ModelFailure("timeout", "the model did not answer within " + settings.timeout().toSeconds()
                         + "s (" + where + "; model.timeout)", e);
             }
-            if (t instanceof InterruptedException || t instanceof java.nio.channels.ClosedByInterruptException) {
+            if (t instanceof InterruptedException || t instanceof ClosedByInterruptException) {
                 return new ModelFailure("interrupted", "the model call was interrupted (the daemon is stopping)", e);
             }
             if (t instanceof ConnectException) {
                 return new ModelFailure("connection", "cannot connect to " + where
                         + ": connection refused; is the server running, and is model.base-url right?", e);
             }
-            if (t instanceof UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
+            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
                 return new ModelFailure("connection", "cannot resolve the host of " + where + "; check model.base-url", e);
             }
         }
@@ -209,8 +218,8 @@ public final class ModelClient implements ChatClient {
         String t = s.strip();
         if (t.startsWith("{")) {
             try {
-                com.fasterxml.jackson.databind.JsonNode body = dev.heartbeat.support.Json.tree(t);
-                com.fasterxml.jackson.databind.JsonNode message = body.path("error").isTextual() ? body.path("error")
+                JsonNode body = Json.tree(t);
+                JsonNode message = body.path("error").isTextual() ? body.path("error")
                         : body.path("error").path("message");
                 if (message.isTextual() && !message.asText().isBlank()) {
                     s = message.asText();

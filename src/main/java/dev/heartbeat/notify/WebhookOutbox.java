@@ -1,15 +1,19 @@
 package dev.heartbeat.notify;
 
 import dev.heartbeat.audit.Decision.NotificationRecord;
+import dev.heartbeat.audit.HashChain;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.model.RetryPolicy;
 import dev.heartbeat.store.Outbox;
 import dev.heartbeat.store.Store;
+import dev.heartbeat.support.Faults;
 import dev.heartbeat.support.Redactor;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,7 +111,7 @@ final class WebhookOutbox {
     private Settled attempt(Outbox.Outgoing row, AgentConfig.Channel channel, boolean first) {
         int attempt = row.attempts() + 1;
         Delivery d = deliver(channel, row);
-        dev.heartbeat.support.Faults.point("mid-webhook");
+        Faults.point("mid-webhook");
         if (d.ok()) {
             store.outbox().attempted(row.id(), attempt, "delivered", null, null, first);
             return new Settled("sent", "HTTP " + d.status() + (attempt > 1 ? " on attempt " + attempt : ""));
@@ -160,9 +164,9 @@ final class WebhookOutbox {
                     + body.substring(0, Math.min(200, body.length()))), RetryPolicy.retryable(status),
                     RetryPolicy.retryAfter(response.headers().firstValue("retry-after-ms"),
                             response.headers().firstValue("retry-after")));
-        } catch (java.net.ConnectException e) {
+        } catch (ConnectException e) {
             return new Delivery(false, 0, "cannot connect to " + channel.url().getHost(), true, Optional.empty());
-        } catch (java.net.http.HttpTimeoutException e) {
+        } catch (HttpTimeoutException e) {
             return new Delivery(false, 0, "no answer within " + TIMEOUT.toSeconds() + "s", true, Optional.empty());
         } catch (IOException e) {
             return new Delivery(false, 0, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
@@ -180,7 +184,7 @@ final class WebhookOutbox {
     static String signature(String secret, String id, long timestamp, String body) {
         byte[] key = secret.startsWith("whsec_") ? Base64.getDecoder().decode(secret.substring(6))
                 : secret.getBytes(StandardCharsets.UTF_8);
-        return Base64.getEncoder().encodeToString(dev.heartbeat.audit.HashChain.hmacSha256(key,
+        return Base64.getEncoder().encodeToString(HashChain.hmacSha256(key,
                 id + "." + timestamp + "." + body));
     }
 

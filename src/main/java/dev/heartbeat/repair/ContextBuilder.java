@@ -11,6 +11,7 @@ import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.StoredMessage;
 import dev.heartbeat.transcript.SystemMessage;
 import dev.heartbeat.transcript.ToolResultMessage;
+import dev.heartbeat.transcript.Untrusted;
 import dev.heartbeat.transcript.UserMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,7 +109,7 @@ public final class ContextBuilder {
             Summarizer.Made made = summarizer.summarize(existing.map(Summary::text).orElse(""), folded, maxChars);
             // Folded untrusted content leaves its marking on the summary that stands for it.
             boolean untrusted = existing.map(Summary::untrusted).orElse(false) || folded.stream()
-                    .anyMatch(turn -> turn.stream().anyMatch(dev.heartbeat.transcript.Untrusted::in));
+                    .anyMatch(turn -> turn.stream().anyMatch(Untrusted::in));
             Summary s = new Summary(coversTo, made.method(), made.text(), untrusted);
             newSummary = Optional.of(s);
             summary = newSummary;

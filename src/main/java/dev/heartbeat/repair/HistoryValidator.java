@@ -1,6 +1,8 @@
 package dev.heartbeat.repair;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.heartbeat.support.Json;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
@@ -125,8 +127,8 @@ public final class HistoryValidator {
         return problems;
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectReader STRICT = Json.MAPPER.reader()
-            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectReader STRICT = Json.MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** Whether the text is exactly one JSON object (nothing before or after it). */
     public static boolean isJsonObject(String text) {

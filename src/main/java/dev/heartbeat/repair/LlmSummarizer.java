@@ -11,6 +11,7 @@ import dev.heartbeat.transcript.SystemMessage;
 import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.ToolResultMessage;
 import dev.heartbeat.transcript.UserMessage;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -25,13 +26,13 @@ public final class LlmSummarizer implements Summarizer {
     private static final int INPUT_CHARS = 24_000;
 
     private final ChatClient model;
-    private final java.time.Instant deadline;
+    private final Instant deadline;
     private final Consumer<ModelReply> calls;
     private final Consumer<ModelFailure> failures;
     private final Summarizer fallback = new ExtractiveSummarizer();
 
     /** {@code calls} and {@code failures} hear of the model call, for the decision record. */
-    public LlmSummarizer(ChatClient model, java.time.Instant deadline, Consumer<ModelReply> calls,
+    public LlmSummarizer(ChatClient model, Instant deadline, Consumer<ModelReply> calls,
                          Consumer<ModelFailure> failures) {
         this.model = model;
         this.deadline = deadline;

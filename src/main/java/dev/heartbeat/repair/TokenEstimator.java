@@ -2,6 +2,7 @@ package dev.heartbeat.repair;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
@@ -9,6 +10,8 @@ import dev.heartbeat.transcript.SystemMessage;
 import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.ToolResultMessage;
 import dev.heartbeat.transcript.UserMessage;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Counts the tokens a message costs with a provider. OpenAI: the o200k_base tokenizer its current
@@ -23,8 +26,8 @@ public final class TokenEstimator {
     private final double factor;
 
     /** Loading an encoding reads its whole BPE table: once per process, and only when something is counted. */
-    private static final java.util.Map<EncodingType, Encoding> ENCODINGS = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final com.knuddels.jtokkit.api.EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
+    private static final Map<EncodingType, Encoding> ENCODINGS = new ConcurrentHashMap<>();
+    private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
 
     private TokenEstimator(EncodingType type, double factor) {
         this.type = type;

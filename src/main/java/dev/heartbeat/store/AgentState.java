@@ -5,6 +5,8 @@ import java.sql.ResultSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The agent's remembered state: small JSON values under keys (set_state, get_state), each marked when it
@@ -87,11 +89,11 @@ public final class AgentState {
     }
 
     /** The agent's state keys whose values came from untrusted content. */
-    public java.util.Set<String> taintedState(String agent) {
+    public Set<String> taintedState(String agent) {
         return jdbc.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT state_key FROM tainted_state WHERE agent = ?")) {
                 ps.setString(1, agent);
-                java.util.Set<String> out = new java.util.TreeSet<>();
+                Set<String> out = new TreeSet<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(rs.getString(1));

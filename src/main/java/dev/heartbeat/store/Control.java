@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -67,7 +68,7 @@ public final class Control {
                     return Optional.<Wake>empty();
                 }
             }
-            List<String> reasons = open.stream().map(Wake::reason).filter(java.util.Objects::nonNull).distinct().toList();
+            List<String> reasons = open.stream().map(Wake::reason).filter(Objects::nonNull).distinct().toList();
             String reason = reasons.isEmpty() ? null : String.join("; ", reasons.subList(0, Math.min(5, reasons.size())))
                     + (reasons.size() > 5 ? " (and " + (reasons.size() - 5) + " more)" : "")
                     + (open.size() > 1 ? " [" + open.size() + " wake requests]" : "");

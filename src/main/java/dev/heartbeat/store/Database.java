@@ -2,6 +2,7 @@ package dev.heartbeat.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,7 +58,7 @@ public sealed interface Database permits SqliteDatabase, PostgresDatabase {
     boolean hasSchema(Connection c) throws SQLException;
 
     /** The database server's clock, where there is a server to ask (never for a file). */
-    java.util.Optional<java.time.Instant> serverTime(Connection c) throws SQLException;
+    Optional<Instant> serverTime(Connection c) throws SQLException;
 
     /** True when several daemons may share this database (a Quartz cluster); false for a file. */
     boolean clustered();

@@ -1,7 +1,9 @@
 package dev.heartbeat.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.heartbeat.audit.ArchivedDecisions;
 import dev.heartbeat.audit.StoredDecision;
+import dev.heartbeat.support.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
@@ -63,7 +66,7 @@ public final class DecisionArchive {
         ArchivedDecisions archive = new ArchivedDecisions(first.seq(), last.seq(), old.size(), first.decision().prevHash(),
                 last.decision().hash(), name, ArchiveFile.sha256(file), null, now.toString());
         store.decisionLog().archive(archive, old.stream().map(d -> d.decision().id()).toList(),
-                old.stream().map(d -> d.decision().startedAt()).max(java.util.Comparator.naturalOrder()).orElseThrow()
+                old.stream().map(d -> d.decision().startedAt()).max(Comparator.naturalOrder()).orElseThrow()
                         .toString());
         return new Result(old.size(), file);
     }
@@ -74,8 +77,8 @@ public final class DecisionArchive {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(file)),
                 StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
-                com.fasterxml.jackson.databind.JsonNode node = dev.heartbeat.support.Json.tree(line);
-                String json = dev.heartbeat.support.Json.MAPPER.writeValueAsString(node.path("record"));
+                JsonNode node = Json.tree(line);
+                String json = Json.MAPPER.writeValueAsString(node.path("record"));
                 out.add(new StoredDecision(node.path("seq").asLong(), json, DecisionLog.parse(json)));
             }
         }

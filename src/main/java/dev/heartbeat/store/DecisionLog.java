@@ -5,6 +5,7 @@ import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.HashChain;
 import dev.heartbeat.audit.HeadAnchor;
 import dev.heartbeat.audit.StoredDecision;
+import dev.heartbeat.support.Faults;
 import dev.heartbeat.support.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,6 +15,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +105,7 @@ public final class DecisionLog {
                 ps.executeUpdate();
             }
         }
-        dev.heartbeat.support.Faults.point("mid-decision");
+        Faults.point("mid-decision");
         return sealed;
     }
 
@@ -268,7 +270,7 @@ public final class DecisionLog {
     public void archive(ArchivedDecisions archive, List<String> beatIds, String throughStartedAt) {
         byte[] key = chainKey;
         String seal = key == null ? null
-                : HashChain.KEYED + java.util.HexFormat.of().formatHex(HashChain.hmacSha256(key, archive.sealText()));
+                : HashChain.KEYED + HexFormat.of().formatHex(HashChain.hmacSha256(key, archive.sealText()));
         jdbc.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO decision_archives (first_seq, through_seq, "
                     + "records, first_prev, last_hash, file, file_sha256, seal, archived_at, through_started_at) "

@@ -2,6 +2,8 @@ package dev.heartbeat.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
 
 /**
  * Runs work on the store's database: a read on a connection as it comes, a write in one transaction
@@ -18,26 +20,26 @@ final class Jdbc implements AutoCloseable {
 
     private final Database db;
     private final Database.Connections connections;
-    private final java.time.Clock clock;
+    private final Clock clock;
     private final boolean readOnly;
 
-    Jdbc(Database db, Database.Connections connections, java.time.Clock clock, boolean readOnly) {
+    Jdbc(Database db, Database.Connections connections, Clock clock, boolean readOnly) {
         this.db = db;
         this.connections = connections;
         this.clock = clock;
         this.readOnly = readOnly;
     }
 
-    java.time.Clock clock() {
+    Clock clock() {
         return clock;
     }
 
     /** Now, in UTC: stored times are compared as text in SQL, which is only right with one offset. */
     String now() {
-        return utc(java.time.OffsetDateTime.now(clock));
+        return utc(OffsetDateTime.now(clock));
     }
 
-    static String utc(java.time.OffsetDateTime t) {
+    static String utc(OffsetDateTime t) {
         return t.toInstant().toString();
     }
 

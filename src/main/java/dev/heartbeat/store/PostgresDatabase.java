@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -207,12 +208,12 @@ public final class PostgresDatabase implements Database {
     }
 
     @Override
-    public java.util.Optional<java.time.Instant> serverTime(Connection c) throws SQLException {
+    public Optional<Instant> serverTime(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint")) {
             rs.next();
             long micros = rs.getLong(1);
-            return java.util.Optional.of(java.time.Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1000));
+            return Optional.of(Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1000));
         }
     }
 

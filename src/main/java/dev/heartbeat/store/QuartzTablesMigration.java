@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
 import org.flywaydb.core.api.migration.JavaMigration;
@@ -67,7 +68,7 @@ final class QuartzTablesMigration implements JavaMigration {
         List<String> out = new ArrayList<>();
         for (String statement : text.toString().split(";")) {
             String sql = statement.strip();
-            String head = sql.toUpperCase(java.util.Locale.ROOT);
+            String head = sql.toUpperCase(Locale.ROOT);
             if (!sql.isEmpty() && !head.startsWith("DROP ") && !head.equals("COMMIT")) {
                 out.add(sql);
             }

@@ -1,6 +1,7 @@
 package dev.heartbeat.store;
 
 import dev.heartbeat.audit.Decision;
+import dev.heartbeat.support.Faults;
 import dev.heartbeat.support.Json;
 import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.Message;
@@ -14,6 +15,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's sessions: append-only messages in revisions (a repair writes a new revision and keeps the old
@@ -92,7 +94,7 @@ public final class Sessions {
             ps.setString(5, beatId);
             ps.setString(6, at.toString());
             ps.executeUpdate();
-            dev.heartbeat.support.Faults.point("mid-append");
+            Faults.point("mid-append");
             long id;
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -195,7 +197,7 @@ public final class Sessions {
                     out.add(new StoredMessage(rs.getLong(1), rs.getInt(2), OffsetDateTime.parse(rs.getString(3)),
                             rs.getString(4), Json.read(rs.getString(5), Message.class)));
                 } catch (RuntimeException unreadable) {
-                    org.slf4j.LoggerFactory.getLogger(Store.class).warn("session {}: stored message {} cannot be "
+                    LoggerFactory.getLogger(Store.class).warn("session {}: stored message {} cannot be "
                             + "read and is left out ({}); it stays in the database", session, rs.getLong(1),
                             unreadable.getMessage() == null ? unreadable.getClass().getSimpleName()
                                     : unreadable.getMessage().lines().findFirst().orElse(""));

@@ -7,9 +7,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.migration.JavaMigration;
 import org.sqlite.SQLiteConfig;
@@ -58,7 +60,7 @@ public record SqliteDatabase(Path file, boolean durable) implements Database {
         return new Connections() {
             private Connection connection;
             /** One connection, one thread at a time: held from borrow to give-back (reentrant for nested work). */
-            private final java.util.concurrent.locks.ReentrantLock inUse = new java.util.concurrent.locks.ReentrantLock();
+            private final ReentrantLock inUse = new ReentrantLock();
 
             @Override
             public DataSource dataSource() {
@@ -188,8 +190,8 @@ public record SqliteDatabase(Path file, boolean durable) implements Database {
     }
 
     @Override
-    public java.util.Optional<java.time.Instant> serverTime(Connection c) {
-        return java.util.Optional.empty();
+    public Optional<Instant> serverTime(Connection c) {
+        return Optional.empty();
     }
 
     @Override

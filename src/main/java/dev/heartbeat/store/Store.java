@@ -4,8 +4,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
@@ -59,7 +62,7 @@ public final class Store implements AutoCloseable {
                     .javaMigrations(db.extraMigrations().toArray(new JavaMigration[0]))
                     .load()
                     .migrate();
-        } catch (org.flywaydb.core.api.exception.FlywayValidateException e) {
+        } catch (FlywayValidateException e) {
             connections.close();
             // Flyway's own advice ("run repair") would rewrite the history to fit; ours is to keep it as it is.
             throw new StoreException("cannot prepare the database " + db.describe() + ": its migration history does "
@@ -119,10 +122,10 @@ public final class Store implements AutoCloseable {
 
     /** Flyway's validation findings, one clause each, without its advice lines. */
     private static String validationErrors(Throwable e) {
-        return java.util.Arrays.stream(String.valueOf(e.getMessage()).split("\\R"))
+        return Arrays.stream(String.valueOf(e.getMessage()).split("\\R"))
                 .map(String::strip)
                 .filter(line -> line.startsWith("Migration ") || line.startsWith("Detected "))
-                .collect(java.util.stream.Collectors.joining("; "));
+                .collect(Collectors.joining("; "));
     }
 
     private static String rootMessage(Throwable e) {

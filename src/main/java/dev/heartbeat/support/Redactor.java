@@ -1,6 +1,12 @@
 package dev.heartbeat.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.heartbeat.support.Json;
+import java.io.IOException;
+import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 
@@ -41,7 +47,7 @@ public final class Redactor {
      * A URL that may carry a credential (a webhook whose path or query is its token): its user info, query
      * values and long path segments are masked wherever they show.
      */
-    public static void registerUrl(java.net.URI url) {
+    public static void registerUrl(URI url) {
         if (url == null) {
             return;
         }
@@ -78,31 +84,31 @@ public final class Redactor {
         if (json == null || SECRETS.isEmpty()) {
             return json;
         }
-        com.fasterxml.jackson.databind.JsonNode tree;
+        JsonNode tree;
         try {
             tree = Json.MAPPER.readTree(json);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return redact(json);
         }
         if (tree == null) {
             return redact(json);
         }
-        com.fasterxml.jackson.databind.JsonNode masked = mask(tree);
+        JsonNode masked = mask(tree);
         return masked.equals(tree) ? redact(json) : Json.write(masked);
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode mask(com.fasterxml.jackson.databind.JsonNode node) {
+    private static JsonNode mask(JsonNode node) {
         if (node.isTextual()) {
             String text = redact(node.asText());
-            return text.equals(node.asText()) ? node : com.fasterxml.jackson.databind.node.TextNode.valueOf(text);
+            return text.equals(node.asText()) ? node : TextNode.valueOf(text);
         }
         if (node.isArray()) {
-            com.fasterxml.jackson.databind.node.ArrayNode out = Json.MAPPER.createArrayNode();
+            ArrayNode out = Json.MAPPER.createArrayNode();
             node.forEach(n -> out.add(mask(n)));
             return out;
         }
         if (node.isObject()) {
-            com.fasterxml.jackson.databind.node.ObjectNode out = Json.MAPPER.createObjectNode();
+            ObjectNode out = Json.MAPPER.createObjectNode();
             node.fields().forEachRemaining(e -> out.set(redact(e.getKey()), mask(e.getValue())));
             return out;
         }

@@ -4,6 +4,7 @@ import dev.heartbeat.support.Cidr;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Which addresses http_get may reach: not private, loopback, link-local (cloud metadata services live
@@ -26,18 +27,18 @@ public final class AddressPolicy {
     }
 
     /** The first address of {@code host} that is internal and not allowed, if any. */
-    public java.util.Optional<InetAddress> forbidden(String host) throws UnknownHostException {
+    public Optional<InetAddress> forbidden(String host) throws UnknownHostException {
         return forbidden(Resolver.SYSTEM.lookup(host));
     }
 
     /** The first of these addresses that is internal and not allowed, if any. */
-    public java.util.Optional<InetAddress> forbidden(InetAddress[] addresses) {
+    public Optional<InetAddress> forbidden(InetAddress[] addresses) {
         for (InetAddress a : addresses) {
             if (internal(a) && allowed.stream().noneMatch(entry -> Cidr.matches(entry, a))) {
-                return java.util.Optional.of(a);
+                return Optional.of(a);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     static boolean internal(InetAddress a) {

@@ -6,13 +6,25 @@ import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.HttpHostConnectException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -38,7 +50,7 @@ public final class HttpGetTool implements Tool {
     private final AddressPolicy.Resolver resolver;
 
     /** Runs each fetch, so the beat's thread can stop waiting at the deadline whatever the server does. */
-    private static final java.util.concurrent.ExecutorService FETCHER = java.util.concurrent.Executors
+    private static final ExecutorService FETCHER = Executors
             .newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "http-get");
                 t.setDaemon(true);
@@ -131,7 +143,7 @@ public final class HttpGetTool implements Tool {
         } catch (UnknownHostException e) {
             throw new UnknownHostException("host '" + host + "' does not resolve");
         }
-        java.util.Optional<InetAddress> internal = addresses.forbidden(answers);
+        Optional<InetAddress> internal = addresses.forbidden(answers);
         if (internal.isPresent()) {
             throw new InternalAddress("host '" + host + "' resolves to " + internal.get().getHostAddress()
                     + ", an internal address (private, loopback or link-local); refused unless the operator lists "
@@ -150,7 +162,7 @@ public final class HttpGetTool implements Tool {
     /** Runs one request on a helper thread and cancels it at the deadline, headers or body still dripping. */
     private Fetched fetch(CloseableHttpClient http, URI uri, long deadline) throws ToolFailure, IOException {
         HttpGet request = new HttpGet(uri);
-        java.util.concurrent.Future<Fetched> fetching = FETCHER.submit(() -> {
+        Future<Fetched> fetching = FETCHER.submit(() -> {
             try (ClassicHttpResponse response = http.executeOpen(null, request, null)) {
                 int status = response.getCode();
                 Header location = response.getFirstHeader("Location");
@@ -161,13 +173,13 @@ public final class HttpGetTool implements Tool {
             }
         });
         try {
-            return fetching.get(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+            return fetching.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
             request.cancel();
             fetching.cancel(true);
             throw ToolFailure.error("GET " + uri + " did not finish within " + settings.timeout().toSeconds()
                     + "s (tools.http_get.timeout); nothing of it was kept");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             for (Throwable t = cause; t != null; t = t.getCause()) {
                 if (t instanceof InternalAddress refusal) {
@@ -206,7 +218,7 @@ public final class HttpGetTool implements Tool {
                 throw ToolFailure.error("'" + url + "' is not an absolute http(s) URL");
             }
             return uri;
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw ToolFailure.error("'" + url + "' is not a URL: " + e.getReason());
         }
     }
@@ -236,10 +248,10 @@ public final class HttpGetTool implements Tool {
     }
 
     private static String describe(IOException e) {
-        if (e instanceof java.net.SocketTimeoutException || e instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+        if (e instanceof SocketTimeoutException || e instanceof ConnectTimeoutException) {
             return "timed out";
         }
-        if (e instanceof java.net.ConnectException || e instanceof org.apache.hc.client5.http.HttpHostConnectException) {
+        if (e instanceof ConnectException || e instanceof HttpHostConnectException) {
             return "connection refused";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

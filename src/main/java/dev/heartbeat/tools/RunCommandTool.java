@@ -6,6 +6,7 @@ import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonStringSchema;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -162,7 +163,7 @@ public final class RunCommandTool implements Tool {
     private static final class OutputReader extends Thread {
         private final InputStream in;
         private final int cap;
-        private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
         private long total;
 
         OutputReader(InputStream in, int cap) {

@@ -4,13 +4,23 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
+import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.store.Approvals;
 import dev.heartbeat.store.Store;
+import dev.heartbeat.support.Faults;
+import dev.heartbeat.support.Ids;
 import dev.heartbeat.support.Json;
 import dev.heartbeat.support.Redactor;
 import dev.heartbeat.support.Texts;
 import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.ToolResultMessage;
+import dev.heartbeat.transcript.Untrusted;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs one tool call the model made, whatever the model sent: an unknown tool, arguments that are not
@@ -23,8 +33,8 @@ public final class ToolExecutor {
 
     /** Tools whose output comes from outside the operator's control. */
     /** How wrapped untrusted output begins: a request holding it holds untrusted content. */
-    public static final String UNTRUSTED_MARK = dev.heartbeat.transcript.Untrusted.MARK;
-    private static final java.util.Set<String> UNTRUSTED_SOURCES = java.util.Set.of("http_get", "run_command", "read_file");
+    public static final String UNTRUSTED_MARK = Untrusted.MARK;
+    private static final Set<String> UNTRUSTED_SOURCES = Set.of("http_get", "run_command", "read_file");
 
     private final ToolRegistry registry;
     private final BeatEvents events;
@@ -42,10 +52,10 @@ public final class ToolExecutor {
      * {@code lockHeld}: whether the beat still holds its agent's beat lock; asked before every side effect,
      * so a beat cut off from a shared store never acts while another node runs the next beat.
      */
-    public record Policy(dev.heartbeat.config.AgentConfig.Approvals approvals, String checklist, String agent,
-                         java.time.Clock clock, java.util.function.BooleanSupplier lockHeld) {
-        public Policy(dev.heartbeat.config.AgentConfig.Approvals approvals, String checklist, String agent,
-                      java.time.Clock clock) {
+    public record Policy(AgentConfig.Approvals approvals, String checklist, String agent,
+                         Clock clock, BooleanSupplier lockHeld) {
+        public Policy(AgentConfig.Approvals approvals, String checklist, String agent,
+                      Clock clock) {
             this(approvals, checklist, agent, clock, () -> true);
         }
     }
@@ -72,7 +82,7 @@ public final class ToolExecutor {
         this.store = store;
         this.maxResultChars = maxResultChars;
         this.policy = policy;
-        this.delimiter = dev.heartbeat.support.Ids.next(java.time.Clock.systemUTC()).substring(18);
+        this.delimiter = Ids.next(Clock.systemUTC()).substring(18);
     }
 
     /** {@code approvalId} is set when the call waits for a person instead of running. */
@@ -92,23 +102,23 @@ public final class ToolExecutor {
         untrustedSeen = true;
     }
 
-    private java.util.Optional<String> approvalNeeded(String tool, JsonNode arguments) {
+    private Optional<String> approvalNeeded(String tool, JsonNode arguments) {
         if (policy == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String target = tool.equals("write_file") ? arguments.path("path").asText("")
                 : tool.equals("append_note") ? arguments.path("file").asText("NOTES.md") : null;
-        if (target != null && java.nio.file.Path.of(target).normalize().toString().equals(policy.checklist())) {
-            return java.util.Optional.of("the checklist tells this agent what to do, so only a person may change it");
+        if (target != null && Path.of(target).normalize().toString().equals(policy.checklist())) {
+            return Optional.of("the checklist tells this agent what to do, so only a person may change it");
         }
         if (policy.approvals().required().contains(tool)) {
-            return java.util.Optional.of(tool + " always needs a person's approval (tools.approvals.required)");
+            return Optional.of(tool + " always needs a person's approval (tools.approvals.required)");
         }
         if (untrustedSeen && policy.approvals().afterUntrusted() && policy.approvals().consequential().contains(tool)) {
-            return java.util.Optional.of("this beat has read untrusted content, and " + tool + " is consequential "
+            return Optional.of("this beat has read untrusted content, and " + tool + " is consequential "
                     + "(tools.approvals.consequential)");
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /**
@@ -160,10 +170,10 @@ public final class ToolExecutor {
             return finish(call, recordedArguments, tool.sideEffecting(), false, f.refused() ? "refused" : "error",
                     f.getMessage(), true, start);
         }
-        java.util.Optional<String> approval = approved ? java.util.Optional.empty() : approvalNeeded(tool.name(), arguments);
+        Optional<String> approval = approved ? Optional.empty() : approvalNeeded(tool.name(), arguments);
         if (approval.isPresent() && !dryRun) {
-            String id = dev.heartbeat.support.Ids.next(policy.clock());
-            java.time.OffsetDateTime now = java.time.OffsetDateTime.now(policy.clock());
+            String id = Ids.next(policy.clock());
+            OffsetDateTime now = OffsetDateTime.now(policy.clock());
             store.approvals().requestApproval(new Approvals.Approval(id, policy.agent(), beatId, call.id(), call.name(),
                     Redactor.redact(call.arguments()), approval.get(), "pending", now,
                     now.plus(policy.approvals().expireAfter()), null, null, null, null));
@@ -186,10 +196,10 @@ public final class ToolExecutor {
                 return finish(call, recordedArguments, tool.sideEffecting(), false, "refused", "not run: approval "
                         + approvalId + " is no longer approved (another beat took it)", true, start);
             }
-            dev.heartbeat.support.Faults.point("after-approval-running");
+            Faults.point("after-approval-running");
         } else if (tool.sideEffecting()) {
             store.intents().recordIntent(beatId, call.id(), call.name(), Redactor.redact(call.arguments()));
-            dev.heartbeat.support.Faults.point("after-intent");
+            Faults.point("after-intent");
         }
         String outcome;
         String text;
@@ -213,7 +223,7 @@ public final class ToolExecutor {
             text = wrap(tool.name(), text);
         }
         if (tool.sideEffecting()) {
-            dev.heartbeat.support.Faults.point("after-tool");
+            Faults.point("after-tool");
             store.intents().completeIntent(beatId, call.id(), outcome, text);
         }
         // A value set after reading untrusted content may carry it: it stays untrusted for later beats.
@@ -236,7 +246,7 @@ public final class ToolExecutor {
 
     private boolean untrusted(String tool, JsonNode arguments) {
         if (tool.equals("get_state") && policy != null) {
-            java.util.Set<String> tainted = store.agentState().taintedState(policy.agent());
+            Set<String> tainted = store.agentState().taintedState(policy.agent());
             String key = arguments.path("key").asText("");
             return key.isEmpty() ? !tainted.isEmpty() : tainted.contains(key);
         }
@@ -245,7 +255,7 @@ public final class ToolExecutor {
         }
         if (tool.equals("read_file") && policy != null) {
             String path = arguments.path("path").asText("");
-            return !java.nio.file.Path.of(path).normalize().toString().equals(policy.checklist());
+            return !Path.of(path).normalize().toString().equals(policy.checklist());
         }
         return true;
     }

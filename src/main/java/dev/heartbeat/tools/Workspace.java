@@ -1,9 +1,21 @@
 package dev.heartbeat.tools;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The folder the file tools are confined to. A path is accepted only if, with {@code ..} collapsed and
@@ -79,12 +91,12 @@ public final class Workspace {
      */
     public void writeAtomically(String relative, byte[] content) throws ToolFailure, IOException {
         Path target = lexical(relative);
-        try (java.nio.file.SecureDirectoryStream<Path> folder = folder(relative, target, true)) {
+        try (SecureDirectoryStream<Path> folder = folder(relative, target, true)) {
             Path name = target.getFileName();
-            Path temp = Path.of(".write-" + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36)
+            Path temp = Path.of(".write-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
                     + ".tmp");
-            try (java.nio.channels.SeekableByteChannel out = folder.newByteChannel(temp, java.util.Set.of(
-                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
+            try (SeekableByteChannel out = folder.newByteChannel(temp, Set.of(
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS))) {
                 write(out, content);
             } catch (IOException | RuntimeException e) {
@@ -99,12 +111,12 @@ public final class Workspace {
     /** Appends to {@code relative} the same way: the file itself is opened without following a link. */
     public void appendSafely(String relative, byte[] bytes) throws ToolFailure, IOException {
         Path target = lexical(relative);
-        try (java.nio.file.SecureDirectoryStream<Path> folder = folder(relative, target, true);
-             java.nio.channels.SeekableByteChannel out = folder.newByteChannel(target.getFileName(), java.util.Set.of(
-                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
-                     java.nio.file.StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS))) {
+        try (SecureDirectoryStream<Path> folder = folder(relative, target, true);
+             SeekableByteChannel out = folder.newByteChannel(target.getFileName(), Set.of(
+                     StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                     StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS))) {
             write(out, bytes);
-        } catch (java.nio.file.FileSystemException e) {
+        } catch (FileSystemException e) {
             if (e.getMessage() != null && e.getMessage().contains("links")) {
                 throw ToolFailure.refused("'" + relative + "' is a symbolic link; links are not written through");
             }
@@ -112,21 +124,21 @@ public final class Workspace {
         }
     }
 
-    private static void write(java.nio.channels.SeekableByteChannel out, byte[] bytes) throws IOException {
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+    private static void write(SeekableByteChannel out, byte[] bytes) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
             out.write(buffer);
         }
-        if (out instanceof java.nio.channels.FileChannel file) {
+        if (out instanceof FileChannel file) {
             file.force(true);
         }
     }
 
     /** The folder of {@code target}, opened component by component from the workspace without following links. */
-    private java.nio.file.SecureDirectoryStream<Path> folder(String relative, Path target, boolean create)
+    private SecureDirectoryStream<Path> folder(String relative, Path target, boolean create)
             throws ToolFailure, IOException {
-        java.nio.file.DirectoryStream<Path> top = Files.newDirectoryStream(realRoot());
-        if (!(top instanceof java.nio.file.SecureDirectoryStream<Path> folder)) {
+        DirectoryStream<Path> top = Files.newDirectoryStream(realRoot());
+        if (!(top instanceof SecureDirectoryStream<Path> folder)) {
             top.close();
             throw ToolFailure.error("this file system cannot open folders without following links; writing is off");
         }
@@ -135,17 +147,17 @@ public final class Workspace {
         if (inside != null) {
             for (Path part : inside) {
                 at = at.resolve(part);
-                java.nio.file.SecureDirectoryStream<Path> next;
+                SecureDirectoryStream<Path> next;
                 try {
                     next = folder.newDirectoryStream(part, LinkOption.NOFOLLOW_LINKS);
-                } catch (java.nio.file.NoSuchFileException e) {
+                } catch (NoSuchFileException e) {
                     if (!create) {
                         folder.close();
                         throw e;
                     }
                     try {
                         Files.createDirectory(at);
-                    } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    } catch (FileAlreadyExistsException raced) {
                         // made meanwhile: opened below, without following links, like any other
                     }
                     try {
@@ -155,7 +167,7 @@ public final class Workspace {
                         throw ToolFailure.refused("'" + relative + "': the folder " + part + " changed while it was "
                                 + "being written; refused");
                     }
-                } catch (java.nio.file.FileSystemException e) {
+                } catch (FileSystemException e) {
                     folder.close();
                     throw ToolFailure.refused("'" + relative + "': " + part + " is not a folder of the workspace (a "
                             + "symbolic link, or a file); only files inside it can be written");
@@ -177,7 +189,7 @@ public final class Workspace {
         Path given;
         try {
             given = Path.of(relative);
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             throw ToolFailure.refused("'" + relative + "' is not a valid path");
         }
         if (given.isAbsolute()) {

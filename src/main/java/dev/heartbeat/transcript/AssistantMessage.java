@@ -2,6 +2,7 @@ package dev.heartbeat.transcript;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.heartbeat.support.Redactor;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The model's turn: text, tool calls, or both. */
@@ -18,7 +19,7 @@ public record AssistantMessage(
         if (!Redactor.hasSecrets()) {
             return this;
         }
-        List<ToolCall> calls = new java.util.ArrayList<>();
+        List<ToolCall> calls = new ArrayList<>();
         for (ToolCall c : toolCalls) {
             calls.add(new ToolCall(Redactor.redact(c.id()), Redactor.redact(c.name()), Redactor.redactJson(c.arguments())));
         }

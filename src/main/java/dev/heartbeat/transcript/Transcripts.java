@@ -1,6 +1,7 @@
 package dev.heartbeat.transcript;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -124,7 +125,7 @@ public final class Transcripts {
                         elements.add(new Element(line, node));
                     }
                 } catch (IOException e) {
-                    int at = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null
+                    int at = e instanceof JsonProcessingException jpe && jpe.getLocation() != null
                             ? jpe.getLocation().getLineNr() : 0;
                     String rest = tail(text, at);
                     bad.add(new BadLine(at, rest, "not valid JSON from here on (" + firstLine(e.getMessage()) + ")"));

@@ -14,6 +14,7 @@ import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.fakes.WebhookReceiver;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.StoredMessage;
 import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.UserMessage;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -379,8 +382,8 @@ class BeatEndToEndTest {
                     .satisfies(rep -> assertThat(rep.action().rule()).isEqualTo("synthesize_missing_result"));
             assertThat(store.sessions().allMessages("test-agent").size()).isGreaterThan(store.sessions().history("test-agent").size());
             // The new revision keeps who wrote what, and when.
-            List<dev.heartbeat.transcript.StoredMessage> first = store.sessions().allMessages("test-agent");
-            List<dev.heartbeat.transcript.StoredMessage> now = store.sessions().history("test-agent");
+            List<StoredMessage> first = store.sessions().allMessages("test-agent");
+            List<StoredMessage> now = store.sessions().history("test-agent");
             assertThat(now.get(0).beatId()).isEqualTo(first.get(0).beatId());
             assertThat(now.get(0).createdAt()).isEqualTo(first.get(0).createdAt());
             assertThat(now.get(2).beatId()).isEqualTo("crashed-beat");
@@ -420,7 +423,7 @@ class BeatEndToEndTest {
     @Test
     void outsideActiveHoursTheBeatSkipsUnlessForced() throws Exception {
         TestAgent agent = agent("openai");
-        java.time.LocalTime now = java.time.LocalTime.now(java.time.ZoneOffset.UTC);
+        LocalTime now = LocalTime.now(ZoneOffset.UTC);
         String start = now.plusHours(2).withMinute(0).toString();
         String end = now.plusHours(3).withMinute(0).toString();
         agent.yaml("heartbeat:\n  active-hours: { start: \"" + start + "\", end: \"" + end + "\", timezone: UTC }\n");

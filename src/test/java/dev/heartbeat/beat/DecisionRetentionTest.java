@@ -11,6 +11,8 @@ import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.MutableClock;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.store.Store;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +24,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,8 +86,8 @@ class DecisionRetentionTest extends AgentTest {
 
     @Test
     void anAlteredArchiveIsCaught() throws Exception {
-        List<String> lines = new java.util.ArrayList<>();
-        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(
+        List<String> lines = new ArrayList<>();
+        try (var in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
                 Files.newInputStream(archiveFile())), StandardCharsets.UTF_8))) {
             in.lines().forEach(lines::add);
         }

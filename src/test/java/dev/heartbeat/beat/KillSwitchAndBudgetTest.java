@@ -3,9 +3,13 @@ package dev.heartbeat.beat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.heartbeat.cli.Main;
 import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.TestAgent;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** pause / resume, and daily budgets checked before every model call. */
@@ -55,13 +59,13 @@ class KillSwitchAndBudgetTest extends AgentTest {
         // Another agent sharing the store spends far past this agent's limit today.
         String other = Files.readString(agent.config()).replace("name: test-agent", "name: other-agent");
         assertThat(other).contains("other-agent");
-        java.nio.file.Path otherConfig = home.resolve("other.yaml");
+        Path otherConfig = home.resolve("other.yaml");
         Files.writeString(otherConfig, other.replace("daily-tokens: 900", "daily-tokens: 100000"));
         for (int i = 0; i < 4; i++) {
             fake.text("HEARTBEAT_OK");
-            java.io.StringWriter err = new java.io.StringWriter();
-            int exit = dev.heartbeat.cli.Main.execute(new String[] {"--config", otherConfig.toString(), "--once"},
-                    new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err), agent.env());
+            StringWriter err = new StringWriter();
+            int exit = Main.execute(new String[] {"--config", otherConfig.toString(), "--once"},
+                    new PrintWriter(new StringWriter()), new PrintWriter(err), agent.env());
             assertThat(exit).as(err.toString()).isZero();
         }
         fake.text("HEARTBEAT_OK");

@@ -7,6 +7,9 @@ import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.FakeProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -97,8 +100,8 @@ class VolumeBoundsTest extends AgentTest {
     void anUnreadableStoredMessageIsLeftOutNotFatal() throws Exception {
         fake.call("set_state", "{\"key\": \"a\", \"value\": \"1\"}").text("Stored it.");
         assertThat(beat().path("outcome").asText()).isEqualTo("acted");
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + agent.database());
-             java.sql.Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
+             Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE messages SET body = '{\"role\": \"assistant\", \"torn' WHERE role = 'assistant' "
                     + "AND id = (SELECT min(id) FROM messages WHERE role = 'assistant')");
         }

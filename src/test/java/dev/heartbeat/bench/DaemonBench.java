@@ -9,6 +9,7 @@ import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,7 +84,7 @@ public final class DaemonBench {
         while (System.nanoTime() < deadline) {
             Thread.sleep(1000);
             if (Files.exists(db)) {
-                try (Store store = Store.openReadOnly(db, java.time.Clock.systemUTC())) {
+                try (Store store = Store.openReadOnly(db, Clock.systemUTC())) {
                     decisions = store.decisionLog().list(null, null, beats + 10).stream().map(StoredDecision::decision).toList();
                 }
             }

@@ -1,5 +1,6 @@
 package dev.heartbeat.bench;
 
+import com.sun.management.ThreadMXBean;
 import dev.heartbeat.repair.ContextBuilder;
 import dev.heartbeat.repair.ExtractiveSummarizer;
 import dev.heartbeat.repair.HistoryValidator;
@@ -28,7 +29,7 @@ import java.util.Random;
 public final class RepairBench {
     public static void main(String[] args) {
         System.out.println("machine: " + Stats.machine());
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (int size : new int[] {1_000, 10_000, 100_000}) {
             List<Entry> history = history(size, new Random(size));
             int rounds = size >= 100_000 ? 5 : 20;

@@ -8,12 +8,14 @@ import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.MutableClock;
 import dev.heartbeat.fakes.TestAgent;
+import dev.heartbeat.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -83,7 +85,7 @@ public final class YearBench {
     }
 
     /** What a beat reads now (from the session's context start) beside what it read before (the revision). */
-    private static void printReads(dev.heartbeat.store.Store store, String session) {
+    private static void printReads(Store store, String session) {
         long from = store.sessions().contextFrom(session);
         double[] whole = new double[15];
         double[] tail = new double[15];
@@ -105,7 +107,7 @@ public final class YearBench {
 
     private static double[] sorted(double[] samples) {
         double[] s = samples.clone();
-        java.util.Arrays.sort(s);
+        Arrays.sort(s);
         return s;
     }
 

@@ -7,22 +7,31 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.heartbeat.audit.Decision;
+import dev.heartbeat.beat.BeatOptions;
+import dev.heartbeat.config.ConfigLoader;
+import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.MutableClock;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.store.Store;
+import dev.heartbeat.support.Ids;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.UserMessage;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -103,7 +112,7 @@ class AccountabilityTest extends AgentTest {
         long in = d.path("usage").path("input_tokens").asLong();
         long out = d.path("usage").path("output_tokens").asLong();
         assertThat(call.path("gen_ai.usage.input_tokens").asLong()).isEqualTo(in);
-        assertThat(d.path("cost_usd").asDouble()).isCloseTo((in * 2.0 + out * 8.0) / 1e6, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(d.path("cost_usd").asDouble()).isCloseTo((in * 2.0 + out * 8.0) / 1e6, Offset.offset(1e-12));
         assertThat(agent.run("decisions", "show", d.path("id").asText()).out()).contains("$0.00");
     }
 
@@ -130,12 +139,12 @@ class AccountabilityTest extends AgentTest {
         JsonNode status = json(agent.run("status", "--json").out());
         JsonNode next = status.path("next_beats");
         assertThat(next).hasSize(3);
-        java.util.List<java.time.OffsetDateTime> times = new java.util.ArrayList<>();
-        next.forEach(n -> times.add(java.time.OffsetDateTime.parse(n.asText())));
+        List<OffsetDateTime> times = new ArrayList<>();
+        next.forEach(n -> times.add(OffsetDateTime.parse(n.asText())));
         assertThat(next.get(0).asText()).isEqualTo(status.path("next_beat").asText()).matches(".*([+-]\\d\\d:\\d\\d|Z)$");
-        assertThat(java.time.Duration.between(times.get(0), times.get(1))).isEqualTo(java.time.Duration.ofHours(1));
-        assertThat(java.time.Duration.between(times.get(1), times.get(2))).isEqualTo(java.time.Duration.ofHours(1));
-        assertThat(times.get(0)).isAfter(java.time.OffsetDateTime.now());
+        assertThat(Duration.between(times.get(0), times.get(1))).isEqualTo(Duration.ofHours(1));
+        assertThat(Duration.between(times.get(1), times.get(2))).isEqualTo(Duration.ofHours(1));
+        assertThat(times.get(0)).isAfter(OffsetDateTime.now());
         String text = agent.run("status").out();
         assertThat(text).contains("next beats");
     }
@@ -214,17 +223,17 @@ class AccountabilityTest extends AgentTest {
     @Test
     void aFencedBeatNamesItsNodeAndTickAndMatchesTheSchema() throws Exception {
         fake.text("HEARTBEAT_OK");
-        var config = new dev.heartbeat.config.ConfigLoader(agent.env()).read(agent.config());
-        java.time.Instant tick = java.time.Instant.parse("2026-11-22T12:00:05Z");
-        String id = dev.heartbeat.support.Ids.next(java.time.Clock.systemUTC());
-        try (var runtime = new dev.heartbeat.daemon.AgentRuntime(config, java.time.Clock.systemUTC())) {
-            runtime.beat(new dev.heartbeat.beat.BeatOptions(dev.heartbeat.audit.Decision.Trigger.SCHEDULE, false,
+        var config = new ConfigLoader(agent.env()).read(agent.config());
+        Instant tick = Instant.parse("2026-11-22T12:00:05Z");
+        String id = Ids.next(Clock.systemUTC());
+        try (var runtime = new AgentRuntime(config, Clock.systemUTC())) {
+            runtime.beat(new BeatOptions(Decision.Trigger.SCHEDULE, false,
                     false).fenced(id, tick, "web1-1795378150145"));
         }
         TestAgent.Result show = agent.run("decisions", "show", id, "--json");
         JsonNode record = json(show.out());
         valid(record);
         assertThat(record.path("node").asText()).isEqualTo("web1-1795378150145");
-        assertThat(java.time.OffsetDateTime.parse(record.path("scheduled_at").asText()).toInstant()).isEqualTo(tick);
+        assertThat(OffsetDateTime.parse(record.path("scheduled_at").asText()).toInstant()).isEqualTo(tick);
     }
 }

@@ -3,10 +3,14 @@ package dev.heartbeat.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.heartbeat.audit.HashChain;
 import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.store.Store;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -14,6 +18,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** decisions, sessions and config commands, human and JSON, through the real command line. */
 class InspectionCommandsTest extends AgentTest {
@@ -126,19 +132,19 @@ class InspectionCommandsTest extends AgentTest {
         assertThat(cut.out()).contains("behind its anchor").contains(ids.get(2));
 
         // An operator who kept the head elsewhere can check against it even when the anchor file is gone too.
-        java.nio.file.Files.delete(agent.database().resolveSibling(agent.database().getFileName() + ".head"));
+        Files.delete(agent.database().resolveSibling(agent.database().getFileName() + ".head"));
         assertThat(agent.run("decisions", "verify").exit()).as("no anchor left: the chain itself is intact").isZero();
         TestAgent.Result kept = agent.run("decisions", "verify", "--head", "3:" + hash);
         assertThat(kept.exit()).isEqualTo(1);
         assertThat(kept.out()).contains("behind its anchor");
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
     void withAChainKeyARecordRewrittenWithoutTheKeyIsCaught(boolean forgedPrefix) throws Exception {
         String key = "k3y-0123456789abcdef-0123456789";
-        java.nio.file.Path keyFile = home.resolve("chain.key");
-        java.nio.file.Files.writeString(keyFile, key);
+        Path keyFile = home.resolve("chain.key");
+        Files.writeString(keyFile, key);
         agent.yaml("audit:\n  chain-key-file: " + keyFile + "\n");
         List<String> ids = threeBeats();
         TestAgent.Result intact = agent.run("decisions", "verify");
@@ -148,15 +154,15 @@ class InspectionCommandsTest extends AgentTest {
         assertThat(agent.run("config", "check").out()).doesNotContain(key);
 
         // Someone with the database and the anchor file, but not the key, rewrites the newest record.
-        com.fasterxml.jackson.databind.node.ObjectNode forged = (com.fasterxml.jackson.databind.node.ObjectNode)
+        ObjectNode forged = (ObjectNode)
                 readTree(newest.toString());
         forged.put("reason", "nothing happened");
-        String hash = dev.heartbeat.audit.HashChain.hashOf(forged);
+        String hash = HashChain.hashOf(forged);
         forged.put("hash", forgedPrefix ? "hmac-sha256:" + hash : hash);
         String json = forged.toString().replace("'", "''");
         sql("UPDATE decisions SET record = '" + json + "', hash = '" + forged.path("hash").asText() + "' WHERE seq = 3");
-        java.nio.file.Path anchor = agent.database().resolveSibling(agent.database().getFileName() + ".head");
-        java.nio.file.Files.writeString(anchor, "3 " + ids.get(2) + " " + forged.path("hash").asText() + "\n");
+        Path anchor = agent.database().resolveSibling(agent.database().getFileName() + ".head");
+        Files.writeString(anchor, "3 " + ids.get(2) + " " + forged.path("hash").asText() + "\n");
 
         TestAgent.Result r = agent.run("decisions", "verify");
         assertThat(r.exit()).isEqualTo(1);
@@ -248,7 +254,7 @@ class InspectionCommandsTest extends AgentTest {
                 root = rs.getLong(1);
             }
         }
-        try (var file = new java.io.RandomAccessFile(agent.database().toFile(), "rw")) {
+        try (var file = new RandomAccessFile(agent.database().toFile(), "rw")) {
             file.seek((root - 1) * 4096 + 8);
             file.write(new byte[200]);
         }

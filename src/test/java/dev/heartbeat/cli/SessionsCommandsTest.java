@@ -4,12 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heartbeat.fakes.FakeAnthropic;
 import dev.heartbeat.fakes.TestAgent;
+import dev.heartbeat.repair.Repairer;
 import dev.heartbeat.store.Sessions;
 import dev.heartbeat.store.Store;
+import dev.heartbeat.store.StoreException;
+import dev.heartbeat.transcript.Entry;
+import dev.heartbeat.transcript.StoredMessage;
+import dev.heartbeat.transcript.UserMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,15 +120,15 @@ class SessionsCommandsTest {
     @Test
     void aRepairRefusesToDropAMessageAppendedAfterItReadTheSession() throws Exception {
         agent.run("sessions", "import", file.toString(), "--name", "ops");
-        try (Store store = Store.open(agent.database(), java.time.Clock.systemUTC())) {
-            java.util.List<dev.heartbeat.transcript.StoredMessage> read = store.sessions().history("ops");
-            dev.heartbeat.repair.Repairer.Result r = dev.heartbeat.repair.Repairer.repair(
-                    dev.heartbeat.transcript.Entry.of(read));
+        try (Store store = Store.open(agent.database(), Clock.systemUTC())) {
+            List<StoredMessage> read = store.sessions().history("ops");
+            Repairer.Result r = Repairer.repair(
+                    Entry.of(read));
             // A beat appends while the repair is between its read and its write.
-            store.sessions().append("ops", new dev.heartbeat.transcript.UserMessage("written meanwhile"), "beat-x");
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.sessions().writeRevision("ops", r.entries(), r.actions(),
+            store.sessions().append("ops", new UserMessage("written meanwhile"), "beat-x");
+            Assertions.assertThatThrownBy(() -> store.sessions().writeRevision("ops", r.entries(), r.actions(),
                     null, read.get(read.size() - 1).id()))
-                    .isInstanceOf(dev.heartbeat.store.StoreException.class).hasMessageContaining("run the repair again");
+                    .isInstanceOf(StoreException.class).hasMessageContaining("run the repair again");
             assertThat(store.sessions().session("ops").orElseThrow().revision()).isEqualTo(1);
             assertThat(store.sessions().history("ops")).extracting(m -> m.message().role()).endsWith("user");
         }
@@ -153,12 +163,12 @@ class SessionsCommandsTest {
     }
 
     /** JSONL messages with each call's arguments parsed, so formatting inside them does not count. */
-    private static java.util.List<JsonNode> normalized(String jsonl) throws Exception {
-        java.util.List<JsonNode> out = new java.util.ArrayList<>();
+    private static List<JsonNode> normalized(String jsonl) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
         for (String line : jsonl.lines().toList()) {
             JsonNode node = json(line);
             for (JsonNode call : node.path("tool_calls")) {
-                com.fasterxml.jackson.databind.node.ObjectNode fn = (com.fasterxml.jackson.databind.node.ObjectNode) call.path("function");
+                ObjectNode fn = (ObjectNode) call.path("function");
                 fn.set("arguments", json(fn.path("arguments").asText()));
             }
             out.add(node);

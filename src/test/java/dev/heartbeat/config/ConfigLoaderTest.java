@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -203,13 +204,13 @@ class ConfigLoaderTest {
 
     @Test
     void activeHoursCrossMidnightAndEqualBoundsMeanNever() {
-        var night = new AgentConfig.ActiveHours(java.time.LocalTime.of(22, 0), java.time.LocalTime.of(6, 0), null);
-        assertThat(night.contains(java.time.LocalTime.of(23, 30))).isTrue();
-        assertThat(night.contains(java.time.LocalTime.of(5, 59))).isTrue();
-        assertThat(night.contains(java.time.LocalTime.of(6, 0))).isFalse();
-        assertThat(night.contains(java.time.LocalTime.of(12, 0))).isFalse();
-        var never = new AgentConfig.ActiveHours(java.time.LocalTime.of(8, 0), java.time.LocalTime.of(8, 0), null);
-        assertThat(never.contains(java.time.LocalTime.of(8, 0))).isFalse();
+        var night = new AgentConfig.ActiveHours(LocalTime.of(22, 0), LocalTime.of(6, 0), null);
+        assertThat(night.contains(LocalTime.of(23, 30))).isTrue();
+        assertThat(night.contains(LocalTime.of(5, 59))).isTrue();
+        assertThat(night.contains(LocalTime.of(6, 0))).isFalse();
+        assertThat(night.contains(LocalTime.of(12, 0))).isFalse();
+        var never = new AgentConfig.ActiveHours(LocalTime.of(8, 0), LocalTime.of(8, 0), null);
+        assertThat(never.contains(LocalTime.of(8, 0))).isFalse();
     }
 
     @Test

@@ -3,18 +3,26 @@ package dev.heartbeat.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ConfigException;
 import dev.heartbeat.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The schedule as Quartz computes it from our trigger and calendar, at fixed instants: no sleeping. */
 class ScheduleTest {
@@ -32,7 +40,7 @@ class ScheduleTest {
     }
 
     private static Instant berlin(String localDateTime) {
-        return ZonedDateTime.of(java.time.LocalDateTime.parse(localDateTime), BERLIN).toInstant();
+        return ZonedDateTime.of(LocalDateTime.parse(localDateTime), BERLIN).toInstant();
     }
 
     @Test
@@ -76,7 +84,7 @@ class ScheduleTest {
             assertThat(local).isAfterOrEqualTo(LocalTime.of(8, 0)).isBefore(LocalTime.of(22, 0));
         });
         Instant after = s.next(berlin("2026-11-22T22:30")).orElseThrow();
-        assertThat(after.atZone(BERLIN).toLocalDate()).isEqualTo(java.time.LocalDate.of(2026, 11, 23));
+        assertThat(after.atZone(BERLIN).toLocalDate()).isEqualTo(LocalDate.of(2026, 11, 23));
         assertThat(after.atZone(BERLIN).toLocalTime()).isBefore(LocalTime.of(9, 0));
     }
 
@@ -110,16 +118,16 @@ class ScheduleTest {
         assertThat(schedule("disabled", "  enabled: false\n").fires()).isFalse();
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({
+    @ParameterizedTest
+    @CsvSource({
             "'  every: 30m\n  active-hours: { start: \"08:00\", end: \"08:00\" }\n', heartbeat.active-hours",
             "'  cron: \"0 0 3 * * ?\"\n  active-hours: { start: \"08:00\", end: \"22:00\" }\n', heartbeat.cron",
             "'  every: 36h\n', heartbeat.every",
     })
     void aScheduleThatCanNeverFireOrDriftsIsAConfigError(String yaml, String key) {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> schedule("never", yaml.replace("\\n", "\n")))
-                .isInstanceOf(dev.heartbeat.config.ConfigException.class)
-                .satisfies(e -> assertThat(((dev.heartbeat.config.ConfigException) e).key()).isEqualTo(key));
+        Assertions.assertThatThrownBy(() -> schedule("never", yaml.replace("\\n", "\n")))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(key));
     }
 
     @Test
@@ -129,7 +137,7 @@ class ScheduleTest {
                 Schedule s = schedule(name, "  every: " + every + "\n  active-hours: { start: \"08:00\", end: \"10:00\" }\n");
                 // 30 days across the spring daylight-saving change.
                 List<Instant> times = s.fireTimes(berlin("2026-03-15T00:00"), berlin("2026-04-14T00:00"));
-                java.util.Set<java.time.LocalDate> days = new java.util.TreeSet<>();
+                Set<LocalDate> days = new TreeSet<>();
                 for (Instant t : times) {
                     LocalTime local = t.atZone(BERLIN).toLocalTime();
                     assertThat(local).as(name + " every " + every).isAfterOrEqualTo(LocalTime.of(8, 0))

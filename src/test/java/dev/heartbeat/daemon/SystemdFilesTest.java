@@ -3,16 +3,19 @@ package dev.heartbeat.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartbeat.cli.Main;
+import dev.heartbeat.fakes.Requires;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,9 +26,9 @@ class SystemdFilesTest {
     record Run(int exit, String output) {
     }
 
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void needsSystemdAnalyze() {
-        dev.heartbeat.fakes.Requires.program("systemd-analyze", "apt-get install systemd");
+        Requires.program("systemd-analyze", "apt-get install systemd");
     }
 
     private static Run run(Map<String, String> env, String... command) throws Exception {
@@ -75,8 +78,8 @@ class SystemdFilesTest {
         assertThat(root.resolve("stage/etc/systemd/system/heartbeat-agent.service")).exists();
         assertThat(etc.resolve("HEARTBEAT.md")).exists();
         assertThat(Files.getPosixFilePermissions(etc.resolve("openai-api-key")))
-                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
-                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+                        PosixFilePermission.OWNER_WRITE);
 
         Files.writeString(etc.resolve("agent.yaml"), Files.readString(etc.resolve("agent.yaml")) + "# edited\n");
         Run second = run(env, "sh", "systemd/install.sh");

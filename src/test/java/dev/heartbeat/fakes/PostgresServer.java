@@ -12,6 +12,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +36,7 @@ public final class PostgresServer {
     private final String host;
     private final int port;
     private final String adminDatabase;
-    private final List<String> created = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> created = Collections.synchronizedList(new ArrayList<>());
 
     private PostgresServer(String user, String password, String host, int port, String adminDatabase) {
         this.user = user;
@@ -168,7 +170,7 @@ public final class PostgresServer {
         Path lib = Path.of("/usr/lib/postgresql");
         if (Files.isDirectory(lib)) {
             try (var versions = Files.list(lib)) {
-                versions.sorted(java.util.Comparator.reverseOrder()).forEach(v -> out.add(v.resolve("bin")));
+                versions.sorted(Comparator.reverseOrder()).forEach(v -> out.add(v.resolve("bin")));
             } catch (IOException e) {
                 // fall through to PATH
             }

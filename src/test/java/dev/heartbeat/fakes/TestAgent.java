@@ -24,7 +24,7 @@ public final class TestAgent {
     private final Map<String, String> env = new HashMap<>();
     private String extraYaml = "";
     private String modelYaml;
-    private java.time.Clock clock = java.time.Clock.systemDefaultZone();
+    private Clock clock = Clock.systemDefaultZone();
     private String storageYaml = "  url: sqlite:state/heartbeat.db\n";
     private PostgresServer postgres;
     private String postgresUrl;
@@ -116,7 +116,7 @@ public final class TestAgent {
     }
 
     /** The clock the command line runs on. */
-    public TestAgent clock(java.time.Clock clock) {
+    public TestAgent clock(Clock clock) {
         this.clock = clock;
         return this;
     }

@@ -3,6 +3,7 @@ package dev.heartbeat.fakes;
 import dev.heartbeat.audit.Decision;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,7 +38,7 @@ public record Ticks(long expected, long run, long duplicated, long missed, List<
         Instant first = inWindow.get(0);
         long expected = Duration.between(first, to).toMillis() / period.toMillis() + 1;
         long missed = 0;
-        List<Instant> unaccounted = new java.util.ArrayList<>();
+        List<Instant> unaccounted = new ArrayList<>();
         for (long k = 0; k < expected; k++) {
             Instant t = first.plus(period.multipliedBy(k));
             if (!perTick.containsKey(t)) {

@@ -2,6 +2,8 @@ package dev.heartbeat.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.fakes.DaemonProcess;
@@ -12,6 +14,7 @@ import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.store.Store;
 import java.net.DatagramPacket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,7 +89,7 @@ class DaemonIT {
                 agent.config().toString(), "run")) {
             assertThat(daemon.awaitOutput("waiting for the --once beat", Duration.ofSeconds(30)))
                     .as(daemon.output()).isTrue();
-            assertThat(once.waitFor()).as(java.nio.file.Files.readString(home.resolve("once.out"))).isZero();
+            assertThat(once.waitFor()).as(Files.readString(home.resolve("once.out"))).isZero();
             assertThat(daemon.awaitOutput("daemon started", Duration.ofSeconds(30))).as(daemon.output()).isTrue();
             assertThat(daemon.terminate(Duration.ofSeconds(20))).isZero();
         }
@@ -116,11 +119,11 @@ class DaemonIT {
         assertThat(fake.served()).isEqualTo(decisions.size());
         assertThat(JarProcess.run(env, "--config", agent.config().toString(), "decisions", "verify").exit()).isZero();
         // One structured event per decision in the JSON log, with the beat id.
-        assertThat(java.nio.file.Files.readString(home.resolve("logs/heartbeat.jsonl"))).doesNotContain(TestAgent.KEY);
-        List<String> events = java.nio.file.Files.readAllLines(home.resolve("logs/heartbeat.jsonl")).stream()
+        assertThat(Files.readString(home.resolve("logs/heartbeat.jsonl"))).doesNotContain(TestAgent.KEY);
+        List<String> events = Files.readAllLines(home.resolve("logs/heartbeat.jsonl")).stream()
                 .filter(l -> l.contains("\"beat_id\"")).toList();
         assertThat(events).hasSize(decisions.size());
-        com.fasterxml.jackson.databind.JsonNode event = new com.fasterxml.jackson.databind.ObjectMapper().readTree(events.get(0));
+        JsonNode event = new ObjectMapper().readTree(events.get(0));
         assertThat(event.path("level").asText()).isEqualTo("INFO");
         assertThat(event.toString()).contains(decisions.get(0).id()).contains("\"outcome\"");
     }

@@ -2,6 +2,7 @@ package dev.heartbeat.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.fakes.FakeOpenAi;
@@ -115,7 +116,7 @@ class FaultInjectionIT {
             assertThat(asked.out()).as(asked.err()).contains("awaiting_approval");
             // The approval request itself reaches the webhook once; only the approved call's deliveries count.
             int before = hook.deliveries().size();
-            String id = com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
+            String id = JsonMapper.builder().build()
                     .readTree(JarProcess.run(env, "--config", config, "approvals", "list", "--json").out())
                     .get(0).path("id").asText();
             assertThat(JarProcess.run(env, "--config", config, "approvals", "approve", id).exit()).isZero();

@@ -6,12 +6,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.JarProcess;
+import dev.heartbeat.fakes.Requires;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.fakes.WebhookReceiver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,9 +60,9 @@ class JarOnceIT {
 
     @Test
     void inspectionWorksForAUserWhoMayNotWriteTheDatabasesFolder() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
                 "runs another user's command only as root");
-        dev.heartbeat.fakes.Requires.program("runuser", "util-linux");
+        Requires.program("runuser", "util-linux");
         try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
             TestAgent agent = new TestAgent(home, fake);
             fake.text("HEARTBEAT_OK");
@@ -67,7 +72,7 @@ class JarOnceIT {
             // Readable by everyone, writable by its owner only.
             try (var all = Files.walk(home)) {
                 for (Path p : all.toList()) {
-                    Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(
                             Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
                 }
             }
@@ -77,13 +82,13 @@ class JarOnceIT {
             // The build's own folder may be private to its owner (a clone under mktemp -d): the other user runs a
             // copy of the jar from the home, which it can read.
             Path jar = Files.copy(JarProcess.jar(), home.resolve("heartbeat-agent.jar"));
-            Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
             byte[] before = Files.readAllBytes(agent.database());
             for (String[] command : new String[][] {{"decisions", "list"}, {"decisions", "verify"}, {"sessions", "list"},
                     {"status"}}) {
-                java.util.List<String> argv = new java.util.ArrayList<>(java.util.List.of("runuser", "-u", "nobody", "--",
+                List<String> argv = new ArrayList<>(List.of("runuser", "-u", "nobody", "--",
                         JarProcess.java(), "-jar", jar.toString(), "--config", agent.config().toString()));
-                argv.addAll(java.util.List.of(command));
+                argv.addAll(List.of(command));
                 Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();

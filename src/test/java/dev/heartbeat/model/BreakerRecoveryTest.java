@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.fakes.MutableClock;
 import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.SystemMessage;
 import dev.heartbeat.transcript.UserMessage;
+import dev.langchain4j.agent.tool.ToolSpecification;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -31,8 +33,8 @@ class BreakerRecoveryTest {
         int asked;
 
         @Override
-        public ModelReply ask(SystemMessage system, List<dev.heartbeat.transcript.Message> messages,
-                              List<dev.langchain4j.agent.tool.ToolSpecification> tools, String idPrefix,
+        public ModelReply ask(SystemMessage system, List<Message> messages,
+                              List<ToolSpecification> tools, String idPrefix,
                               Instant deadline) {
             asked++;
             return script.isEmpty() ? ok() : script.poll().get();

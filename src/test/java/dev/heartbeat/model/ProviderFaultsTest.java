@@ -13,10 +13,19 @@ import dev.heartbeat.fakes.FakeAnthropic;
 import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.MutableClock;
 import dev.heartbeat.fakes.TestAgent;
+import dev.heartbeat.support.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +49,7 @@ class ProviderFaultsTest extends AgentTest {
         MutableClock clock = new MutableClock(Instant.now(), ZoneOffset.UTC);
         RecordingSleeper sleeper = new RecordingSleeper(clock);
         try (AgentRuntime runtime = sleepless(clock, sleeper)) {
-            return json(dev.heartbeat.support.Json.write(runtime.beat(new BeatOptions(Decision.Trigger.SCHEDULE, false,
+            return json(Json.write(runtime.beat(new BeatOptions(Decision.Trigger.SCHEDULE, false,
                     false))));
         }
     }
@@ -57,7 +66,7 @@ class ProviderFaultsTest extends AgentTest {
 
     /** Waits recorded, and the clock moved by them instead of sleeping. */
     private static final class RecordingSleeper implements Sleeper {
-        final java.util.List<Duration> waits = new java.util.ArrayList<>();
+        final List<Duration> waits = new ArrayList<>();
         final MutableClock clock;
 
         RecordingSleeper(MutableClock clock) {
@@ -81,7 +90,7 @@ class ProviderFaultsTest extends AgentTest {
             Decision d = runtime.beat(new BeatOptions(Decision.Trigger.SCHEDULE, false, false));
             assertThat(d.outcome()).isEqualTo(Decision.Outcome.QUIET);
             assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(1));
-            java.util.List<Decision.AttemptRecord> attempts = d.modelCalls().get(0).attempts();
+            List<Decision.AttemptRecord> attempts = d.modelCalls().get(0).attempts();
             assertThat(attempts).hasSize(2);
             assertThat(attempts.get(0).status()).isEqualTo(429);
             assertThat(attempts.get(0).waitedMs()).isEqualTo(1000);
@@ -184,7 +193,7 @@ class ProviderFaultsTest extends AgentTest {
             long in = d.path("usage").path("input_tokens").asLong();
             long out = d.path("usage").path("output_tokens").asLong();
             assertThat(in + out).isPositive();
-            assertThat(d.path("cost_usd").asDouble()).isCloseTo((in + out) * 100.0 / 1_000_000, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(d.path("cost_usd").asDouble()).isCloseTo((in + out) * 100.0 / 1_000_000, Offset.offset(1e-9));
             assertThat(d.path("model").path("provider").asText()).isEqualTo("anthropic");
             assertThat(d.path("model").path("name").asText()).isEqualTo("claude-test");
         }
@@ -213,14 +222,14 @@ class ProviderFaultsTest extends AgentTest {
     @Test
     void anAgentThatStopsWorkingSaysSoOnceAndOnceWhenItRecovers() throws Exception {
         model("max-retries: 0\n  breaker: { failures: 2, cool-down: 30s }");
-        java.nio.file.Path sent = home.resolve("alerts.jsonl");
+        Path sent = home.resolve("alerts.jsonl");
         agent.yaml("notify:\n  alert-after-failures: 3\n  channels:\n    - { type: file, path: \"" + sent + "\" }\n");
         AgentConfig config = new ConfigLoader(agent.env()).read(agent.config());
         MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
         fake.status(500, ERROR_503).status(500, ERROR_503);
         try (AgentRuntime runtime = new AgentRuntime(config, clock)) {
             BeatOptions options = new BeatOptions(Decision.Trigger.SCHEDULE, false, false);
-            java.util.List<String> said = new java.util.ArrayList<>();
+            List<String> said = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 Decision d = runtime.beat(options);
                 assertThat(d.outcome()).isEqualTo(Decision.Outcome.FAILED);
@@ -244,8 +253,8 @@ class ProviderFaultsTest extends AgentTest {
     }
 
     /** What the file channel got since the texts already seen. */
-    private static String newLines(java.nio.file.Path file, java.util.List<String> seen) throws Exception {
-        String all = java.nio.file.Files.exists(file) ? java.nio.file.Files.readString(file) : "";
+    private static String newLines(Path file, List<String> seen) throws Exception {
+        String all = Files.exists(file) ? Files.readString(file) : "";
         return all.substring(String.join("", seen).length());
     }
 
@@ -265,17 +274,17 @@ class ProviderFaultsTest extends AgentTest {
     @Test
     void backoffGrowsWithJitterAndHonoursItsCeiling() {
         RetryPolicy policy = RetryPolicy.of(5);
-        java.util.Set<Long> seen = new java.util.HashSet<>();
+        Set<Long> seen = new HashSet<>();
         for (int attempt = 1; attempt <= 8; attempt++) {
             long base = Math.min(30_000, 500L << (attempt - 1));
             for (int i = 0; i < 50; i++) {
-                long d = policy.delay(attempt, java.util.Optional.empty()).orElseThrow().toMillis();
+                long d = policy.delay(attempt, Optional.empty()).orElseThrow().toMillis();
                 assertThat(d).isBetween((long) (base * 0.5), (long) (base * 1.5));
                 seen.add(d);
             }
         }
         assertThat(seen).as("randomised").hasSizeGreaterThan(100);
-        assertThat(policy.delay(1, java.util.Optional.of(Duration.ofSeconds(61)))).as("beyond the cap").isEmpty();
+        assertThat(policy.delay(1, Optional.of(Duration.ofSeconds(61)))).as("beyond the cap").isEmpty();
         assertThat(RetryPolicy.retryable(408)).isTrue();
         assertThat(RetryPolicy.retryable(409)).isTrue();
         assertThat(RetryPolicy.retryable(529)).isTrue();

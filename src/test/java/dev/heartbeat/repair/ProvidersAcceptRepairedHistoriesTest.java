@@ -3,6 +3,7 @@ package dev.heartbeat.repair;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.Secret;
 import dev.heartbeat.fakes.FakeAnthropic;
 import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
@@ -46,7 +47,7 @@ class ProvidersAcceptRepairedHistoriesTest {
     }
 
     private static AgentConfig.Model settings(String provider, String baseUrl) {
-        return new AgentConfig.Model(provider, "test-model", baseUrl, new dev.heartbeat.config.Secret(TestAgent.KEY),
+        return new AgentConfig.Model(provider, "test-model", baseUrl, new Secret(TestAgent.KEY),
                 null, null, Duration.ofSeconds(5), 256, null, 0);
     }
 

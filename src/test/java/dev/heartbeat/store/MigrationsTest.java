@@ -2,6 +2,7 @@ package dev.heartbeat.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,6 +12,8 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +46,7 @@ class MigrationsTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE flyway_schema_history SET checksum = 1119044668 WHERE version = '1'");
         }
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Store.open(db, Clock.systemUTC()))
+        Assertions.assertThatThrownBy(() -> Store.open(db, Clock.systemUTC()))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("cannot prepare the database")
                 .hasMessageContaining("checksum mismatch")
@@ -64,7 +67,7 @@ class MigrationsTest {
     @Test
     void releasedMigrationsAreFrozen() throws Exception {
         Map<String, Integer> resolved = new HashMap<>();
-        for (var info : org.flywaydb.core.Flyway.configure()
+        for (var info : Flyway.configure()
                 .dataSource("jdbc:sqlite:" + dir.resolve("pin.db"), null, null)
                 .locations("classpath:db/migration").placeholders(new SqliteDatabase(dir.resolve("pin.db")).placeholders())
                 .load().info().all()) {
@@ -76,7 +79,7 @@ class MigrationsTest {
     @Test
     void theQuartzJavaMigrationsVersionIsNeverTakenBySqlOne() throws Exception {
         String javaVersion = new QuartzTablesMigration().getVersion().getVersion();
-        try (var files = java.nio.file.Files.list(Path.of("src/main/resources/db/migration"))) {
+        try (var files = Files.list(Path.of("src/main/resources/db/migration"))) {
             assertThat(files.map(f -> f.getFileName().toString()))
                     .noneMatch(name -> name.startsWith("V" + javaVersion + "__") || name.startsWith("V" + javaVersion + "."));
         }

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.fakes.AgentTest;
+import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.PostgresServer;
 import dev.heartbeat.fakes.TestAgent;
+import dev.heartbeat.support.Ids;
+import dev.heartbeat.transcript.UserMessage;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -32,7 +36,7 @@ class PostgresStoreTest extends AgentTest {
     void onPostgres() throws Exception {
         SERVER = PostgresServer.shared();
         agent.postgres(SERVER, "");
-        fake.otherwise(new dev.heartbeat.fakes.FakeProvider.Text("HEARTBEAT_OK"));
+        fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
     }
 
     private List<String> tables() throws Exception {
@@ -73,10 +77,10 @@ class PostgresStoreTest extends AgentTest {
 
     @Test
     void aBeatThatLostItsBeatLockStopsBeforeItsNextSideEffect() throws Exception {
-        java.nio.file.Path sent = home.resolve("sent.jsonl");
+        Path sent = home.resolve("sent.jsonl");
         agent.yaml("notify:\n  channels:\n    - { type: file, path: \"" + sent + "\" }\n");
-        fake.reply(new dev.heartbeat.fakes.FakeProvider.Slow(Duration.ofMillis(1500), new dev.heartbeat.fakes.FakeProvider.Calls(
-                List.of(new dev.heartbeat.fakes.FakeProvider.Call(null, "notify",
+        fake.reply(new FakeProvider.Slow(Duration.ofMillis(1500), new FakeProvider.Calls(
+                List.of(new FakeProvider.Call(null, "notify",
                         "{\"message\": \"restart db1\", \"severity\": \"critical\"}")))));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
@@ -143,7 +147,7 @@ class PostgresStoreTest extends AgentTest {
 
     private static Decision skipped(int i) {
         OffsetDateTime now = OffsetDateTime.now();
-        return new Decision(dev.heartbeat.support.Ids.next(Clock.systemUTC()), "test-agent", "test-agent",
+        return new Decision(Ids.next(Clock.systemUTC()), "test-agent", "test-agent",
                 Decision.Trigger.SCHEDULE, now, now, Decision.Outcome.SKIPPED, "test " + i, false,
                 new Decision.ModelInfo("openai", "test-model"), new Decision.Usage(0, 0), null, List.of(), List.of(),
                 List.of(), List.of(), List.of(), null, null, null, null, null);
@@ -159,8 +163,8 @@ class PostgresStoreTest extends AgentTest {
         agent.run("--once");
         try (Store other = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
             BeatLock lock = other.cluster().tryLockBeat("test-agent").orElseThrow();
-            String running = dev.heartbeat.support.Ids.next(Clock.systemUTC());
-            other.sessions().append("test-agent", new dev.heartbeat.transcript.UserMessage("Heartbeat (schedule)"), running);
+            String running = Ids.next(Clock.systemUTC());
+            other.sessions().append("test-agent", new UserMessage("Heartbeat (schedule)"), running);
             assertThat(other.cluster().tryLockBeat("test-agent")).as("held already").isEmpty();
 
             JsonNode skipped = beat();
@@ -183,11 +187,11 @@ class PostgresStoreTest extends AgentTest {
     @Test
     void aTickTakenByANodeThatDiedAtOnceIsRecordedAsInterrupted() throws Exception {
         agent.run("--once");
-        String lost = dev.heartbeat.support.Ids.next(Clock.systemUTC());
+        String lost = Ids.next(Clock.systemUTC());
         try (Store other = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
             assertThat(other.cluster().takeFence("test-agent", Instant.now().minusSeconds(5), lost, "web9-1")).isTrue();
             OffsetDateTime now = OffsetDateTime.now();
-            Decision missed = new Decision(dev.heartbeat.support.Ids.next(Clock.systemUTC()), "test-agent", "test-agent",
+            Decision missed = new Decision(Ids.next(Clock.systemUTC()), "test-agent", "test-agent",
                     Decision.Trigger.MISSED, now, now, Decision.Outcome.SKIPPED, "1 scheduled beat(s) missed", false,
                     new Decision.ModelInfo("openai", "test-model"), new Decision.Usage(0, 0), null, List.of(),
                     List.of(), List.of(), List.of(), List.of(), null, "web9-1", now.minusSeconds(3), null, null);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.support.Cidr;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,19 +69,19 @@ class BuiltinToolsTest {
         assertThatThrownBy(() -> sh.run(args("{\"program\": \"sh\", \"args\": [\"-c\", "
                 + "\"(sleep 300 & echo $! > bg.pid); sleep 300\"]}"), CALL))
                 .hasMessageContaining("did not finish within 1s");
-        long pid = Long.parseLong(java.nio.file.Files.readString(root.resolve("bg.pid")).strip());
+        long pid = Long.parseLong(Files.readString(root.resolve("bg.pid")).strip());
         ProcessHandle grandchild = ProcessHandle.of(pid).orElse(null);
         if (grandchild != null) {
-            grandchild.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            grandchild.onExit().get(5, TimeUnit.SECONDS);
         }
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("detached grandchild").isFalse();
     }
 
     @Test
     void httpGetsTimeoutCoversADrippedBodyNotJustTheHeaders() throws Exception {
-        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        HttpServer server = HttpServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/drip", ex -> {
             ex.sendResponseHeaders(200, 0);
             try {
@@ -85,7 +90,7 @@ class BuiltinToolsTest {
                     ex.getResponseBody().flush();
                     Thread.sleep(500);
                 }
-            } catch (InterruptedException | java.io.IOException e) {
+            } catch (InterruptedException | IOException e) {
                 // the client went away
             }
             ex.close();
@@ -108,7 +113,7 @@ class BuiltinToolsTest {
     void aFifoOrDeviceIsRefusedInsteadOfHangingTheBeat() throws Exception {
         Path fifo = root.resolve("pipe");
         new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
-        Tool read = FileTools.all(new Workspace(root), 1024, java.time.Clock.systemUTC())
+        Tool read = FileTools.all(new Workspace(root), 1024, Clock.systemUTC())
                 .stream().filter(t -> t.name().equals("read_file")).findFirst().orElseThrow();
         assertThatThrownBy(() -> read.run(args("{\"path\": \"pipe\"}"), CALL))
                 .isInstanceOfSatisfying(ToolFailure.class, f -> assertThat(f.refused()).isTrue())
@@ -178,7 +183,7 @@ class BuiltinToolsTest {
         // second answer (what a rebinding DNS server gives after the check) is 127.0.0.1: connecting there
         // would be refused, and fetching it would mean the check looked at a different answer than the connect.
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0), 0);
-        java.util.concurrent.atomic.AtomicReference<String> hostHeader = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<String> hostHeader = new AtomicReference<>();
         server.createContext("/status", ex -> {
             hostHeader.set(ex.getRequestHeaders().getFirst("Host"));
             byte[] body = "fine".getBytes(StandardCharsets.UTF_8);
@@ -187,7 +192,7 @@ class BuiltinToolsTest {
             ex.close();
         });
         server.start();
-        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger lookups = new AtomicInteger();
         AddressPolicy.Resolver rebinding = host -> {
             assertThat(host).isEqualTo("status.rebind.test");
             return new InetAddress[] {InetAddress.getByName(lookups.getAndIncrement() == 0 ? "127.0.0.2" : "127.0.0.1")};
@@ -214,13 +219,13 @@ class BuiltinToolsTest {
     void internalAddressesAreRecognisedAndRangesMatch() throws Exception {
         for (String internal : List.of("127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
                 "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1")) {
-            assertThat(AddressPolicy.internal(java.net.InetAddress.getByName(internal))).as(internal).isTrue();
+            assertThat(AddressPolicy.internal(InetAddress.getByName(internal))).as(internal).isTrue();
         }
         for (String external : List.of("8.8.8.8", "1.1.1.1", "2606:4700::1111")) {
-            assertThat(AddressPolicy.internal(java.net.InetAddress.getByName(external))).as(external).isFalse();
+            assertThat(AddressPolicy.internal(InetAddress.getByName(external))).as(external).isFalse();
         }
-        assertThat(Cidr.matches("10.0.0.0/8", java.net.InetAddress.getByName("10.200.3.4"))).isTrue();
-        assertThat(Cidr.matches("10.0.0.0/8", java.net.InetAddress.getByName("11.0.0.1"))).isFalse();
+        assertThat(Cidr.matches("10.0.0.0/8", InetAddress.getByName("10.200.3.4"))).isTrue();
+        assertThat(Cidr.matches("10.0.0.0/8", InetAddress.getByName("11.0.0.1"))).isFalse();
         assertThat(new AddressPolicy(List.of()).forbidden("169.254.169.254")).isPresent();
         assertThat(Cidr.isAddressOrCidr("10.0.0.0/8")).isTrue();
         assertThat(Cidr.isAddressOrCidr("intranet.local")).isFalse();

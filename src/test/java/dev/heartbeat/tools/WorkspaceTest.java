@@ -3,8 +3,13 @@ package dev.heartbeat.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,32 +87,32 @@ class WorkspaceTest {
         Path away = Files.createDirectories(dir.resolve("away"));
         Path sub = Files.createDirectories(root.resolve("sub"));
         Path parked = root.resolve("sub-real");
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
         Thread swapper = new Thread(() -> {
             while (!stop.get()) {
                 try {
                     Files.move(sub, parked);
                     Files.createSymbolicLink(sub, away);
-                    java.util.concurrent.locks.LockSupport.parkNanos(300_000);
+                    LockSupport.parkNanos(300_000);
                     Files.delete(sub);
                     Files.move(parked, sub);
-                    java.util.concurrent.locks.LockSupport.parkNanos(300_000);
-                } catch (java.io.IOException e) {
+                    LockSupport.parkNanos(300_000);
+                } catch (IOException e) {
                     // the writer holds a name for a moment; try again
                 }
             }
         });
         swapper.start();
-        Tool write = FileTools.all(workspace, 4096, java.time.Clock.systemUTC()).stream()
+        Tool write = FileTools.all(workspace, 4096, Clock.systemUTC()).stream()
                 .filter(t -> t.name().equals("write_file")).findFirst().orElseThrow();
-        Tool append = FileTools.all(workspace, 4096, java.time.Clock.systemUTC()).stream()
+        Tool append = FileTools.all(workspace, 4096, Clock.systemUTC()).stream()
                 .filter(t -> t.name().equals("append_note")).findFirst().orElseThrow();
         try {
             for (int i = 0; i < 400; i++) {
                 try {
-                    write.run(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                    write.run(new ObjectMapper().readTree(
                             "{\"path\": \"sub/f" + i + ".txt\", \"content\": \"x\"}"), new ToolCallContext("b", "c"));
-                    append.run(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                    append.run(new ObjectMapper().readTree(
                             "{\"text\": \"n\", \"file\": \"sub/notes" + i + ".md\"}"), new ToolCallContext("b", "c"));
                 } catch (ToolFailure refused) {
                     // refused or failed while the folder was a link: never written through it
