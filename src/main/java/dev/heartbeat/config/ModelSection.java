@@ -1,0 +1,118 @@
+package dev.heartbeat.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The model section: provider, name, base URL, the key, fallbacks; a model that needs a key has one. */
+final class ModelSection extends Section {
+    ModelSection(Input in) {
+        super(in);
+    }
+
+    AgentConfig.Model model() {
+        AgentConfig.Model m = checkModel(config.model(), "/model");
+        List<AgentConfig.Model> fallbacks = new ArrayList<>();
+        for (int i = 0; i < m.fallbacks().size(); i++) {
+            String at = "/model/fallbacks/" + i;
+            AgentConfig.Model f = m.fallbacks().get(i);
+            if (f == null) {
+                throw parse.error(at, "each fallback is a model: { provider: ..., name: ... }");
+            }
+            if (!f.fallbacks().isEmpty()) {
+                throw parse.error(at + "/fallbacks", "a fallback cannot have fallbacks of its own; list them all "
+                        + "under model.fallbacks");
+            }
+            fallbacks.add(checkModel(f, at));
+        }
+        return m.withFallbacks(fallbacks);
+    }
+
+    private AgentConfig.Model checkModel(AgentConfig.Model m, String at) {
+        if (!ConfigLoader.PROVIDERS.contains(m.provider())) {
+            String hint = ConfigLoader.closest(m.provider(), ConfigLoader.PROVIDERS)
+                    .map(s -> " Did you mean '" + s + "'?").orElse("");
+            throw parse.error(at + "/provider", "unknown provider '" + m.provider() + "'." + hint
+                    + " Use one of: openai, anthropic, ollama.");
+        }
+        if (m.name() == null || m.name().isBlank()) {
+            throw parse.error(parse.has(at + "/name") ? at + "/name" : at,
+                    ConfigLoader.dotted(at) + ".name is required: the model to ask, such as gpt-4o-mini, "
+                            + "claude-sonnet-4-5 or llama3.1");
+        }
+        if (m.baseUrl() != null) {
+            httpUrl(at + "/base-url", m.baseUrl());
+        }
+        positive(at + "/timeout", m.timeout());
+        if (m.maxTokens() < 1) {
+            throw parse.error(at + "/max-tokens", "must be at least 1");
+        }
+        if (m.temperature() != null && (m.temperature() < 0 || m.temperature() > 2)) {
+            throw parse.error(at + "/temperature", "must be between 0 and 2");
+        }
+        if (m.maxRetries() < 0 || m.maxRetries() > 10) {
+            throw parse.error(at + "/max-retries", "must be between 0 and 10");
+        }
+        if (m.breaker().failures() < 1) {
+            throw parse.error(at + "/breaker/failures", "must be at least 1");
+        }
+        positive(at + "/breaker/cool-down", m.breaker().coolDown());
+        return m.withKey(apiKey(m, at));
+    }
+
+    /** The key from api-key, then api-key-file, then the systemd credential; required for remote providers. */
+    private Secret apiKey(AgentConfig.Model m, String at) {
+        String keyPointer = at + "/api-key";
+        if (m.apiKey().isPresent()) {
+            return m.apiKey();
+        }
+        if (m.apiKeyFile() != null && !m.apiKeyFile().isBlank()) {
+            Path keyFile = config.resolve(m.apiKeyFile());
+            try {
+                String key = Files.readString(keyFile, StandardCharsets.UTF_8).trim();
+                if (key.isEmpty()) {
+                    throw parse.error(at + "/api-key-file", "the file " + keyFile + " is empty");
+                }
+                return new Secret(key);
+            } catch (IOException e) {
+                throw parse.error(at + "/api-key-file", "cannot read " + keyFile + " (" + e.getClass().getSimpleName()
+                        + "); check the path and its permissions");
+            }
+        }
+        Optional<Secret> credential = credential(m.credentialName(), at + "/credential");
+        if (credential.isPresent()) {
+            return credential.get();
+        }
+        if (!requireKey || !needsKey(m)) {
+            return new Secret(null);
+        }
+        String variable = parse.unset().get(keyPointer);
+        String why = variable != null
+                ? "environment variable " + variable + " is not set"
+                : "no API key is configured";
+        String pointer = parse.has(keyPointer) ? keyPointer : at;
+        throw parse.error(pointer, "the " + m.provider() + " provider needs an API key, and " + why + ". Export it"
+                + (variable != null ? " (export " + variable + "=...)" : "") + ", set model.api-key-file to a file "
+                + "holding the key, or pass a systemd credential named '" + m.credentialName() + "'.");
+    }
+
+    /** Ollama and OpenAI-compatible servers on this machine run without keys; remote providers do not. */
+    private static boolean needsKey(AgentConfig.Model m) {
+        if (m.provider().equals("ollama")) {
+            return false;
+        }
+        if (m.baseUrl() == null) {
+            return true;
+        }
+        String host = URI.create(m.baseUrl()).getHost();
+        if (host == null) {
+            return true;
+        }
+        return !(host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+    }
+}
