@@ -7,7 +7,6 @@ import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Control;
 import dev.heartbeat.store.Database;
-import dev.heartbeat.store.PostgresDatabase;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.support.Ids;
 import java.io.IOException;
@@ -20,30 +19,16 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.quartz.DisallowConcurrentExecution;
-import org.quartz.InterruptableJob;
-import org.quartz.Job;
-import org.quartz.JobBuilder;
 import org.quartz.JobDataMap;
-import org.quartz.JobDetail;
-import org.quartz.JobExecutionContext;
 import org.quartz.JobKey;
-import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
-import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
-import org.quartz.TriggerBuilder;
-import org.quartz.impl.StdSchedulerFactory;
-import org.quartz.impl.matchers.KeyMatcher;
-import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,7 +136,7 @@ public final class Daemon {
             if (clustered) {
                 checkClock();
             }
-            scheduler = createScheduler(agent.store().database());
+            scheduler = new QuartzSetup(this, config, schedule, clock, heartbeatKey).create(agent.store().database());
             node = clustered ? scheduler.getSchedulerInstanceId() : holder;
             recordMissedBeats();
             scheduler.start();
@@ -239,101 +224,6 @@ public final class Daemon {
         }
         runtime.recordMissed(Ids.next(clock), missed.size(), missed.get(0), missed.get(missed.size() - 1), node, why)
                 .ifPresent(d -> LOG.warn("{}", d.reason()));
-    }
-
-    private String schedulerName() {
-        return Daemons.schedulerName(config);
-    }
-
-    private Scheduler createScheduler(Database database) throws SchedulerException {
-        Properties props = new Properties();
-        // Every node of one agent's cluster shares the scheduler name; instance ids tell the nodes apart.
-        props.setProperty("org.quartz.scheduler.instanceName", schedulerName());
-        props.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-        props.setProperty("org.quartz.scheduler.makeSchedulerThreadDaemon", "true");
-        props.setProperty("org.quartz.threadPool.threadCount", "2");
-        props.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
-        props.putAll(jobStore(database));
-        Scheduler s = new StdSchedulerFactory(props).getScheduler();
-        s.setJobFactory((bundle, sched) -> bundle.getJobDetail().getJobClass() == HeartbeatJob.class
-                ? new HeartbeatJob(this) : new WakePollJob(this));
-        JobDetail heartbeat = JobBuilder.newJob(HeartbeatJob.class).withIdentity(heartbeatKey).storeDurably().build();
-        s.addJob(heartbeat, true);
-        s.getListenerManager().addTriggerListener(new MissedTicks(this, schedule, clock),
-                KeyMatcher.keyEquals(schedule.key()));
-        if (schedule.fires()) {
-            Optional<ActiveHoursCalendar> calendar = schedule.calendar();
-            if (calendar.isPresent()) {
-                s.addCalendar(Schedule.CALENDAR, calendar.get(), true, true);
-            }
-            installTrigger(s, schedule.trigger(clock.instant()).getTriggerBuilder().forJob(heartbeat).build());
-        } else {
-            s.unscheduleJob(schedule.key());
-            LOG.warn("the heartbeat schedule never fires ({}); the daemon only answers 'wake'", whyNoSchedule());
-        }
-        JobDetail poll = JobBuilder.newJob(WakePollJob.class).withIdentity("wake-poll", config.agent().name())
-                .storeDurably().build();
-        s.scheduleJob(poll, Set.of(TriggerBuilder.newTrigger().withIdentity("wake-poll", config.agent().name())
-                .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever(1).withMisfireHandlingInstructionNextWithRemainingCount())
-                .startNow().build()), true);
-        return s;
-    }
-
-    /**
-     * Schedules the heartbeat trigger unless an identical one is stored already: in a cluster the nodes
-     * that join later keep the running trigger (and its next fire time) instead of resetting it.
-     */
-    private void installTrigger(Scheduler s, Trigger trigger) throws SchedulerException {
-        Trigger existing = s.getTrigger(trigger.getKey());
-        if (existing != null && schedule.signature().equals(existing.getJobDataMap().getString(Schedule.SIGNATURE))) {
-            return;
-        }
-        try {
-            if (existing == null) {
-                s.scheduleJob(trigger);
-            } else {
-                LOG.info("the heartbeat schedule changed to {}; rescheduling", schedule.signature());
-                s.rescheduleJob(trigger.getKey(), trigger);
-            }
-        } catch (ObjectAlreadyExistsException e) {
-            LOG.debug("another node scheduled the heartbeat first");
-        }
-    }
-
-    /**
-     * The job store: in memory for a SQLite store; Quartz's clustered JDBC store on PostgreSQL, its
-     * connections from our own HikariCP pool and its tables created by our migrations. Misfires are
-     * detected after half a period, so a late tick is skipped instead of run in a burst of catch-ups.
-     */
-    private Properties jobStore(Database database) {
-        Properties props = new Properties();
-        props.setProperty("org.quartz.jobStore.misfireThreshold", Long.toString(schedule.misfireThreshold().toMillis()));
-        if (!(database instanceof PostgresDatabase pg)) {
-            props.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
-            return props;
-        }
-        String source = schedulerName();
-        DBConnectionManager.getInstance().addConnectionProvider(source, new QuartzConnections(pg));
-        props.setProperty("org.quartz.scheduler.instanceId", "AUTO");
-        props.setProperty("org.quartz.jobStore.class", ClusteredJobStore.class.getName());
-        props.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
-        props.setProperty("org.quartz.jobStore.dataSource", source);
-        props.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
-        props.setProperty("org.quartz.jobStore.isClustered", "true");
-        props.setProperty("org.quartz.jobStore.clusterCheckinInterval",
-                Long.toString(config.storage().checkinInterval().toMillis()));
-        return props;
-    }
-
-    private String whyNoSchedule() {
-        AgentConfig.Heartbeat h = config.heartbeat();
-        if (!h.enabled()) {
-            return "heartbeat.enabled is false";
-        }
-        if (h.cron() == null && h.every().isZero()) {
-            return "heartbeat.every is 0";
-        }
-        return "heartbeat.active-hours start equals end";
     }
 
     private String nextBeat() {
@@ -466,54 +356,4 @@ public final class Daemon {
         }
     }
 
-    /** The heartbeat job: one at a time, interruptible when the grace period runs out. */
-    @DisallowConcurrentExecution
-    static final class HeartbeatJob implements InterruptableJob {
-        private final Daemon daemon;
-        private volatile Thread thread;
-
-        HeartbeatJob(Daemon daemon) {
-            this.daemon = daemon;
-        }
-
-        @Override
-        public void execute(JobExecutionContext context) {
-            thread = Thread.currentThread();
-            try {
-                JobDataMap data = context.getMergedJobDataMap();
-                boolean manual = "manual".equals(data.getString("trigger"));
-                daemon.beat(manual ? Decision.Trigger.MANUAL : Decision.Trigger.SCHEDULE,
-                        manual ? data.getString("reason") : null, context.getScheduledFireTime().toInstant());
-            } finally {
-                thread = null;
-            }
-        }
-
-        @Override
-        public void interrupt() {
-            Thread t = thread;
-            if (t != null) {
-                t.interrupt();
-            }
-        }
-    }
-
-    /** Takes wake requests from the store, so 'wake' works across processes. */
-    @DisallowConcurrentExecution
-    static final class WakePollJob implements Job {
-        private final Daemon daemon;
-
-        WakePollJob(Daemon daemon) {
-            this.daemon = daemon;
-        }
-
-        @Override
-        public void execute(JobExecutionContext context) {
-            try {
-                daemon.pollWakes();
-            } catch (RuntimeException e) {
-                LOG.warn("polling wake requests failed: {}", e.getMessage());
-            }
-        }
-    }
 }

@@ -1,0 +1,142 @@
+package dev.heartbeat.daemon;
+
+import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.store.Database;
+import dev.heartbeat.store.PostgresDatabase;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobKey;
+import org.quartz.ObjectAlreadyExistsException;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.impl.matchers.KeyMatcher;
+import org.quartz.utils.DBConnectionManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Quartz as the daemon uses it: in memory beside a SQLite store, the clustered JDBC store on PostgreSQL;
+ * the heartbeat trigger installed once per cluster, misfires counted by {@link MissedTicks}, and a one-second
+ * job that takes wake requests from the store.
+ */
+final class QuartzSetup {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private final Daemon daemon;
+    private final AgentConfig config;
+    private final Schedule schedule;
+    private final Clock clock;
+    private final JobKey heartbeatKey;
+
+    QuartzSetup(Daemon daemon, AgentConfig config, Schedule schedule, Clock clock, JobKey heartbeatKey) {
+        this.daemon = daemon;
+        this.config = config;
+        this.schedule = schedule;
+        this.clock = clock;
+        this.heartbeatKey = heartbeatKey;
+    }
+
+    /** The daemon's scheduler: its job store, the heartbeat job and trigger, the misfire listener, the wake poll. */
+    Scheduler create(Database database) throws SchedulerException {
+        Properties props = new Properties();
+        // Every node of one agent's cluster shares the scheduler name; instance ids tell the nodes apart.
+        props.setProperty("org.quartz.scheduler.instanceName", schedulerName());
+        props.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+        props.setProperty("org.quartz.scheduler.makeSchedulerThreadDaemon", "true");
+        props.setProperty("org.quartz.threadPool.threadCount", "2");
+        props.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
+        props.putAll(jobStore(database));
+        Scheduler s = new StdSchedulerFactory(props).getScheduler();
+        s.setJobFactory((bundle, sched) -> bundle.getJobDetail().getJobClass() == HeartbeatJob.class
+                ? new HeartbeatJob(daemon) : new WakePollJob(daemon));
+        JobDetail heartbeat = JobBuilder.newJob(HeartbeatJob.class).withIdentity(heartbeatKey).storeDurably().build();
+        s.addJob(heartbeat, true);
+        s.getListenerManager().addTriggerListener(new MissedTicks(daemon, schedule, clock),
+                KeyMatcher.keyEquals(schedule.key()));
+        if (schedule.fires()) {
+            Optional<ActiveHoursCalendar> calendar = schedule.calendar();
+            if (calendar.isPresent()) {
+                s.addCalendar(Schedule.CALENDAR, calendar.get(), true, true);
+            }
+            installTrigger(s, schedule.trigger(clock.instant()).getTriggerBuilder().forJob(heartbeat).build());
+        } else {
+            s.unscheduleJob(schedule.key());
+            LOG.warn("the heartbeat schedule never fires ({}); the daemon only answers 'wake'", whyNoSchedule());
+        }
+        JobDetail poll = JobBuilder.newJob(WakePollJob.class).withIdentity("wake-poll", config.agent().name())
+                .storeDurably().build();
+        s.scheduleJob(poll, Set.of(TriggerBuilder.newTrigger().withIdentity("wake-poll", config.agent().name())
+                .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever(1).withMisfireHandlingInstructionNextWithRemainingCount())
+                .startNow().build()), true);
+        return s;
+    }
+
+    /**
+     * Schedules the heartbeat trigger unless an identical one is stored already: in a cluster the nodes
+     * that join later keep the running trigger (and its next fire time) instead of resetting it.
+     */
+    private void installTrigger(Scheduler s, Trigger trigger) throws SchedulerException {
+        Trigger existing = s.getTrigger(trigger.getKey());
+        if (existing != null && schedule.signature().equals(existing.getJobDataMap().getString(Schedule.SIGNATURE))) {
+            return;
+        }
+        try {
+            if (existing == null) {
+                s.scheduleJob(trigger);
+            } else {
+                LOG.info("the heartbeat schedule changed to {}; rescheduling", schedule.signature());
+                s.rescheduleJob(trigger.getKey(), trigger);
+            }
+        } catch (ObjectAlreadyExistsException e) {
+            LOG.debug("another node scheduled the heartbeat first");
+        }
+    }
+
+    /**
+     * The job store: in memory for a SQLite store; Quartz's clustered JDBC store on PostgreSQL, its
+     * connections from our own HikariCP pool and its tables created by our migrations. Misfires are
+     * detected after half a period, so a late tick is skipped instead of run in a burst of catch-ups.
+     */
+    private Properties jobStore(Database database) {
+        Properties props = new Properties();
+        props.setProperty("org.quartz.jobStore.misfireThreshold", Long.toString(schedule.misfireThreshold().toMillis()));
+        if (!(database instanceof PostgresDatabase pg)) {
+            props.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+            return props;
+        }
+        String source = schedulerName();
+        DBConnectionManager.getInstance().addConnectionProvider(source, new QuartzConnections(pg));
+        props.setProperty("org.quartz.scheduler.instanceId", "AUTO");
+        props.setProperty("org.quartz.jobStore.class", ClusteredJobStore.class.getName());
+        props.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+        props.setProperty("org.quartz.jobStore.dataSource", source);
+        props.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
+        props.setProperty("org.quartz.jobStore.isClustered", "true");
+        props.setProperty("org.quartz.jobStore.clusterCheckinInterval",
+                Long.toString(config.storage().checkinInterval().toMillis()));
+        return props;
+    }
+
+    private String whyNoSchedule() {
+        AgentConfig.Heartbeat h = config.heartbeat();
+        if (!h.enabled()) {
+            return "heartbeat.enabled is false";
+        }
+        if (h.cron() == null && h.every().isZero()) {
+            return "heartbeat.every is 0";
+        }
+        return "heartbeat.active-hours start equals end";
+    }
+
+    private String schedulerName() {
+        return Daemons.schedulerName(config);
+    }
+}
