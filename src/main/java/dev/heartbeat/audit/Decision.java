@@ -45,8 +45,134 @@ public record Decision(
     }
 
     public Decision chained(String prevHash, String hash) {
-        return new Decision(id, agent, session, trigger, startedAt, finishedAt, outcome, reason, dryRun, model, usage,
-                costUsd, gates, modelCalls, toolCalls, repairs, notifications, finalAnswer, node, scheduledAt, prevHash, hash);
+        return toBuilder().chain(prevHash, hash).build();
+    }
+
+    /** A decision of beat {@code id} of {@code agent} on {@code session}; what is not set is empty or none. */
+    public static Builder builder(String id, String agent, String session) {
+        return new Builder(id, agent, session);
+    }
+
+    /** A builder holding everything this decision holds. */
+    public Builder toBuilder() {
+        return builder(id, agent, session).trigger(trigger).times(startedAt, finishedAt).outcome(outcome, reason)
+                .dryRun(dryRun).model(model).usage(usage, costUsd).gates(gates).modelCalls(modelCalls)
+                .toolCalls(toolCalls).repairs(repairs).notifications(notifications).finalAnswer(finalAnswer)
+                .tick(node, scheduledAt).chain(prevHash, hash);
+    }
+
+    /** Builds a decision by name instead of by position (the record has 22 components). */
+    public static final class Builder {
+        private final String id;
+        private final String agent;
+        private final String session;
+        private Trigger trigger = Trigger.MANUAL;
+        private OffsetDateTime startedAt;
+        private OffsetDateTime finishedAt;
+        private Outcome outcome;
+        private String reason;
+        private boolean dryRun;
+        private ModelInfo model;
+        private Usage usage = new Usage(0, 0);
+        private Double costUsd;
+        private List<Gate> gates = List.of();
+        private List<ModelCall> modelCalls = List.of();
+        private List<ToolCallRecord> toolCalls = List.of();
+        private List<RepairRecord> repairs = List.of();
+        private List<NotificationRecord> notifications = List.of();
+        private String finalAnswer;
+        private String node;
+        private OffsetDateTime scheduledAt;
+        private String prevHash;
+        private String hash;
+
+        private Builder(String id, String agent, String session) {
+            this.id = id;
+            this.agent = agent;
+            this.session = session;
+        }
+
+        public Builder trigger(Trigger value) {
+            this.trigger = value;
+            return this;
+        }
+
+        public Builder times(OffsetDateTime started, OffsetDateTime finished) {
+            this.startedAt = started;
+            this.finishedAt = finished;
+            return this;
+        }
+
+        public Builder outcome(Outcome value, String why) {
+            this.outcome = value;
+            this.reason = why;
+            return this;
+        }
+
+        public Builder dryRun(boolean value) {
+            this.dryRun = value;
+            return this;
+        }
+
+        public Builder model(ModelInfo value) {
+            this.model = value;
+            return this;
+        }
+
+        public Builder usage(Usage value, Double cost) {
+            this.usage = value;
+            this.costUsd = cost;
+            return this;
+        }
+
+        public Builder gates(List<Gate> value) {
+            this.gates = value;
+            return this;
+        }
+
+        public Builder modelCalls(List<ModelCall> value) {
+            this.modelCalls = value;
+            return this;
+        }
+
+        public Builder toolCalls(List<ToolCallRecord> value) {
+            this.toolCalls = value;
+            return this;
+        }
+
+        public Builder repairs(List<RepairRecord> value) {
+            this.repairs = value;
+            return this;
+        }
+
+        public Builder notifications(List<NotificationRecord> value) {
+            this.notifications = value;
+            return this;
+        }
+
+        public Builder finalAnswer(String value) {
+            this.finalAnswer = value;
+            return this;
+        }
+
+        /** The node that ran the beat and the tick it took; both null for a beat without a tick. */
+        public Builder tick(String runBy, OffsetDateTime scheduled) {
+            this.node = runBy;
+            this.scheduledAt = scheduled;
+            return this;
+        }
+
+        public Builder chain(String prev, String own) {
+            this.prevHash = prev;
+            this.hash = own;
+            return this;
+        }
+
+        public Decision build() {
+            return new Decision(id, agent, session, trigger, startedAt, finishedAt, outcome, reason, dryRun, model,
+                    usage, costUsd, gates, modelCalls, toolCalls, repairs, notifications, finalAnswer, node,
+                    scheduledAt, prevHash, hash);
+        }
     }
 
     public enum Trigger {

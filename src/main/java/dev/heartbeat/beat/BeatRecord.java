@@ -150,11 +150,12 @@ class BeatRecord {
 
     /** The decision record of the beat so far, with its outcome and why. */
     Decision build(Outcome outcome, String reason) {
-        return new Decision(id, config.agent().name(), config.sessionName(), options.trigger(), started,
-                OffsetDateTime.now(clock), outcome, Redactor.redact(reason), options.dryRun(), answeredBy, usage, cost,
-                gates, modelCalls, toolCalls, repairs, notifications, finalAnswer, options.node(),
-                options.scheduledAt() == null ? null
-                        : OffsetDateTime.ofInstant(options.scheduledAt(), config.agent().timezone()),
-                null, null);
+        return Decision.builder(id, config.agent().name(), config.sessionName()).trigger(options.trigger())
+                .times(started, OffsetDateTime.now(clock)).outcome(outcome, Redactor.redact(reason))
+                .dryRun(options.dryRun()).model(answeredBy).usage(usage, cost).gates(gates).modelCalls(modelCalls)
+                .toolCalls(toolCalls).repairs(repairs).notifications(notifications).finalAnswer(finalAnswer)
+                .tick(options.node(), options.scheduledAt() == null ? null
+                        : OffsetDateTime.ofInstant(options.scheduledAt(), config.agent().timezone()))
+                .build();
     }
 }

@@ -147,10 +147,9 @@ class PostgresStoreTest extends AgentTest {
 
     private static Decision skipped(int i) {
         OffsetDateTime now = OffsetDateTime.now();
-        return new Decision(Ids.next(Clock.systemUTC()), "test-agent", "test-agent",
-                Decision.Trigger.SCHEDULE, now, now, Decision.Outcome.SKIPPED, "test " + i, false,
-                new Decision.ModelInfo("openai", "test-model"), new Decision.Usage(0, 0), null, List.of(), List.of(),
-                List.of(), List.of(), List.of(), null, null, null, null, null);
+        return Decision.builder(Ids.next(Clock.systemUTC()), "test-agent", "test-agent")
+                .trigger(Decision.Trigger.SCHEDULE).times(now, now).outcome(Decision.Outcome.SKIPPED, "test " + i)
+                .model(new Decision.ModelInfo("openai", "test-model")).build();
     }
 
     /**
@@ -191,10 +190,10 @@ class PostgresStoreTest extends AgentTest {
         try (Store other = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
             assertThat(other.cluster().takeFence("test-agent", Instant.now().minusSeconds(5), lost, "web9-1")).isTrue();
             OffsetDateTime now = OffsetDateTime.now();
-            Decision missed = new Decision(Ids.next(Clock.systemUTC()), "test-agent", "test-agent",
-                    Decision.Trigger.MISSED, now, now, Decision.Outcome.SKIPPED, "1 scheduled beat(s) missed", false,
-                    new Decision.ModelInfo("openai", "test-model"), new Decision.Usage(0, 0), null, List.of(),
-                    List.of(), List.of(), List.of(), List.of(), null, "web9-1", now.minusSeconds(3), null, null);
+            Decision missed = Decision.builder(Ids.next(Clock.systemUTC()), "test-agent", "test-agent")
+                    .trigger(Decision.Trigger.MISSED).times(now, now)
+                    .outcome(Decision.Outcome.SKIPPED, "1 scheduled beat(s) missed")
+                    .model(new Decision.ModelInfo("openai", "test-model")).tick("web9-1", now.minusSeconds(3)).build();
             assertThat(other.decisionLog().appendFenced(missed)).isPresent();
             assertThat(other.decisionLog().appendFenced(missed)).as("its tick is taken").isEmpty();
         }
