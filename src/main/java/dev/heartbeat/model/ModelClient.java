@@ -164,22 +164,22 @@ public final class ModelClient implements ChatClient {
         for (Throwable t = e; t != null; t = t.getCause()) {
             root = t;
             if (t instanceof ResilientHttpClient.DeadlineException) {
-                return new ModelFailure("deadline", t.getMessage() + " (heartbeat.deadline)", e);
+                return new ModelFailure(FailureKind.DEADLINE, t.getMessage() + " (heartbeat.deadline)", e);
             }
             if (t instanceof HttpTimeoutException || t instanceof TimeoutException
                     || t instanceof java.util.concurrent.TimeoutException) {
-                return new ModelFailure("timeout", "the model did not answer within " + settings.timeout().toSeconds()
+                return new ModelFailure(FailureKind.TIMEOUT, "the model did not answer within " + settings.timeout().toSeconds()
                         + "s (" + where + "; model.timeout)", e);
             }
             if (t instanceof InterruptedException || t instanceof ClosedByInterruptException) {
-                return new ModelFailure("interrupted", "the model call was interrupted (the daemon is stopping)", e);
+                return new ModelFailure(FailureKind.INTERRUPTED, "the model call was interrupted (the daemon is stopping)", e);
             }
             if (t instanceof ConnectException) {
-                return new ModelFailure("connection", "cannot connect to " + where
+                return new ModelFailure(FailureKind.CONNECTION, "cannot connect to " + where
                         + ": connection refused; is the server running, and is model.base-url right?", e);
             }
             if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
-                return new ModelFailure("connection", "cannot resolve the host of " + where + "; check model.base-url", e);
+                return new ModelFailure(FailureKind.CONNECTION, "cannot resolve the host of " + where + "; check model.base-url", e);
             }
         }
         String detail = Redactor.redact(firstLine(e.getMessage()));
@@ -191,23 +191,24 @@ public final class ModelClient implements ChatClient {
             }
         }
         if (e instanceof AuthenticationException || status == 401 || status == 403) {
-            return new ModelFailure("auth", "the " + settings.provider() + " provider refused the API key (HTTP "
+            return new ModelFailure(FailureKind.AUTH, "the " + settings.provider() + " provider refused the API key (HTTP "
                     + (status > 0 ? status : 401) + "); check model.api-key: " + detail, e);
         }
         if (e instanceof ModelNotFoundException || status == 404) {
-            return new ModelFailure("not_found", "the provider does not know the model '" + settings.name()
+            return new ModelFailure(FailureKind.NOT_FOUND, "the provider does not know the model '" + settings.name()
                     + "' (model.name) or the endpoint (model.base-url): " + detail, e);
         }
         if (e instanceof RateLimitException || status == 429) {
-            return new ModelFailure("rate_limit", "the provider is rate limiting (HTTP 429): " + detail, e);
+            return new ModelFailure(FailureKind.RATE_LIMIT, "the provider is rate limiting (HTTP 429): " + detail, e);
         }
         if (status > 0) {
-            String kind = status >= 500 ? "server" : status == 400 ? "invalid_request" : "other";
+            FailureKind kind = status >= 500 ? FailureKind.SERVER : status == 400 ? FailureKind.INVALID_REQUEST
+                    : FailureKind.OTHER;
             String what = status >= 500 ? "the provider failed" : "the provider rejected the request";
             return new ModelFailure(kind, what + " (HTTP " + status + "): " + detail, e);
         }
         String cause = root.getMessage() != null ? firstLine(root.getMessage()) : root.getClass().getSimpleName();
-        return new ModelFailure("other", "asking " + where + " failed: " + Redactor.redact(cause), e);
+        return new ModelFailure(FailureKind.OTHER, "asking " + where + " failed: " + Redactor.redact(cause), e);
     }
 
     /** The provider's own error sentence when the text is its JSON error body, else the first line. */

@@ -134,7 +134,7 @@ public final class ModelRouter implements ChatClient {
                 }
                 return reply;
             } catch (CallNotPermittedException notPermitted) {
-                ModelFailure open = new ModelFailure("breaker_open", g.name() + ": its circuit breaker is open after "
+                ModelFailure open = new ModelFailure(FailureKind.BREAKER_OPEN, g.name() + ": its circuit breaker is open after "
                         + g.route().settings().breaker().failures() + " failures in a row; next try at "
                         + nextTry(g), null);
                 failedTries.accept(open);

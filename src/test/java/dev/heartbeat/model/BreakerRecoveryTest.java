@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,7 +43,7 @@ class BreakerRecoveryTest {
 
         void fail(String kind) {
             script.add(() -> {
-                throw new ModelFailure(kind, kind + " failure", null);
+                throw new ModelFailure(FailureKind.valueOf(kind.toUpperCase(Locale.ROOT)), kind + " failure", null);
             });
         }
     }
