@@ -14,19 +14,17 @@ import java.util.stream.Stream;
  * shows too.
  */
 public final class ChainVerifier {
-    private ChainVerifier() {
-    }
+    private ChainVerifier() {}
 
-    public record Break(long seq, String id, String problem) {
-    }
+    public record Break(long seq, String id, String problem) {}
 
     /**
      * {@code head}: the newest record as stored, which an operator may keep elsewhere; {@code archived}: the
      * records checked in archive files; {@code unread}: archived records whose file is not here (the chain is
      * checked on from the hash recorded for them).
      */
-    public record Report(int records, Optional<Break> firstBreak, Optional<HeadAnchor.Head> head, int archived,
-                         int unread) {
+    public record Report(
+            int records, Optional<Break> firstBreak, Optional<HeadAnchor.Head> head, int archived, int unread) {
         public Report(int records, Optional<Break> firstBreak, Optional<HeadAnchor.Head> head) {
             this(records, firstBreak, head, 0, 0);
         }
@@ -40,8 +38,7 @@ public final class ChainVerifier {
      * An archive of the log's oldest records as recorded in the store, with its file's records ({@code null}
      * when the file is not here) and whether the file's bytes are the recorded ones.
      */
-    public record Archive(ArchivedDecisions recorded, List<StoredDecision> records, boolean fileMatches) {
-    }
+    public record Archive(ArchivedDecisions recorded, List<StoredDecision> records, boolean fileMatches) {}
 
     /** Without a chain key. */
     public static Report verify(List<StoredDecision> chain, List<HeadAnchor.Head> anchors) {
@@ -57,9 +54,10 @@ public final class ChainVerifier {
      * kept outside the store (the anchor file, a head the operator gave); {@code key}: the chain key, without
      * which keyed records cannot be checked (null: none configured).
      */
-    public static Report verify(List<Archive> archives, List<StoredDecision> chain, List<HeadAnchor.Head> anchors,
-                                byte[] key) {
-        Optional<HeadAnchor.Head> head = chain.isEmpty() ? Optional.empty() : Optional.of(headOf(chain.get(chain.size() - 1)));
+    public static Report verify(
+            List<Archive> archives, List<StoredDecision> chain, List<HeadAnchor.Head> anchors, byte[] key) {
+        Optional<HeadAnchor.Head> head =
+                chain.isEmpty() ? Optional.empty() : Optional.of(headOf(chain.get(chain.size() - 1)));
         Walk walk = new Walk(key);
         int archived = 0;
         int unread = 0;
@@ -68,18 +66,29 @@ public final class ChainVerifier {
             ArchivedDecisions r = a.recorded();
             Optional<String> problem = archiveProblem(r, walk.expectedPrev, key);
             if (problem.isPresent()) {
-                return new Report(chain.size(), Optional.of(new Break(r.firstSeq(), r.file(), problem.get())), head,
-                        archived, unread);
+                return new Report(
+                        chain.size(),
+                        Optional.of(new Break(r.firstSeq(), r.file(), problem.get())),
+                        head,
+                        archived,
+                        unread);
             }
             if (a.records() == null) {
                 unread += r.records();
             } else {
-                Optional<Break> b = a.fileMatches() ? walk.over(a.records())
-                        : Optional.of(new Break(r.firstSeq(), r.file(), "the archive file was altered: its SHA-256 is "
-                                + "not the one recorded when it was written"));
+                Optional<Break> b = a.fileMatches()
+                        ? walk.over(a.records())
+                        : Optional.of(new Break(
+                                r.firstSeq(),
+                                r.file(),
+                                "the archive file was altered: its SHA-256 is "
+                                        + "not the one recorded when it was written"));
                 if (b.isEmpty() && (a.records().size() != r.records() || !walk.expectedPrev.equals(r.lastHash()))) {
-                    b = Optional.of(new Break(r.firstSeq(), r.file(), "the archive holds " + a.records().size()
-                            + " record(s) ending in another hash than the " + r.records() + " recorded"));
+                    b = Optional.of(new Break(
+                            r.firstSeq(),
+                            r.file(),
+                            "the archive holds " + a.records().size() + " record(s) ending in another hash than the "
+                                    + r.records() + " recorded"));
                 }
                 if (b.isPresent()) {
                     return new Report(chain.size(), b, head, archived, unread);
@@ -95,18 +104,31 @@ public final class ChainVerifier {
         }
         for (HeadAnchor.Head anchor : anchors) {
             Optional<StoredDecision> at = Stream.concat(read.stream(), chain.stream())
-                    .filter(r -> r.seq() == anchor.seq()).findFirst();
-            boolean archivedUnread = at.isEmpty() && !archives.isEmpty()
-                    && anchor.seq() <= archives.get(archives.size() - 1).recorded().throughSeq();
+                    .filter(r -> r.seq() == anchor.seq())
+                    .findFirst();
+            boolean archivedUnread = at.isEmpty()
+                    && !archives.isEmpty()
+                    && anchor.seq()
+                            <= archives.get(archives.size() - 1).recorded().throughSeq();
             if (archivedUnread) {
                 continue; // in an archive whose file is not here: nothing to compare it with
             }
-            if (at.isEmpty() || at.get().decision() == null || !anchor.hash().equals(at.get().decision().hash())) {
+            if (at.isEmpty()
+                    || at.get().decision() == null
+                    || !anchor.hash().equals(at.get().decision().hash())) {
                 String named = anchor.id() == null ? "" : " (" + anchor.id() + ")";
-                return new Report(chain.size(), Optional.of(new Break(anchor.seq(), anchor.id() == null ? "?" : anchor.id(),
-                        "the store is behind its anchor: record #" + anchor.seq() + named + " with hash "
-                                + anchor.hash() + " is " + (at.isEmpty() ? "missing" : "not the one stored there")
-                                + "; the newest records were removed or replaced")), head, archived, unread);
+                return new Report(
+                        chain.size(),
+                        Optional.of(new Break(
+                                anchor.seq(),
+                                anchor.id() == null ? "?" : anchor.id(),
+                                "the store is behind its anchor: record #" + anchor.seq() + named + " with hash "
+                                        + anchor.hash() + " is "
+                                        + (at.isEmpty() ? "missing" : "not the one stored there")
+                                        + "; the newest records were removed or replaced")),
+                        head,
+                        archived,
+                        unread);
             }
         }
         return new Report(chain.size(), Optional.empty(), head, archived, unread);
@@ -128,8 +150,9 @@ public final class ChainVerifier {
                     + "it was written by someone without the key (records removed from the start of the log?)");
         }
         if (!r.firstPrev().equals(expectedPrev)) {
-            return Optional.of("the archive of records #" + r.firstSeq() + " to #" + r.throughSeq() + " does not chain on "
-                    + "from what comes before it: records were removed from the start of the log");
+            return Optional.of(
+                    "the archive of records #" + r.firstSeq() + " to #" + r.throughSeq() + " does not chain on "
+                            + "from what comes before it: records were removed from the start of the log");
         }
         return Optional.empty();
     }
@@ -156,22 +179,33 @@ public final class ChainVerifier {
                 String prev = record.path("prev_hash").asText("");
                 String hash = record.path("hash").asText("");
                 if (!prev.equals(expectedPrev)) {
-                    return Optional.of(new Break(row.seq(), id, "prev_hash does not match the record before it: a "
-                            + "record was removed or inserted before this one"));
+                    return Optional.of(new Break(
+                            row.seq(),
+                            id,
+                            "prev_hash does not match the record before it: a "
+                                    + "record was removed or inserted before this one"));
                 }
                 boolean keyed = hash.startsWith(HashChain.KEYED);
                 if (keyed && key == null) {
-                    return Optional.of(new Break(row.seq(), id, "it is chained with the chain key (HMAC); give verify "
-                            + "the same key (audit.chain-key-file, or the systemd credential chain-key) to check it"));
+                    return Optional.of(
+                            new Break(
+                                    row.seq(),
+                                    id,
+                                    "it is chained with the chain key (HMAC); give verify "
+                                            + "the same key (audit.chain-key-file, or the systemd credential chain-key) to check it"));
                 }
                 // Plain records may only come before the first keyed one (the log began without a key).
                 if (!keyed && keyedSeen) {
-                    return Optional.of(new Break(row.seq(), id, "its hash is not keyed although the log is chained with "
-                            + "the chain key: the record was rewritten by someone without the key"));
+                    return Optional.of(new Break(
+                            row.seq(),
+                            id,
+                            "its hash is not keyed although the log is chained with "
+                                    + "the chain key: the record was rewritten by someone without the key"));
                 }
                 keyedSeen |= keyed;
                 if (!HashChain.hashOf(record, keyed ? key : null).equals(hash)) {
-                    return Optional.of(new Break(row.seq(), id, "its content does not match its hash: the record was altered"));
+                    return Optional.of(
+                            new Break(row.seq(), id, "its content does not match its hash: the record was altered"));
                 }
                 Decision d = row.decision();
                 if (d == null) {
@@ -179,7 +213,8 @@ public final class ChainVerifier {
                 }
                 Optional<String> column = row.columnMismatch();
                 if (!d.id().equals(id) || !d.hash().equals(hash) || column.isPresent()) {
-                    return Optional.of(new Break(row.seq(), id, column.orElse("its indexed columns disagree with the record")));
+                    return Optional.of(
+                            new Break(row.seq(), id, column.orElse("its indexed columns disagree with the record")));
                 }
                 expectedPrev = hash;
             }

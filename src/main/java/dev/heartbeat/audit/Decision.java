@@ -55,10 +55,21 @@ public record Decision(
 
     /** A builder holding everything this decision holds. */
     public Builder toBuilder() {
-        return builder(id, agent, session).trigger(trigger).times(startedAt, finishedAt).outcome(outcome, reason)
-                .dryRun(dryRun).model(model).usage(usage, costUsd).gates(gates).modelCalls(modelCalls)
-                .toolCalls(toolCalls).repairs(repairs).notifications(notifications).finalAnswer(finalAnswer)
-                .tick(node, scheduledAt).chain(prevHash, hash);
+        return builder(id, agent, session)
+                .trigger(trigger)
+                .times(startedAt, finishedAt)
+                .outcome(outcome, reason)
+                .dryRun(dryRun)
+                .model(model)
+                .usage(usage, costUsd)
+                .gates(gates)
+                .modelCalls(modelCalls)
+                .toolCalls(toolCalls)
+                .repairs(repairs)
+                .notifications(notifications)
+                .finalAnswer(finalAnswer)
+                .tick(node, scheduledAt)
+                .chain(prevHash, hash);
     }
 
     /** Builds a decision by name instead of by position (the record has 22 components). */
@@ -169,14 +180,36 @@ public record Decision(
         }
 
         public Decision build() {
-            return new Decision(id, agent, session, trigger, startedAt, finishedAt, outcome, reason, dryRun, model,
-                    usage, costUsd, gates, modelCalls, toolCalls, repairs, notifications, finalAnswer, node,
-                    scheduledAt, prevHash, hash);
+            return new Decision(
+                    id,
+                    agent,
+                    session,
+                    trigger,
+                    startedAt,
+                    finishedAt,
+                    outcome,
+                    reason,
+                    dryRun,
+                    model,
+                    usage,
+                    costUsd,
+                    gates,
+                    modelCalls,
+                    toolCalls,
+                    repairs,
+                    notifications,
+                    finalAnswer,
+                    node,
+                    scheduledAt,
+                    prevHash,
+                    hash);
         }
     }
 
     public enum Trigger {
-        SCHEDULE, MANUAL, MISSED;
+        SCHEDULE,
+        MANUAL,
+        MISSED;
 
         @JsonValue
         public String wire() {
@@ -189,7 +222,11 @@ public record Decision(
     }
 
     public enum Outcome {
-        QUIET, ACTED, SKIPPED, FAILED, AWAITING_APPROVAL;
+        QUIET,
+        ACTED,
+        SKIPPED,
+        FAILED,
+        AWAITING_APPROVAL;
 
         @JsonValue
         public String wire() {
@@ -202,13 +239,12 @@ public record Decision(
                     return o;
                 }
             }
-            throw new IllegalArgumentException("unknown outcome '" + text
-                    + "'; use one of quiet, acted, skipped, failed, awaiting_approval");
+            throw new IllegalArgumentException(
+                    "unknown outcome '" + text + "'; use one of quiet, acted, skipped, failed, awaiting_approval");
         }
     }
 
-    public record ModelInfo(String provider, String name) {
-    }
+    public record ModelInfo(String provider, String name) {}
 
     /** Tokens of the whole beat; {@code cached_input_tokens} is the part of the input a provider cache served. */
     public record Usage(long inputTokens, long outputTokens, long cachedInputTokens) {
@@ -217,14 +253,15 @@ public record Decision(
         }
 
         public Usage plus(Usage other) {
-            return new Usage(inputTokens + other.inputTokens, outputTokens + other.outputTokens,
+            return new Usage(
+                    inputTokens + other.inputTokens,
+                    outputTokens + other.outputTokens,
                     cachedInputTokens + other.cachedInputTokens);
         }
     }
 
     /** A gate the beat passed through, and whether it let the beat go on. */
-    public record Gate(String name, boolean passed, String detail) {
-    }
+    public record Gate(String name, boolean passed, String detail) {}
 
     /**
      * One request to the model and what came back, named after the OpenTelemetry GenAI semantic
@@ -240,7 +277,10 @@ public record Decision(
             @JsonProperty("gen_ai.response.finish_reasons") List<String> finishReasons,
             @JsonProperty("gen_ai.usage.input_tokens") long inputTokens,
             @JsonProperty("gen_ai.usage.output_tokens") long outputTokens,
-            @JsonProperty("gen_ai.usage.cache_read.input_tokens") long cachedInputTokens,
+
+            @JsonProperty("gen_ai.usage.cache_read.input_tokens")
+            long cachedInputTokens,
+
             long latencyMs,
             List<AttemptRecord> attempts,
             String error) {
@@ -251,16 +291,21 @@ public record Decision(
     }
 
     /** One HTTP attempt of a model call: the status (0 without an answer), the error, the wait before the next. */
-    public record AttemptRecord(int attempt, int status, String error, long waitedMs) {
-    }
+    public record AttemptRecord(int attempt, int status, String error, long waitedMs) {}
 
     /**
      * One tool call the model made. {@code arguments} is the parsed JSON where it parsed, else the raw
      * text; {@code outcome} is ok, error, refused, unknown_tool, bad_arguments, dry_run or not_run.
      */
-    public record ToolCallRecord(String id, String name, JsonNode arguments, boolean sideEffecting, boolean executed,
-                                 String outcome, String result, long durationMs) {
-    }
+    public record ToolCallRecord(
+            String id,
+            String name,
+            JsonNode arguments,
+            boolean sideEffecting,
+            boolean executed,
+            String outcome,
+            String result,
+            long durationMs) {}
 
     /**
      * One action taken on a session's history: the rule, the stored messages it touched, and what
@@ -277,6 +322,5 @@ public record Decision(
     }
 
     /** A notification the beat sent (or would have, in a dry run). */
-    public record NotificationRecord(String channel, String severity, String status, String detail) {
-    }
+    public record NotificationRecord(String channel, String severity, String status, String detail) {}
 }

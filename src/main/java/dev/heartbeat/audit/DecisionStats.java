@@ -10,19 +10,27 @@ import java.util.TreeMap;
 
 /** What the decision log adds up to: beats by outcome, tokens and cost per day, model latency percentiles. */
 public final class DecisionStats {
-    private DecisionStats() {
-    }
+    private DecisionStats() {}
 
-    public record Day(LocalDate day, int beats, Map<String, Integer> byOutcome, long inputTokens, long outputTokens,
-                      double costUsd) {
-    }
+    public record Day(
+            LocalDate day,
+            int beats,
+            Map<String, Integer> byOutcome,
+            long inputTokens,
+            long outputTokens,
+            double costUsd) {}
 
-    public record Latency(int calls, long p50Ms, long p90Ms, long p99Ms, long maxMs) {
-    }
+    public record Latency(int calls, long p50Ms, long p90Ms, long p99Ms, long maxMs) {}
 
-    public record Summary(int beats, Map<String, Integer> byOutcome, long inputTokens, long outputTokens, double costUsd,
-                          boolean costKnown, List<Day> days, Latency latency) {
-    }
+    public record Summary(
+            int beats,
+            Map<String, Integer> byOutcome,
+            long inputTokens,
+            long outputTokens,
+            double costUsd,
+            boolean costKnown,
+            List<Day> days,
+            Latency latency) {}
 
     public static Summary of(List<Decision> decisions, ZoneId zone) {
         Map<String, Integer> byOutcome = emptyOutcomes();
@@ -40,7 +48,8 @@ public final class DecisionStats {
                 cost += d.costUsd();
                 costKnown = true;
             }
-            perDay.computeIfAbsent(d.startedAt().atZoneSameInstant(zone).toLocalDate(), k -> new ArrayList<>()).add(d);
+            perDay.computeIfAbsent(d.startedAt().atZoneSameInstant(zone).toLocalDate(), k -> new ArrayList<>())
+                    .add(d);
             for (Decision.ModelCall c : d.modelCalls()) {
                 if (c.error() == null) {
                     latencies.add(c.latencyMs());
@@ -62,8 +71,12 @@ public final class DecisionStats {
             days.add(new Day(day, list.size(), outcomes, dayIn, dayOut, dayCost));
         });
         latencies.sort(null);
-        Latency latency = new Latency(latencies.size(), percentile(latencies, 50), percentile(latencies, 90),
-                percentile(latencies, 99), latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1));
+        Latency latency = new Latency(
+                latencies.size(),
+                percentile(latencies, 50),
+                percentile(latencies, 90),
+                percentile(latencies, 99),
+                latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1));
         return new Summary(decisions.size(), byOutcome, in, out, cost, costKnown, days, latency);
     }
 

@@ -21,8 +21,7 @@ public final class HashChain {
     /** The {@code prev_hash} of the first record. */
     public static final String GENESIS = "0".repeat(64);
 
-    private HashChain() {
-    }
+    private HashChain() {}
 
     /** The prefix of a hash made with the chain key. */
     public static final String KEYED = "hmac-sha256:";

@@ -29,10 +29,13 @@ public final class HeadAnchor {
                 throw new IllegalArgumentException("expected SEQ:HASH, such as 42:9f86d08...");
             }
             try {
-                return new Head(Long.parseLong(text.substring(0, colon).strip()), null, text.substring(colon + 1).strip());
+                return new Head(
+                        Long.parseLong(text.substring(0, colon).strip()),
+                        null,
+                        text.substring(colon + 1).strip());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("expected SEQ:HASH, such as 42:9f86d08...; '"
-                        + text.substring(0, colon) + "' is not a number");
+                throw new IllegalArgumentException(
+                        "expected SEQ:HASH, such as 42:9f86d08...; '" + text.substring(0, colon) + "' is not a number");
             }
         }
     }
@@ -61,8 +64,10 @@ public final class HeadAnchor {
     /** The anchored head, or empty when there is no anchor file (or it cannot be read as one). */
     public Optional<Head> read() {
         try {
-            String[] parts = Files.readString(file, StandardCharsets.UTF_8).strip().split("\\s+");
-            return parts.length == 3 ? Optional.of(new Head(Long.parseLong(parts[0]), parts[1], parts[2]))
+            String[] parts =
+                    Files.readString(file, StandardCharsets.UTF_8).strip().split("\\s+");
+            return parts.length == 3
+                    ? Optional.of(new Head(Long.parseLong(parts[0]), parts[1], parts[2]))
                     : Optional.empty();
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();

@@ -1,6 +1,5 @@
 package dev.heartbeat.audit;
 
-import dev.heartbeat.audit.Decision;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +38,8 @@ public record StoredDecision(long seq, String json, Decision decision, Map<Strin
      * The columns stored beside a decision's record, for queries, in table order: each must say what the
      * hashed record says (verify checks it).
      */
-    public static final List<String> COLUMNS = List.of("id", "agent", "session", "trigger_type", "outcome",
-            "started_at", "finished_at", "prev_hash", "hash");
+    public static final List<String> COLUMNS = List.of(
+            "id", "agent", "session", "trigger_type", "outcome", "started_at", "finished_at", "prev_hash", "hash");
 
     /** The values of {@link #COLUMNS} for a decision; times in UTC, as stored. */
     public static Map<String, String> columnsOf(Decision d) {

@@ -26,13 +26,17 @@ final class Alerts {
      * {@code notify.alert-after-failures}-th beat in a row fails, and once when beats work again.
      * Skipped beats neither count nor end a run of failures.
      */
-    List<NotificationRecord> on(Outcome outcome, String reason, List<ModelRouter.BreakerChange> breakerChanges,
-                                String id) {
+    List<NotificationRecord> on(
+            Outcome outcome, String reason, List<ModelRouter.BreakerChange> breakerChanges, String id) {
         List<NotificationRecord> notifications = new ArrayList<>();
         for (ModelRouter.BreakerChange change : breakerChanges) {
             if (change.opened()) {
-                notifications.addAll(notifier.send("heartbeat-agent " + config.agent().name() + ": "
-                        + change.detail(), "warning", id, id + ":breaker", false));
+                notifications.addAll(notifier.send(
+                        "heartbeat-agent " + config.agent().name() + ": " + change.detail(),
+                        "warning",
+                        id,
+                        id + ":breaker",
+                        false));
             }
         }
         int threshold = config.notifications().alertAfterFailures();
@@ -41,14 +45,25 @@ final class Alerts {
         }
         long failedBefore = store.decisionLog().failedInARow(config.agent().name());
         if (outcome == Outcome.FAILED && failedBefore + 1 == threshold) {
-            notifications.addAll(notifier.send("heartbeat-agent " + config.agent().name() + " has failed "
-                    + threshold + " beats in a row and is not doing its checklist; the last: " + reason,
-                    "critical", id, id + ":failing", false));
+            notifications.addAll(notifier.send(
+                    "heartbeat-agent " + config.agent().name() + " has failed " + threshold
+                            + " beats in a row and is not doing its checklist; the last: " + reason,
+                    "critical",
+                    id,
+                    id + ":failing",
+                    false));
         } else if (outcome != Outcome.FAILED && failedBefore >= threshold) {
-            String breakers = breakerChanges.stream().filter(c -> !c.opened()).map(c -> "; " + c.detail())
+            String breakers = breakerChanges.stream()
+                    .filter(c -> !c.opened())
+                    .map(c -> "; " + c.detail())
                     .reduce("", String::concat);
-            notifications.addAll(notifier.send("heartbeat-agent " + config.agent().name() + " works again after "
-                    + failedBefore + " failed beat(s)" + breakers + ".", "info", id, id + ":recovered", false));
+            notifications.addAll(notifier.send(
+                    "heartbeat-agent " + config.agent().name() + " works again after " + failedBefore
+                            + " failed beat(s)" + breakers + ".",
+                    "info",
+                    id,
+                    id + ":recovered",
+                    false));
         }
         return notifications;
     }

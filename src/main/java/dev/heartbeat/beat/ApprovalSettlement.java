@@ -33,11 +33,12 @@ final class ApprovalSettlement {
                         notes.add(what + ": approved; it will run at the next beat that is not a dry run");
                         continue;
                     }
-                    ToolExecutor.Execution done = executor.runApproved(new ToolCall(a.callId() + "_approved",
-                            a.tool(), a.arguments()), id, a.id());
+                    ToolExecutor.Execution done = executor.runApproved(
+                            new ToolCall(a.callId() + "_approved", a.tool(), a.arguments()), id, a.id());
                     toolCalls.add(done.record());
                     if (done.record().executed()) {
-                        store.approvals().closeApproval(a.id(), "done", done.result().text());
+                        store.approvals()
+                                .closeApproval(a.id(), "done", done.result().text());
                     }
                     // The whole result (marked as untrusted where it is): the model asked for it.
                     notes.add(what + ": approved by " + a.decidedBy() + " and run now; result:\n"

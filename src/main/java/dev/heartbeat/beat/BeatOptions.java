@@ -9,8 +9,14 @@ import java.time.Instant;
  * ({@code heartbeat-agent wake --reason}), or null. {@code beatId}, {@code scheduledAt} and
  * {@code node}: set by a daemon that took the tick's fence for this beat first; null otherwise.
  */
-public record BeatOptions(Trigger trigger, boolean dryRun, boolean force, String wakeReason, String beatId,
-                          Instant scheduledAt, String node) {
+public record BeatOptions(
+        Trigger trigger,
+        boolean dryRun,
+        boolean force,
+        String wakeReason,
+        String beatId,
+        Instant scheduledAt,
+        String node) {
     public BeatOptions(Trigger trigger, boolean dryRun, boolean force, String wakeReason) {
         this(trigger, dryRun, force, wakeReason, null, null, null);
     }

@@ -1,5 +1,6 @@
 package dev.heartbeat.beat;
 
+import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.Decision.Gate;
 import dev.heartbeat.audit.Decision.ModelCall;
 import dev.heartbeat.audit.Decision.NotificationRecord;
@@ -7,7 +8,6 @@ import dev.heartbeat.audit.Decision.Outcome;
 import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
 import dev.heartbeat.audit.Decision.Usage;
-import dev.heartbeat.audit.Decision;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.model.Attempt;
 import dev.heartbeat.model.ModelFailure;
@@ -49,17 +49,25 @@ class BeatRecord {
     final List<NotificationRecord> notifications;
     /** Breakers that opened or closed during this beat: the operator hears of each. */
     final List<ModelRouter.BreakerChange> breakerChanges = new ArrayList<>();
+
     Usage usage = new Usage(0, 0);
     /** What the answers cost, each at the price of the model that gave it; null while none is priced. */
     Double cost;
     /** The model that answered last (a fallback, when the primary failed); the primary until one answers. */
     Decision.ModelInfo answeredBy;
+
     String finalAnswer;
     int step;
 
     /** {@code journaled}: a running beat, whose calls and notifications go on record as they happen. */
-    BeatRecord(AgentConfig config, Store store, Clock clock, String id, BeatOptions options, OffsetDateTime started,
-               boolean journaled) {
+    BeatRecord(
+            AgentConfig config,
+            Store store,
+            Clock clock,
+            String id,
+            BeatOptions options,
+            OffsetDateTime started,
+            boolean journaled) {
         this.config = config;
         this.store = store;
         this.clock = clock;
@@ -69,7 +77,8 @@ class BeatRecord {
         this.modelCalls = journaled ? new Journaled<>(store, id, "model_call") : new ArrayList<>();
         this.toolCalls = journaled ? new Journaled<>(store, id, "tool_call") : new ArrayList<>();
         this.notifications = journaled ? new Journaled<>(store, id, "notification") : new ArrayList<>();
-        this.answeredBy = new Decision.ModelInfo(config.model().provider(), config.model().name());
+        this.answeredBy =
+                new Decision.ModelInfo(config.model().provider(), config.model().name());
     }
 
     /**
@@ -91,8 +100,7 @@ class BeatRecord {
                         toolCalls.add(call);
                         recorded.add(call.id());
                     }
-                    case "notification" -> notifications.add(Json.read(e.json(),
-                            NotificationRecord.class));
+                    case "notification" -> notifications.add(Json.read(e.json(), NotificationRecord.class));
                     default -> LOG.warn("beat {}: unknown event kind '{}' left out of its record", id, e.kind());
                 }
             } catch (RuntimeException unreadable) {
@@ -101,26 +109,45 @@ class BeatRecord {
         }
         for (Outbox.Outgoing queued : store.outbox().outgoingOf(id)) {
             if (queued.status().equals("pending") && queued.attempts() == 0) {
-                notifications.add(new NotificationRecord(queued.channel(), queued.severity(), "queued",
+                notifications.add(new NotificationRecord(
+                        queued.channel(),
+                        queued.severity(),
+                        "queued",
                         "the first attempt was cut short by the crash; the outbox retries it with the same "
                                 + "Idempotency-Key " + queued.idempotencyKey()));
             }
         }
         for (Intents.Intent intent : intents) {
             if (!recorded.contains(intent.callId()) && intent.status().equals("started")) {
-                toolCalls.add(new ToolCallRecord(intent.callId(), intent.tool(), ToolExecutor
-                        .recordable(intent.arguments()), true, false, "interrupted",
-                        "outcome unknown: the process stopped while it ran; it was not run again", 0));
+                toolCalls.add(new ToolCallRecord(
+                        intent.callId(),
+                        intent.tool(),
+                        ToolExecutor.recordable(intent.arguments()),
+                        true,
+                        false,
+                        "interrupted",
+                        "outcome unknown: the process stopped while it ran; it was not run again",
+                        0));
             }
         }
     }
 
     /** A model call that answered: on record (with the model that answered), and its tokens counted. */
     void answered(int atStep, ModelReply reply) {
-        modelCalls.add(new ModelCall(atStep, "chat", reply.provider(), reply.model(), reply.responseModel(),
-                reply.responseId(), reply.finishReason() == null ? List.of() : List.of(reply.finishReason()),
-                reply.inputTokens(), reply.outputTokens(), reply.cachedInputTokens(), reply.latencyMs(),
-                attempts(reply.attempts()), null));
+        modelCalls.add(new ModelCall(
+                atStep,
+                "chat",
+                reply.provider(),
+                reply.model(),
+                reply.responseModel(),
+                reply.responseId(),
+                reply.finishReason() == null ? List.of() : List.of(reply.finishReason()),
+                reply.inputTokens(),
+                reply.outputTokens(),
+                reply.cachedInputTokens(),
+                reply.latencyMs(),
+                attempts(reply.attempts()),
+                null));
         answeredBy = new Decision.ModelInfo(reply.provider(), reply.model());
         spent(reply.model(), reply.inputTokens(), reply.outputTokens(), reply.cachedInputTokens());
     }
@@ -134,28 +161,52 @@ class BeatRecord {
     /** A try that failed (a fallback may have answered after it). */
     void failed(ModelFailure failure) {
         AgentConfig.Model m = config.model();
-        modelCalls.add(new ModelCall(step, "chat", m.provider(), m.name(), null, null, List.of(), 0, 0, 0, 0,
-                attempts(failure.attempts()), Redactor.redact((step == 0 ? "summary: " : "") + failure.kind()
-                + ": " + failure.getMessage())));
+        modelCalls.add(new ModelCall(
+                step,
+                "chat",
+                m.provider(),
+                m.name(),
+                null,
+                null,
+                List.of(),
+                0,
+                0,
+                0,
+                0,
+                attempts(failure.attempts()),
+                Redactor.redact((step == 0 ? "summary: " : "") + failure.kind() + ": " + failure.getMessage())));
     }
 
     private static List<Decision.AttemptRecord> attempts(List<Attempt> attempts) {
         List<Decision.AttemptRecord> out = new ArrayList<>();
         for (Attempt a : attempts) {
-            out.add(new Decision.AttemptRecord(a.attempt(), a.status(), a.error() == null ? null
-                    : Redactor.redact(a.error()), a.waitedMs()));
+            out.add(new Decision.AttemptRecord(
+                    a.attempt(), a.status(), a.error() == null ? null : Redactor.redact(a.error()), a.waitedMs()));
         }
         return out;
     }
 
     /** The decision record of the beat so far, with its outcome and why. */
     Decision build(Outcome outcome, String reason) {
-        return Decision.builder(id, config.agent().name(), config.sessionName()).trigger(options.trigger())
-                .times(started, OffsetDateTime.now(clock)).outcome(outcome, Redactor.redact(reason))
-                .dryRun(options.dryRun()).model(answeredBy).usage(usage, cost).gates(gates).modelCalls(modelCalls)
-                .toolCalls(toolCalls).repairs(repairs).notifications(notifications).finalAnswer(finalAnswer)
-                .tick(options.node(), options.scheduledAt() == null ? null
-                        : OffsetDateTime.ofInstant(options.scheduledAt(), config.agent().timezone()))
+        return Decision.builder(id, config.agent().name(), config.sessionName())
+                .trigger(options.trigger())
+                .times(started, OffsetDateTime.now(clock))
+                .outcome(outcome, Redactor.redact(reason))
+                .dryRun(options.dryRun())
+                .model(answeredBy)
+                .usage(usage, cost)
+                .gates(gates)
+                .modelCalls(modelCalls)
+                .toolCalls(toolCalls)
+                .repairs(repairs)
+                .notifications(notifications)
+                .finalAnswer(finalAnswer)
+                .tick(
+                        options.node(),
+                        options.scheduledAt() == null
+                                ? null
+                                : OffsetDateTime.ofInstant(
+                                        options.scheduledAt(), config.agent().timezone()))
                 .build();
     }
 }

@@ -1,9 +1,9 @@
 package dev.heartbeat.beat;
 
+import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.Decision.Gate;
 import dev.heartbeat.audit.Decision.Outcome;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
-import dev.heartbeat.audit.Decision;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.model.ChatClient;
 import dev.heartbeat.model.ModelFailure;
@@ -59,6 +59,7 @@ public final class BeatRunner {
     private static final Logger LOG = LoggerFactory.getLogger("dev.heartbeat.decision");
     /** Bounds on what a model (or a workspace) can make one beat do or carry; each is on record when reached. */
     static final int MAX_CALLS_PER_REPLY = 16;
+
     static final int MAX_NOTIFY_CALLS_PER_BEAT = 10;
     static final int MAX_DELIVERED_ANSWER_CHARS = 4000;
     static final int MAX_RECORDED_ANSWER_CHARS = 16_000;
@@ -73,8 +74,8 @@ public final class BeatRunner {
     private final Recorder recorder;
 
     /** {@code tools}: the model's tools, from every tool source. */
-    public BeatRunner(AgentConfig config, Store store, Clock clock, ModelRouter model, Notifier notifier,
-                      ToolRegistry tools) {
+    public BeatRunner(
+            AgentConfig config, Store store, Clock clock, ModelRouter model, Notifier notifier, ToolRegistry tools) {
         this.config = config;
         this.store = store;
         this.clock = clock;
@@ -102,13 +103,17 @@ public final class BeatRunner {
     }
 
     private Optional<Decision> runBeat(BeatOptions options) {
-        Beat beat = new Beat(options.beatId() != null ? options.beatId() : Ids.next(clock), options,
-                OffsetDateTime.now(clock), true);
+        Beat beat = new Beat(
+                options.beatId() != null ? options.beatId() : Ids.next(clock),
+                options,
+                OffsetDateTime.now(clock),
+                true);
         boolean fenced = options.scheduledAt() != null;
         Optional<BeatLock> lock = store.cluster().tryLockBeat(config.agent().name());
         // A wake is a person asking: it waits a little for a routine beat running elsewhere instead of being lost.
-        for (int tries = 0; lock.isEmpty() && options.trigger() == Decision.Trigger.MANUAL && fenced && tries < 100;
-             tries++) {
+        for (int tries = 0;
+                lock.isEmpty() && options.trigger() == Decision.Trigger.MANUAL && fenced && tries < 100;
+                tries++) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
@@ -127,8 +132,9 @@ public final class BeatRunner {
         try (BeatLock held = lock.get()) {
             // The beat goes on record (with its tick, if it has one) only under the lock and before anything
             // else, so a started beat or a taken tick without a decision is one whose beat died.
-            if (!store.cluster().beginBeat(config.agent().name(), beat.id, options.trigger(), options.scheduledAt(),
-                    options.node())) {
+            if (!store.cluster()
+                    .beginBeat(
+                            config.agent().name(), beat.id, options.trigger(), options.scheduledAt(), options.node())) {
                 return Optional.empty();
             }
             completeInterrupted(options.node(), beat.id);
@@ -148,14 +154,23 @@ public final class BeatRunner {
      * passed, {@code why} (the daemon was down, or no node could run them in time). No catch-up burst
      * follows; this one record, under the fence of the first missed tick, says what was missed.
      */
-    public Optional<Decision> recordMissed(String beatId, int count, Instant first, Instant last,
-                                           String node, String why) {
-        Beat beat = new Beat(beatId, new BeatOptions(Decision.Trigger.MISSED, false, false, null, beatId, first, node),
+    public Optional<Decision> recordMissed(
+            String beatId, int count, Instant first, Instant last, String node, String why) {
+        Beat beat = new Beat(
+                beatId,
+                new BeatOptions(Decision.Trigger.MISSED, false, false, null, beatId, first, node),
                 OffsetDateTime.now(clock));
         beat.gates.add(new Gate("schedule", false, count + " scheduled beat(s) passed: " + why));
-        return store.decisionLog().appendFenced(beat.decide(Outcome.SKIPPED, count + " scheduled beat(s) missed between "
-                + OffsetDateTime.ofInstant(first, config.agent().timezone()) + " and "
-                + OffsetDateTime.ofInstant(last, config.agent().timezone()) + " (" + why + "); no catch-up"), last)
+        return store.decisionLog()
+                .appendFenced(
+                        beat.decide(
+                                Outcome.SKIPPED,
+                                count + " scheduled beat(s) missed between "
+                                        + OffsetDateTime.ofInstant(
+                                                first, config.agent().timezone()) + " and "
+                                        + OffsetDateTime.ofInstant(
+                                                last, config.agent().timezone()) + " (" + why + "); no catch-up"),
+                        last)
                 .map(recorder::logged);
     }
 
@@ -164,25 +179,39 @@ public final class BeatRunner {
      * unanswered tool calls get "outcome unknown" results from the repair; nothing is run again.
      */
     void completeInterrupted(String node, String running) {
-        for (Intents.Interrupted beat : store.intents().interruptedBeats(config.sessionName(), config.agent().name(), running)) {
+        for (Intents.Interrupted beat : store.intents()
+                .interruptedBeats(config.sessionName(), config.agent().name(), running)) {
             Optional<Cluster.Fence> fence = store.cluster().fenceOf(beat.beatId());
             // Beats from before every start was on record: only a daemon's beats took a tick.
-            Decision.Trigger trigger = beat.trigger() != null ? beat.trigger()
+            Decision.Trigger trigger = beat.trigger() != null
+                    ? beat.trigger()
                     : fence.isPresent() ? Decision.Trigger.SCHEDULE : Decision.Trigger.MANUAL;
             // The record names the node that ran the beat (from its fence) where one is known.
-            Beat b = new Beat(beat.beatId(), new BeatOptions(trigger, false, false, null, beat.beatId(),
-                    fence.map(Cluster.Fence::scheduledAt).orElse(null), fence.map(Cluster.Fence::node).orElse(node)),
+            Beat b = new Beat(
+                    beat.beatId(),
+                    new BeatOptions(
+                            trigger,
+                            false,
+                            false,
+                            null,
+                            beat.beatId(),
+                            fence.map(Cluster.Fence::scheduledAt).orElse(null),
+                            fence.map(Cluster.Fence::node).orElse(node)),
                     beat.since());
-            String open = beat.openCalls().isEmpty() ? ""
+            String open = beat.openCalls().isEmpty()
+                    ? ""
                     : "; interrupted while running " + String.join(", ", beat.openCalls())
-                    + ", whose outcome is unknown and which was not run again";
-            b.gates.add(new Gate("schedule", false, fence.isPresent()
-                    ? "the process running this beat (" + fence.get().node() + ") stopped during it"
-                    : "the process stopped during this beat"));
+                            + ", whose outcome is unknown and which was not run again";
+            b.gates.add(new Gate(
+                    "schedule",
+                    false,
+                    fence.isPresent()
+                            ? "the process running this beat (" + fence.get().node() + ") stopped during it"
+                            : "the process stopped during this beat"));
             b.recover(store.intents().beatEvents(beat.beatId()), store.intents().intents(beat.beatId()));
             store.intents().interruptIntents(beat.beatId());
-            Decision d = recorder.record(b.decide(Outcome.FAILED, "interrupted: the process stopped before the beat finished"
-                    + open));
+            Decision d = recorder.record(
+                    b.decide(Outcome.FAILED, "interrupted: the process stopped before the beat finished" + open));
             LOG.warn("beat {} was interrupted by a crash; recorded as failed", d.id());
         }
     }
@@ -193,6 +222,7 @@ public final class BeatRunner {
         int notifyCalls;
         /** The agent's beat lock this beat holds; null for records that run no beat. */
         BeatLock lock;
+
         Instant deadline;
         /** The day's budget as this beat sees it: checked before every model call. */
         final DailyBudget budget = new DailyBudget(config, store, clock);
@@ -204,9 +234,15 @@ public final class BeatRunner {
 
         /** {@code journaled}: a running beat, whose calls and notifications go on record as they happen. */
         Beat(String id, BeatOptions options, OffsetDateTime started, boolean journaled) {
-            super(BeatRunner.this.config, BeatRunner.this.store, BeatRunner.this.clock, id, options, started, journaled);
+            super(
+                    BeatRunner.this.config,
+                    BeatRunner.this.store,
+                    BeatRunner.this.clock,
+                    id,
+                    options,
+                    started,
+                    journaled);
         }
-
 
         Decision perform() {
             if (!options.dryRun()) {
@@ -230,8 +266,10 @@ public final class BeatRunner {
                 return decide(Outcome.FAILED, e.getMessage());
             } catch (RuntimeException e) {
                 if (Thread.currentThread().isInterrupted()) {
-                    return decide(Outcome.FAILED, "the daemon stopped during the beat (its shutdown grace period ran "
-                            + "out); what the beat did so far is stored");
+                    return decide(
+                            Outcome.FAILED,
+                            "the daemon stopped during the beat (its shutdown grace period ran "
+                                    + "out); what the beat did so far is stored");
                 }
                 LOG.warn("beat {} failed", id, e);
                 return decide(Outcome.FAILED, "internal error: " + e);
@@ -241,8 +279,12 @@ public final class BeatRunner {
         /** One notification per day that the budget is spent, not one per skipped beat. */
         private void notifyBudgetOnce(String why) {
             if (!budget.toldToday()) {
-                notifications.addAll(notifier.send("heartbeat-agent " + config.agent().name() + " stops beating "
-                        + "for today: " + why + ".", "warning", id, id + ":budget", options.dryRun()));
+                notifications.addAll(notifier.send(
+                        "heartbeat-agent " + config.agent().name() + " stops beating " + "for today: " + why + ".",
+                        "warning",
+                        id,
+                        id + ":budget",
+                        options.dryRun()));
             }
         }
 
@@ -253,36 +295,57 @@ public final class BeatRunner {
             repairs.addAll(loaded.repairs());
             deadline = started.toInstant().plus(config.heartbeat().deadline());
             ChatClient chat = model.reporting(this::failed, breakerChanges::add);
-            LlmSummarizer summarizer = new LlmSummarizer(chat, deadline, reply -> answered(0, reply),
-                    failure -> failed(failure));
-            ContextBuilder.Context context = new ContextBuilder(TokenEstimator.forProvider(config.model().provider()),
-                    summarizer, config.context().budgetTokens(), config.context().maxTurns(),
-                    config.context().maxToolResultChars())
+            LlmSummarizer summarizer =
+                    new LlmSummarizer(chat, deadline, reply -> answered(0, reply), failure -> failed(failure));
+            ContextBuilder.Context context = new ContextBuilder(
+                            TokenEstimator.forProvider(config.model().provider()),
+                            summarizer,
+                            config.context().budgetTokens(),
+                            config.context().maxTurns(),
+                            config.context().maxToolResultChars())
                     .build(history, store.sessions().summary(session));
             context.newSummary().ifPresent(s -> store.sessions().putSummary(session, s));
             if (context.keepFrom() > loaded.contextFrom()) {
                 store.sessions().advanceContextFrom(session, context.keepFrom());
             }
             context.compaction().ifPresent(repairs::add);
-            SystemMessage system = Prompts.system(config, context.summary().map(Sessions.Summary::text).orElse(null),
+            SystemMessage system = Prompts.system(
+                    config,
+                    context.summary().map(Sessions.Summary::text).orElse(null),
                     context.summary().map(Sessions.Summary::untrusted).orElse(false));
 
-            ToolExecutor executor = new ToolExecutor(tools, store, config.context().maxToolResultChars(),
-                    new ToolExecutor.Policy(config.tools().approvals(), Path.of(config.heartbeat()
-                            .checklist()).normalize().toString(), config.agent().name(), clock,
-                            () -> lock == null || lock.held()), notifications::add);
-            Set<String> taintedKeys = store.agentState().taintedState(config.agent().name());
+            ToolExecutor executor = new ToolExecutor(
+                    tools,
+                    store,
+                    config.context().maxToolResultChars(),
+                    new ToolExecutor.Policy(
+                            config.tools().approvals(),
+                            Path.of(config.heartbeat().checklist()).normalize().toString(),
+                            config.agent().name(),
+                            clock,
+                            () -> lock == null || lock.held()),
+                    notifications::add);
+            Set<String> taintedKeys =
+                    store.agentState().taintedState(config.agent().name());
             // Untrusted is a property of content: an earlier turn's page or a tainted value in this request keeps
             // consequential tools gated, whatever this beat reads.
-            if (!taintedKeys.isEmpty() || context.messages().stream().anyMatch(Untrusted::in)
+            if (!taintedKeys.isEmpty()
+                    || context.messages().stream().anyMatch(Untrusted::in)
                     || context.summary().map(Sessions.Summary::untrusted).orElse(false)) {
                 executor.markUntrusted();
             }
-            List<String> approvalNotes = new ApprovalSettlement(config, store).settle(executor, id, options.dryRun(), toolCalls);
+            List<String> approvalNotes =
+                    new ApprovalSettlement(config, store).settle(executor, id, options.dryRun(), toolCalls);
 
             List<Message> conversation = new ArrayList<>(context.messages());
-            UserMessage prompt = Prompts.beat(id, options.trigger(), ZonedDateTime.now(clock.withZone(config.agent().timezone())),
-                    checklist, store.agentState().state(config.agent().name()), taintedKeys, approvalNotes);
+            UserMessage prompt = Prompts.beat(
+                    id,
+                    options.trigger(),
+                    ZonedDateTime.now(clock.withZone(config.agent().timezone())),
+                    checklist,
+                    store.agentState().state(config.agent().name()),
+                    taintedKeys,
+                    approvalNotes);
             // Stored with the first reply: a beat the provider never answered leaves the session as it was.
             conversation.add(prompt);
             boolean promptStored = false;
@@ -298,12 +361,15 @@ public final class BeatRunner {
             List<String> waiting = new ArrayList<>();
             for (step = 1; step <= maxSteps; step++) {
                 if (Thread.currentThread().isInterrupted()) {
-                    return decide(Outcome.FAILED, "the daemon stopped during the beat (its shutdown grace period ran "
-                            + "out); what the beat did so far is stored");
+                    return decide(
+                            Outcome.FAILED,
+                            "the daemon stopped during the beat (its shutdown grace period ran "
+                                    + "out); what the beat did so far is stored");
                 }
                 Optional<String> spent = budget.spent(usage, cost);
                 if (spent.isPresent()) {
-                    return decide(Outcome.FAILED, "budget: " + spent.get() + "; the beat stopped before its next model call");
+                    return decide(
+                            Outcome.FAILED, "budget: " + spent.get() + "; the beat stopped before its next model call");
                 }
                 Optional<String> tooBig = budget.requestOver(system, conversation, usage);
                 if (tooBig.isPresent() && !promptStored) {
@@ -313,13 +379,16 @@ public final class BeatRunner {
                     return decide(Outcome.SKIPPED, "budget: " + tooBig.get());
                 }
                 if (tooBig.isPresent()) {
-                    return decide(Outcome.FAILED, "budget: " + tooBig.get() + "; the beat stopped before its next "
-                            + "model call (the request was not sent)");
+                    return decide(
+                            Outcome.FAILED,
+                            "budget: " + tooBig.get() + "; the beat stopped before its next "
+                                    + "model call (the request was not sent)");
                 }
                 List<Problem> problems = HistoryValidator.validate(conversation, HistoryValidator.Mode.REQUEST);
                 if (!problems.isEmpty()) {
                     // Never send what a provider would reject; this is a bug if it happens after repair.
-                    throw new IllegalStateException("refusing to send a request that breaks provider rules: " + problems);
+                    throw new IllegalStateException(
+                            "refusing to send a request that breaks provider rules: " + problems);
                 }
                 if (!promptStored) {
                     Faults.point("before-first-reply");
@@ -337,7 +406,8 @@ public final class BeatRunner {
                     promptStored = true;
                     if (!history.isEmpty() && history.get(history.size() - 1).message() instanceof UserMessage) {
                         // A crashed beat left its prompt unanswered: two user turns in a row now, merged at once.
-                        Repairer.Result merged = Repairer.repair(Entry.of(store.sessions().history(session)));
+                        Repairer.Result merged =
+                                Repairer.repair(Entry.of(store.sessions().history(session)));
                         store.sessions().writeRevision(session, merged.entries(), merged.actions(), id);
                         repairs.addAll(merged.actions());
                     }
@@ -353,22 +423,35 @@ public final class BeatRunner {
                 for (int k = 0; k < answer.toolCalls().size(); k++) {
                     ToolCall sent = answer.toolCalls().get(k);
                     // The executor sees the arguments as the model wrote them, so broken ones are reported as such.
-                    ToolCall call = new ToolCall(sent.id(), raw.toolCalls().get(k).name(), raw.toolCalls().get(k).arguments());
+                    ToolCall call = new ToolCall(
+                            sent.id(),
+                            raw.toolCalls().get(k).name(),
+                            raw.toolCalls().get(k).arguments());
                     ToolExecutor.Execution done;
                     if (k >= MAX_CALLS_PER_REPLY) {
-                        done = executor.refuse(call, executor.sideEffecting(call.name()), "not run: a reply may make at "
-                                + "most " + MAX_CALLS_PER_REPLY + " tool calls; this was call " + (k + 1) + " of "
-                                + answer.toolCalls().size() + ". Make fewer calls; the first ones ran.");
+                        done = executor.refuse(
+                                call,
+                                executor.sideEffecting(call.name()),
+                                "not run: a reply may make at "
+                                        + "most " + MAX_CALLS_PER_REPLY + " tool calls; this was call " + (k + 1)
+                                        + " of "
+                                        + answer.toolCalls().size() + ". Make fewer calls; the first ones ran.");
                     } else if (call.name().equals("notify") && notifyCalls >= MAX_NOTIFY_CALLS_PER_BEAT) {
-                        done = executor.refuse(call, true, "not sent: a beat may notify at most "
-                                + MAX_NOTIFY_CALLS_PER_BEAT + " times; put what is left into one message");
+                        done = executor.refuse(
+                                call,
+                                true,
+                                "not sent: a beat may notify at most " + MAX_NOTIFY_CALLS_PER_BEAT
+                                        + " times; put what is left into one message");
                     } else {
                         if (call.name().equals("notify")) {
                             notifyCalls++;
                         }
                         done = executor.execute(call, id, options.dryRun());
                     }
-                    ToolResultMessage result = new ToolResultMessage(sent.id(), sent.name(), done.result().text(),
+                    ToolResultMessage result = new ToolResultMessage(
+                            sent.id(),
+                            sent.name(),
+                            done.result().text(),
                             done.result().isError());
                     store.sessions().append(session, result, id);
                     conversation.add(result);
@@ -381,18 +464,23 @@ public final class BeatRunner {
                     String text = "heartbeat-agent " + config.agent().name() + " waits for approval of "
                             + String.join(", ", waiting) + ": heartbeat-agent approvals list";
                     notifications.addAll(notifier.send(text, "warning", id, id + ":approval", options.dryRun()));
-                    return decide(Outcome.AWAITING_APPROVAL, "waiting for a person to approve " + String.join(", ", waiting)
-                            + " ('heartbeat-agent approvals approve ID' or 'deny ID')");
+                    return decide(
+                            Outcome.AWAITING_APPROVAL,
+                            "waiting for a person to approve " + String.join(", ", waiting)
+                                    + " ('heartbeat-agent approvals approve ID' or 'deny ID')");
                 }
             }
-            return decide(Outcome.FAILED, "the model was still calling tools after " + maxSteps
-                    + " steps (heartbeat.max-steps); the beat was stopped there");
+            return decide(
+                    Outcome.FAILED,
+                    "the model was still calling tools after " + maxSteps
+                            + " steps (heartbeat.max-steps); the beat was stopped there");
         }
 
         private Decision conclude(String text) {
             finalAnswer = text == null ? null : Texts.cut(Redactor.redact(text), MAX_RECORDED_ANSWER_CHARS);
-            boolean acted = toolCalls.stream().anyMatch(t -> t.sideEffecting() && (t.executed()
-                    || t.outcome().equals("dry_run")));
+            boolean acted = toolCalls.stream()
+                    .anyMatch(t ->
+                            t.sideEffecting() && (t.executed() || t.outcome().equals("dry_run")));
             if (Answers.isOk(text)) {
                 if (acted) {
                     return decide(Outcome.ACTED, "ran " + sideEffects() + ", then answered HEARTBEAT_OK");
@@ -402,8 +490,8 @@ public final class BeatRunner {
             if (text == null || text.isBlank()) {
                 return decide(Outcome.FAILED, "the model gave an empty final answer");
             }
-            notifications.addAll(notifier.send(Texts.cut(text.strip(), MAX_DELIVERED_ANSWER_CHARS), "info", id,
-                    id + ":answer", options.dryRun()));
+            notifications.addAll(notifier.send(
+                    Texts.cut(text.strip(), MAX_DELIVERED_ANSWER_CHARS), "info", id, id + ":answer", options.dryRun()));
             return decide(Outcome.ACTED, firstLine(finalAnswer));
         }
 

@@ -11,6 +11,7 @@ public record Checklist(String text) {
     private static final Pattern UNDERLINE = Pattern.compile("=+|-+");
     /** A thematic break: three or more of one of - * _, spaces allowed between. */
     private static final Pattern BREAK = Pattern.compile("([-*_])(\\s*\\1){2,}");
+
     private static final Pattern FENCE = Pattern.compile("(`{3,}|~{3,}).*");
     private static final Pattern ITEM = Pattern.compile("([-*+]|\\d+[.)])\\s.*");
 
@@ -23,8 +24,11 @@ public record Checklist(String text) {
         String[] lines = COMMENT.matcher(text).replaceAll("").split("\\R");
         for (int i = 0; i < lines.length; i++) {
             String t = lines[i].strip();
-            if (t.isEmpty() || HEADING.matcher(t).matches() || EMPTY_ITEM.matcher(t).matches()
-                    || BREAK.matcher(t).matches() || UNDERLINE.matcher(t).matches()) {
+            if (t.isEmpty()
+                    || HEADING.matcher(t).matches()
+                    || EMPTY_ITEM.matcher(t).matches()
+                    || BREAK.matcher(t).matches()
+                    || UNDERLINE.matcher(t).matches()) {
                 continue;
             }
             if (FENCE.matcher(t).matches()) {
@@ -35,7 +39,9 @@ public record Checklist(String text) {
                 i = close;
                 continue;
             }
-            if (i + 1 < lines.length && UNDERLINE.matcher(lines[i + 1].strip()).matches() && !ITEM.matcher(t).matches()) {
+            if (i + 1 < lines.length
+                    && UNDERLINE.matcher(lines[i + 1].strip()).matches()
+                    && !ITEM.matcher(t).matches()) {
                 i++; // a setext heading: this line and its underline
                 continue;
             }

@@ -20,8 +20,7 @@ import java.util.Optional;
  * estimated size before it is sent.
  */
 final class DailyBudget {
-    private record Spent(long tokens, double usd) {
-    }
+    private record Spent(long tokens, double usd) {}
 
     private final AgentConfig config;
     private final Store store;
@@ -43,11 +42,12 @@ final class DailyBudget {
         long tokens = tokensToday(usage);
         double usd = before().usd() + (cost == null ? 0.0 : cost);
         if (b.dailyTokens() != null && tokens >= b.dailyTokens()) {
-            return Optional.of(tokens + " tokens used today, the limit is " + b.dailyTokens() + " (budget.daily-tokens)");
+            return Optional.of(
+                    tokens + " tokens used today, the limit is " + b.dailyTokens() + " (budget.daily-tokens)");
         }
         if (b.dailyUsd() != null && usd >= b.dailyUsd()) {
-            return Optional.of(String.format("$%.4f spent today, the limit is $%.2f (budget.daily-usd)", usd,
-                    b.dailyUsd()));
+            return Optional.of(
+                    String.format("$%.4f spent today, the limit is $%.2f (budget.daily-usd)", usd, b.dailyUsd()));
         }
         return Optional.empty();
     }
@@ -88,8 +88,9 @@ final class DailyBudget {
 
     private Spent before() {
         if (before == null) {
-            DecisionLog.Spending spent = store.decisionLog().spentSince(config.agent().name(),
-                    config.startOfToday(clock).toInstant());
+            DecisionLog.Spending spent = store.decisionLog()
+                    .spentSince(
+                            config.agent().name(), config.startOfToday(clock).toInstant());
             before = new Spent(spent.tokens(), spent.usd());
         }
         return before;

@@ -22,8 +22,7 @@ import java.util.Optional;
  */
 final class Gates {
     /** A gate that closed: its name, what it found, and the beat's reason to skip. */
-    record Closed(String gate, String detail, String reason) {
-    }
+    record Closed(String gate, String detail, String reason) {}
 
     static final long MAX_CHECKLIST_BYTES = 64 * 1024;
     private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
@@ -53,14 +52,21 @@ final class Gates {
         if (Files.exists(pause)) {
             String why = readQuietly(pause);
             record.add(new Gate("paused", false, "PAUSE file at " + pause + (why.isBlank() ? "" : ": " + why)));
-            return closed("paused", "paused" + (why.isBlank() ? "" : ": " + why) + " (remove " + pause
-                    + " or run 'heartbeat-agent resume')");
+            return closed(
+                    "paused",
+                    "paused" + (why.isBlank() ? "" : ": " + why) + " (remove " + pause
+                            + " or run 'heartbeat-agent resume')");
         }
         Optional<Control.Pause> shared = store.control().pause(config.agent().name());
         if (shared.isPresent()) {
             String why = shared.get().reason() == null ? "" : shared.get().reason();
-            record.add(new Gate("paused", false, "paused for every node since " + shared.get().since()
-                    + (shared.get().by() == null ? "" : " by " + shared.get().by()) + (why.isBlank() ? "" : ": " + why)));
+            record.add(new Gate(
+                    "paused",
+                    false,
+                    "paused for every node since " + shared.get().since()
+                            + (shared.get().by() == null
+                                    ? ""
+                                    : " by " + shared.get().by()) + (why.isBlank() ? "" : ": " + why)));
             return closed("paused", "paused" + (why.isBlank() ? "" : ": " + why) + " (run 'heartbeat-agent resume')");
         }
         record.add(new Gate("paused", true, "no PAUSE file, not paused in the store"));
@@ -83,8 +89,10 @@ final class Gates {
         long size = sizeOf(file);
         if (size > MAX_CHECKLIST_BYTES) {
             record.add(new Gate("checklist", false, file + " is " + size / 1024 + " KiB"));
-            return closed("checklist", "the checklist " + file.getFileName() + " is " + size / 1024 + " KiB, more than "
-                    + "64 KiB: it goes with every beat, so keep it short (move reference material to other files)");
+            return closed(
+                    "checklist",
+                    "the checklist " + file.getFileName() + " is " + size / 1024 + " KiB, more than "
+                            + "64 KiB: it goes with every beat, so keep it short (move reference material to other files)");
         }
         Checklist checklist = read(file);
         if (checklist.isEmpty()) {

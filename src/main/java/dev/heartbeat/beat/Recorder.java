@@ -53,9 +53,15 @@ final class Recorder {
                 .addKeyValue("input_tokens", decision.usage().inputTokens())
                 .addKeyValue("output_tokens", decision.usage().outputTokens())
                 .addKeyValue("tool_calls", decision.toolCalls().size())
-                .log("beat {} {} {}: {} (tokens {}/{}, {} tool call(s); chain head {})", decision.id(),
-                        decision.trigger().wire(), decision.outcome().wire(), decision.reason(),
-                        decision.usage().inputTokens(), decision.usage().outputTokens(), decision.toolCalls().size(),
+                .log(
+                        "beat {} {} {}: {} (tokens {}/{}, {} tool call(s); chain head {})",
+                        decision.id(),
+                        decision.trigger().wire(),
+                        decision.outcome().wire(),
+                        decision.reason(),
+                        decision.usage().inputTokens(),
+                        decision.usage().outputTokens(),
+                        decision.toolCalls().size(),
                         head.map(HeadAnchor.Head::text).orElse("-"));
         return decision;
     }

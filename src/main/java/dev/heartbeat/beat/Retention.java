@@ -57,13 +57,17 @@ final class Retention {
             if (oldest.isEmpty() || !oldest.get().isBefore(cutoff.minus(keep.dividedBy(10)))) {
                 return Optional.empty();
             }
-            DecisionArchive.Result done = DecisionArchive.prune(store, cutoff, config.stateDir().toAbsolutePath(), now);
+            DecisionArchive.Result done =
+                    DecisionArchive.prune(store, cutoff, config.stateDir().toAbsolutePath(), now);
             if (done.records() == 0) {
                 return Optional.empty();
             }
-            return Optional.of(new RepairRecord("retention", "archived " + done.records() + " decision(s) older than "
-                    + Durations.format(keep) + " to " + done.file() + " and removed them from the store "
-                    + "(audit.retention); decisions verify checks the archive too", List.of()));
+            return Optional.of(new RepairRecord(
+                    "retention",
+                    "archived " + done.records() + " decision(s) older than "
+                            + Durations.format(keep) + " to " + done.file() + " and removed them from the store "
+                            + "(audit.retention); decisions verify checks the archive too",
+                    List.of()));
         } catch (IOException | RuntimeException e) {
             LOG.warn("beat {}: audit.retention could not archive decisions: {}", beatId, e.getMessage());
             return Optional.empty();
@@ -80,18 +84,30 @@ final class Retention {
         OffsetDateTime cutoff = now.minus(r.olderThan());
         try {
             Optional<OffsetDateTime> oldest = store.sessions().oldestMessage(session);
-            if (oldest.isEmpty() || !oldest.get().isBefore(cutoff.minus(r.olderThan().dividedBy(10)))) {
+            if (oldest.isEmpty()
+                    || !oldest.get().isBefore(cutoff.minus(r.olderThan().dividedBy(10)))) {
                 return Optional.empty();
             }
-            int revision = store.sessions().session(session).map(SessionInfo::revision).orElse(0);
-            SessionArchive.Result done = SessionArchive.prune(store, session, revision, cutoff, r.keepTurns(),
-                    config.stateDir().toAbsolutePath().resolve("archive"), now, false);
+            int revision =
+                    store.sessions().session(session).map(SessionInfo::revision).orElse(0);
+            SessionArchive.Result done = SessionArchive.prune(
+                    store,
+                    session,
+                    revision,
+                    cutoff,
+                    r.keepTurns(),
+                    config.stateDir().toAbsolutePath().resolve("archive"),
+                    now,
+                    false);
             if (done.nothing()) {
                 return Optional.empty();
             }
-            return Optional.of(new RepairRecord("retention", "archived " + (done.pruned() + done.superseded())
-                    + " message(s) older than " + Durations.format(r.olderThan()) + " to " + done.archive()
-                    + " and removed them from the store (sessions.retention); " + done.kept() + " kept", List.of()));
+            return Optional.of(new RepairRecord(
+                    "retention",
+                    "archived " + (done.pruned() + done.superseded())
+                            + " message(s) older than " + Durations.format(r.olderThan()) + " to " + done.archive()
+                            + " and removed them from the store (sessions.retention); " + done.kept() + " kept",
+                    List.of()));
         } catch (IOException | RuntimeException e) {
             LOG.warn("beat {}: sessions.retention could not prune {}: {}", beatId, session, e.getMessage());
             return Optional.empty();

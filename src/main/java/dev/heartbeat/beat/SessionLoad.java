@@ -24,8 +24,7 @@ final class SessionLoad {
      * @param repairs     what the repair did (empty when nothing needed it)
      * @param contextFrom where the history was read from in its revision: 0 after a repair (a new revision)
      */
-    record Loaded(List<StoredMessage> history, List<RepairRecord> repairs, long contextFrom) {
-    }
+    record Loaded(List<StoredMessage> history, List<RepairRecord> repairs, long contextFrom) {}
 
     private final Store store;
 
@@ -47,8 +46,13 @@ final class SessionLoad {
         }
         long readUpTo = history.isEmpty() ? 0 : history.get(history.size() - 1).id();
         history = store.sessions().writeRevision(session, repaired.entries(), repaired.actions(), beatId, readUpTo);
-        LOG.warn("beat {}: session {} repaired with {} action(s) ({}); revision {} written", beatId, session,
-                repaired.actions().size(), rules(repaired.actions()), history.isEmpty() ? "-" : history.get(0).revision());
+        LOG.warn(
+                "beat {}: session {} repaired with {} action(s) ({}); revision {} written",
+                beatId,
+                session,
+                repaired.actions().size(),
+                rules(repaired.actions()),
+                history.isEmpty() ? "-" : history.get(0).revision());
         // The new revision's rows have new ids, and its context start was reset by the write.
         return new Loaded(history, repaired.actions(), 0);
     }

@@ -15,14 +15,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code approvals}: tool calls that wait for a person. */
-@Command(name = "approvals", mixinStandardHelpOptions = true,
+@Command(
+        name = "approvals",
+        mixinStandardHelpOptions = true,
         description = "Decide tool calls that wait for a person (tools.approvals in agent.yaml). An approved call "
                 + "runs at the next beat, which tells the model the outcome; requests expire unanswered.",
-        subcommands = {ApprovalsCommand.ListApprovals.class, ApprovalsCommand.Approve.class, ApprovalsCommand.Deny.class})
+        subcommands = {ApprovalsCommand.ListApprovals.class, ApprovalsCommand.Approve.class, ApprovalsCommand.Deny.class
+        })
 final class ApprovalsCommand {
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Open requests (pending, or decided and "
-            + "not yet acted on), newest first.")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "Open requests (pending, or decided and " + "not yet acted on), newest first.")
     static final class ListApprovals implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -53,7 +58,11 @@ final class ApprovalsCommand {
             }
             List<List<String>> rows = new ArrayList<>();
             for (Approvals.Approval a : approvals) {
-                rows.add(List.of(a.id(), a.status(), Render.time(a.createdAt()), a.tool(),
+                rows.add(List.of(
+                        a.id(),
+                        a.status(),
+                        Render.time(a.createdAt()),
+                        a.tool(),
                         Render.fold(a.arguments(), 60) + " - " + Render.fold(a.why(), 80)));
             }
             Render.table(out, List.of("ID", "STATUS", "ASKED", "TOOL", "ARGUMENTS - WHY"), rows);
@@ -80,22 +89,30 @@ final class ApprovalsCommand {
             AgentConfig config = main.inspectionConfig();
             AgentRuntime.registerSecrets(config);
             try (Store store = main.writeStore(config)) {
-                List<Approvals.Approval> matches = store.approvals().list(config.agent().name(), true).stream()
-                        .filter(a -> a.id().startsWith(id)).toList();
+                List<Approvals.Approval> matches = store
+                        .approvals()
+                        .list(config.agent().name(), true)
+                        .stream()
+                        .filter(a -> a.id().startsWith(id))
+                        .toList();
                 if (matches.size() != 1) {
-                    throw UserError.notFound(matches.isEmpty() ? "no approval request '" + id + "'; 'approvals list' "
-                            + "shows them" : "'" + id + "' matches " + matches.size() + " requests; give more of the id");
+                    throw UserError.notFound(
+                            matches.isEmpty()
+                                    ? "no approval request '" + id + "'; 'approvals list' " + "shows them"
+                                    : "'" + id + "' matches " + matches.size() + " requests; give more of the id");
                 }
                 Approvals.Approval a = matches.get(0);
                 if (!a.status().equals("pending")) {
-                    throw UserError.notFound("request " + a.id() + " is " + a.status() + ", not pending; nothing to decide");
+                    throw UserError.notFound(
+                            "request " + a.id() + " is " + a.status() + ", not pending; nothing to decide");
                 }
                 String by = System.getProperty("user.name", "operator");
                 if (!store.approvals().decideApproval(a.id(), approve(), by, note())) {
                     throw UserError.notFound("request " + a.id() + " expired or was decided meanwhile");
                 }
-                main.out().println((approve() ? "approved " : "denied ") + a.id() + " (" + a.tool() + "); the next beat "
-                        + (approve() ? "runs it and tells the agent" : "tells the agent"));
+                main.out()
+                        .println((approve() ? "approved " : "denied ") + a.id() + " (" + a.tool() + "); the next beat "
+                                + (approve() ? "runs it and tells the agent" : "tells the agent"));
                 main.out().flush();
             }
             return 0;

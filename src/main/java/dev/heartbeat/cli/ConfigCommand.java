@@ -22,14 +22,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code config}: configuration commands. */
-@Command(name = "config", mixinStandardHelpOptions = true, description = "Check the configuration.",
+@Command(
+        name = "config",
+        mixinStandardHelpOptions = true,
+        description = "Check the configuration.",
         subcommands = ConfigCommand.Check.class)
 final class ConfigCommand {
 
-    @Command(name = "check", mixinStandardHelpOptions = true,
-            description = {"Validate the configuration and print the effective config (defaults filled in, "
-                    + "paths resolved, secrets shown as <redacted>).",
-                    "Exit 0 when valid, 2 when not (the message names the key, the file and the line)."})
+    @Command(
+            name = "check",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Validate the configuration and print the effective config (defaults filled in, "
+                        + "paths resolved, secrets shown as <redacted>).",
+                "Exit 0 when valid, 2 when not (the message names the key, the file and the line)."
+            })
     static final class Check implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -49,7 +56,8 @@ final class ConfigCommand {
                 out.println("# " + config.file() + " is valid; the effective configuration:");
                 ObjectMapper yaml = new ObjectMapper(YAMLFactory.builder()
                         .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                        .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build());
+                        .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                        .build());
                 out.print(yaml.writeValueAsString(tree));
                 out.flush();
             }

@@ -27,10 +27,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code decisions}: the decision log. */
-@Command(name = "decisions", mixinStandardHelpOptions = true,
+@Command(
+        name = "decisions",
+        mixinStandardHelpOptions = true,
         description = "Read the decision log: one record per heartbeat, skipped ones included.",
-        subcommands = {DecisionsCommand.ListDecisions.class, DecisionsCommand.Show.class, DecisionsCommand.Verify.class,
-                DecisionsStats.class})
+        subcommands = {
+            DecisionsCommand.ListDecisions.class,
+            DecisionsCommand.Show.class,
+            DecisionsCommand.Verify.class,
+            DecisionsStats.class
+        })
 final class DecisionsCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The decision log, newest first.")
@@ -38,16 +44,23 @@ final class DecisionsCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--since", paramLabel = "DURATION", description = "only beats started within this long, "
-                + "such as 2h, 1d or 7d")
+        @Option(
+                names = "--since",
+                paramLabel = "DURATION",
+                description = "only beats started within this long, " + "such as 2h, 1d or 7d")
         String since;
 
-        @Option(names = "--outcome", paramLabel = "OUTCOME", description = "only this outcome: quiet, acted, "
-                + "skipped, failed or awaiting_approval")
+        @Option(
+                names = "--outcome",
+                paramLabel = "OUTCOME",
+                description = "only this outcome: quiet, acted, " + "skipped, failed or awaiting_approval")
         String outcome;
 
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "at most N records "
-                + "(default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--limit",
+                paramLabel = "N",
+                defaultValue = "50",
+                description = "at most N records " + "(default: ${DEFAULT-VALUE})")
         int limit;
 
         @Option(names = "--json", description = "print a JSON array of the records")
@@ -75,11 +88,17 @@ final class DecisionsCommand {
             }
             PrintWriter out = main.out();
             if (json) {
-                Render.json(out, rows.stream().map(StoredDecision::decision).filter(Objects::nonNull).toList());
+                Render.json(
+                        out,
+                        rows.stream()
+                                .map(StoredDecision::decision)
+                                .filter(Objects::nonNull)
+                                .toList());
                 return 0;
             }
             if (rows.isEmpty()) {
-                out.println("No decisions" + (since != null || outcome != null ? " match." : " yet; run --once for a first beat."));
+                out.println("No decisions"
+                        + (since != null || outcome != null ? " match." : " yet; run --once for a first beat."));
                 out.flush();
                 return 0;
             }
@@ -90,16 +109,23 @@ final class DecisionsCommand {
                     table.add(List.of("#" + row.seq(), "-", "-", "unreadable", "-", "run 'decisions verify'"));
                     continue;
                 }
-                table.add(List.of(d.id(), Render.time(d.startedAt()), d.trigger().wire(), d.outcome().wire(),
-                        d.usage().inputTokens() + "/" + d.usage().outputTokens(), Render.fold(d.reason(), 80)));
+                table.add(List.of(
+                        d.id(),
+                        Render.time(d.startedAt()),
+                        d.trigger().wire(),
+                        d.outcome().wire(),
+                        d.usage().inputTokens() + "/" + d.usage().outputTokens(),
+                        Render.fold(d.reason(), 80)));
             }
             Render.table(out, List.of("ID", "STARTED", "TRIGGER", "OUTCOME", "TOKENS", "REASON"), table);
             return 0;
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = {"One decision in full.",
-            "Exit 1 when no decision has that id."})
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            description = {"One decision in full.", "Exit 1 when no decision has that id."})
     static final class Show implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -118,13 +144,15 @@ final class DecisionsCommand {
             try (Store store = main.readStore(config)) {
                 row = store.decisionLog().find(id).orElseThrow(() -> {
                     int matches = store.decisionLog().countStartingWith(id);
-                    return UserError.notFound(matches > 1
-                            ? "ambiguous: '" + id + "' starts " + matches + " decisions; give more of the id"
-                            : "no decision '" + id + "'; 'decisions list' shows the ids");
+                    return UserError.notFound(
+                            matches > 1
+                                    ? "ambiguous: '" + id + "' starts " + matches + " decisions; give more of the id"
+                                    : "no decision '" + id + "'; 'decisions list' shows the ids");
                 });
             }
             if (row.decision() == null) {
-                throw UserError.notFound("decision #" + row.seq() + " is stored but unreadable; run 'decisions verify'");
+                throw UserError.notFound(
+                        "decision #" + row.seq() + " is stored but unreadable; run 'decisions verify'");
             }
             PrintWriter out = main.out();
             if (json) {
@@ -140,12 +168,17 @@ final class DecisionsCommand {
             lines.put("decision", d.id());
             lines.put("agent", d.agent() + " (session " + d.session() + ")");
             lines.put("trigger", d.trigger().wire() + (d.dryRun() ? ", dry run" : ""));
-            lines.put("started", Render.time(d.startedAt()) + "  (took " + Render.duration(d.startedAt(), d.finishedAt()) + ")");
+            lines.put(
+                    "started",
+                    Render.time(d.startedAt()) + "  (took " + Render.duration(d.startedAt(), d.finishedAt()) + ")");
             lines.put("outcome", d.outcome().wire());
             lines.put("reason", d.reason());
-            lines.put("model", d.model().provider() + " " + d.model().name() + ": " + d.modelCalls().size() + " call(s), "
-                    + d.usage().inputTokens() + " in / " + d.usage().outputTokens() + " out tokens"
-                    + (d.costUsd() != null ? String.format(", $%.6f", d.costUsd()) : ""));
+            lines.put(
+                    "model",
+                    d.model().provider() + " " + d.model().name() + ": "
+                            + d.modelCalls().size() + " call(s), "
+                            + d.usage().inputTokens() + " in / " + d.usage().outputTokens() + " out tokens"
+                            + (d.costUsd() != null ? String.format(", $%.6f", d.costUsd()) : ""));
             lines.forEach((k, v) -> out.printf("%-10s %s%n", k, v));
             out.println("gates:");
             for (Decision.Gate g : d.gates()) {
@@ -154,10 +187,19 @@ final class DecisionsCommand {
             if (!d.modelCalls().isEmpty()) {
                 out.println("model calls:");
                 for (Decision.ModelCall c : d.modelCalls()) {
-                    out.printf("  %s %s%n", c.step() == 0 ? "summary" : c.step() + ".", c.error() != null ? "error: " + c.error()
-                            : String.join(",", c.finishReasons()) + ", " + c.inputTokens() + "/" + c.outputTokens()
-                            + " tokens" + (c.cachedInputTokens() > 0 ? " (" + c.cachedInputTokens() + " cached)" : "")
-                            + ", " + c.latencyMs() + " ms" + (c.responseId() != null ? ", id " + c.responseId() : ""));
+                    out.printf(
+                            "  %s %s%n",
+                            c.step() == 0 ? "summary" : c.step() + ".",
+                            c.error() != null
+                                    ? "error: " + c.error()
+                                    : String.join(",", c.finishReasons()) + ", " + c.inputTokens() + "/"
+                                            + c.outputTokens()
+                                            + " tokens"
+                                            + (c.cachedInputTokens() > 0
+                                                    ? " (" + c.cachedInputTokens() + " cached)"
+                                                    : "")
+                                            + ", " + c.latencyMs() + " ms"
+                                            + (c.responseId() != null ? ", id " + c.responseId() : ""));
                 }
             }
             if (!d.toolCalls().isEmpty()) {
@@ -165,8 +207,9 @@ final class DecisionsCommand {
                 int n = 0;
                 for (Decision.ToolCallRecord t : d.toolCalls()) {
                     out.printf("  %d. %s %s%n", ++n, t.name(), Render.fold(String.valueOf(t.arguments()), 200));
-                    out.printf("     %s, %s: %s%n", t.executed() ? "executed" : "not executed", t.outcome(),
-                            Render.fold(t.result(), 200));
+                    out.printf(
+                            "     %s, %s: %s%n",
+                            t.executed() ? "executed" : "not executed", t.outcome(), Render.fold(t.result(), 200));
                 }
             }
             if (!d.notifications().isEmpty()) {
@@ -191,9 +234,13 @@ final class DecisionsCommand {
         }
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true, description = {
-            "Check the hash chain of the decision log.",
-            "Exit 0 when intact, 1 when broken (the first bad record is named)."})
+    @Command(
+            name = "verify",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Check the hash chain of the decision log.",
+                "Exit 0 when intact, 1 when broken (the first bad record is named)."
+            })
     static final class Verify implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -201,8 +248,11 @@ final class DecisionsCommand {
         @Option(names = "--json", description = "print the result as JSON")
         boolean json;
 
-        @Option(names = "--head", paramLabel = "SEQ:HASH", description = "also check the log still holds this head, "
-                + "as printed by an earlier verify and kept outside the store")
+        @Option(
+                names = "--head",
+                paramLabel = "SEQ:HASH",
+                description = "also check the log still holds this head, "
+                        + "as printed by an earlier verify and kept outside the store")
         String head;
 
         @Override
@@ -224,7 +274,10 @@ final class DecisionsCommand {
                 for (ArchivedDecisions a : store.decisionLog().archives()) {
                     archives.add(readArchive(config.stateDir().resolve(a.file()), a));
                 }
-                report = ChainVerifier.verify(archives, store.decisionLog().chain(), anchors,
+                report = ChainVerifier.verify(
+                        archives,
+                        store.decisionLog().chain(),
+                        anchors,
                         HashChain.key(config.audit().chainKey().value()));
             }
             PrintWriter out = main.out();
@@ -241,17 +294,23 @@ final class DecisionsCommand {
                 if (report.intact()) {
                     out.println("intact: " + report.records() + " record(s), every hash and column matches"
                             + (anchors.isEmpty() ? "" : ", the anchored head is there")
-                            + (report.archived() == 0 ? "" : "; " + report.archived() + " archived record(s) checked too")
-                            + (report.unread() == 0 ? "" : "; " + report.unread() + " archived record(s) in files not "
-                                    + "found under " + config.stateDir().resolve("archive") + " (checked from the hash "
-                                    + "recorded for them)"));
+                            + (report.archived() == 0
+                                    ? ""
+                                    : "; " + report.archived() + " archived record(s) checked too")
+                            + (report.unread() == 0
+                                    ? ""
+                                    : "; " + report.unread() + " archived record(s) in files not "
+                                            + "found under " + config.stateDir().resolve("archive")
+                                            + " (checked from the hash "
+                                            + "recorded for them)"));
                 } else {
                     ChainVerifier.Break b = report.firstBreak().get();
                     out.println("BROKEN at record #" + b.seq() + " (" + b.id() + "): " + b.problem());
                 }
-                report.head().ifPresent(h -> out.println("head: #" + h.seq() + " " + h.id() + " " + h.hash()
-                        + "  (keep '" + h.text() + "' elsewhere; 'decisions verify --head " + h.text()
-                        + "' checks against it)"));
+                report.head()
+                        .ifPresent(h -> out.println("head: #" + h.seq() + " " + h.id() + " " + h.hash()
+                                + "  (keep '" + h.text() + "' elsewhere; 'decisions verify --head " + h.text()
+                                + "' checks against it)"));
             }
             out.flush();
             return report.intact() ? 0 : 1;
@@ -263,8 +322,7 @@ final class DecisionsCommand {
                 return new ChainVerifier.Archive(a, null, false);
             }
             try {
-                return new ChainVerifier.Archive(a, DecisionArchive.read(file),
-                        DecisionArchive.matches(file, a));
+                return new ChainVerifier.Archive(a, DecisionArchive.read(file), DecisionArchive.matches(file, a));
             } catch (IOException | RuntimeException e) {
                 // Unreadable (torn, not gzip): its bytes are not the recorded ones either.
                 return new ChainVerifier.Archive(a, List.of(), false);

@@ -19,14 +19,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code decisions stats}: beats by outcome, tokens and cost per day, model latency. */
-@Command(name = "stats", mixinStandardHelpOptions = true, description = {
-        "What the decision log adds up to: beats by outcome, tokens and cost per day (in the agent's time zone), "
-                + "and model latency percentiles. Cost needs the model in the 'pricing' table of agent.yaml."})
+@Command(
+        name = "stats",
+        mixinStandardHelpOptions = true,
+        description = {
+            "What the decision log adds up to: beats by outcome, tokens and cost per day (in the agent's time zone), "
+                    + "and model latency percentiles. Cost needs the model in the 'pricing' table of agent.yaml."
+        })
 final class DecisionsStats implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--since", paramLabel = "DURATION", defaultValue = "7d",
+    @Option(
+            names = "--since",
+            paramLabel = "DURATION",
+            defaultValue = "7d",
             description = "how far back (default: ${DEFAULT-VALUE})")
     String since;
 
@@ -40,8 +47,10 @@ final class DecisionsStats implements Callable<Integer> {
         AgentConfig config = main.inspectionConfig();
         List<Decision> decisions;
         try (Store store = main.readStore(config)) {
-            decisions = store.decisionLog().list(from, null, Integer.MAX_VALUE).stream().map(StoredDecision::decision)
-                    .filter(Objects::nonNull).toList();
+            decisions = store.decisionLog().list(from, null, Integer.MAX_VALUE).stream()
+                    .map(StoredDecision::decision)
+                    .filter(Objects::nonNull)
+                    .toList();
         }
         DecisionStats.Summary s = DecisionStats.of(decisions, config.agent().timezone());
         PrintWriter out = main.out();
@@ -65,14 +74,23 @@ final class DecisionsStats implements Callable<Integer> {
         }
         List<List<String>> rows = new ArrayList<>();
         for (DecisionStats.Day d : s.days()) {
-            rows.add(List.of(d.day().toString(), Integer.toString(d.beats()), n(d.byOutcome(), "quiet"),
-                    n(d.byOutcome(), "acted"), n(d.byOutcome(), "skipped"), n(d.byOutcome(), "failed"),
-                    Long.toString(d.inputTokens()), Long.toString(d.outputTokens()),
+            rows.add(List.of(
+                    d.day().toString(),
+                    Integer.toString(d.beats()),
+                    n(d.byOutcome(), "quiet"),
+                    n(d.byOutcome(), "acted"),
+                    n(d.byOutcome(), "skipped"),
+                    n(d.byOutcome(), "failed"),
+                    Long.toString(d.inputTokens()),
+                    Long.toString(d.outputTokens()),
                     s.costKnown() ? String.format("$%.4f", d.costUsd()) : "-"));
         }
-        Render.table(out, List.of("DAY", "BEATS", "QUIET", "ACTED", "SKIPPED", "FAILED", "INPUT", "OUTPUT", "COST"), rows);
+        Render.table(
+                out, List.of("DAY", "BEATS", "QUIET", "ACTED", "SKIPPED", "FAILED", "INPUT", "OUTPUT", "COST"), rows);
         out.println("tokens: " + s.inputTokens() + " in / " + s.outputTokens() + " out"
-                + (s.costKnown() ? String.format(", cost $%.4f", s.costUsd()) : ", cost unknown (add the model to 'pricing')"));
+                + (s.costKnown()
+                        ? String.format(", cost $%.4f", s.costUsd())
+                        : ", cost unknown (add the model to 'pricing')"));
         DecisionStats.Latency l = s.latency();
         out.println("model latency over " + l.calls() + " call(s): p50 " + l.p50Ms() + " ms, p90 " + l.p90Ms()
                 + " ms, p99 " + l.p99Ms() + " ms, max " + l.maxMs() + " ms");

@@ -18,52 +18,73 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /** The {@code heartbeat-agent} command line: the daemon, one beat, and the inspection commands. */
-@Command(name = "heartbeat-agent",
+@Command(
+        name = "heartbeat-agent",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        subcommands = {RunCommand.class, OnceCommand.class, WakeCommand.class, StatusCommand.class,
-                PauseCommand.Pause.class, PauseCommand.Resume.class, ApprovalsCommand.class,
-                SessionsCommand.class, DecisionsCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            RunCommand.class,
+            OnceCommand.class,
+            WakeCommand.class,
+            StatusCommand.class,
+            PauseCommand.Pause.class,
+            PauseCommand.Resume.class,
+            ApprovalsCommand.class,
+            SessionsCommand.class,
+            DecisionsCommand.class,
+            ConfigCommand.class,
+            CommandLine.HelpCommand.class
+        },
         description = {
-                "An autonomous agent woken by a heartbeat. Each beat it reads its checklist (HEARTBEAT.md in its "
-                        + "workspace) and remembered state, and either stays quiet (HEARTBEAT_OK) or acts through "
-                        + "tools and tells its operator. Every beat leaves a hash-chained decision record.",
-                "",
-                "Without a command, runs the daemon (same as 'run')."},
+            "An autonomous agent woken by a heartbeat. Each beat it reads its checklist (HEARTBEAT.md in its "
+                    + "workspace) and remembered state, and either stays quiet (HEARTBEAT_OK) or acts through "
+                    + "tools and tells its operator. Every beat leaves a hash-chained decision record.",
+            "",
+            "Without a command, runs the daemon (same as 'run')."
+        },
         footerHeading = "%nExamples:%n",
         footer = {
-                "  heartbeat-agent --once                  one beat now, print the decision",
-                "  heartbeat-agent --once --dry-run        one beat; side-effecting tools are recorded, not run",
-                "  heartbeat-agent config check            validate agent.yaml, show the effective config",
-                "  heartbeat-agent status                  is the daemon up, last and next beat, today's spend",
-                "  heartbeat-agent decisions list --since 1d",
-                "  heartbeat-agent sessions show ops-watch --tail 20",
-                "",
-                "Exit codes: 0 ok, 1 failed beat or not found, 2 usage or configuration error."})
+            "  heartbeat-agent --once                  one beat now, print the decision",
+            "  heartbeat-agent --once --dry-run        one beat; side-effecting tools are recorded, not run",
+            "  heartbeat-agent config check            validate agent.yaml, show the effective config",
+            "  heartbeat-agent status                  is the daemon up, last and next beat, today's spend",
+            "  heartbeat-agent decisions list --since 1d",
+            "  heartbeat-agent sessions show ops-watch --tail 20",
+            "",
+            "Exit codes: 0 ok, 1 failed beat or not found, 2 usage or configuration error."
+        })
 public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "PATH", scope = ScopeType.INHERIT,
-            description = "agent configuration file (default: ${DEFAULT-VALUE})", defaultValue = "agent.yaml")
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "PATH",
+            scope = ScopeType.INHERIT,
+            description = "agent configuration file (default: ${DEFAULT-VALUE})",
+            defaultValue = "agent.yaml")
     Path configFile;
 
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+    @Option(
+            names = {"-v", "--verbose"},
+            scope = ScopeType.INHERIT,
             description = "show debug logs and stack traces of unexpected errors")
     boolean verbose;
 
-    @Option(names = "--once", description = "run one heartbeat now in the foreground and print its decision "
-            + "(same as the 'once' command)")
+    @Option(
+            names = "--once",
+            description =
+                    "run one heartbeat now in the foreground and print its decision " + "(same as the 'once' command)")
     boolean once;
 
     @Option(names = "--dry-run", description = "with --once: record side-effecting tool calls without running them")
@@ -77,12 +98,13 @@ public final class Main implements Callable<Integer> {
 
     /** Environment for ${VAR} expansion; tests give their own. */
     Map<String, String> env = System.getenv();
+
     Clock clock = Clock.systemDefaultZone();
 
     public static void main(String[] args) {
         configureLogging(args);
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
-                System.getenv()));
+        System.exit(
+                execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv()));
     }
 
     /** Runs the command line with the given streams and environment; returns the exit code. */
@@ -113,9 +135,14 @@ public final class Main implements Callable<Integer> {
     private static void configureLogging(String[] args) {
         List<String> list = List.of(args);
         boolean otherCommand = list.stream().anyMatch(COMMANDS::contains)
-                || list.stream().anyMatch(a -> a.equals("--once") || a.equals("--help") || a.equals("-h")
-                || a.equals("--version") || a.equals("-V"));
-        String level = list.contains("-v") || list.contains("--verbose") ? "DEBUG"
+                || list.stream()
+                        .anyMatch(a -> a.equals("--once")
+                                || a.equals("--help")
+                                || a.equals("-h")
+                                || a.equals("--version")
+                                || a.equals("-V"));
+        String level = list.contains("-v") || list.contains("--verbose")
+                ? "DEBUG"
                 : list.contains("run") || !otherCommand ? "INFO" : "WARN";
         if (System.getProperty("hb.log.level") == null) {
             System.setProperty("hb.log.level", level);
@@ -127,8 +154,8 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    private static final Set<String> COMMANDS = Set.of("once", "sessions", "decisions", "config",
-            "help", "wake", "status", "pause", "resume", "approvals");
+    private static final Set<String> COMMANDS =
+            Set.of("once", "sessions", "decisions", "config", "help", "wake", "status", "pause", "resume", "approvals");
 
     @Override
     public Integer call() {
@@ -176,8 +203,9 @@ public final class Main implements Callable<Integer> {
 
     /** The session, or a not-found error that says how to list them. */
     static SessionInfo session(Store store, String name) {
-        return store.sessions().session(name).orElseThrow(() -> UserError.notFound("no session '" + name
-                + "'; 'sessions list' shows the sessions"));
+        return store.sessions()
+                .session(name)
+                .orElseThrow(() -> UserError.notFound("no session '" + name + "'; 'sessions list' shows the sessions"));
     }
 
     PrintWriter out() {
@@ -232,8 +260,10 @@ public final class Main implements Callable<Integer> {
         @Override
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"heartbeat-agent " + (v == null ? "(development build)" : v),
-                    "Java " + System.getProperty("java.version")};
+            return new String[] {
+                "heartbeat-agent " + (v == null ? "(development build)" : v),
+                "Java " + System.getProperty("java.version")
+            };
         }
     }
 }

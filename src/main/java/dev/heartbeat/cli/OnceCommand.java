@@ -19,16 +19,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code once} (also {@code --once}): one heartbeat now, in the foreground. */
-@Command(name = "once", mixinStandardHelpOptions = true,
-        description = {"Run one heartbeat now, in the foreground, and print its decision.",
-                "Refused while a daemon runs with the same store (ask it with 'wake' instead); a daemon that",
-                "starts meanwhile waits for this beat. Exit 0 unless the beat failed (1); 2 when refused."})
+@Command(
+        name = "once",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run one heartbeat now, in the foreground, and print its decision.",
+            "Refused while a daemon runs with the same store (ask it with 'wake' instead); a daemon that",
+            "starts meanwhile waits for this beat. Exit 0 unless the beat failed (1); 2 when refused."
+        })
 final class OnceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dry-run", description = "record side-effecting tool calls (and the final notification) "
-            + "without running them")
+    @Option(
+            names = "--dry-run",
+            description = "record side-effecting tool calls (and the final notification) " + "without running them")
     boolean dryRun;
 
     @Option(names = "--json", description = "print the decision record as JSON")
@@ -49,11 +54,11 @@ final class OnceCommand implements Callable<Integer> {
         });
         Decision decision;
         try (InstanceLock lock = holdStore(config);
-             AgentRuntime runtime = new AgentRuntime(config, main.clock)) {
+                AgentRuntime runtime = new AgentRuntime(config, main.clock)) {
             decision = runtime.beat(new BeatOptions(Decision.Trigger.MANUAL, dryRun, force));
         } catch (IOException e) {
-            throw UserError.notFound("cannot release the lock beside " + AgentRuntime.databaseFile(config) + ": "
-                    + e.getMessage());
+            throw UserError.notFound(
+                    "cannot release the lock beside " + AgentRuntime.databaseFile(config) + ": " + e.getMessage());
         }
         PrintWriter out = main.out();
         if (json) {
@@ -122,14 +127,15 @@ final class OnceCommand implements Callable<Integer> {
             out.println("  tools:    " + tools);
         }
         for (Decision.NotificationRecord n : d.notifications()) {
-            out.println("  notified: " + n.channel() + " " + n.status() + (n.detail() == null ? "" : " (" + n.detail() + ")"));
+            out.println("  notified: " + n.channel() + " " + n.status()
+                    + (n.detail() == null ? "" : " (" + n.detail() + ")"));
         }
         if (!d.repairs().isEmpty()) {
             out.println("  history:  " + d.repairs().size() + " problem(s) left out of the request; "
                     + "see 'decisions show " + d.id() + "'");
         }
-        out.println("  tokens:   " + d.usage().inputTokens() + " in / " + d.usage().outputTokens() + " out, "
-                + d.modelCalls().size() + " model call(s)");
+        out.println("  tokens:   " + d.usage().inputTokens() + " in / "
+                + d.usage().outputTokens() + " out, " + d.modelCalls().size() + " model call(s)");
         out.println("  time:     " + Render.duration(d.startedAt(), d.finishedAt()));
         out.println("  decision: " + d.id());
         out.flush();

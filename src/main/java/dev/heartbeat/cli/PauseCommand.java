@@ -20,13 +20,16 @@ import picocli.CommandLine.Spec;
  * with a shared (PostgreSQL) store it is a row in the store, so it stops the agent on every node.
  */
 final class PauseCommand {
-    private PauseCommand() {
-    }
+    private PauseCommand() {}
 
-    @Command(name = "pause", mixinStandardHelpOptions = true, description = {
-            "Stop the agent acting: every beat is skipped with reason 'paused' (and recorded) until 'resume'. "
-                    + "Works on a running daemon at once. With SQLite it is a file (PAUSE in the state folder), so "
-                    + "'touch' works too; with PostgreSQL it is kept in the database and stops every node."})
+    @Command(
+            name = "pause",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Stop the agent acting: every beat is skipped with reason 'paused' (and recorded) until 'resume'. "
+                        + "Works on a running daemon at once. With SQLite it is a file (PAUSE in the state folder), so "
+                        + "'touch' works too; with PostgreSQL it is kept in the database and stops every node."
+            })
     static final class Pause implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -41,7 +44,11 @@ final class PauseCommand {
             String where;
             if (config.storage().postgres()) {
                 try (Store store = main.writeStore(config)) {
-                    store.control().setPause(config.agent().name(), reason, System.getProperty("user.name") + "@" + Daemons.hostname());
+                    store.control()
+                            .setPause(
+                                    config.agent().name(),
+                                    reason,
+                                    System.getProperty("user.name") + "@" + Daemons.hostname());
                 }
                 where = "on every node of " + config.storage().url();
             } else {
@@ -50,8 +57,9 @@ final class PauseCommand {
                 Files.writeString(file, (reason == null ? "" : reason) + "\n", StandardCharsets.UTF_8);
                 where = file.toString();
             }
-            main.out().println("paused at " + OffsetDateTime.now(main.clock).truncatedTo(ChronoUnit.SECONDS)
-                    + ": beats are skipped until 'heartbeat-agent resume' (" + where + ")");
+            main.out()
+                    .println("paused at " + OffsetDateTime.now(main.clock).truncatedTo(ChronoUnit.SECONDS)
+                            + ": beats are skipped until 'heartbeat-agent resume' (" + where + ")");
             main.out().flush();
             return 0;
         }

@@ -12,8 +12,7 @@ import java.util.List;
 final class Render {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ssxxx");
 
-    private Render() {
-    }
+    private Render() {}
 
     static String time(OffsetDateTime t) {
         return t == null ? "-" : TIME.format(t);

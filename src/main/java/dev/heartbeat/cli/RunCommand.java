@@ -12,11 +12,15 @@ import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 /** {@code run}: the daemon, beating on schedule until SIGTERM or SIGINT. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the daemon: heartbeats on the configured schedule (heartbeat.every or heartbeat.cron, "
-                + "inside heartbeat.active-hours) until SIGTERM or SIGINT; a running beat then gets "
-                + "heartbeat.shutdown-grace to finish. One daemon per store: a second one exits 2.",
-                "Logs go to stdout (with syslog priorities under journald). Exit 0 on a clean stop."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the daemon: heartbeats on the configured schedule (heartbeat.every or heartbeat.cron, "
+                    + "inside heartbeat.active-hours) until SIGTERM or SIGINT; a running beat then gets "
+                    + "heartbeat.shutdown-grace to finish. One daemon per store: a second one exits 2.",
+            "Logs go to stdout (with syslog priorities under journald). Exit 0 on a clean stop."
+        })
 final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -46,14 +50,18 @@ final class RunCommand implements Callable<Integer> {
                 log.debug("cannot handle SIG{}: {}", name, e.getMessage());
             }
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.stop();
-            try {
-                daemon.awaitStopped(config.heartbeat().shutdownGrace().plusSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            daemon.stop();
+                            try {
+                                daemon.awaitStopped(
+                                        config.heartbeat().shutdownGrace().plusSeconds(5));
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "shutdown"));
         return daemon.run();
     }
 }

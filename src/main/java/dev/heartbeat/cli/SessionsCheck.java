@@ -19,10 +19,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sessions check}: validate stored histories against the providers' rules. */
-@Command(name = "check", mixinStandardHelpOptions = true, description = {
-        "Validate one session (or all) against the rules of every supported provider and list the problems, "
-                + "each with the stored message id.",
-        "Exit 0 when all are valid, 1 otherwise ('sessions repair NAME' fixes them)."})
+@Command(
+        name = "check",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Validate one session (or all) against the rules of every supported provider and list the problems, "
+                    + "each with the stored message id.",
+            "Exit 0 when all are valid, 1 otherwise ('sessions repair NAME' fixes them)."
+        })
 final class SessionsCheck implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -49,11 +53,15 @@ final class SessionsCheck implements Callable<Integer> {
             for (String session : names) {
                 List<StoredMessage> history = store.sessions().history(session);
                 List<Map<String, Object>> problems = new ArrayList<>();
-                for (Problem p : HistoryValidator.validate(StoredMessage.messages(history),
-                        HistoryValidator.Mode.HISTORY)) {
+                for (Problem p :
+                        HistoryValidator.validate(StoredMessage.messages(history), HistoryValidator.Mode.HISTORY)) {
                     Map<String, Object> doc = new LinkedHashMap<>();
                     doc.put("rule", p.rule());
-                    doc.put("message_id", p.index() >= 0 && p.index() < history.size() ? history.get(p.index()).id() : null);
+                    doc.put(
+                            "message_id",
+                            p.index() >= 0 && p.index() < history.size()
+                                    ? history.get(p.index()).id()
+                                    : null);
                     doc.put("position", p.index());
                     doc.put("detail", p.detail());
                     problems.add(doc);

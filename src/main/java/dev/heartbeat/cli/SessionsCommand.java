@@ -27,18 +27,31 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sessions}: the stored conversations. */
-@Command(name = "sessions", mixinStandardHelpOptions = true, description = "Inspect stored sessions.",
-        subcommands = {SessionsCommand.ListSessions.class, SessionsCommand.Show.class, SessionsImport.class,
-                SessionsExport.class, SessionsCheck.class, SessionsRepair.class, SessionsPrune.class})
+@Command(
+        name = "sessions",
+        mixinStandardHelpOptions = true,
+        description = "Inspect stored sessions.",
+        subcommands = {
+            SessionsCommand.ListSessions.class,
+            SessionsCommand.Show.class,
+            SessionsImport.class,
+            SessionsExport.class,
+            SessionsCheck.class,
+            SessionsRepair.class,
+            SessionsPrune.class
+        })
 final class SessionsCommand {
 
     /** ok, or how many provider rules the stored history breaks. */
     static String health(List<StoredMessage> history) {
-        int problems = HistoryValidator.validate(StoredMessage.messages(history), HistoryValidator.Mode.HISTORY).size();
+        int problems = HistoryValidator.validate(StoredMessage.messages(history), HistoryValidator.Mode.HISTORY)
+                .size();
         return problems == 0 ? "ok" : "needs repair (" + problems + ")";
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
             description = "Every session: name, messages, last activity, health.")
     static final class ListSessions implements Callable<Integer> {
         @Spec
@@ -77,17 +90,25 @@ final class SessionsCommand {
             }
             List<List<String>> rows = new ArrayList<>();
             for (Map<String, Object> d : docs) {
-                rows.add(List.of(String.valueOf(d.get("name")), String.valueOf(d.get("messages")),
+                rows.add(List.of(
+                        String.valueOf(d.get("name")),
+                        String.valueOf(d.get("messages")),
                         Render.size((Long) d.get("size_bytes")),
-                        Render.time((OffsetDateTime) d.get("last_activity")), String.valueOf(d.get("health"))));
+                        Render.time((OffsetDateTime) d.get("last_activity")),
+                        String.valueOf(d.get("health"))));
             }
             Render.table(out, List.of("NAME", "MESSAGES", "SIZE", "LAST ACTIVITY", "HEALTH"), rows);
             return 0;
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = {"A session's transcript: roles, "
-            + "tool calls with their arguments, results.", "Exit 1 when no session has that name."})
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            description = {
+                "A session's transcript: roles, " + "tool calls with their arguments, results.",
+                "Exit 1 when no session has that name."
+            })
     static final class Show implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -101,8 +122,10 @@ final class SessionsCommand {
         @Option(names = "--json", description = "print the messages as JSON")
         boolean json;
 
-        @Option(names = "--all", description = "include superseded revisions (what repairs replaced), the repair "
-                + "actions and lines an import could not read")
+        @Option(
+                names = "--all",
+                description = "include superseded revisions (what repairs replaced), the repair "
+                        + "actions and lines an import could not read")
         boolean all;
 
         @Override
@@ -118,7 +141,9 @@ final class SessionsCommand {
             int current;
             try (Store store = main.readStore(config)) {
                 current = Main.session(store, name).revision();
-                history = all ? store.sessions().allMessages(name) : store.sessions().history(name);
+                history = all
+                        ? store.sessions().allMessages(name)
+                        : store.sessions().history(name);
                 if (all) {
                     repairs = store.sessions().repairs(name);
                     raw = store.sessions().rawLines(name);
@@ -145,8 +170,8 @@ final class SessionsCommand {
             for (StoredMessage m : history) {
                 if (all && m.revision() != shownRevision) {
                     shownRevision = m.revision();
-                    out.println("=== revision " + shownRevision + (shownRevision == current ? " (current)"
-                            : " (superseded)") + " ===");
+                    out.println("=== revision " + shownRevision
+                            + (shownRevision == current ? " (current)" : " (superseded)") + " ===");
                     out.println();
                 }
                 print(out, m);
@@ -154,7 +179,8 @@ final class SessionsCommand {
             if (all) {
                 for (Sessions.StoredRepair r : repairs) {
                     out.println("repair -> revision " + r.revision() + " at " + Render.time(r.at())
-                            + (r.beatId() != null ? " (beat " + r.beatId() + ")" : "") + ": " + r.action().rule() + ": "
+                            + (r.beatId() != null ? " (beat " + r.beatId() + ")" : "") + ": "
+                            + r.action().rule() + ": "
                             + r.action().detail() + " " + r.action().messageIds());
                 }
                 for (Sessions.RawLine l : raw) {
@@ -202,8 +228,12 @@ final class SessionsCommand {
             } else if (m instanceof ToolResultMessage t) {
                 out.println("  <- " + paint("1", t.toolName()) + " [" + t.callId() + "]"
                         + (t.isError() ? " " + paint("1;31", "ERROR") : ""));
-                indent(out, t.text().length() > 1200 ? t.text().substring(0, 1200) + "\n[... "
-                        + (t.text().length() - 1200) + " more characters; --json shows all]" : t.text());
+                indent(
+                        out,
+                        t.text().length() > 1200
+                                ? t.text().substring(0, 1200) + "\n[... "
+                                        + (t.text().length() - 1200) + " more characters; --json shows all]"
+                                : t.text());
             }
             out.println();
         }
@@ -212,8 +242,7 @@ final class SessionsCommand {
         static String prettyArguments(String arguments) {
             String text;
             try {
-                text = Json.MAPPER.writerWithDefaultPrettyPrinter()
-                        .writeValueAsString(Json.MAPPER.readTree(arguments));
+                text = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Json.MAPPER.readTree(arguments));
             } catch (Exception e) {
                 return arguments + "   (not valid JSON)";
             }

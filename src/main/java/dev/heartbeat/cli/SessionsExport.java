@@ -18,10 +18,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sessions export}: the stored history in a provider's wire shape. */
-@Command(name = "export", mixinStandardHelpOptions = true, description = {
-        "Write the session's current history in a provider's wire shape, as it stands (not repaired): "
-                + "openai is JSONL of Chat Completions messages, anthropic is {\"system\": ..., \"messages\": [...]}.",
-        "Exit 0, or 1 for an unknown session."})
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Write the session's current history in a provider's wire shape, as it stands (not repaired): "
+                    + "openai is JSONL of Chat Completions messages, anthropic is {\"system\": ..., \"messages\": [...]}.",
+            "Exit 0, or 1 for an unknown session."
+        })
 final class SessionsExport implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -29,7 +33,10 @@ final class SessionsExport implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "the session")
     String name;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "openai",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "openai",
             description = "openai or anthropic (default: ${DEFAULT-VALUE})")
     String format;
 

@@ -20,12 +20,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sessions import}: load a transcript file into the store, as it is. */
-@Command(name = "import", mixinStandardHelpOptions = true, description = {
-        "Load a transcript into the store: a JSON array or JSONL of OpenAI Chat Completions or Anthropic "
-                + "Messages messages (detected per file). Stored as read, not repaired: 'sessions check' shows "
-                + "the problems, 'sessions repair' fixes them.",
-        "Lines that are not JSON are skipped, reported with their line numbers, and kept with the session.",
-        "Exit 0, or 1 when nothing usable was read."})
+@Command(
+        name = "import",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Load a transcript into the store: a JSON array or JSONL of OpenAI Chat Completions or Anthropic "
+                    + "Messages messages (detected per file). Stored as read, not repaired: 'sessions check' shows "
+                    + "the problems, 'sessions repair' fixes them.",
+            "Lines that are not JSON are skipped, reported with their line numbers, and kept with the session.",
+            "Exit 0, or 1 when nothing usable was read."
+        })
 final class SessionsImport implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -33,8 +37,11 @@ final class SessionsImport implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "the transcript file")
     Path file;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "the session to append to (default: the file "
-            + "name without extension); use the agent's name to give the heartbeat this history")
+    @Option(
+            names = "--name",
+            paramLabel = "NAME",
+            description = "the session to append to (default: the file "
+                    + "name without extension); use the agent's name to give the heartbeat this history")
     String name;
 
     @Option(names = "--json", description = "print the result as JSON")
@@ -59,8 +66,11 @@ final class SessionsImport implements Callable<Integer> {
         PrintWriter out = main.out();
         if (read.messages().isEmpty()) {
             report(out, session, read, 0);
-            main.spec.commandLine().getErr().println("error: nothing usable in " + file
-                    + "; it holds no messages in the OpenAI or Anthropic shape");
+            main.spec
+                    .commandLine()
+                    .getErr()
+                    .println("error: nothing usable in " + file
+                            + "; it holds no messages in the OpenAI or Anthropic shape");
             return 1;
         }
         AgentRuntime.registerSecrets(config);

@@ -15,10 +15,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sessions prune}: move old turns out of the store into a compressed archive. */
-@Command(name = "prune", mixinStandardHelpOptions = true, description = {
-        "Remove a session's turns older than a duration, and the superseded revisions repairs left, after "
-                + "writing them to a compressed archive (JSON lines, gzip). Whole turns only, and never the newest "
-                + "--keep-turns turns, so the history stays valid and the agent keeps its recent context."})
+@Command(
+        name = "prune",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Remove a session's turns older than a duration, and the superseded revisions repairs left, after "
+                    + "writing them to a compressed archive (JSON lines, gzip). Whole turns only, and never the newest "
+                    + "--keep-turns turns, so the history stays valid and the agent keeps its recent context."
+        })
 final class SessionsPrune implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -26,16 +30,24 @@ final class SessionsPrune implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "the session")
     String name;
 
-    @Option(names = "--older-than", paramLabel = "DURATION", required = true, description = "prune turns older "
-            + "than this, such as 30d")
+    @Option(
+            names = "--older-than",
+            paramLabel = "DURATION",
+            required = true,
+            description = "prune turns older " + "than this, such as 30d")
     String olderThan;
 
-    @Option(names = "--keep-turns", paramLabel = "N", defaultValue = "20", description = "newest turns never pruned "
-            + "(default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--keep-turns",
+            paramLabel = "N",
+            defaultValue = "20",
+            description = "newest turns never pruned " + "(default: ${DEFAULT-VALUE})")
     int keepTurns;
 
-    @Option(names = "--archive-dir", paramLabel = "DIR", description = "where the archive goes (default: an "
-            + "'archive' folder beside the database)")
+    @Option(
+            names = "--archive-dir",
+            paramLabel = "DIR",
+            description = "where the archive goes (default: an " + "'archive' folder beside the database)")
     Path archiveDir;
 
     @Option(names = "--dry-run", description = "say what would be pruned; write nothing")
@@ -52,9 +64,11 @@ final class SessionsPrune implements Callable<Integer> {
         PrintWriter out = main.out();
         try (Store store = dryRun ? main.readStore(config) : main.writeStore(config)) {
             int revision = Main.session(store, name).revision();
-            Path dir = archiveDir != null ? archiveDir : config.stateDir().toAbsolutePath().resolve("archive");
-            SessionArchive.Result r = SessionArchive.prune(store, name, revision, cutoff, keepTurns, dir,
-                    OffsetDateTime.now(main.clock), dryRun);
+            Path dir = archiveDir != null
+                    ? archiveDir
+                    : config.stateDir().toAbsolutePath().resolve("archive");
+            SessionArchive.Result r = SessionArchive.prune(
+                    store, name, revision, cutoff, keepTurns, dir, OffsetDateTime.now(main.clock), dryRun);
             if (r.nothing()) {
                 out.println(name + ": nothing older than " + olderThan + " to prune (the newest " + keepTurns
                         + " turns are always kept)");

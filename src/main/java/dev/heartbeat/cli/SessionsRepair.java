@@ -19,10 +19,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sessions repair}: repair a session and persist the result as a new revision. */
-@Command(name = "repair", mixinStandardHelpOptions = true, description = {
-        "Repair a session so every provider accepts it, and store the result as a new revision with a record "
-                + "of every action. The original messages are kept (superseded; 'sessions show NAME --all').",
-        "Exit 0 (also when there was nothing to repair), 1 for an unknown session."})
+@Command(
+        name = "repair",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Repair a session so every provider accepts it, and store the result as a new revision with a record "
+                    + "of every action. The original messages are kept (superseded; 'sessions show NAME --all').",
+            "Exit 0 (also when there was nothing to repair), 1 for an unknown session."
+        })
 final class SessionsRepair implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -48,7 +52,8 @@ final class SessionsRepair implements Callable<Integer> {
             List<StoredMessage> history = store.sessions().history(name);
             result = Repairer.repair(Entry.of(history));
             if (result.changed() && !dryRun) {
-                long readUpTo = history.isEmpty() ? 0 : history.get(history.size() - 1).id();
+                long readUpTo =
+                        history.isEmpty() ? 0 : history.get(history.size() - 1).id();
                 store.sessions().writeRevision(name, result.entries(), result.actions(), null, readUpTo);
                 revision++;
             }
@@ -73,9 +78,12 @@ final class SessionsRepair implements Callable<Integer> {
         for (RepairRecord a : result.actions()) {
             out.println("  " + a.rule() + ": " + a.detail() + " " + a.messageIds());
         }
-        out.println(dryRun ? name + ": " + result.actions().size() + " action(s) would be taken; nothing was written"
-                : name + ": " + result.actions().size() + " action(s); revision " + revision + " written with "
-                + result.entries().size() + " message(s); the previous revision is kept (sessions show " + name + " --all)");
+        out.println(
+                dryRun
+                        ? name + ": " + result.actions().size() + " action(s) would be taken; nothing was written"
+                        : name + ": " + result.actions().size() + " action(s); revision " + revision + " written with "
+                                + result.entries().size() + " message(s); the previous revision is kept (sessions show "
+                                + name + " --all)");
         out.flush();
         return 0;
     }

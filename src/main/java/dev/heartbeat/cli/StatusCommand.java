@@ -29,11 +29,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code status}: is a daemon running, the last beat, the next one, today's spend. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = {
-        "Whether a daemon is running with this store, the last beat's outcome and time, when the next beat is "
-                + "due, and today's beats, tokens and cost.",
-        "With PostgreSQL storage: every node of the cluster, when it last checked in, and which node ran the "
-                + "last beat."})
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Whether a daemon is running with this store, the last beat's outcome and time, when the next beat is "
+                    + "due, and today's beats, tokens and cost.",
+            "With PostgreSQL storage: every node of the cluster, when it last checked in, and which node ran the "
+                    + "last beat."
+        })
 final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -48,7 +52,9 @@ final class StatusCommand implements Callable<Integer> {
         }
         StringBuilder s = new StringBuilder("budget left today:");
         if (b.dailyTokens() != null) {
-            s.append(' ').append(Math.max(0, b.dailyTokens() - today.inputTokens() - today.outputTokens())).append(" tokens");
+            s.append(' ')
+                    .append(Math.max(0, b.dailyTokens() - today.inputTokens() - today.outputTokens()))
+                    .append(" tokens");
         }
         if (b.dailyUsd() != null) {
             s.append(String.format(" $%.4f", Math.max(0, b.dailyUsd() - today.costUsd())));
@@ -84,10 +90,17 @@ final class StatusCommand implements Callable<Integer> {
                 lastTick = s.cluster().lastFence(config.agent().name());
                 sharedPause = s.control().pause(config.agent().name());
                 outbox = s.outbox().outboxCounts(config.agent().name());
-                last = s.decisionLog().list(null, null, 1).stream().map(StoredDecision::decision).filter(Objects::nonNull)
-                        .findFirst().orElse(null);
-                today = DecisionStats.of(s.decisionLog().list(config.startOfToday(main.clock), null, Integer.MAX_VALUE).stream()
-                        .map(StoredDecision::decision).filter(Objects::nonNull).toList(), config.agent().timezone());
+                last = s.decisionLog().list(null, null, 1).stream()
+                        .map(StoredDecision::decision)
+                        .filter(Objects::nonNull)
+                        .findFirst()
+                        .orElse(null);
+                today = DecisionStats.of(
+                        s.decisionLog().list(config.startOfToday(main.clock), null, Integer.MAX_VALUE).stream()
+                                .map(StoredDecision::decision)
+                                .filter(Objects::nonNull)
+                                .toList(),
+                        config.agent().timezone());
             } catch (StoreException e) {
                 if (!e.notCreated()) {
                     throw e;
@@ -95,7 +108,8 @@ final class StatusCommand implements Callable<Integer> {
                 store = false;
             }
         }
-        String cadence = config.heartbeat().cron() != null ? "cron " + config.heartbeat().cron()
+        String cadence = config.heartbeat().cron() != null
+                ? "cron " + config.heartbeat().cron()
                 : "every " + Durations.format(config.heartbeat().every());
         PrintWriter out = main.out();
         if (json) {
@@ -105,9 +119,15 @@ final class StatusCommand implements Callable<Integer> {
             doc.put("daemon", daemon.orElse(null));
             doc.put("paused", Files.exists(config.pauseFile()) || sharedPause.isPresent());
             doc.put("schedule", schedule.fires() ? cadence : "off");
-            doc.put("next_beat", next.map(i -> OffsetDateTime.ofInstant(i, config.agent().timezone())).orElse(null));
-            doc.put("next_beats", nextBeats.stream().map(i -> OffsetDateTime.ofInstant(i, config.agent().timezone()))
-                    .toList());
+            doc.put(
+                    "next_beat",
+                    next.map(i -> OffsetDateTime.ofInstant(i, config.agent().timezone()))
+                            .orElse(null));
+            doc.put(
+                    "next_beats",
+                    nextBeats.stream()
+                            .map(i -> OffsetDateTime.ofInstant(i, config.agent().timezone()))
+                            .toList());
             if (last != null) {
                 Map<String, Object> beat = new LinkedHashMap<>();
                 beat.put("id", last.id());
@@ -121,21 +141,38 @@ final class StatusCommand implements Callable<Integer> {
             if (config.storage().postgres()) {
                 Map<String, Object> cluster = new LinkedHashMap<>();
                 cluster.put("database", config.storage().url());
-                cluster.put("nodes", nodes.stream().map(n -> {
-                    Map<String, Object> node = new LinkedHashMap<>();
-                    node.put("id", n.id());
-                    node.put("last_checkin", OffsetDateTime.ofInstant(n.lastCheckin(), config.agent().timezone()));
-                    node.put("checkin_interval_ms", n.checkinInterval().toMillis());
-                    node.put("alive", n.alive(now));
-                    return node;
-                }).toList());
-                cluster.put("last_tick", lastTick.map(f -> {
-                    Map<String, Object> tick = new LinkedHashMap<>();
-                    tick.put("scheduled_at", OffsetDateTime.ofInstant(f.scheduledAt(), config.agent().timezone()));
-                    tick.put("beat_id", f.beatId());
-                    tick.put("node", f.node());
-                    return tick;
-                }).orElse(null));
+                cluster.put(
+                        "nodes",
+                        nodes.stream()
+                                .map(n -> {
+                                    Map<String, Object> node = new LinkedHashMap<>();
+                                    node.put("id", n.id());
+                                    node.put(
+                                            "last_checkin",
+                                            OffsetDateTime.ofInstant(
+                                                    n.lastCheckin(),
+                                                    config.agent().timezone()));
+                                    node.put(
+                                            "checkin_interval_ms",
+                                            n.checkinInterval().toMillis());
+                                    node.put("alive", n.alive(now));
+                                    return node;
+                                })
+                                .toList());
+                cluster.put(
+                        "last_tick",
+                        lastTick.map(f -> {
+                                    Map<String, Object> tick = new LinkedHashMap<>();
+                                    tick.put(
+                                            "scheduled_at",
+                                            OffsetDateTime.ofInstant(
+                                                    f.scheduledAt(),
+                                                    config.agent().timezone()));
+                                    tick.put("beat_id", f.beatId());
+                                    tick.put("node", f.node());
+                                    return tick;
+                                })
+                                .orElse(null));
                 doc.put("cluster", cluster);
             }
             Map<String, Object> day = new LinkedHashMap<>();
@@ -145,19 +182,26 @@ final class StatusCommand implements Callable<Integer> {
             day.put("cost_usd", today.costKnown() ? today.costUsd() : null);
             day.put("budget", config.budget().any() ? budgetLeft(config, today) : null);
             doc.put("today", day);
-            doc.put("notifications", Map.of("pending_retry", outbox.get("pending"), "dead_letters", outbox.get("dead")));
+            doc.put(
+                    "notifications",
+                    Map.of("pending_retry", outbox.get("pending"), "dead_letters", outbox.get("dead")));
             Render.json(out, doc);
             return 0;
         }
         out.printf("%-10s %s%n", "agent", config.agent().name());
-        out.printf("%-10s %s%n", "daemon", daemon.map(d -> "running (" + d + ")").orElse("not running"));
+        out.printf(
+                "%-10s %s%n", "daemon", daemon.map(d -> "running (" + d + ")").orElse("not running"));
         Optional<Cluster.Fence> tick = lastTick;
         Optional<String> running = daemon;
         if (config.storage().postgres()) {
             out.printf("%-10s %s%n", "database", config.storage().url());
             for (Cluster.Node n : nodes) {
                 long ago = Math.max(0, Duration.between(n.lastCheckin(), now).toMillis());
-                out.printf("%-10s %s  checked in %.1f s ago%s%s%n", "node", n.id(), ago / 1000.0,
+                out.printf(
+                        "%-10s %s  checked in %.1f s ago%s%s%n",
+                        "node",
+                        n.id(),
+                        ago / 1000.0,
                         n.alive(now) ? "" : " (silent: taken for dead)",
                         tick.filter(f -> f.node().equals(n.id())).isPresent() ? "  ran the last beat" : "");
             }
@@ -166,27 +210,63 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         if (Files.exists(config.pauseFile()) || sharedPause.isPresent()) {
-            out.printf("%-10s %s%n", "PAUSED", "beats are skipped until 'heartbeat-agent resume'"
-                    + sharedPause.map(p -> " (on every node, since " + Render.time(OffsetDateTime.ofInstant(p.since(),
-                    config.agent().timezone())) + (p.reason() == null ? "" : ": " + p.reason()) + ")").orElse(""));
+            out.printf(
+                    "%-10s %s%n",
+                    "PAUSED",
+                    "beats are skipped until 'heartbeat-agent resume'"
+                            + sharedPause
+                                    .map(p -> " (on every node, since "
+                                            + Render.time(OffsetDateTime.ofInstant(
+                                                    p.since(), config.agent().timezone()))
+                                            + (p.reason() == null ? "" : ": " + p.reason()) + ")")
+                                    .orElse(""));
         }
-        out.printf("%-10s %s%n", "schedule", schedule.fires() ? cadence
-                + config.heartbeat().window().map(w -> ", active " + w.start() + "-" + w.end() + " " + w.timezone())
-                .orElse("") : "off");
-        out.printf("%-10s %s%n", "next beats", nextBeats.isEmpty() ? "none" : String.join(", ", nextBeats.stream()
-                .map(i -> Render.time(OffsetDateTime.ofInstant(i, config.agent().timezone()))).toList())
-                + (running.isEmpty() ? " (once a daemon runs)" : ""));
-        out.printf("%-10s %s%n", "last beat", last == null ? (store ? "none yet" : "none yet (no database)")
-                : Render.time(last.startedAt()) + " " + last.trigger().wire() + " " + last.outcome().wire() + ": "
-                + Render.fold(last.reason(), 90) + " (" + last.id() + (last.node() == null ? "" : ", on " + last.node())
-                + ")");
+        out.printf(
+                "%-10s %s%n",
+                "schedule",
+                schedule.fires()
+                        ? cadence
+                                + config.heartbeat()
+                                        .window()
+                                        .map(w -> ", active " + w.start() + "-" + w.end() + " " + w.timezone())
+                                        .orElse("")
+                        : "off");
+        out.printf(
+                "%-10s %s%n",
+                "next beats",
+                nextBeats.isEmpty()
+                        ? "none"
+                        : String.join(
+                                        ", ",
+                                        nextBeats.stream()
+                                                .map(i -> Render.time(OffsetDateTime.ofInstant(
+                                                        i, config.agent().timezone())))
+                                                .toList())
+                                + (running.isEmpty() ? " (once a daemon runs)" : ""));
+        out.printf(
+                "%-10s %s%n",
+                "last beat",
+                last == null
+                        ? (store ? "none yet" : "none yet (no database)")
+                        : Render.time(last.startedAt()) + " " + last.trigger().wire() + " "
+                                + last.outcome().wire() + ": "
+                                + Render.fold(last.reason(), 90) + " (" + last.id()
+                                + (last.node() == null ? "" : ", on " + last.node())
+                                + ")");
         if (outbox.get("pending") > 0 || outbox.get("dead") > 0) {
-            out.printf("%-10s %s%n", "webhooks", outbox.get("pending") + " waiting for a retry, " + outbox.get("dead")
-                    + " given up on (dead letters; see the decisions that queued them)");
+            out.printf(
+                    "%-10s %s%n",
+                    "webhooks",
+                    outbox.get("pending") + " waiting for a retry, " + outbox.get("dead")
+                            + " given up on (dead letters; see the decisions that queued them)");
         }
-        out.printf("%-10s %s%n", "today", today.beats() + " beat(s) (" + DecisionsStats.outcomes(today.byOutcome()) + "), "
-                + today.inputTokens() + "/" + today.outputTokens() + " tokens"
-                + (today.costKnown() ? String.format(", $%.4f", today.costUsd()) : "") + "; " + budgetLeft(config, today));
+        out.printf(
+                "%-10s %s%n",
+                "today",
+                today.beats() + " beat(s) (" + DecisionsStats.outcomes(today.byOutcome()) + "), "
+                        + today.inputTokens() + "/" + today.outputTokens() + " tokens"
+                        + (today.costKnown() ? String.format(", $%.4f", today.costUsd()) : "") + "; "
+                        + budgetLeft(config, today));
         out.flush();
         return 0;
     }

@@ -12,10 +12,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code wake}: ask a running daemon for a beat now. */
-@Command(name = "wake", mixinStandardHelpOptions = true, description = {
-        "Ask the running daemon for a beat now (its decision's trigger is 'manual'). The request goes through "
-                + "the store, so it works from any process; the daemon takes it within a second.",
-        "Without a daemon, use --once instead. Exit 0 when the request was stored."})
+@Command(
+        name = "wake",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Ask the running daemon for a beat now (its decision's trigger is 'manual'). The request goes through "
+                    + "the store, so it works from any process; the daemon takes it within a second.",
+            "Without a daemon, use --once instead. Exit 0 when the request was stored."
+        })
 final class WakeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -34,9 +38,11 @@ final class WakeCommand implements Callable<Integer> {
             id = store.control().requestWake(reason);
             daemon = Daemons.running(config, store, main.clock.instant());
         }
-        main.out().println("wake request " + id + " stored" + daemon.map(d -> "; the daemon (" + d
-                + ") takes it within a second").orElse("; no daemon is running right now, so it waits for the next "
-                + "start (use --once for a beat now)"));
+        main.out()
+                .println("wake request " + id + " stored"
+                        + daemon.map(d -> "; the daemon (" + d + ") takes it within a second")
+                                .orElse("; no daemon is running right now, so it waits for the next "
+                                        + "start (use --once for a beat now)"));
         main.out().flush();
         return 0;
     }

@@ -54,7 +54,8 @@ public record AgentConfig(
 
     /** Midnight today in the agent's time zone: where daily budgets and "today" figures start. */
     public OffsetDateTime startOfToday(Clock clock) {
-        return LocalDate.now(clock.withZone(agent.timezone())).atStartOfDay(agent.timezone())
+        return LocalDate.now(clock.withZone(agent.timezone()))
+                .atStartOfDay(agent.timezone())
                 .toOffsetDateTime();
     }
 
@@ -64,14 +65,22 @@ public record AgentConfig(
     }
 
     /** The sections of agent.yaml as Jackson binds them; unknown keys are errors. */
-    record Document(Agent agent, Model model, Heartbeat heartbeat, Context context, Storage storage,
-                    @JsonProperty("notify") Notify notifications, Tools tools, Logging logging,
-                    Map<String, Price> pricing, Budget budget, Audit audit, Sessions sessions) {
-    }
+    record Document(
+            Agent agent,
+            Model model,
+            Heartbeat heartbeat,
+            Context context,
+            Storage storage,
+            @JsonProperty("notify") Notify notifications,
+            Tools tools,
+            Logging logging,
+            Map<String, Price> pricing,
+            Budget budget,
+            Audit audit,
+            Sessions sessions) {}
 
     /** How the agent's session is kept; {@code retention} off unless set. */
-    public record Sessions(Retention retention) {
-    }
+    public record Sessions(Retention retention) {}
 
     /**
      * Turns older than {@code olderThan} are archived (gzip JSON lines beside the database) and removed by the
@@ -134,20 +143,62 @@ public record AgentConfig(
             fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
         }
 
-        public Model(String provider, String name, String baseUrl, Secret apiKey, String apiKeyFile, String credential,
-                     Duration timeout, Integer maxTokens, Double temperature, Integer maxRetries) {
-            this(provider, name, baseUrl, apiKey, apiKeyFile, credential, timeout, maxTokens, temperature, maxRetries,
-                    null, null);
+        public Model(
+                String provider,
+                String name,
+                String baseUrl,
+                Secret apiKey,
+                String apiKeyFile,
+                String credential,
+                Duration timeout,
+                Integer maxTokens,
+                Double temperature,
+                Integer maxRetries) {
+            this(
+                    provider,
+                    name,
+                    baseUrl,
+                    apiKey,
+                    apiKeyFile,
+                    credential,
+                    timeout,
+                    maxTokens,
+                    temperature,
+                    maxRetries,
+                    null,
+                    null);
         }
 
         public Model withKey(Secret key) {
-            return new Model(provider, name, baseUrl, key, apiKeyFile, credential, timeout, maxTokens, temperature,
-                    maxRetries, breaker, fallbacks);
+            return new Model(
+                    provider,
+                    name,
+                    baseUrl,
+                    key,
+                    apiKeyFile,
+                    credential,
+                    timeout,
+                    maxTokens,
+                    temperature,
+                    maxRetries,
+                    breaker,
+                    fallbacks);
         }
 
         public Model withFallbacks(List<Model> resolved) {
-            return new Model(provider, name, baseUrl, apiKey, apiKeyFile, credential, timeout, maxTokens, temperature,
-                    maxRetries, breaker, resolved);
+            return new Model(
+                    provider,
+                    name,
+                    baseUrl,
+                    apiKey,
+                    apiKeyFile,
+                    credential,
+                    timeout,
+                    maxTokens,
+                    temperature,
+                    maxRetries,
+                    breaker,
+                    resolved);
         }
 
         /** The base URL to use: the configured one, or the provider's public endpoint. */
@@ -370,15 +421,14 @@ public record AgentConfig(
     }
 
     /** Where logs go besides the console: an optional JSON-lines file (Logback's JsonEncoder). */
-    public record Logging(String jsonFile) {
-    }
+    public record Logging(String jsonFile) {}
 
     /**
      * Which calls wait for a person: {@code required} always; {@code consequential} once the beat has
      * read untrusted content (when {@code after-untrusted} is on). Requests expire after {@code expire-after}.
      */
-    public record Approvals(List<String> required, List<String> consequential, Boolean afterUntrusted,
-                            Duration expireAfter) {
+    public record Approvals(
+            List<String> required, List<String> consequential, Boolean afterUntrusted, Duration expireAfter) {
         public Approvals {
             required = required == null ? List.of() : List.copyOf(required);
             consequential = consequential == null ? List.of("run_command", "write_file") : List.copyOf(consequential);

@@ -1,6 +1,5 @@
 package dev.heartbeat.config;
 
-
 /** The agent, context, pricing and budget sections. */
 final class AgentSection extends Section {
     AgentSection(Input in) {
@@ -9,8 +8,10 @@ final class AgentSection extends Section {
 
     void agent() {
         if (!ConfigLoader.AGENT_NAME.matcher(config.agent().name()).matches()) {
-            throw parse.error("/agent/name", "'" + config.agent().name() + "' is not a usable name: use letters, "
-                    + "digits, '.', '_' or '-' (at most 64), starting with a letter or digit");
+            throw parse.error(
+                    "/agent/name",
+                    "'" + config.agent().name() + "' is not a usable name: use letters, "
+                            + "digits, '.', '_' or '-' (at most 64), starting with a letter or digit");
         }
         if (config.agent().workspace().isBlank()) {
             throw parse.error("/agent/workspace", "must name a folder");
@@ -32,8 +33,10 @@ final class AgentSection extends Section {
     void pricing() {
         config.pricing().forEach((model, price) -> {
             if (price == null || price.input() < 0 || price.output() < 0 || price.cachedInput() < 0) {
-                throw parse.error("/pricing/" + model, "give USD per million tokens, such as "
-                        + "{ input: 0.15, output: 0.60 }; prices cannot be negative");
+                throw parse.error(
+                        "/pricing/" + model,
+                        "give USD per million tokens, such as "
+                                + "{ input: 0.15, output: 0.60 }; prices cannot be negative");
             }
         });
     }
@@ -47,8 +50,10 @@ final class AgentSection extends Section {
             throw parse.error("/budget/daily-usd", "must be more than 0 (leave it out for no limit)");
         }
         if (b.dailyUsd() != null && config.price().isEmpty()) {
-            throw parse.error("/budget/daily-usd", "needs the price of " + config.model().name() + " in the "
-                    + "pricing table (pricing: { " + config.model().name() + ": { input: ..., output: ... } })");
+            throw parse.error(
+                    "/budget/daily-usd",
+                    "needs the price of " + config.model().name() + " in the " + "pricing table (pricing: { "
+                            + config.model().name() + ": { input: ..., output: ... } })");
         }
     }
 }

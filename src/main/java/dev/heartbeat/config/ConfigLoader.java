@@ -70,16 +70,25 @@ public final class ConfigLoader {
     public AgentConfig read(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
         if (!Files.isRegularFile(absolute)) {
-            throw new ConfigException(null, file, 0, "no such configuration file. Copy agent.yaml from the "
-                    + "repository next to it, or name another with --config PATH.");
+            throw new ConfigException(
+                    null,
+                    file,
+                    0,
+                    "no such configuration file. Copy agent.yaml from the "
+                            + "repository next to it, or name another with --config PATH.");
         }
         YamlWithLines parse = new YamlWithLines(file, env);
         JsonNode tree = parse.tree();
         AgentConfig.Document doc = bind(tree, parse);
-        AgentConfig config = new AgentConfig(file,
+        AgentConfig config = new AgentConfig(
+                file,
                 orDefault(doc.agent(), () -> new AgentConfig.Agent(null, null, null)),
-                orDefault(doc.model(), () -> new AgentConfig.Model(null, null, null, null, null, null, null, null, null, null)),
-                orDefault(doc.heartbeat(), () -> new AgentConfig.Heartbeat(null, null, null, null, null, null, null, null)),
+                orDefault(
+                        doc.model(),
+                        () -> new AgentConfig.Model(null, null, null, null, null, null, null, null, null, null)),
+                orDefault(
+                        doc.heartbeat(),
+                        () -> new AgentConfig.Heartbeat(null, null, null, null, null, null, null, null)),
                 orDefault(doc.context(), () -> new AgentConfig.Context(null, null, null)),
                 orDefault(doc.storage(), () -> new AgentConfig.Storage(null)),
                 orDefault(doc.notifications(), () -> new AgentConfig.Notify(null, null, null)),
@@ -114,10 +123,11 @@ public final class ConfigLoader {
         scalars.addDeserializer(String.class, new JsonDeserializer<>() {
             @Override
             public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-                if (p.currentToken() == JsonToken.VALUE_TRUE
-                        || p.currentToken() == JsonToken.VALUE_FALSE) {
-                    throw JsonMappingException.from(p, "YAML reads this unquoted value (yes, no, on, off, true or "
-                            + "false) as " + p.getText() + ", not as text; quote it, such as \"off\", if you mean the text");
+                if (p.currentToken() == JsonToken.VALUE_TRUE || p.currentToken() == JsonToken.VALUE_FALSE) {
+                    throw JsonMappingException.from(
+                            p,
+                            "YAML reads this unquoted value (yes, no, on, off, true or " + "false) as " + p.getText()
+                                    + ", not as text; quote it, such as \"off\", if you mean the text");
                 }
                 return StringDeserializer.instance.deserialize(p, ctxt);
             }
@@ -139,9 +149,12 @@ public final class ConfigLoader {
         } catch (UnrecognizedPropertyException e) {
             String key = pointer(e.getPath());
             String suggestion = closest(e.getPropertyName(), stringsOf(e.getKnownPropertyIds()))
-                    .map(s -> " Did you mean '" + s + "'?").orElse("");
-            throw parse.error(key, "unknown key." + suggestion + " Known keys here: "
-                    + String.join(", ", sorted(stringsOf(e.getKnownPropertyIds()))) + ".");
+                    .map(s -> " Did you mean '" + s + "'?")
+                    .orElse("");
+            throw parse.error(
+                    key,
+                    "unknown key." + suggestion + " Known keys here: "
+                            + String.join(", ", sorted(stringsOf(e.getKnownPropertyIds()))) + ".");
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw parse.error(pointer(e.getPath()), cause.getMessage());
@@ -282,8 +295,11 @@ public final class ConfigLoader {
             AgentConfig config = in.config();
             for (Map.Entry<String, String> e : in.parse().unset().entrySet()) {
                 if (!e.getKey().endsWith("/api-key")) {
-                    throw in.parse().error(e.getKey(), "environment variable " + e.getValue() + " is not set. "
-                            + "Export it, or give a default: ${" + e.getValue() + ":-value}.");
+                    throw in.parse()
+                            .error(
+                                    e.getKey(),
+                                    "environment variable " + e.getValue() + " is not set. "
+                                            + "Export it, or give a default: ${" + e.getValue() + ":-value}.");
                 }
             }
             AgentSection basics = new AgentSection(in);
@@ -297,9 +313,20 @@ public final class ConfigLoader {
             new NotifySection(in).notifyChannels();
             new ToolsSection(in).tools();
             AuditSection audit = new AuditSection(in);
-            return new AgentConfig(config.file(), config.agent(), model, heartbeat, config.context(),
-                    storage, config.notifications(), config.tools(), config.logging(), config.pricing(),
-                    config.budget(), audit.audit(), audit.sessions());
+            return new AgentConfig(
+                    config.file(),
+                    config.agent(),
+                    model,
+                    heartbeat,
+                    config.context(),
+                    storage,
+                    config.notifications(),
+                    config.tools(),
+                    config.logging(),
+                    config.pricing(),
+                    config.budget(),
+                    audit.audit(),
+                    audit.sessions());
         }
     }
 }

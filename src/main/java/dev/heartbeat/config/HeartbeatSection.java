@@ -32,34 +32,45 @@ final class HeartbeatSection extends Section {
                 } catch (ParseException e) {
                     detail = " (" + e.getMessage() + ")";
                 }
-                throw parse.error("/heartbeat/cron", "'" + h.cron() + "' is not a Quartz cron expression" + detail
-                        + "; it has six or seven fields starting with seconds, such as \"0 */30 * * * ?\"");
+                throw parse.error(
+                        "/heartbeat/cron",
+                        "'" + h.cron() + "' is not a Quartz cron expression" + detail
+                                + "; it has six or seven fields starting with seconds, such as \"0 */30 * * * ?\"");
             }
         }
-        if (h.every().compareTo(Duration.ofDays(1)) >= 0 && h.every().toMillis() % Duration.ofDays(1).toMillis() != 0
+        if (h.every().compareTo(Duration.ofDays(1)) >= 0
+                && h.every().toMillis() % Duration.ofDays(1).toMillis() != 0
                 && h.cron() == null) {
-            throw parse.error("/heartbeat/every", "a period of a day or more must be whole days (24h, 48h, 7d...), "
-                    + "so the beat keeps its time of day; for anything else use heartbeat.cron");
+            throw parse.error(
+                    "/heartbeat/every",
+                    "a period of a day or more must be whole days (24h, 48h, 7d...), "
+                            + "so the beat keeps its time of day; for anything else use heartbeat.cron");
         }
         if (h.window().isPresent()) {
             AgentConfig.ActiveHours w = h.window().get();
             if (w.start() == null || w.end() == null) {
-                throw parse.error("/heartbeat/active-hours", "needs both start and end, such as "
-                        + "{ start: \"08:00\", end: \"22:00\" }");
+                throw parse.error(
+                        "/heartbeat/active-hours",
+                        "needs both start and end, such as " + "{ start: \"08:00\", end: \"22:00\" }");
             }
             if (w.start().equals(w.end())) {
-                throw parse.error("/heartbeat/active-hours", "start and end are both " + w.start() + ", so the "
-                        + "heartbeat would never fire; leave active-hours out to beat at any hour, or set "
-                        + "heartbeat.enabled: false");
+                throw parse.error(
+                        "/heartbeat/active-hours",
+                        "start and end are both " + w.start() + ", so the "
+                                + "heartbeat would never fire; leave active-hours out to beat at any hour, or set "
+                                + "heartbeat.enabled: false");
             }
             // The window is in the agent's zone unless it names its own.
             if (!parse.has("/heartbeat/active-hours/timezone")) {
-                w = new AgentConfig.ActiveHours(w.start(), w.end(), config.agent().timezone());
+                w = new AgentConfig.ActiveHours(
+                        w.start(), w.end(), config.agent().timezone());
                 h = h.withActiveHours(w);
             }
             if (h.cron() != null && h.enabled() && !cronMeetsWindow(h.cron(), w)) {
-                throw parse.error("/heartbeat/cron", "'" + h.cron() + "' never fires inside the active hours "
-                        + w.start() + "-" + w.end() + " " + w.timezone() + ", so the heartbeat would never run");
+                throw parse.error(
+                        "/heartbeat/cron",
+                        "'" + h.cron() + "' never fires inside the active hours " + w.start() + "-" + w.end() + " "
+                                + w.timezone() + ", so the heartbeat would never run");
             }
         }
         if (h.maxSteps() < 1 || h.maxSteps() > 100) {
@@ -84,7 +95,9 @@ final class HeartbeatSection extends Section {
             Date until = Date.from(t.toInstant().plus(Duration.ofDays(8)));
             for (int i = 0; i < 100_000 && t != null && t.before(until); i++) {
                 t = expression.getNextValidTimeAfter(t);
-                if (t != null && window.contains(t.toInstant().atZone(window.timezone()).toLocalTime())) {
+                if (t != null
+                        && window.contains(
+                                t.toInstant().atZone(window.timezone()).toLocalTime())) {
                     return true;
                 }
             }

@@ -25,8 +25,9 @@ final class ModelSection extends Section {
                 throw parse.error(at, "each fallback is a model: { provider: ..., name: ... }");
             }
             if (!f.fallbacks().isEmpty()) {
-                throw parse.error(at + "/fallbacks", "a fallback cannot have fallbacks of its own; list them all "
-                        + "under model.fallbacks");
+                throw parse.error(
+                        at + "/fallbacks",
+                        "a fallback cannot have fallbacks of its own; list them all " + "under model.fallbacks");
             }
             fallbacks.add(checkModel(f, at));
         }
@@ -36,12 +37,15 @@ final class ModelSection extends Section {
     private AgentConfig.Model checkModel(AgentConfig.Model m, String at) {
         if (!ConfigLoader.PROVIDERS.contains(m.provider())) {
             String hint = ConfigLoader.closest(m.provider(), ConfigLoader.PROVIDERS)
-                    .map(s -> " Did you mean '" + s + "'?").orElse("");
-            throw parse.error(at + "/provider", "unknown provider '" + m.provider() + "'." + hint
-                    + " Use one of: openai, anthropic, ollama.");
+                    .map(s -> " Did you mean '" + s + "'?")
+                    .orElse("");
+            throw parse.error(
+                    at + "/provider",
+                    "unknown provider '" + m.provider() + "'." + hint + " Use one of: openai, anthropic, ollama.");
         }
         if (m.name() == null || m.name().isBlank()) {
-            throw parse.error(parse.has(at + "/name") ? at + "/name" : at,
+            throw parse.error(
+                    parse.has(at + "/name") ? at + "/name" : at,
                     ConfigLoader.dotted(at) + ".name is required: the model to ask, such as gpt-4o-mini, "
                             + "claude-sonnet-4-5 or llama3.1");
         }
@@ -80,8 +84,10 @@ final class ModelSection extends Section {
                 }
                 return new Secret(key);
             } catch (IOException e) {
-                throw parse.error(at + "/api-key-file", "cannot read " + keyFile + " (" + e.getClass().getSimpleName()
-                        + "); check the path and its permissions");
+                throw parse.error(
+                        at + "/api-key-file",
+                        "cannot read " + keyFile + " (" + e.getClass().getSimpleName()
+                                + "); check the path and its permissions");
             }
         }
         Optional<Secret> credential = credential(m.credentialName(), at + "/credential");
@@ -92,13 +98,14 @@ final class ModelSection extends Section {
             return new Secret(null);
         }
         String variable = parse.unset().get(keyPointer);
-        String why = variable != null
-                ? "environment variable " + variable + " is not set"
-                : "no API key is configured";
+        String why = variable != null ? "environment variable " + variable + " is not set" : "no API key is configured";
         String pointer = parse.has(keyPointer) ? keyPointer : at;
-        throw parse.error(pointer, "the " + m.provider() + " provider needs an API key, and " + why + ". Export it"
-                + (variable != null ? " (export " + variable + "=...)" : "") + ", set model.api-key-file to a file "
-                + "holding the key, or pass a systemd credential named '" + m.credentialName() + "'.");
+        throw parse.error(
+                pointer,
+                "the " + m.provider() + " provider needs an API key, and " + why + ". Export it"
+                        + (variable != null ? " (export " + variable + "=...)" : "")
+                        + ", set model.api-key-file to a file "
+                        + "holding the key, or pass a systemd credential named '" + m.credentialName() + "'.");
     }
 
     /** Ollama and OpenAI-compatible servers on this machine run without keys; remote providers do not. */

@@ -21,9 +21,11 @@ final class NotifySection extends Section {
             }
             if (!ConfigLoader.CHANNEL_TYPES.contains(c.type())) {
                 String hint = ConfigLoader.closest(c.type(), ConfigLoader.CHANNEL_TYPES)
-                        .map(s -> " Did you mean '" + s + "'?").orElse("");
-                throw parse.error(at + "/type", "unknown channel type '" + c.type() + "'." + hint
-                        + " Use one of: log, file, webhook.");
+                        .map(s -> " Did you mean '" + s + "'?")
+                        .orElse("");
+                throw parse.error(
+                        at + "/type",
+                        "unknown channel type '" + c.type() + "'." + hint + " Use one of: log, file, webhook.");
             }
             if (c.type().equals("webhook")) {
                 if (c.url() == null) {

@@ -16,8 +16,7 @@ import java.util.Optional;
  */
 abstract class Section {
     /** What every section's checks read: the bound configuration, the parsed file, the environment. */
-    record Input(AgentConfig config, YamlWithLines parse, Map<String, String> env, boolean requireKey) {
-    }
+    record Input(AgentConfig config, YamlWithLines parse, Map<String, String> env, boolean requireKey) {}
 
     final AgentConfig config;
     final YamlWithLines parse;
@@ -62,7 +61,8 @@ abstract class Section {
         } catch (URISyntaxException e) {
             throw parse.error(pointer, "'" + url + "' is not a URL");
         }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+        if (uri.getScheme() == null
+                || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                 || uri.getHost() == null) {
             throw parse.error(pointer, "'" + url + "' must be an http:// or https:// URL with a host");
         }

@@ -23,8 +23,10 @@ final class StorageSection extends Section {
         }
         if (!s.postgres()) {
             String shown = url.contains("@") ? url.substring(0, url.indexOf(':') + 1) + "..." : url;
-            throw parse.error("/storage/url", "'" + shown + "' is not a storage URL; write sqlite:PATH, "
-                    + "such as sqlite:sessions/heartbeat.db, or postgresql://USER@HOST:PORT/DATABASE");
+            throw parse.error(
+                    "/storage/url",
+                    "'" + shown + "' is not a storage URL; write sqlite:PATH, "
+                            + "such as sqlite:sessions/heartbeat.db, or postgresql://USER@HOST:PORT/DATABASE");
         }
         PostgresUrl pg;
         try {
@@ -48,8 +50,10 @@ final class StorageSection extends Section {
             try {
                 return new Secret(Files.readString(file, StandardCharsets.UTF_8).strip());
             } catch (IOException e) {
-                throw parse.error("/storage/password-file", "cannot read " + file + " (" + e.getClass().getSimpleName()
-                        + "); check the path and its permissions");
+                throw parse.error(
+                        "/storage/password-file",
+                        "cannot read " + file + " (" + e.getClass().getSimpleName()
+                                + "); check the path and its permissions");
             }
         }
         if (pg.password() != null) {

@@ -22,28 +22,40 @@ final class ToolsSection extends Section {
         for (int i = 0; i < t.httpGet().allowHosts().size(); i++) {
             String host = t.httpGet().allowHosts().get(i);
             if (host == null || host.isBlank() || host.contains("/") || host.contains(":")) {
-                throw parse.error("/tools/http_get/allow-hosts/" + i, "write a host name such as "
-                        + "status.example.com (no scheme, port or path)");
+                throw parse.error(
+                        "/tools/http_get/allow-hosts/" + i,
+                        "write a host name such as " + "status.example.com (no scheme, port or path)");
             }
         }
         for (int i = 0; i < t.httpGet().allowPrivate().size(); i++) {
             String entry = t.httpGet().allowPrivate().get(i);
             if (entry == null || !Cidr.isAddressOrCidr(entry)) {
-                throw parse.error("/tools/http_get/allow-private/" + i, "write an IP address or a CIDR range, "
-                        + "such as 127.0.0.1 or 10.0.0.0/8");
+                throw parse.error(
+                        "/tools/http_get/allow-private/" + i,
+                        "write an IP address or a CIDR range, " + "such as 127.0.0.1 or 10.0.0.0/8");
             }
         }
-        Set<String> names = Set.of("read_file", "list_files", "write_file", "append_note",
-                "http_get", "notify", "get_state", "set_state", "run_command");
+        Set<String> names = Set.of(
+                "read_file",
+                "list_files",
+                "write_file",
+                "append_note",
+                "http_get",
+                "notify",
+                "get_state",
+                "set_state",
+                "run_command");
         for (String list : List.of("required", "consequential")) {
-            List<String> tools = list.equals("required") ? t.approvals().required() : t.approvals().consequential();
+            List<String> tools = list.equals("required")
+                    ? t.approvals().required()
+                    : t.approvals().consequential();
             for (int i = 0; i < tools.size(); i++) {
                 if (!names.contains(tools.get(i))) {
                     String hint = ConfigLoader.closest(String.valueOf(tools.get(i)), names)
                             .map(x -> " Did you mean '" + x + "'?")
                             .orElse("");
-                    throw parse.error("/tools/approvals/" + list + "/" + i, "'" + tools.get(i) + "' is not a tool."
-                            + hint);
+                    throw parse.error(
+                            "/tools/approvals/" + list + "/" + i, "'" + tools.get(i) + "' is not a tool." + hint);
                 }
             }
         }
@@ -55,8 +67,9 @@ final class ToolsSection extends Section {
         for (int i = 0; i < t.runCommand().allow().size(); i++) {
             String program = t.runCommand().allow().get(i);
             if (program == null || program.isBlank() || program.contains(" ")) {
-                throw parse.error("/tools/run_command/allow/" + i, "list program names or paths, one per entry, "
-                        + "without arguments");
+                throw parse.error(
+                        "/tools/run_command/allow/" + i,
+                        "list program names or paths, one per entry, " + "without arguments");
             }
         }
     }

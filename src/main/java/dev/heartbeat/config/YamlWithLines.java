@@ -78,8 +78,12 @@ final class YamlWithLines {
                 return JsonNodeFactory.instance.objectNode();
             }
             if (first != JsonToken.START_OBJECT) {
-                throw new ConfigException(null, file, line(p), "the file must be a mapping of sections "
-                        + "(agent:, model:, heartbeat: ...), not a single value or a list");
+                throw new ConfigException(
+                        null,
+                        file,
+                        line(p),
+                        "the file must be a mapping of sections "
+                                + "(agent:, model:, heartbeat: ...), not a single value or a list");
             }
             return value(p, "");
         } catch (JsonProcessingException e) {
@@ -105,7 +109,8 @@ final class YamlWithLines {
                     String name = p.currentName();
                     String child = pointer + "/" + name;
                     if (object.has(name)) {
-                        throw new ConfigException(ConfigLoader.dotted(child), file, line(p), "this key appears twice; keep one");
+                        throw new ConfigException(
+                                ConfigLoader.dotted(child), file, line(p), "this key appears twice; keep one");
                     }
                     lines.put(child, line(p));
                     p.nextToken();

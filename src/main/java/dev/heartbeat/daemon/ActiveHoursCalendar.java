@@ -29,13 +29,12 @@ public final class ActiveHoursCalendar extends BaseCalendar {
 
     /** The window in one line, such as "08:00:00-22:00:00 Europe/Berlin". */
     public String describe() {
-        return LocalTime.ofSecondOfDay(startSecond) + "-" + LocalTime.ofSecondOfDay(endSecond % 86_400)
-                + " " + zone;
+        return LocalTime.ofSecondOfDay(startSecond) + "-" + LocalTime.ofSecondOfDay(endSecond % 86_400) + " " + zone;
     }
 
     private AgentConfig.ActiveHours window() {
-        return new AgentConfig.ActiveHours(LocalTime.ofSecondOfDay(startSecond), LocalTime.ofSecondOfDay(endSecond),
-                ZoneId.of(zone));
+        return new AgentConfig.ActiveHours(
+                LocalTime.ofSecondOfDay(startSecond), LocalTime.ofSecondOfDay(endSecond), ZoneId.of(zone));
     }
 
     @Override
@@ -43,7 +42,8 @@ public final class ActiveHoursCalendar extends BaseCalendar {
         if (!super.isTimeIncluded(timeStamp)) {
             return false;
         }
-        LocalTime local = Instant.ofEpochMilli(timeStamp).atZone(ZoneId.of(zone)).toLocalTime();
+        LocalTime local =
+                Instant.ofEpochMilli(timeStamp).atZone(ZoneId.of(zone)).toLocalTime();
         return window().contains(local);
     }
 

@@ -59,7 +59,8 @@ public final class AgentRuntime implements AutoCloseable {
         AgentConfig.Storage s = config.storage();
         if (s.postgres()) {
             PostgresUrl url = PostgresUrl.parse(s.url());
-            return new PostgresDatabase(url.display(), url.jdbcUrl(), url.user(), s.password().value());
+            return new PostgresDatabase(
+                    url.display(), url.jdbcUrl(), url.user(), s.password().value());
         }
         return new SqliteDatabase(databaseFile(config));
     }
@@ -105,8 +106,8 @@ public final class AgentRuntime implements AutoCloseable {
         return runner.tick(options);
     }
 
-    public Optional<Decision> recordMissed(String beatId, int count, Instant first,
-                                                     Instant last, String node, String why) {
+    public Optional<Decision> recordMissed(
+            String beatId, int count, Instant first, Instant last, String node, String why) {
         return runner.recordMissed(beatId, count, first, last, node, why);
     }
 

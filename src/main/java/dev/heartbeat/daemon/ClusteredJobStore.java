@@ -1,7 +1,6 @@
 package dev.heartbeat.daemon;
 
 import dev.heartbeat.store.Cluster;
-import dev.heartbeat.store.Store;
 import org.quartz.impl.jdbcjobstore.JobStoreTX;
 import org.quartz.impl.jdbcjobstore.SchedulerStateRecord;
 
@@ -15,6 +14,8 @@ public class ClusteredJobStore extends JobStoreTX {
     @Override
     protected long calcFailedIfAfter(SchedulerStateRecord rec) {
         long late = System.currentTimeMillis() - lastCheckin;
-        return rec.getCheckinTimestamp() + Math.max(rec.getCheckinInterval(), late) + Cluster.Node.FAILURE_MARGIN.toMillis();
+        return rec.getCheckinTimestamp()
+                + Math.max(rec.getCheckinInterval(), late)
+                + Cluster.Node.FAILURE_MARGIN.toMillis();
     }
 }

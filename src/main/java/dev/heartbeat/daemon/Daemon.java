@@ -91,10 +91,16 @@ public final class Daemon {
         // take its unfinished beat for a crashed one.
         Instant giveUp = Instant.now().plus(config.heartbeat().deadline()).plusSeconds(60);
         boolean told = false;
-        while (locked.lock().isEmpty() && InstanceLock.isOnce(locked.owner()) && Instant.now().isBefore(giveUp)) {
+        while (locked.lock().isEmpty()
+                && InstanceLock.isOnce(locked.owner())
+                && Instant.now().isBefore(giveUp)) {
             if (!told) {
-                LOG.info("waiting for the --once beat ({}) to finish before starting", locked.owner()
-                        .substring(locked.owner().indexOf('(') + 1, locked.owner().length() - 1));
+                LOG.info(
+                        "waiting for the --once beat ({}) to finish before starting",
+                        locked.owner()
+                                .substring(
+                                        locked.owner().indexOf('(') + 1,
+                                        locked.owner().length() - 1));
                 told = true;
             }
             try {
@@ -106,12 +112,17 @@ public final class Daemon {
             locked = lock(file);
         }
         if (locked.lock().isEmpty() && InstanceLock.isOnce(locked.owner())) {
-            throw new DaemonException(locked.owner() + " still holds the store " + file + " after "
-                    + config.heartbeat().deadline().plusSeconds(60).toSeconds() + " s; try again when it has finished", 2);
+            throw new DaemonException(
+                    locked.owner() + " still holds the store " + file + " after "
+                            + config.heartbeat().deadline().plusSeconds(60).toSeconds()
+                            + " s; try again when it has finished",
+                    2);
         }
         if (locked.lock().isEmpty()) {
-            throw new DaemonException("another daemon (" + locked.owner() + ") is running with the store "
-                    + file + "; stop it first, or ask it for a beat with 'heartbeat-agent wake'", 2);
+            throw new DaemonException(
+                    "another daemon (" + locked.owner() + ") is running with the store " + file
+                            + "; stop it first, or ask it for a beat with 'heartbeat-agent wake'",
+                    2);
         }
         try (InstanceLock lock = locked.lock().get()) {
             return serve("lock " + lock.file());
@@ -136,7 +147,8 @@ public final class Daemon {
             if (clustered) {
                 checkClock();
             }
-            scheduler = new QuartzSetup(this, config, schedule, clock, heartbeatKey).create(agent.store().database());
+            scheduler = new QuartzSetup(this, config, schedule, clock, heartbeatKey)
+                    .create(agent.store().database());
             node = clustered ? scheduler.getSchedulerInstanceId() : holder;
             recordMissedBeats();
             scheduler.start();
@@ -162,10 +174,15 @@ public final class Daemon {
         Optional<Duration> offset = runtime.store().cluster().clockOffset();
         if (offset.isPresent() && offset.get().abs().compareTo(MAX_CLOCK_OFFSET) > 0) {
             Duration d = offset.get();
-            throw new DaemonException(String.format("this machine's clock is %.1f s %s the database server's; a cluster "
-                    + "node must be within %d s of it. Fix the time sync (timedatectl status, chronyc tracking) and "
-                    + "start again", d.abs().toMillis() / 1000.0, d.isNegative() ? "behind" : "ahead of",
-                    MAX_CLOCK_OFFSET.toSeconds()), 1);
+            throw new DaemonException(
+                    String.format(
+                            "this machine's clock is %.1f s %s the database server's; a cluster "
+                                    + "node must be within %d s of it. Fix the time sync (timedatectl status, chronyc tracking) and "
+                                    + "start again",
+                            d.abs().toMillis() / 1000.0,
+                            d.isNegative() ? "behind" : "ahead of",
+                            MAX_CLOCK_OFFSET.toSeconds()),
+                    1);
         }
     }
 
@@ -191,7 +208,8 @@ public final class Daemon {
         }
         // After the last recorded beat, and after the last tick a beat took (one that crashed has no record yet).
         Instant since = last.get(0).decision().finishedAt().toInstant();
-        Optional<Instant> taken = store.cluster().lastFence(config.agent().name()).map(Cluster.Fence::scheduledAt);
+        Optional<Instant> taken =
+                store.cluster().lastFence(config.agent().name()).map(Cluster.Fence::scheduledAt);
         if (taken.isPresent() && taken.get().isAfter(since)) {
             since = taken.get();
         }
@@ -205,12 +223,19 @@ public final class Daemon {
      */
     private void recordGapBefore(Instant tick) {
         try {
-            Optional<Instant> previous = runtime.store().cluster().ticksBefore(config.agent().name(), tick, 5).stream()
-                    .filter(t -> schedule.fireTimes(t, t.plusMillis(1)).contains(t)).findFirst();
+            Optional<Instant> previous = runtime
+                    .store()
+                    .cluster()
+                    .ticksBefore(config.agent().name(), tick, 5)
+                    .stream()
+                    .filter(t -> schedule.fireTimes(t, t.plusMillis(1)).contains(t))
+                    .findFirst();
             if (previous.isPresent()) {
-                recordMissed(schedule.fireTimes(previous.get().plusMillis(1), tick).stream()
-                        .filter(t -> t.isBefore(tick)).toList(), "no node ran them in time: a node died holding "
-                        + "the schedule, or a beat ran past them");
+                recordMissed(
+                        schedule.fireTimes(previous.get().plusMillis(1), tick).stream()
+                                .filter(t -> t.isBefore(tick))
+                                .toList(),
+                        "no node ran them in time: a node died holding " + "the schedule, or a beat ran past them");
             }
         } catch (RuntimeException e) {
             LOG.error("cannot check for ticks missed before {}: {}", tick, e.getMessage());
@@ -230,8 +255,9 @@ public final class Daemon {
         try {
             Trigger t = scheduler.getTrigger(schedule.key());
             if (t != null && t.getNextFireTime() != null) {
-                return "next beat " + HH_MM.format(OffsetDateTime.ofInstant(t.getNextFireTime().toInstant(),
-                        config.agent().timezone()));
+                return "next beat "
+                        + HH_MM.format(OffsetDateTime.ofInstant(
+                                t.getNextFireTime().toInstant(), config.agent().timezone()));
             }
         } catch (SchedulerException e) {
             LOG.debug("no next fire time: {}", e.getMessage());
@@ -251,14 +277,18 @@ public final class Daemon {
             return t;
         });
         long every = Math.max(100_000, micros.get() / 2);
-        executor.scheduleAtFixedRate(() -> {
-            Optional<String> problem = liveness();
-            if (problem.isEmpty()) {
-                systemd.watchdog();
-            } else {
-                LOG.error("liveness check failed, withholding WATCHDOG=1: {}", problem.get());
-            }
-        }, 0, every, TimeUnit.MICROSECONDS);
+        executor.scheduleAtFixedRate(
+                () -> {
+                    Optional<String> problem = liveness();
+                    if (problem.isEmpty()) {
+                        systemd.watchdog();
+                    } else {
+                        LOG.error("liveness check failed, withholding WATCHDOG=1: {}", problem.get());
+                    }
+                },
+                0,
+                every,
+                TimeUnit.MICROSECONDS);
         return executor;
     }
 
@@ -275,7 +305,10 @@ public final class Daemon {
             return Optional.of("the store does not answer");
         }
         Instant started = beatStartedAt.get();
-        Duration limit = config.model().timeout().plusSeconds(30).multipliedBy(config.heartbeat().maxSteps() + 1L);
+        Duration limit = config.model()
+                .timeout()
+                .plusSeconds(30)
+                .multipliedBy(config.heartbeat().maxSteps() + 1L);
         if (started != null && Duration.between(started, clock.instant()).compareTo(limit) > 0) {
             return Optional.of("a beat has been running since " + started + ", longer than " + limit);
         }
@@ -316,15 +349,20 @@ public final class Daemon {
                 recordGapBefore(scheduledAt);
             }
             systemd.status("beating (" + trigger.wire() + "); last: " + lastBeat);
-            Optional<Decision> d = runtime.tick(new BeatOptions(trigger, false, false, wakeReason)
-                    .fenced(Ids.next(clock), scheduledAt, node));
+            Optional<Decision> d = runtime.tick(
+                    new BeatOptions(trigger, false, false, wakeReason).fenced(Ids.next(clock), scheduledAt, node));
             if (d.isEmpty()) {
-                LOG.warn("the tick of {} was taken already (by another node, or a second scheduler); not running it "
-                        + "twice", scheduledAt);
+                LOG.warn(
+                        "the tick of {} was taken already (by another node, or a second scheduler); not running it "
+                                + "twice",
+                        scheduledAt);
                 return;
             }
-            lastBeat = d.get().outcome().wire() + " at " + DateTimeFormatter.ofPattern("HH:mm:ss")
-                    .format(d.get().finishedAt().atZoneSameInstant(config.agent().timezone()));
+            lastBeat = d.get().outcome().wire() + " at "
+                    + DateTimeFormatter.ofPattern("HH:mm:ss")
+                            .format(d.get()
+                                    .finishedAt()
+                                    .atZoneSameInstant(config.agent().timezone()));
         } catch (RuntimeException e) {
             LOG.error("the beat failed to record", e);
             lastBeat = "error at " + clock.instant();
@@ -344,7 +382,8 @@ public final class Daemon {
         if (wake.isEmpty()) {
             return;
         }
-        String reason = wake.get().reason() == null ? "(no reason given)" : wake.get().reason();
+        String reason =
+                wake.get().reason() == null ? "(no reason given)" : wake.get().reason();
         LOG.info("wake request {} taken: {}", wake.get().id(), reason);
         JobDataMap data = new JobDataMap();
         data.put("trigger", "manual");
@@ -352,8 +391,10 @@ public final class Daemon {
         try {
             scheduler.triggerJob(heartbeatKey, data);
         } catch (SchedulerException e) {
-            LOG.error("cannot start the beat asked for by wake request {}: {}", wake.get().id(), e.getMessage());
+            LOG.error(
+                    "cannot start the beat asked for by wake request {}: {}",
+                    wake.get().id(),
+                    e.getMessage());
         }
     }
-
 }

@@ -11,8 +11,7 @@ import java.util.Optional;
 
 /** Which daemons serve an agent: the process holding a SQLite store's lock, or the live nodes of its cluster. */
 public final class Daemons {
-    private Daemons() {
-    }
+    private Daemons() {}
 
     /** This machine's host name, as daemons and pauses name where they run. */
     public static String hostname() {
@@ -39,7 +38,9 @@ public final class Daemons {
         if (store == null) {
             return Optional.empty();
         }
-        List<Cluster.Node> live = store.cluster().clusterNodes(schedulerName(config)).stream().filter(n -> n.alive(now)).toList();
+        List<Cluster.Node> live = store.cluster().clusterNodes(schedulerName(config)).stream()
+                .filter(n -> n.alive(now))
+                .toList();
         if (live.isEmpty()) {
             return Optional.empty();
         }

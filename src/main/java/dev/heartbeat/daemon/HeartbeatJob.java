@@ -22,8 +22,10 @@ final class HeartbeatJob implements InterruptableJob {
         try {
             JobDataMap data = context.getMergedJobDataMap();
             boolean manual = "manual".equals(data.getString("trigger"));
-            daemon.beat(manual ? Decision.Trigger.MANUAL : Decision.Trigger.SCHEDULE,
-                    manual ? data.getString("reason") : null, context.getScheduledFireTime().toInstant());
+            daemon.beat(
+                    manual ? Decision.Trigger.MANUAL : Decision.Trigger.SCHEDULE,
+                    manual ? data.getString("reason") : null,
+                    context.getScheduledFireTime().toInstant());
         } finally {
             thread = null;
         }

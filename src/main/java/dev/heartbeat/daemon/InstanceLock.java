@@ -46,8 +46,8 @@ public final class InstanceLock implements AutoCloseable {
     public static Result acquire(Path database, String holder) throws IOException {
         Path file = fileFor(database);
         Files.createDirectories(file.toAbsolutePath().getParent());
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel channel =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -72,8 +72,7 @@ public final class InstanceLock implements AutoCloseable {
     }
 
     /** The lock if taken; otherwise who holds it. */
-    public record Result(Optional<InstanceLock> lock, String owner) {
-    }
+    public record Result(Optional<InstanceLock> lock, String owner) {}
 
     /** Who holds the lock on this database right now, if anyone (read without taking it for long). */
     public static Optional<String> holder(Path database) {

@@ -12,8 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /** Log outputs added at run time from the configuration. */
 public final class Logs {
-    private Logs() {
-    }
+    private Logs() {}
 
     /**
      * Adds a JSON-lines file (Logback's JsonEncoder: level, logger, message, MDC with the beat id, and the

@@ -38,9 +38,12 @@ final class MissedTicks extends TriggerListenerSupport {
         }
         Instant first = trigger.getNextFireTime().toInstant();
         Instant now = clock.instant();
-        List<Instant> missed = schedule.fireTimes(first, now.plusMillis(1)).stream().filter(t -> !t.isAfter(now)).toList();
+        List<Instant> missed = schedule.fireTimes(first, now.plusMillis(1)).stream()
+                .filter(t -> !t.isAfter(now))
+                .toList();
         try {
-            daemon.recordMissed(missed.isEmpty() ? List.of(first) : missed,
+            daemon.recordMissed(
+                    missed.isEmpty() ? List.of(first) : missed,
                     "no node ran them in time: the daemons were down, a node died holding the schedule, "
                             + "or a beat ran past them");
         } catch (RuntimeException e) {

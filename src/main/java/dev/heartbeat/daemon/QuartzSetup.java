@@ -56,26 +56,43 @@ final class QuartzSetup {
         props.putAll(jobStore(database));
         Scheduler s = new StdSchedulerFactory(props).getScheduler();
         s.setJobFactory((bundle, sched) -> bundle.getJobDetail().getJobClass() == HeartbeatJob.class
-                ? new HeartbeatJob(daemon) : new WakePollJob(daemon));
-        JobDetail heartbeat = JobBuilder.newJob(HeartbeatJob.class).withIdentity(heartbeatKey).storeDurably().build();
+                ? new HeartbeatJob(daemon)
+                : new WakePollJob(daemon));
+        JobDetail heartbeat = JobBuilder.newJob(HeartbeatJob.class)
+                .withIdentity(heartbeatKey)
+                .storeDurably()
+                .build();
         s.addJob(heartbeat, true);
-        s.getListenerManager().addTriggerListener(new MissedTicks(daemon, schedule, clock),
-                KeyMatcher.keyEquals(schedule.key()));
+        s.getListenerManager()
+                .addTriggerListener(new MissedTicks(daemon, schedule, clock), KeyMatcher.keyEquals(schedule.key()));
         if (schedule.fires()) {
             Optional<ActiveHoursCalendar> calendar = schedule.calendar();
             if (calendar.isPresent()) {
                 s.addCalendar(Schedule.CALENDAR, calendar.get(), true, true);
             }
-            installTrigger(s, schedule.trigger(clock.instant()).getTriggerBuilder().forJob(heartbeat).build());
+            installTrigger(
+                    s,
+                    schedule.trigger(clock.instant())
+                            .getTriggerBuilder()
+                            .forJob(heartbeat)
+                            .build());
         } else {
             s.unscheduleJob(schedule.key());
             LOG.warn("the heartbeat schedule never fires ({}); the daemon only answers 'wake'", whyNoSchedule());
         }
-        JobDetail poll = JobBuilder.newJob(WakePollJob.class).withIdentity("wake-poll", config.agent().name())
-                .storeDurably().build();
-        s.scheduleJob(poll, Set.of(TriggerBuilder.newTrigger().withIdentity("wake-poll", config.agent().name())
-                .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever(1).withMisfireHandlingInstructionNextWithRemainingCount())
-                .startNow().build()), true);
+        JobDetail poll = JobBuilder.newJob(WakePollJob.class)
+                .withIdentity("wake-poll", config.agent().name())
+                .storeDurably()
+                .build();
+        s.scheduleJob(
+                poll,
+                Set.of(TriggerBuilder.newTrigger()
+                        .withIdentity("wake-poll", config.agent().name())
+                        .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever(1)
+                                .withMisfireHandlingInstructionNextWithRemainingCount())
+                        .startNow()
+                        .build()),
+                true);
         return s;
     }
 
@@ -85,7 +102,8 @@ final class QuartzSetup {
      */
     private void installTrigger(Scheduler s, Trigger trigger) throws SchedulerException {
         Trigger existing = s.getTrigger(trigger.getKey());
-        if (existing != null && schedule.signature().equals(existing.getJobDataMap().getString(Schedule.SIGNATURE))) {
+        if (existing != null
+                && schedule.signature().equals(existing.getJobDataMap().getString(Schedule.SIGNATURE))) {
             return;
         }
         try {
@@ -107,7 +125,9 @@ final class QuartzSetup {
      */
     private Properties jobStore(Database database) {
         Properties props = new Properties();
-        props.setProperty("org.quartz.jobStore.misfireThreshold", Long.toString(schedule.misfireThreshold().toMillis()));
+        props.setProperty(
+                "org.quartz.jobStore.misfireThreshold",
+                Long.toString(schedule.misfireThreshold().toMillis()));
         if (!(database instanceof PostgresDatabase pg)) {
             props.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
             return props;
@@ -120,7 +140,8 @@ final class QuartzSetup {
         props.setProperty("org.quartz.jobStore.dataSource", source);
         props.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
         props.setProperty("org.quartz.jobStore.isClustered", "true");
-        props.setProperty("org.quartz.jobStore.clusterCheckinInterval",
+        props.setProperty(
+                "org.quartz.jobStore.clusterCheckinInterval",
                 Long.toString(config.storage().checkinInterval().toMillis()));
         return props;
     }

@@ -60,7 +60,8 @@ public final class Schedule {
     /** The trigger, its first fire at or after {@code from}. */
     public Trigger trigger(Instant from) {
         AgentConfig.Heartbeat h = config.heartbeat();
-        TriggerBuilder<Trigger> builder = TriggerBuilder.newTrigger().withIdentity(key()).usingJobData(SIGNATURE, signature());
+        TriggerBuilder<Trigger> builder =
+                TriggerBuilder.newTrigger().withIdentity(key()).usingJobData(SIGNATURE, signature());
         if (h.window().isPresent()) {
             builder.modifiedByCalendar(CALENDAR);
         }
@@ -133,19 +134,25 @@ public final class Schedule {
         long offset = offsetMillis(config.agent().name(), Math.min(span, period));
         LocalTime start = window.map(AgentConfig.ActiveHours::start).orElse(LocalTime.MIDNIGHT);
         long phase = days == 1 ? 0 : offsetMillis(config.agent().name() + "/day", days * 1000L) / 1000;
-        return Optional.of(new Daily(start.plusSeconds(offset / 1000), days, phase,
-                window.map(AgentConfig.ActiveHours::timezone).orElse(config.agent().timezone())));
+        return Optional.of(new Daily(
+                start.plusSeconds(offset / 1000),
+                days,
+                phase,
+                window.map(AgentConfig.ActiveHours::timezone)
+                        .orElse(config.agent().timezone())));
     }
 
     /** What the schedule is, in one line: equal signatures fire at equal times. */
     public String signature() {
         AgentConfig.Heartbeat h = config.heartbeat();
         Optional<Daily> daily = daily();
-        String when = h.cron() != null ? "cron " + cronWithOffset(h.cron()) + " in " + config.agent().timezone()
-                : daily.isPresent() ? "at " + daily.get().at() + " every " + daily.get().days() + " day(s) (phase "
-                + daily.get().phase() + ") in " + daily.get().zone()
-                : "every " + h.every().toMillis() + " ms, offset " + offsetMillis(config.agent().name(), h.every().toMillis())
-                + " ms";
+        String when = h.cron() != null
+                ? "cron " + cronWithOffset(h.cron()) + " in " + config.agent().timezone()
+                : daily.isPresent()
+                        ? "at " + daily.get().at() + " every " + daily.get().days() + " day(s) (phase "
+                                + daily.get().phase() + ") in " + daily.get().zone()
+                        : "every " + h.every().toMillis() + " ms, offset "
+                                + offsetMillis(config.agent().name(), h.every().toMillis()) + " ms";
         return when + calendar().map(c -> ", active " + c.describe()).orElse("");
     }
 
@@ -168,7 +175,8 @@ public final class Schedule {
             }
         }
         Duration half = period.dividedBy(2);
-        return half.compareTo(Duration.ofMillis(500)) < 0 ? Duration.ofMillis(500)
+        return half.compareTo(Duration.ofMillis(500)) < 0
+                ? Duration.ofMillis(500)
                 : half.compareTo(Duration.ofSeconds(60)) > 0 ? Duration.ofSeconds(60) : half;
     }
 
@@ -184,7 +192,10 @@ public final class Schedule {
 
     /** The calendar that keeps fires inside active hours, if any are set. */
     public Optional<ActiveHoursCalendar> calendar() {
-        return config.heartbeat().window().filter(w -> !w.start().equals(w.end())).map(ActiveHoursCalendar::new);
+        return config.heartbeat()
+                .window()
+                .filter(w -> !w.start().equals(w.end()))
+                .map(ActiveHoursCalendar::new);
     }
 
     /** The fire times in [from, to), computed by Quartz from the same trigger and calendar the daemon uses. */

@@ -41,7 +41,9 @@ public final class SystemdNotifier implements AutoCloseable {
             socket.connect(address);
             return new SystemdNotifier(socket, watchdog);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot reach systemd's notify socket {}: {}; readiness and watchdog are not reported", path,
+            LOG.warn(
+                    "cannot reach systemd's notify socket {}: {}; readiness and watchdog are not reported",
+                    path,
                     e.getMessage());
             return new SystemdNotifier(null, watchdog);
         }
@@ -51,7 +53,9 @@ public final class SystemdNotifier implements AutoCloseable {
     private static long watchdogMicros(Map<String, String> env) {
         String usec = env.get("WATCHDOG_USEC");
         String pid = env.get("WATCHDOG_PID");
-        if (usec == null || (pid != null && !pid.equals(Long.toString(ProcessHandle.current().pid())))) {
+        if (usec == null
+                || (pid != null
+                        && !pid.equals(Long.toString(ProcessHandle.current().pid())))) {
             return 0;
         }
         try {
@@ -70,7 +74,8 @@ public final class SystemdNotifier implements AutoCloseable {
     }
 
     public void ready(String status) {
-        send("READY=1\nSTATUS=" + status + "\nMAINPID=" + ProcessHandle.current().pid());
+        send("READY=1\nSTATUS=" + status + "\nMAINPID="
+                + ProcessHandle.current().pid());
     }
 
     public void status(String status) {

@@ -12,6 +12,10 @@ public interface ChatClient {
      * @param idPrefix names tool calls that arrive without a usable id
      * @param deadline no attempt starts, and no retry waits, past this instant
      */
-    ModelReply ask(SystemMessage system, List<Message> messages, List<ToolSpecification> tools, String idPrefix,
-                   Instant deadline);
+    ModelReply ask(
+            SystemMessage system,
+            List<Message> messages,
+            List<ToolSpecification> tools,
+            String idPrefix,
+            Instant deadline);
 }

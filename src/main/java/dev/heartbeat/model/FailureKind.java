@@ -8,7 +8,16 @@ import java.util.Locale;
  * provider's circuit breaker.
  */
 public enum FailureKind {
-    AUTH, NOT_FOUND, RATE_LIMIT, SERVER, TIMEOUT, CONNECTION, INVALID_REQUEST, INTERRUPTED, DEADLINE, BREAKER_OPEN,
+    AUTH,
+    NOT_FOUND,
+    RATE_LIMIT,
+    SERVER,
+    TIMEOUT,
+    CONNECTION,
+    INVALID_REQUEST,
+    INTERRUPTED,
+    DEADLINE,
+    BREAKER_OPEN,
     OTHER;
 
     /** The name in records and messages: {@code rate_limit}, {@code invalid_request}, ... */

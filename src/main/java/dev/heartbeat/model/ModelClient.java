@@ -69,7 +69,8 @@ public final class ModelClient implements ChatClient {
     }
 
     /** Without a deadline (tests and one-off calls). */
-    public ModelReply ask(SystemMessage system, List<Message> messages, List<ToolSpecification> tools, String idPrefix) {
+    public ModelReply ask(
+            SystemMessage system, List<Message> messages, List<ToolSpecification> tools, String idPrefix) {
         return ask(system, messages, tools, idPrefix, null);
     }
 
@@ -78,8 +79,12 @@ public final class ModelClient implements ChatClient {
      * {@code idPrefix} names tool calls that arrive without a usable id (Ollama sends none).
      */
     @Override
-    public ModelReply ask(SystemMessage system, List<Message> messages, List<ToolSpecification> tools, String idPrefix,
-                          Instant deadline) {
+    public ModelReply ask(
+            SystemMessage system,
+            List<Message> messages,
+            List<ToolSpecification> tools,
+            String idPrefix,
+            Instant deadline) {
         List<ChatMessage> wire = new ArrayList<>();
         if (!system.text().isBlank()) {
             wire.add(dev.langchain4j.data.message.SystemMessage.from(system.text()));
@@ -121,9 +126,21 @@ public final class ModelClient implements ChatClient {
         TokenUsage usage = response.tokenUsage();
         long in = usage != null && usage.inputTokenCount() != null ? usage.inputTokenCount() : 0;
         long out = usage != null && usage.outputTokenCount() != null ? usage.outputTokenCount() : 0;
-        String finish = response.finishReason() == null ? null : response.finishReason().name().toLowerCase();
-        return new ModelReply(new AssistantMessage(ai.text(), calls), settings.provider(), settings.name(), response.id(),
-                response.modelName(), finish, in, out, cached(usage), latency, context.attempts);
+        String finish = response.finishReason() == null
+                ? null
+                : response.finishReason().name().toLowerCase();
+        return new ModelReply(
+                new AssistantMessage(ai.text(), calls),
+                settings.provider(),
+                settings.name(),
+                response.id(),
+                response.modelName(),
+                finish,
+                in,
+                out,
+                cached(usage),
+                latency,
+                context.attempts);
     }
 
     /** Input tokens a provider's prompt cache served, where the provider reports them. */
@@ -147,14 +164,22 @@ public final class ModelClient implements ChatClient {
         if (m instanceof AssistantMessage a) {
             List<ToolExecutionRequest> requests = new ArrayList<>();
             for (ToolCall c : a.toolCalls()) {
-                requests.add(ToolExecutionRequest.builder().id(c.id()).name(c.name()).arguments(c.arguments()).build());
+                requests.add(ToolExecutionRequest.builder()
+                        .id(c.id())
+                        .name(c.name())
+                        .arguments(c.arguments())
+                        .build());
             }
             String text = a.text().isBlank() ? null : a.text();
             return requests.isEmpty() ? AiMessage.from(text) : AiMessage.from(text, requests);
         }
         ToolResultMessage t = (ToolResultMessage) m;
-        return ToolExecutionResultMessage.builder().id(t.callId()).toolName(t.toolName()).text(t.text())
-                .isError(t.isError() ? Boolean.TRUE : null).build();
+        return ToolExecutionResultMessage.builder()
+                .id(t.callId())
+                .toolName(t.toolName())
+                .text(t.text())
+                .isError(t.isError() ? Boolean.TRUE : null)
+                .build();
     }
 
     /** Turns what LangChain4j threw into one sentence an operator can act on. */
@@ -166,20 +191,29 @@ public final class ModelClient implements ChatClient {
             if (t instanceof ResilientHttpClient.DeadlineException) {
                 return new ModelFailure(FailureKind.DEADLINE, t.getMessage() + " (heartbeat.deadline)", e);
             }
-            if (t instanceof HttpTimeoutException || t instanceof TimeoutException
+            if (t instanceof HttpTimeoutException
+                    || t instanceof TimeoutException
                     || t instanceof java.util.concurrent.TimeoutException) {
-                return new ModelFailure(FailureKind.TIMEOUT, "the model did not answer within " + settings.timeout().toSeconds()
-                        + "s (" + where + "; model.timeout)", e);
+                return new ModelFailure(
+                        FailureKind.TIMEOUT,
+                        "the model did not answer within " + settings.timeout().toSeconds() + "s (" + where
+                                + "; model.timeout)",
+                        e);
             }
             if (t instanceof InterruptedException || t instanceof ClosedByInterruptException) {
-                return new ModelFailure(FailureKind.INTERRUPTED, "the model call was interrupted (the daemon is stopping)", e);
+                return new ModelFailure(
+                        FailureKind.INTERRUPTED, "the model call was interrupted (the daemon is stopping)", e);
             }
             if (t instanceof ConnectException) {
-                return new ModelFailure(FailureKind.CONNECTION, "cannot connect to " + where
-                        + ": connection refused; is the server running, and is model.base-url right?", e);
+                return new ModelFailure(
+                        FailureKind.CONNECTION,
+                        "cannot connect to " + where
+                                + ": connection refused; is the server running, and is model.base-url right?",
+                        e);
             }
             if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
-                return new ModelFailure(FailureKind.CONNECTION, "cannot resolve the host of " + where + "; check model.base-url", e);
+                return new ModelFailure(
+                        FailureKind.CONNECTION, "cannot resolve the host of " + where + "; check model.base-url", e);
             }
         }
         String detail = Redactor.redact(firstLine(e.getMessage()));
@@ -191,23 +225,32 @@ public final class ModelClient implements ChatClient {
             }
         }
         if (e instanceof AuthenticationException || status == 401 || status == 403) {
-            return new ModelFailure(FailureKind.AUTH, "the " + settings.provider() + " provider refused the API key (HTTP "
-                    + (status > 0 ? status : 401) + "); check model.api-key: " + detail, e);
+            return new ModelFailure(
+                    FailureKind.AUTH,
+                    "the " + settings.provider() + " provider refused the API key (HTTP " + (status > 0 ? status : 401)
+                            + "); check model.api-key: " + detail,
+                    e);
         }
         if (e instanceof ModelNotFoundException || status == 404) {
-            return new ModelFailure(FailureKind.NOT_FOUND, "the provider does not know the model '" + settings.name()
-                    + "' (model.name) or the endpoint (model.base-url): " + detail, e);
+            return new ModelFailure(
+                    FailureKind.NOT_FOUND,
+                    "the provider does not know the model '" + settings.name()
+                            + "' (model.name) or the endpoint (model.base-url): " + detail,
+                    e);
         }
         if (e instanceof RateLimitException || status == 429) {
             return new ModelFailure(FailureKind.RATE_LIMIT, "the provider is rate limiting (HTTP 429): " + detail, e);
         }
         if (status > 0) {
-            FailureKind kind = status >= 500 ? FailureKind.SERVER : status == 400 ? FailureKind.INVALID_REQUEST
-                    : FailureKind.OTHER;
+            FailureKind kind = status >= 500
+                    ? FailureKind.SERVER
+                    : status == 400 ? FailureKind.INVALID_REQUEST : FailureKind.OTHER;
             String what = status >= 500 ? "the provider failed" : "the provider rejected the request";
             return new ModelFailure(kind, what + " (HTTP " + status + "): " + detail, e);
         }
-        String cause = root.getMessage() != null ? firstLine(root.getMessage()) : root.getClass().getSimpleName();
+        String cause = root.getMessage() != null
+                ? firstLine(root.getMessage())
+                : root.getClass().getSimpleName();
         return new ModelFailure(FailureKind.OTHER, "asking " + where + " failed: " + Redactor.redact(cause), e);
     }
 
@@ -220,7 +263,8 @@ public final class ModelClient implements ChatClient {
         if (t.startsWith("{")) {
             try {
                 JsonNode body = Json.tree(t);
-                JsonNode message = body.path("error").isTextual() ? body.path("error")
+                JsonNode message = body.path("error").isTextual()
+                        ? body.path("error")
                         : body.path("error").path("message");
                 if (message.isTextual() && !message.asText().isBlank()) {
                     s = message.asText();

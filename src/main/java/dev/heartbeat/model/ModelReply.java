@@ -7,9 +7,18 @@ import java.util.List;
  * What one model call returned, with what the decision record needs to know about it: which
  * provider and model answered (a fallback may have) and every HTTP attempt it took.
  */
-public record ModelReply(AssistantMessage message, String provider, String model, String responseId,
-                         String responseModel, String finishReason, long inputTokens, long outputTokens,
-                         long cachedInputTokens, long latencyMs, List<Attempt> attempts) {
+public record ModelReply(
+        AssistantMessage message,
+        String provider,
+        String model,
+        String responseId,
+        String responseModel,
+        String finishReason,
+        long inputTokens,
+        long outputTokens,
+        long cachedInputTokens,
+        long latencyMs,
+        List<Attempt> attempts) {
     public ModelReply {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
     }

@@ -21,8 +21,7 @@ import java.util.function.Consumer;
  */
 public final class ModelRouter implements ChatClient {
     /** One model that may answer: its settings and the client that asks it. */
-    public record Route(AgentConfig.Model settings, ChatClient client) {
-    }
+    public record Route(AgentConfig.Model settings, ChatClient client) {}
 
     private record Guarded(Route route, CircuitBreaker breaker, OpenedAt openedAt) {
         String name() {
@@ -36,16 +35,18 @@ public final class ModelRouter implements ChatClient {
     }
 
     /** A breaker that opened (the provider is left alone for its cool-down) or closed again. */
-    public record BreakerChange(String model, boolean opened, String detail) {
-    }
+    public record BreakerChange(String model, boolean opened, String detail) {}
 
     private final List<Guarded> routes;
     private final Clock clock;
     private final Consumer<ModelFailure> failedTries;
     private final Consumer<BreakerChange> breakerChanges;
 
-    private ModelRouter(List<Guarded> routes, Clock clock, Consumer<ModelFailure> failedTries,
-                        Consumer<BreakerChange> breakerChanges) {
+    private ModelRouter(
+            List<Guarded> routes,
+            Clock clock,
+            Consumer<ModelFailure> failedTries,
+            Consumer<BreakerChange> breakerChanges) {
         this.routes = routes;
         this.clock = clock;
         this.failedTries = failedTries;
@@ -74,7 +75,8 @@ public final class ModelRouter implements ChatClient {
         List<Guarded> guarded = new ArrayList<>();
         for (Route r : routes) {
             OpenedAt openedAt = new OpenedAt();
-            CircuitBreaker breaker = CircuitBreaker.of(r.settings().provider() + ":" + r.settings().name(),
+            CircuitBreaker breaker = CircuitBreaker.of(
+                    r.settings().provider() + ":" + r.settings().name(),
                     breakerConfig(r.settings().breaker(), clock));
             breaker.getEventPublisher().onStateTransition(e -> {
                 if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
@@ -83,7 +85,7 @@ public final class ModelRouter implements ChatClient {
             });
             guarded.add(new Guarded(r, breaker, openedAt));
         }
-        return new ModelRouter(List.copyOf(guarded), clock, f -> { }, c -> { });
+        return new ModelRouter(List.copyOf(guarded), clock, f -> {}, c -> {});
     }
 
     /**
@@ -119,32 +121,44 @@ public final class ModelRouter implements ChatClient {
     }
 
     @Override
-    public ModelReply ask(SystemMessage system, List<Message> messages, List<ToolSpecification> tools, String idPrefix,
-                          Instant deadline) {
+    public ModelReply ask(
+            SystemMessage system,
+            List<Message> messages,
+            List<ToolSpecification> tools,
+            String idPrefix,
+            Instant deadline) {
         List<String> path = new ArrayList<>();
         ModelFailure last = null;
         for (Guarded g : routes) {
             CircuitBreaker.State before = g.breaker().getState();
             try {
-                ModelReply reply = g.breaker().executeSupplier(() -> g.route().client().ask(system, messages, tools,
-                        idPrefix, deadline));
+                ModelReply reply = g.breaker()
+                        .executeSupplier(() -> g.route().client().ask(system, messages, tools, idPrefix, deadline));
                 if (before != CircuitBreaker.State.CLOSED) {
-                    breakerChanges.accept(new BreakerChange(g.name(), false, "the circuit breaker of " + g.name()
-                            + " closed: it answers again"));
+                    breakerChanges.accept(new BreakerChange(
+                            g.name(), false, "the circuit breaker of " + g.name() + " closed: it answers again"));
                 }
                 return reply;
             } catch (CallNotPermittedException notPermitted) {
-                ModelFailure open = new ModelFailure(FailureKind.BREAKER_OPEN, g.name() + ": its circuit breaker is open after "
-                        + g.route().settings().breaker().failures() + " failures in a row; next try at "
-                        + nextTry(g), null);
+                ModelFailure open = new ModelFailure(
+                        FailureKind.BREAKER_OPEN,
+                        g.name() + ": its circuit breaker is open after "
+                                + g.route().settings().breaker().failures() + " failures in a row; next try at "
+                                + nextTry(g),
+                        null);
                 failedTries.accept(open);
                 path.add(open.getMessage());
                 last = open;
             } catch (ModelFailure f) {
                 if (before != CircuitBreaker.State.OPEN && g.breaker().getState() == CircuitBreaker.State.OPEN) {
-                    breakerChanges.accept(new BreakerChange(g.name(), true, "the circuit breaker of " + g.name()
-                            + " opened after " + g.route().settings().breaker().failures() + " failed calls in a row ("
-                            + f.kind() + ": " + f.getMessage() + "); it is not asked again before " + nextTry(g)));
+                    breakerChanges.accept(new BreakerChange(
+                            g.name(),
+                            true,
+                            "the circuit breaker of " + g.name()
+                                    + " opened after "
+                                    + g.route().settings().breaker().failures() + " failed calls in a row ("
+                                    + f.kind() + ": " + f.getMessage() + "); it is not asked again before "
+                                    + nextTry(g)));
                 }
                 // With fallbacks the reason must say which model failed; alone, the message already does.
                 String message = routes.size() > 1 ? g.name() + ": " + f.getMessage() : f.getMessage();

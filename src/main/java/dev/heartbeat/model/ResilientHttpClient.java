@@ -38,25 +38,30 @@ final class ResilientHttpClient implements HttpClient {
     private final Retry retry;
 
     /** One attempt's outcome: a response, or a failure and the wait before the next attempt (none: final). */
-    private record Try(SuccessfulHttpResponse response, RuntimeException failure, Duration pause) {
-    }
+    private record Try(SuccessfulHttpResponse response, RuntimeException failure, Duration pause) {}
 
-    ResilientHttpClient(Duration connectTimeout, Duration readTimeout, RetryPolicy policy, Clock clock,
-                        Sleeper sleeper) {
-        this.http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout).build();
+    ResilientHttpClient(
+            Duration connectTimeout, Duration readTimeout, RetryPolicy policy, Clock clock, Sleeper sleeper) {
+        this.http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .build();
         this.readTimeout = readTimeout;
         this.policy = policy;
         this.clock = clock;
         this.sleeper = sleeper;
-        this.retry = Retry.of("model", RetryConfig.<Try>custom()
-                .maxAttempts(policy.maxRetries() + 1)
-                .retryOnResult(t -> t.pause() != null)
-                .retryOnException(e -> false)
-                .intervalBiFunction((n, outcome) -> outcome.isRight() && outcome.get().pause() != null
-                        ? outcome.get().pause().toMillis() : 0L)
-                .failAfterMaxAttempts(false)
-                .build());
+        this.retry = Retry.of(
+                "model",
+                RetryConfig.<Try>custom()
+                        .maxAttempts(policy.maxRetries() + 1)
+                        .retryOnResult(t -> t.pause() != null)
+                        .retryOnException(e -> false)
+                        .intervalBiFunction((n, outcome) ->
+                                outcome.isRight() && outcome.get().pause() != null
+                                        ? outcome.get().pause().toMillis()
+                                        : 0L)
+                        .failAfterMaxAttempts(false)
+                        .build());
     }
 
     @Override
@@ -64,8 +69,11 @@ final class ResilientHttpClient implements HttpClient {
         CallContext context = CallContext.current();
         Instant deadline = context != null && context.deadline != null ? context.deadline : Instant.MAX;
         AtomicInteger attempts = new AtomicInteger();
-        Try last = RetrySleep.with(sleeper, () -> Retry.decorateSupplier(retry,
-                () -> attempt(request, attempts.incrementAndGet(), context, deadline)).get());
+        Try last = RetrySleep.with(
+                sleeper,
+                () -> Retry.decorateSupplier(
+                                retry, () -> attempt(request, attempts.incrementAndGet(), context, deadline))
+                        .get());
         if (last.response() != null) {
             return last.response();
         }
@@ -75,7 +83,8 @@ final class ResilientHttpClient implements HttpClient {
     private Try attempt(HttpRequest request, int attempt, CallContext context, Instant deadline) {
         if (Thread.currentThread().isInterrupted()) {
             record(context, attempt, 0, "interrupted", 0);
-            return new Try(null, new RuntimeException(new InterruptedException("interrupted before the attempt")), null);
+            return new Try(
+                    null, new RuntimeException(new InterruptedException("interrupted before the attempt")), null);
         }
         Duration left = Duration.between(clock.instant(), deadline);
         if (!deadline.equals(Instant.MAX) && (left.isNegative() || left.isZero())) {
@@ -87,15 +96,22 @@ final class ResilientHttpClient implements HttpClient {
         Optional<Duration> retryAfter = Optional.empty();
         RuntimeException failure;
         try {
-            HttpResponse<String> response = http.send(toJdk(request, timeout),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response =
+                    http.send(toJdk(request, timeout), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             status = response.statusCode();
             if (status / 100 == 2) {
                 record(context, attempt, status, null, 0);
-                return new Try(SuccessfulHttpResponse.builder().statusCode(status).headers(response.headers().map())
-                        .body(response.body()).build(), null, null);
+                return new Try(
+                        SuccessfulHttpResponse.builder()
+                                .statusCode(status)
+                                .headers(response.headers().map())
+                                .body(response.body())
+                                .build(),
+                        null,
+                        null);
             }
-            retryAfter = RetryPolicy.retryAfter(response.headers().firstValue("retry-after-ms"),
+            retryAfter = RetryPolicy.retryAfter(
+                    response.headers().firstValue("retry-after-ms"),
                     response.headers().firstValue("retry-after"));
             error = "HTTP " + status;
             failure = new HttpException(status, response.body());
@@ -116,11 +132,21 @@ final class ResilientHttpClient implements HttpClient {
             return new Try(null, new RuntimeException(e), null);
         }
         Optional<Duration> wait = attempt <= policy.maxRetries() ? policy.delay(attempt, retryAfter) : Optional.empty();
-        if (wait.isPresent() && !deadline.equals(Instant.MAX) && clock.instant().plus(wait.get()).isAfter(deadline)) {
+        if (wait.isPresent()
+                && !deadline.equals(Instant.MAX)
+                && clock.instant().plus(wait.get()).isAfter(deadline)) {
             wait = Optional.empty();
         }
-        record(context, attempt, status, error + (wait.isEmpty() && retryAfter.isPresent()
-                && retryAfter.get().compareTo(policy.retryAfterCap()) > 0 ? " (Retry-After beyond the cap)" : ""),
+        record(
+                context,
+                attempt,
+                status,
+                error
+                        + (wait.isEmpty()
+                                        && retryAfter.isPresent()
+                                        && retryAfter.get().compareTo(policy.retryAfterCap()) > 0
+                                ? " (Retry-After beyond the cap)"
+                                : ""),
                 wait.map(Duration::toMillis).orElse(0L));
         return new Try(null, failure, wait.orElse(null));
     }
@@ -132,8 +158,8 @@ final class ResilientHttpClient implements HttpClient {
     }
 
     private static java.net.http.HttpRequest toJdk(HttpRequest request, Duration timeout) {
-        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(URI.create(request.url()))
-                .timeout(timeout);
+        java.net.http.HttpRequest.Builder b =
+                java.net.http.HttpRequest.newBuilder(URI.create(request.url())).timeout(timeout);
         for (Map.Entry<String, List<String>> h : request.headers().entrySet()) {
             for (String v : h.getValue()) {
                 b.header(h.getKey(), v);

@@ -42,10 +42,12 @@ public record RetryPolicy(int maxRetries, Duration baseDelay, Duration maxDelay,
     public static Optional<Duration> retryAfter(Optional<String> afterMs, Optional<String> after) {
         try {
             if (afterMs.isPresent()) {
-                return Optional.of(Duration.ofMillis((long) Double.parseDouble(afterMs.get().trim())));
+                return Optional.of(Duration.ofMillis(
+                        (long) Double.parseDouble(afterMs.get().trim())));
             }
             if (after.isPresent()) {
-                return Optional.of(Duration.ofMillis((long) (Double.parseDouble(after.get().trim()) * 1000)));
+                return Optional.of(
+                        Duration.ofMillis((long) (Double.parseDouble(after.get().trim()) * 1000)));
             }
         } catch (NumberFormatException e) {
             return after.isPresent() ? Optional.of(Duration.ofDays(1)) : Optional.empty();

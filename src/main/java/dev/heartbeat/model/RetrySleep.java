@@ -18,8 +18,7 @@ final class RetrySleep {
         });
     }
 
-    private RetrySleep() {
-    }
+    private RetrySleep() {}
 
     /** Runs {@code call} with its retry waits going to {@code sleeper}. */
     static <T> T with(Sleeper sleeper, Supplier<T> call) {

@@ -9,12 +9,10 @@ import java.util.List;
  * {@code ConfigLoader.CHANNEL_TYPES}, which checks the configuration before anything is built).
  */
 final class Channels {
-    private Channels() {
-    }
+    private Channels() {}
 
     /** A configured channel with the name it has in records. */
-    record Named(String name, NotifyChannel channel) {
-    }
+    record Named(String name, NotifyChannel channel) {}
 
     static List<Named> of(AgentConfig config, WebhookOutbox outbox) {
         List<AgentConfig.Channel> channels = config.notifications().channels();

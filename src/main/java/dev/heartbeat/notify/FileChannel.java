@@ -20,8 +20,8 @@ final class FileChannel implements NotifyChannel {
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
-        Files.writeString(file, d.payload() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        Files.writeString(
+                file, d.payload() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         return new NotificationRecord(d.channel(), d.severity(), "sent", "appended to " + file);
     }
 }

@@ -43,8 +43,8 @@ public final class Notifier {
      * Sends to every channel and reports each one's fate; one failing channel does not stop the others.
      * {@code idempotencyKey} travels with webhook posts so a receiver can drop a repeat.
      */
-    public List<NotificationRecord> send(String message, String severity, String beatId, String idempotencyKey,
-                                         boolean dryRun) {
+    public List<NotificationRecord> send(
+            String message, String severity, String beatId, String idempotencyKey, boolean dryRun) {
         String text = Redactor.redact(message);
         String payload = Json.write(payload(text, severity, beatId));
         List<NotificationRecord> out = new ArrayList<>();
@@ -56,15 +56,21 @@ public final class Notifier {
             }
             String hash = textHash(name, text);
             Duration window = config.notifications().dedupeWindow();
-            if (!window.isZero() && sent.outbox().sentSince(name, hash, OffsetDateTime.now(clock).minus(window))) {
-                out.add(new NotificationRecord(name, severity, "suppressed", "the same text went to this channel within "
-                        + Durations.format(window) + " (notify.dedupe-window)"));
+            if (!window.isZero()
+                    && sent.outbox()
+                            .sentSince(name, hash, OffsetDateTime.now(clock).minus(window))) {
+                out.add(new NotificationRecord(
+                        name,
+                        severity,
+                        "suppressed",
+                        "the same text went to this channel within " + Durations.format(window)
+                                + " (notify.dedupe-window)"));
                 continue;
             }
             NotificationRecord r;
             try {
-                r = channel.channel().deliver(new NotifyChannel.Delivery(name, text, severity, beatId, idempotencyKey,
-                        payload));
+                r = channel.channel()
+                        .deliver(new NotifyChannel.Delivery(name, text, severity, beatId, idempotencyKey, payload));
             } catch (IOException e) {
                 r = new NotificationRecord(name, severity, "failed", Redactor.redact(e.getMessage()));
             }

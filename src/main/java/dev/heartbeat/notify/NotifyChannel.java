@@ -12,9 +12,8 @@ public interface NotifyChannel {
      * What a delivery carries: the channel's name in records, the text (secrets masked), its severity, the
      * beat, a key a receiver can drop repeats by, and the JSON payload the file and webhook channels write.
      */
-    record Delivery(String channel, String text, String severity, String beatId, String idempotencyKey,
-                    String payload) {
-    }
+    record Delivery(
+            String channel, String text, String severity, String beatId, String idempotencyKey, String payload) {}
 
     /** Delivers, and says what became of it; an {@link IOException} is recorded as a failed delivery. */
     NotificationRecord deliver(Delivery delivery) throws IOException;

@@ -31,8 +31,16 @@ import java.util.Optional;
  */
 final class WebhookOutbox {
     /** Waits before attempts 2, 3, ...: about ten and a half hours in all, then a dead letter. */
-    static final List<Duration> BACKOFF = List.of(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
-            Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(3), Duration.ofHours(6));
+    static final List<Duration> BACKOFF = List.of(
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(15),
+            Duration.ofHours(1),
+            Duration.ofHours(3),
+            Duration.ofHours(6));
+
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final AgentConfig config;
@@ -44,22 +52,29 @@ final class WebhookOutbox {
      * 30 s (another node may have queued one). An idle daemon then does not query the store every second.
      */
     private volatile Instant nextLook = Instant.MIN;
+
     private static final Duration LOOK_EVERY = Duration.ofSeconds(30);
 
     WebhookOutbox(AgentConfig config, Clock clock, Store store) {
         this.config = config;
         this.clock = clock;
         this.store = store;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     /** Queues the notification, tries it once now, and says what became of that try. */
-    NotificationRecord send(String name, AgentConfig.Channel channel, String body, String severity, String beatId,
-                            String key) {
+    NotificationRecord send(
+            String name, AgentConfig.Channel channel, String body, String severity, String beatId, String key) {
         Outbox.Outgoing row = store.outbox().enqueue(config.agent().name(), beatId, name, key, severity, body);
         if (!row.status().equals("pending")) {
-            return new NotificationRecord(name, severity, row.status().equals("delivered") ? "sent" : "failed",
+            return new NotificationRecord(
+                    name,
+                    severity,
+                    row.status().equals("delivered") ? "sent" : "failed",
                     "already " + row.status() + " under Idempotency-Key " + key);
         }
         Settled settled = attempt(row, channel, true);
@@ -79,8 +94,14 @@ final class WebhookOutbox {
             }
             Optional<AgentConfig.Channel> channel = channel(row.channel());
             if (channel.isEmpty()) {
-                store.outbox().attempted(row.id(), row.attempts(), "dead", null, "the channel " + row.channel()
-                        + " is no longer configured", false);
+                store.outbox()
+                        .attempted(
+                                row.id(),
+                                row.attempts(),
+                                "dead",
+                                null,
+                                "the channel " + row.channel() + " is no longer configured",
+                                false);
                 continue;
             }
             attempt(row, channel.get(), false);
@@ -91,11 +112,17 @@ final class WebhookOutbox {
     List<NotificationRecord> settled() {
         List<NotificationRecord> out = new ArrayList<>();
         List<Long> told = new ArrayList<>();
-        for (Outbox.Outgoing row : store.outbox().unreportedOutgoing(config.agent().name())) {
+        for (Outbox.Outgoing row :
+                store.outbox().unreportedOutgoing(config.agent().name())) {
             boolean delivered = row.status().equals("delivered");
-            out.add(new NotificationRecord(row.channel(), row.severity(), delivered ? "sent" : "dead_letter",
-                    (delivered ? "delivered on attempt " + row.attempts() : "given up after " + row.attempts()
-                            + " attempt(s): " + row.lastError()) + " (queued by beat " + row.beatId() + ", "
+            out.add(new NotificationRecord(
+                    row.channel(),
+                    row.severity(),
+                    delivered ? "sent" : "dead_letter",
+                    (delivered
+                                    ? "delivered on attempt " + row.attempts()
+                                    : "given up after " + row.attempts() + " attempt(s): " + row.lastError())
+                            + " (queued by beat " + row.beatId() + ", "
                             + "Idempotency-Key " + row.idempotencyKey() + ")"));
             told.add(row.id());
         }
@@ -105,8 +132,7 @@ final class WebhookOutbox {
         return out;
     }
 
-    private record Settled(String status, String detail) {
-    }
+    private record Settled(String status, String detail) {}
 
     private Settled attempt(Outbox.Outgoing row, AgentConfig.Channel channel, boolean first) {
         int attempt = row.attempts() + 1;
@@ -124,19 +150,22 @@ final class WebhookOutbox {
         Duration wait = BACKOFF.get(attempt - 1);
         if (d.retryAfter().isPresent() && d.retryAfter().get().compareTo(wait) > 0) {
             Duration cap = BACKOFF.get(BACKOFF.size() - 1);
-            wait = d.retryAfter().get().compareTo(cap) > 0 ? cap : d.retryAfter().get();
+            wait = d.retryAfter().get().compareTo(cap) > 0
+                    ? cap
+                    : d.retryAfter().get();
         }
         Instant next = clock.instant().plus(wait);
         store.outbox().attempted(row.id(), attempt, "pending", next, error, false);
         if (next.isBefore(nextLook)) {
             nextLook = next;
         }
-        return new Settled("queued", error + "; in the outbox, retried at " + next + " (attempt " + (attempt + 1)
-                + " of " + (BACKOFF.size() + 1) + ")");
+        return new Settled(
+                "queued",
+                error + "; in the outbox, retried at " + next + " (attempt " + (attempt + 1) + " of "
+                        + (BACKOFF.size() + 1) + ")");
     }
 
-    private record Delivery(boolean ok, int status, String error, boolean retryable, Optional<Duration> retryAfter) {
-    }
+    private record Delivery(boolean ok, int status, String error, boolean retryable, Optional<Duration> retryAfter) {}
 
     private Delivery deliver(AgentConfig.Channel channel, Outbox.Outgoing row) {
         long timestamp = clock.instant().getEpochSecond();
@@ -149,8 +178,9 @@ final class WebhookOutbox {
                 .header("webhook-timestamp", Long.toString(timestamp))
                 .POST(HttpRequest.BodyPublishers.ofString(row.body(), StandardCharsets.UTF_8));
         if (channel.secret().isPresent()) {
-            request.header("webhook-signature", "v1," + signature(channel.secret().value(), row.idempotencyKey(),
-                    timestamp, row.body()));
+            request.header(
+                    "webhook-signature",
+                    "v1," + signature(channel.secret().value(), row.idempotencyKey(), timestamp, row.body()));
         }
         channel.headers().forEach((k, v) -> request.header(k, v.value()));
         try {
@@ -160,17 +190,25 @@ final class WebhookOutbox {
                 return new Delivery(true, status, null, false, Optional.empty());
             }
             String body = response.body();
-            return new Delivery(false, status, "HTTP " + status + (body.isBlank() ? "" : ": "
-                    + body.substring(0, Math.min(200, body.length()))), RetryPolicy.retryable(status),
-                    RetryPolicy.retryAfter(response.headers().firstValue("retry-after-ms"),
+            return new Delivery(
+                    false,
+                    status,
+                    "HTTP " + status + (body.isBlank() ? "" : ": " + body.substring(0, Math.min(200, body.length()))),
+                    RetryPolicy.retryable(status),
+                    RetryPolicy.retryAfter(
+                            response.headers().firstValue("retry-after-ms"),
                             response.headers().firstValue("retry-after")));
         } catch (ConnectException e) {
             return new Delivery(false, 0, "cannot connect to " + channel.url().getHost(), true, Optional.empty());
         } catch (HttpTimeoutException e) {
             return new Delivery(false, 0, "no answer within " + TIMEOUT.toSeconds() + "s", true, Optional.empty());
         } catch (IOException e) {
-            return new Delivery(false, 0, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
-                    + e.getMessage()), true, Optional.empty());
+            return new Delivery(
+                    false,
+                    0,
+                    e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+                    true,
+                    Optional.empty());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Delivery(false, 0, "interrupted", true, Optional.empty());
@@ -182,16 +220,17 @@ final class WebhookOutbox {
      * secret is base64 after its prefix; any other is used as its UTF-8 bytes).
      */
     static String signature(String secret, String id, long timestamp, String body) {
-        byte[] key = secret.startsWith("whsec_") ? Base64.getDecoder().decode(secret.substring(6))
+        byte[] key = secret.startsWith("whsec_")
+                ? Base64.getDecoder().decode(secret.substring(6))
                 : secret.getBytes(StandardCharsets.UTF_8);
-        return Base64.getEncoder().encodeToString(HashChain.hmacSha256(key,
-                id + "." + timestamp + "." + body));
+        return Base64.getEncoder().encodeToString(HashChain.hmacSha256(key, id + "." + timestamp + "." + body));
     }
 
     private Optional<AgentConfig.Channel> channel(String name) {
         List<AgentConfig.Channel> channels = config.notifications().channels();
         for (int i = 0; i < channels.size(); i++) {
-            if (Notifier.channelName(channels, i).equals(name) && channels.get(i).type().equals("webhook")) {
+            if (Notifier.channelName(channels, i).equals(name)
+                    && channels.get(i).type().equals("webhook")) {
                 return Optional.of(channels.get(i));
             }
         }

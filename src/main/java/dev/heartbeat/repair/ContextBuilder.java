@@ -2,9 +2,7 @@ package dev.heartbeat.repair;
 
 import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.store.Sessions.Summary;
-import dev.heartbeat.store.Sessions;
 import dev.heartbeat.support.Texts;
-import dev.heartbeat.tools.ToolExecutor;
 import dev.heartbeat.transcript.Answers;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
@@ -33,8 +31,8 @@ public final class ContextBuilder {
     private final int maxTurns;
     private final int maxToolResultChars;
 
-    public ContextBuilder(TokenEstimator tokens, Summarizer summarizer, int budget, int maxTurns,
-                          int maxToolResultChars) {
+    public ContextBuilder(
+            TokenEstimator tokens, Summarizer summarizer, int budget, int maxTurns, int maxToolResultChars) {
         this.tokens = tokens;
         this.summarizer = summarizer;
         this.budget = budget;
@@ -50,9 +48,13 @@ public final class ContextBuilder {
      * @param keepFrom   the first message id a later context can need: every turn before it is folded into
      *                   the summary or is never sent (quiet, unanswered); 0 when nothing can be said
      */
-    public record Context(List<Message> messages, Optional<Summary> summary, Optional<Summary> newSummary,
-                          Optional<RepairRecord> compaction, int estimatedTokens, long keepFrom) {
-    }
+    public record Context(
+            List<Message> messages,
+            Optional<Summary> summary,
+            Optional<Summary> newSummary,
+            Optional<RepairRecord> compaction,
+            int estimatedTokens,
+            long keepFrom) {}
 
     public Context build(List<StoredMessage> history, Optional<Summary> existing) {
         long coveredTo = existing.map(Summary::coversTo).orElse(0L);
@@ -106,16 +108,19 @@ public final class ContextBuilder {
             List<StoredMessage> lastFolded = useful.get(first - 1);
             long coversTo = lastFolded.get(lastFolded.size() - 1).id();
             int maxChars = Math.max(1000, budget);
-            Summarizer.Made made = summarizer.summarize(existing.map(Summary::text).orElse(""), folded, maxChars);
+            Summarizer.Made made =
+                    summarizer.summarize(existing.map(Summary::text).orElse(""), folded, maxChars);
             // Folded untrusted content leaves its marking on the summary that stands for it.
-            boolean untrusted = existing.map(Summary::untrusted).orElse(false) || folded.stream()
-                    .anyMatch(turn -> turn.stream().anyMatch(Untrusted::in));
+            boolean untrusted = existing.map(Summary::untrusted).orElse(false)
+                    || folded.stream().anyMatch(turn -> turn.stream().anyMatch(Untrusted::in));
             Summary s = new Summary(coversTo, made.method(), made.text(), untrusted);
             newSummary = Optional.of(s);
             summary = newSummary;
-            compaction = Optional.of(new RepairRecord("compact", first + " older turn(s) no longer fit the context ("
-                    + budget + " tokens, " + maxTurns + " turns) and were folded into the session summary ("
-                    + made.method() + ")",
+            compaction = Optional.of(new RepairRecord(
+                    "compact",
+                    first + " older turn(s) no longer fit the context ("
+                            + budget + " tokens, " + maxTurns + " turns) and were folded into the session summary ("
+                            + made.method() + ")",
                     List.of(useful.get(0).get(0).id(), coversTo)));
         }
         List<Message> out = new ArrayList<>();
@@ -131,19 +136,27 @@ public final class ContextBuilder {
                 keepFrom = Math.min(keepFrom, useful.get(first).get(0).id());
             }
         }
-        return new Context(List.copyOf(out), summary, newSummary, compaction,
-                used + summary.map(s -> tokens.count(s.text())).orElse(0), keepFrom);
+        return new Context(
+                List.copyOf(out),
+                summary,
+                newSummary,
+                compaction,
+                used + summary.map(s -> tokens.count(s.text())).orElse(0),
+                keepFrom);
     }
 
     /** The turn as sent: an earlier beat's prompt cut to its first line, oversized results cut. */
     private List<Message> compact(List<StoredMessage> turn) {
         List<Message> out = new ArrayList<>(turn.size());
         for (StoredMessage m : turn) {
-            if (m.beatId() != null && m.message() instanceof UserMessage u && u.text().contains("\n")) {
-                out.add(new UserMessage(u.text().substring(0, u.text().indexOf('\n')).strip()));
+            if (m.beatId() != null
+                    && m.message() instanceof UserMessage u
+                    && u.text().contains("\n")) {
+                out.add(new UserMessage(
+                        u.text().substring(0, u.text().indexOf('\n')).strip()));
             } else if (m.message() instanceof ToolResultMessage t && t.text().length() > maxToolResultChars) {
-                out.add(new ToolResultMessage(t.callId(), t.toolName(), Texts.cut(t.text(), maxToolResultChars),
-                        t.isError()));
+                out.add(new ToolResultMessage(
+                        t.callId(), t.toolName(), Texts.cut(t.text(), maxToolResultChars), t.isError()));
             } else {
                 out.add(m.message());
             }
@@ -152,7 +165,9 @@ public final class ContextBuilder {
     }
 
     private static boolean isQuiet(List<StoredMessage> turn) {
-        return turn.size() == 2 && turn.get(1).message() instanceof AssistantMessage a && !a.hasToolCalls()
+        return turn.size() == 2
+                && turn.get(1).message() instanceof AssistantMessage a
+                && !a.hasToolCalls()
                 && Answers.isOk(a.text());
     }
 }

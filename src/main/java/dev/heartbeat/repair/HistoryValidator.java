@@ -26,10 +26,12 @@ public final class HistoryValidator {
     public static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
 
     /** A stored history, or a request about to be sent (which must also end with the user's turn). */
-    public enum Mode { HISTORY, REQUEST }
-
-    private HistoryValidator() {
+    public enum Mode {
+        HISTORY,
+        REQUEST
     }
+
+    private HistoryValidator() {}
 
     public static boolean isValid(List<Message> messages, Mode mode) {
         return validate(messages, mode).isEmpty();
@@ -46,22 +48,29 @@ public final class HistoryValidator {
             Message m = messages.get(i);
             boolean isResult = m instanceof ToolResultMessage;
             if (!isResult && !open.isEmpty()) {
-                problems.add(new Problem("tool_call_unanswered", i - 1, "tool call(s) " + open
-                        + " have no result before the next message"));
+                problems.add(new Problem(
+                        "tool_call_unanswered",
+                        i - 1,
+                        "tool call(s) " + open + " have no result before the next message"));
                 open.clear();
             }
             if (m instanceof SystemMessage s) {
                 if (conversationStarted) {
-                    problems.add(new Problem("system_inside", i, "a system message inside the conversation; "
-                            + "Anthropic keeps the system prompt apart from the messages"));
+                    problems.add(new Problem(
+                            "system_inside",
+                            i,
+                            "a system message inside the conversation; "
+                                    + "Anthropic keeps the system prompt apart from the messages"));
                 }
                 if (s.text().isBlank()) {
                     problems.add(new Problem("empty_message", i, "empty system message"));
                 }
             } else {
                 if (!conversationStarted && !(m instanceof UserMessage)) {
-                    problems.add(new Problem("first_not_user", i, "the conversation must start with a user message, "
-                            + "not " + m.role()));
+                    problems.add(new Problem(
+                            "first_not_user",
+                            i,
+                            "the conversation must start with a user message, " + "not " + m.role()));
                 }
                 conversationStarted = true;
             }
@@ -82,19 +91,24 @@ public final class HistoryValidator {
                 answered.clear();
                 for (ToolCall c : a.toolCalls()) {
                     if (!TOOL_ID.matcher(c.id()).matches()) {
-                        problems.add(new Problem("tool_id_invalid", i, "tool call id '" + c.id()
-                                + "' does not match ^[a-zA-Z0-9_-]{1,64}$"));
+                        problems.add(new Problem(
+                                "tool_id_invalid",
+                                i,
+                                "tool call id '" + c.id() + "' does not match ^[a-zA-Z0-9_-]{1,64}$"));
                     }
                     if (!callIds.add(c.id())) {
-                        problems.add(new Problem("tool_id_duplicate", i, "tool call id '" + c.id() + "' is used again"));
+                        problems.add(
+                                new Problem("tool_id_duplicate", i, "tool call id '" + c.id() + "' is used again"));
                     }
                     if (!TOOL_NAME.matcher(c.name()).matches()) {
-                        problems.add(new Problem("tool_name_invalid", i, "tool name '" + c.name()
-                                + "' does not match ^[a-zA-Z0-9_-]{1,64}$"));
+                        problems.add(new Problem(
+                                "tool_name_invalid",
+                                i,
+                                "tool name '" + c.name() + "' does not match ^[a-zA-Z0-9_-]{1,64}$"));
                     }
                     if (!isJsonObject(c.arguments())) {
-                        problems.add(new Problem("tool_input_not_object", i, "the arguments of " + c.id()
-                                + " are not a JSON object"));
+                        problems.add(new Problem(
+                                "tool_input_not_object", i, "the arguments of " + c.id() + " are not a JSON object"));
                     }
                     open.add(c.id());
                 }
@@ -104,8 +118,11 @@ public final class HistoryValidator {
                 } else if (answered.contains(t.callId())) {
                     problems.add(new Problem("tool_result_duplicate", i, "a second result for " + t.callId()));
                 } else {
-                    problems.add(new Problem("tool_result_orphan", i, "a result for " + t.callId()
-                            + " answers no call of the assistant message right before it"));
+                    problems.add(new Problem(
+                            "tool_result_orphan",
+                            i,
+                            "a result for " + t.callId()
+                                    + " answers no call of the assistant message right before it"));
                 }
                 if (t.text().isBlank()) {
                     problems.add(new Problem("empty_message", i, "empty tool result"));
@@ -114,21 +131,23 @@ public final class HistoryValidator {
             previous = m;
         }
         if (!open.isEmpty()) {
-            problems.add(new Problem("tool_call_unanswered", messages.size() - 1, "tool call(s) " + open
-                    + " have no result"));
+            problems.add(new Problem(
+                    "tool_call_unanswered", messages.size() - 1, "tool call(s) " + open + " have no result"));
         }
         if (mode == Mode.REQUEST) {
             Message last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
             if (!(last instanceof UserMessage) && !(last instanceof ToolResultMessage)) {
-                problems.add(new Problem("last_not_user", messages.size() - 1,
+                problems.add(new Problem(
+                        "last_not_user",
+                        messages.size() - 1,
                         "a request must end with the user's turn (a user message or tool results)"));
             }
         }
         return problems;
     }
 
-    private static final ObjectReader STRICT = Json.MAPPER.reader()
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectReader STRICT =
+            Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** Whether the text is exactly one JSON object (nothing before or after it). */
     public static boolean isJsonObject(String text) {

@@ -3,8 +3,6 @@ package dev.heartbeat.repair;
 import dev.heartbeat.model.ChatClient;
 import dev.heartbeat.model.ModelFailure;
 import dev.heartbeat.model.ModelReply;
-import dev.heartbeat.repair.ExtractiveSummarizer;
-import dev.heartbeat.repair.Summarizer;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.SystemMessage;
@@ -32,8 +30,8 @@ public final class LlmSummarizer implements Summarizer {
     private final Summarizer fallback = new ExtractiveSummarizer();
 
     /** {@code calls} and {@code failures} hear of the model call, for the decision record. */
-    public LlmSummarizer(ChatClient model, Instant deadline, Consumer<ModelReply> calls,
-                         Consumer<ModelFailure> failures) {
+    public LlmSummarizer(
+            ChatClient model, Instant deadline, Consumer<ModelReply> calls, Consumer<ModelFailure> failures) {
         this.model = model;
         this.deadline = deadline;
         this.calls = calls;
@@ -64,8 +62,12 @@ public final class LlmSummarizer implements Summarizer {
                 + (previous.isBlank() ? "" : "Summary so far:\n" + previous + "\n\n")
                 + "Turns to fold in:\n" + transcript;
         try {
-            ModelReply reply = model.ask(new SystemMessage("You write concise, factual summaries."),
-                    List.of(new UserMessage(prompt)), List.of(), "summary", deadline);
+            ModelReply reply = model.ask(
+                    new SystemMessage("You write concise, factual summaries."),
+                    List.of(new UserMessage(prompt)),
+                    List.of(),
+                    "summary",
+                    deadline);
             calls.accept(reply);
             String text = reply.message().text().strip();
             if (!text.isEmpty() && !reply.message().hasToolCalls()) {
@@ -86,7 +88,11 @@ public final class LlmSummarizer implements Summarizer {
             } else if (m instanceof AssistantMessage a) {
                 StringBuilder s = new StringBuilder("assistant: ").append(a.text());
                 for (ToolCall c : a.toolCalls()) {
-                    s.append(" [called ").append(c.name()).append(' ').append(c.arguments()).append(']');
+                    s.append(" [called ")
+                            .append(c.name())
+                            .append(' ')
+                            .append(c.arguments())
+                            .append(']');
                 }
                 line = s.toString();
             } else if (m instanceof ToolResultMessage t) {
@@ -94,7 +100,8 @@ public final class LlmSummarizer implements Summarizer {
             } else {
                 continue;
             }
-            out.append(line.length() > 400 ? line.substring(0, 400) + "..." : line).append('\n');
+            out.append(line.length() > 400 ? line.substring(0, 400) + "..." : line)
+                    .append('\n');
         }
         String s = out.toString();
         return s.length() > TURN_CHARS ? s.substring(0, TURN_CHARS) + "...\n" : s;

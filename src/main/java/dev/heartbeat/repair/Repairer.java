@@ -43,12 +43,11 @@ import java.util.Set;
  */
 public final class Repairer {
     public static final String UNKNOWN_OUTCOME = "no result was recorded; outcome unknown. The call was not run again.";
-    public static final String LOST_ARGUMENTS = "the arguments of this call were lost (they were not valid JSON); "
-            + "it was not run.";
+    public static final String LOST_ARGUMENTS =
+            "the arguments of this call were lost (they were not valid JSON); " + "it was not run.";
     public static final String EMPTY_RESULT = "(the tool returned no output)";
 
-    private Repairer() {
-    }
+    private Repairer() {}
 
     public record Result(List<Entry> entries, List<RepairRecord> actions) {
         public boolean changed() {
@@ -78,8 +77,12 @@ public final class Repairer {
      * replaced. The executor still sees the raw arguments (and reports them as broken to the model);
      * {@code actions} gets a record of each change, raw text included.
      */
-    public static AssistantMessage sendable(AssistantMessage reply, long messageId, Set<String> usedIds,
-                                            String freshIdPrefix, List<RepairRecord> actions) {
+    public static AssistantMessage sendable(
+            AssistantMessage reply,
+            long messageId,
+            Set<String> usedIds,
+            String freshIdPrefix,
+            List<RepairRecord> actions) {
         if (!reply.hasToolCalls()) {
             return reply;
         }
@@ -94,22 +97,35 @@ public final class Repairer {
                 while (usedIds.contains(fresh)) {
                     fresh = fresh + "x";
                 }
-                run.record("rewrite_tool_id", "tool call id '" + id + "' was invalid or used before; now '" + fresh + "'",
-                        List.of(messageId), id, fresh);
+                run.record(
+                        "rewrite_tool_id",
+                        "tool call id '" + id + "' was invalid or used before; now '" + fresh + "'",
+                        List.of(messageId),
+                        id,
+                        fresh);
                 id = fresh;
             }
             usedIds.add(id);
             String name = c.name();
             if (!HistoryValidator.TOOL_NAME.matcher(name).matches()) {
                 String fixed = Run.cleanName(name);
-                run.record("rewrite_tool_name", "tool name '" + name + "' is invalid; now '" + fixed + "'",
-                        List.of(messageId), name, fixed);
+                run.record(
+                        "rewrite_tool_name",
+                        "tool name '" + name + "' is invalid; now '" + fixed + "'",
+                        List.of(messageId),
+                        name,
+                        fixed);
                 name = fixed;
             }
             String arguments = c.arguments();
             if (!HistoryValidator.isJsonObject(arguments)) {
-                run.record("torn_arguments", "the arguments of " + id + " (" + name + ") were not a JSON object; the "
-                        + "history keeps {} as input", List.of(messageId), arguments, "{}");
+                run.record(
+                        "torn_arguments",
+                        "the arguments of " + id + " (" + name + ") were not a JSON object; the "
+                                + "history keeps {} as input",
+                        List.of(messageId),
+                        arguments,
+                        "{}");
                 arguments = "{}";
             }
             calls.add(new ToolCall(id, name, arguments));
@@ -123,7 +139,11 @@ public final class Repairer {
         final Set<String> tornCalls = new HashSet<>();
 
         void record(String rule, String detail, List<Long> ids, Object before, Object after) {
-            actions.add(new RepairRecord(rule, detail, ids, before == null ? null : Json.write(before),
+            actions.add(new RepairRecord(
+                    rule,
+                    detail,
+                    ids,
+                    before == null ? null : Json.write(before),
                     after == null ? null : Json.write(after)));
         }
 
@@ -139,9 +159,14 @@ public final class Repairer {
                     continue;
                 }
                 if (m instanceof ToolResultMessage t && t.text().isBlank()) {
-                    ToolResultMessage filled = new ToolResultMessage(t.callId(), t.toolName(), EMPTY_RESULT, t.isError());
-                    record("fill_empty_result", "an empty tool result for " + t.callId() + " got a placeholder",
-                            List.of(e.id()), t, filled);
+                    ToolResultMessage filled =
+                            new ToolResultMessage(t.callId(), t.toolName(), EMPTY_RESULT, t.isError());
+                    record(
+                            "fill_empty_result",
+                            "an empty tool result for " + t.callId() + " got a placeholder",
+                            List.of(e.id()),
+                            t,
+                            filled);
                     out.add(e.with(filled));
                     continue;
                 }
@@ -169,7 +194,12 @@ public final class Repairer {
             if (moved.isEmpty()) {
                 return in;
             }
-            record("system_to_front", "system message(s) inside the conversation moved to its start", moved, null, null);
+            record(
+                    "system_to_front",
+                    "system message(s) inside the conversation moved to its start",
+                    moved,
+                    null,
+                    null);
             systems.addAll(rest);
             return systems;
         }
@@ -203,20 +233,35 @@ public final class Repairer {
                             } while (used.contains(fresh));
                             used.add(fresh);
                             claimed.add(fresh);
-                            record("rewrite_tool_id", "tool call id '" + id + "' was " + (HistoryValidator.TOOL_ID
-                                    .matcher(id).matches() ? "used before" : "invalid") + "; now '" + fresh + "'",
-                                    List.of(e.id()), id, fresh);
+                            record(
+                                    "rewrite_tool_id",
+                                    "tool call id '" + id + "' was "
+                                            + (HistoryValidator.TOOL_ID
+                                                            .matcher(id)
+                                                            .matches()
+                                                    ? "used before"
+                                                    : "invalid")
+                                            + "; now '" + fresh + "'",
+                                    List.of(e.id()),
+                                    id,
+                                    fresh);
                             id = fresh;
                             changed = true;
                         }
                         if (!HistoryValidator.TOOL_NAME.matcher(name).matches()) {
                             String fixed = cleanName(name);
-                            record("rewrite_tool_name", "tool name '" + name + "' is invalid; now '" + fixed + "'",
-                                    List.of(e.id()), name, fixed);
+                            record(
+                                    "rewrite_tool_name",
+                                    "tool name '" + name + "' is invalid; now '" + fixed + "'",
+                                    List.of(e.id()),
+                                    name,
+                                    fixed);
                             name = fixed;
                             changed = true;
                         }
-                        callsByOldId.computeIfAbsent(c.id(), k -> new ArrayList<>()).add(new String[] {id, null, name, c.name()});
+                        callsByOldId
+                                .computeIfAbsent(c.id(), k -> new ArrayList<>())
+                                .add(new String[] {id, null, name, c.name()});
                         calls.add(new ToolCall(id, name, c.arguments()));
                     }
                     out.add(changed ? e.with(new AssistantMessage(a.text(), calls)) : e);
@@ -236,8 +281,8 @@ public final class Repairer {
                     }
                     boolean renamedCall = target != null && !target[2].equals(target[3]);
                     if (target != null && (!target[0].equals(t.callId()) || renamedCall)) {
-                        out.add(e.with(new ToolResultMessage(target[0], renamedCall ? target[2] : t.toolName(),
-                                t.text(), t.isError())));
+                        out.add(e.with(new ToolResultMessage(
+                                target[0], renamedCall ? target[2] : t.toolName(), t.text(), t.isError())));
                     } else {
                         out.add(e);
                     }
@@ -266,9 +311,13 @@ public final class Repairer {
                         if (HistoryValidator.isJsonObject(c.arguments())) {
                             calls.add(c);
                         } else {
-                            record("torn_arguments", "the arguments of " + c.id() + " (" + c.name()
-                                    + ") were not a JSON object; the call keeps {} as input", List.of(e.id()),
-                                    c.arguments(), "{}");
+                            record(
+                                    "torn_arguments",
+                                    "the arguments of " + c.id() + " (" + c.name()
+                                            + ") were not a JSON object; the call keeps {} as input",
+                                    List.of(e.id()),
+                                    c.arguments(),
+                                    "{}");
                             tornCalls.add(c.id());
                             calls.add(new ToolCall(c.id(), c.name(), "{}"));
                             changed = true;
@@ -296,11 +345,20 @@ public final class Repairer {
                 Entry e = in.get(i);
                 if (e.message() instanceof ToolResultMessage t) {
                     if (!callIds.contains(t.callId())) {
-                        record("drop_orphan_result", "a result for " + t.callId() + " answers no call in the history; "
-                                + "dropped (its content is kept in this record)", List.of(e.id()), t, null);
+                        record(
+                                "drop_orphan_result",
+                                "a result for " + t.callId() + " answers no call in the history; "
+                                        + "dropped (its content is kept in this record)",
+                                List.of(e.id()),
+                                t,
+                                null);
                     } else if (results.containsKey(t.callId())) {
-                        record("drop_duplicate_result", "a second result for " + t.callId() + "; the first is kept",
-                                List.of(e.id()), t, null);
+                        record(
+                                "drop_duplicate_result",
+                                "a second result for " + t.callId() + "; the first is kept",
+                                List.of(e.id()),
+                                t,
+                                null);
                     } else {
                         results.put(t.callId(), e);
                         positions.put(t.callId(), i);
@@ -327,14 +385,22 @@ public final class Repairer {
                 for (ToolCall c : calls) {
                     Entry result = results.get(c.id());
                     if (result != null) {
-                        record("move_result", "the result for " + c.id() + " was not right after its call; moved there",
-                                List.of(result.id()), null, null);
+                        record(
+                                "move_result",
+                                "the result for " + c.id() + " was not right after its call; moved there",
+                                List.of(result.id()),
+                                null,
+                                null);
                         out.add(result);
                     } else {
                         String text = tornCalls.contains(c.id()) ? LOST_ARGUMENTS : UNKNOWN_OUTCOME;
                         ToolResultMessage made = new ToolResultMessage(c.id(), c.name(), text, true);
-                        record("synthesize_missing_result", "call " + c.id() + " (" + c.name() + ") had no result; "
-                                + "an error result was added", List.of(e.id()), null, made);
+                        record(
+                                "synthesize_missing_result",
+                                "call " + c.id() + " (" + c.name() + ") had no result; " + "an error result was added",
+                                List.of(e.id()),
+                                null,
+                                made);
                         out.add(new Entry(0, made));
                     }
                 }
@@ -375,8 +441,13 @@ public final class Repairer {
                 }
             }
             if (!dropped.isEmpty()) {
-                record("drop_head", "the history did not start with a user message (its head was cut); "
-                        + dropped.size() + " message(s) before the first user message were dropped", dropped, lost, null);
+                record(
+                        "drop_head",
+                        "the history did not start with a user message (its head was cut); " + dropped.size()
+                                + " message(s) before the first user message were dropped",
+                        dropped,
+                        lost,
+                        null);
             }
             return dropped.isEmpty() ? in : out;
         }
@@ -387,16 +458,28 @@ public final class Repairer {
                 Entry last = out.peekLast();
                 if (last != null && last.message() instanceof UserMessage a && e.message() instanceof UserMessage b) {
                     UserMessage merged = new UserMessage(a.text() + "\n\n" + b.text());
-                    record("merge_same_role", "two user messages in a row were merged", List.of(last.id(), e.id()),
-                            List.of(a, b), merged);
+                    record(
+                            "merge_same_role",
+                            "two user messages in a row were merged",
+                            List.of(last.id(), e.id()),
+                            List.of(a, b),
+                            merged);
                     out.pollLast();
                     out.addLast(last.with(merged));
-                } else if (last != null && last.message() instanceof AssistantMessage a
-                        && e.message() instanceof AssistantMessage b && !a.hasToolCalls()) {
-                    String text = a.text().isBlank() ? b.text() : b.text().isBlank() ? a.text() : a.text() + "\n\n" + b.text();
+                } else if (last != null
+                        && last.message() instanceof AssistantMessage a
+                        && e.message() instanceof AssistantMessage b
+                        && !a.hasToolCalls()) {
+                    String text = a.text().isBlank()
+                            ? b.text()
+                            : b.text().isBlank() ? a.text() : a.text() + "\n\n" + b.text();
                     AssistantMessage merged = new AssistantMessage(text, b.toolCalls());
-                    record("merge_same_role", "two assistant messages in a row were merged", List.of(last.id(), e.id()),
-                            List.of(a, b), merged);
+                    record(
+                            "merge_same_role",
+                            "two assistant messages in a row were merged",
+                            List.of(last.id(), e.id()),
+                            List.of(a, b),
+                            merged);
                     out.pollLast();
                     out.addLast(last.with(merged));
                 } else {

@@ -27,6 +27,7 @@ public final class TokenEstimator {
 
     /** Loading an encoding reads its whole BPE table: once per process, and only when something is counted. */
     private static final Map<EncodingType, Encoding> ENCODINGS = new ConcurrentHashMap<>();
+
     private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
 
     private TokenEstimator(EncodingType type, double factor) {

@@ -34,8 +34,8 @@ public final class AgentState {
     /** The whole state of an agent, keys in order; values are JSON text. */
     public Map<String, String> state(String agent) {
         return jdbc.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT key, value FROM state WHERE agent = ? ORDER BY key")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT key, value FROM state WHERE agent = ? ORDER BY key")) {
                 ps.setString(1, agent);
                 Map<String, String> out = new LinkedHashMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -77,8 +77,8 @@ public final class AgentState {
                     ps.executeUpdate();
                 }
             } else {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "DELETE FROM tainted_state WHERE agent = ? AND state_key = ?")) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("DELETE FROM tainted_state WHERE agent = ? AND state_key = ?")) {
                     ps.setString(1, agent);
                     ps.setString(2, key);
                     ps.executeUpdate();

@@ -18,15 +18,27 @@ public final class Approvals {
     }
 
     /** A tool call waiting for (or decided by) a person. */
-    public record Approval(String id, String agent, String beatId, String callId, String tool, String arguments,
-                           String why, String status, OffsetDateTime createdAt, OffsetDateTime expiresAt,
-                           OffsetDateTime decidedAt, String decidedBy, String note, String result) {
-    }
+    public record Approval(
+            String id,
+            String agent,
+            String beatId,
+            String callId,
+            String tool,
+            String arguments,
+            String why,
+            String status,
+            OffsetDateTime createdAt,
+            OffsetDateTime expiresAt,
+            OffsetDateTime decidedAt,
+            String decidedBy,
+            String note,
+            String result) {}
 
     public void requestApproval(Approval a) {
         jdbc.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO approvals (id, agent, beat_id, call_id, "
-                    + "tool, arguments, why, status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO approvals (id, agent, beat_id, call_id, "
+                            + "tool, arguments, why, status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)")) {
                 ps.setString(1, a.id());
                 ps.setString(2, a.agent());
                 ps.setString(3, a.beatId());
@@ -58,11 +70,21 @@ public final class Approvals {
                         if (status.equals("pending") && !expires.isAfter(OffsetDateTime.now(jdbc.clock()))) {
                             status = "expired";
                         }
-                        out.add(new Approval(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getString(6), rs.getString(7), status,
-                                OffsetDateTime.parse(rs.getString(9)), expires,
+                        out.add(new Approval(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getString(4),
+                                rs.getString(5),
+                                rs.getString(6),
+                                rs.getString(7),
+                                status,
+                                OffsetDateTime.parse(rs.getString(9)),
+                                expires,
                                 rs.getString(11) == null ? null : OffsetDateTime.parse(rs.getString(11)),
-                                rs.getString(12), rs.getString(13), rs.getString(14)));
+                                rs.getString(12),
+                                rs.getString(13),
+                                rs.getString(14)));
                     }
                 }
                 return out;
@@ -91,8 +113,8 @@ public final class Approvals {
      * the call's intent (when it has side effects), so a crash from here on leaves it running, never
      * approved again. False when the request is no longer approved (another beat took it).
      */
-    public boolean startApproved(String approvalId, String beatId, String callId, String tool,
-                                              String arguments, boolean sideEffecting) {
+    public boolean startApproved(
+            String approvalId, String beatId, String callId, String tool, String arguments, boolean sideEffecting) {
         return jdbc.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE approvals SET status = 'running', beat_run = ? "
                     + "WHERE id = ? AND status = 'approved'")) {
@@ -112,8 +134,8 @@ public final class Approvals {
     /** Closes a decided (or expired) request once the beat has acted on it and told the model. */
     public void closeApproval(String id, String status, String result) {
         jdbc.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE approvals SET status = ?, result = ?, done_at = ? WHERE id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE approvals SET status = ?, result = ?, done_at = ? WHERE id = ?")) {
                 ps.setString(1, status);
                 ps.setString(2, result);
                 ps.setString(3, jdbc.now());

@@ -27,16 +27,18 @@ final class ArchiveFile {
         void writeTo(Writer out) throws IOException;
     }
 
-    private ArchiveFile() {
-    }
+    private ArchiveFile() {}
 
     /** Writes the archive at {@code target}, which must not exist yet. */
     static void write(Path target, Lines lines) throws IOException {
         Files.createDirectories(target.getParent());
         Path temp = target.resolveSibling(target.getFileName() + ".part");
-        try (OutputStream file = Files.newOutputStream(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE);
-             Writer w = new OutputStreamWriter(new GZIPOutputStream(file), StandardCharsets.UTF_8)) {
+        try (OutputStream file = Files.newOutputStream(
+                        temp,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE);
+                Writer w = new OutputStreamWriter(new GZIPOutputStream(file), StandardCharsets.UTF_8)) {
             lines.writeTo(w);
         }
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {

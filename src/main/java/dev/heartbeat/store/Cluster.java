@@ -43,8 +43,7 @@ public final class Cluster {
     }
 
     /** Which node took which tick: the fence row a beat inserted before it ran. */
-    public record Fence(String agent, Instant scheduledAt, String beatId, String node, Instant takenAt) {
-    }
+    public record Fence(String agent, Instant scheduledAt, String beatId, String node, Instant takenAt) {}
 
     /**
      * Takes the tick at {@code scheduledAt} for {@code beatId}: true when this insert made the row, false
@@ -72,8 +71,7 @@ public final class Cluster {
      * Puts a beat on record before it does anything else: its tick's fence (when it has a tick) and its
      * start, in one transaction. False when the tick was taken already: then the beat must not run.
      */
-    public boolean beginBeat(String agent, String beatId, Decision.Trigger trigger, Instant scheduledAt,
-                                          String node) {
+    public boolean beginBeat(String agent, String beatId, Decision.Trigger trigger, Instant scheduledAt, String node) {
         return jdbc.write(c -> {
             if (scheduledAt != null && !insertFence(c, agent, scheduledAt, beatId, node, jdbc.now())) {
                 return false;
@@ -108,8 +106,14 @@ public final class Cluster {
                     + "FROM beat_fence WHERE " + where + " LIMIT 1")) {
                 ps.setString(1, value);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new Fence(rs.getString(1), Instant.parse(rs.getString(2)),
-                            rs.getString(3), rs.getString(4), Instant.parse(rs.getString(5)))) : Optional.<Fence>empty();
+                    return rs.next()
+                            ? Optional.of(new Fence(
+                                    rs.getString(1),
+                                    Instant.parse(rs.getString(2)),
+                                    rs.getString(3),
+                                    rs.getString(4),
+                                    Instant.parse(rs.getString(5))))
+                            : Optional.<Fence>empty();
                 }
             }
         });
@@ -123,7 +127,8 @@ public final class Cluster {
         try {
             return jdbc.database().lockBeat(jdbc.connections(), agent);
         } catch (SQLException e) {
-            throw new StoreException("cannot take the beat lock in " + jdbc.database().describe() + ": " + e.getMessage(), e);
+            throw new StoreException(
+                    "cannot take the beat lock in " + jdbc.database().describe() + ": " + e.getMessage(), e);
         }
     }
 
@@ -153,7 +158,9 @@ public final class Cluster {
                 List<Node> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new Node(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
+                        out.add(new Node(
+                                rs.getString(1),
+                                Instant.ofEpochMilli(rs.getLong(2)),
                                 Duration.ofMillis(rs.getLong(3))));
                     }
                 }

@@ -25,7 +25,8 @@ public final class Control {
     public long requestWake(String reason) {
         return jdbc.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO wake_requests (reason, requested_at) VALUES (?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                    "INSERT INTO wake_requests (reason, requested_at) VALUES (?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, reason);
                 ps.setString(2, jdbc.now());
                 ps.executeUpdate();
@@ -38,8 +39,7 @@ public final class Control {
     }
 
     /** A wake request a daemon took. */
-    public record Wake(long id, String reason, OffsetDateTime requestedAt) {
-    }
+    public record Wake(long id, String reason, OffsetDateTime requestedAt) {}
 
     /**
      * Takes every open wake request at once, so no other daemon takes them too: a flood of wakes makes one
@@ -49,8 +49,8 @@ public final class Control {
         return jdbc.write(c -> {
             List<Wake> open = new ArrayList<>();
             try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT id, reason, requested_at FROM wake_requests "
-                         + "WHERE taken_at IS NULL ORDER BY id")) {
+                    ResultSet rs = s.executeQuery("SELECT id, reason, requested_at FROM wake_requests "
+                            + "WHERE taken_at IS NULL ORDER BY id")) {
                 while (rs.next()) {
                     open.add(new Wake(rs.getLong(1), rs.getString(2), OffsetDateTime.parse(rs.getString(3))));
                 }
@@ -68,10 +68,16 @@ public final class Control {
                     return Optional.<Wake>empty();
                 }
             }
-            List<String> reasons = open.stream().map(Wake::reason).filter(Objects::nonNull).distinct().toList();
-            String reason = reasons.isEmpty() ? null : String.join("; ", reasons.subList(0, Math.min(5, reasons.size())))
-                    + (reasons.size() > 5 ? " (and " + (reasons.size() - 5) + " more)" : "")
-                    + (open.size() > 1 ? " [" + open.size() + " wake requests]" : "");
+            List<String> reasons = open.stream()
+                    .map(Wake::reason)
+                    .filter(Objects::nonNull)
+                    .distinct()
+                    .toList();
+            String reason = reasons.isEmpty()
+                    ? null
+                    : String.join("; ", reasons.subList(0, Math.min(5, reasons.size())))
+                            + (reasons.size() > 5 ? " (and " + (reasons.size() - 5) + " more)" : "")
+                            + (open.size() > 1 ? " [" + open.size() + " wake requests]" : "");
             return Optional.of(new Wake(open.get(0).id(), reason, open.get(0).requestedAt()));
         });
     }
@@ -80,7 +86,8 @@ public final class Control {
     public boolean ping() {
         try {
             return jdbc.read(c -> {
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT 1")) {
                     return rs.next();
                 }
             });
@@ -90,16 +97,17 @@ public final class Control {
     }
 
     /** A pause set with 'pause' on a shared store. */
-    public record Pause(String reason, Instant since, String by) {
-    }
+    public record Pause(String reason, Instant since, String by) {}
 
     public Optional<Pause> pause(String agent) {
         return jdbc.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT reason, paused_at, paused_by FROM pauses WHERE agent = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT reason, paused_at, paused_by FROM pauses WHERE agent = ?")) {
                 ps.setString(1, agent);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new Pause(rs.getString(1), Instant.parse(rs.getString(2)),
-                            rs.getString(3))) : Optional.<Pause>empty();
+                    return rs.next()
+                            ? Optional.of(new Pause(rs.getString(1), Instant.parse(rs.getString(2)), rs.getString(3)))
+                            : Optional.<Pause>empty();
                 }
             }
         });

@@ -32,8 +32,7 @@ public sealed interface Database permits SqliteDatabase, PostgresDatabase {
      * Refuses a damaged store before anything writes to it (a beat on it would fail halfway and change the
      * file); a no-op where the server keeps its own files whole.
      */
-    default void checkIntact() {
-    }
+    default void checkIntact() {}
 
     /** Migrations only this database has (the clustered scheduler's tables on PostgreSQL). */
     List<JavaMigration> extraMigrations();

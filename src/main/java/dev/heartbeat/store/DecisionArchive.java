@@ -27,20 +27,21 @@ public final class DecisionArchive {
     /** At most this many records per archive, so one pruning holds a bounded number in memory. */
     static final int BATCH = 5_000;
 
-    private DecisionArchive() {
-    }
+    private DecisionArchive() {}
 
     /** What a pruning archived: nothing ({@code records == 0}) or one file. */
-    public record Result(int records, Path file) {
-    }
+    public record Result(int records, Path file) {}
 
     /** Archives the oldest decisions that finished before {@code cutoff}, up to {@link #BATCH} of them. */
-    public static Result prune(Store store, OffsetDateTime cutoff, Path stateDir, OffsetDateTime now) throws IOException {
+    public static Result prune(Store store, OffsetDateTime cutoff, Path stateDir, OffsetDateTime now)
+            throws IOException {
         List<StoredDecision> old = new ArrayList<>();
         for (StoredDecision d : store.decisionLog().oldest(BATCH)) {
             // A prefix of the chain only: the first record too new (or unreadable) ends it.
             String finished = d.columns().get("finished_at");
-            if (d.decision() == null || finished == null || !OffsetDateTime.parse(finished).isBefore(cutoff)) {
+            if (d.decision() == null
+                    || finished == null
+                    || !OffsetDateTime.parse(finished).isBefore(cutoff)) {
                 break;
             }
             old.add(d);
@@ -63,19 +64,33 @@ public final class DecisionArchive {
                 w.write("{\"seq\":" + d.seq() + ",\"record\":" + d.json() + "}\n");
             }
         });
-        ArchivedDecisions archive = new ArchivedDecisions(first.seq(), last.seq(), old.size(), first.decision().prevHash(),
-                last.decision().hash(), name, ArchiveFile.sha256(file), null, now.toString());
-        store.decisionLog().archive(archive, old.stream().map(d -> d.decision().id()).toList(),
-                old.stream().map(d -> d.decision().startedAt()).max(Comparator.naturalOrder()).orElseThrow()
-                        .toString());
+        ArchivedDecisions archive = new ArchivedDecisions(
+                first.seq(),
+                last.seq(),
+                old.size(),
+                first.decision().prevHash(),
+                last.decision().hash(),
+                name,
+                ArchiveFile.sha256(file),
+                null,
+                now.toString());
+        store.decisionLog()
+                .archive(
+                        archive,
+                        old.stream().map(d -> d.decision().id()).toList(),
+                        old.stream()
+                                .map(d -> d.decision().startedAt())
+                                .max(Comparator.naturalOrder())
+                                .orElseThrow()
+                                .toString());
         return new Result(old.size(), file);
     }
 
     /** The records of an archive file, in chain order. */
     public static List<StoredDecision> read(Path file) throws IOException {
         List<StoredDecision> out = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(file)),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 JsonNode node = Json.tree(line);
                 String json = Json.MAPPER.writeValueAsString(node.path("record"));

@@ -61,7 +61,13 @@ public final class DecisionLog {
      */
     public Optional<Decision> appendFenced(Decision decision, Instant lastTick) {
         return jdbc.write(c -> {
-            if (!Cluster.insertFence(c, decision.agent(), decision.scheduledAt().toInstant(), decision.id(), decision.node(), jdbc.now())) {
+            if (!Cluster.insertFence(
+                    c,
+                    decision.agent(),
+                    decision.scheduledAt().toInstant(),
+                    decision.id(),
+                    decision.node(),
+                    jdbc.now())) {
                 return Optional.<Decision>empty();
             }
             if (lastTick != null && !lastTick.equals(decision.scheduledAt().toInstant())) {
@@ -74,12 +80,15 @@ public final class DecisionLog {
     private Decision insertDecision(Connection c, Decision decision) throws SQLException {
         String prev = HashChain.GENESIS;
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT hash FROM decisions ORDER BY seq DESC LIMIT 1")) {
+                ResultSet rs = s.executeQuery("SELECT hash FROM decisions ORDER BY seq DESC LIMIT 1")) {
             if (rs.next()) {
                 prev = rs.getString(1);
             } else {
                 // Every record archived (retention never takes the newest, but a restored store may): chain on.
-                prev = decisionArchives(c).stream().reduce((a, b) -> b).map(ArchivedDecisions::lastHash).orElse(prev);
+                prev = decisionArchives(c).stream()
+                        .reduce((a, b) -> b)
+                        .map(ArchivedDecisions::lastHash)
+                        .orElse(prev);
             }
         }
         Decision sealed = HashChain.seal(decision, prev, chainKey);
@@ -95,9 +104,10 @@ public final class DecisionLog {
         }
         long tokens = sealed.usage().inputTokens() + sealed.usage().outputTokens();
         if (tokens > 0 || (sealed.costUsd() != null && sealed.costUsd() > 0)) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_buckets (agent, bucket, tokens, cost_usd) "
-                    + "VALUES (?, ?, ?, ?) ON CONFLICT (agent, bucket) DO UPDATE SET tokens = usage_buckets.tokens + "
-                    + "excluded.tokens, cost_usd = usage_buckets.cost_usd + excluded.cost_usd")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO usage_buckets (agent, bucket, tokens, cost_usd) "
+                            + "VALUES (?, ?, ?, ?) ON CONFLICT (agent, bucket) DO UPDATE SET tokens = usage_buckets.tokens + "
+                            + "excluded.tokens, cost_usd = usage_buckets.cost_usd + excluded.cost_usd")) {
                 ps.setString(1, sealed.agent());
                 ps.setString(2, bucket(sealed.startedAt().toInstant()).toString());
                 ps.setLong(3, tokens);
@@ -116,13 +126,13 @@ public final class DecisionLog {
     }
 
     /** Tokens and dollars an agent's beats spent since {@code since} (a bucket start, such as midnight). */
-    public record Spending(long tokens, double usd) {
-    }
+    public record Spending(long tokens, double usd) {}
 
     public Spending spentSince(String agent, Instant since) {
         return jdbc.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(tokens), 0), coalesce(sum(cost_usd), 0) "
-                    + "FROM usage_buckets WHERE agent = ? AND bucket >= ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT coalesce(sum(tokens), 0), coalesce(sum(cost_usd), 0) "
+                            + "FROM usage_buckets WHERE agent = ? AND bucket >= ?")) {
                 ps.setString(1, agent);
                 ps.setString(2, bucket(since).toString());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -169,7 +179,9 @@ public final class DecisionLog {
                 if (rows.size() == 1) {
                     return Optional.of(rows.get(0));
                 }
-                return rows.stream().filter(r -> r.decision().id().equals(idOrPrefix)).findFirst();
+                return rows.stream()
+                        .filter(r -> r.decision().id().equals(idOrPrefix))
+                        .findFirst();
             }
         });
     }
@@ -210,8 +222,9 @@ public final class DecisionLog {
     public Optional<HeadAnchor.Head> head() {
         return jdbc.read(c -> {
             try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT seq, id, hash FROM decisions ORDER BY seq DESC LIMIT 1")) {
-                return rs.next() ? Optional.of(new HeadAnchor.Head(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                    ResultSet rs = s.executeQuery("SELECT seq, id, hash FROM decisions ORDER BY seq DESC LIMIT 1")) {
+                return rs.next()
+                        ? Optional.of(new HeadAnchor.Head(rs.getLong(1), rs.getString(2), rs.getString(3)))
                         : Optional.<HeadAnchor.Head>empty();
             }
         });
@@ -220,8 +233,8 @@ public final class DecisionLog {
     /** Every decision in chain order, as stored, with the columns beside each: for verification. */
     public List<StoredDecision> chain() {
         return jdbc.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, record, " + String.join(", ", StoredDecision.COLUMNS)
-                    + " FROM decisions ORDER BY seq")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, record, "
+                    + String.join(", ", StoredDecision.COLUMNS) + " FROM decisions ORDER BY seq")) {
                 return decisionsWithColumns(ps);
             }
         });
@@ -246,8 +259,10 @@ public final class DecisionLog {
     public Optional<OffsetDateTime> oldestFinished() {
         return jdbc.read(c -> {
             try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT finished_at FROM decisions ORDER BY seq LIMIT 1")) {
-                return rs.next() ? Optional.of(OffsetDateTime.parse(rs.getString(1))) : Optional.<OffsetDateTime>empty();
+                    ResultSet rs = s.executeQuery("SELECT finished_at FROM decisions ORDER BY seq LIMIT 1")) {
+                return rs.next()
+                        ? Optional.of(OffsetDateTime.parse(rs.getString(1)))
+                        : Optional.<OffsetDateTime>empty();
             }
         });
     }
@@ -255,8 +270,9 @@ public final class DecisionLog {
     /** The oldest decisions in chain order, never the newest one (the next record chains on from it). */
     public List<StoredDecision> oldest(int limit) {
         return jdbc.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, record, " + String.join(", ", StoredDecision.COLUMNS)
-                    + " FROM decisions WHERE seq < (SELECT max(seq) FROM decisions) ORDER BY seq LIMIT ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT seq, record, " + String.join(", ", StoredDecision.COLUMNS)
+                            + " FROM decisions WHERE seq < (SELECT max(seq) FROM decisions) ORDER BY seq LIMIT ?")) {
                 ps.setInt(1, limit);
                 return decisionsWithColumns(ps);
             }
@@ -269,7 +285,8 @@ public final class DecisionLog {
      */
     public void archive(ArchivedDecisions archive, List<String> beatIds, String throughStartedAt) {
         byte[] key = chainKey;
-        String seal = key == null ? null
+        String seal = key == null
+                ? null
                 : HashChain.KEYED + HexFormat.of().formatHex(HashChain.hmacSha256(key, archive.sealText()));
         jdbc.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO decision_archives (first_seq, through_seq, "
@@ -312,12 +329,20 @@ public final class DecisionLog {
 
     private static List<ArchivedDecisions> decisionArchives(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT first_seq, through_seq, records, first_prev, last_hash, file, "
-                     + "file_sha256, seal, archived_at FROM decision_archives ORDER BY through_seq, id")) {
+                ResultSet rs = s.executeQuery("SELECT first_seq, through_seq, records, first_prev, last_hash, file, "
+                        + "file_sha256, seal, archived_at FROM decision_archives ORDER BY through_seq, id")) {
             List<ArchivedDecisions> out = new ArrayList<>();
             while (rs.next()) {
-                out.add(new ArchivedDecisions(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)));
+                out.add(new ArchivedDecisions(
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getInt(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getString(9)));
             }
             return out;
         }

@@ -36,8 +36,8 @@ public final class Intents {
     /** Inserts a started intent on {@code c}, inside the caller's transaction (an approved call's start). */
     static void insert(Connection c, String beatId, String callId, String tool, String arguments, String now)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO tool_intents (beat_id, call_id, tool, arguments, status, started_at) "
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO tool_intents (beat_id, call_id, tool, arguments, status, started_at) "
                         + "VALUES (?, ?, ?, ?, 'started', ?)")) {
             ps.setString(1, beatId);
             ps.setString(2, callId);
@@ -64,8 +64,7 @@ public final class Intents {
     }
 
     /** One thing a running beat did (kind: model_call, tool_call or notification), as JSON. */
-    public record BeatEvent(String kind, String json) {
-    }
+    public record BeatEvent(String kind, String json) {}
 
     /** Puts what a running beat just did on record, so a crash after it cannot hide it. */
     public void recordBeatEvent(String beatId, String kind, String json) {
@@ -84,8 +83,8 @@ public final class Intents {
 
     public List<BeatEvent> beatEvents(String beatId) {
         return jdbc.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT kind, body FROM beat_events WHERE beat_id = ? ORDER BY id")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT kind, body FROM beat_events WHERE beat_id = ? ORDER BY id")) {
                 ps.setString(1, beatId);
                 List<BeatEvent> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -99,8 +98,7 @@ public final class Intents {
     }
 
     /** A side-effecting call a beat started, as its intent row says. */
-    public record Intent(String callId, String tool, String arguments, String status) {
-    }
+    public record Intent(String callId, String tool, String arguments, String status) {}
 
     public List<Intent> intents(String beatId) {
         return jdbc.read(c -> {
@@ -141,8 +139,7 @@ public final class Intents {
     private static final int RECENT_TICKS = 1000;
 
     /** A beat that left messages or a started side effect behind but no decision: the process died in it. */
-    public record Interrupted(String beatId, OffsetDateTime since, List<String> openCalls, Decision.Trigger trigger) {
-    }
+    public record Interrupted(String beatId, OffsetDateTime since, List<String> openCalls, Decision.Trigger trigger) {}
 
     /**
      * The beats of {@code session} a crash cut short: messages or started intents and no decision, or
@@ -162,22 +159,30 @@ public final class Intents {
                 ResultSet rs = ps.executeQuery();
                 while (rs.next()) {
                     if (!rs.getString(1).equals(running)) {
-                        found.put(rs.getString(1), new Interrupted(rs.getString(1), OffsetDateTime.parse(rs.getString(2)),
-                                new ArrayList<>(), Decision.Trigger.fromWire(rs.getString(3))));
+                        found.put(
+                                rs.getString(1),
+                                new Interrupted(
+                                        rs.getString(1),
+                                        OffsetDateTime.parse(rs.getString(2)),
+                                        new ArrayList<>(),
+                                        Decision.Trigger.fromWire(rs.getString(3))));
                     }
                 }
             }
             // Beats from before every beat was put on record at its start: found by what they left.
             try (PreparedStatement ps = c.prepareStatement("SELECT m.beat_id, min(m.created_at) "
-                         + "FROM (SELECT beat_id, created_at FROM messages WHERE session = ? ORDER BY id DESC LIMIT " + RECENT_MESSAGES
-                         + ") m "
-                         + "WHERE m.beat_id IS NOT NULL "
-                         + "AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = m.beat_id) GROUP BY m.beat_id")) {
+                    + "FROM (SELECT beat_id, created_at FROM messages WHERE session = ? ORDER BY id DESC LIMIT "
+                    + RECENT_MESSAGES
+                    + ") m "
+                    + "WHERE m.beat_id IS NOT NULL "
+                    + "AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = m.beat_id) GROUP BY m.beat_id")) {
                 ps.setString(1, session);
                 ResultSet rs = ps.executeQuery();
                 while (rs.next()) {
-                    found.putIfAbsent(rs.getString(1), new Interrupted(rs.getString(1),
-                            OffsetDateTime.parse(rs.getString(2)), new ArrayList<>(), null));
+                    found.putIfAbsent(
+                            rs.getString(1),
+                            new Interrupted(
+                                    rs.getString(1), OffsetDateTime.parse(rs.getString(2)), new ArrayList<>(), null));
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT i.beat_id, i.started_at, i.tool, i.call_id "
@@ -188,20 +193,21 @@ public final class Intents {
                 ps.setString(1, session);
                 ResultSet rs = ps.executeQuery();
                 while (rs.next()) {
-                    Interrupted beat = found.computeIfAbsent(rs.getString(1), id -> new Interrupted(id,
-                            parseTime(rs), new ArrayList<>(), null));
+                    Interrupted beat = found.computeIfAbsent(
+                            rs.getString(1), id -> new Interrupted(id, parseTime(rs), new ArrayList<>(), null));
                     beat.openCalls().add(rs.getString(3) + " (" + rs.getString(4) + ")");
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT f.beat_id, f.taken_at FROM (SELECT beat_id, taken_at "
-                    + "FROM beat_fence WHERE agent = ? ORDER BY taken_at DESC LIMIT " + RECENT_TICKS + ") f "
-                    + "WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = f.beat_id) ORDER BY f.taken_at")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT f.beat_id, f.taken_at FROM (SELECT beat_id, taken_at "
+                            + "FROM beat_fence WHERE agent = ? ORDER BY taken_at DESC LIMIT " + RECENT_TICKS + ") f "
+                            + "WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = f.beat_id) ORDER BY f.taken_at")) {
                 ps.setString(1, agent);
                 ResultSet rs = ps.executeQuery();
                 while (rs.next()) {
                     if (!rs.getString(1).equals(running)) {
-                        found.computeIfAbsent(rs.getString(1), id -> new Interrupted(id, parseTime(rs),
-                                new ArrayList<>(), null));
+                        found.computeIfAbsent(
+                                rs.getString(1), id -> new Interrupted(id, parseTime(rs), new ArrayList<>(), null));
                     }
                 }
             }
@@ -220,8 +226,9 @@ public final class Intents {
 
     private static Optional<OffsetDateTime> archivedThroughStart(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT max(through_started_at) FROM decision_archives")) {
-            return rs.next() && rs.getString(1) != null ? Optional.of(OffsetDateTime.parse(rs.getString(1)))
+                ResultSet rs = s.executeQuery("SELECT max(through_started_at) FROM decision_archives")) {
+            return rs.next() && rs.getString(1) != null
+                    ? Optional.of(OffsetDateTime.parse(rs.getString(1)))
                     : Optional.empty();
         }
     }

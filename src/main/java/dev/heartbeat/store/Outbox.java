@@ -53,13 +53,19 @@ public final class Outbox {
     }
 
     /** A webhook notification waiting for (or done with) delivery. */
-    public record Outgoing(long id, String beatId, String channel, String idempotencyKey, String severity, String body,
-                           int attempts, String status, String lastError) {
-    }
+    public record Outgoing(
+            long id,
+            String beatId,
+            String channel,
+            String idempotencyKey,
+            String severity,
+            String body,
+            int attempts,
+            String status,
+            String lastError) {}
 
     /** Puts a notification in the outbox before its first attempt; the existing row when the key is there. */
-    public Outgoing enqueue(String agent, String beatId, String channel, String key, String severity,
-                                         String body) {
+    public Outgoing enqueue(String agent, String beatId, String channel, String key, String severity, String body) {
         return jdbc.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (agent, beat_id, channel, "
                     + "idempotency_key, severity, body, attempts, status, next_at, reported, created_at) "
@@ -88,8 +94,8 @@ public final class Outbox {
      */
     public boolean claimOutgoing(long id) {
         return jdbc.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET next_at = ? WHERE id = ? "
-                    + "AND status = 'pending' AND next_at <= ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE outbox SET next_at = ? WHERE id = ? " + "AND status = 'pending' AND next_at <= ?")) {
                 Instant now = Instant.now(jdbc.clock());
                 ps.setString(1, now.plus(LEASE).toString());
                 ps.setLong(2, id);
@@ -137,8 +143,7 @@ public final class Outbox {
      * After an attempt: {@code status} pending (retry at {@code nextAt}), delivered or dead. {@code reported}:
      * the decision of the beat that made the attempt already tells of it.
      */
-    public void attempted(long id, int attempts, String status, Instant nextAt, String error,
-                                       boolean reported) {
+    public void attempted(long id, int attempts, String status, Instant nextAt, String error, boolean reported) {
         jdbc.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET attempts = ?, status = ?, next_at = ?, "
                     + "last_error = ?, reported = ?, done_at = ? WHERE id = ?")) {
@@ -177,8 +182,16 @@ public final class Outbox {
             List<Outgoing> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Outgoing(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getInt(7), rs.getString(8), rs.getString(9)));
+                    out.add(new Outgoing(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getString(6),
+                            rs.getInt(7),
+                            rs.getString(8),
+                            rs.getString(9)));
                 }
             }
             return out;

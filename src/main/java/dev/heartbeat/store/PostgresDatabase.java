@@ -68,8 +68,10 @@ public final class PostgresDatabase implements Database {
         try {
             return new HikariDataSource(hc);
         } catch (RuntimeException e) {
-            throw new StoreException("cannot connect to " + display + ": " + rootMessage(e)
-                    + "; check storage.url, that the server is running and accepts this user, and storage.password", e);
+            throw new StoreException(
+                    "cannot connect to " + display + ": " + rootMessage(e)
+                            + "; check storage.url, that the server is running and accepts this user, and storage.password",
+                    e);
         }
     }
 
@@ -186,8 +188,9 @@ public final class PostgresDatabase implements Database {
     private static boolean holdsBeatLock(Connection c, String agent) {
         // On the lock's own session: the server lists the lock as granted to it. A dead or cut-off
         // connection fails (or times out), and then the lock is taken for lost.
-        try (var ps = c.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
-                + "AND pid = pg_backend_pid() AND granted AND classid = ? AND objid = hashtext(?)::oid AND objsubid = 2")) {
+        try (var ps = c.prepareStatement(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                        + "AND pid = pg_backend_pid() AND granted AND classid = ? AND objid = hashtext(?)::oid AND objsubid = 2")) {
             ps.setQueryTimeout(5);
             ps.setInt(1, BEAT_LOCK);
             ps.setString(2, agent);
@@ -202,7 +205,7 @@ public final class PostgresDatabase implements Database {
     @Override
     public boolean hasSchema(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT to_regclass('decisions') IS NOT NULL")) {
+                ResultSet rs = s.executeQuery("SELECT to_regclass('decisions') IS NOT NULL")) {
             return rs.next() && rs.getBoolean(1);
         }
     }
@@ -210,7 +213,7 @@ public final class PostgresDatabase implements Database {
     @Override
     public Optional<Instant> serverTime(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint")) {
+                ResultSet rs = s.executeQuery("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint")) {
             rs.next();
             long micros = rs.getLong(1);
             return Optional.of(Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1000));

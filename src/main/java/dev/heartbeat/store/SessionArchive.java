@@ -19,8 +19,7 @@ import java.util.Map;
  * never the newest ones, so the history stays valid and the agent keeps its recent context.
  */
 public final class SessionArchive {
-    private SessionArchive() {
-    }
+    private SessionArchive() {}
 
     /** What a pruning found (and, unless it was a dry run, did). */
     public record Result(int pruned, int superseded, int kept, Path archive, int removed) {
@@ -30,17 +29,28 @@ public final class SessionArchive {
     }
 
     /** Archives and removes the turns of {@code session} older than {@code cutoff}, never the newest {@code keepTurns}. */
-    public static Result prune(Store store, String session, int revision, OffsetDateTime cutoff, int keepTurns,
-                               Path archiveDir, OffsetDateTime now, boolean dryRun) throws IOException {
+    public static Result prune(
+            Store store,
+            String session,
+            int revision,
+            OffsetDateTime cutoff,
+            int keepTurns,
+            Path archiveDir,
+            OffsetDateTime now,
+            boolean dryRun)
+            throws IOException {
         List<StoredMessage> current = store.sessions().history(session);
-        List<StoredMessage> superseded = store.sessions().allMessages(session).stream().filter(m -> m.revision() < revision).toList();
+        List<StoredMessage> superseded = store.sessions().allMessages(session).stream()
+                .filter(m -> m.revision() < revision)
+                .toList();
         List<StoredMessage> pruned = prunable(current, cutoff, keepTurns);
         int kept = current.size() - pruned.size();
         if (dryRun || (pruned.isEmpty() && superseded.isEmpty())) {
             return new Result(pruned.size(), superseded.size(), kept, null, 0);
         }
         Files.createDirectories(archiveDir);
-        String stem = session + "-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").format(now);
+        String stem =
+                session + "-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").format(now);
         Path archive = archiveDir.resolve(stem + ".jsonl.gz");
         for (int n = 1; Files.exists(archive); n++) {
             archive = archiveDir.resolve(stem + "-" + n + ".jsonl.gz"); // never over an earlier archive
@@ -48,7 +58,8 @@ public final class SessionArchive {
         List<StoredMessage> archived = new ArrayList<>(superseded);
         archived.addAll(pruned);
         write(archive, archived);
-        int removed = store.sessions().deleteMessages(session, pruned.stream().map(StoredMessage::id).toList(), true);
+        int removed = store.sessions()
+                .deleteMessages(session, pruned.stream().map(StoredMessage::id).toList(), true);
         return new Result(pruned.size(), superseded.size(), kept, archive, removed);
     }
 

@@ -67,8 +67,13 @@ public final class Sessions {
                 List<SessionInfo> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new SessionInfo(rs.getString(1), rs.getInt(2), rs.getLong(5), rs.getLong(6),
-                                OffsetDateTime.parse(rs.getString(3)), OffsetDateTime.parse(rs.getString(4))));
+                        out.add(new SessionInfo(
+                                rs.getString(1),
+                                rs.getInt(2),
+                                rs.getLong(5),
+                                rs.getLong(6),
+                                OffsetDateTime.parse(rs.getString(3)),
+                                OffsetDateTime.parse(rs.getString(4))));
                     }
                 }
                 return out;
@@ -166,8 +171,8 @@ public final class Sessions {
     /** Moves the session's context start forward (never back: a revision write resets it to 0 itself). */
     public void advanceContextFrom(String session, long from) {
         jdbc.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE sessions SET context_from = ? WHERE name = ? AND context_from < ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE sessions SET context_from = ? WHERE name = ? AND context_from < ?")) {
                 ps.setLong(1, from);
                 ps.setString(2, session);
                 ps.setLong(3, from);
@@ -194,13 +199,26 @@ public final class Sessions {
                 // One unreadable row must not make the whole session unreadable (a dead agent): it is
                 // left out, kept in the table, and reported; the repair then heals the gap it leaves.
                 try {
-                    out.add(new StoredMessage(rs.getLong(1), rs.getInt(2), OffsetDateTime.parse(rs.getString(3)),
-                            rs.getString(4), Json.read(rs.getString(5), Message.class)));
+                    out.add(new StoredMessage(
+                            rs.getLong(1),
+                            rs.getInt(2),
+                            OffsetDateTime.parse(rs.getString(3)),
+                            rs.getString(4),
+                            Json.read(rs.getString(5), Message.class)));
                 } catch (RuntimeException unreadable) {
-                    LoggerFactory.getLogger(Store.class).warn("session {}: stored message {} cannot be "
-                            + "read and is left out ({}); it stays in the database", session, rs.getLong(1),
-                            unreadable.getMessage() == null ? unreadable.getClass().getSimpleName()
-                                    : unreadable.getMessage().lines().findFirst().orElse(""));
+                    LoggerFactory.getLogger(Store.class)
+                            .warn(
+                                    "session {}: stored message {} cannot be "
+                                            + "read and is left out ({}); it stays in the database",
+                                    session,
+                                    rs.getLong(1),
+                                    unreadable.getMessage() == null
+                                            ? unreadable.getClass().getSimpleName()
+                                            : unreadable
+                                                    .getMessage()
+                                                    .lines()
+                                                    .findFirst()
+                                                    .orElse(""));
                 }
             }
         }
@@ -211,8 +229,8 @@ public final class Sessions {
      * Writes {@code messages} as the session's next revision, with the actions that produced it, in one
      * transaction. The rows of earlier revisions stay: superseded, never deleted.
      */
-    public List<StoredMessage> writeRevision(String session, List<Entry> messages,
-                                                          List<Decision.RepairRecord> actions, String beatId) {
+    public List<StoredMessage> writeRevision(
+            String session, List<Entry> messages, List<Decision.RepairRecord> actions, String beatId) {
         return writeRevision(session, messages, actions, beatId, -1);
     }
 
@@ -220,9 +238,8 @@ public final class Sessions {
      * The same, refusing when the current revision's newest message is no longer {@code readUpTo}: a
      * beat appended to it after the repair read it, and writing would drop that message from the history.
      */
-    public List<StoredMessage> writeRevision(String session, List<Entry> messages,
-                                                          List<Decision.RepairRecord> actions, String beatId,
-                                                          long readUpTo) {
+    public List<StoredMessage> writeRevision(
+            String session, List<Entry> messages, List<Decision.RepairRecord> actions, String beatId, long readUpTo) {
         return jdbc.write(c -> {
             if (readUpTo >= 0) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(m.id), 0) FROM messages m "
@@ -231,8 +248,9 @@ public final class Sessions {
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
                         if (rs.getLong(1) != readUpTo) {
-                            throw new StoreException("the session '" + session + "' changed while it was being repaired "
-                                    + "(a beat wrote to it); nothing was written, run the repair again");
+                            throw new StoreException(
+                                    "the session '" + session + "' changed while it was being repaired "
+                                            + "(a beat wrote to it); nothing was written, run the repair again");
                         }
                     }
                 }
@@ -264,8 +282,8 @@ public final class Sessions {
                 ps.executeBatch();
             }
             List<Long> ids = new ArrayList<>(messages.size());
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id FROM messages WHERE session = ? AND revision = ? ORDER BY id")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT id FROM messages WHERE session = ? AND revision = ? ORDER BY id")) {
                 ps.setString(1, session);
                 ps.setInt(2, revision);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -290,8 +308,15 @@ public final class Sessions {
                 }
             }
             if (summary.isPresent() && summaryCoversTo > 0) {
-                insertSummary(c, session, revision, new Summary(summaryCoversTo, summary.get().method(),
-                        summary.get().text(), summary.get().untrusted()));
+                insertSummary(
+                        c,
+                        session,
+                        revision,
+                        new Summary(
+                                summaryCoversTo,
+                                summary.get().method(),
+                                summary.get().text(),
+                                summary.get().untrusted()));
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO session_repairs (session, revision, beat_id, rule, detail, message_ids, before_json, "
@@ -322,8 +347,7 @@ public final class Sessions {
     }
 
     /** A stored repair action and the revision it produced. */
-    public record StoredRepair(int revision, String beatId, OffsetDateTime at, Decision.RepairRecord action) {
-    }
+    public record StoredRepair(int revision, String beatId, OffsetDateTime at, Decision.RepairRecord action) {}
 
     public List<StoredRepair> repairs(String session) {
         return jdbc.read(c -> {
@@ -336,9 +360,12 @@ public final class Sessions {
                     while (rs.next()) {
                         List<Long> ids = new ArrayList<>();
                         Json.tree(rs.getString(6)).forEach(n -> ids.add(n.asLong()));
-                        out.add(new StoredRepair(rs.getInt(1), rs.getString(2), OffsetDateTime.parse(rs.getString(3)),
-                                new Decision.RepairRecord(rs.getString(4), rs.getString(5), ids, rs.getString(7),
-                                        rs.getString(8))));
+                        out.add(new StoredRepair(
+                                rs.getInt(1),
+                                rs.getString(2),
+                                OffsetDateTime.parse(rs.getString(3)),
+                                new Decision.RepairRecord(
+                                        rs.getString(4), rs.getString(5), ids, rs.getString(7), rs.getString(8))));
                     }
                 }
                 return out;
@@ -347,8 +374,7 @@ public final class Sessions {
     }
 
     /** The raw text kept for a session: lines an import could not read. */
-    public record RawLine(String source, int line, String raw, String problem) {
-    }
+    public record RawLine(String source, int line, String raw, String problem) {}
 
     public List<RawLine> rawLines(String session) {
         return jdbc.read(c -> {
@@ -371,7 +397,6 @@ public final class Sessions {
         public Summary(long coversTo, String method, String text) {
             this(coversTo, method, text, false);
         }
-
     }
 
     public Optional<Summary> summary(String session) {
@@ -385,7 +410,8 @@ public final class Sessions {
             ps.setString(1, session);
             ps.setString(2, session);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Summary(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4) != 0))
+                return rs.next()
+                        ? Optional.of(new Summary(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4) != 0))
                         : Optional.empty();
             }
         }
@@ -446,11 +472,13 @@ public final class Sessions {
     /** When the oldest message the session still holds (any revision) was stored. */
     public Optional<OffsetDateTime> oldestMessage(String session) {
         return jdbc.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT created_at FROM messages WHERE session = ? ORDER BY id LIMIT 1")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT created_at FROM messages WHERE session = ? ORDER BY id LIMIT 1")) {
                 ps.setString(1, session);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(OffsetDateTime.parse(rs.getString(1))) : Optional.<OffsetDateTime>empty();
+                    return rs.next()
+                            ? Optional.of(OffsetDateTime.parse(rs.getString(1)))
+                            : Optional.<OffsetDateTime>empty();
                 }
             }
         });

@@ -129,7 +129,8 @@ public record SqliteDatabase(Path file, boolean durable) implements Database {
         Connections reader = connect(true);
         try {
             Connection c = reader.borrow();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA quick_check(1)")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("PRAGMA quick_check(1)")) {
                 String result = rs.next() ? rs.getString(1) : "no answer";
                 if (!"ok".equals(result)) {
                     throw damaged(result);
@@ -143,9 +144,11 @@ public record SqliteDatabase(Path file, boolean durable) implements Database {
     }
 
     private StoreException damaged(String problem) {
-        return new StoreException(file + " is damaged (" + problem.lines().findFirst().orElse(problem) + "); nothing "
-                + "was written to it. Keep a copy, then restore a backup, or move it aside to start a new store "
-                + "(sqlite3 '.recover' can save what is intact)", null);
+        return new StoreException(
+                file + " is damaged (" + problem.lines().findFirst().orElse(problem) + "); nothing "
+                        + "was written to it. Keep a copy, then restore a backup, or move it aside to start a new store "
+                        + "(sqlite3 '.recover' can save what is intact)",
+                null);
     }
 
     @Override
@@ -184,7 +187,8 @@ public record SqliteDatabase(Path file, boolean durable) implements Database {
     @Override
     public boolean hasSchema(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'decisions'")) {
+                ResultSet rs = s.executeQuery(
+                        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'decisions'")) {
             return rs.next() && rs.getInt(1) > 0;
         }
     }

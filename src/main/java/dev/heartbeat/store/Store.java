@@ -65,10 +65,13 @@ public final class Store implements AutoCloseable {
         } catch (FlywayValidateException e) {
             connections.close();
             // Flyway's own advice ("run repair") would rewrite the history to fit; ours is to keep it as it is.
-            throw new StoreException("cannot prepare the database " + db.describe() + ": its migration history does "
-                    + "not match this release (" + validationErrors(e) + "). A released migration is never edited, so "
-                    + "this database was made by another build: open it with that build, or restore a backup. "
-                    + "Nothing was changed.", e);
+            throw new StoreException(
+                    "cannot prepare the database " + db.describe() + ": its migration history does "
+                            + "not match this release (" + validationErrors(e)
+                            + "). A released migration is never edited, so "
+                            + "this database was made by another build: open it with that build, or restore a backup. "
+                            + "Nothing was changed.",
+                    e);
         } catch (FlywayException e) {
             connections.close();
             throw new StoreException("cannot prepare the database " + db.describe() + ": " + rootMessage(e), e);
@@ -115,8 +118,8 @@ public final class Store implements AutoCloseable {
                     + "'--once' creates them");
         }
         if (!ours) {
-            throw new StoreException(db.describe() + " is not a heartbeat-agent database (no decisions table); "
-                    + "check storage.url");
+            throw new StoreException(
+                    db.describe() + " is not a heartbeat-agent database (no decisions table); " + "check storage.url");
         }
     }
 

@@ -6,8 +6,7 @@ import java.net.UnknownHostException;
 
 /** IP addresses and CIDR ranges as operators write them in the configuration. */
 public final class Cidr {
-    private Cidr() {
-    }
+    private Cidr() {}
 
     /** Whether the address is the entry (an IP) or in its range (a CIDR). */
     public static boolean matches(String entry, InetAddress a) {
@@ -19,7 +18,9 @@ public final class Cidr {
             }
             int bits = parts.length > 1 ? Integer.parseInt(parts[1]) : base.getAddress().length * 8;
             int total = base.getAddress().length * 8;
-            BigInteger mask = BigInteger.ONE.shiftLeft(total).subtract(BigInteger.ONE)
+            BigInteger mask = BigInteger.ONE
+                    .shiftLeft(total)
+                    .subtract(BigInteger.ONE)
                     .xor(BigInteger.ONE.shiftLeft(total - bits).subtract(BigInteger.ONE));
             return new BigInteger(1, base.getAddress()).and(mask).equals(new BigInteger(1, a.getAddress()).and(mask));
         } catch (UnknownHostException | NumberFormatException e) {

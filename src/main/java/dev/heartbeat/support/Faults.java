@@ -13,8 +13,7 @@ public final class Faults {
     private static final int NTH = SPEC != null && SPEC.contains(":") ? Integer.parseInt(SPEC.split(":")[1]) : 1;
     private static final AtomicInteger SEEN = new AtomicInteger();
 
-    private Faults() {
-    }
+    private Faults() {}
 
     public static void point(String name) {
         if (name.equals(NAME) && SEEN.incrementAndGet() == NTH) {

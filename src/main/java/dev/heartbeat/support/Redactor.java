@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.heartbeat.support.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Set;
@@ -19,8 +18,7 @@ public final class Redactor {
     /** Shorter values are too likely to occur by chance to be masked everywhere. */
     private static final int MIN_LENGTH = 6;
 
-    private Redactor() {
-    }
+    private Redactor() {}
 
     public static void register(String secret) {
         if (secret != null && secret.length() >= MIN_LENGTH) {

@@ -2,8 +2,7 @@ package dev.heartbeat.support;
 
 /** Text bounded for where it goes: a request, a record, a channel. */
 public final class Texts {
-    private Texts() {
-    }
+    private Texts() {}
 
     /** Keeps the head and the tail of an oversized text, with a marker saying how much was cut. */
     public static String cut(String text, int max) {

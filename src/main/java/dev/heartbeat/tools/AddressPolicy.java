@@ -42,7 +42,10 @@ public final class AddressPolicy {
     }
 
     static boolean internal(InetAddress a) {
-        if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
+        if (a.isLoopbackAddress()
+                || a.isSiteLocalAddress()
+                || a.isLinkLocalAddress()
+                || a.isAnyLocalAddress()
                 || a.isMulticastAddress()) {
             return true;
         }
@@ -50,7 +53,9 @@ public final class AddressPolicy {
         if (b.length == 4) {
             int first = b[0] & 0xff;
             int second = b[1] & 0xff;
-            return first == 0 || (first == 100 && second >= 64 && second < 128) || (first == 198 && (second == 18 || second == 19));
+            return first == 0
+                    || (first == 100 && second >= 64 && second < 128)
+                    || (first == 198 && (second == 18 || second == 19));
         }
         return (b[0] & 0xfe) == 0xfc; // fc00::/7 unique local
     }

@@ -8,7 +8,7 @@ import dev.heartbeat.audit.Decision.NotificationRecord;
  */
 @FunctionalInterface
 public interface BeatEvents {
-    BeatEvents NONE = notification -> { };
+    BeatEvents NONE = notification -> {};
 
     void notified(NotificationRecord notification);
 }

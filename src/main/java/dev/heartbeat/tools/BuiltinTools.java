@@ -12,7 +12,8 @@ public final class BuiltinTools implements ToolSource {
     private final List<Tool> tools;
 
     public BuiltinTools(AgentConfig config, Workspace workspace, Store store, Notifier notifier, Clock clock) {
-        List<Tool> all = new ArrayList<>(FileTools.all(workspace, config.tools().files().maxBytes(), clock));
+        List<Tool> all =
+                new ArrayList<>(FileTools.all(workspace, config.tools().files().maxBytes(), clock));
         all.add(new HttpGetTool(config.tools().httpGet()));
         all.add(new NotifyTool(notifier));
         all.addAll(StateTools.all(store, config.agent().name()));

@@ -21,11 +21,13 @@ import java.util.List;
 public final class FileTools {
     private static final int MAX_ENTRIES = 500;
 
-    private FileTools() {
-    }
+    private FileTools() {}
 
     public static List<Tool> all(Workspace workspace, int maxBytes, Clock clock) {
-        return List.of(new ReadFile(workspace, maxBytes), new ListFiles(workspace), new WriteFile(workspace, maxBytes),
+        return List.of(
+                new ReadFile(workspace, maxBytes),
+                new ListFiles(workspace),
+                new WriteFile(workspace, maxBytes),
                 new AppendNote(workspace, maxBytes, clock));
     }
 
@@ -45,11 +47,13 @@ public final class FileTools {
 
         @Override
         public ToolSpecification specification() {
-            return ToolSpecification.builder().name(name())
+            return ToolSpecification.builder()
+                    .name(name())
                     .description("Read a text file from the agent's workspace. Paths are relative to the workspace.")
                     .parameters(JsonObjectSchema.builder()
                             .addStringProperty("path", "file path relative to the workspace, such as NOTES.md")
-                            .required("path").build())
+                            .required("path")
+                            .build())
                     .build();
         }
 
@@ -95,7 +99,8 @@ public final class FileTools {
 
         @Override
         public ToolSpecification specification() {
-            return ToolSpecification.builder().name(name())
+            return ToolSpecification.builder()
+                    .name(name())
                     .description("List the files and folders in a folder of the workspace (folders end with /).")
                     .parameters(JsonObjectSchema.builder()
                             .addStringProperty("path", "folder relative to the workspace; \".\" for its top")
@@ -153,12 +158,14 @@ public final class FileTools {
 
         @Override
         public ToolSpecification specification() {
-            return ToolSpecification.builder().name(name())
+            return ToolSpecification.builder()
+                    .name(name())
                     .description("Create or replace a text file in the workspace. Folders are created as needed.")
                     .parameters(JsonObjectSchema.builder()
                             .addStringProperty("path", "file path relative to the workspace")
                             .addStringProperty("content", "the complete new content of the file")
-                            .required("path", "content").build())
+                            .required("path", "content")
+                            .build())
                     .build();
         }
 
@@ -202,13 +209,15 @@ public final class FileTools {
 
         @Override
         public ToolSpecification specification() {
-            return ToolSpecification.builder().name(name())
+            return ToolSpecification.builder()
+                    .name(name())
                     .description("Append a timestamped note to a notes file in the workspace (NOTES.md unless "
                             + "another file is named). Use it to remember what you saw or did for later beats.")
                     .parameters(JsonObjectSchema.builder()
                             .addStringProperty("text", "the note")
                             .addStringProperty("file", "notes file relative to the workspace; default NOTES.md")
-                            .required("text").build())
+                            .required("text")
+                            .build())
                     .build();
         }
 
@@ -225,8 +234,8 @@ public final class FileTools {
             }
             String relative = Tool.text(arguments, "file", "NOTES.md");
             Path target = workspace.writable(relative);
-            String line = "- " + OffsetDateTime.now(clock).truncatedTo(ChronoUnit.SECONDS) + " " + text.replace("\n", " ")
-                    + "\n";
+            String line = "- " + OffsetDateTime.now(clock).truncatedTo(ChronoUnit.SECONDS) + " "
+                    + text.replace("\n", " ") + "\n";
             byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
             try {
                 if (Files.exists(target) && Files.size(target) + bytes.length > maxBytes) {

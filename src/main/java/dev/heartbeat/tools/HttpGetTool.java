@@ -50,12 +50,11 @@ public final class HttpGetTool implements Tool {
     private final AddressPolicy.Resolver resolver;
 
     /** Runs each fetch, so the beat's thread can stop waiting at the deadline whatever the server does. */
-    private static final ExecutorService FETCHER = Executors
-            .newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "http-get");
-                t.setDaemon(true);
-                return t;
-            });
+    private static final ExecutorService FETCHER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "http-get");
+        t.setDaemon(true);
+        return t;
+    });
 
     public HttpGetTool(AgentConfig.HttpGet settings) {
         this(settings, AddressPolicy.Resolver.SYSTEM);
@@ -74,10 +73,15 @@ public final class HttpGetTool implements Tool {
 
     @Override
     public ToolSpecification specification() {
-        String hosts = settings.allowHosts().isEmpty() ? "none are allowed yet" : String.join(", ", settings.allowHosts());
-        return ToolSpecification.builder().name(name())
+        String hosts =
+                settings.allowHosts().isEmpty() ? "none are allowed yet" : String.join(", ", settings.allowHosts());
+        return ToolSpecification.builder()
+                .name(name())
                 .description("GET an http(s) URL and return its status and body. Allowed hosts: " + hosts + ".")
-                .parameters(JsonObjectSchema.builder().addStringProperty("url", "the URL to fetch").required("url").build())
+                .parameters(JsonObjectSchema.builder()
+                        .addStringProperty("url", "the URL to fetch")
+                        .required("url")
+                        .build())
                 .build();
     }
 
@@ -89,7 +93,8 @@ public final class HttpGetTool implements Tool {
     @Override
     public String run(JsonNode arguments, ToolCallContext context) throws ToolFailure {
         if (settings.allowHosts().isEmpty()) {
-            throw ToolFailure.refused("http_get is off: no host is allowlisted (tools.http_get.allow-hosts in agent.yaml)");
+            throw ToolFailure.refused(
+                    "http_get is off: no host is allowlisted (tools.http_get.allow-hosts in agent.yaml)");
         }
         URI uri = parse(Tool.text(arguments, "url"));
         // One timeout for the whole fetch: redirects, connects, headers and body.
@@ -127,12 +132,19 @@ public final class HttpGetTool implements Tool {
                         return host;
                     }
                 })
-                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout)
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(timeout)
+                        .setSocketTimeout(timeout)
                         .build())
                 .build();
-        return HttpClients.custom().setConnectionManager(connections).disableRedirectHandling()
-                .disableAutomaticRetries().disableCookieManagement().disableContentCompression()
-                .setUserAgent("heartbeat-agent").build();
+        return HttpClients.custom()
+                .setConnectionManager(connections)
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableContentCompression()
+                .setUserAgent("heartbeat-agent")
+                .build();
     }
 
     /** Looks the host up once and refuses it when any answer is internal and not allowed. */
@@ -145,9 +157,10 @@ public final class HttpGetTool implements Tool {
         }
         Optional<InetAddress> internal = addresses.forbidden(answers);
         if (internal.isPresent()) {
-            throw new InternalAddress("host '" + host + "' resolves to " + internal.get().getHostAddress()
-                    + ", an internal address (private, loopback or link-local); refused unless the operator lists "
-                    + "it under tools.http_get.allow-private");
+            throw new InternalAddress(
+                    "host '" + host + "' resolves to " + internal.get().getHostAddress()
+                            + ", an internal address (private, loopback or link-local); refused unless the operator lists "
+                            + "it under tools.http_get.allow-private");
         }
         return answers;
     }
@@ -177,8 +190,8 @@ public final class HttpGetTool implements Tool {
         } catch (TimeoutException e) {
             request.cancel();
             fetching.cancel(true);
-            throw ToolFailure.error("GET " + uri + " did not finish within " + settings.timeout().toSeconds()
-                    + "s (tools.http_get.timeout); nothing of it was kept");
+            throw ToolFailure.error("GET " + uri + " did not finish within "
+                    + settings.timeout().toSeconds() + "s (tools.http_get.timeout); nothing of it was kept");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             for (Throwable t = cause; t != null; t = t.getCause()) {
@@ -230,8 +243,9 @@ public final class HttpGetTool implements Tool {
         }
         String host = uri.getHost().toLowerCase(Locale.ROOT);
         if (!allowed(host, settings.allowHosts())) {
-            throw ToolFailure.refused("host '" + host + "' is not on the allowlist (" + String.join(", ",
-                    settings.allowHosts()) + "); ask the operator to add it to tools.http_get.allow-hosts");
+            throw ToolFailure.refused(
+                    "host '" + host + "' is not on the allowlist (" + String.join(", ", settings.allowHosts())
+                            + "); ask the operator to add it to tools.http_get.allow-hosts");
         }
         // The address check happens in the connect's own lookup (see lookup), not here.
     }

@@ -23,12 +23,14 @@ public final class NotifyTool implements Tool {
 
     @Override
     public ToolSpecification specification() {
-        return ToolSpecification.builder().name(name())
+        return ToolSpecification.builder()
+                .name(name())
                 .description("Send a message to the operator. Use it only when something needs a person's attention.")
                 .parameters(JsonObjectSchema.builder()
                         .addStringProperty("message", "what the operator should know, in one or two sentences")
                         .addEnumProperty("severity", List.of("info", "warning", "critical"), "how urgent; default info")
-                        .required("message").build())
+                        .required("message")
+                        .build())
                 .build();
     }
 
@@ -47,17 +49,21 @@ public final class NotifyTool implements Tool {
         if (!Notifier.SEVERITIES.contains(severity)) {
             throw ToolFailure.error("severity must be info, warning or critical");
         }
-        List<NotificationRecord> records = notifier.send(message, severity, context.beatId(),
-                context.beatId() + ":" + context.callId(), false);
+        List<NotificationRecord> records =
+                notifier.send(message, severity, context.beatId(), context.beatId() + ":" + context.callId(), false);
         records.forEach(context.events()::notified);
         long delivered = records.stream().filter(r -> r.status().equals("sent")).count();
-        long suppressed = records.stream().filter(r -> r.status().equals("suppressed")).count();
+        long suppressed =
+                records.stream().filter(r -> r.status().equals("suppressed")).count();
         if (suppressed > 0 && delivered == 0) {
             return "not sent again: the operator already got this message recently (" + suppressed + " channel(s))";
         }
         if (delivered == 0 && !records.isEmpty()) {
-            throw ToolFailure.error("no channel took the message: " + records.stream()
-                    .map(r -> r.channel() + ": " + r.detail()).reduce((a, b) -> a + "; " + b).orElse(""));
+            throw ToolFailure.error("no channel took the message: "
+                    + records.stream()
+                            .map(r -> r.channel() + ": " + r.detail())
+                            .reduce((a, b) -> a + "; " + b)
+                            .orElse(""));
         }
         return "sent to " + delivered + " of " + records.size() + " channel(s)";
     }

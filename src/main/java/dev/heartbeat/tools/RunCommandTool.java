@@ -39,14 +39,20 @@ public final class RunCommandTool implements Tool {
     @Override
     public ToolSpecification specification() {
         String programs = settings.allow().isEmpty() ? "none are allowed" : String.join(", ", settings.allow());
-        return ToolSpecification.builder().name(name())
+        return ToolSpecification.builder()
+                .name(name())
                 .description("Run a program (no shell) in the workspace and return its exit code and output. "
                         + "Allowed programs: " + programs + ".")
                 .parameters(JsonObjectSchema.builder()
                         .addStringProperty("program", "the program, exactly as allowlisted")
-                        .addProperty("args", JsonArraySchema.builder().items(new JsonStringSchema())
-                                .description("arguments, one per element").build())
-                        .required("program").build())
+                        .addProperty(
+                                "args",
+                                JsonArraySchema.builder()
+                                        .items(new JsonStringSchema())
+                                        .description("arguments, one per element")
+                                        .build())
+                        .required("program")
+                        .build())
                 .build();
     }
 
@@ -58,12 +64,13 @@ public final class RunCommandTool implements Tool {
     @Override
     public void check(JsonNode arguments) throws ToolFailure {
         if (settings.allow().isEmpty()) {
-            throw ToolFailure.refused("run_command is off: no program is allowlisted (tools.run_command.allow in agent.yaml)");
+            throw ToolFailure.refused(
+                    "run_command is off: no program is allowlisted (tools.run_command.allow in agent.yaml)");
         }
         String program = Tool.text(arguments, "program");
         if (!settings.allow().contains(program)) {
-            throw ToolFailure.refused("'" + program + "' is not allowlisted; allowed programs: "
-                    + String.join(", ", settings.allow()));
+            throw ToolFailure.refused(
+                    "'" + program + "' is not allowlisted; allowed programs: " + String.join(", ", settings.allow()));
         }
     }
 
@@ -72,7 +79,8 @@ public final class RunCommandTool implements Tool {
         check(arguments);
         String program = Tool.text(arguments, "program");
         List<String> argv = new ArrayList<>();
-        argv.add(locate(program).orElseThrow(() -> ToolFailure.error("'" + program + "' was not found on this machine")));
+        argv.add(locate(program)
+                .orElseThrow(() -> ToolFailure.error("'" + program + "' was not found on this machine")));
         JsonNode args = arguments.get("args");
         if (args != null && !args.isNull()) {
             if (!args.isArray()) {
@@ -89,7 +97,8 @@ public final class RunCommandTool implements Tool {
         if (Files.isExecutable(SETSID)) {
             argv.add(0, SETSID.toString());
         }
-        ProcessBuilder builder = new ProcessBuilder(argv).directory(workspace.root().toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(argv).directory(workspace.root().toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.clear();
         env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
@@ -115,8 +124,8 @@ public final class RunCommandTool implements Tool {
             reader.join(5_000);
             String output = reader.text();
             if (!finished) {
-                throw ToolFailure.error("'" + program + "' did not finish within " + settings.timeout().toSeconds()
-                        + "s and was killed; output so far:\n" + output);
+                throw ToolFailure.error("'" + program + "' did not finish within "
+                        + settings.timeout().toSeconds() + "s and was killed; output so far:\n" + output);
             }
             return "exit " + process.exitValue() + "\n" + output;
         } catch (IOException e) {
@@ -137,8 +146,11 @@ public final class RunCommandTool implements Tool {
             return;
         }
         try {
-            new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+            new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor(5, TimeUnit.SECONDS);
         } catch (IOException e) {
             // No kill(1): the descendants still get killed one by one.
         } catch (InterruptedException e) {

@@ -17,8 +17,7 @@ public final class StateTools {
     /** All of an agent's state together: a model cannot grow it until beats can no longer carry it. */
     static final int MAX_TOTAL = 256 * 1024;
 
-    private StateTools() {
-    }
+    private StateTools() {}
 
     public static List<Tool> all(Store store, String agent) {
         return List.of(new GetState(store, agent), new SetState(store, agent));
@@ -40,9 +39,12 @@ public final class StateTools {
 
         @Override
         public ToolSpecification specification() {
-            return ToolSpecification.builder().name(name())
+            return ToolSpecification.builder()
+                    .name(name())
                     .description("Read a value you stored earlier with set_state; without a key, all of them.")
-                    .parameters(JsonObjectSchema.builder().addStringProperty("key", "the key; omit for all keys").build())
+                    .parameters(JsonObjectSchema.builder()
+                            .addStringProperty("key", "the key; omit for all keys")
+                            .build())
                     .build();
         }
 
@@ -80,12 +82,14 @@ public final class StateTools {
 
         @Override
         public ToolSpecification specification() {
-            return ToolSpecification.builder().name(name())
+            return ToolSpecification.builder()
+                    .name(name())
                     .description("Remember a value under a key for later beats (replaces what the key held).")
                     .parameters(JsonObjectSchema.builder()
                             .addStringProperty("key", "the key, such as last_backup_check")
                             .addStringProperty("value", "the value to remember")
-                            .required("key", "value").build())
+                            .required("key", "value")
+                            .build())
                     .build();
         }
 
@@ -108,10 +112,13 @@ public final class StateTools {
             if (json.length() > MAX_VALUE) {
                 throw ToolFailure.error("the value is " + json.length() + " characters; the limit is " + MAX_VALUE);
             }
-            long others = store.agentState().state(agent).entrySet().stream().filter(e -> !e.getKey().equals(key))
-                    .mapToLong(e -> e.getKey().length() + e.getValue().length()).sum();
+            long others = store.agentState().state(agent).entrySet().stream()
+                    .filter(e -> !e.getKey().equals(key))
+                    .mapToLong(e -> e.getKey().length() + e.getValue().length())
+                    .sum();
             if (others + key.length() + json.length() > MAX_TOTAL) {
-                throw ToolFailure.error("the state would hold " + (others + key.length() + json.length()) + " characters; "
+                throw ToolFailure.error("the state would hold " + (others + key.length() + json.length())
+                        + " characters; "
                         + "the limit is " + MAX_TOTAL + ". Remove or shorten keys you no longer need (set_state with "
                         + "a short value) first");
             }

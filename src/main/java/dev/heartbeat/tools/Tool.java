@@ -16,8 +16,7 @@ public interface Tool {
      * Refuses a call the tool's policy forbids whatever a person says (a program off the allowlist), before
      * anyone is asked to approve it. Nothing runs here.
      */
-    default void check(JsonNode arguments) throws ToolFailure {
-    }
+    default void check(JsonNode arguments) throws ToolFailure {}
 
     /** Runs the call and returns the text the model reads as the result. */
     String run(JsonNode arguments, ToolCallContext context) throws ToolFailure;

@@ -93,11 +93,10 @@ public final class Workspace {
         Path target = lexical(relative);
         try (SecureDirectoryStream<Path> folder = folder(relative, target, true)) {
             Path name = target.getFileName();
-            Path temp = Path.of(".write-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
-                    + ".tmp");
-            try (SeekableByteChannel out = folder.newByteChannel(temp, Set.of(
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS))) {
+            Path temp = Path.of(".write-"
+                    + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+            try (SeekableByteChannel out = folder.newByteChannel(
+                    temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS))) {
                 write(out, content);
             } catch (IOException | RuntimeException e) {
                 folder.deleteFile(temp);
@@ -112,9 +111,11 @@ public final class Workspace {
     public void appendSafely(String relative, byte[] bytes) throws ToolFailure, IOException {
         Path target = lexical(relative);
         try (SecureDirectoryStream<Path> folder = folder(relative, target, true);
-             SeekableByteChannel out = folder.newByteChannel(target.getFileName(), Set.of(
-                     StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                     StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS))) {
+                SeekableByteChannel out = folder.newByteChannel(
+                        target.getFileName(),
+                        Set.of(
+                                StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                                StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS))) {
             write(out, bytes);
         } catch (FileSystemException e) {
             if (e.getMessage() != null && e.getMessage().contains("links")) {

@@ -6,8 +6,7 @@ public final class Answers {
     private static final String WRAPPERS = "*_`~#> \t\r\n\"'";
     private static final String TRAILING = ".!";
 
-    private Answers() {
-    }
+    private Answers() {}
 
     /** {@code HEARTBEAT_OK} alone, allowing markdown wrappers around it and trailing punctuation. */
     public static boolean isOk(String answer) {

@@ -21,7 +21,8 @@ public record AssistantMessage(
         }
         List<ToolCall> calls = new ArrayList<>();
         for (ToolCall c : toolCalls) {
-            calls.add(new ToolCall(Redactor.redact(c.id()), Redactor.redact(c.name()), Redactor.redactJson(c.arguments())));
+            calls.add(new ToolCall(
+                    Redactor.redact(c.id()), Redactor.redact(c.name()), Redactor.redactJson(c.arguments())));
         }
         return new AssistantMessage(Redactor.redact(text), calls);
     }

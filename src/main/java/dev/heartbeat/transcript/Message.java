@@ -9,10 +9,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "role")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = SystemMessage.class, name = "system"),
-        @JsonSubTypes.Type(value = UserMessage.class, name = "user"),
-        @JsonSubTypes.Type(value = AssistantMessage.class, name = "assistant"),
-        @JsonSubTypes.Type(value = ToolResultMessage.class, name = "tool")
+    @JsonSubTypes.Type(value = SystemMessage.class, name = "system"),
+    @JsonSubTypes.Type(value = UserMessage.class, name = "user"),
+    @JsonSubTypes.Type(value = AssistantMessage.class, name = "assistant"),
+    @JsonSubTypes.Type(value = ToolResultMessage.class, name = "tool")
 })
 public sealed interface Message permits SystemMessage, UserMessage, AssistantMessage, ToolResultMessage {
 

@@ -20,11 +20,11 @@ import java.util.Map;
  * is returned with its line number and raw text, to be kept beside the session.
  */
 public final class Transcripts {
-    private Transcripts() {
-    }
+    private Transcripts() {}
 
     public enum Format {
-        OPENAI, ANTHROPIC;
+        OPENAI,
+        ANTHROPIC;
 
         public String wire() {
             return name().toLowerCase();
@@ -32,15 +32,12 @@ public final class Transcripts {
     }
 
     /** Text that could not be read as a message. */
-    public record BadLine(int line, String raw, String problem) {
-    }
+    public record BadLine(int line, String raw, String problem) {}
 
     /** What a file held: the messages in order, the format they were in, and what could not be read. */
-    public record Read(List<Message> messages, Format format, List<BadLine> bad) {
-    }
+    public record Read(List<Message> messages, Format format, List<BadLine> bad) {}
 
-    private record Element(int line, JsonNode node) {
-    }
+    private record Element(int line, JsonNode node) {}
 
     public static Read read(String text) {
         List<Element> elements = new ArrayList<>();
@@ -52,8 +49,12 @@ public final class Transcripts {
             JsonNode doc = Json.tree(text);
             JsonNode system = doc.path("system");
             if (system.isTextual() && !system.asText().isBlank()) {
-                elements.add(new Element(1, JsonNodeFactory.instance.objectNode().put("role", "system")
-                        .put("content", system.asText())));
+                elements.add(new Element(
+                        1,
+                        JsonNodeFactory.instance
+                                .objectNode()
+                                .put("role", "system")
+                                .put("content", system.asText())));
             }
             readArray(doc.path("messages").toString(), elements, bad);
         } else {
@@ -126,7 +127,8 @@ public final class Transcripts {
                     }
                 } catch (IOException e) {
                     int at = e instanceof JsonProcessingException jpe && jpe.getLocation() != null
-                            ? jpe.getLocation().getLineNr() : 0;
+                            ? jpe.getLocation().getLineNr()
+                            : 0;
                     String rest = tail(text, at);
                     bad.add(new BadLine(at, rest, "not valid JSON from here on (" + firstLine(e.getMessage()) + ")"));
                     return;
@@ -193,8 +195,10 @@ public final class Transcripts {
                 for (JsonNode c : n.path("tool_calls")) {
                     JsonNode fn = c.path("function");
                     JsonNode args = fn.path("arguments");
-                    String arguments = args.isTextual() ? args.asText() : args.isMissingNode() ? "{}" : Json.write(args);
-                    ToolCall call = new ToolCall(c.path("id").asText(""), fn.path("name").asText(""), arguments);
+                    String arguments =
+                            args.isTextual() ? args.asText() : args.isMissingNode() ? "{}" : Json.write(args);
+                    ToolCall call = new ToolCall(
+                            c.path("id").asText(""), fn.path("name").asText(""), arguments);
                     toolNames.put(call.id(), call.name());
                     calls.add(call);
                 }
@@ -205,8 +209,9 @@ public final class Transcripts {
                 String name = n.path("name").asText(toolNames.getOrDefault(id, ""));
                 return new ToolResultMessage(id, name, text(n.path("content")), false);
             }
-            default -> throw new IllegalArgumentException("not a message: role '" + role + "' is none of system, "
-                    + "developer, user, assistant, tool");
+            default ->
+                throw new IllegalArgumentException(
+                        "not a message: role '" + role + "' is none of system, " + "developer, user, assistant, tool");
         }
     }
 
@@ -280,7 +285,10 @@ public final class Transcripts {
                     if (type.equals("tool_result")) {
                         flushUser(text, out);
                         String id = block.path("tool_use_id").asText("");
-                        out.add(new ToolResultMessage(id, toolNames.getOrDefault(id, ""), text(block.path("content")),
+                        out.add(new ToolResultMessage(
+                                id,
+                                toolNames.getOrDefault(id, ""),
+                                text(block.path("content")),
                                 block.path("is_error").asBoolean(false)));
                     } else if (type.equals("text")) {
                         if (text.length() > 0) {
@@ -307,15 +315,18 @@ public final class Transcripts {
                         text.append(block.path("text").asText(""));
                     } else if (type.equals("tool_use")) {
                         JsonNode input = block.path("input");
-                        String arguments = input.isTextual() ? input.asText() : input.isMissingNode() ? "{}" : Json.write(input);
-                        ToolCall call = new ToolCall(block.path("id").asText(""), block.path("name").asText(""), arguments);
+                        String arguments =
+                                input.isTextual() ? input.asText() : input.isMissingNode() ? "{}" : Json.write(input);
+                        ToolCall call = new ToolCall(
+                                block.path("id").asText(""), block.path("name").asText(""), arguments);
                         toolNames.put(call.id(), call.name());
                         calls.add(call);
                     }
                 }
                 out.add(new AssistantMessage(text.toString(), calls));
             }
-            default -> throw new IllegalArgumentException("not a message: role '" + role + "' is neither user nor assistant");
+            default ->
+                throw new IllegalArgumentException("not a message: role '" + role + "' is neither user nor assistant");
         }
     }
 
@@ -373,7 +384,9 @@ public final class Transcripts {
                 ArrayNode blocks = (ArrayNode) userTurn.get("content");
                 if (m instanceof ToolResultMessage t) {
                     ObjectNode result = blocks.addObject();
-                    result.put("type", "tool_result").put("tool_use_id", t.callId()).put("content", t.text());
+                    result.put("type", "tool_result")
+                            .put("tool_use_id", t.callId())
+                            .put("content", t.text());
                     if (t.isError()) {
                         result.put("is_error", true);
                     }

@@ -18,45 +18,92 @@ import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 @AnalyzeClasses(packages = "dev.heartbeat", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     @ArchTest
-    static final ArchRule packagesFormNoCycles = slices().matching("dev.heartbeat.(*)..").should().beFreeOfCycles();
+    static final ArchRule packagesFormNoCycles =
+            slices().matching("dev.heartbeat.(*)..").should().beFreeOfCycles();
 
     @ArchTest
-    static final ArchRule packagesDependDownwards = layeredArchitecture().consideringOnlyDependenciesInLayers()
-            .layer("cli").definedBy("dev.heartbeat.cli..")
-            .layer("daemon").definedBy("dev.heartbeat.daemon..")
-            .layer("beat").definedBy("dev.heartbeat.beat..")
-            .layer("tools").definedBy("dev.heartbeat.tools..")
-            .layer("repair").definedBy("dev.heartbeat.repair..")
-            .layer("notify").definedBy("dev.heartbeat.notify..")
-            .layer("model").definedBy("dev.heartbeat.model..")
-            .layer("store").definedBy("dev.heartbeat.store..")
-            .layer("audit").definedBy("dev.heartbeat.audit..")
-            .layer("transcript").definedBy("dev.heartbeat.transcript..")
-            .layer("config").definedBy("dev.heartbeat.config..")
-            .layer("logging").definedBy("dev.heartbeat.logging..")
-            .layer("support").definedBy("dev.heartbeat.support..")
-            .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-            .whereLayer("daemon").mayOnlyBeAccessedByLayers("cli")
-            .whereLayer("beat").mayOnlyBeAccessedByLayers("cli", "daemon")
-            .whereLayer("tools").mayOnlyBeAccessedByLayers("cli", "daemon", "beat")
-            .whereLayer("repair").mayOnlyBeAccessedByLayers("cli", "daemon", "beat")
-            .whereLayer("notify").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools")
-            .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify")
-            .whereLayer("store").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify")
-            .whereLayer("audit").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify",
-                    "store")
-            .whereLayer("transcript").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify",
-                    "model", "store")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify",
-                    "model", "store")
-            .whereLayer("logging").mayNotBeAccessedByAnyLayer()
-            .whereLayer("support").mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify",
-                    "model", "store", "audit", "transcript", "config", "logging");
+    static final ArchRule packagesDependDownwards = layeredArchitecture()
+            .consideringOnlyDependenciesInLayers()
+            .layer("cli")
+            .definedBy("dev.heartbeat.cli..")
+            .layer("daemon")
+            .definedBy("dev.heartbeat.daemon..")
+            .layer("beat")
+            .definedBy("dev.heartbeat.beat..")
+            .layer("tools")
+            .definedBy("dev.heartbeat.tools..")
+            .layer("repair")
+            .definedBy("dev.heartbeat.repair..")
+            .layer("notify")
+            .definedBy("dev.heartbeat.notify..")
+            .layer("model")
+            .definedBy("dev.heartbeat.model..")
+            .layer("store")
+            .definedBy("dev.heartbeat.store..")
+            .layer("audit")
+            .definedBy("dev.heartbeat.audit..")
+            .layer("transcript")
+            .definedBy("dev.heartbeat.transcript..")
+            .layer("config")
+            .definedBy("dev.heartbeat.config..")
+            .layer("logging")
+            .definedBy("dev.heartbeat.logging..")
+            .layer("support")
+            .definedBy("dev.heartbeat.support..")
+            .whereLayer("cli")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("daemon")
+            .mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("beat")
+            .mayOnlyBeAccessedByLayers("cli", "daemon")
+            .whereLayer("tools")
+            .mayOnlyBeAccessedByLayers("cli", "daemon", "beat")
+            .whereLayer("repair")
+            .mayOnlyBeAccessedByLayers("cli", "daemon", "beat")
+            .whereLayer("notify")
+            .mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools")
+            .whereLayer("model")
+            .mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify")
+            .whereLayer("store")
+            .mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify")
+            .whereLayer("audit")
+            .mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify", "store")
+            .whereLayer("transcript")
+            .mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify", "model", "store")
+            .whereLayer("config")
+            .mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify", "model", "store")
+            .whereLayer("logging")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("support")
+            .mayOnlyBeAccessedByLayers(
+                    "cli",
+                    "daemon",
+                    "beat",
+                    "tools",
+                    "repair",
+                    "notify",
+                    "model",
+                    "store",
+                    "audit",
+                    "transcript",
+                    "config",
+                    "logging");
 
     @ArchTest
     static final ArchRule everyPackageIsInALayer = ArchRuleDefinition.classes()
-            .should().resideInAnyPackage("dev.heartbeat.cli..", "dev.heartbeat.daemon..", "dev.heartbeat.beat..",
-                    "dev.heartbeat.tools..", "dev.heartbeat.repair..", "dev.heartbeat.notify..", "dev.heartbeat.model..",
-                    "dev.heartbeat.store..", "dev.heartbeat.audit..", "dev.heartbeat.transcript..",
-                    "dev.heartbeat.config..", "dev.heartbeat.logging..", "dev.heartbeat.support..");
+            .should()
+            .resideInAnyPackage(
+                    "dev.heartbeat.cli..",
+                    "dev.heartbeat.daemon..",
+                    "dev.heartbeat.beat..",
+                    "dev.heartbeat.tools..",
+                    "dev.heartbeat.repair..",
+                    "dev.heartbeat.notify..",
+                    "dev.heartbeat.model..",
+                    "dev.heartbeat.store..",
+                    "dev.heartbeat.audit..",
+                    "dev.heartbeat.transcript..",
+                    "dev.heartbeat.config..",
+                    "dev.heartbeat.logging..",
+                    "dev.heartbeat.support..");
 }

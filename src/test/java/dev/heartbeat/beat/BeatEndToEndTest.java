@@ -74,7 +74,9 @@ class BeatEndToEndTest {
 
     private static List<Decision> decisions(TestAgent agent) {
         try (Store store = agent.store()) {
-            return store.decisionLog().list(null, null, 100).stream().map(StoredDecision::decision).toList();
+            return store.decisionLog().list(null, null, 100).stream()
+                    .map(StoredDecision::decision)
+                    .toList();
         }
     }
 
@@ -100,7 +102,10 @@ class BeatEndToEndTest {
         assertThat(fake.rejections()).isEmpty();
         assertThat(fake.requests()).hasSize(1);
         String request = fake.requests().get(0).toString();
-        assertThat(request).contains("HEARTBEAT_OK").contains("Look at NOTES.md").contains("read_file")
+        assertThat(request)
+                .contains("HEARTBEAT_OK")
+                .contains("Look at NOTES.md")
+                .contains("read_file")
                 .contains("set_state");
         Decision d = last(agent);
         assertThat(d.outcome()).isEqualTo(Decision.Outcome.QUIET);
@@ -108,7 +113,9 @@ class BeatEndToEndTest {
         assertThat(d.model().provider()).isEqualTo(provider);
         assertThat(d.usage().inputTokens()).isPositive();
         try (Store store = agent.store()) {
-            assertThat(store.sessions().history("test-agent")).extracting(m -> m.message().role()).containsExactly("user", "assistant");
+            assertThat(store.sessions().history("test-agent"))
+                    .extracting(m -> m.message().role())
+                    .containsExactly("user", "assistant");
         }
     }
 
@@ -135,7 +142,9 @@ class BeatEndToEndTest {
             assertThat(t.executed()).isTrue();
             assertThat(t.outcome()).isEqualTo("ok");
         });
-        assertThat(d.notifications()).singleElement().satisfies(n -> assertThat(n.status()).isEqualTo("sent"));
+        assertThat(d.notifications())
+                .singleElement()
+                .satisfies(n -> assertThat(n.status()).isEqualTo("sent"));
         // The second request carried the call and its result, and the provider accepted it.
         assertThat(fake.requests()).hasSize(2);
         assertThat(messages(1).toString()).contains("sent to 1 of 1 channel");
@@ -144,13 +153,17 @@ class BeatEndToEndTest {
     @Test
     void theSameNotificationWithinTheWindowIsSuppressedAndRecorded() throws Exception {
         TestAgent agent = agentWithWebhook("openai");
-        fake.call("notify", "{\"message\": \"Backup failed\"}").text("HEARTBEAT_OK")
-                .call("notify", "{\"message\": \"Backup failed\"}").text("HEARTBEAT_OK")
-                .call("notify", "{\"message\": \"Backup failed again, second night\"}").text("HEARTBEAT_OK");
+        fake.call("notify", "{\"message\": \"Backup failed\"}")
+                .text("HEARTBEAT_OK")
+                .call("notify", "{\"message\": \"Backup failed\"}")
+                .text("HEARTBEAT_OK")
+                .call("notify", "{\"message\": \"Backup failed again, second night\"}")
+                .text("HEARTBEAT_OK");
         agent.run("--once");
         agent.run("--once");
         agent.run("--once");
-        assertThat(hook.deliveries()).extracting(dl -> dl.body().path("message").asText())
+        assertThat(hook.deliveries())
+                .extracting(dl -> dl.body().path("message").asText())
                 .containsExactly("Backup failed", "Backup failed again, second night");
         Decision second = decisions(agent).get(1);
         assertThat(second.notifications()).singleElement().satisfies(n -> {
@@ -169,7 +182,8 @@ class BeatEndToEndTest {
 
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(r.out()).startsWith("ACTED: The nightly backup did not run");
-        assertThat(hook.deliveries()).singleElement()
+        assertThat(hook.deliveries())
+                .singleElement()
                 .satisfies(dl -> assertThat(dl.body().path("message").asText()).contains("nightly backup"));
         assertThat(last(agent).outcome()).isEqualTo(Decision.Outcome.ACTED);
     }
@@ -189,7 +203,9 @@ class BeatEndToEndTest {
         TestAgent.Result r = agent.run("--once");
 
         assertThat(r.exit()).as(r.all()).isZero();
-        assertThat(last(agent).toolCalls()).singleElement().satisfies(t -> assertThat(t.outcome()).isEqualTo("error"));
+        assertThat(last(agent).toolCalls())
+                .singleElement()
+                .satisfies(t -> assertThat(t.outcome()).isEqualTo("error"));
         JsonNode toolMessage = messages(1).get(messages(1).size() - 1);
         assertThat(toolMessage.path("role").asText()).isEqualTo("tool");
         assertThat(toolMessage.path("content").asText()).contains("'missing.md' does not exist");
@@ -209,7 +225,9 @@ class BeatEndToEndTest {
             assertThat(t.outcome()).isEqualTo("unknown_tool");
             assertThat(t.executed()).isFalse();
         });
-        assertThat(messages(1).toString()).contains("unknown tool 'launch_rockets'").contains("read_file");
+        assertThat(messages(1).toString())
+                .contains("unknown tool 'launch_rockets'")
+                .contains("read_file");
     }
 
     @Test
@@ -258,9 +276,12 @@ class BeatEndToEndTest {
         assertThat(r.exit()).isEqualTo(1);
         JsonNode record = JSON.readTree(r.out());
         assertThat(record.path("outcome").asText()).isEqualTo("failed");
-        assertThat(record.path("reason").asText()).contains("refused the API key").contains("model.api-key");
+        assertThat(record.path("reason").asText())
+                .contains("refused the API key")
+                .contains("model.api-key");
         assertThat(r.all()).doesNotContain(wrongKey);
-        assertThat(Files.readString(agent.database(), StandardCharsets.ISO_8859_1)).doesNotContain(wrongKey);
+        assertThat(Files.readString(agent.database(), StandardCharsets.ISO_8859_1))
+                .doesNotContain(wrongKey);
     }
 
     @Test
@@ -305,21 +326,27 @@ class BeatEndToEndTest {
     @Test
     void aPathOutsideTheWorkspaceIsRefusedWithAReason() throws Exception {
         TestAgent agent = agent("openai");
-        fake.call("read_file", "{\"path\": \"../agent.yaml\"}").call("read_file", "{\"path\": \"/etc/passwd\"}")
+        fake.call("read_file", "{\"path\": \"../agent.yaml\"}")
+                .call("read_file", "{\"path\": \"/etc/passwd\"}")
                 .text("HEARTBEAT_OK");
 
         TestAgent.Result r = agent.run("--once");
 
         assertThat(r.exit()).as(r.all()).isZero();
-        assertThat(last(agent).toolCalls()).extracting(Decision.ToolCallRecord::outcome).containsExactly("refused", "refused");
+        assertThat(last(agent).toolCalls())
+                .extracting(Decision.ToolCallRecord::outcome)
+                .containsExactly("refused", "refused");
         assertThat(messages(1).toString()).contains("leaves the workspace");
-        assertThat(messages(2).toString()).contains("absolute paths are refused").doesNotContain("root:");
+        assertThat(messages(2).toString())
+                .contains("absolute paths are refused")
+                .doesNotContain("root:");
     }
 
     @Test
     void aDryRunRecordsSideEffectsWithoutRunningThem() throws Exception {
         TestAgent agent = agentWithWebhook("openai");
-        fake.call("write_file", "{\"path\": \"report.md\", \"content\": \"hello\"}").text("Report written.");
+        fake.call("write_file", "{\"path\": \"report.md\", \"content\": \"hello\"}")
+                .text("Report written.");
 
         TestAgent.Result r = agent.run("--once", "--dry-run");
 
@@ -332,7 +359,9 @@ class BeatEndToEndTest {
             assertThat(t.executed()).isFalse();
             assertThat(t.outcome()).isEqualTo("dry_run");
         });
-        assertThat(d.notifications()).singleElement().satisfies(n -> assertThat(n.status()).isEqualTo("dry_run"));
+        assertThat(d.notifications())
+                .singleElement()
+                .satisfies(n -> assertThat(n.status()).isEqualTo("dry_run"));
     }
 
     @Test
@@ -361,8 +390,14 @@ class BeatEndToEndTest {
         agent.run("--once");
         try (Store store = Store.open(agent.database(), Clock.systemUTC())) {
             store.sessions().append("test-agent", new UserMessage("an earlier beat"), "crashed-beat");
-            store.sessions().append("test-agent", new AssistantMessage("", List.of(new ToolCall("call_lost", "write_file",
-                    "{\"path\": \"x.md\", \"content\": \"y\"}"))), "crashed-beat");
+            store.sessions()
+                    .append(
+                            "test-agent",
+                            new AssistantMessage(
+                                    "",
+                                    List.of(new ToolCall(
+                                            "call_lost", "write_file", "{\"path\": \"x.md\", \"content\": \"y\"}"))),
+                            "crashed-beat");
         }
         fake.text("HEARTBEAT_OK");
 
@@ -371,16 +406,21 @@ class BeatEndToEndTest {
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(fake.rejections()).isEmpty();
         assertThat(fake.requests().get(1).toString()).contains("call_lost").contains("outcome unknown");
-        assertThat(agent.workspace().resolve("x.md")).as("the interrupted call is not re-run").doesNotExist();
+        assertThat(agent.workspace().resolve("x.md"))
+                .as("the interrupted call is not re-run")
+                .doesNotExist();
         assertThat(last(agent).repairs()).singleElement().satisfies(rep -> {
             assertThat(rep.rule()).isEqualTo("synthesize_missing_result");
             assertThat(rep.detail()).contains("call_lost");
         });
         try (Store store = agent.store()) {
-            assertThat(store.sessions().session("test-agent").orElseThrow().revision()).isEqualTo(2);
-            assertThat(store.sessions().repairs("test-agent")).singleElement()
+            assertThat(store.sessions().session("test-agent").orElseThrow().revision())
+                    .isEqualTo(2);
+            assertThat(store.sessions().repairs("test-agent"))
+                    .singleElement()
                     .satisfies(rep -> assertThat(rep.action().rule()).isEqualTo("synthesize_missing_result"));
-            assertThat(store.sessions().allMessages("test-agent").size()).isGreaterThan(store.sessions().history("test-agent").size());
+            assertThat(store.sessions().allMessages("test-agent").size())
+                    .isGreaterThan(store.sessions().history("test-agent").size());
             // The new revision keeps who wrote what, and when.
             List<StoredMessage> first = store.sessions().allMessages("test-agent");
             List<StoredMessage> now = store.sessions().history("test-agent");
@@ -436,21 +476,36 @@ class BeatEndToEndTest {
     @Test
     void theJsonDecisionHasTheContractFields() throws Exception {
         TestAgent agent = agent("openai");
-        fake.call("set_state", "{\"key\": \"last_check\", \"value\": \"monday\"}").text("HEARTBEAT_OK");
+        fake.call("set_state", "{\"key\": \"last_check\", \"value\": \"monday\"}")
+                .text("HEARTBEAT_OK");
 
         TestAgent.Result r = agent.run("--once", "--json");
 
         assertThat(r.exit()).as(r.all()).isZero();
         JsonNode d = JSON.readTree(r.out());
-        for (String field : List.of("id", "agent", "session", "trigger", "started_at", "finished_at", "outcome",
-                "reason", "model", "usage", "tool_calls", "repairs", "prev_hash", "hash")) {
+        for (String field : List.of(
+                "id",
+                "agent",
+                "session",
+                "trigger",
+                "started_at",
+                "finished_at",
+                "outcome",
+                "reason",
+                "model",
+                "usage",
+                "tool_calls",
+                "repairs",
+                "prev_hash",
+                "hash")) {
             assertThat(d.has(field)).as(field).isTrue();
         }
         assertThat(d.path("model").path("provider").asText()).isEqualTo("openai");
         assertThat(d.path("usage").has("input_tokens")).isTrue();
         assertThat(d.path("usage").has("output_tokens")).isTrue();
         assertThat(d.path("started_at").asText()).matches(".*T.*([+-]\\d\\d:\\d\\d|Z)$");
-        assertThat(d.path("tool_calls").get(0).path("arguments").path("key").asText()).isEqualTo("last_check");
+        assertThat(d.path("tool_calls").get(0).path("arguments").path("key").asText())
+                .isEqualTo("last_check");
         assertThat(d.path("outcome").asText()).isEqualTo("acted");
         try (Store store = agent.store()) {
             assertThat(store.agentState().state("test-agent", "last_check")).contains("\"monday\"");

@@ -87,12 +87,13 @@ class DecisionRetentionTest extends AgentTest {
     @Test
     void anAlteredArchiveIsCaught() throws Exception {
         List<String> lines = new ArrayList<>();
-        try (var in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-                Files.newInputStream(archiveFile())), StandardCharsets.UTF_8))) {
+        try (var in = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(archiveFile())), StandardCharsets.UTF_8))) {
             in.lines().forEach(lines::add);
         }
         lines.set(1, lines.get(1).replace("\"quiet\"", "\"acted\""));
-        try (Writer w = new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(archiveFile())), StandardCharsets.UTF_8)) {
+        try (Writer w = new OutputStreamWriter(
+                new GZIPOutputStream(Files.newOutputStream(archiveFile())), StandardCharsets.UTF_8)) {
             for (String l : lines) {
                 w.write(l + "\n");
             }
@@ -107,29 +108,35 @@ class DecisionRetentionTest extends AgentTest {
         Files.move(archiveFile(), agent.home().resolve("elsewhere.jsonl.gz"));
         TestAgent.Result r = agent.run("decisions", "verify");
         assertThat(r.exit()).as(r.all()).isZero();
-        assertThat(r.out()).contains("4 archived record(s) checked too").contains("4 archived record(s) in files not found");
+        assertThat(r.out())
+                .contains("4 archived record(s) checked too")
+                .contains("4 archived record(s) in files not found");
     }
 
     @Test
     void recordsCutFromTheStartCannotHideBehindAForgedArchive() throws Exception {
         // Someone without the key deletes the three oldest stored records and records an "archive" for them.
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database()); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
+                Statement s = c.createStatement()) {
             String hash;
             try (var rs = s.executeQuery("SELECT hash, seq FROM decisions ORDER BY seq LIMIT 3 OFFSET 2")) {
                 rs.next();
                 hash = rs.getString(1);
             }
             s.executeUpdate("DELETE FROM decisions WHERE seq IN (SELECT seq FROM decisions ORDER BY seq LIMIT 3)");
-            s.executeUpdate("INSERT INTO decision_archives (first_seq, through_seq, records, first_prev, last_hash, file, "
-                    + "file_sha256, seal, archived_at, through_started_at) VALUES (9, 11, 3, '" + archive.lastHash() + "', '" + hash
-                    + "', 'archive/gone.jsonl.gz', 'x', NULL, '2026-02-05T10:00:00Z', '2026-01-11T10:00:00Z')");
+            s.executeUpdate(
+                    "INSERT INTO decision_archives (first_seq, through_seq, records, first_prev, last_hash, file, "
+                            + "file_sha256, seal, archived_at, through_started_at) VALUES (9, 11, 3, '"
+                            + archive.lastHash() + "', '" + hash
+                            + "', 'archive/gone.jsonl.gz', 'x', NULL, '2026-02-05T10:00:00Z', '2026-01-11T10:00:00Z')");
         }
         TestAgent.Result r = agent.run("decisions", "verify");
         assertThat(r.exit()).as(r.all()).isEqualTo(1);
         assertThat(r.out()).contains("BROKEN").contains("has no seal");
 
         // Without the forged row the cut shows as a broken link.
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database()); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
+                Statement s = c.createStatement()) {
             s.executeUpdate("DELETE FROM decision_archives WHERE file = 'archive/gone.jsonl.gz'");
         }
         r = agent.run("decisions", "verify");

@@ -32,17 +32,23 @@ class HistoryTailTest extends AgentTest {
             Store store = runtime.store();
             assertThat(store.sessions().history("test-agent")).hasSize(80);
             long from = store.sessions().contextFrom("test-agent");
-            assertThat(store.sessions().historyFrom("test-agent", from)).as("the last two quiet turns").hasSize(4);
+            assertThat(store.sessions().historyFrom("test-agent", from))
+                    .as("the last two quiet turns")
+                    .hasSize(4);
 
             // A torn write in the part the beat reads: the repair reads and rewrites the whole session.
-            store.sessions().append("test-agent", new ToolResultMessage("call_gone", "read_file", "orphan", false), "torn");
+            store.sessions()
+                    .append("test-agent", new ToolResultMessage("call_gone", "read_file", "orphan", false), "torn");
             fake.text("HEARTBEAT_OK");
             Decision d = runtime.beat(TICK);
             assertThat(d.outcome()).isEqualTo(Decision.Outcome.QUIET);
             assertThat(d.repairs()).anySatisfy(r -> assertThat(r.rule()).isEqualTo("drop_orphan_result"));
-            assertThat(store.sessions().history("test-agent")).as("nothing before the tail was left out of the new revision")
+            assertThat(store.sessions().history("test-agent"))
+                    .as("nothing before the tail was left out of the new revision")
                     .hasSize(82);
-            assertThat(store.sessions().historyFrom("test-agent", store.sessions().contextFrom("test-agent"))).hasSize(4);
+            assertThat(store.sessions()
+                            .historyFrom("test-agent", store.sessions().contextFrom("test-agent")))
+                    .hasSize(4);
         }
         assertThat(agent.run("sessions", "check").exit()).isZero();
     }

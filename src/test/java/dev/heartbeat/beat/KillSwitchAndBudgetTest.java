@@ -46,9 +46,12 @@ class KillSwitchAndBudgetTest extends AgentTest {
         assertThat(skipped.path("notifications")).hasSize(1);
         JsonNode again = beat();
         assertThat(again.path("outcome").asText()).isEqualTo("skipped");
-        assertThat(again.path("notifications")).as("one notification, not one per beat").isEmpty();
+        assertThat(again.path("notifications"))
+                .as("one notification, not one per beat")
+                .isEmpty();
         assertThat(fake.served()).isEqualTo(2);
-        assertThat(Files.readAllLines(home.resolve("notifications.jsonl"))).hasSize(1)
+        assertThat(Files.readAllLines(home.resolve("notifications.jsonl")))
+                .hasSize(1)
                 .allSatisfy(l -> assertThat(l).contains("stops beating for today"));
         assertThat(agent.run("status").out()).contains("budget left today:");
     }
@@ -64,12 +67,17 @@ class KillSwitchAndBudgetTest extends AgentTest {
         for (int i = 0; i < 4; i++) {
             fake.text("HEARTBEAT_OK");
             StringWriter err = new StringWriter();
-            int exit = Main.execute(new String[] {"--config", otherConfig.toString(), "--once"},
-                    new PrintWriter(new StringWriter()), new PrintWriter(err), agent.env());
+            int exit = Main.execute(
+                    new String[] {"--config", otherConfig.toString(), "--once"},
+                    new PrintWriter(new StringWriter()),
+                    new PrintWriter(err),
+                    agent.env());
             assertThat(exit).as(err.toString()).isZero();
         }
         fake.text("HEARTBEAT_OK");
-        assertThat(beat().path("outcome").asText()).as("this agent's budget is its own").isEqualTo("quiet");
+        assertThat(beat().path("outcome").asText())
+                .as("this agent's budget is its own")
+                .isEqualTo("quiet");
     }
 
     @Test
@@ -91,8 +99,8 @@ class KillSwitchAndBudgetTest extends AgentTest {
         assertThat(noPrice.err()).contains("budget.daily-usd").contains("pricing");
 
         agent.replaceYaml("budget:\n  daily-usd: 0.001\npricing:\n  gpt-test: { input: 2.0, output: 8.0 }\n");
-        agent.model("  provider: openai\n  name: gpt-test\n  base-url: " + fake.baseUrl() + "\n  api-key: ${HB_TEST_KEY}\n"
-                + "  max-retries: 0\n");
+        agent.model("  provider: openai\n  name: gpt-test\n  base-url: " + fake.baseUrl()
+                + "\n  api-key: ${HB_TEST_KEY}\n" + "  max-retries: 0\n");
         fake.text("HEARTBEAT_OK").text("HEARTBEAT_OK");
         assertThat(beat().path("outcome").asText()).isEqualTo("quiet");
         assertThat(beat().path("outcome").asText()).isEqualTo("quiet");

@@ -41,8 +41,10 @@ class RetentionTest extends AgentTest {
                 assertThat(r.detail()).contains("archived 8 message(s) older than 30d");
             });
             try (Store store = agent.store()) {
-                List<String> texts = store.sessions().history("test-agent").stream().map(m -> m.message() instanceof UserMessage u
-                        ? u.text() : "").filter(t -> t.matches("Heartbeat \\d")).toList();
+                List<String> texts = store.sessions().history("test-agent").stream()
+                        .map(m -> m.message() instanceof UserMessage u ? u.text() : "")
+                        .filter(t -> t.matches("Heartbeat \\d"))
+                        .toList();
                 assertThat(texts).as("the newest two old turns are kept").containsExactly("Heartbeat 4", "Heartbeat 5");
             }
             // The first beat's own turn now counts among the newest two: the next beat archives one more old turn,
@@ -51,7 +53,9 @@ class RetentionTest extends AgentTest {
             assertThat(next.repairs()).anySatisfy(r -> assertThat(r.detail()).contains("archived 2 message(s)"));
         }
         try (var archives = Files.list(agent.database().resolveSibling("archive"))) {
-            assertThat(archives.toList()).hasSize(2).allSatisfy(a -> assertThat(a.toString()).endsWith(".jsonl.gz"));
+            assertThat(archives.toList())
+                    .hasSize(2)
+                    .allSatisfy(a -> assertThat(a.toString()).endsWith(".jsonl.gz"));
         }
         assertThat(agent.run("decisions", "verify").exit()).isZero();
         assertThat(agent.run("sessions", "check").exit()).isZero();

@@ -74,7 +74,8 @@ class VolumeBoundsTest extends AgentTest {
         String big = "y".repeat(15_000);
         List<FakeProvider.Call> calls = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
-            calls.add(new FakeProvider.Call("s" + i, "set_state", "{\"key\": \"k" + i + "\", \"value\": \"" + big + "\"}"));
+            calls.add(new FakeProvider.Call(
+                    "s" + i, "set_state", "{\"key\": \"k" + i + "\", \"value\": \"" + big + "\"}"));
         }
         fake.calls(calls.toArray(new FakeProvider.Call[0]))
                 .call("set_state", "{\"key\": \"huge\", \"value\": \"" + "z".repeat(20_000) + "\"}")
@@ -89,10 +90,14 @@ class VolumeBoundsTest extends AgentTest {
         // The big turn no longer fits the context: a summary call comes first.
         fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
         JsonNode next = beat();
-        assertThat(next.path("outcome").asText()).as(next.path("reason").asText()).isEqualTo("quiet");
+        assertThat(next.path("outcome").asText())
+                .as(next.path("reason").asText())
+                .isEqualTo("quiet");
         JsonNode messages = fake.requests().get(fake.requests().size() - 1).path("messages");
         String prompt = messages.get(messages.size() - 1).path("content").asText();
-        assertThat(prompt.length()).as("the state in a beat's prompt is bounded").isLessThan(20_000);
+        assertThat(prompt.length())
+                .as("the state in a beat's prompt is bounded")
+                .isLessThan(20_000);
         assertThat(prompt).contains("more key(s)").contains("get_state");
     }
 
@@ -101,7 +106,7 @@ class VolumeBoundsTest extends AgentTest {
         fake.call("set_state", "{\"key\": \"a\", \"value\": \"1\"}").text("Stored it.");
         assertThat(beat().path("outcome").asText()).isEqualTo("acted");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE messages SET body = '{\"role\": \"assistant\", \"torn' WHERE role = 'assistant' "
                     + "AND id = (SELECT min(id) FROM messages WHERE role = 'assistant')");
         }

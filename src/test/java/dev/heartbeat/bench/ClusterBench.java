@@ -49,8 +49,8 @@ public final class ClusterBench {
         TestAgent postgres = new TestAgent(Files.createTempDirectory("hb-bench-pg"), fake).postgres(server, "");
         System.out.println("warm beat overhead, model call latency excluded (" + beats + " beats after warm-up):");
         System.out.println("  SQLite:     " + Stats.summary(OnceBench.warm(sqlite, beats)[0], "ms"));
-        System.out.println("  PostgreSQL: " + Stats.summary(OnceBench.warm(postgres, beats)[0], "ms")
-                + " (loopback server)");
+        System.out.println(
+                "  PostgreSQL: " + Stats.summary(OnceBench.warm(postgres, beats)[0], "ms") + " (loopback server)");
     }
 
     private static void cluster(FakeOpenAi fake, PostgresServer server, int seconds, int kills) throws Exception {
@@ -68,18 +68,27 @@ public final class ClusterBench {
             double[] gaps = new double[kills];
             for (int k = 0; k < kills; k++) {
                 Decision newest = scheduled(agent).get(0);
-                Node victim = nodes.stream().filter(n -> n.id().equals(newest.node())).findFirst().orElseThrow();
+                Node victim = nodes.stream()
+                        .filter(n -> n.id().equals(newest.node()))
+                        .findFirst()
+                        .orElseThrow();
                 victim.process().kill9();
                 Instant killed = Instant.now();
                 Optional<Decision> after = Optional.empty();
-                while (after.isEmpty() && Duration.between(killed, Instant.now()).toSeconds() < 60) {
+                while (after.isEmpty()
+                        && Duration.between(killed, Instant.now()).toSeconds() < 60) {
                     Thread.sleep(100);
-                    after = scheduled(agent).stream().filter(d -> d.startedAt().toInstant().isAfter(killed)).findFirst();
+                    after = scheduled(agent).stream()
+                            .filter(d -> d.startedAt().toInstant().isAfter(killed))
+                            .findFirst();
                 }
-                gaps[k] = after.map(d -> Duration.between(killed, d.startedAt().toInstant()).toMillis() / 1000.0)
+                gaps[k] = after.map(d -> Duration.between(killed, d.startedAt().toInstant())
+                                        .toMillis()
+                                / 1000.0)
                         .orElse(Double.NaN);
-                System.out.printf("  kill -9 of %s: the next beat %.1f s later, on %s%n", newest.node(), gaps[k],
-                        after.map(Decision::node).orElse("no node"));
+                System.out.printf(
+                        "  kill -9 of %s: the next beat %.1f s later, on %s%n",
+                        newest.node(), gaps[k], after.map(Decision::node).orElse("no node"));
                 nodes.remove(victim);
                 nodes.add(start(agent, home, "node-" + (4 + k)));
                 Thread.sleep(10_000);
@@ -87,11 +96,14 @@ public final class ClusterBench {
             Instant to = Instant.now().minusSeconds(2);
             List<Decision> all = decisions(agent);
             Ticks ticks = Ticks.of(all, from, to, PERIOD);
-            System.out.printf("three nodes, every 1s, check-in 2s, %d s steady then %d kill -9 failovers:%n", seconds, kills);
+            System.out.printf(
+                    "three nodes, every 1s, check-in 2s, %d s steady then %d kill -9 failovers:%n", seconds, kills);
             System.out.println("  " + ticks);
             System.out.println("  failover gap after kill -9: " + Stats.summary(gaps, "s"));
             System.out.println("  model calls " + (fake.requests().size() - requestsBefore) + " for "
-                    + all.stream().filter(d -> d.outcome() == Decision.Outcome.QUIET).count() + " quiet beats "
+                    + all.stream()
+                            .filter(d -> d.outcome() == Decision.Outcome.QUIET)
+                            .count() + " quiet beats "
                     + "(equal: no beat ran twice)");
         } finally {
             for (Node n : nodes) {
@@ -100,12 +112,15 @@ public final class ClusterBench {
         }
     }
 
-    private record Node(String id, DaemonProcess process) {
-    }
+    private record Node(String id, DaemonProcess process) {}
 
     private static Node start(TestAgent agent, Path home, String name) throws Exception {
-        DaemonProcess d = DaemonProcess.start(Map.copyOf(agent.env()), home.resolve(name + ".log"), "--config",
-                agent.config().toString(), "run");
+        DaemonProcess d = DaemonProcess.start(
+                Map.copyOf(agent.env()),
+                home.resolve(name + ".log"),
+                "--config",
+                agent.config().toString(),
+                "run");
         if (!d.awaitOutput("daemon started", Duration.ofSeconds(60))) {
             throw new IllegalStateException(name + " did not start: " + d.output());
         }
@@ -114,11 +129,15 @@ public final class ClusterBench {
 
     private static List<Decision> decisions(TestAgent agent) {
         try (Store store = agent.store()) {
-            return store.decisionLog().list(null, null, 1_000_000).stream().map(StoredDecision::decision).toList();
+            return store.decisionLog().list(null, null, 1_000_000).stream()
+                    .map(StoredDecision::decision)
+                    .toList();
         }
     }
 
     private static List<Decision> scheduled(TestAgent agent) {
-        return decisions(agent).stream().filter(d -> d.trigger() == Decision.Trigger.SCHEDULE).toList();
+        return decisions(agent).stream()
+                .filter(d -> d.trigger() == Decision.Trigger.SCHEDULE)
+                .toList();
     }
 }

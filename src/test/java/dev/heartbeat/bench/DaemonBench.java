@@ -22,8 +22,13 @@ import java.util.concurrent.TimeUnit;
  * <pre>mvn -B -q package -DskipTests &amp;&amp; mvn -B -q exec:java -Dexec.mainClass=dev.heartbeat.bench.DaemonBench</pre>
  */
 public final class DaemonBench {
-    static final List<String> UNIT_FLAGS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx192m", "-XX:MaxMetaspaceSize=160m",
-            "-XX:TieredStopAtLevel=1", "-Xss512k");
+    static final List<String> UNIT_FLAGS = List.of(
+            "-XX:+UseSerialGC",
+            "-Xms16m",
+            "-Xmx192m",
+            "-XX:MaxMetaspaceSize=160m",
+            "-XX:TieredStopAtLevel=1",
+            "-Xss512k");
 
     public static void main(String[] args) throws Exception {
         int idleSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
@@ -43,14 +48,17 @@ public final class DaemonBench {
         agent.yaml("heartbeat:\n" + heartbeat);
         List<String> command = new ArrayList<>(List.of(JarProcess.java()));
         command.addAll(flags);
-        command.addAll(List.of("-jar", JarProcess.jar().toString(), "--config", agent.config().toString(), "run"));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        command.addAll(List.of(
+                "-jar", JarProcess.jar().toString(), "--config", agent.config().toString(), "run"));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(home.resolve("daemon.log").toFile());
         pb.environment().put("HB_TEST_KEY", TestAgent.KEY);
         pb.environment().put("HB_BENCH_HOME", home.toString());
         Process p = pb.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!Files.readString(home.resolve("daemon.log")).contains("daemon started") && System.nanoTime() < deadline) {
+        while (!Files.readString(home.resolve("daemon.log")).contains("daemon started")
+                && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         return p;
@@ -71,13 +79,16 @@ public final class DaemonBench {
         long rss = rssKb(p.pid());
         p.destroy();
         p.waitFor(30, TimeUnit.SECONDS);
-        System.out.printf("idle %ds, %s: RSS %.0f MB (max %.0f MB), CPU %.2f s = %.2f%% of one core%n", seconds, label,
-                rss / 1024.0, maxRss / 1024.0, cpu, 100 * cpu / wall);
+        System.out.printf(
+                "idle %ds, %s: RSS %.0f MB (max %.0f MB), CPU %.2f s = %.2f%% of one core%n",
+                seconds, label, rss / 1024.0, maxRss / 1024.0, cpu, 100 * cpu / wall);
     }
 
     private static void jitter(FakeOpenAi fake, int beats) throws Exception {
         Process p = start(fake, UNIT_FLAGS, "  every: 1s\n");
-        Path home = Path.of(p.info().arguments().orElseThrow()[p.info().arguments().get().length - 2]).getParent();
+        Path home = Path.of(
+                        p.info().arguments().orElseThrow()[p.info().arguments().get().length - 2])
+                .getParent();
         Path db = home.resolve("state/heartbeat.db");
         long deadline = System.nanoTime() + Duration.ofSeconds(beats + 60L).toNanos();
         List<Decision> decisions = List.of();
@@ -85,7 +96,9 @@ public final class DaemonBench {
             Thread.sleep(1000);
             if (Files.exists(db)) {
                 try (Store store = Store.openReadOnly(db, Clock.systemUTC())) {
-                    decisions = store.decisionLog().list(null, null, beats + 10).stream().map(StoredDecision::decision).toList();
+                    decisions = store.decisionLog().list(null, null, beats + 10).stream()
+                            .map(StoredDecision::decision)
+                            .toList();
                 }
             }
             if (decisions.size() >= beats) {
@@ -94,11 +107,15 @@ public final class DaemonBench {
         }
         p.destroy();
         p.waitFor(30, TimeUnit.SECONDS);
-        double[] ms = decisions.stream().limit(beats).mapToDouble(d -> {
-            long startMs = d.startedAt().toInstant().toEpochMilli();
-            return startMs - (startMs / 1000) * 1000;
-        }).toArray();
-        System.out.printf("beat jitter (beat start after its scheduled second), %d one-second beats, unit flags: %s%n",
+        double[] ms = decisions.stream()
+                .limit(beats)
+                .mapToDouble(d -> {
+                    long startMs = d.startedAt().toInstant().toEpochMilli();
+                    return startMs - (startMs / 1000) * 1000;
+                })
+                .toArray();
+        System.out.printf(
+                "beat jitter (beat start after its scheduled second), %d one-second beats, unit flags: %s%n",
                 ms.length, Stats.summary(ms, "ms"));
     }
 

@@ -43,6 +43,5 @@ public final class DurabilityBench {
         System.out.println("  synchronous=FULL    " + Stats.summary(perCommit[1], "ms"));
     }
 
-    private DurabilityBench() {
-    }
+    private DurabilityBench() {}
 }

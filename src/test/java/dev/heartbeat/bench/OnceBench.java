@@ -52,8 +52,8 @@ public final class OnceBench {
     private static void warm(FakeOpenAi fake, int beats) throws Exception {
         Path home = Files.createTempDirectory("hb-bench-warm");
         double[][] figures = warm(new TestAgent(home, fake), beats);
-        System.out.println("warm beat overhead, model call latency excluded (" + Math.max(50, beats / 5)
-                + " warm-up beats):");
+        System.out.println(
+                "warm beat overhead, model call latency excluded (" + Math.max(50, beats / 5) + " warm-up beats):");
         System.out.println("  " + Stats.summary(figures[0], "ms"));
         System.out.println("  model call to the loopback fake, for reference: " + Stats.summary(figures[1], "ms"));
     }
@@ -73,7 +73,9 @@ public final class OnceBench {
                 long start = System.nanoTime();
                 Decision d = runtime.beat(options);
                 double total = (System.nanoTime() - start) / 1e6;
-                double latency = d.modelCalls().stream().mapToLong(Decision.ModelCall::latencyMs).sum();
+                double latency = d.modelCalls().stream()
+                        .mapToLong(Decision.ModelCall::latencyMs)
+                        .sum();
                 overhead[i] = total - latency;
                 model[i] = latency;
             }

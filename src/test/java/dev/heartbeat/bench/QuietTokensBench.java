@@ -49,17 +49,28 @@ public final class QuietTokensBench {
                         }
                         maxQuiet = Math.max(maxQuiet, input);
                     }
-                    messages = runtime.store().sessions().history(config.sessionName()).size();
-                    if (beat == 1 || beat == 48 || beat == 96 || beat == 168 || beat == 240 || beat == beats
+                    messages = runtime.store()
+                            .sessions()
+                            .history(config.sessionName())
+                            .size();
+                    if (beat == 1
+                            || beat == 48
+                            || beat == 96
+                            || beat == 168
+                            || beat == 240
+                            || beat == beats
                             || (beat - 1) % 48 == 0 && !acting) {
-                        System.out.printf("beat %3d (day %d): %-6s input tokens %5d, stored messages %4d%n", beat,
-                                1 + (beat - 1) / 48, d.outcome().wire(), input, messages);
+                        System.out.printf(
+                                "beat %3d (day %d): %-6s input tokens %5d, stored messages %4d%n",
+                                beat, 1 + (beat - 1) / 48, d.outcome().wire(), input, messages);
                     }
                     clock.advance(Duration.ofMinutes(30));
                 }
             }
-            System.out.printf("quiet beats: first %d input tokens, largest %d, over %d beats and %d stored messages "
-                    + "(context.budget-tokens %d)%n", firstQuiet, maxQuiet, beats, messages, config.context().budgetTokens());
+            System.out.printf(
+                    "quiet beats: first %d input tokens, largest %d, over %d beats and %d stored messages "
+                            + "(context.budget-tokens %d)%n",
+                    firstQuiet, maxQuiet, beats, messages, config.context().budgetTokens());
         }
     }
 }

@@ -46,8 +46,9 @@ public final class RepairBench {
                 ms[i] = (System.nanoTime() - start) / 1e6;
                 mb[i] = (threads.getCurrentThreadAllocatedBytes() - bytes) / 1e6;
             }
-            System.out.printf("%,7d messages (%d repair actions): time %s | allocated %s%n", history.size(), actions,
-                    Stats.summary(ms, "ms"), Stats.summary(mb, "MB"));
+            System.out.printf(
+                    "%,7d messages (%d repair actions): time %s | allocated %s%n",
+                    history.size(), actions, Stats.summary(ms, "ms"), Stats.summary(mb, "MB"));
         }
     }
 
@@ -62,8 +63,9 @@ public final class RepairBench {
         for (Entry e : repaired.entries()) {
             stored.add(new StoredMessage(++id, 2, at, null, e.message()));
         }
-        ContextBuilder.Context context = new ContextBuilder(TokenEstimator.forProvider("openai"),
-                new ExtractiveSummarizer(), 8000, 6, 16_000).build(stored, Optional.empty());
+        ContextBuilder.Context context = new ContextBuilder(
+                        TokenEstimator.forProvider("openai"), new ExtractiveSummarizer(), 8000, 6, 16_000)
+                .build(stored, Optional.empty());
         if (context.messages().isEmpty()) {
             throw new IllegalStateException("empty context");
         }

@@ -32,8 +32,10 @@ public final class YearBench {
         int days = args.length > 0 ? Integer.parseInt(args[0]) : 365;
         System.out.println("machine: " + Stats.machine());
         for (boolean retention : new boolean[] {false, true}) {
-            System.out.println(retention ? "with sessions.retention { older-than: 30d, keep-turns: 50 } and audit.retention 30d:"
-                    : "without retention (the baseline):");
+            System.out.println(
+                    retention
+                            ? "with sessions.retention { older-than: 30d, keep-turns: 50 } and audit.retention 30d:"
+                            : "without retention (the baseline):");
             run(days, retention);
         }
     }
@@ -66,14 +68,24 @@ public final class YearBench {
                         quietInput = d.usage().inputTokens();
                     }
                     if (beat % (30 * 12) == 0 || beat == beats) {
-                        long messages = runtime.store().sessions().allMessages(config.sessionName()).size();
+                        long messages = runtime.store()
+                                .sessions()
+                                .allMessages(config.sessionName())
+                                .size();
                         long bytes = Files.size(agent.database());
-                        Path wal = agent.database().resolveSibling(agent.database().getFileName() + "-wal");
+                        Path wal =
+                                agent.database().resolveSibling(agent.database().getFileName() + "-wal");
                         bytes += Files.exists(wal) ? Files.size(wal) : 0;
-                        double[] samples = month.stream().mapToDouble(Double::doubleValue).toArray();
-                        System.out.printf("  day %3d: stored messages %6d, database %6.1f MB, beat median %5.1f ms "
-                                        + "(p90 %5.1f), quiet beat input tokens %5d%n", 1 + (beat - 1) / 12, messages,
-                                bytes / 1e6, Stats.percentile(sorted(samples), 50), Stats.percentile(sorted(samples), 90),
+                        double[] samples =
+                                month.stream().mapToDouble(Double::doubleValue).toArray();
+                        System.out.printf(
+                                "  day %3d: stored messages %6d, database %6.1f MB, beat median %5.1f ms "
+                                        + "(p90 %5.1f), quiet beat input tokens %5d%n",
+                                1 + (beat - 1) / 12,
+                                messages,
+                                bytes / 1e6,
+                                Stats.percentile(sorted(samples), 50),
+                                Stats.percentile(sorted(samples), 90),
                                 quietInput);
                         printReads(runtime.store(), config.sessionName());
                         month.clear();
@@ -100,9 +112,10 @@ public final class YearBench {
             whole[i] = (t1 - t0) / 1e6;
             tail[i] = (t2 - t1) / 1e6;
         }
-        System.out.printf("           read per beat: from context_from %5d messages %6.2f ms; whole revision (before) "
-                + "%5d messages %6.2f ms%n", tailCount, Stats.percentile(sorted(tail), 50), wholeCount,
-                Stats.percentile(sorted(whole), 50));
+        System.out.printf(
+                "           read per beat: from context_from %5d messages %6.2f ms; whole revision (before) "
+                        + "%5d messages %6.2f ms%n",
+                tailCount, Stats.percentile(sorted(tail), 50), wholeCount, Stats.percentile(sorted(whole), 50));
     }
 
     private static double[] sorted(double[] samples) {
@@ -111,6 +124,5 @@ public final class YearBench {
         return s;
     }
 
-    private YearBench() {
-    }
+    private YearBench() {}
 }

@@ -41,7 +41,8 @@ class AccountabilityTest extends AgentTest {
 
     static {
         try (InputStream in = AccountabilityTest.class.getResourceAsStream("/schema/decision.schema.json")) {
-            SCHEMA = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+            SCHEMA = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                    .getSchema(in);
         } catch (Exception e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -49,8 +50,8 @@ class AccountabilityTest extends AgentTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        agent.model("  provider: openai\n  name: gpt-test\n  base-url: " + fake.baseUrl() + "\n  api-key: ${HB_TEST_KEY}\n"
-                + "  max-retries: 0\n");
+        agent.model("  provider: openai\n  name: gpt-test\n  base-url: " + fake.baseUrl()
+                + "\n  api-key: ${HB_TEST_KEY}\n" + "  max-retries: 0\n");
         agent.yaml("pricing:\n  gpt-test: { input: 2.0, output: 8.0 }\n");
     }
 
@@ -61,7 +62,8 @@ class AccountabilityTest extends AgentTest {
 
     private void beats() throws Exception {
         fake.text("HEARTBEAT_OK");
-        fake.call("notify", "{\"message\": \"disk 91% full\", \"severity\": \"warning\"}").text("Told the operator.");
+        fake.call("notify", "{\"message\": \"disk 91% full\", \"severity\": \"warning\"}")
+                .text("Told the operator.");
         fake.call("read_file", "{\"path\": \"../etc\"}").call("nope", "{bad").text("HEARTBEAT_OK");
         for (int i = 0; i < 3; i++) {
             assertThat(agent.run("--once").exit()).isZero();
@@ -93,7 +95,8 @@ class AccountabilityTest extends AgentTest {
         assertThat(list).hasSize(5);
         for (JsonNode record : list) {
             valid(record);
-            valid(json(agent.run("decisions", "show", record.path("id").asText(), "--json").out()));
+            valid(json(agent.run("decisions", "show", record.path("id").asText(), "--json")
+                    .out()));
         }
         fake.text("HEARTBEAT_OK");
         agent.replaceYaml("pricing:\n  gpt-test: { input: 2.0, output: 8.0 }\n");
@@ -121,9 +124,17 @@ class AccountabilityTest extends AgentTest {
         beats();
         TestAgent.Result human = agent.run("decisions", "stats");
         assertThat(human.exit()).as(human.all()).isZero();
-        assertThat(human.out()).contains("5 beat(s) since").contains("2 quiet").contains("1 acted").contains("1 skipped")
-                .contains("1 failed").contains("DAY").contains("model latency over").contains("cost $");
-        JsonNode stats = json(agent.run("decisions", "stats", "--since", "1h", "--json").out());
+        assertThat(human.out())
+                .contains("5 beat(s) since")
+                .contains("2 quiet")
+                .contains("1 acted")
+                .contains("1 skipped")
+                .contains("1 failed")
+                .contains("DAY")
+                .contains("model latency over")
+                .contains("cost $");
+        JsonNode stats =
+                json(agent.run("decisions", "stats", "--since", "1h", "--json").out());
         assertThat(stats.path("beats").asInt()).isEqualTo(5);
         assertThat(stats.path("by_outcome").path("quiet").asInt()).isEqualTo(2);
         assertThat(stats.path("days")).hasSize(1);
@@ -141,7 +152,9 @@ class AccountabilityTest extends AgentTest {
         assertThat(next).hasSize(3);
         List<OffsetDateTime> times = new ArrayList<>();
         next.forEach(n -> times.add(OffsetDateTime.parse(n.asText())));
-        assertThat(next.get(0).asText()).isEqualTo(status.path("next_beat").asText()).matches(".*([+-]\\d\\d:\\d\\d|Z)$");
+        assertThat(next.get(0).asText())
+                .isEqualTo(status.path("next_beat").asText())
+                .matches(".*([+-]\\d\\d:\\d\\d|Z)$");
         assertThat(Duration.between(times.get(0), times.get(1))).isEqualTo(Duration.ofHours(1));
         assertThat(Duration.between(times.get(1), times.get(2))).isEqualTo(Duration.ofHours(1));
         assertThat(times.get(0)).isAfter(OffsetDateTime.now());
@@ -157,8 +170,12 @@ class AccountabilityTest extends AgentTest {
         fake.text("HEARTBEAT_OK");
         agent.run("--once");
         TestAgent.Result r = agent.run("status");
-        assertThat(r.out()).contains("daemon     not running").contains("every 30m").contains("(once a daemon runs)")
-                .contains("manual quiet").contains("today      1 beat(s) (1 quiet)");
+        assertThat(r.out())
+                .contains("daemon     not running")
+                .contains("every 30m")
+                .contains("(once a daemon runs)")
+                .contains("manual quiet")
+                .contains("today      1 beat(s) (1 quiet)");
         JsonNode doc = json(agent.run("status", "--json").out());
         assertThat(doc.path("daemon_running").asBoolean()).isFalse();
         assertThat(doc.path("last_beat").path("outcome").asText()).isEqualTo("quiet");
@@ -180,8 +197,8 @@ class AccountabilityTest extends AgentTest {
         clock.set(Instant.parse("2026-11-22T00:00:00Z"));
         agent.clock(clock);
 
-        TestAgent.Result dry = agent.run("sessions", "prune", "test-agent", "--older-than", "30d", "--keep-turns", "5",
-                "--dry-run");
+        TestAgent.Result dry =
+                agent.run("sessions", "prune", "test-agent", "--older-than", "30d", "--keep-turns", "5", "--dry-run");
         // Turns 0..25 are older than 30 days (2026-10-23); the newest 5 are kept whatever their age: 25 turns go.
         assertThat(dry.out()).contains("would archive and remove 50 message(s)");
 
@@ -193,18 +210,27 @@ class AccountabilityTest extends AgentTest {
             archive = files.findFirst().orElseThrow();
         }
         try (InputStream in = new GZIPInputStream(Files.newInputStream(archive))) {
-            List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .toList();
             assertThat(lines).hasSize(50);
             assertThat(json(lines.get(0)).path("message").path("text").asText()).isEqualTo("beat 0");
         }
         try (Store store = agent.store()) {
             assertThat(store.sessions().history("test-agent")).hasSize(10);
-            assertThat(((UserMessage) store.sessions().history("test-agent").get(0).message()).text()).isEqualTo("beat 25");
+            assertThat(((UserMessage) store.sessions()
+                                    .history("test-agent")
+                                    .get(0)
+                                    .message())
+                            .text())
+                    .isEqualTo("beat 25");
         }
         assertThat(agent.run("sessions", "check", "test-agent").exit()).isZero();
-        assertThat(agent.run("sessions", "prune", "test-agent", "--older-than", "1d", "--keep-turns", "5").out())
+        assertThat(agent.run("sessions", "prune", "test-agent", "--older-than", "1d", "--keep-turns", "5")
+                        .out())
                 .contains("nothing older than 1d to prune");
-        TestAgent.Result again = agent.run("sessions", "prune", "test-agent", "--older-than", "1d", "--keep-turns", "2");
+        TestAgent.Result again =
+                agent.run("sessions", "prune", "test-agent", "--older-than", "1d", "--keep-turns", "2");
         assertThat(again.out()).contains("archived 6 message(s)").contains("4 kept");
     }
 
@@ -213,7 +239,10 @@ class AccountabilityTest extends AgentTest {
         fake.call("write_file", "{\"path\": \"r.md\", \"content\": \"x\"}").text("HEARTBEAT_OK");
         agent.run("--once");
         TestAgent.Result show = agent.run("sessions", "show", "test-agent");
-        assertThat(show.out()).contains("-> write_file [").contains("\"path\" : \"r.md\"").contains("<- write_file")
+        assertThat(show.out())
+                .contains("-> write_file [")
+                .contains("\"path\" : \"r.md\"")
+                .contains("<- write_file")
                 .doesNotContain("\u001b[");
         TestAgent.Result list = agent.run("sessions", "list");
         assertThat(list.out()).contains("SIZE").containsPattern("\\d+(\\.\\d)? (B|KiB)");
@@ -227,13 +256,14 @@ class AccountabilityTest extends AgentTest {
         Instant tick = Instant.parse("2026-11-22T12:00:05Z");
         String id = Ids.next(Clock.systemUTC());
         try (var runtime = new AgentRuntime(config, Clock.systemUTC())) {
-            runtime.beat(new BeatOptions(Decision.Trigger.SCHEDULE, false,
-                    false).fenced(id, tick, "web1-1795378150145"));
+            runtime.beat(
+                    new BeatOptions(Decision.Trigger.SCHEDULE, false, false).fenced(id, tick, "web1-1795378150145"));
         }
         TestAgent.Result show = agent.run("decisions", "show", id, "--json");
         JsonNode record = json(show.out());
         valid(record);
         assertThat(record.path("node").asText()).isEqualTo("web1-1795378150145");
-        assertThat(OffsetDateTime.parse(record.path("scheduled_at").asText()).toInstant()).isEqualTo(tick);
+        assertThat(OffsetDateTime.parse(record.path("scheduled_at").asText()).toInstant())
+                .isEqualTo(tick);
     }
 }

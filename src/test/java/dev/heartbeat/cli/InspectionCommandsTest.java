@@ -7,14 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heartbeat.audit.HashChain;
 import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.TestAgent;
-import dev.heartbeat.store.Store;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -47,7 +45,7 @@ class InspectionCommandsTest extends AgentTest {
 
     private void sql(String statement) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.executeUpdate(statement);
         }
     }
@@ -63,15 +61,19 @@ class InspectionCommandsTest extends AgentTest {
         assertThat(lines.get(1)).startsWith(ids.get(2));
         assertThat(lines.get(3)).startsWith(ids.get(0));
 
-        JsonNode acted = readTree(agent.run("decisions", "list", "--outcome", "acted", "--json").out());
+        JsonNode acted = readTree(
+                agent.run("decisions", "list", "--outcome", "acted", "--json").out());
         assertThat(acted).hasSize(1);
         assertThat(acted.get(0).path("id").asText()).isEqualTo(ids.get(1));
-        assertThat(readTree(agent.run("decisions", "list", "--since", "1h", "--json").out())).hasSize(3);
+        assertThat(readTree(agent.run("decisions", "list", "--since", "1h", "--json")
+                        .out()))
+                .hasSize(3);
 
         TestAgent.Result bad = agent.run("decisions", "list", "--outcome", "happy");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("--outcome").contains("quiet, acted");
-        assertThat(agent.run("decisions", "list", "--since", "yesterday").exit()).isEqualTo(2);
+        assertThat(agent.run("decisions", "list", "--since", "yesterday").exit())
+                .isEqualTo(2);
     }
 
     @Test
@@ -80,8 +82,12 @@ class InspectionCommandsTest extends AgentTest {
 
         TestAgent.Result show = agent.run("decisions", "show", ids.get(1));
         assertThat(show.exit()).as(show.all()).isZero();
-        assertThat(show.out()).contains("outcome    acted").contains("append_note").contains("rotated the logs")
-                .contains("checklist").contains("hash");
+        assertThat(show.out())
+                .contains("outcome    acted")
+                .contains("append_note")
+                .contains("rotated the logs")
+                .contains("checklist")
+                .contains("hash");
         TestAgent.Result prefix = agent.run("decisions", "show", ids.get(1).substring(0, 20), "--json");
         assertThat(readTree(prefix.out()).path("id").asText()).isEqualTo(ids.get(1));
 
@@ -95,7 +101,8 @@ class InspectionCommandsTest extends AgentTest {
         List<String> ids = threeBeats();
         assertThat(agent.run("decisions", "verify").out()).startsWith("intact: 3 record(s)");
 
-        sql("UPDATE decisions SET record = replace(record, '\"outcome\":\"quiet\"', '\"outcome\":\"acted\"') WHERE seq = 1");
+        sql(
+                "UPDATE decisions SET record = replace(record, '\"outcome\":\"quiet\"', '\"outcome\":\"acted\"') WHERE seq = 1");
 
         TestAgent.Result r = agent.run("decisions", "verify");
         assertThat(r.exit()).isEqualTo(1);
@@ -112,8 +119,10 @@ class InspectionCommandsTest extends AgentTest {
         TestAgent.Result r = agent.run("decisions", "verify");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("BROKEN at record #2 (" + ids.get(1) + ")").contains("outcome");
-        assertThat(readTree(agent.run("decisions", "list", "--outcome", "failed", "--json").out()))
-                .as("what list filters on is what verify checks").hasSize(1);
+        assertThat(readTree(agent.run("decisions", "list", "--outcome", "failed", "--json")
+                        .out()))
+                .as("what list filters on is what verify checks")
+                .hasSize(1);
     }
 
     @Test
@@ -121,7 +130,8 @@ class InspectionCommandsTest extends AgentTest {
         List<String> ids = threeBeats();
         TestAgent.Result intact = agent.run("decisions", "verify");
         assertThat(intact.out()).contains("head: #3 " + ids.get(2));
-        JsonNode head = readTree(agent.run("decisions", "verify", "--json").out()).path("head");
+        JsonNode head =
+                readTree(agent.run("decisions", "verify", "--json").out()).path("head");
         assertThat(head.path("seq").asLong()).isEqualTo(3);
         String hash = head.path("hash").asText();
         assertThat(hash).hasSize(64);
@@ -133,7 +143,9 @@ class InspectionCommandsTest extends AgentTest {
 
         // An operator who kept the head elsewhere can check against it even when the anchor file is gone too.
         Files.delete(agent.database().resolveSibling(agent.database().getFileName() + ".head"));
-        assertThat(agent.run("decisions", "verify").exit()).as("no anchor left: the chain itself is intact").isZero();
+        assertThat(agent.run("decisions", "verify").exit())
+                .as("no anchor left: the chain itself is intact")
+                .isZero();
         TestAgent.Result kept = agent.run("decisions", "verify", "--head", "3:" + hash);
         assertThat(kept.exit()).isEqualTo(1);
         assertThat(kept.out()).contains("behind its anchor");
@@ -149,24 +161,26 @@ class InspectionCommandsTest extends AgentTest {
         List<String> ids = threeBeats();
         TestAgent.Result intact = agent.run("decisions", "verify");
         assertThat(intact.exit()).as(intact.all()).isZero();
-        JsonNode newest = readTree(agent.run("decisions", "show", ids.get(2), "--json").out());
+        JsonNode newest =
+                readTree(agent.run("decisions", "show", ids.get(2), "--json").out());
         assertThat(newest.path("hash").asText()).startsWith("hmac-sha256:");
         assertThat(agent.run("config", "check").out()).doesNotContain(key);
 
         // Someone with the database and the anchor file, but not the key, rewrites the newest record.
-        ObjectNode forged = (ObjectNode)
-                readTree(newest.toString());
+        ObjectNode forged = (ObjectNode) readTree(newest.toString());
         forged.put("reason", "nothing happened");
         String hash = HashChain.hashOf(forged);
         forged.put("hash", forgedPrefix ? "hmac-sha256:" + hash : hash);
         String json = forged.toString().replace("'", "''");
-        sql("UPDATE decisions SET record = '" + json + "', hash = '" + forged.path("hash").asText() + "' WHERE seq = 3");
+        sql("UPDATE decisions SET record = '" + json + "', hash = '"
+                + forged.path("hash").asText() + "' WHERE seq = 3");
         Path anchor = agent.database().resolveSibling(agent.database().getFileName() + ".head");
         Files.writeString(anchor, "3 " + ids.get(2) + " " + forged.path("hash").asText() + "\n");
 
         TestAgent.Result r = agent.run("decisions", "verify");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).contains("BROKEN at record #3 (" + ids.get(2) + ")")
+        assertThat(r.out())
+                .contains("BROKEN at record #3 (" + ids.get(2) + ")")
                 .contains(forgedPrefix ? "does not match its hash" : "rewritten by someone without the key");
     }
 
@@ -192,7 +206,10 @@ class InspectionCommandsTest extends AgentTest {
         assertThat(sessions.get(0).path("health").asText()).isEqualTo("ok");
 
         TestAgent.Result show = agent.run("sessions", "show", "test-agent");
-        assertThat(show.out()).contains("user").contains("-> append_note [").contains("rotated the logs")
+        assertThat(show.out())
+                .contains("user")
+                .contains("-> append_note [")
+                .contains("rotated the logs")
                 .contains("<- append_note");
         TestAgent.Result tail = agent.run("sessions", "show", "test-agent", "--tail", "2", "--json");
         assertThat(readTree(tail.out())).hasSize(2);
@@ -204,15 +221,17 @@ class InspectionCommandsTest extends AgentTest {
         threeBeats();
         // A write transaction stays open (the lock a beat holds while it stores a message) while they read.
         try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
-             Statement s = writer.createStatement()) {
+                Statement s = writer.createStatement()) {
             s.execute("PRAGMA busy_timeout = 5000");
             writer.setAutoCommit(false);
             s.executeUpdate("INSERT INTO state (agent, key, value, updated_at) VALUES ('test-agent', 'k', '\"v\"', "
                     + "'2026-01-01T00:00:00Z')");
-            for (String[] command : new String[][] {{"decisions", "list"}, {"sessions", "list"}, {"decisions", "verify"},
-                    {"status"}}) {
+            for (String[] command :
+                    new String[][] {{"decisions", "list"}, {"sessions", "list"}, {"decisions", "verify"}, {"status"}}) {
                 TestAgent.Result r = agent.run(command);
-                assertThat(r.exit()).as(String.join(" ", command) + ": " + r.all()).isZero();
+                assertThat(r.exit())
+                        .as(String.join(" ", command) + ": " + r.all())
+                        .isZero();
             }
             writer.rollback();
         }
@@ -232,12 +251,22 @@ class InspectionCommandsTest extends AgentTest {
         Files.writeString(agent.database(), "this is not a database, just text of sufficient length to look like one");
         byte[] before = Files.readAllBytes(agent.database());
 
-        for (String[] command : new String[][] {{"decisions", "list"}, {"decisions", "verify"}, {"decisions", "stats"},
-                {"decisions", "show", "X"}, {"sessions", "list"}, {"sessions", "check"}, {"sessions", "show", "a"},
-                {"status"}}) {
+        for (String[] command : new String[][] {
+            {"decisions", "list"},
+            {"decisions", "verify"},
+            {"decisions", "stats"},
+            {"decisions", "show", "X"},
+            {"sessions", "list"},
+            {"sessions", "check"},
+            {"sessions", "show", "a"},
+            {"status"}
+        }) {
             TestAgent.Result r = agent.run(command);
             assertThat(r.exit()).as(String.join(" ", command)).isEqualTo(1);
-            assertThat(r.err()).as(String.join(" ", command)).startsWith("error: ").doesNotContain("\tat ");
+            assertThat(r.err())
+                    .as(String.join(" ", command))
+                    .startsWith("error: ")
+                    .doesNotContain("\tat ");
         }
         assertThat(Files.readAllBytes(agent.database())).isEqualTo(before);
     }
@@ -247,7 +276,7 @@ class InspectionCommandsTest extends AgentTest {
         threeBeats();
         long root;
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
             try (var rs = s.executeQuery("SELECT rootpage FROM sqlite_master WHERE name = 'decisions'")) {
                 rs.next();
@@ -274,12 +303,18 @@ class InspectionCommandsTest extends AgentTest {
         String hostile = "all fine\u001b[2J\u001b]0;pwned\u0007\u009b31m\r overwritten";
         fake.text(hostile);
         assertThat(agent.run("--once").exit()).isZero();
-        for (String[] command : new String[][] {{"decisions", "list"}, {"decisions", "show", "0"}, {"sessions", "show",
-                "test-agent"}, {"decisions", "list", "--json"}, {"sessions", "show", "test-agent", "--json"}}) {
+        for (String[] command : new String[][] {
+            {"decisions", "list"},
+            {"decisions", "show", "0"},
+            {"sessions", "show", "test-agent"},
+            {"decisions", "list", "--json"},
+            {"sessions", "show", "test-agent", "--json"}
+        }) {
             TestAgent.Result r = agent.run(command);
             String all = r.out() + r.err();
             assertThat(all.chars().filter(c -> (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f)))
-                    .as(String.join(" ", command)).isEmpty();
+                    .as(String.join(" ", command))
+                    .isEmpty();
         }
         assertThat(agent.run("decisions", "show", "0").out()).contains("\\u001b[2J");
         JsonNode list = readTree(agent.run("decisions", "list", "--json").out());
@@ -290,7 +325,10 @@ class InspectionCommandsTest extends AgentTest {
     void configCheckPrintsTheEffectiveConfigWithoutSecrets() {
         TestAgent.Result r = agent.run("config", "check");
         assertThat(r.exit()).as(r.all()).isZero();
-        assertThat(r.out()).contains("is valid").contains("api-key: <redacted>").contains("max-steps: 8")
+        assertThat(r.out())
+                .contains("is valid")
+                .contains("api-key: <redacted>")
+                .contains("max-steps: 8")
                 .doesNotContain(TestAgent.KEY);
         JsonNode json = readTree(agent.run("config", "check", "--json").out());
         assertThat(json.path("model").path("api-key").asText()).isEqualTo("<redacted>");
@@ -304,7 +342,10 @@ class InspectionCommandsTest extends AgentTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.err().strip().lines()).hasSize(1);
-        assertThat(r.err()).contains(agent.config() + ":").contains("heartbeat.evry").contains("Did you mean 'every'?")
+        assertThat(r.err())
+                .contains(agent.config() + ":")
+                .contains("heartbeat.evry")
+                .contains("Did you mean 'every'?")
                 .doesNotContain("Exception");
         assertThat(agent.run("--once").exit()).isEqualTo(2);
     }

@@ -30,7 +30,8 @@ class SessionsCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A transcript a crash left: a call without its result, an orphan result, a torn last line. */
-    static final String BROKEN_OPENAI = String.join("\n",
+    static final String BROKEN_OPENAI = String.join(
+            "\n",
             "{\"role\": \"system\", \"content\": \"You are ops-watch.\"}",
             "{\"role\": \"user\", \"content\": \"Check the disks.\"}",
             "{\"role\": \"assistant\", \"content\": null, \"tool_calls\": [{\"id\": \"call_a\", \"type\": \"function\", "
@@ -69,10 +70,13 @@ class SessionsCommandsTest {
     void importReportsTornLinesAndKeepsThem() throws Exception {
         TestAgent.Result r = agent.run("sessions", "import", file.toString());
         assertThat(r.exit()).as(r.all()).isZero();
-        assertThat(r.out()).contains("imported 6 message(s) (openai) into session 'crashed'")
-                .contains("skipped line 5").contains("skipped line 8");
+        assertThat(r.out())
+                .contains("imported 6 message(s) (openai) into session 'crashed'")
+                .contains("skipped line 5")
+                .contains("skipped line 8");
         try (Store store = agent.store()) {
-            assertThat(store.sessions().rawLines("crashed")).extracting(Sessions.RawLine::raw)
+            assertThat(store.sessions().rawLines("crashed"))
+                    .extracting(Sessions.RawLine::raw)
                     .containsExactly("garbage in the middle", "{\"role\": \"user\", \"content\": \"torn li");
         }
         TestAgent.Result all = agent.run("sessions", "show", "crashed", "--all");
@@ -94,7 +98,10 @@ class SessionsCommandsTest {
 
         TestAgent.Result check = agent.run("sessions", "check", "ops");
         assertThat(check.exit()).isEqualTo(1);
-        assertThat(check.out()).contains("tool_call_unanswered").contains("tool_result_orphan").contains("sessions repair ops");
+        assertThat(check.out())
+                .contains("tool_call_unanswered")
+                .contains("tool_result_orphan")
+                .contains("sessions repair ops");
 
         TestAgent.Result dry = agent.run("sessions", "repair", "ops", "--dry-run");
         assertThat(dry.exit()).isZero();
@@ -112,8 +119,11 @@ class SessionsCommandsTest {
         assertThat(agent.run("sessions", "repair", "ops").out()).contains("nothing to repair");
 
         TestAgent.Result show = agent.run("sessions", "show", "ops", "--all");
-        assertThat(show.out()).contains("revision 1 (superseded)").contains("revision 2 (current)")
-                .contains("stray result").contains("repair -> revision 2");
+        assertThat(show.out())
+                .contains("revision 1 (superseded)")
+                .contains("revision 2 (current)")
+                .contains("stray result")
+                .contains("repair -> revision 2");
         assertThat(agent.run("sessions", "show", "ops").out()).doesNotContain("stray result");
     }
 
@@ -122,15 +132,22 @@ class SessionsCommandsTest {
         agent.run("sessions", "import", file.toString(), "--name", "ops");
         try (Store store = Store.open(agent.database(), Clock.systemUTC())) {
             List<StoredMessage> read = store.sessions().history("ops");
-            Repairer.Result r = Repairer.repair(
-                    Entry.of(read));
+            Repairer.Result r = Repairer.repair(Entry.of(read));
             // A beat appends while the repair is between its read and its write.
             store.sessions().append("ops", new UserMessage("written meanwhile"), "beat-x");
-            Assertions.assertThatThrownBy(() -> store.sessions().writeRevision("ops", r.entries(), r.actions(),
-                    null, read.get(read.size() - 1).id()))
-                    .isInstanceOf(StoreException.class).hasMessageContaining("run the repair again");
+            Assertions.assertThatThrownBy(() -> store.sessions()
+                            .writeRevision(
+                                    "ops",
+                                    r.entries(),
+                                    r.actions(),
+                                    null,
+                                    read.get(read.size() - 1).id()))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("run the repair again");
             assertThat(store.sessions().session("ops").orElseThrow().revision()).isEqualTo(1);
-            assertThat(store.sessions().history("ops")).extracting(m -> m.message().role()).endsWith("user");
+            assertThat(store.sessions().history("ops"))
+                    .extracting(m -> m.message().role())
+                    .endsWith("user");
         }
         assertThat(agent.run("sessions", "repair", "ops").exit()).isZero();
         assertThat(agent.run("sessions", "show", "ops").out()).contains("written meanwhile");
@@ -143,23 +160,27 @@ class SessionsCommandsTest {
 
         TestAgent.Result openai = agent.run("sessions", "export", "ops", "--format", "openai");
         assertThat(openai.exit()).isZero();
-        assertThat(openai.out().lines()).allSatisfy(line -> assertThat(json(line).has("role")).isTrue());
+        assertThat(openai.out().lines())
+                .allSatisfy(line -> assertThat(json(line).has("role")).isTrue());
         assertThat(openai.out()).contains("\"tool_call_id\":\"call_a\"");
 
         Path anthropicFile = home.resolve("ops-anthropic.json");
-        TestAgent.Result anthropic = agent.run("sessions", "export", "ops", "--format", "anthropic", "--output",
-                anthropicFile.toString());
+        TestAgent.Result anthropic =
+                agent.run("sessions", "export", "ops", "--format", "anthropic", "--output", anthropicFile.toString());
         assertThat(anthropic.exit()).isZero();
         JsonNode doc = json(Files.readString(anthropicFile));
         assertThat(doc.path("system").asText()).isEqualTo("You are ops-watch.");
         assertThat(doc.path("messages").get(0).path("role").asText()).isEqualTo("user");
         assertThat(doc.toString()).contains("\"type\":\"tool_use\"").contains("\"type\":\"tool_result\"");
 
-        assertThat(agent.run("sessions", "import", anthropicFile.toString(), "--name", "again").out())
+        assertThat(agent.run("sessions", "import", anthropicFile.toString(), "--name", "again")
+                        .out())
                 .contains("(anthropic)");
-        assertThat(normalized(agent.run("sessions", "export", "again", "--format", "openai").out()))
+        assertThat(normalized(agent.run("sessions", "export", "again", "--format", "openai")
+                        .out()))
                 .isEqualTo(normalized(openai.out()));
-        assertThat(agent.run("sessions", "export", "ops", "--format", "xml").exit()).isEqualTo(2);
+        assertThat(agent.run("sessions", "export", "ops", "--format", "xml").exit())
+                .isEqualTo(2);
     }
 
     /** JSONL messages with each call's arguments parsed, so formatting inside them does not count. */
@@ -187,8 +208,11 @@ class SessionsCommandsTest {
         assertThat(fake.rejections()).isEmpty();
         JsonNode record = json(beat.out());
         assertThat(record.path("outcome").asText()).isEqualTo("quiet");
-        assertThat(record.path("repairs").findValuesAsText("rule")).contains("drop_orphan_result", "synthesize_missing_result");
-        assertThat(fake.requests().get(0).toString()).contains("Check the disks.").contains("outcome unknown");
+        assertThat(record.path("repairs").findValuesAsText("rule"))
+                .contains("drop_orphan_result", "synthesize_missing_result");
+        assertThat(fake.requests().get(0).toString())
+                .contains("Check the disks.")
+                .contains("outcome unknown");
         assertThat(agent.run("sessions", "check", "test-agent").exit()).isZero();
     }
 }

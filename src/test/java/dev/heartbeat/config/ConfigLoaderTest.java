@@ -53,7 +53,9 @@ class ConfigLoaderTest {
         AgentConfig c = load("model:\n  name: gpt-4o-mini\n  api-key: ${OPENAI_API_KEY}\n");
         assertThat(c.heartbeat().maxSteps()).isEqualTo(8);
         assertThat(c.storage().url()).isEqualTo("sqlite:sessions/heartbeat.db");
-        assertThat(c.notifications().channels()).extracting(AgentConfig.Channel::type).containsExactly("log");
+        assertThat(c.notifications().channels())
+                .extracting(AgentConfig.Channel::type)
+                .containsExactly("log");
         assertThat(c.workspace()).isEqualTo(dir.resolve("sessions/workspace"));
     }
 
@@ -63,7 +65,9 @@ class ConfigLoaderTest {
         assertThat(e.key()).isEqualTo("audit.retention");
         assertThat(e.line()).isEqualTo(5);
         assertThat(e.getMessage()).contains("a day or more");
-        assertThat(load("model:\n  name: x\n  api-key: k123456\naudit:\n  retention: 400d\n").audit().retention())
+        assertThat(load("model:\n  name: x\n  api-key: k123456\naudit:\n  retention: 400d\n")
+                        .audit()
+                        .retention())
                 .isEqualTo(Duration.ofDays(400));
     }
 
@@ -72,7 +76,10 @@ class ConfigLoaderTest {
         ConfigException e = error("agent:\n  name: a\nmodle:\n  name: x\n");
         assertThat(e.line()).isEqualTo(3);
         assertThat(e.key()).isEqualTo("modle");
-        assertThat(e.getMessage()).contains("agent.yaml:3").contains("unknown key").contains("Did you mean 'model'?");
+        assertThat(e.getMessage())
+                .contains("agent.yaml:3")
+                .contains("unknown key")
+                .contains("Did you mean 'model'?");
     }
 
     @Test
@@ -97,7 +104,9 @@ class ConfigLoaderTest {
         assertThat(e.line()).isEqualTo(2);
         assertThat(e.key()).isEqualTo("agent.name");
         assertThat(e.getMessage()).contains("quote");
-        assertThat(load("agent:\n  name: \"off\"\nmodel:\n  name: x\n  api-key: k123456\n").agent().name())
+        assertThat(load("agent:\n  name: \"off\"\nmodel:\n  name: x\n  api-key: k123456\n")
+                        .agent()
+                        .name())
                 .isEqualTo("off");
     }
 
@@ -105,7 +114,10 @@ class ConfigLoaderTest {
     void aBadDurationExplainsTheFormat() throws Exception {
         ConfigException e = error("model:\n  name: x\n  api-key: k123456\nheartbeat:\n  every: 30 minutes\n");
         assertThat(e.line()).isEqualTo(5);
-        assertThat(e.getMessage()).contains("heartbeat.every").contains("'30 minutes' is not a duration").contains("30m");
+        assertThat(e.getMessage())
+                .contains("heartbeat.every")
+                .contains("'30 minutes' is not a duration")
+                .contains("30m");
     }
 
     @Test
@@ -114,29 +126,45 @@ class ConfigLoaderTest {
         ConfigException e = error("model:\n  provider: openai\n  name: gpt-4o-mini\n  api-key: ${OPENAI_API_KEY}\n");
         assertThat(e.line()).isEqualTo(4);
         assertThat(e.key()).isEqualTo("model.api-key");
-        assertThat(e.getMessage()).contains("OPENAI_API_KEY is not set").contains("api-key-file")
+        assertThat(e.getMessage())
+                .contains("OPENAI_API_KEY is not set")
+                .contains("api-key-file")
                 .contains("openai-api-key");
     }
 
     @Test
     void aLocalOpenAiCompatibleServerAndOllamaNeedNoKey() throws Exception {
         env.remove("OPENAI_API_KEY");
-        assertThat(load("model:\n  name: x\n  base-url: http://localhost:8000/v1\n").model().apiKey().isPresent()).isFalse();
-        assertThat(load("model:\n  provider: ollama\n  name: llama3.1\n").model().provider()).isEqualTo("ollama");
+        assertThat(load("model:\n  name: x\n  base-url: http://localhost:8000/v1\n")
+                        .model()
+                        .apiKey()
+                        .isPresent())
+                .isFalse();
+        assertThat(load("model:\n  provider: ollama\n  name: llama3.1\n")
+                        .model()
+                        .provider())
+                .isEqualTo("ollama");
         assertThatThrownBy(() -> load("model:\n  provider: anthropic\n  name: claude\n"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("needs an API key");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("needs an API key");
     }
 
     @Test
     void theKeyComesFromAFileOrASystemdCredential() throws Exception {
         Files.writeString(dir.resolve("key.txt"), "sk-from-file-123456\n");
-        assertThat(load("model:\n  name: x\n  api-key-file: key.txt\n").model().apiKey().value())
+        assertThat(load("model:\n  name: x\n  api-key-file: key.txt\n")
+                        .model()
+                        .apiKey()
+                        .value())
                 .isEqualTo("sk-from-file-123456");
 
         Path credentials = Files.createDirectories(dir.resolve("creds"));
         Files.writeString(credentials.resolve("anthropic-api-key"), "sk-ant-credential-1234");
         env.put("CREDENTIALS_DIRECTORY", credentials.toString());
-        assertThat(load("model:\n  provider: anthropic\n  name: claude\n").model().apiKey().value())
+        assertThat(load("model:\n  provider: anthropic\n  name: claude\n")
+                        .model()
+                        .apiKey()
+                        .value())
                 .isEqualTo("sk-ant-credential-1234");
 
         ConfigException e = error("model:\n  name: x\n  api-key-file: nowhere.txt\n");
@@ -146,7 +174,8 @@ class ConfigLoaderTest {
     @Test
     void variablesExpandWithDefaultsAndUnsetOnesAreErrors() throws Exception {
         env.put("AGENT", "night-watch");
-        AgentConfig c = load("agent:\n  name: ${AGENT}\n  workspace: ${WS:-./ws}\nmodel:\n  name: x\n  api-key: k123456\n");
+        AgentConfig c =
+                load("agent:\n  name: ${AGENT}\n  workspace: ${WS:-./ws}\nmodel:\n  name: x\n  api-key: k123456\n");
         assertThat(c.agent().name()).isEqualTo("night-watch");
         assertThat(c.workspace()).isEqualTo(dir.resolve("ws"));
 
@@ -182,9 +211,14 @@ class ConfigLoaderTest {
     @Test
     void cronIsCheckedAndExclusiveWithEvery() throws Exception {
         String base = "model:\n  name: x\n  api-key: k123456\n";
-        assertThat(load(base + "heartbeat:\n  cron: \"0 */30 * * * ?\"\n").heartbeat().cron()).isEqualTo("0 */30 * * * ?");
-        assertThat(error(base + "heartbeat:\n  cron: \"every day\"\n").getMessage()).contains("Quartz cron");
-        assertThat(error(base + "heartbeat:\n  every: 5m\n  cron: \"0 * * * * ?\"\n").getMessage())
+        assertThat(load(base + "heartbeat:\n  cron: \"0 */30 * * * ?\"\n")
+                        .heartbeat()
+                        .cron())
+                .isEqualTo("0 */30 * * * ?");
+        assertThat(error(base + "heartbeat:\n  cron: \"every day\"\n").getMessage())
+                .contains("Quartz cron");
+        assertThat(error(base + "heartbeat:\n  every: 5m\n  cron: \"0 * * * * ?\"\n")
+                        .getMessage())
                 .contains("either heartbeat.every or heartbeat.cron");
     }
 
@@ -217,16 +251,26 @@ class ConfigLoaderTest {
     void aPostgresUrlIsCheckedAndItsPasswordKeptApart() throws Exception {
         String base = "model:\n  name: x\n  api-key: k123456\nstorage:\n";
         ConfigException noUser = error(base + "  url: postgresql://db.example.com/heartbeat\n");
-        assertThat(noUser.getMessage()).contains("agent.yaml:5").contains("storage.url").contains("names no user");
-        assertThat(error(base + "  url: postgresql://hb@db.example.com/\n").getMessage()).contains("names no database");
+        assertThat(noUser.getMessage())
+                .contains("agent.yaml:5")
+                .contains("storage.url")
+                .contains("names no user");
+        assertThat(error(base + "  url: postgresql://hb@db.example.com/\n").getMessage())
+                .contains("names no database");
         assertThat(error(base + "  url: mysql://hb:s3cret-pw@db/x\n").getMessage())
-                .contains("is not a storage URL").doesNotContain("s3cret-pw");
-        assertThat(error(base + "  url: postgresql://hb@db/x\n  checkin-interval: 500ms\n").getMessage())
-                .contains("storage.checkin-interval").contains("at least 1s");
-        assertThat(error(base + "  url: postgresql://hb@db/x\n  password-file: nowhere\n").getMessage())
-                .contains("storage.password-file").contains("cannot read");
+                .contains("is not a storage URL")
+                .doesNotContain("s3cret-pw");
+        assertThat(error(base + "  url: postgresql://hb@db/x\n  checkin-interval: 500ms\n")
+                        .getMessage())
+                .contains("storage.checkin-interval")
+                .contains("at least 1s");
+        assertThat(error(base + "  url: postgresql://hb@db/x\n  password-file: nowhere\n")
+                        .getMessage())
+                .contains("storage.password-file")
+                .contains("cannot read");
 
-        AgentConfig inUrl = load(base + "  url: postgresql://hb:s3cret-pw@db.example.com:6432/heartbeat?sslmode=require\n");
+        AgentConfig inUrl =
+                load(base + "  url: postgresql://hb:s3cret-pw@db.example.com:6432/heartbeat?sslmode=require\n");
         assertThat(inUrl.storage().postgres()).isTrue();
         assertThat(inUrl.storage().url()).isEqualTo("postgresql://hb@db.example.com:6432/heartbeat?sslmode=require");
         assertThat(inUrl.storage().password().value()).isEqualTo("s3cret-pw");
@@ -235,7 +279,10 @@ class ConfigLoaderTest {
                 .isEqualTo("jdbc:postgresql://db.example.com:6432/heartbeat?sslmode=require");
 
         env.put("DB_PW", "from-the-env");
-        assertThat(load(base + "  url: postgresql://hb@db/x\n  password: ${DB_PW}\n").storage().password().value())
+        assertThat(load(base + "  url: postgresql://hb@db/x\n  password: ${DB_PW}\n")
+                        .storage()
+                        .password()
+                        .value())
                 .isEqualTo("from-the-env");
         Path credentials = Files.createDirectories(dir.resolve("creds"));
         Files.writeString(credentials.resolve("storage-password"), "from-systemd\n");

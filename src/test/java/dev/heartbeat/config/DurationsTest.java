@@ -18,7 +18,8 @@ class DurationsTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "30", "m", "30 m", "1h 30m", "-5m", "5x", "half an hour"})
     void rejects(String text) {
-        assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Durations.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a duration");
     }
 

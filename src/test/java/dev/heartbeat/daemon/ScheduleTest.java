@@ -33,8 +33,10 @@ class ScheduleTest {
 
     private Schedule schedule(String name, String heartbeatYaml) throws Exception {
         Path file = dir.resolve(name + ".yaml");
-        Files.writeString(file, "agent: { name: " + name + ", timezone: Europe/Berlin }\n"
-                + "model: { provider: ollama, name: m }\nheartbeat:\n" + heartbeatYaml);
+        Files.writeString(
+                file,
+                "agent: { name: " + name + ", timezone: Europe/Berlin }\n"
+                        + "model: { provider: ollama, name: m }\nheartbeat:\n" + heartbeatYaml);
         AgentConfig config = new ConfigLoader(Map.of()).read(file);
         return new Schedule(config);
     }
@@ -53,11 +55,14 @@ class ScheduleTest {
             assertThat(Duration.between(times.get(i - 1), times.get(i))).isEqualTo(Duration.ofMinutes(30));
         }
         long offset = Schedule.offsetMillis("ops-watch", Duration.ofMinutes(30).toMillis());
-        assertThat(times.get(0).toEpochMilli() % Duration.ofMinutes(30).toMillis()).isEqualTo(offset);
+        assertThat(times.get(0).toEpochMilli() % Duration.ofMinutes(30).toMillis())
+                .isEqualTo(offset);
         // Stable across restarts: the same agent computes the same slots from any starting point.
-        assertThat(a.fireTimes(from.plusSeconds(17), from.plus(Duration.ofHours(5)))).isEqualTo(times);
+        assertThat(a.fireTimes(from.plusSeconds(17), from.plus(Duration.ofHours(5))))
+                .isEqualTo(times);
         // Different agents land on different seconds.
-        long other = Schedule.offsetMillis("billing-watch", Duration.ofMinutes(30).toMillis());
+        long other =
+                Schedule.offsetMillis("billing-watch", Duration.ofMinutes(30).toMillis());
         assertThat(other).isNotEqualTo(offset);
     }
 
@@ -70,13 +75,16 @@ class ScheduleTest {
         assertThat(times).allSatisfy(t -> {
             assertThat(t.atZone(BERLIN).toLocalTime()).isEqualTo(LocalTime.of(9, 0, (int) second));
         });
-        assertThat(s.cronWithOffset("15 0 9 * * ?")).as("an explicit second is kept").isEqualTo("15 0 9 * * ?");
+        assertThat(s.cronWithOffset("15 0 9 * * ?"))
+                .as("an explicit second is kept")
+                .isEqualTo("15 0 9 * * ?");
     }
 
     @Test
     void activeHoursMoveFiresIntoTheWindow() throws Exception {
-        Schedule s = schedule("ops-watch", "  every: 1h\n  active-hours: { start: \"08:00\", end: \"22:00\", "
-                + "timezone: Europe/Berlin }\n");
+        Schedule s = schedule(
+                "ops-watch",
+                "  every: 1h\n  active-hours: { start: \"08:00\", end: \"22:00\", " + "timezone: Europe/Berlin }\n");
         List<Instant> times = s.fireTimes(berlin("2026-11-22T00:00"), berlin("2026-11-24T00:00"));
         assertThat(times).hasSize(28);
         assertThat(times).allSatisfy(t -> {
@@ -90,26 +98,32 @@ class ScheduleTest {
 
     @Test
     void activeHoursMayCrossMidnight() throws Exception {
-        Schedule s = schedule("night", "  every: 30m\n  active-hours: { start: \"22:00\", end: \"02:00\", "
-                + "timezone: Europe/Berlin }\n");
+        Schedule s = schedule(
+                "night",
+                "  every: 30m\n  active-hours: { start: \"22:00\", end: \"02:00\", " + "timezone: Europe/Berlin }\n");
         List<Instant> times = s.fireTimes(berlin("2026-11-22T12:00"), berlin("2026-11-23T12:00"));
         assertThat(times).hasSize(8);
         assertThat(times).allSatisfy(t -> {
             LocalTime local = t.atZone(BERLIN).toLocalTime();
-            assertThat(local.isAfter(LocalTime.of(21, 59)) || local.isBefore(LocalTime.of(2, 0))).isTrue();
+            assertThat(local.isAfter(LocalTime.of(21, 59)) || local.isBefore(LocalTime.of(2, 0)))
+                    .isTrue();
         });
     }
 
     @Test
     void daylightSavingChangesFollowTheWallClock() throws Exception {
-        Schedule s = schedule("dst", "  every: 30m\n  active-hours: { start: \"01:00\", end: \"04:00\", "
-                + "timezone: Europe/Berlin }\n");
+        Schedule s = schedule(
+                "dst",
+                "  every: 30m\n  active-hours: { start: \"01:00\", end: \"04:00\", " + "timezone: Europe/Berlin }\n");
         // 29 March 2026: clocks jump from 02:00 to 03:00, so the window holds two real hours.
-        assertThat(s.fireTimes(berlin("2026-03-29T00:00"), berlin("2026-03-29T12:00"))).hasSize(4);
+        assertThat(s.fireTimes(berlin("2026-03-29T00:00"), berlin("2026-03-29T12:00")))
+                .hasSize(4);
         // 25 October 2026: clocks go back from 03:00 to 02:00, so the window holds four real hours.
-        assertThat(s.fireTimes(berlin("2026-10-25T00:00"), berlin("2026-10-25T12:00"))).hasSize(8);
+        assertThat(s.fireTimes(berlin("2026-10-25T00:00"), berlin("2026-10-25T12:00")))
+                .hasSize(8);
         // An ordinary day: three hours.
-        assertThat(s.fireTimes(berlin("2026-10-26T00:00"), berlin("2026-10-26T12:00"))).hasSize(6);
+        assertThat(s.fireTimes(berlin("2026-10-26T00:00"), berlin("2026-10-26T12:00")))
+                .hasSize(6);
     }
 
     @Test
@@ -120,9 +134,9 @@ class ScheduleTest {
 
     @ParameterizedTest
     @CsvSource({
-            "'  every: 30m\n  active-hours: { start: \"08:00\", end: \"08:00\" }\n', heartbeat.active-hours",
-            "'  cron: \"0 0 3 * * ?\"\n  active-hours: { start: \"08:00\", end: \"22:00\" }\n', heartbeat.cron",
-            "'  every: 36h\n', heartbeat.every",
+        "'  every: 30m\n  active-hours: { start: \"08:00\", end: \"08:00\" }\n', heartbeat.active-hours",
+        "'  cron: \"0 0 3 * * ?\"\n  active-hours: { start: \"08:00\", end: \"22:00\" }\n', heartbeat.cron",
+        "'  every: 36h\n', heartbeat.every",
     })
     void aScheduleThatCanNeverFireOrDriftsIsAConfigError(String yaml, String key) {
         Assertions.assertThatThrownBy(() -> schedule("never", yaml.replace("\\n", "\n")))
@@ -134,39 +148,49 @@ class ScheduleTest {
     void everyIntervalWithAShortWindowFiresInsideItEveryDay() throws Exception {
         for (String name : List.of("ops-watch", "billing-watch", "disk-watch")) {
             for (String every : List.of("24h", "12h", "6h", "3h", "150m", "90m")) {
-                Schedule s = schedule(name, "  every: " + every + "\n  active-hours: { start: \"08:00\", end: \"10:00\" }\n");
+                Schedule s = schedule(
+                        name, "  every: " + every + "\n  active-hours: { start: \"08:00\", end: \"10:00\" }\n");
                 // 30 days across the spring daylight-saving change.
                 List<Instant> times = s.fireTimes(berlin("2026-03-15T00:00"), berlin("2026-04-14T00:00"));
                 Set<LocalDate> days = new TreeSet<>();
                 for (Instant t : times) {
                     LocalTime local = t.atZone(BERLIN).toLocalTime();
-                    assertThat(local).as(name + " every " + every).isAfterOrEqualTo(LocalTime.of(8, 0))
+                    assertThat(local)
+                            .as(name + " every " + every)
+                            .isAfterOrEqualTo(LocalTime.of(8, 0))
                             .isBefore(LocalTime.of(10, 0));
                     days.add(t.atZone(BERLIN).toLocalDate());
                 }
-                assertThat(days).as(name + " every " + every + ": a beat every day").hasSize(30);
+                assertThat(days)
+                        .as(name + " every " + every + ": a beat every day")
+                        .hasSize(30);
             }
         }
     }
 
     @Test
     void aDailyPeriodKeepsItsWallClockTimeAcrossDaylightSaving() throws Exception {
-        for (String yaml : List.of("  every: 24h\n", "  every: 24h\n  active-hours: { start: \"23:00\", end: \"01:00\" }\n")) {
+        for (String yaml :
+                List.of("  every: 24h\n", "  every: 24h\n  active-hours: { start: \"23:00\", end: \"01:00\" }\n")) {
             Schedule s = schedule("ops-watch", yaml);
             List<Instant> times = s.fireTimes(berlin("2026-03-20T00:00"), berlin("2026-04-05T00:00"));
             assertThat(times).hasSize(16);
-            assertThat(times.stream().map(t -> t.atZone(BERLIN).toLocalTime()).distinct()).as(yaml).hasSize(1);
+            assertThat(times.stream().map(t -> t.atZone(BERLIN).toLocalTime()).distinct())
+                    .as(yaml)
+                    .hasSize(1);
         }
-        List<Instant> twoDays = schedule("ops-watch", "  every: 48h\n").fireTimes(berlin("2026-03-20T00:00"),
-                berlin("2026-04-05T00:00"));
+        List<Instant> twoDays = schedule("ops-watch", "  every: 48h\n")
+                .fireTimes(berlin("2026-03-20T00:00"), berlin("2026-04-05T00:00"));
         assertThat(twoDays).hasSize(8);
     }
 
     @Test
     void activeHoursTakeTheAgentsTimeZoneUnlessTheyNameOne() throws Exception {
         Path file = dir.resolve("zone.yaml");
-        Files.writeString(file, "agent: { name: z, timezone: America/New_York }\nmodel: { provider: ollama, name: m }\n"
-                + "heartbeat:\n  active-hours: { start: \"08:00\", end: \"10:00\" }\n");
+        Files.writeString(
+                file,
+                "agent: { name: z, timezone: America/New_York }\nmodel: { provider: ollama, name: m }\n"
+                        + "heartbeat:\n  active-hours: { start: \"08:00\", end: \"10:00\" }\n");
         AgentConfig config = new ConfigLoader(Map.of()).read(file);
         assertThat(config.heartbeat().window().orElseThrow().timezone()).isEqualTo(ZoneId.of("America/New_York"));
     }

@@ -23,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SystemdFilesTest {
     private static final Path UNIT = Path.of("systemd/heartbeat-agent.service");
 
-    record Run(int exit, String output) {
-    }
+    record Run(int exit, String output) {}
 
     @BeforeEach
     void needsSystemdAnalyze() {
@@ -50,7 +49,8 @@ class SystemdFilesTest {
     @Test
     void theUnitIsHardenedToAnExposureOfTwoOrLess() throws Exception {
         Run security = run(Map.of(), "systemd-analyze", "security", "--offline=true", UNIT.toString());
-        Matcher m = Pattern.compile("Overall exposure level for \\S+: (\\d+\\.\\d+)").matcher(security.output());
+        Matcher m = Pattern.compile("Overall exposure level for \\S+: (\\d+\\.\\d+)")
+                .matcher(security.output());
         assertThat(m.find()).as(security.output()).isTrue();
         assertThat(Double.parseDouble(m.group(1))).isLessThanOrEqualTo(2.0);
     }
@@ -58,9 +58,18 @@ class SystemdFilesTest {
     @Test
     void theUnitKeepsTheJitAndTheNetworkAndReportsToSystemd() throws Exception {
         String unit = Files.readString(UNIT);
-        assertThat(unit).contains("Type=notify", "WatchdogSec=", "Restart=on-failure", "StartLimitBurst=",
-                "DynamicUser=yes", "StateDirectory=heartbeat-agent", "ConfigurationDirectory=heartbeat-agent",
-                "LogsDirectory=heartbeat-agent", "LoadCredential=", "-Dorg.sqlite.tmpdir=/var/lib/heartbeat-agent");
+        assertThat(unit)
+                .contains(
+                        "Type=notify",
+                        "WatchdogSec=",
+                        "Restart=on-failure",
+                        "StartLimitBurst=",
+                        "DynamicUser=yes",
+                        "StateDirectory=heartbeat-agent",
+                        "ConfigurationDirectory=heartbeat-agent",
+                        "LogsDirectory=heartbeat-agent",
+                        "LoadCredential=",
+                        "-Dorg.sqlite.tmpdir=/var/lib/heartbeat-agent");
         List<String> settings = unit.lines().filter(l -> !l.startsWith("#")).toList();
         assertThat(settings).noneMatch(l -> l.startsWith("MemoryDenyWriteExecute=") || l.startsWith("PrivateNetwork="));
     }
@@ -71,15 +80,18 @@ class SystemdFilesTest {
         Map<String, String> env = Map.of("DESTDIR", root.resolve("stage").toString(), "JAR", jar.toString());
         Run first = run(env, "sh", "systemd/install.sh");
         assertThat(first.exit()).as(first.output()).isZero();
-        assertThat(first.output()).contains("created").contains("systemctl enable --now heartbeat-agent")
+        assertThat(first.output())
+                .contains("created")
+                .contains("systemctl enable --now heartbeat-agent")
                 .contains("journalctl -u heartbeat-agent");
         Path etc = root.resolve("stage/etc/heartbeat-agent");
-        assertThat(root.resolve("stage/usr/lib/heartbeat-agent/heartbeat-agent.jar")).hasContent("jar bytes");
-        assertThat(root.resolve("stage/etc/systemd/system/heartbeat-agent.service")).exists();
+        assertThat(root.resolve("stage/usr/lib/heartbeat-agent/heartbeat-agent.jar"))
+                .hasContent("jar bytes");
+        assertThat(root.resolve("stage/etc/systemd/system/heartbeat-agent.service"))
+                .exists();
         assertThat(etc.resolve("HEARTBEAT.md")).exists();
         assertThat(Files.getPosixFilePermissions(etc.resolve("openai-api-key")))
-                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
-                        PosixFilePermission.OWNER_WRITE);
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
         Files.writeString(etc.resolve("agent.yaml"), Files.readString(etc.resolve("agent.yaml")) + "# edited\n");
         Run second = run(env, "sh", "systemd/install.sh");
@@ -92,10 +104,15 @@ class SystemdFilesTest {
         Files.writeString(credentials.resolve("openai-api-key"), "sk-installed-key-1234567\n");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = Main.execute(new String[] {"--config", etc.resolve("agent.yaml").toString(), "config", "check"},
-                new PrintWriter(out), new PrintWriter(err), Map.of("CREDENTIALS_DIRECTORY", credentials.toString()));
+        int exit = Main.execute(
+                new String[] {"--config", etc.resolve("agent.yaml").toString(), "config", "check"},
+                new PrintWriter(out),
+                new PrintWriter(err),
+                Map.of("CREDENTIALS_DIRECTORY", credentials.toString()));
         assertThat(exit).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("/var/lib/heartbeat-agent/heartbeat.db").contains("api-key: <redacted>")
+        assertThat(out.toString())
+                .contains("/var/lib/heartbeat-agent/heartbeat.db")
+                .contains("api-key: <redacted>")
                 .doesNotContain("sk-installed-key");
     }
 }

@@ -66,7 +66,8 @@ public final class FakeAnthropic extends FakeProvider {
         for (int i = 0; i < raw.size(); i++) {
             JsonNode m = raw.get(i);
             List<JsonNode> blocks = blocks(m.path("content"));
-            if (blocks.isEmpty() && !(i == raw.size() - 1 && m.path("role").asText().equals("assistant"))) {
+            if (blocks.isEmpty()
+                    && !(i == raw.size() - 1 && m.path("role").asText().equals("assistant"))) {
                 return "messages." + i + ": all messages must have non-empty content except for the optional final "
                         + "assistant message";
             }
@@ -74,14 +75,17 @@ public final class FakeAnthropic extends FakeProvider {
                 JsonNode block = blocks.get(b);
                 String type = block.path("type").asText();
                 if (type.equals("text") && block.path("text").asText("").isBlank()) {
-                    return "messages." + i + ".content." + b + ".text: text content blocks must contain non-whitespace text";
+                    return "messages." + i + ".content." + b
+                            + ".text: text content blocks must contain non-whitespace text";
                 }
                 if (type.equals("tool_use")) {
                     if (!ID.matcher(block.path("id").asText("")).matches()) {
-                        return "messages." + i + ".content." + b + ".tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'";
+                        return "messages." + i + ".content." + b
+                                + ".tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'";
                     }
                     if (!block.path("input").isObject()) {
-                        return "messages." + i + ".content." + b + ".tool_use.input: Input should be a valid dictionary";
+                        return "messages." + i + ".content." + b
+                                + ".tool_use.input: Input should be a valid dictionary";
                     }
                 }
             }
@@ -127,7 +131,8 @@ public final class FakeAnthropic extends FakeProvider {
                 Set<String> missing = new LinkedHashSet<>(uses);
                 missing.removeAll(answered);
                 if (!missing.isEmpty()) {
-                    return "messages." + t + ": `tool_use` ids were found without `tool_result` blocks immediately after: "
+                    return "messages." + t
+                            + ": `tool_use` ids were found without `tool_result` blocks immediately after: "
                             + String.join(", ", missing) + ". Each `tool_use` block must have a corresponding "
                             + "`tool_result` block in the next message.";
                 }
@@ -210,7 +215,8 @@ public final class FakeAnthropic extends FakeProvider {
             produced = all.toString();
         }
         out.putNull("stop_sequence");
-        out.putObject("usage").put("input_tokens", tokens(request.path("messages").toString()))
+        out.putObject("usage")
+                .put("input_tokens", tokens(request.path("messages").toString()))
                 .put("output_tokens", tokens(produced));
         return out.toString();
     }

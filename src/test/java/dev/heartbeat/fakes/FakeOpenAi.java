@@ -71,14 +71,16 @@ public final class FakeOpenAi extends FakeProvider {
                                 + "with 'tool_calls'. (messages.[" + i + "].role)";
                     }
                     if (!m.path("content").isTextual() && !m.path("content").isArray()) {
-                        return "Invalid value for 'content': expected a string, got null. (messages.[" + i + "].content)";
+                        return "Invalid value for 'content': expected a string, got null. (messages.[" + i
+                                + "].content)";
                     }
                 }
                 case "assistant" -> {
                     JsonNode calls = m.path("tool_calls");
                     boolean hasCalls = calls.isArray() && !calls.isEmpty();
                     if (!hasCalls && !m.path("content").isTextual()) {
-                        return "Invalid value for 'content': expected a string, got null. (messages.[" + i + "].content)";
+                        return "Invalid value for 'content': expected a string, got null. (messages.[" + i
+                                + "].content)";
                     }
                     if (hasCalls) {
                         pendingFrom = i;
@@ -97,7 +99,8 @@ public final class FakeOpenAi extends FakeProvider {
                 }
                 default -> {
                     if (m.path("content").isNull() || m.path("content").isMissingNode()) {
-                        return "Invalid value for 'content': expected a string, got null. (messages.[" + i + "].content)";
+                        return "Invalid value for 'content': expected a string, got null. (messages.[" + i
+                                + "].content)";
                     }
                 }
             }
@@ -167,7 +170,9 @@ public final class FakeOpenAi extends FakeProvider {
         }
         int in = tokens(request.path("messages").toString());
         int outTokens = tokens(produced);
-        out.putObject("usage").put("prompt_tokens", in).put("completion_tokens", outTokens)
+        out.putObject("usage")
+                .put("prompt_tokens", in)
+                .put("completion_tokens", outTokens)
                 .put("total_tokens", in + outTokens);
         return out.toString();
     }

@@ -41,18 +41,14 @@ public abstract class FakeProvider implements AutoCloseable {
     protected final String apiKey;
 
     /** A scripted answer. */
-    public sealed interface Reply permits Text, Calls, Status, Hang, Reset, Slow {
-    }
+    public sealed interface Reply permits Text, Calls, Status, Hang, Reset, Slow {}
 
-    public record Text(String text) implements Reply {
-    }
+    public record Text(String text) implements Reply {}
 
     /** Tool calls; {@code arguments} is sent as given, so it may be broken JSON. */
-    public record Call(String id, String name, String arguments) {
-    }
+    public record Call(String id, String name, String arguments) {}
 
-    public record Calls(List<Call> calls) implements Reply {
-    }
+    public record Calls(List<Call> calls) implements Reply {}
 
     public record Status(int status, String body, Map<String, String> headers) implements Reply {
         public Status(int status, String body) {
@@ -61,15 +57,12 @@ public abstract class FakeProvider implements AutoCloseable {
     }
 
     /** Announces a body, sends part of it, and drops the connection (a reset mid-body). */
-    public record Reset() implements Reply {
-    }
+    public record Reset() implements Reply {}
 
-    public record Hang(Duration duration) implements Reply {
-    }
+    public record Hang(Duration duration) implements Reply {}
 
     /** Gives {@code reply} after {@code delay}: a model that takes its time. */
-    public record Slow(Duration delay, Reply reply) implements Reply {
-    }
+    public record Slow(Duration delay, Reply reply) implements Reply {}
 
     protected FakeProvider(String path, String apiKey) {
         this.apiKey = apiKey;

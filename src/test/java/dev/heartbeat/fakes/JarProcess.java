@@ -11,11 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /** The packaged jar, run as its own process the way a user or systemd runs it. */
 public final class JarProcess {
-    private JarProcess() {
-    }
+    private JarProcess() {}
 
-    public record Result(int exit, String out, String err, long millis) {
-    }
+    public record Result(int exit, String out, String err, long millis) {}
 
     public static Path jar() {
         Path jar = Path.of(System.getProperty("heartbeat.jar", "target/heartbeat-agent.jar"));
@@ -50,8 +48,11 @@ public final class JarProcess {
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
         try {
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8), ms);
+            return new Result(
+                    p.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8),
+                    ms);
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);

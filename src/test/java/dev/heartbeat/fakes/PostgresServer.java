@@ -69,11 +69,12 @@ public final class PostgresServer {
     public String createDatabase() {
         String name = "hb_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
         try (Connection c = DriverManager.getConnection(jdbc(adminDatabase), user, password);
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
             created.add(name);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot create a test database on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot create a test database on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         return "postgresql://" + user + "@" + host + ":" + port + "/" + name;
     }
@@ -81,7 +82,7 @@ public final class PostgresServer {
     /** Someone else's server: the databases the tests made are dropped when the test JVM exits. */
     private void dropCreated() {
         try (Connection c = DriverManager.getConnection(jdbc(adminDatabase), user, password);
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             for (String name : List.copyOf(created)) {
                 s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             }
@@ -110,7 +111,8 @@ public final class PostgresServer {
     private static PostgresServer startLocal() {
         Path bin = binaries();
         try {
-            Path dir = Path.of("target", "postgres-" + ProcessHandle.current().pid()).toAbsolutePath();
+            Path dir = Path.of("target", "postgres-" + ProcessHandle.current().pid())
+                    .toAbsolutePath();
             Files.createDirectories(dir);
             String password = "hb-test-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
             Path pwfile = dir.resolve("pwfile");
@@ -121,17 +123,43 @@ public final class PostgresServer {
                 run(List.of("chown", "-R", "postgres", dir.toString()), dir);
             }
             Path data = dir.resolve("data");
-            run(as(root, List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "hb", "-E", "UTF8",
-                    "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + pwfile, "--no-sync")), dir);
+            run(
+                    as(
+                            root,
+                            List.of(
+                                    bin.resolve("initdb").toString(),
+                                    "-D",
+                                    data.toString(),
+                                    "-U",
+                                    "hb",
+                                    "-E",
+                                    "UTF8",
+                                    "--auth-local=trust",
+                                    "--auth-host=scram-sha-256",
+                                    "--pwfile=" + pwfile,
+                                    "--no-sync")),
+                    dir);
             int port;
             try (ServerSocket socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
             }
-            run(as(root, List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("log").toString(),
-                    "-w", "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 "
-                            + "-c max_connections=200", "start")), dir);
-            List<String> stop = as(root, List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate",
-                    "stop"));
+            run(
+                    as(
+                            root,
+                            List.of(
+                                    bin.resolve("pg_ctl").toString(),
+                                    "-D",
+                                    data.toString(),
+                                    "-l",
+                                    dir.resolve("log").toString(),
+                                    "-w",
+                                    "-o",
+                                    "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 "
+                                            + "-c max_connections=200",
+                                    "start")),
+                    dir);
+            List<String> stop = as(
+                    root, List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "stop"));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     new ProcessBuilder(stop).redirectErrorStream(true).start().waitFor(20, TimeUnit.SECONDS);
@@ -184,7 +212,10 @@ public final class PostgresServer {
     }
 
     private static void run(List<String> command, Path dir) throws IOException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {

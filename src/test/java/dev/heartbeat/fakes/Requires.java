@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class Requires {
     public static final String STRICT = "HB_TEST_REQUIRE_ALL";
 
-    private Requires() {
-    }
+    private Requires() {}
 
     /** A program on the PATH. */
     public static void program(String name, String install) {

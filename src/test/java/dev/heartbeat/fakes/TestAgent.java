@@ -40,10 +40,12 @@ public final class TestAgent {
         env.put("HB_TEST_KEY", KEY);
         Files.createDirectories(home.resolve("workspace"));
         checklist("# Checks\n- Look at NOTES.md and tell the operator if anything is marked URGENT.\n");
-        modelYaml = provider == null ? "  provider: openai\n  name: gpt-test\n  api-key: ${HB_TEST_KEY}\n"
-                : "  provider: " + provider.providerName() + "\n  name: test-model\n  base-url: " + provider.baseUrl() + "\n"
-                + (provider.apiKey != null ? "  api-key: ${HB_TEST_KEY}\n" : "")
-                + "  timeout: 3s\n  max-retries: 0\n";
+        modelYaml = provider == null
+                ? "  provider: openai\n  name: gpt-test\n  api-key: ${HB_TEST_KEY}\n"
+                : "  provider: " + provider.providerName() + "\n  name: test-model\n  base-url: " + provider.baseUrl()
+                        + "\n"
+                        + (provider.apiKey != null ? "  api-key: ${HB_TEST_KEY}\n" : "")
+                        + "  timeout: 3s\n  max-retries: 0\n";
         writeConfig();
     }
 

@@ -15,8 +15,13 @@ import java.util.stream.Collectors;
  * run (a scheduled beat took it), run more than once, or missed (inside a {@code missed} record), and
  * the ticks that have neither, which should never exist.
  */
-public record Ticks(long expected, long run, long duplicated, long missed, List<Instant> unaccounted,
-                    Map<String, Long> beatsPerNode) {
+public record Ticks(
+        long expected,
+        long run,
+        long duplicated,
+        long missed,
+        List<Instant> unaccounted,
+        Map<String, Long> beatsPerNode) {
 
     public static Ticks of(List<Decision> decisions, Instant from, Instant to, Duration period) {
         Map<Instant, Long> perTick = decisions.stream()
@@ -31,7 +36,9 @@ public record Ticks(long expected, long run, long duplicated, long missed, List<
                 }
             }
         }
-        List<Instant> inWindow = perTick.keySet().stream().filter(t -> !t.isBefore(from) && !t.isAfter(to)).toList();
+        List<Instant> inWindow = perTick.keySet().stream()
+                .filter(t -> !t.isBefore(from) && !t.isAfter(to))
+                .toList();
         if (inWindow.isEmpty()) {
             return new Ticks(0, 0, 0, 0, List.of(), Map.of());
         }
@@ -51,8 +58,10 @@ public record Ticks(long expected, long run, long duplicated, long missed, List<
         }
         long duplicated = inWindow.stream().filter(t -> perTick.get(t) > 1).count();
         Map<String, Long> perNode = decisions.stream()
-                .filter(d -> d.trigger() == Decision.Trigger.SCHEDULE && d.node() != null
-                        && d.scheduledAt() != null && !d.scheduledAt().toInstant().isBefore(from)
+                .filter(d -> d.trigger() == Decision.Trigger.SCHEDULE
+                        && d.node() != null
+                        && d.scheduledAt() != null
+                        && !d.scheduledAt().toInstant().isBefore(from)
                         && !d.scheduledAt().toInstant().isAfter(to))
                 .collect(Collectors.groupingBy(Decision::node, TreeMap::new, Collectors.counting()));
         return new Ticks(expected, inWindow.size(), duplicated, missed, unaccounted, perNode);

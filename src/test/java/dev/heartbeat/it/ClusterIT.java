@@ -62,21 +62,28 @@ class ClusterIT {
         fake.close();
     }
 
-    private record Node(String id, DaemonProcess process) {
-    }
+    private record Node(String id, DaemonProcess process) {}
 
     private Node start(String name, Map<String, String> environment) throws Exception {
-        DaemonProcess d = DaemonProcess.start(environment, home.resolve(name + ".log"), "--config",
-                agent.config().toString(), "run");
+        DaemonProcess d = DaemonProcess.start(
+                environment,
+                home.resolve(name + ".log"),
+                "--config",
+                agent.config().toString(),
+                "run");
         started.add(d);
-        assertThat(d.awaitOutput("daemon started", Duration.ofSeconds(60))).as("%s started: %s", name, d.output()).isTrue();
+        assertThat(d.awaitOutput("daemon started", Duration.ofSeconds(60)))
+                .as("%s started: %s", name, d.output())
+                .isTrue();
         String output = d.output();
         return new Node(d.clusterNode().orElseThrow(() -> new AssertionError("no node id in " + output)), d);
     }
 
     private List<Decision> decisions() {
         try (Store store = agent.store()) {
-            return store.decisionLog().list(null, null, 100_000).stream().map(StoredDecision::decision).toList();
+            return store.decisionLog().list(null, null, 100_000).stream()
+                    .map(StoredDecision::decision)
+                    .toList();
         }
     }
 
@@ -107,23 +114,34 @@ class ClusterIT {
         // 'wake' from any machine: one node takes the request, one manual beat runs.
         TestAgent.Result wake = agent.run("wake", "--reason", "cluster wake test");
         assertThat(wake.out()).as(wake.all()).contains("cluster node");
-        assertThat(awaitDecision(d -> d.trigger() == Decision.Trigger.MANUAL, Duration.ofSeconds(20))).isPresent();
+        assertThat(awaitDecision(d -> d.trigger() == Decision.Trigger.MANUAL, Duration.ofSeconds(20)))
+                .isPresent();
         TestAgent.Result once = agent.run("--once");
         assertThat(once.exit()).as("--once beside a running cluster").isEqualTo(2);
         assertThat(once.err()).contains("cluster node").contains("wake");
         Thread.sleep(Duration.ofSeconds(seconds()).plusSeconds(2).toMillis() / 2);
-        assertThat(decisions().stream().filter(d -> d.trigger() == Decision.Trigger.MANUAL)).hasSize(1)
+        assertThat(decisions().stream().filter(d -> d.trigger() == Decision.Trigger.MANUAL))
+                .hasSize(1)
                 .allSatisfy(d -> assertThat(d.gates().get(0).detail()).contains("cluster wake test"));
 
         // SIGKILL the node that ran the newest beat; the others take over.
-        Decision newest = decisions().stream().filter(d -> d.trigger() == Decision.Trigger.SCHEDULE).findFirst().orElseThrow();
-        Node victim = nodes.stream().filter(n -> n.id().equals(newest.node())).findFirst().orElseThrow();
+        Decision newest = decisions().stream()
+                .filter(d -> d.trigger() == Decision.Trigger.SCHEDULE)
+                .findFirst()
+                .orElseThrow();
+        Node victim = nodes.stream()
+                .filter(n -> n.id().equals(newest.node()))
+                .findFirst()
+                .orElseThrow();
         victim.process().kill9();
         Instant killedAt = Instant.now();
-        Optional<Decision> after = awaitDecision(d -> d.trigger() == Decision.Trigger.SCHEDULE
-                && d.startedAt().toInstant().isAfter(killedAt), Duration.ofSeconds(40));
+        Optional<Decision> after = awaitDecision(
+                d -> d.trigger() == Decision.Trigger.SCHEDULE
+                        && d.startedAt().toInstant().isAfter(killedAt),
+                Duration.ofSeconds(40));
         assertThat(after).as("a beat after the kill").isPresent();
-        double gap = Duration.between(killedAt, after.get().startedAt().toInstant()).toMillis() / 1000.0;
+        double gap =
+                Duration.between(killedAt, after.get().startedAt().toInstant()).toMillis() / 1000.0;
         // The window checked below runs from the start through the failover to the first beat after it.
         Instant to = after.get().scheduledAt().toInstant();
         assertThat(after.get().node()).isNotEqualTo(victim.id());
@@ -136,10 +154,16 @@ class ClusterIT {
             }
         }
         Instant othersStopped = Instant.now();
-        Optional<Decision> byRejoined = awaitDecision(d -> back.id().equals(d.node())
-                && d.trigger() == Decision.Trigger.SCHEDULE && d.startedAt().toInstant().isAfter(othersStopped),
+        Optional<Decision> byRejoined = awaitDecision(
+                d -> back.id().equals(d.node())
+                        && d.trigger() == Decision.Trigger.SCHEDULE
+                        && d.startedAt().toInstant().isAfter(othersStopped),
                 Duration.ofSeconds(40));
-        assertThat(byRejoined).as("a beat by the restarted node %s: %s", back.id(), back.process().output()).isPresent();
+        assertThat(byRejoined)
+                .as(
+                        "a beat by the restarted node %s: %s",
+                        back.id(), back.process().output())
+                .isPresent();
         TestAgent.Result status = agent.run("status");
         assertThat(status.out()).contains(back.id());
         assertThat(back.process().terminate(Duration.ofSeconds(20))).isZero();
@@ -148,9 +172,12 @@ class ClusterIT {
         List<Decision> all = decisions();
         Ticks ticks = Ticks.of(all, from, to, PERIOD);
         long modelCalls = fake.requests().size();
-        long beats = all.stream().filter(d -> d.outcome() == Decision.Outcome.QUIET).count();
-        System.out.printf("CLUSTER FIGURES: %d s of three nodes, then kill -9 and failover: %s; failover gap after "
-                + "kill -9 %.1f s (check-in %d s)%n", seconds(), ticks, gap, CHECKIN.toSeconds());
+        long beats =
+                all.stream().filter(d -> d.outcome() == Decision.Outcome.QUIET).count();
+        System.out.printf(
+                "CLUSTER FIGURES: %d s of three nodes, then kill -9 and failover: %s; failover gap after "
+                        + "kill -9 %.1f s (check-in %d s)%n",
+                seconds(), ticks, gap, CHECKIN.toSeconds());
 
         assertThat(ticks.duplicated()).isZero();
         if (!ticks.unaccounted().isEmpty()) {
@@ -159,17 +186,27 @@ class ClusterIT {
                         + d.startedAt() + " " + d.outcome() + " node=" + d.node() + " : " + d.reason());
             }
         }
-        assertThat(ticks.unaccounted()).as("ticks that neither ran nor are on record as missed").isEmpty();
-        assertThat(ticks.run()).as("most ticks ran; the rest are on record as missed").isGreaterThan(seconds() / 2);
+        assertThat(ticks.unaccounted())
+                .as("ticks that neither ran nor are on record as missed")
+                .isEmpty();
+        assertThat(ticks.run())
+                .as("most ticks ran; the rest are on record as missed")
+                .isGreaterThan(seconds() / 2);
         // Every request the model got is on record in some decision (an interrupted beat's record carries the
         // calls it made), except at most the one in flight when the node was killed: no beat asked twice.
         long onRecord = all.stream().mapToLong(d -> d.modelCalls().size()).sum();
-        assertThat(modelCalls - onRecord).as("requests not on record (%d requests, %d on record, %d quiet beats)",
-                modelCalls, onRecord, beats).isBetween(0L, 1L);
+        assertThat(modelCalls - onRecord)
+                .as("requests not on record (%d requests, %d on record, %d quiet beats)", modelCalls, onRecord, beats)
+                .isBetween(0L, 1L);
         assertThat(ticks.beatsPerNode()).as("beats spread over the nodes").hasSizeGreaterThanOrEqualTo(2);
         // A node is dead after its check-in interval plus the margin; the others look every interval; then one tick.
-        assertThat(gap).isLessThanOrEqualTo(CHECKIN.multipliedBy(2).plus(Cluster.Node.FAILURE_MARGIN).plus(PERIOD)
-                .toMillis() / 1000.0 + 2);
+        assertThat(gap)
+                .isLessThanOrEqualTo(CHECKIN.multipliedBy(2)
+                                        .plus(Cluster.Node.FAILURE_MARGIN)
+                                        .plus(PERIOD)
+                                        .toMillis()
+                                / 1000.0
+                        + 2);
         TestAgent.Result verify = agent.run("decisions", "verify");
         assertThat(verify.exit()).as(verify.all()).isZero();
     }
@@ -179,27 +216,40 @@ class ClusterIT {
         fake.call("notify", "{\"message\": \"disk on db1 is full\", \"severity\": \"critical\"}");
         Map<String, String> crashing = new HashMap<>(env);
         crashing.put("HB_FAULT", "after-intent");
-        DaemonProcess first = DaemonProcess.start(crashing, home.resolve("crashing.log"), "--config",
-                agent.config().toString(), "run");
+        DaemonProcess first = DaemonProcess.start(
+                crashing,
+                home.resolve("crashing.log"),
+                "--config",
+                agent.config().toString(),
+                "run");
         started.add(first);
-        assertThat(first.awaitOutput("fault injected at after-intent", Duration.ofSeconds(60))).as(first.output()).isTrue();
+        assertThat(first.awaitOutput("fault injected at after-intent", Duration.ofSeconds(60)))
+                .as(first.output())
+                .isTrue();
         String firstOutput = first.output();
         String crashedNode = first.clusterNode().orElseThrow(() -> new AssertionError(firstOutput));
         first.kill9();
 
         Node second = start("second", env);
-        Optional<Decision> repaired = awaitDecision(d -> second.id().equals(d.node()) && !d.repairs().isEmpty(),
-                Duration.ofSeconds(60));
+        Optional<Decision> repaired =
+                awaitDecision(d -> second.id().equals(d.node()) && !d.repairs().isEmpty(), Duration.ofSeconds(60));
         assertThat(repaired).as(second.process().output()).isPresent();
-        assertThat(repaired.get().repairs()).anySatisfy(r -> assertThat(r.rule()).isEqualTo("synthesize_missing_result"));
+        assertThat(repaired.get().repairs())
+                .anySatisfy(r -> assertThat(r.rule()).isEqualTo("synthesize_missing_result"));
         assertThat(repaired.get().outcome()).isEqualTo(Decision.Outcome.QUIET);
         assertThat(decisions()).anySatisfy(d -> {
             assertThat(d.outcome()).isEqualTo(Decision.Outcome.FAILED);
             assertThat(d.reason()).startsWith("interrupted").contains("notify").contains("outcome is unknown");
-            assertThat(d.node()).as("the interrupted beat names the node that ran it").isEqualTo(crashedNode);
+            assertThat(d.node())
+                    .as("the interrupted beat names the node that ran it")
+                    .isEqualTo(crashedNode);
         });
-        assertThat(fake.rejections()).as("every request the second node sent was valid").isEmpty();
-        assertThat(JarProcess.run(env, "--config", agent.config().toString(), "sessions", "check").exit()).isZero();
+        assertThat(fake.rejections())
+                .as("every request the second node sent was valid")
+                .isEmpty();
+        assertThat(JarProcess.run(env, "--config", agent.config().toString(), "sessions", "check")
+                        .exit())
+                .isZero();
         assertThat(second.process().terminate(Duration.ofSeconds(20))).isZero();
         TestAgent.Result verify = agent.run("decisions", "verify");
         assertThat(verify.exit()).as(verify.all()).isZero();

@@ -52,8 +52,11 @@ class DaemonIT {
     }
 
     private DaemonProcess start(String log) throws Exception {
-        DaemonProcess daemon = DaemonProcess.start(env, home.resolve(log), "--config", agent.config().toString(), "run");
-        assertThat(daemon.awaitOutput("daemon started", Duration.ofSeconds(30))).as("started: %s", daemon.output()).isTrue();
+        DaemonProcess daemon = DaemonProcess.start(
+                env, home.resolve(log), "--config", agent.config().toString(), "run");
+        assertThat(daemon.awaitOutput("daemon started", Duration.ofSeconds(30)))
+                .as("started: %s", daemon.output())
+                .isTrue();
         return daemon;
     }
 
@@ -69,11 +72,12 @@ class DaemonIT {
 
     @Test
     void aOnceBeatHoldsTheStoreForItsWholeBeat() throws Exception {
-        agent.model("  provider: openai\n  name: gpt-test\n  base-url: " + fake.baseUrl() + "\n  api-key: ${HB_TEST_KEY}\n"
-                + "  timeout: 30s\n  max-retries: 0\n");
+        agent.model("  provider: openai\n  name: gpt-test\n  base-url: " + fake.baseUrl()
+                + "\n  api-key: ${HB_TEST_KEY}\n" + "  timeout: 30s\n  max-retries: 0\n");
         fake.reply(new FakeProvider.Slow(Duration.ofSeconds(8), new FakeProvider.Text("HEARTBEAT_OK")));
         Process once = JarProcess.builder(env, "--config", agent.config().toString(), "--once")
-                .redirectOutput(home.resolve("once.out").toFile()).redirectError(home.resolve("once.err").toFile())
+                .redirectOutput(home.resolve("once.out").toFile())
+                .redirectError(home.resolve("once.err").toFile())
                 .start();
         long waitFor = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (fake.requests().isEmpty() && System.nanoTime() < waitFor) {
@@ -81,16 +85,22 @@ class DaemonIT {
         }
         assertThat(fake.requests()).as("the --once beat asked the model").hasSize(1);
 
-        JarProcess.Result second = JarProcess.run(env, "--config", agent.config().toString(), "--once");
+        JarProcess.Result second =
+                JarProcess.run(env, "--config", agent.config().toString(), "--once");
         assertThat(second.exit()).as(second.out() + second.err()).isEqualTo(2);
         assertThat(second.err()).contains("--once").contains("pid " + once.pid());
 
-        try (DaemonProcess daemon = DaemonProcess.start(env, home.resolve("run.log"), "--config",
-                agent.config().toString(), "run")) {
+        try (DaemonProcess daemon = DaemonProcess.start(
+                env, home.resolve("run.log"), "--config", agent.config().toString(), "run")) {
             assertThat(daemon.awaitOutput("waiting for the --once beat", Duration.ofSeconds(30)))
-                    .as(daemon.output()).isTrue();
-            assertThat(once.waitFor()).as(Files.readString(home.resolve("once.out"))).isZero();
-            assertThat(daemon.awaitOutput("daemon started", Duration.ofSeconds(30))).as(daemon.output()).isTrue();
+                    .as(daemon.output())
+                    .isTrue();
+            assertThat(once.waitFor())
+                    .as(Files.readString(home.resolve("once.out")))
+                    .isZero();
+            assertThat(daemon.awaitOutput("daemon started", Duration.ofSeconds(30)))
+                    .as(daemon.output())
+                    .isTrue();
             assertThat(daemon.terminate(Duration.ofSeconds(20))).isZero();
         }
         List<Decision> decisions = decisions();
@@ -106,7 +116,9 @@ class DaemonIT {
             Thread.sleep(4500);
             int exit = daemon.terminate(Duration.ofSeconds(20));
             assertThat(exit).as(daemon.output()).isZero();
-            assertThat(daemon.output()).contains("SIGTERM received").contains("stopped cleanly")
+            assertThat(daemon.output())
+                    .contains("SIGTERM received")
+                    .contains("stopped cleanly")
                     .doesNotContain(TestAgent.KEY);
         }
         List<Decision> decisions = decisions();
@@ -117,11 +129,14 @@ class DaemonIT {
         });
         // Every beat the provider answered is on record, and nothing else ran.
         assertThat(fake.served()).isEqualTo(decisions.size());
-        assertThat(JarProcess.run(env, "--config", agent.config().toString(), "decisions", "verify").exit()).isZero();
+        assertThat(JarProcess.run(env, "--config", agent.config().toString(), "decisions", "verify")
+                        .exit())
+                .isZero();
         // One structured event per decision in the JSON log, with the beat id.
         assertThat(Files.readString(home.resolve("logs/heartbeat.jsonl"))).doesNotContain(TestAgent.KEY);
         List<String> events = Files.readAllLines(home.resolve("logs/heartbeat.jsonl")).stream()
-                .filter(l -> l.contains("\"beat_id\"")).toList();
+                .filter(l -> l.contains("\"beat_id\""))
+                .toList();
         assertThat(events).hasSize(decisions.size());
         JsonNode event = new ObjectMapper().readTree(events.get(0));
         assertThat(event.path("level").asText()).isEqualTo("INFO");
@@ -131,26 +146,42 @@ class DaemonIT {
     @Test
     void aSecondDaemonOnTheSameStoreIsRefusedAndInspectionStillWorks() throws Exception {
         try (DaemonProcess daemon = start("first.log")) {
-            JarProcess.Result second = JarProcess.run(env, "--config", agent.config().toString(), "run");
+            JarProcess.Result second =
+                    JarProcess.run(env, "--config", agent.config().toString(), "run");
             assertThat(second.exit()).isEqualTo(2);
             assertThat(second.err()).contains("another daemon (pid " + daemon.pid());
             assertThat(second.millis()).as("refused at once").isLessThan(15_000);
 
-            JarProcess.Result once = JarProcess.run(env, "--config", agent.config().toString(), "--once");
+            JarProcess.Result once =
+                    JarProcess.run(env, "--config", agent.config().toString(), "--once");
             assertThat(once.exit()).isEqualTo(2);
             assertThat(once.err()).contains("wake");
 
             daemon.awaitOutput("schedule quiet", Duration.ofSeconds(10));
-            for (String[] command : new String[][] {{"decisions", "list"}, {"decisions", "show", "0"},
-                    {"decisions", "verify"}, {"decisions", "stats"}, {"sessions", "list"}, {"sessions", "check"},
-                    {"sessions", "show", "test-agent", "--tail", "2"}, {"status"}}) {
-                List<String> args = new ArrayList<>(List.of("--config", agent.config().toString()));
+            for (String[] command : new String[][] {
+                {"decisions", "list"},
+                {"decisions", "show", "0"},
+                {"decisions", "verify"},
+                {"decisions", "stats"},
+                {"sessions", "list"},
+                {"sessions", "check"},
+                {"sessions", "show", "test-agent", "--tail", "2"},
+                {"status"}
+            }) {
+                List<String> args =
+                        new ArrayList<>(List.of("--config", agent.config().toString()));
                 args.addAll(List.of(command));
                 JarProcess.Result r = JarProcess.run(env, args.toArray(String[]::new));
-                assertThat(r.exit()).as(String.join(" ", command) + ": " + r.err()).isIn(0, 1);
-                assertThat(r.err()).as(String.join(" ", command)).doesNotContain("SQLITE_BUSY").doesNotContain("locked");
+                assertThat(r.exit())
+                        .as(String.join(" ", command) + ": " + r.err())
+                        .isIn(0, 1);
+                assertThat(r.err())
+                        .as(String.join(" ", command))
+                        .doesNotContain("SQLITE_BUSY")
+                        .doesNotContain("locked");
             }
-            JarProcess.Result status = JarProcess.run(env, "--config", agent.config().toString(), "status");
+            JarProcess.Result status =
+                    JarProcess.run(env, "--config", agent.config().toString(), "status");
             assertThat(status.out()).contains("running (pid " + daemon.pid());
             assertThat(daemon.terminate(Duration.ofSeconds(20))).isZero();
         }
@@ -160,11 +191,13 @@ class DaemonIT {
     void wakeAsksTheRunningDaemonForAManualBeat() throws Exception {
         agent.replaceYaml("heartbeat:\n  every: 1h\n");
         try (DaemonProcess daemon = start("wake.log")) {
-            JarProcess.Result wake = JarProcess.run(env, "--config", agent.config().toString(), "wake", "--reason",
-                    "deploy finished");
+            JarProcess.Result wake =
+                    JarProcess.run(env, "--config", agent.config().toString(), "wake", "--reason", "deploy finished");
             assertThat(wake.exit()).isZero();
             assertThat(wake.out()).contains("takes it within a second");
-            assertThat(daemon.awaitOutput("manual quiet", Duration.ofSeconds(15))).as(daemon.output()).isTrue();
+            assertThat(daemon.awaitOutput("manual quiet", Duration.ofSeconds(15)))
+                    .as(daemon.output())
+                    .isTrue();
             assertThat(daemon.terminate(Duration.ofSeconds(20))).isZero();
         }
         Decision d = decisions().get(decisions().size() - 1);
@@ -183,8 +216,10 @@ class DaemonIT {
             List<String> messages = new ArrayList<>();
             try (DaemonProcess daemon = start("notify.log")) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-                while (System.nanoTime() < deadline && !(has(messages, "READY=1") && has(messages, "WATCHDOG=1")
-                        && has(messages, "STATUS=last beat quiet"))) {
+                while (System.nanoTime() < deadline
+                        && !(has(messages, "READY=1")
+                                && has(messages, "WATCHDOG=1")
+                                && has(messages, "STATUS=last beat quiet"))) {
                     DatagramPacket packet = new DatagramPacket(new byte[4096], 4096);
                     socket.receive(packet);
                     messages.add(new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8));
@@ -192,7 +227,9 @@ class DaemonIT {
                 assertThat(daemon.terminate(Duration.ofSeconds(20))).isZero();
             }
             assertThat(has(messages, "READY=1")).as(messages.toString()).isTrue();
-            assertThat(has(messages, "STATUS=last beat quiet")).as(messages.toString()).isTrue();
+            assertThat(has(messages, "STATUS=last beat quiet"))
+                    .as(messages.toString())
+                    .isTrue();
             assertThat(has(messages, "WATCHDOG=1")).as(messages.toString()).isTrue();
             assertThat(String.join("|", messages)).contains("next beat");
         }
@@ -204,8 +241,8 @@ class DaemonIT {
 
     @Test
     void afterKill9ARestartFindsAValidSessionAndRecordsTheMissedBeats() throws Exception {
-        fake.otherwise(new FakeProvider.Calls(List.of(new FakeProvider.Call(null, "append_note",
-                "{\"text\": \"still here\"}"))));
+        fake.otherwise(new FakeProvider.Calls(
+                List.of(new FakeProvider.Call(null, "append_note", "{\"text\": \"still here\"}"))));
         try (DaemonProcess daemon = start("crash.log")) {
             Thread.sleep(2500);
             daemon.kill9();
@@ -213,10 +250,13 @@ class DaemonIT {
         Thread.sleep(3000);
         fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
         JarProcess.Result check = JarProcess.run(env, "--config", agent.config().toString(), "sessions", "check");
-        assertThat(check.exit()).as("after kill -9 the stored history may need repair, but it must load: %s", check.out())
+        assertThat(check.exit())
+                .as("after kill -9 the stored history may need repair, but it must load: %s", check.out())
                 .isIn(0, 1);
         try (DaemonProcess daemon = start("restart.log")) {
-            assertThat(daemon.awaitOutput("schedule quiet", Duration.ofSeconds(20))).as(daemon.output()).isTrue();
+            assertThat(daemon.awaitOutput("schedule quiet", Duration.ofSeconds(20)))
+                    .as(daemon.output())
+                    .isTrue();
             assertThat(daemon.terminate(Duration.ofSeconds(20))).isZero();
         }
         assertThat(fake.rejections()).isEmpty();
@@ -225,8 +265,12 @@ class DaemonIT {
             assertThat(d.trigger()).isEqualTo(Decision.Trigger.MISSED);
             assertThat(d.reason()).contains("missed");
         });
-        assertThat(JarProcess.run(env, "--config", agent.config().toString(), "sessions", "check").exit()).isZero();
-        assertThat(JarProcess.run(env, "--config", agent.config().toString(), "decisions", "verify").exit()).isZero();
+        assertThat(JarProcess.run(env, "--config", agent.config().toString(), "sessions", "check")
+                        .exit())
+                .isZero();
+        assertThat(JarProcess.run(env, "--config", agent.config().toString(), "decisions", "verify")
+                        .exit())
+                .isZero();
     }
 
     @Test
@@ -239,7 +283,9 @@ class DaemonIT {
             JarProcess.run(env, "--config", agent.config().toString(), "wake");
             Thread.sleep(2500);
             long start = System.nanoTime();
-            assertThat(daemon.terminate(Duration.ofSeconds(20))).as(daemon.output()).isZero();
+            assertThat(daemon.terminate(Duration.ofSeconds(20)))
+                    .as(daemon.output())
+                    .isZero();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
             assertThat(daemon.output()).contains("did not finish within 1s");
         }

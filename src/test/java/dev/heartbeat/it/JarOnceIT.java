@@ -27,7 +27,8 @@ class JarOnceIT {
 
     @Test
     void aQuietAndAnActingBeatFromTheJar() throws Exception {
-        try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY); WebhookReceiver hook = new WebhookReceiver()) {
+        try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY);
+                WebhookReceiver hook = new WebhookReceiver()) {
             TestAgent agent = new TestAgent(home, fake);
             agent.yaml("notify:\n  channels:\n    - { type: webhook, url: \"" + hook.url() + "\" }\n");
             Map<String, String> env = Map.of("HB_TEST_KEY", TestAgent.KEY);
@@ -54,26 +55,30 @@ class JarOnceIT {
             for (JarProcess.Result r : new JarProcess.Result[] {quiet, acting, verify}) {
                 assertThat(r.out() + r.err()).doesNotContain(TestAgent.KEY);
             }
-            assertThat(Files.readString(agent.database(), StandardCharsets.ISO_8859_1)).doesNotContain(TestAgent.KEY);
+            assertThat(Files.readString(agent.database(), StandardCharsets.ISO_8859_1))
+                    .doesNotContain(TestAgent.KEY);
         }
     }
 
     @Test
     void inspectionWorksForAUserWhoMayNotWriteTheDatabasesFolder() throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "runs another user's command only as root");
+        Assumptions.assumeTrue(
+                "root".equals(System.getProperty("user.name")), "runs another user's command only as root");
         Requires.program("runuser", "util-linux");
         try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
             TestAgent agent = new TestAgent(home, fake);
             fake.text("HEARTBEAT_OK");
-            JarProcess.Result quiet = JarProcess.run(Map.of("HB_TEST_KEY", TestAgent.KEY), "--config",
-                    agent.config().toString(), "--once");
+            JarProcess.Result quiet = JarProcess.run(
+                    Map.of("HB_TEST_KEY", TestAgent.KEY),
+                    "--config",
+                    agent.config().toString(),
+                    "--once");
             assertThat(quiet.exit()).as(quiet.err()).isZero();
             // Readable by everyone, writable by its owner only.
             try (var all = Files.walk(home)) {
                 for (Path p : all.toList()) {
-                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(
-                            Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+                    Files.setPosixFilePermissions(
+                            p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
                 }
             }
             for (Path p = home.getParent(); p != null; p = p.getParent()) {
@@ -84,14 +89,24 @@ class JarOnceIT {
             Path jar = Files.copy(JarProcess.jar(), home.resolve("heartbeat-agent.jar"));
             Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
             byte[] before = Files.readAllBytes(agent.database());
-            for (String[] command : new String[][] {{"decisions", "list"}, {"decisions", "verify"}, {"sessions", "list"},
-                    {"status"}}) {
-                List<String> argv = new ArrayList<>(List.of("runuser", "-u", "nobody", "--",
-                        JarProcess.java(), "-jar", jar.toString(), "--config", agent.config().toString()));
+            for (String[] command :
+                    new String[][] {{"decisions", "list"}, {"decisions", "verify"}, {"sessions", "list"}, {"status"}}) {
+                List<String> argv = new ArrayList<>(List.of(
+                        "runuser",
+                        "-u",
+                        "nobody",
+                        "--",
+                        JarProcess.java(),
+                        "-jar",
+                        jar.toString(),
+                        "--config",
+                        agent.config().toString()));
                 argv.addAll(List.of(command));
                 Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+                assertThat(p.waitFor())
+                        .as(String.join(" ", command) + ": " + out)
+                        .isZero();
             }
             assertThat(Files.readAllBytes(agent.database())).isEqualTo(before);
         }

@@ -34,9 +34,12 @@ class BreakerRecoveryTest {
         int asked;
 
         @Override
-        public ModelReply ask(SystemMessage system, List<Message> messages,
-                              List<ToolSpecification> tools, String idPrefix,
-                              Instant deadline) {
+        public ModelReply ask(
+                SystemMessage system,
+                List<Message> messages,
+                List<ToolSpecification> tools,
+                String idPrefix,
+                Instant deadline) {
             asked++;
             return script.isEmpty() ? ok() : script.poll().get();
         }
@@ -49,13 +52,34 @@ class BreakerRecoveryTest {
     }
 
     private static ModelReply ok() {
-        return new ModelReply(new AssistantMessage("HEARTBEAT_OK", List.of()), "openai", "gpt-test", "r1",
-                "gpt-test", "stop", 1, 1, 0, 1, List.of());
+        return new ModelReply(
+                new AssistantMessage("HEARTBEAT_OK", List.of()),
+                "openai",
+                "gpt-test",
+                "r1",
+                "gpt-test",
+                "stop",
+                1,
+                1,
+                0,
+                1,
+                List.of());
     }
 
     private static AgentConfig.Model settings() {
-        return new AgentConfig.Model("openai", "gpt-test", "http://127.0.0.1:1/v1", null, null, null,
-                Duration.ofSeconds(5), null, null, 0, new AgentConfig.Breaker(2, Duration.ofSeconds(30)), List.of());
+        return new AgentConfig.Model(
+                "openai",
+                "gpt-test",
+                "http://127.0.0.1:1/v1",
+                null,
+                null,
+                null,
+                Duration.ofSeconds(5),
+                null,
+                null,
+                0,
+                new AgentConfig.Breaker(2, Duration.ofSeconds(30)),
+                List.of());
     }
 
     private ModelReply ask(ModelRouter router) {
@@ -63,8 +87,19 @@ class BreakerRecoveryTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"invalid_request", "deadline", "interrupted", "server", "timeout", "connection",
-            "rate_limit", "auth", "not_found", "other"})
+    @ValueSource(
+            strings = {
+                "invalid_request",
+                "deadline",
+                "interrupted",
+                "server",
+                "timeout",
+                "connection",
+                "rate_limit",
+                "auth",
+                "not_found",
+                "other"
+            })
     void aProbeThatFailsInAnyWayLeavesTheBreakerRecoverable(String kind) {
         Scripted provider = new Scripted();
         ModelRouter router = ModelRouter.of(List.of(new ModelRouter.Route(settings(), provider)), clock);

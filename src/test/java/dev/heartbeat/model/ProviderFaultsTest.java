@@ -39,8 +39,8 @@ class ProviderFaultsTest extends AgentTest {
     }
 
     private void model(String extra) throws Exception {
-        agent.model("  provider: openai\n  name: gpt-test\n  base-url: " + fake.baseUrl() + "\n  api-key: ${HB_TEST_KEY}\n"
-                + "  timeout: 5s\n  " + extra + "\n");
+        agent.model("  provider: openai\n  name: gpt-test\n  base-url: " + fake.baseUrl()
+                + "\n  api-key: ${HB_TEST_KEY}\n" + "  timeout: 5s\n  " + extra + "\n");
     }
 
     /** One beat in process, its retry waits recorded and the clock moved by them: no test here sleeps. */
@@ -49,8 +49,7 @@ class ProviderFaultsTest extends AgentTest {
         MutableClock clock = new MutableClock(Instant.now(), ZoneOffset.UTC);
         RecordingSleeper sleeper = new RecordingSleeper(clock);
         try (AgentRuntime runtime = sleepless(clock, sleeper)) {
-            return json(Json.write(runtime.beat(new BeatOptions(Decision.Trigger.SCHEDULE, false,
-                    false))));
+            return json(Json.write(runtime.beat(new BeatOptions(Decision.Trigger.SCHEDULE, false, false))));
         }
     }
 
@@ -103,20 +102,24 @@ class ProviderFaultsTest extends AgentTest {
         agent.yaml("heartbeat:\n  deadline: 20s\n");
         model("max-retries: 5");
         fake.reply(new FakeProvider.Status(429, "{}", Map.of("Retry-After", "15")))
-                .reply(new FakeProvider.Status(429, "{}", Map.of("Retry-After", "15"))).text("HEARTBEAT_OK");
+                .reply(new FakeProvider.Status(429, "{}", Map.of("Retry-After", "15")))
+                .text("HEARTBEAT_OK");
         MutableClock clock = new MutableClock(Instant.now(), ZoneOffset.UTC);
         RecordingSleeper sleeper = new RecordingSleeper(clock);
         try (AgentRuntime runtime = sleepless(clock, sleeper)) {
             Decision d = runtime.beat(new BeatOptions(Decision.Trigger.SCHEDULE, false, false));
             assertThat(d.outcome()).isEqualTo(Decision.Outcome.FAILED);
-            assertThat(sleeper.waits).as("the second wait would end past the deadline").hasSize(1);
+            assertThat(sleeper.waits)
+                    .as("the second wait would end past the deadline")
+                    .hasSize(1);
             assertThat(fake.served()).isEqualTo(2);
         }
     }
 
     @Test
     void retryAfterMsIsReadToo() throws Exception {
-        fake.reply(new FakeProvider.Status(429, "{}", Map.of("retry-after-ms", "150"))).text("HEARTBEAT_OK");
+        fake.reply(new FakeProvider.Status(429, "{}", Map.of("retry-after-ms", "150")))
+                .text("HEARTBEAT_OK");
         JsonNode d = beat();
         assertThat(attempts(d, 0).get(0).path("waited_ms").asLong()).isEqualTo(150);
     }
@@ -128,7 +131,10 @@ class ProviderFaultsTest extends AgentTest {
         assertThat(d.path("outcome").asText()).isEqualTo("quiet");
         assertThat(attempts(d, 0)).extracting(a -> a.path("status").asInt()).containsExactly(503, 529, 200);
 
-        fake.status(503, ERROR_503).status(503, ERROR_503).status(503, ERROR_503).text("never reached");
+        fake.status(503, ERROR_503)
+                .status(503, ERROR_503)
+                .status(503, ERROR_503)
+                .text("never reached");
         JsonNode failed = beat();
         assertThat(failed.path("outcome").asText()).isEqualTo("failed");
         assertThat(attempts(failed, 0)).hasSize(3);
@@ -146,7 +152,8 @@ class ProviderFaultsTest extends AgentTest {
 
     @Test
     void aRetryAfterBeyondTheCapGivesUpAtOnce() throws Exception {
-        fake.reply(new FakeProvider.Status(429, "{}", Map.of("Retry-After", "3600"))).text("HEARTBEAT_OK");
+        fake.reply(new FakeProvider.Status(429, "{}", Map.of("Retry-After", "3600")))
+                .text("HEARTBEAT_OK");
         JsonNode d = beat();
         assertThat(d.path("outcome").asText()).isEqualTo("failed");
         assertThat(attempts(d, 0)).hasSize(1);
@@ -173,7 +180,9 @@ class ProviderFaultsTest extends AgentTest {
             assertThat(d.path("outcome").asText()).as(d.toString()).isEqualTo("quiet");
             JsonNode calls = d.path("model_calls");
             assertThat(calls).hasSize(2);
-            assertThat(calls.get(0).path("error").asText()).contains("openai gpt-test").contains("HTTP 500");
+            assertThat(calls.get(0).path("error").asText())
+                    .contains("openai gpt-test")
+                    .contains("HTTP 500");
             assertThat(calls.get(1).path("gen_ai.provider.name").asText()).isEqualTo("anthropic");
             assertThat(calls.get(1).path("gen_ai.request.model").asText()).isEqualTo("claude-test");
             assertThat(fallback.rejections()).isEmpty();
@@ -186,7 +195,8 @@ class ProviderFaultsTest extends AgentTest {
             fallback.text("HEARTBEAT_OK");
             model("max-retries: 0\n  fallbacks:\n    - { provider: anthropic, name: claude-test, base-url: \""
                     + fallback.baseUrl() + "\", api-key: \"${HB_TEST_KEY}\" }");
-            agent.yaml("pricing:\n  gpt-test: { input: 1.0, output: 1.0 }\n  claude-test: { input: 100.0, output: 100.0 }\n");
+            agent.yaml(
+                    "pricing:\n  gpt-test: { input: 1.0, output: 1.0 }\n  claude-test: { input: 100.0, output: 100.0 }\n");
             fake.status(500, ERROR_503);
             JsonNode d = beat();
             assertThat(d.path("outcome").asText()).as(d.toString()).isEqualTo("quiet");
@@ -284,7 +294,9 @@ class ProviderFaultsTest extends AgentTest {
             }
         }
         assertThat(seen).as("randomised").hasSizeGreaterThan(100);
-        assertThat(policy.delay(1, Optional.of(Duration.ofSeconds(61)))).as("beyond the cap").isEmpty();
+        assertThat(policy.delay(1, Optional.of(Duration.ofSeconds(61))))
+                .as("beyond the cap")
+                .isEmpty();
         assertThat(RetryPolicy.retryable(408)).isTrue();
         assertThat(RetryPolicy.retryable(409)).isTrue();
         assertThat(RetryPolicy.retryable(529)).isTrue();

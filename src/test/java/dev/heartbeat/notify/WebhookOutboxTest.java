@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /** Webhook notifications survive a receiver that is down: outbox, backoff, Retry-After, signature, dead letter. */
 class WebhookOutboxTest extends AgentTest {
-    private static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString(
-            "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    private static final String SECRET = "whsec_"
+            + Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
 
     private AgentConfig config(WebhookReceiver hook) throws Exception {
         agent.yaml("notify:\n  channels:\n    - { type: webhook, url: \"" + hook.url() + "\", secret: \"" + SECRET
@@ -31,7 +31,9 @@ class WebhookOutboxTest extends AgentTest {
     }
 
     private static List<Decision.NotificationRecord> webhook(Decision d) {
-        return d.notifications().stream().filter(n -> n.channel().startsWith("webhook")).toList();
+        return d.notifications().stream()
+                .filter(n -> n.channel().startsWith("webhook"))
+                .toList();
     }
 
     @Test
@@ -40,7 +42,8 @@ class WebhookOutboxTest extends AgentTest {
             AgentConfig config = config(hook);
             MutableClock clock = new MutableClock(Instant.now(), ZoneOffset.UTC);
             hook.answer(503, "120");
-            fake.call("notify", "{\"message\": \"disk on db1 is full\", \"severity\": \"critical\"}").text("HEARTBEAT_OK");
+            fake.call("notify", "{\"message\": \"disk on db1 is full\", \"severity\": \"critical\"}")
+                    .text("HEARTBEAT_OK");
             try (AgentRuntime runtime = new AgentRuntime(config, clock)) {
                 BeatOptions options = new BeatOptions(Decision.Trigger.SCHEDULE, false, false);
                 Decision first = runtime.beat(options);
@@ -57,14 +60,18 @@ class WebhookOutboxTest extends AgentTest {
                 clock.advance(Duration.ofSeconds(61));
                 runtime.retryNotifications();
                 runtime.retryNotifications();
-                assertThat(hook.deliveries()).as("delivered once more, not twice").hasSize(2);
+                assertThat(hook.deliveries())
+                        .as("delivered once more, not twice")
+                        .hasSize(2);
 
                 WebhookReceiver.Delivery a = hook.deliveries().get(0);
                 WebhookReceiver.Delivery b = hook.deliveries().get(1);
-                assertThat(b.header("Idempotency-Key")).isEqualTo(a.header("Idempotency-Key")).isNotBlank();
+                assertThat(b.header("Idempotency-Key"))
+                        .isEqualTo(a.header("Idempotency-Key"))
+                        .isNotBlank();
                 assertThat(b.header("webhook-id")).isEqualTo(a.header("Idempotency-Key"));
-                String expected = WebhookOutbox.signature(SECRET, b.header("webhook-id"),
-                        Long.parseLong(b.header("webhook-timestamp")), b.raw());
+                String expected = WebhookOutbox.signature(
+                        SECRET, b.header("webhook-id"), Long.parseLong(b.header("webhook-timestamp")), b.raw());
                 assertThat(b.header("webhook-signature")).isEqualTo("v1," + expected);
                 assertThat(b.body().path("message").asText()).isEqualTo("disk on db1 is full");
 
@@ -100,11 +107,14 @@ class WebhookOutboxTest extends AgentTest {
                 Decision told = runtime.beat(new BeatOptions(Decision.Trigger.SCHEDULE, false, false));
                 assertThat(webhook(told)).singleElement().satisfies(n -> {
                     assertThat(n.status()).isEqualTo("dead_letter");
-                    assertThat(n.detail()).contains("given up after 9 attempt(s)").contains("HTTP 500");
+                    assertThat(n.detail())
+                            .contains("given up after 9 attempt(s)")
+                            .contains("HTTP 500");
                 });
             }
             JsonNode status = json(agent.run("status", "--json").out());
-            assertThat(status.path("notifications").path("dead_letters").asLong()).isEqualTo(1);
+            assertThat(status.path("notifications").path("dead_letters").asLong())
+                    .isEqualTo(1);
             assertThat(agent.run("status").out()).contains("dead letters");
         }
     }

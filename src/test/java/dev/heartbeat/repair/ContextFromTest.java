@@ -27,8 +27,12 @@ class ContextFromTest {
     Path dir;
 
     /** Folds deterministically and names what it folded, so two builds that fold differently differ. */
-    private static final Summarizer NAMING = (previous, turns, maxChars) -> new Summarizer.Made("extractive",
-            previous + turns.stream().map(t -> ((UserMessage) t.get(0)).text()).collect(Collectors.joining(",", "[", "]")));
+    private static final Summarizer NAMING = (previous, turns, maxChars) -> new Summarizer.Made(
+            "extractive",
+            previous
+                    + turns.stream()
+                            .map(t -> ((UserMessage) t.get(0)).text())
+                            .collect(Collectors.joining(",", "[", "]")));
 
     @Test
     void theContextFromKeepFromOnIsTheContextFromTheWholeRevision() {
@@ -36,21 +40,31 @@ class ContextFromTest {
             Random random = new Random(seed);
             try (Store store = Store.open(dir.resolve("s" + seed + ".db"), Clock.systemUTC())) {
                 store.sessions().ensureSession("s");
-                ContextBuilder builder = new ContextBuilder(TokenEstimator.forProvider("openai"), NAMING,
-                        300 + random.nextInt(900), 1 + random.nextInt(5), 200);
+                ContextBuilder builder = new ContextBuilder(
+                        TokenEstimator.forProvider("openai"),
+                        NAMING,
+                        300 + random.nextInt(900),
+                        1 + random.nextInt(5),
+                        200);
                 long from = 0;
                 for (int beat = 0; beat < 90; beat++) {
                     appendTurn(store, beat, random);
                     Optional<Sessions.Summary> summary = store.sessions().summary("s");
-                    ContextBuilder.Context whole = builder.build(store.sessions().history("s"), summary);
+                    ContextBuilder.Context whole =
+                            builder.build(store.sessions().history("s"), summary);
                     ContextBuilder.Context tail = builder.build(store.sessions().historyFrom("s", from), summary);
-                    assertThat(tail.messages()).as("seed %d beat %d", seed, beat).isEqualTo(whole.messages());
-                    assertThat(tail.newSummary()).as("seed %d beat %d", seed, beat).isEqualTo(whole.newSummary());
+                    assertThat(tail.messages())
+                            .as("seed %d beat %d", seed, beat)
+                            .isEqualTo(whole.messages());
+                    assertThat(tail.newSummary())
+                            .as("seed %d beat %d", seed, beat)
+                            .isEqualTo(whole.newSummary());
                     assertThat(tail.keepFrom()).isEqualTo(whole.keepFrom());
                     whole.newSummary().ifPresent(s -> store.sessions().putSummary("s", s));
                     from = Math.max(from, whole.keepFrom());
                 }
-                assertThat(store.sessions().historyFrom("s", from).size()).as("seed %d reads a fraction", seed)
+                assertThat(store.sessions().historyFrom("s", from).size())
+                        .as("seed %d reads a fraction", seed)
                         .isLessThan(store.sessions().history("s").size() / 3);
             }
         }
@@ -63,10 +77,22 @@ class ContextFromTest {
             case 0, 1, 2 -> store.sessions().append("s", new AssistantMessage("HEARTBEAT_OK", List.of()), b);
             case 3 -> store.sessions().append("s", new AssistantMessage("Disk " + beat + " is at 91%.", List.of()), b);
             case 4 -> {
-                store.sessions().append("s", new AssistantMessage("", List.of(new ToolCall("call_" + beat, "read_file",
-                        "{\"path\": \"q.txt\"}"))), b);
-                store.sessions().append("s", new ToolResultMessage("call_" + beat, "read_file", "depth " + beat + " "
-                        + "x".repeat(random.nextInt(400)), false), b);
+                store.sessions()
+                        .append(
+                                "s",
+                                new AssistantMessage(
+                                        "",
+                                        List.of(new ToolCall("call_" + beat, "read_file", "{\"path\": \"q.txt\"}"))),
+                                b);
+                store.sessions()
+                        .append(
+                                "s",
+                                new ToolResultMessage(
+                                        "call_" + beat,
+                                        "read_file",
+                                        "depth " + beat + " " + "x".repeat(random.nextInt(400)),
+                                        false),
+                                b);
                 store.sessions().append("s", new AssistantMessage("Queue " + beat + " checked.", List.of()), b);
             }
             default -> {
@@ -80,10 +106,14 @@ class ContextFromTest {
         ContextBuilder builder = new ContextBuilder(TokenEstimator.forProvider("openai"), NAMING, 1000, 2, 200);
         try (Store store = Store.open(dir.resolve("n.db"), Clock.systemUTC())) {
             store.sessions().ensureSession("s");
-            assertThat(builder.build(store.sessions().history("s"), Optional.empty()).keepFrom()).isZero();
+            assertThat(builder.build(store.sessions().history("s"), Optional.empty())
+                            .keepFrom())
+                    .isZero();
             store.sessions().append("s", new UserMessage("Heartbeat 1"), "b1");
             long unanswered = store.sessions().history("s").get(0).id();
-            assertThat(builder.build(store.sessions().history("s"), Optional.empty()).keepFrom()).isEqualTo(unanswered);
+            assertThat(builder.build(store.sessions().history("s"), Optional.empty())
+                            .keepFrom())
+                    .isEqualTo(unanswered);
         }
     }
 }

@@ -47,8 +47,17 @@ class ProvidersAcceptRepairedHistoriesTest {
     }
 
     private static AgentConfig.Model settings(String provider, String baseUrl) {
-        return new AgentConfig.Model(provider, "test-model", baseUrl, new Secret(TestAgent.KEY),
-                null, null, Duration.ofSeconds(5), 256, null, 0);
+        return new AgentConfig.Model(
+                provider,
+                "test-model",
+                baseUrl,
+                new Secret(TestAgent.KEY),
+                null,
+                null,
+                Duration.ofSeconds(5),
+                256,
+                null,
+                0);
     }
 
     @AfterContainer
@@ -70,11 +79,13 @@ class ProvidersAcceptRepairedHistoriesTest {
         for (Message m : Repairer.repair(Entry.numbered(broken)).messages()) {
             stored.add(new StoredMessage(++id, 2, OffsetDateTime.now(), null, m));
         }
-        ContextBuilder builder = new ContextBuilder(TokenEstimator.forProvider("openai"), new ExtractiveSummarizer(),
-                1_000_000, 1_000_000, 16_000);
-        List<Message> request = new ArrayList<>(builder.build(stored, Optional.empty()).messages());
+        ContextBuilder builder = new ContextBuilder(
+                TokenEstimator.forProvider("openai"), new ExtractiveSummarizer(), 1_000_000, 1_000_000, 16_000);
+        List<Message> request =
+                new ArrayList<>(builder.build(stored, Optional.empty()).messages());
         request.add(new UserMessage("Heartbeat: anything due?"));
-        assertThat(HistoryValidator.validate(request, HistoryValidator.Mode.REQUEST)).isEmpty();
+        assertThat(HistoryValidator.validate(request, HistoryValidator.Mode.REQUEST))
+                .isEmpty();
 
         openAiClient.ask(new SystemMessage("system"), request, List.of(), "x");
         anthropicClient.ask(new SystemMessage("system"), request, List.of(), "x");

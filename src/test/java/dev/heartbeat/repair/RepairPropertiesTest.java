@@ -44,7 +44,9 @@ class RepairPropertiesTest {
                     int parallel = 1 + random.nextInt(3);
                     List<ToolCall> calls = new ArrayList<>();
                     for (int p = 0; p < parallel; p++) {
-                        calls.add(new ToolCall("call_" + (++ids), "tool_" + random.nextInt(3),
+                        calls.add(new ToolCall(
+                                "call_" + (++ids),
+                                "tool_" + random.nextInt(3),
                                 "{\"n\": " + random.nextInt(100) + "}"));
                     }
                     out.add(new AssistantMessage(random.nextBoolean() ? "thinking " + t : "", calls));
@@ -60,11 +62,22 @@ class RepairPropertiesTest {
         });
     }
 
-    enum Corruption { DROP, DUPLICATE, SWAP, CUT_HEAD, CUT_TAIL, TEAR_ARGUMENTS, EMPTY_TEXT, DUPLICATE_ID, INSERT_ORPHAN }
+    enum Corruption {
+        DROP,
+        DUPLICATE,
+        SWAP,
+        CUT_HEAD,
+        CUT_TAIL,
+        TEAR_ARGUMENTS,
+        EMPTY_TEXT,
+        DUPLICATE_ID,
+        INSERT_ORPHAN
+    }
 
     @Provide
     Arbitrary<List<Message>> corrupted() {
-        Arbitrary<List<Corruption>> corruptions = Arbitraries.of(Corruption.class).list().ofMinSize(1).ofMaxSize(6);
+        Arbitrary<List<Corruption>> corruptions =
+                Arbitraries.of(Corruption.class).list().ofMinSize(1).ofMaxSize(6);
         return Combinators.combine(histories(), corruptions, Arbitraries.longs())
                 .as((history, list, seed) -> corrupt(history, list, new Random(seed)));
     }
@@ -85,14 +98,22 @@ class RepairPropertiesTest {
                     h.set(i, h.get(j));
                     h.set(j, m);
                 }
-                case CUT_HEAD -> h.subList(0, Math.min(h.size(), 1 + random.nextInt(3))).clear();
-                case CUT_TAIL -> h.subList(Math.max(0, h.size() - 1 - random.nextInt(3)), h.size()).clear();
+                case CUT_HEAD ->
+                    h.subList(0, Math.min(h.size(), 1 + random.nextInt(3))).clear();
+                case CUT_TAIL ->
+                    h.subList(Math.max(0, h.size() - 1 - random.nextInt(3)), h.size())
+                            .clear();
                 case TEAR_ARGUMENTS -> {
                     if (h.get(i) instanceof AssistantMessage a && a.hasToolCalls()) {
                         List<ToolCall> calls = new ArrayList<>(a.toolCalls());
                         ToolCall first = calls.get(0);
-                        calls.set(0, new ToolCall(first.id(), first.name(),
-                                first.arguments().substring(0, first.arguments().length() / 2)));
+                        calls.set(
+                                0,
+                                new ToolCall(
+                                        first.id(),
+                                        first.name(),
+                                        first.arguments()
+                                                .substring(0, first.arguments().length() / 2)));
                         h.set(i, new AssistantMessage(a.text(), calls));
                     }
                 }
@@ -110,7 +131,8 @@ class RepairPropertiesTest {
                         h.set(i, new AssistantMessage(a.text(), calls));
                     }
                 }
-                case INSERT_ORPHAN -> h.add(i, new ToolResultMessage("ghost_" + random.nextInt(100), "t", "orphan", false));
+                case INSERT_ORPHAN ->
+                    h.add(i, new ToolResultMessage("ghost_" + random.nextInt(100), "t", "orphan", false));
             }
         }
         return h;
@@ -119,7 +141,8 @@ class RepairPropertiesTest {
     @Property(tries = 600)
     void repairedHistoriesAreValidForEveryProvider(@ForAll("corrupted") List<Message> broken) {
         Repairer.Result r = Repairer.repair(Entry.numbered(broken));
-        assertThat(HistoryValidator.validate(r.messages(), HistoryValidator.Mode.HISTORY)).isEmpty();
+        assertThat(HistoryValidator.validate(r.messages(), HistoryValidator.Mode.HISTORY))
+                .isEmpty();
     }
 
     @Property(tries = 600)
@@ -179,9 +202,13 @@ class RepairPropertiesTest {
             for (int k = 0; k < a.toolCalls().size(); k++) {
                 ToolCall c = a.toolCalls().get(k);
                 ToolResultMessage t = (ToolResultMessage) broken.get(i + 1 + k);
-                if (t.callId().equals(c.id()) && callCount.get(c.id()) == 1 && resultCount.get(c.id()) == 1
-                        && HistoryValidator.isJsonObject(c.arguments()) && !t.text().isBlank()
-                        && HistoryValidator.TOOL_ID.matcher(c.id()).matches() && precededByUser(broken, i)) {
+                if (t.callId().equals(c.id())
+                        && callCount.get(c.id()) == 1
+                        && resultCount.get(c.id()) == 1
+                        && HistoryValidator.isJsonObject(c.arguments())
+                        && !t.text().isBlank()
+                        && HistoryValidator.TOOL_ID.matcher(c.id()).matches()
+                        && precededByUser(broken, i)) {
                     intact.add(c.id());
                     results.put(c.id(), t);
                     calls.put(c.id(), c);
@@ -213,7 +240,8 @@ class RepairPropertiesTest {
 
     @Property(tries = 200)
     void validHistoriesAreNotTouched(@ForAll("histories") List<Message> valid) {
-        assertThat(HistoryValidator.validate(valid, HistoryValidator.Mode.HISTORY)).isEmpty();
+        assertThat(HistoryValidator.validate(valid, HistoryValidator.Mode.HISTORY))
+                .isEmpty();
         assertThat(Repairer.repair(Entry.numbered(valid)).actions()).isEmpty();
     }
 }

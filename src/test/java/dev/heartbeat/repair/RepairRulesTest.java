@@ -37,7 +37,9 @@ class RepairRulesTest {
 
     private static Repairer.Result repair(Message... messages) {
         Repairer.Result r = Repairer.repair(Entry.numbered(List.of(messages)));
-        assertThat(HistoryValidator.validate(r.messages(), HistoryValidator.Mode.HISTORY)).as("valid after repair").isEmpty();
+        assertThat(HistoryValidator.validate(r.messages(), HistoryValidator.Mode.HISTORY))
+                .as("valid after repair")
+                .isEmpty();
         Repairer.Result again = Repairer.repair(r.entries());
         assertThat(again.actions()).as("repairing twice changes nothing").isEmpty();
         assertThat(again.messages()).isEqualTo(r.messages());
@@ -71,12 +73,15 @@ class RepairRulesTest {
         assertThat(made.callId()).isEqualTo("c1");
         assertThat(made.isError()).isTrue();
         assertThat(made.text()).contains("no result was recorded; outcome unknown");
-        assertThat(r.entries().get(2).id()).as("a new message has no store id yet").isZero();
+        assertThat(r.entries().get(2).id())
+                .as("a new message has no store id yet")
+                .isZero();
     }
 
     @Test
     void duplicateResultsKeepTheFirst() {
-        Repairer.Result r = repair(user("hi"), calls(call("c1")), result("c1", "first"), result("c1", "second"), say("x"));
+        Repairer.Result r =
+                repair(user("hi"), calls(call("c1")), result("c1", "first"), result("c1", "second"), say("x"));
         assertThat(rules(r)).containsExactly("drop_duplicate_result");
         assertThat(r.messages()).contains(result("c1", "first")).doesNotContain(result("c1", "second"));
     }
@@ -98,9 +103,12 @@ class RepairRulesTest {
 
     @Test
     void parallelCallsPartlyAnsweredKeepTheAnsweredAndGetSyntheticResultsForTheRest() {
-        Repairer.Result r = repair(user("hi"), calls(call("a"), call("b"), call("c")), result("b", "b done"), user("next"));
-        assertThat(rules(r)).containsExactlyInAnyOrder("move_result", "synthesize_missing_result", "synthesize_missing_result");
-        assertThat(r.messages().get(2)).isEqualTo(new ToolResultMessage("a", "read_file", Repairer.UNKNOWN_OUTCOME, true));
+        Repairer.Result r =
+                repair(user("hi"), calls(call("a"), call("b"), call("c")), result("b", "b done"), user("next"));
+        assertThat(rules(r))
+                .containsExactlyInAnyOrder("move_result", "synthesize_missing_result", "synthesize_missing_result");
+        assertThat(r.messages().get(2))
+                .isEqualTo(new ToolResultMessage("a", "read_file", Repairer.UNKNOWN_OUTCOME, true));
         assertThat(r.messages().get(3)).isEqualTo(result("b", "b done"));
         assertThat(((ToolResultMessage) r.messages().get(4)).callId()).isEqualTo("c");
     }
@@ -124,23 +132,35 @@ class RepairRulesTest {
         ToolCall torn = new ToolCall("c1", "write_file", "{\"path\": \"a.md\", \"cont");
         Repairer.Result r = repair(user("hi"), calls(torn));
         assertThat(rules(r)).containsExactly("torn_arguments", "synthesize_missing_result");
-        assertThat(((AssistantMessage) r.messages().get(1)).toolCalls().get(0).arguments()).isEqualTo("{}");
+        assertThat(((AssistantMessage) r.messages().get(1)).toolCalls().get(0).arguments())
+                .isEqualTo("{}");
         assertThat(((ToolResultMessage) r.messages().get(2)).text()).contains("arguments of this call were lost");
         assertThat(r.actions().get(0).before()).contains("cont");
     }
 
     @Test
     void tornArgumentsWithAResultKeepTheResult() {
-        Repairer.Result r = repair(user("hi"), calls(new ToolCall("c1", "x", "[1,2]")), result("c1", "told the model"), say("ok"));
+        Repairer.Result r =
+                repair(user("hi"), calls(new ToolCall("c1", "x", "[1,2]")), result("c1", "told the model"), say("ok"));
         assertThat(rules(r)).containsExactly("torn_arguments");
         assertThat(r.messages().get(2)).isEqualTo(result("c1", "told the model"));
     }
 
     @Test
     void reusedAndInvalidIdsAreRewrittenInCallAndResult() {
-        Repairer.Result r = repair(user("hi"), calls(call("c1")), result("c1", "first"), say("a"),
-                user("again"), calls(call("c1")), result("c1", "second"), say("b"),
-                user("more"), calls(call("bad id!")), result("bad id!", "third"), say("c"));
+        Repairer.Result r = repair(
+                user("hi"),
+                calls(call("c1")),
+                result("c1", "first"),
+                say("a"),
+                user("again"),
+                calls(call("c1")),
+                result("c1", "second"),
+                say("b"),
+                user("more"),
+                calls(call("bad id!")),
+                result("bad id!", "third"),
+                say("c"));
         assertThat(rules(r)).containsExactly("rewrite_tool_id", "rewrite_tool_id");
         List<Message> m = r.messages();
         String second = ((AssistantMessage) m.get(5)).toolCalls().get(0).id();
@@ -154,16 +174,21 @@ class RepairRulesTest {
 
     @Test
     void invalidToolNamesAreCleanedInCallAndResult() {
-        Repairer.Result r = repair(user("hi"), calls(new ToolCall("c1", "read file!", "{}")),
-                new ToolResultMessage("c1", "read file!", "x", false), say("ok"));
+        Repairer.Result r = repair(
+                user("hi"),
+                calls(new ToolCall("c1", "read file!", "{}")),
+                new ToolResultMessage("c1", "read file!", "x", false),
+                say("ok"));
         assertThat(rules(r)).containsExactly("rewrite_tool_name");
-        assertThat(((AssistantMessage) r.messages().get(1)).toolCalls().get(0).name()).isEqualTo("read_file_");
+        assertThat(((AssistantMessage) r.messages().get(1)).toolCalls().get(0).name())
+                .isEqualTo("read_file_");
         assertThat(((ToolResultMessage) r.messages().get(2)).toolName()).isEqualTo("read_file_");
     }
 
     @Test
     void aHistoryWhoseHeadWasCutStartsAtTheFirstUserMessage() {
-        Repairer.Result r = repair(result("c0", "tail of a cut pair"), say("answer to a lost question"), user("hi"), say("ok"));
+        Repairer.Result r =
+                repair(result("c0", "tail of a cut pair"), say("answer to a lost question"), user("hi"), say("ok"));
         assertThat(rules(r)).containsExactly("drop_orphan_result", "drop_head");
         assertThat(r.messages()).containsExactly(user("hi"), say("ok"));
     }
@@ -187,19 +212,40 @@ class RepairRulesTest {
 
     @Test
     void theValidatorNamesEachRule() {
-        List<Message> broken = List.of(say("no user first"), user("a"), user("b"), calls(new ToolCall("x y", "n m", "[]")),
-                result("zz", "orphan"), user(""), new SystemMessage("late"));
-        List<String> found = HistoryValidator.validate(broken, HistoryValidator.Mode.REQUEST).stream().map(Problem::rule).toList();
-        assertThat(found).contains("first_not_user", "consecutive_same_role", "tool_id_invalid", "tool_name_invalid",
-                "tool_input_not_object", "tool_call_unanswered", "tool_result_orphan", "empty_message", "system_inside",
-                "last_not_user");
+        List<Message> broken = List.of(
+                say("no user first"),
+                user("a"),
+                user("b"),
+                calls(new ToolCall("x y", "n m", "[]")),
+                result("zz", "orphan"),
+                user(""),
+                new SystemMessage("late"));
+        List<String> found = HistoryValidator.validate(broken, HistoryValidator.Mode.REQUEST).stream()
+                .map(Problem::rule)
+                .toList();
+        assertThat(found)
+                .contains(
+                        "first_not_user",
+                        "consecutive_same_role",
+                        "tool_id_invalid",
+                        "tool_name_invalid",
+                        "tool_input_not_object",
+                        "tool_call_unanswered",
+                        "tool_result_orphan",
+                        "empty_message",
+                        "system_inside",
+                        "last_not_user");
     }
 
     @Test
     void aRequestMayEndWithToolResultsButNotWithTheAssistant() {
-        assertThat(HistoryValidator.isValid(List.of(user("a"), calls(call("c")), result("c", "r")), HistoryValidator.Mode.REQUEST)).isTrue();
-        assertThat(HistoryValidator.isValid(List.of(user("a"), say("b")), HistoryValidator.Mode.REQUEST)).isFalse();
-        assertThat(HistoryValidator.isValid(List.of(user("a"), say("b")), HistoryValidator.Mode.HISTORY)).isTrue();
+        assertThat(HistoryValidator.isValid(
+                        List.of(user("a"), calls(call("c")), result("c", "r")), HistoryValidator.Mode.REQUEST))
+                .isTrue();
+        assertThat(HistoryValidator.isValid(List.of(user("a"), say("b")), HistoryValidator.Mode.REQUEST))
+                .isFalse();
+        assertThat(HistoryValidator.isValid(List.of(user("a"), say("b")), HistoryValidator.Mode.HISTORY))
+                .isTrue();
     }
 
     @Test

@@ -22,9 +22,12 @@ class DurabilityTest {
             Database.Connections connections = db.connect(false);
             try {
                 Connection c = connections.borrow();
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
                     rs.next();
-                    assertThat(rs.getInt(1)).as("2 = FULL: the WAL is synced at every commit").isEqualTo(2);
+                    assertThat(rs.getInt(1))
+                            .as("2 = FULL: the WAL is synced at every commit")
+                            .isEqualTo(2);
                 }
             } finally {
                 connections.close();

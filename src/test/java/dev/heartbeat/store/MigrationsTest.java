@@ -24,8 +24,10 @@ class MigrationsTest {
 
     private Map<String, Integer> checksums(Path db) throws Exception {
         Map<String, Integer> out = new HashMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT version, checksum FROM flyway_schema_history WHERE version IS NOT NULL")) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT version, checksum FROM flyway_schema_history WHERE version IS NOT NULL")) {
             while (rs.next()) {
                 out.put(rs.getString(1), rs.getInt(2));
             }
@@ -43,7 +45,8 @@ class MigrationsTest {
         Store.open(db, Clock.systemUTC()).close();
         Map<String, Integer> fresh = checksums(db);
         // The checksum V1 had in a development build before the first release.
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE flyway_schema_history SET checksum = 1119044668 WHERE version = '1'");
         }
         Assertions.assertThatThrownBy(() -> Store.open(db, Clock.systemUTC()))
@@ -61,16 +64,35 @@ class MigrationsTest {
      * a released file is never edited (a change is a new migration). These are the checksums as released.
      */
     static final Map<String, Integer> RELEASED = Map.of(
-            "1", 661558603, "2", 1336690773, "3", 754857223, "4", 346819186, "5", -487570080, "6", 85220683,
-            "8", -842477214, "9", -1003898999, "10", -1477055650);
+            "1",
+            661558603,
+            "2",
+            1336690773,
+            "3",
+            754857223,
+            "4",
+            346819186,
+            "5",
+            -487570080,
+            "6",
+            85220683,
+            "8",
+            -842477214,
+            "9",
+            -1003898999,
+            "10",
+            -1477055650);
 
     @Test
     void releasedMigrationsAreFrozen() throws Exception {
         Map<String, Integer> resolved = new HashMap<>();
         for (var info : Flyway.configure()
                 .dataSource("jdbc:sqlite:" + dir.resolve("pin.db"), null, null)
-                .locations("classpath:db/migration").placeholders(new SqliteDatabase(dir.resolve("pin.db")).placeholders())
-                .load().info().all()) {
+                .locations("classpath:db/migration")
+                .placeholders(new SqliteDatabase(dir.resolve("pin.db")).placeholders())
+                .load()
+                .info()
+                .all()) {
             resolved.put(info.getVersion().getVersion(), info.getChecksum());
         }
         assertThat(resolved).isEqualTo(RELEASED);
@@ -81,7 +103,8 @@ class MigrationsTest {
         String javaVersion = new QuartzTablesMigration().getVersion().getVersion();
         try (var files = Files.list(Path.of("src/main/resources/db/migration"))) {
             assertThat(files.map(f -> f.getFileName().toString()))
-                    .noneMatch(name -> name.startsWith("V" + javaVersion + "__") || name.startsWith("V" + javaVersion + "."));
+                    .noneMatch(name ->
+                            name.startsWith("V" + javaVersion + "__") || name.startsWith("V" + javaVersion + "."));
         }
     }
 

@@ -41,9 +41,11 @@ class PostgresStoreTest extends AgentTest {
 
     private List<String> tables() throws Exception {
         List<String> out = new ArrayList<>();
-        try (Connection c = SERVER.connect(agent.postgresUrl()); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
-                     + "ORDER BY table_name")) {
+        try (Connection c = SERVER.connect(agent.postgresUrl());
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+                                + "ORDER BY table_name")) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }
@@ -59,15 +61,27 @@ class PostgresStoreTest extends AgentTest {
 
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(fake.rejections()).isEmpty();
-        assertThat(tables()).contains("sessions", "messages", "decisions", "state", "tool_intents", "beat_fence",
-                "approvals", "flyway_schema_history", "qrtz_triggers", "qrtz_scheduler_state", "qrtz_locks",
-                "qrtz_fired_triggers");
+        assertThat(tables())
+                .contains(
+                        "sessions",
+                        "messages",
+                        "decisions",
+                        "state",
+                        "tool_intents",
+                        "beat_fence",
+                        "approvals",
+                        "flyway_schema_history",
+                        "qrtz_triggers",
+                        "qrtz_scheduler_state",
+                        "qrtz_locks",
+                        "qrtz_fired_triggers");
         JsonNode d = json(r.out());
         assertThat(d.path("tool_calls").get(0).path("name").asText()).isEqualTo("set_state");
         try (Store store = agent.store()) {
             assertThat(store.database().clustered()).isTrue();
             assertThat(store.agentState().state("test-agent", "disk")).contains("\"95%\"");
-            assertThat(store.sessions().history("test-agent")).extracting(m -> m.message().role())
+            assertThat(store.sessions().history("test-agent"))
+                    .extracting(m -> m.message().role())
                     .containsExactly("user", "assistant", "tool", "assistant");
         }
         TestAgent.Result verify = agent.run("decisions", "verify");
@@ -79,9 +93,10 @@ class PostgresStoreTest extends AgentTest {
     void aBeatThatLostItsBeatLockStopsBeforeItsNextSideEffect() throws Exception {
         Path sent = home.resolve("sent.jsonl");
         agent.yaml("notify:\n  channels:\n    - { type: file, path: \"" + sent + "\" }\n");
-        fake.reply(new FakeProvider.Slow(Duration.ofMillis(1500), new FakeProvider.Calls(
-                List.of(new FakeProvider.Call(null, "notify",
-                        "{\"message\": \"restart db1\", \"severity\": \"critical\"}")))));
+        fake.reply(new FakeProvider.Slow(
+                Duration.ofMillis(1500),
+                new FakeProvider.Calls(List.of(new FakeProvider.Call(
+                        null, "notify", "{\"message\": \"restart db1\", \"severity\": \"critical\"}")))));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<TestAgent.Result> beat = pool.submit(() -> agent.run("--once", "--json"));
@@ -90,9 +105,11 @@ class PostgresStoreTest extends AgentTest {
                 Thread.sleep(20);
             }
             // The server ends the session holding the beat lock, as it does for a node cut off by the network.
-            try (Connection c = SERVER.connect(agent.postgresUrl()); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
-                         + "AND classid = " + PostgresDatabase.BEAT_LOCK + " AND objsubid = 2")) {
+            try (Connection c = SERVER.connect(agent.postgresUrl());
+                    Statement s = c.createStatement();
+                    ResultSet rs =
+                            s.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                                    + "AND classid = " + PostgresDatabase.BEAT_LOCK + " AND objsubid = 2")) {
                 assertThat(rs.next()).as("the beat holds its lock").isTrue();
             }
             JsonNode d = json(beat.get().out());
@@ -108,9 +125,13 @@ class PostgresStoreTest extends AgentTest {
     void theFenceLetsATickBeTakenOnce() {
         Instant tick = Instant.parse("2026-11-22T10:00:00Z");
         try (Store store = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
-            assertThat(store.cluster().takeFence("a", tick, "01BEAT0000000000000000000A", "node-1")).isTrue();
-            assertThat(store.cluster().takeFence("a", tick, "01BEAT0000000000000000000B", "node-2")).isFalse();
-            assertThat(store.cluster().takeFence("b", tick, "01BEAT0000000000000000000C", "node-2")).as("another agent").isTrue();
+            assertThat(store.cluster().takeFence("a", tick, "01BEAT0000000000000000000A", "node-1"))
+                    .isTrue();
+            assertThat(store.cluster().takeFence("a", tick, "01BEAT0000000000000000000B", "node-2"))
+                    .isFalse();
+            assertThat(store.cluster().takeFence("b", tick, "01BEAT0000000000000000000C", "node-2"))
+                    .as("another agent")
+                    .isTrue();
             assertThat(store.cluster().lastFence("a")).get().satisfies(f -> {
                 assertThat(f.beatId()).isEqualTo("01BEAT0000000000000000000A");
                 assertThat(f.node()).isEqualTo("node-1");
@@ -124,7 +145,7 @@ class PostgresStoreTest extends AgentTest {
         agent.run("--once");
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (Store one = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC());
-             Store two = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
+                Store two = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
             List<Future<?>> done = new ArrayList<>();
             for (Store store : List.of(one, two)) {
                 done.add(pool.submit(() -> {
@@ -148,8 +169,11 @@ class PostgresStoreTest extends AgentTest {
     private static Decision skipped(int i) {
         OffsetDateTime now = OffsetDateTime.now();
         return Decision.builder(Ids.next(Clock.systemUTC()), "test-agent", "test-agent")
-                .trigger(Decision.Trigger.SCHEDULE).times(now, now).outcome(Decision.Outcome.SKIPPED, "test " + i)
-                .model(new Decision.ModelInfo("openai", "test-model")).build();
+                .trigger(Decision.Trigger.SCHEDULE)
+                .times(now, now)
+                .outcome(Decision.Outcome.SKIPPED, "test " + i)
+                .model(new Decision.ModelInfo("openai", "test-model"))
+                .build();
     }
 
     /**
@@ -164,12 +188,15 @@ class PostgresStoreTest extends AgentTest {
             BeatLock lock = other.cluster().tryLockBeat("test-agent").orElseThrow();
             String running = Ids.next(Clock.systemUTC());
             other.sessions().append("test-agent", new UserMessage("Heartbeat (schedule)"), running);
-            assertThat(other.cluster().tryLockBeat("test-agent")).as("held already").isEmpty();
+            assertThat(other.cluster().tryLockBeat("test-agent"))
+                    .as("held already")
+                    .isEmpty();
 
             JsonNode skipped = beat();
             assertThat(skipped.path("outcome").asText()).isEqualTo("skipped");
             assertThat(skipped.path("reason").asText()).contains("another beat of this agent was still running");
-            assertThat(agent.run("decisions", "list", "--outcome", "failed").out()).doesNotContain("interrupted");
+            assertThat(agent.run("decisions", "list", "--outcome", "failed").out())
+                    .doesNotContain("interrupted");
 
             lock.close();
             JsonNode next = beat();
@@ -188,22 +215,31 @@ class PostgresStoreTest extends AgentTest {
         agent.run("--once");
         String lost = Ids.next(Clock.systemUTC());
         try (Store other = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
-            assertThat(other.cluster().takeFence("test-agent", Instant.now().minusSeconds(5), lost, "web9-1")).isTrue();
+            assertThat(other.cluster().takeFence("test-agent", Instant.now().minusSeconds(5), lost, "web9-1"))
+                    .isTrue();
             OffsetDateTime now = OffsetDateTime.now();
             Decision missed = Decision.builder(Ids.next(Clock.systemUTC()), "test-agent", "test-agent")
-                    .trigger(Decision.Trigger.MISSED).times(now, now)
+                    .trigger(Decision.Trigger.MISSED)
+                    .times(now, now)
                     .outcome(Decision.Outcome.SKIPPED, "1 scheduled beat(s) missed")
-                    .model(new Decision.ModelInfo("openai", "test-model")).tick("web9-1", now.minusSeconds(3)).build();
+                    .model(new Decision.ModelInfo("openai", "test-model"))
+                    .tick("web9-1", now.minusSeconds(3))
+                    .build();
             assertThat(other.decisionLog().appendFenced(missed)).isPresent();
-            assertThat(other.decisionLog().appendFenced(missed)).as("its tick is taken").isEmpty();
+            assertThat(other.decisionLog().appendFenced(missed))
+                    .as("its tick is taken")
+                    .isEmpty();
         }
         agent.run("--once");
         TestAgent.Result failed = agent.run("decisions", "list", "--outcome", "failed", "--json");
         assertThat(failed.out()).contains(lost).contains("interrupted");
-        JsonNode interrupted = json(agent.run("decisions", "show", lost, "--json").out());
+        JsonNode interrupted =
+                json(agent.run("decisions", "show", lost, "--json").out());
         assertThat(interrupted.path("reason").asText()).startsWith("interrupted");
         assertThat(interrupted.path("node").asText()).isEqualTo("web9-1");
-        assertThat(agent.run("decisions", "list", "--outcome", "failed", "--json").out()).as("only the lost beat")
+        assertThat(agent.run("decisions", "list", "--outcome", "failed", "--json")
+                        .out())
+                .as("only the lost beat")
                 .doesNotContain("missed");
     }
 
@@ -240,7 +276,9 @@ class PostgresStoreTest extends AgentTest {
         assertThat(skipped.path("outcome").asText()).isEqualTo("skipped");
         assertThat(skipped.path("reason").asText()).startsWith("paused: database maintenance");
         try (Store other = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC())) {
-            assertThat(other.control().pause("test-agent")).get().satisfies(p -> assertThat(p.reason()).isEqualTo("database maintenance"));
+            assertThat(other.control().pause("test-agent"))
+                    .get()
+                    .satisfies(p -> assertThat(p.reason()).isEqualTo("database maintenance"));
         }
         assertThat(agent.run("status").out()).contains("PAUSED").contains("on every node");
         assertThat(agent.run("resume").out()).contains("resumed");
@@ -255,7 +293,8 @@ class PostgresStoreTest extends AgentTest {
         assertThat(check.exit()).as(check.all()).isZero();
         assertThat(check.out()).contains(agent.postgresUrl()).contains("<redacted>");
         TestAgent.Result status = agent.run("status");
-        for (TestAgent.Result r : List.of(check, status, agent.run("decisions", "list"), agent.run("--once", "--json"))) {
+        for (TestAgent.Result r :
+                List.of(check, status, agent.run("decisions", "list"), agent.run("--once", "--json"))) {
             assertThat(r.all()).doesNotContain(SERVER.password());
         }
         assertThat(Files.readString(agent.config())).doesNotContain(SERVER.password());
@@ -266,8 +305,11 @@ class PostgresStoreTest extends AgentTest {
         agent.env().put("HB_TEST_PG_PASSWORD", "not-the-password");
         TestAgent.Result r = agent.run("--once");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).contains("cannot connect to " + agent.postgresUrl()).contains("storage.password")
-                .doesNotContain("not-the-password").doesNotContain("\tat ");
+        assertThat(r.err())
+                .contains("cannot connect to " + agent.postgresUrl())
+                .contains("storage.password")
+                .doesNotContain("not-the-password")
+                .doesNotContain("\tat ");
     }
 
     @Test
@@ -276,6 +318,10 @@ class PostgresStoreTest extends AgentTest {
         agent.clock(Clock.offset(Clock.systemDefaultZone(), Duration.ofSeconds(5)));
         TestAgent.Result r = agent.run("run");
         assertThat(r.exit()).as(r.all()).isEqualTo(1);
-        assertThat(r.err()).as(r.all()).contains("clock is 5.0 s").contains("ahead of the database server's").contains("within 1 s");
+        assertThat(r.err())
+                .as(r.all())
+                .contains("clock is 5.0 s")
+                .contains("ahead of the database server's")
+                .contains("within 1 s");
     }
 }

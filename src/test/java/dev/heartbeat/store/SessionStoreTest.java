@@ -32,12 +32,17 @@ class SessionStoreTest {
 
             Repairer.Result repaired = Repairer.repair(Entry.of(store.sessions().history("s")));
             assertThat(repaired.changed()).isTrue();
-            List<StoredMessage> after = store.sessions().writeRevision("s", repaired.entries(), repaired.actions(), "b3");
+            List<StoredMessage> after =
+                    store.sessions().writeRevision("s", repaired.entries(), repaired.actions(), "b3");
 
-            Sessions.Summary kept = store.sessions().summary("s").orElseThrow(() -> new AssertionError("summary lost by the repair"));
+            Sessions.Summary kept =
+                    store.sessions().summary("s").orElseThrow(() -> new AssertionError("summary lost by the repair"));
             assertThat(kept.text()).isEqualTo("beat 1 did a thing");
             assertThat(kept.method()).isEqualTo("llm");
-            StoredMessage coveredNow = after.stream().filter(m -> m.id() == kept.coversTo()).findFirst().orElseThrow();
+            StoredMessage coveredNow = after.stream()
+                    .filter(m -> m.id() == kept.coversTo())
+                    .findFirst()
+                    .orElseThrow();
             assertThat(coveredNow.message()).isEqualTo(covered.message());
         }
     }

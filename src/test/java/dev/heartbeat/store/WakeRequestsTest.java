@@ -20,9 +20,12 @@ class WakeRequestsTest {
             }
             Control.Wake wake = store.control().takeWake("node-a").orElseThrow();
             assertThat(wake.reason()).contains("disk alert").contains("more").contains("50 wake requests");
-            assertThat(store.control().takeWake("node-b")).as("nothing left for a second beat").isEmpty();
+            assertThat(store.control().takeWake("node-b"))
+                    .as("nothing left for a second beat")
+                    .isEmpty();
             store.control().requestWake("later");
-            assertThat(store.control().takeWake("node-b").orElseThrow().reason()).isEqualTo("later");
+            assertThat(store.control().takeWake("node-b").orElseThrow().reason())
+                    .isEqualTo("later");
         }
     }
 }

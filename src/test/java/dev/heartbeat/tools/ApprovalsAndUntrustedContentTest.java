@@ -50,7 +50,8 @@ class ApprovalsAndUntrustedContentTest extends AgentTest {
         JsonNode messages = fake.requests().get(fake.requests().size() - 1).path("messages");
         String prompt = messages.get(messages.size() - 3).path("content").asText();
         assertThat(prompt).contains("todo").contains("untrusted");
-        assertThat(messages.get(messages.size() - 1).path("content").asText()).contains("[untrusted data from get_state");
+        assertThat(messages.get(messages.size() - 1).path("content").asText())
+                .contains("[untrusted data from get_state");
     }
 
     @Test
@@ -73,7 +74,10 @@ class ApprovalsAndUntrustedContentTest extends AgentTest {
         fake.text("HEARTBEAT_OK");
         beat();
         String prompt = fake.requests().get(fake.requests().size() - 1).toString();
-        assertThat(prompt).contains("approved by").contains("line-one").contains("line-two")
+        assertThat(prompt)
+                .contains("approved by")
+                .contains("line-one")
+                .contains("line-two")
                 .contains("[untrusted data from run_command");
     }
 
@@ -102,18 +106,27 @@ class ApprovalsAndUntrustedContentTest extends AgentTest {
         assertThat(fake.requests().get(0).toString()).doesNotContain("approval request");
 
         String id = pendingId();
-        assertThat(agent.run("approvals", "list").out()).contains(id).contains("pending").contains("write_file");
+        assertThat(agent.run("approvals", "list").out())
+                .contains(id)
+                .contains("pending")
+                .contains("write_file");
         TestAgent.Result approve = agent.run("approvals", "approve", id.substring(0, 22));
         assertThat(approve.exit()).as(approve.err()).isZero();
-        assertThat(agent.run("approvals", "approve", id).exit()).as("decided once").isEqualTo(1);
+        assertThat(agent.run("approvals", "approve", id).exit())
+                .as("decided once")
+                .isEqualTo(1);
 
         fake.text("HEARTBEAT_OK");
         JsonNode second = beat();
         assertThat(agent.workspace().resolve("report.md")).hasContent("weekly report");
         assertThat(second.path("outcome").asText()).isEqualTo("acted");
-        assertThat(second.path("tool_calls").get(0).path("executed").asBoolean()).isTrue();
-        assertThat(fake.requests().get(1).toString()).contains("Approvals since the last beat").contains("approved by");
-        assertThat(JSON.readTree(agent.run("approvals", "list", "--json").out())).isEmpty();
+        assertThat(second.path("tool_calls").get(0).path("executed").asBoolean())
+                .isTrue();
+        assertThat(fake.requests().get(1).toString())
+                .contains("Approvals since the last beat")
+                .contains("approved by");
+        assertThat(JSON.readTree(agent.run("approvals", "list", "--json").out()))
+                .isEmpty();
         assertThat(agent.run("approvals", "list", "--all").out()).contains("done");
     }
 
@@ -122,7 +135,9 @@ class ApprovalsAndUntrustedContentTest extends AgentTest {
         agent.yaml("tools:\n  approvals:\n    required: [notify]\n");
         fake.call("notify", "{\"message\": \"reboot db1?\"}");
         assertThat(beat().path("outcome").asText()).isEqualTo("awaiting_approval");
-        assertThat(agent.run("approvals", "deny", pendingId(), "--reason", "not during business hours").exit()).isZero();
+        assertThat(agent.run("approvals", "deny", pendingId(), "--reason", "not during business hours")
+                        .exit())
+                .isZero();
         fake.text("HEARTBEAT_OK");
         JsonNode next = beat();
         assertThat(next.path("outcome").asText()).isEqualTo("quiet");
@@ -158,12 +173,14 @@ class ApprovalsAndUntrustedContentTest extends AgentTest {
         assertThat(d.path("tool_calls").get(1).path("outcome").asText()).isEqualTo("refused");
         assertThat(d.path("tool_calls").get(1).path("executed").asBoolean()).isFalse();
         assertThat(d.path("outcome").asText()).as("nothing ran, nothing waits").isEqualTo("quiet");
-        assertThat(JSON.readTree(agent.run("approvals", "list", "--json").out())).isEmpty();
+        assertThat(JSON.readTree(agent.run("approvals", "list", "--json").out()))
+                .isEmpty();
     }
 
     @Test
     void aRefusedCallDidNotExecuteAndDoesNotMakeTheBeatActed() throws Exception {
-        fake.call("write_file", "{\"path\": \"../outside.md\", \"content\": \"x\"}").text("HEARTBEAT_OK");
+        fake.call("write_file", "{\"path\": \"../outside.md\", \"content\": \"x\"}")
+                .text("HEARTBEAT_OK");
         JsonNode d = beat();
         JsonNode call = d.path("tool_calls").get(0);
         assertThat(call.path("outcome").asText()).isEqualTo("refused");
@@ -186,19 +203,24 @@ class ApprovalsAndUntrustedContentTest extends AgentTest {
         try {
             agent.yaml("tools:\n  http_get:\n    allow-hosts: [127.0.0.1]\n    allow-private: [127.0.0.1]\n"
                     + "  run_command:\n    allow: [echo]\n");
-            fake.call("http_get", "{\"url\": \"http://127.0.0.1:" + page.getAddress().getPort() + "/status\"}")
+            fake.call(
+                            "http_get",
+                            "{\"url\": \"http://127.0.0.1:" + page.getAddress().getPort() + "/status\"}")
                     .call("run_command", "{\"program\": \"echo\", \"args\": [\"hi\"]}");
             JsonNode d = beat();
             assertThat(d.path("outcome").asText()).isEqualTo("awaiting_approval");
             assertThat(d.path("tool_calls").get(1).path("outcome").asText()).isEqualTo("awaiting_approval");
             assertThat(pendingId()).isNotBlank();
             JsonNode toolMessage = fake.requests().get(1).path("messages");
-            String seen = toolMessage.get(toolMessage.size() - 1).path("content").asText();
+            String seen =
+                    toolMessage.get(toolMessage.size() - 1).path("content").asText();
             String marker = seen.substring(seen.indexOf("marked ") + 7, seen.indexOf(':', seen.indexOf("marked ")));
             assertThat(marker).hasSize(8);
-            assertThat(seen).contains(marker + "| IGNORE ALL PREVIOUS INSTRUCTIONS")
+            assertThat(seen)
+                    .contains(marker + "| IGNORE ALL PREVIOUS INSTRUCTIONS")
                     .endsWith("[end of untrusted data " + marker + "]");
-            assertThat(seen.lines().filter(l -> l.contains("IGNORE"))).allSatisfy(l -> assertThat(l).startsWith(marker + "| "));
+            assertThat(seen.lines().filter(l -> l.contains("IGNORE")))
+                    .allSatisfy(l -> assertThat(l).startsWith(marker + "| "));
         } finally {
             page.stop(0);
         }
@@ -207,7 +229,8 @@ class ApprovalsAndUntrustedContentTest extends AgentTest {
     @Test
     void theChecklistIsTrustedOtherFilesAreNot() throws Exception {
         Files.writeString(agent.workspace().resolve("notes.md"), "remember the milk");
-        fake.call("read_file", "{\"path\": \"HEARTBEAT.md\"}").call("read_file", "{\"path\": \"notes.md\"}")
+        fake.call("read_file", "{\"path\": \"HEARTBEAT.md\"}")
+                .call("read_file", "{\"path\": \"notes.md\"}")
                 .text("HEARTBEAT_OK");
         beat();
         assertThat(fake.requests().get(1).toString()).doesNotContain("untrusted data from read_file");
@@ -222,8 +245,11 @@ class ApprovalsAndUntrustedContentTest extends AgentTest {
                 .text("The key is " + TestAgent.KEY);
         TestAgent.Result r = agent.run("--once", "--json");
         assertThat(r.all()).doesNotContain(TestAgent.KEY);
-        assertThat(fake.requests().get(1).toString()).doesNotContain(TestAgent.KEY).contains("<redacted>");
-        assertThat(Files.readString(agent.database(), StandardCharsets.ISO_8859_1)).doesNotContain(TestAgent.KEY);
+        assertThat(fake.requests().get(1).toString())
+                .doesNotContain(TestAgent.KEY)
+                .contains("<redacted>");
+        assertThat(Files.readString(agent.database(), StandardCharsets.ISO_8859_1))
+                .doesNotContain(TestAgent.KEY);
         // What is not yet checkpointed into the database file is in its write-ahead log.
         Path wal = agent.database().resolveSibling(agent.database().getFileName() + "-wal");
         if (Files.exists(wal)) {
@@ -234,16 +260,21 @@ class ApprovalsAndUntrustedContentTest extends AgentTest {
 
     @Test
     void aSecretEscapedOrHiddenInAnIdOrNameIsMaskedEverywhereIncludingTheJsonLog() throws Exception {
-        String escaped = TestAgent.KEY.chars().mapToObj(c -> String.format("\\\\u%04x", c))
+        String escaped = TestAgent.KEY
+                .chars()
+                .mapToObj(c -> String.format("\\\\u%04x", c))
                 .collect(Collectors.joining());
         String hookToken = "T0KEN-" + "q".repeat(30);
         agent.yaml("notify:\n  channels:\n    - { type: file, path: notes.jsonl }\n"
-                + "    - { type: webhook, url: \"http://127.0.0.1:9/hooks/" + hookToken + "\", headers: { Authorization: "
+                + "    - { type: webhook, url: \"http://127.0.0.1:9/hooks/" + hookToken
+                + "\", headers: { Authorization: "
                 + "\"Bearer bare-token-1234567890\" } }\n");
-        fake.calls(new FakeProvider.Call(TestAgent.KEY, "set_state",
-                        "{\"key\": \"k\", \"value\": \"" + escaped + "\"}"))
-                .call("write_file", "{\"path\": \"out.txt\", \"content\": \"" + escaped + " bare-token-1234567890 "
-                        + hookToken + "\"}")
+        fake.calls(new FakeProvider.Call(
+                        TestAgent.KEY, "set_state", "{\"key\": \"k\", \"value\": \"" + escaped + "\"}"))
+                .call(
+                        "write_file",
+                        "{\"path\": \"out.txt\", \"content\": \"" + escaped + " bare-token-1234567890 " + hookToken
+                                + "\"}")
                 .text("done: bare-token-1234567890 " + hookToken + " " + TestAgent.KEY);
         TestAgent.Result r = agent.run("--once", "--json");
         assertThat(r.exit()).as(r.all()).isZero();
@@ -251,17 +282,16 @@ class ApprovalsAndUntrustedContentTest extends AgentTest {
         Path log = home.resolve("logs/hb.jsonl");
         Logs.addJsonFile(log);
         try {
-            LoggerFactory.getLogger("dev.heartbeat.test").warn("a library said {} and {}", TestAgent.KEY,
-                    hookToken);
+            LoggerFactory.getLogger("dev.heartbeat.test").warn("a library said {} and {}", TestAgent.KEY, hookToken);
         } finally {
             var context = (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory();
             context.getLogger("dev.heartbeat").detachAndStopAllAppenders();
         }
         assertThat(Files.readString(log)).contains("a library said");
-        for (String secret : List.of(TestAgent.KEY, "bare-token-1234567890",
-                hookToken)) {
+        for (String secret : List.of(TestAgent.KEY, "bare-token-1234567890", hookToken)) {
             assertThat(r.all()).doesNotContain(secret);
-            assertThat(Files.readString(agent.database(), StandardCharsets.ISO_8859_1)).doesNotContain(secret);
+            assertThat(Files.readString(agent.database(), StandardCharsets.ISO_8859_1))
+                    .doesNotContain(secret);
             Path wal = agent.database().resolveSibling(agent.database().getFileName() + "-wal");
             if (Files.exists(wal)) {
                 assertThat(Files.readString(wal, StandardCharsets.ISO_8859_1)).doesNotContain(secret);

@@ -37,7 +37,9 @@ class BuiltinToolsTest {
 
     private Tool file(String name) {
         return FileTools.all(new Workspace(root), 1000, Clock.systemUTC()).stream()
-                .filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+                .filter(t -> t.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -55,32 +57,39 @@ class BuiltinToolsTest {
     @Test
     void fileToolsCapSizes() throws Exception {
         Files.writeString(root.resolve("big.txt"), "x".repeat(1500));
-        assertThat(file("read_file").run(args("{\"path\": \"big.txt\"}"), CALL)).contains("[... cut at 1000 bytes of 1500]");
-        assertThatThrownBy(() -> file("write_file").run(args("{\"path\": \"c.md\", \"content\": \"" + "y".repeat(1001) + "\"}"), CALL))
+        assertThat(file("read_file").run(args("{\"path\": \"big.txt\"}"), CALL))
+                .contains("[... cut at 1000 bytes of 1500]");
+        assertThatThrownBy(() -> file("write_file")
+                        .run(args("{\"path\": \"c.md\", \"content\": \"" + "y".repeat(1001) + "\"}"), CALL))
                 .hasMessageContaining("the limit is 1000");
-        assertThatThrownBy(() -> file("read_file").run(args("{}"), CALL)).hasMessageContaining("missing required argument 'path'");
+        assertThatThrownBy(() -> file("read_file").run(args("{}"), CALL))
+                .hasMessageContaining("missing required argument 'path'");
     }
 
     @Test
     void aTimedOutCommandTakesItsDetachedGrandchildrenWithIt() throws Exception {
         Workspace ws = new Workspace(root);
-        RunCommandTool sh = new RunCommandTool(new AgentConfig.RunCommand(List.of("sh"), Duration.ofSeconds(1), 4096), ws);
+        RunCommandTool sh =
+                new RunCommandTool(new AgentConfig.RunCommand(List.of("sh"), Duration.ofSeconds(1), 4096), ws);
         // The subshell exits at once, so the sleep is no longer a descendant of the command: it detached.
-        assertThatThrownBy(() -> sh.run(args("{\"program\": \"sh\", \"args\": [\"-c\", "
-                + "\"(sleep 300 & echo $! > bg.pid); sleep 300\"]}"), CALL))
+        assertThatThrownBy(() -> sh.run(
+                        args("{\"program\": \"sh\", \"args\": [\"-c\", "
+                                + "\"(sleep 300 & echo $! > bg.pid); sleep 300\"]}"),
+                        CALL))
                 .hasMessageContaining("did not finish within 1s");
         long pid = Long.parseLong(Files.readString(root.resolve("bg.pid")).strip());
         ProcessHandle grandchild = ProcessHandle.of(pid).orElse(null);
         if (grandchild != null) {
             grandchild.onExit().get(5, TimeUnit.SECONDS);
         }
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("detached grandchild").isFalse();
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .as("detached grandchild")
+                .isFalse();
     }
 
     @Test
     void httpGetsTimeoutCoversADrippedBodyNotJustTheHeaders() throws Exception {
-        HttpServer server = HttpServer.create(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/drip", ex -> {
             ex.sendResponseHeaders(200, 0);
@@ -97,12 +106,16 @@ class BuiltinToolsTest {
         });
         server.start();
         try {
-            HttpGetTool tool = new HttpGetTool(new AgentConfig.HttpGet(List.of("127.0.0.1"), 100_000, Duration.ofSeconds(2),
-                    List.of("127.0.0.0/8")));
+            HttpGetTool tool = new HttpGetTool(new AgentConfig.HttpGet(
+                    List.of("127.0.0.1"), 100_000, Duration.ofSeconds(2), List.of("127.0.0.0/8")));
             long start = System.nanoTime();
-            assertThatThrownBy(() -> tool.run(args("{\"url\": \"http://127.0.0.1:" + server.getAddress().getPort()
-                    + "/drip\"}"), CALL)).hasMessageContaining("within 2s");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("bounded by the timeout, not the body")
+            assertThatThrownBy(() -> tool.run(
+                            args("{\"url\": \"http://127.0.0.1:"
+                                    + server.getAddress().getPort() + "/drip\"}"),
+                            CALL))
+                    .hasMessageContaining("within 2s");
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("bounded by the timeout, not the body")
                     .isLessThan(Duration.ofSeconds(15));
         } finally {
             server.stop(0);
@@ -113,10 +126,13 @@ class BuiltinToolsTest {
     void aFifoOrDeviceIsRefusedInsteadOfHangingTheBeat() throws Exception {
         Path fifo = root.resolve("pipe");
         new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
-        Tool read = FileTools.all(new Workspace(root), 1024, Clock.systemUTC())
-                .stream().filter(t -> t.name().equals("read_file")).findFirst().orElseThrow();
+        Tool read = FileTools.all(new Workspace(root), 1024, Clock.systemUTC()).stream()
+                .filter(t -> t.name().equals("read_file"))
+                .findFirst()
+                .orElseThrow();
         assertThatThrownBy(() -> read.run(args("{\"path\": \"pipe\"}"), CALL))
-                .isInstanceOfSatisfying(ToolFailure.class, f -> assertThat(f.refused()).isTrue())
+                .isInstanceOfSatisfying(
+                        ToolFailure.class, f -> assertThat(f.refused()).isTrue())
                 .hasMessageContaining("not a regular file");
     }
 
@@ -125,10 +141,12 @@ class BuiltinToolsTest {
         Workspace ws = new Workspace(root);
         RunCommandTool off = new RunCommandTool(new AgentConfig.RunCommand(null, null, null), ws);
         assertThatThrownBy(() -> off.run(args("{\"program\": \"echo\"}"), CALL))
-                .isInstanceOfSatisfying(ToolFailure.class, f -> assertThat(f.refused()).isTrue())
+                .isInstanceOfSatisfying(
+                        ToolFailure.class, f -> assertThat(f.refused()).isTrue())
                 .hasMessageContaining("run_command is off");
 
-        RunCommandTool on = new RunCommandTool(new AgentConfig.RunCommand(List.of("echo", "sleep"), Duration.ofSeconds(1), 20), ws);
+        RunCommandTool on =
+                new RunCommandTool(new AgentConfig.RunCommand(List.of("echo", "sleep"), Duration.ofSeconds(1), 20), ws);
         assertThat(on.run(args("{\"program\": \"echo\", \"args\": [\"a; rm -rf /\", \"$HOME\"]}"), CALL))
                 .isEqualTo("exit 0\na; rm -rf / $HOME\n");
         assertThatThrownBy(() -> on.run(args("{\"program\": \"rm\", \"args\": [\"-rf\", \"/\"]}"), CALL))
@@ -151,7 +169,8 @@ class BuiltinToolsTest {
             ex.close();
         });
         server.createContext("/away", ex -> {
-            ex.getResponseHeaders().set("Location", "http://localhost:" + server.getAddress().getPort() + "/ok");
+            ex.getResponseHeaders()
+                    .set("Location", "http://localhost:" + server.getAddress().getPort() + "/ok");
             ex.sendResponseHeaders(302, -1);
             ex.close();
         });
@@ -159,19 +178,24 @@ class BuiltinToolsTest {
         try {
             String base = "http://127.0.0.1:" + server.getAddress().getPort();
             HttpGetTool off = new HttpGetTool(new AgentConfig.HttpGet(null, null, null));
-            assertThatThrownBy(() -> off.run(args("{\"url\": \"" + base + "/ok\"}"), CALL)).hasMessageContaining("http_get is off");
+            assertThatThrownBy(() -> off.run(args("{\"url\": \"" + base + "/ok\"}"), CALL))
+                    .hasMessageContaining("http_get is off");
 
-            HttpGetTool closed = new HttpGetTool(new AgentConfig.HttpGet(List.of("127.0.0.1", "localhost"), 1000,
-                    Duration.ofSeconds(5)));
+            HttpGetTool closed = new HttpGetTool(
+                    new AgentConfig.HttpGet(List.of("127.0.0.1", "localhost"), 1000, Duration.ofSeconds(5)));
             assertThatThrownBy(() -> closed.run(args("{\"url\": \"" + base + "/ok\"}"), CALL))
-                    .isInstanceOfSatisfying(ToolFailure.class, f -> assertThat(f.refused()).isTrue())
+                    .isInstanceOfSatisfying(
+                            ToolFailure.class, f -> assertThat(f.refused()).isTrue())
                     .hasMessageContaining("resolves to 127.0.0.1, an internal address");
-            HttpGetTool tool = new HttpGetTool(new AgentConfig.HttpGet(List.of("127.0.0.1"), 1000, Duration.ofSeconds(5),
-                    List.of("127.0.0.0/8")));
-            assertThat(tool.run(args("{\"url\": \"" + base + "/ok\"}"), CALL)).startsWith("HTTP 200").endsWith("all systems normal");
+            HttpGetTool tool = new HttpGetTool(
+                    new AgentConfig.HttpGet(List.of("127.0.0.1"), 1000, Duration.ofSeconds(5), List.of("127.0.0.0/8")));
+            assertThat(tool.run(args("{\"url\": \"" + base + "/ok\"}"), CALL))
+                    .startsWith("HTTP 200")
+                    .endsWith("all systems normal");
             assertThatThrownBy(() -> tool.run(args("{\"url\": \"" + base + "/away\"}"), CALL))
                     .hasMessageContaining("host 'localhost' is not on the allowlist");
-            assertThatThrownBy(() -> tool.run(args("{\"url\": \"file:///etc/passwd\"}"), CALL)).isInstanceOf(ToolFailure.class);
+            assertThatThrownBy(() -> tool.run(args("{\"url\": \"file:///etc/passwd\"}"), CALL))
+                    .isInstanceOf(ToolFailure.class);
         } finally {
             server.stop(0);
         }
@@ -195,19 +219,28 @@ class BuiltinToolsTest {
         AtomicInteger lookups = new AtomicInteger();
         AddressPolicy.Resolver rebinding = host -> {
             assertThat(host).isEqualTo("status.rebind.test");
-            return new InetAddress[] {InetAddress.getByName(lookups.getAndIncrement() == 0 ? "127.0.0.2" : "127.0.0.1")};
+            return new InetAddress[] {InetAddress.getByName(lookups.getAndIncrement() == 0 ? "127.0.0.2" : "127.0.0.1")
+            };
         };
         try {
-            HttpGetTool tool = new HttpGetTool(new AgentConfig.HttpGet(List.of("status.rebind.test"), 1000,
-                    Duration.ofSeconds(5), List.of("127.0.0.2/32")), rebinding);
+            HttpGetTool tool = new HttpGetTool(
+                    new AgentConfig.HttpGet(
+                            List.of("status.rebind.test"), 1000, Duration.ofSeconds(5), List.of("127.0.0.2/32")),
+                    rebinding);
             String url = "http://status.rebind.test:" + server.getAddress().getPort() + "/status";
-            assertThat(tool.run(args("{\"url\": \"" + url + "\"}"), CALL)).startsWith("HTTP 200").endsWith("fine");
-            assertThat(lookups.get()).as("one lookup serves both the check and the connect").isEqualTo(1);
-            assertThat(hostHeader.get()).isEqualTo("status.rebind.test:" + server.getAddress().getPort());
+            assertThat(tool.run(args("{\"url\": \"" + url + "\"}"), CALL))
+                    .startsWith("HTTP 200")
+                    .endsWith("fine");
+            assertThat(lookups.get())
+                    .as("one lookup serves both the check and the connect")
+                    .isEqualTo(1);
+            assertThat(hostHeader.get())
+                    .isEqualTo("status.rebind.test:" + server.getAddress().getPort());
 
             // The next fetch looks the name up again; its answer is internal and not allowed: refused, not fetched.
             assertThatThrownBy(() -> tool.run(args("{\"url\": \"" + url + "\"}"), CALL))
-                    .isInstanceOfSatisfying(ToolFailure.class, f -> assertThat(f.refused()).isTrue())
+                    .isInstanceOfSatisfying(
+                            ToolFailure.class, f -> assertThat(f.refused()).isTrue())
                     .hasMessageContaining("resolves to 127.0.0.1, an internal address");
             assertThat(lookups.get()).isEqualTo(2);
         } finally {
@@ -217,15 +250,30 @@ class BuiltinToolsTest {
 
     @Test
     void internalAddressesAreRecognisedAndRangesMatch() throws Exception {
-        for (String internal : List.of("127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
-                "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1")) {
-            assertThat(AddressPolicy.internal(InetAddress.getByName(internal))).as(internal).isTrue();
+        for (String internal : List.of(
+                "127.0.0.1",
+                "10.1.2.3",
+                "172.16.0.1",
+                "192.168.1.1",
+                "169.254.169.254",
+                "100.64.0.1",
+                "0.0.0.0",
+                "::1",
+                "fe80::1",
+                "fd00::1")) {
+            assertThat(AddressPolicy.internal(InetAddress.getByName(internal)))
+                    .as(internal)
+                    .isTrue();
         }
         for (String external : List.of("8.8.8.8", "1.1.1.1", "2606:4700::1111")) {
-            assertThat(AddressPolicy.internal(InetAddress.getByName(external))).as(external).isFalse();
+            assertThat(AddressPolicy.internal(InetAddress.getByName(external)))
+                    .as(external)
+                    .isFalse();
         }
-        assertThat(Cidr.matches("10.0.0.0/8", InetAddress.getByName("10.200.3.4"))).isTrue();
-        assertThat(Cidr.matches("10.0.0.0/8", InetAddress.getByName("11.0.0.1"))).isFalse();
+        assertThat(Cidr.matches("10.0.0.0/8", InetAddress.getByName("10.200.3.4")))
+                .isTrue();
+        assertThat(Cidr.matches("10.0.0.0/8", InetAddress.getByName("11.0.0.1")))
+                .isFalse();
         assertThat(new AddressPolicy(List.of()).forbidden("169.254.169.254")).isPresent();
         assertThat(Cidr.isAddressOrCidr("10.0.0.0/8")).isTrue();
         assertThat(Cidr.isAddressOrCidr("intranet.local")).isFalse();
@@ -233,9 +281,12 @@ class BuiltinToolsTest {
 
     @Test
     void wildcardHostsMatchSubdomainsOnly() {
-        assertThat(HttpGetTool.allowed("api.example.com", List.of("*.example.com"))).isTrue();
-        assertThat(HttpGetTool.allowed("example.com.evil.net", List.of("*.example.com"))).isFalse();
-        assertThat(HttpGetTool.allowed("badexample.com", List.of("*.example.com"))).isFalse();
+        assertThat(HttpGetTool.allowed("api.example.com", List.of("*.example.com")))
+                .isTrue();
+        assertThat(HttpGetTool.allowed("example.com.evil.net", List.of("*.example.com")))
+                .isFalse();
+        assertThat(HttpGetTool.allowed("badexample.com", List.of("*.example.com")))
+                .isFalse();
         assertThat(HttpGetTool.allowed("example.com", List.of("example.com"))).isTrue();
     }
 }

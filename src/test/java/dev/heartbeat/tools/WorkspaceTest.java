@@ -44,7 +44,8 @@ class WorkspaceTest {
     @Test
     void insidePathsResolve() throws Exception {
         assertThat(workspace.existing("notes.md")).isEqualTo(root.toRealPath().resolve("notes.md"));
-        assertThat(workspace.existing("./sub/../notes.md")).isEqualTo(root.toRealPath().resolve("notes.md"));
+        assertThat(workspace.existing("./sub/../notes.md"))
+                .isEqualTo(root.toRealPath().resolve("notes.md"));
         assertThat(workspace.writable("reports/today.md")).isEqualTo(root.resolve("reports/today.md"));
     }
 
@@ -104,16 +105,22 @@ class WorkspaceTest {
         });
         swapper.start();
         Tool write = FileTools.all(workspace, 4096, Clock.systemUTC()).stream()
-                .filter(t -> t.name().equals("write_file")).findFirst().orElseThrow();
+                .filter(t -> t.name().equals("write_file"))
+                .findFirst()
+                .orElseThrow();
         Tool append = FileTools.all(workspace, 4096, Clock.systemUTC()).stream()
-                .filter(t -> t.name().equals("append_note")).findFirst().orElseThrow();
+                .filter(t -> t.name().equals("append_note"))
+                .findFirst()
+                .orElseThrow();
         try {
             for (int i = 0; i < 400; i++) {
                 try {
-                    write.run(new ObjectMapper().readTree(
-                            "{\"path\": \"sub/f" + i + ".txt\", \"content\": \"x\"}"), new ToolCallContext("b", "c"));
-                    append.run(new ObjectMapper().readTree(
-                            "{\"text\": \"n\", \"file\": \"sub/notes" + i + ".md\"}"), new ToolCallContext("b", "c"));
+                    write.run(
+                            new ObjectMapper().readTree("{\"path\": \"sub/f" + i + ".txt\", \"content\": \"x\"}"),
+                            new ToolCallContext("b", "c"));
+                    append.run(
+                            new ObjectMapper().readTree("{\"text\": \"n\", \"file\": \"sub/notes" + i + ".md\"}"),
+                            new ToolCallContext("b", "c"));
                 } catch (ToolFailure refused) {
                     // refused or failed while the folder was a link: never written through it
                 }
@@ -123,7 +130,9 @@ class WorkspaceTest {
             swapper.join();
         }
         try (var written = Files.list(away)) {
-            assertThat(written.toList()).as("nothing landed outside the workspace").isEmpty();
+            assertThat(written.toList())
+                    .as("nothing landed outside the workspace")
+                    .isEmpty();
         }
     }
 }

@@ -8,8 +8,9 @@ import org.junit.jupiter.api.Test;
 class TranscriptsTest {
     @Test
     void aTornJsonArrayKeepsWhatCameBeforeTheTear() {
-        String text = "[\n  {\"role\": \"user\", \"content\": \"one\"},\n  {\"role\": \"assistant\", \"content\": \"two\"},\n"
-                + "  {\"role\": \"user\", \"content\": \"thr";
+        String text =
+                "[\n  {\"role\": \"user\", \"content\": \"one\"},\n  {\"role\": \"assistant\", \"content\": \"two\"},\n"
+                        + "  {\"role\": \"user\", \"content\": \"thr";
         Transcripts.Read read = Transcripts.read(text);
         assertThat(read.messages()).containsExactly(new UserMessage("one"), new AssistantMessage("two", List.of()));
         assertThat(read.bad()).singleElement().satisfies(b -> {
@@ -32,11 +33,14 @@ class TranscriptsTest {
         Transcripts.Read read = Transcripts.read(text);
         assertThat(read.format()).isEqualTo(Transcripts.Format.ANTHROPIC);
         assertThat(read.bad()).isEmpty();
-        assertThat(read.messages()).containsExactly(
-                new UserMessage("check the site"),
-                new AssistantMessage("Fetching.", List.of(new ToolCall("toolu_1", "http_get", "{\"url\":\"https://x.example\"}"))),
-                new ToolResultMessage("toolu_1", "http_get", "503", true),
-                new UserMessage("and?"));
+        assertThat(read.messages())
+                .containsExactly(
+                        new UserMessage("check the site"),
+                        new AssistantMessage(
+                                "Fetching.",
+                                List.of(new ToolCall("toolu_1", "http_get", "{\"url\":\"https://x.example\"}"))),
+                        new ToolResultMessage("toolu_1", "http_get", "503", true),
+                        new UserMessage("and?"));
     }
 
     @Test
@@ -50,9 +54,12 @@ class TranscriptsTest {
                 """;
         Transcripts.Read read = Transcripts.read(text);
         assertThat(read.format()).isEqualTo(Transcripts.Format.OPENAI);
-        assertThat(read.messages()).containsExactly(new SystemMessage("be terse"), new UserMessage("hello\nthere"),
-                new AssistantMessage("", List.of(new ToolCall("c1", "get_state", "{\"key\":\"k\"}"))),
-                new ToolResultMessage("c1", "get_state", "v", false));
+        assertThat(read.messages())
+                .containsExactly(
+                        new SystemMessage("be terse"),
+                        new UserMessage("hello\nthere"),
+                        new AssistantMessage("", List.of(new ToolCall("c1", "get_state", "{\"key\":\"k\"}"))),
+                        new ToolResultMessage("c1", "get_state", "v", false));
         assertThat(read.bad()).singleElement().satisfies(b -> {
             assertThat(b.line()).isEqualTo(5);
             assertThat(b.problem()).contains("narrator");
@@ -61,9 +68,12 @@ class TranscriptsTest {
 
     @Test
     void anthropicExportGroupsResultsFirstInTheUserTurn() {
-        List<Message> messages = List.of(new SystemMessage("sys"), new UserMessage("go"),
+        List<Message> messages = List.of(
+                new SystemMessage("sys"),
+                new UserMessage("go"),
                 new AssistantMessage("", List.of(new ToolCall("a", "t", "{}"), new ToolCall("b", "t", "{}"))),
-                new ToolResultMessage("a", "t", "ra", false), new ToolResultMessage("b", "t", "rb", true),
+                new ToolResultMessage("a", "t", "ra", false),
+                new ToolResultMessage("b", "t", "rb", true),
                 new UserMessage("next"));
         String out = Transcripts.toAnthropic(messages);
         Transcripts.Read back = Transcripts.read(out);
