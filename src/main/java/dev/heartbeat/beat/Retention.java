@@ -3,6 +3,7 @@ package dev.heartbeat.beat;
 import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.Durations;
+import dev.heartbeat.repair.RepairRule;
 import dev.heartbeat.store.DecisionArchive;
 import dev.heartbeat.store.SessionArchive;
 import dev.heartbeat.store.SessionInfo;
@@ -63,7 +64,7 @@ final class Retention {
                 return Optional.empty();
             }
             return Optional.of(new RepairRecord(
-                    "retention",
+                    RepairRule.RETENTION.wire(),
                     "archived " + done.records() + " decision(s) older than "
                             + Durations.format(keep) + " to " + done.file() + " and removed them from the store "
                             + "(audit.retention); decisions verify checks the archive too",
@@ -103,7 +104,7 @@ final class Retention {
                 return Optional.empty();
             }
             return Optional.of(new RepairRecord(
-                    "retention",
+                    RepairRule.RETENTION.wire(),
                     "archived " + (done.pruned() + done.superseded())
                             + " message(s) older than " + Durations.format(r.olderThan()) + " to " + done.archive()
                             + " and removed them from the store (sessions.retention); " + done.kept() + " kept",

@@ -117,7 +117,7 @@ public final class ContextBuilder {
             newSummary = Optional.of(s);
             summary = newSummary;
             compaction = Optional.of(new RepairRecord(
-                    "compact",
+                    RepairRule.COMPACT.wire(),
                     first + " older turn(s) no longer fit the context ("
                             + budget + " tokens, " + maxTurns + " turns) and were folded into the session summary ("
                             + made.method() + ")",

@@ -98,7 +98,7 @@ public final class Repairer {
                     fresh = fresh + "x";
                 }
                 run.record(
-                        "rewrite_tool_id",
+                        RepairRule.REWRITE_TOOL_ID,
                         "tool call id '" + id + "' was invalid or used before; now '" + fresh + "'",
                         List.of(messageId),
                         id,
@@ -110,7 +110,7 @@ public final class Repairer {
             if (!HistoryValidator.TOOL_NAME.matcher(name).matches()) {
                 String fixed = Run.cleanName(name);
                 run.record(
-                        "rewrite_tool_name",
+                        RepairRule.REWRITE_TOOL_NAME,
                         "tool name '" + name + "' is invalid; now '" + fixed + "'",
                         List.of(messageId),
                         name,
@@ -120,7 +120,7 @@ public final class Repairer {
             String arguments = c.arguments();
             if (!HistoryValidator.isJsonObject(arguments)) {
                 run.record(
-                        "torn_arguments",
+                        RepairRule.TORN_ARGUMENTS,
                         "the arguments of " + id + " (" + name + ") were not a JSON object; the "
                                 + "history keeps {} as input",
                         List.of(messageId),
@@ -138,9 +138,9 @@ public final class Repairer {
         final List<RepairRecord> actions = new ArrayList<>();
         final Set<String> tornCalls = new HashSet<>();
 
-        void record(String rule, String detail, List<Long> ids, Object before, Object after) {
+        void record(RepairRule rule, String detail, List<Long> ids, Object before, Object after) {
             actions.add(new RepairRecord(
-                    rule,
+                    rule.wire(),
                     detail,
                     ids,
                     before == null ? null : Json.write(before),
@@ -155,14 +155,19 @@ public final class Repairer {
                         || (m instanceof SystemMessage s && s.text().isBlank())
                         || (m instanceof AssistantMessage a && a.text().isBlank() && !a.hasToolCalls());
                 if (empty) {
-                    record("drop_empty", "an empty " + m.role() + " message was dropped", List.of(e.id()), m, null);
+                    record(
+                            RepairRule.DROP_EMPTY,
+                            "an empty " + m.role() + " message was dropped",
+                            List.of(e.id()),
+                            m,
+                            null);
                     continue;
                 }
                 if (m instanceof ToolResultMessage t && t.text().isBlank()) {
                     ToolResultMessage filled =
                             new ToolResultMessage(t.callId(), t.toolName(), EMPTY_RESULT, t.isError());
                     record(
-                            "fill_empty_result",
+                            RepairRule.FILL_EMPTY_RESULT,
                             "an empty tool result for " + t.callId() + " got a placeholder",
                             List.of(e.id()),
                             t,
@@ -195,7 +200,7 @@ public final class Repairer {
                 return in;
             }
             record(
-                    "system_to_front",
+                    RepairRule.SYSTEM_TO_FRONT,
                     "system message(s) inside the conversation moved to its start",
                     moved,
                     null,
@@ -234,7 +239,7 @@ public final class Repairer {
                             used.add(fresh);
                             claimed.add(fresh);
                             record(
-                                    "rewrite_tool_id",
+                                    RepairRule.REWRITE_TOOL_ID,
                                     "tool call id '" + id + "' was "
                                             + (HistoryValidator.TOOL_ID
                                                             .matcher(id)
@@ -251,7 +256,7 @@ public final class Repairer {
                         if (!HistoryValidator.TOOL_NAME.matcher(name).matches()) {
                             String fixed = cleanName(name);
                             record(
-                                    "rewrite_tool_name",
+                                    RepairRule.REWRITE_TOOL_NAME,
                                     "tool name '" + name + "' is invalid; now '" + fixed + "'",
                                     List.of(e.id()),
                                     name,
@@ -312,7 +317,7 @@ public final class Repairer {
                             calls.add(c);
                         } else {
                             record(
-                                    "torn_arguments",
+                                    RepairRule.TORN_ARGUMENTS,
                                     "the arguments of " + c.id() + " (" + c.name()
                                             + ") were not a JSON object; the call keeps {} as input",
                                     List.of(e.id()),
@@ -346,7 +351,7 @@ public final class Repairer {
                 if (e.message() instanceof ToolResultMessage t) {
                     if (!callIds.contains(t.callId())) {
                         record(
-                                "drop_orphan_result",
+                                RepairRule.DROP_ORPHAN_RESULT,
                                 "a result for " + t.callId() + " answers no call in the history; "
                                         + "dropped (its content is kept in this record)",
                                 List.of(e.id()),
@@ -354,7 +359,7 @@ public final class Repairer {
                                 null);
                     } else if (results.containsKey(t.callId())) {
                         record(
-                                "drop_duplicate_result",
+                                RepairRule.DROP_DUPLICATE_RESULT,
                                 "a second result for " + t.callId() + "; the first is kept",
                                 List.of(e.id()),
                                 t,
@@ -386,7 +391,7 @@ public final class Repairer {
                     Entry result = results.get(c.id());
                     if (result != null) {
                         record(
-                                "move_result",
+                                RepairRule.MOVE_RESULT,
                                 "the result for " + c.id() + " was not right after its call; moved there",
                                 List.of(result.id()),
                                 null,
@@ -396,7 +401,7 @@ public final class Repairer {
                         String text = tornCalls.contains(c.id()) ? LOST_ARGUMENTS : UNKNOWN_OUTCOME;
                         ToolResultMessage made = new ToolResultMessage(c.id(), c.name(), text, true);
                         record(
-                                "synthesize_missing_result",
+                                RepairRule.SYNTHESIZE_MISSING_RESULT,
                                 "call " + c.id() + " (" + c.name() + ") had no result; " + "an error result was added",
                                 List.of(e.id()),
                                 null,
@@ -442,7 +447,7 @@ public final class Repairer {
             }
             if (!dropped.isEmpty()) {
                 record(
-                        "drop_head",
+                        RepairRule.DROP_HEAD,
                         "the history did not start with a user message (its head was cut); " + dropped.size()
                                 + " message(s) before the first user message were dropped",
                         dropped,
@@ -459,7 +464,7 @@ public final class Repairer {
                 if (last != null && last.message() instanceof UserMessage a && e.message() instanceof UserMessage b) {
                     UserMessage merged = new UserMessage(a.text() + "\n\n" + b.text());
                     record(
-                            "merge_same_role",
+                            RepairRule.MERGE_SAME_ROLE,
                             "two user messages in a row were merged",
                             List.of(last.id(), e.id()),
                             List.of(a, b),
@@ -475,7 +480,7 @@ public final class Repairer {
                             : b.text().isBlank() ? a.text() : a.text() + "\n\n" + b.text();
                     AssistantMessage merged = new AssistantMessage(text, b.toolCalls());
                     record(
-                            "merge_same_role",
+                            RepairRule.MERGE_SAME_ROLE,
                             "two assistant messages in a row were merged",
                             List.of(last.id(), e.id()),
                             List.of(a, b),

@@ -10,6 +10,8 @@ import dev.heartbeat.transcript.SystemMessage;
 import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.ToolResultMessage;
 import dev.heartbeat.transcript.UserMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -254,5 +256,16 @@ class RepairRulesTest {
         assertThat(HistoryValidator.isJsonObject("{\"a\": 1} trailing")).isFalse();
         assertThat(HistoryValidator.isJsonObject("[]")).isFalse();
         assertThat(HistoryValidator.isJsonObject("")).isFalse();
+    }
+
+    /** Every defect rule a repair can apply is in the README's table of rules, under its record name. */
+    @Test
+    void everyRepairRuleIsDocumented() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        for (RepairRule rule : RepairRule.values()) {
+            if (rule != RepairRule.COMPACT && rule != RepairRule.RETENTION) {
+                assertThat(readme).as(rule.wire()).contains("`" + rule.wire() + "`");
+            }
+        }
     }
 }
