@@ -2,6 +2,7 @@ package dev.heartbeat.beat;
 
 import dev.heartbeat.audit.Decision.ToolCallRecord;
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.store.ApprovalStatus;
 import dev.heartbeat.store.Approvals;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.tools.ToolExecutor;
@@ -28,7 +29,7 @@ final class ApprovalSettlement {
         for (Approvals.Approval a : store.approvals().list(config.agent().name(), false)) {
             String what = a.tool() + " " + a.arguments() + " (request " + a.id() + ")";
             switch (a.status()) {
-                case "approved" -> {
+                case APPROVED -> {
                     if (dryRun) {
                         notes.add(what + ": approved; it will run at the next beat that is not a dry run");
                         continue;
@@ -38,25 +39,28 @@ final class ApprovalSettlement {
                     toolCalls.add(done.record());
                     if (done.record().executed()) {
                         store.approvals()
-                                .closeApproval(a.id(), "done", done.result().text());
+                                .closeApproval(
+                                        a.id(),
+                                        ApprovalStatus.DONE,
+                                        done.result().text());
                     }
                     // The whole result (marked as untrusted where it is): the model asked for it.
                     notes.add(what + ": approved by " + a.decidedBy() + " and run now; result:\n"
                             + done.result().text());
                 }
-                case "running" -> {
+                case RUNNING -> {
                     // Started by a beat that died before it stored the result: never run twice.
-                    store.approvals().closeApproval(a.id(), "outcome_unknown", null);
+                    store.approvals().closeApproval(a.id(), ApprovalStatus.OUTCOME_UNKNOWN, null);
                     notes.add(what + ": approved by " + a.decidedBy() + " and started, but the process stopped "
                             + "while it ran; its outcome is unknown and it was not run again");
                 }
-                case "denied" -> {
-                    store.approvals().closeApproval(a.id(), "closed_denied", null);
+                case DENIED -> {
+                    store.approvals().closeApproval(a.id(), ApprovalStatus.CLOSED_DENIED, null);
                     notes.add(what + ": denied by " + a.decidedBy() + (a.note() == null ? "" : " (" + a.note() + ")")
                             + "; it was not run");
                 }
-                case "expired" -> {
-                    store.approvals().closeApproval(a.id(), "closed_expired", null);
+                case EXPIRED -> {
+                    store.approvals().closeApproval(a.id(), ApprovalStatus.CLOSED_EXPIRED, null);
                     notes.add(what + ": nobody decided before it expired; it was not run");
                 }
                 default -> notes.add(what + ": still waiting for a person");

@@ -2,6 +2,7 @@ package dev.heartbeat.cli;
 
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.daemon.AgentRuntime;
+import dev.heartbeat.store.ApprovalStatus;
 import dev.heartbeat.store.Approvals;
 import dev.heartbeat.store.Store;
 import java.io.PrintWriter;
@@ -60,7 +61,7 @@ final class ApprovalsCommand {
             for (Approvals.Approval a : approvals) {
                 rows.add(List.of(
                         a.id(),
-                        a.status(),
+                        a.status().wire(),
                         Render.time(a.createdAt()),
                         a.tool(),
                         Render.fold(a.arguments(), 60) + " - " + Render.fold(a.why(), 80)));
@@ -102,7 +103,7 @@ final class ApprovalsCommand {
                                     : "'" + id + "' matches " + matches.size() + " requests; give more of the id");
                 }
                 Approvals.Approval a = matches.get(0);
-                if (!a.status().equals("pending")) {
+                if (a.status() != ApprovalStatus.PENDING) {
                     throw UserError.notFound(
                             "request " + a.id() + " is " + a.status() + ", not pending; nothing to decide");
                 }

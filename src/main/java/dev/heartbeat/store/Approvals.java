@@ -26,7 +26,7 @@ public final class Approvals {
             String tool,
             String arguments,
             String why,
-            String status,
+            ApprovalStatus status,
             OffsetDateTime createdAt,
             OffsetDateTime expiresAt,
             OffsetDateTime decidedAt,
@@ -66,9 +66,9 @@ public final class Approvals {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         OffsetDateTime expires = OffsetDateTime.parse(rs.getString(10));
-                        String status = rs.getString(8);
-                        if (status.equals("pending") && !expires.isAfter(OffsetDateTime.now(jdbc.clock()))) {
-                            status = "expired";
+                        ApprovalStatus status = ApprovalStatus.fromWire(rs.getString(8));
+                        if (status == ApprovalStatus.PENDING && !expires.isAfter(OffsetDateTime.now(jdbc.clock()))) {
+                            status = ApprovalStatus.EXPIRED;
                         }
                         out.add(new Approval(
                                 rs.getString(1),
@@ -97,7 +97,7 @@ public final class Approvals {
         return jdbc.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE approvals SET status = ?, decided_at = ?, "
                     + "decided_by = ?, note = ? WHERE id = ? AND status = 'pending' AND expires_at > ?")) {
-                ps.setString(1, approve ? "approved" : "denied");
+                ps.setString(1, (approve ? ApprovalStatus.APPROVED : ApprovalStatus.DENIED).wire());
                 ps.setString(2, jdbc.now());
                 ps.setString(3, by);
                 ps.setString(4, note);
@@ -132,11 +132,11 @@ public final class Approvals {
     }
 
     /** Closes a decided (or expired) request once the beat has acted on it and told the model. */
-    public void closeApproval(String id, String status, String result) {
+    public void closeApproval(String id, ApprovalStatus status, String result) {
         jdbc.write(c -> {
             try (PreparedStatement ps =
                     c.prepareStatement("UPDATE approvals SET status = ?, result = ?, done_at = ? WHERE id = ?")) {
-                ps.setString(1, status);
+                ps.setString(1, status.wire());
                 ps.setString(2, result);
                 ps.setString(3, jdbc.now());
                 ps.setString(4, id);

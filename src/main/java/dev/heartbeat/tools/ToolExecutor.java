@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.store.ApprovalStatus;
 import dev.heartbeat.store.Approvals;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.support.Faults;
@@ -217,7 +218,7 @@ public final class ToolExecutor {
                             call.name(),
                             Redactor.redact(call.arguments()),
                             approval.get(),
-                            "pending",
+                            ApprovalStatus.PENDING,
                             now,
                             now.plus(policy.approvals().expireAfter()),
                             null,
