@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -118,6 +119,55 @@ class PostgresStoreTest extends AgentTest {
             assertThat(sent).as("the side effect never ran").doesNotExist();
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A write waiting for the database (another node holds the write lock) does not hold up this process's
+     * other store calls: the watchdog's ping answers at once. With one JVM-wide monitor around the store it
+     * waited behind the write, and systemd would have killed a healthy daemon.
+     */
+    @Test
+    void aWriteWaitingForTheDatabaseNeverHoldsUpTheWatchdogsPing() throws Exception {
+        try (Store store = Store.open(SERVER.database(agent.postgresUrl()), Clock.systemUTC());
+                Connection otherNode = SERVER.connect(agent.postgresUrl())) {
+            otherNode.setAutoCommit(false);
+            try (Statement s = otherNode.createStatement()) {
+                s.execute("SELECT pg_advisory_xact_lock(" + PostgresDatabase.WRITE_LOCK + ")");
+            }
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                Future<Long> waiting = pool.submit(() -> store.control().requestWake("queued behind the other node"));
+                long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (!waitsForTheWriteLock(otherNode) && System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                assertThat(waitsForTheWriteLock(otherNode))
+                        .as("the write waits for the other node")
+                        .isTrue();
+                assertThat(waiting.isDone()).isFalse();
+
+                Future<Boolean> ping = Executors.newSingleThreadExecutor()
+                        .submit(() -> store.control().ping());
+                assertThat(ping.get(5, TimeUnit.SECONDS))
+                        .as("the ping answers while the write waits")
+                        .isTrue();
+
+                otherNode.commit();
+                assertThat(waiting.get(10, TimeUnit.SECONDS)).isPositive();
+            } finally {
+                otherNode.rollback();
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** Whether some session waits for the store's write lock (an advisory lock not granted). */
+    private static boolean waitsForTheWriteLock(Connection c) throws Exception {
+        try (Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")) {
+            return rs.next() && rs.getInt(1) > 0;
         }
     }
 
