@@ -147,11 +147,15 @@ class PostgresStoreTest extends AgentTest {
                         .isTrue();
                 assertThat(waiting.isDone()).isFalse();
 
-                Future<Boolean> ping = Executors.newSingleThreadExecutor()
-                        .submit(() -> store.control().ping());
-                assertThat(ping.get(5, TimeUnit.SECONDS))
-                        .as("the ping answers while the write waits")
-                        .isTrue();
+                ExecutorService watchdog = Executors.newSingleThreadExecutor();
+                try {
+                    Future<Boolean> ping = watchdog.submit(() -> store.control().ping());
+                    assertThat(ping.get(5, TimeUnit.SECONDS))
+                            .as("the ping answers while the write waits")
+                            .isTrue();
+                } finally {
+                    watchdog.shutdownNow();
+                }
 
                 otherNode.commit();
                 assertThat(waiting.get(10, TimeUnit.SECONDS)).isPositive();
