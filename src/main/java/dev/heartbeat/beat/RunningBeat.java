@@ -1,0 +1,363 @@
+package dev.heartbeat.beat;
+
+import dev.heartbeat.audit.Decision;
+import dev.heartbeat.audit.Decision.Gate;
+import dev.heartbeat.audit.Decision.Outcome;
+import dev.heartbeat.audit.Decision.ToolCallRecord;
+import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.model.ChatClient;
+import dev.heartbeat.model.ModelFailure;
+import dev.heartbeat.model.ModelReply;
+import dev.heartbeat.model.ModelRouter;
+import dev.heartbeat.notify.Notifier;
+import dev.heartbeat.repair.ContextBuilder;
+import dev.heartbeat.repair.HistoryValidator;
+import dev.heartbeat.repair.LlmSummarizer;
+import dev.heartbeat.repair.Problem;
+import dev.heartbeat.repair.Repairer;
+import dev.heartbeat.repair.TokenEstimator;
+import dev.heartbeat.store.BeatLock;
+import dev.heartbeat.store.Sessions;
+import dev.heartbeat.store.Store;
+import dev.heartbeat.support.Faults;
+import dev.heartbeat.support.Redactor;
+import dev.heartbeat.support.Texts;
+import dev.heartbeat.tools.ToolExecutor;
+import dev.heartbeat.tools.ToolRegistry;
+import dev.heartbeat.transcript.Answers;
+import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.Entry;
+import dev.heartbeat.transcript.Message;
+import dev.heartbeat.transcript.StoredMessage;
+import dev.heartbeat.transcript.SystemMessage;
+import dev.heartbeat.transcript.ToolCall;
+import dev.heartbeat.transcript.ToolResultMessage;
+import dev.heartbeat.transcript.Untrusted;
+import dev.heartbeat.transcript.UserMessage;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A beat that runs: its steps after the lock and the start record (gates, load and repair, context,
+ * approvals, the model and tool loop, the outcome), on top of the record of what it did.
+ */
+final class RunningBeat extends BeatRecord {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.heartbeat.decision");
+    /** Bounds on what a model (or a workspace) can make one beat do or carry; each is on record when reached. */
+    static final int MAX_CALLS_PER_REPLY = 16;
+
+    static final int MAX_NOTIFY_CALLS_PER_BEAT = 10;
+    static final int MAX_DELIVERED_ANSWER_CHARS = 4000;
+    static final int MAX_RECORDED_ANSWER_CHARS = 16_000;
+
+    private final ModelRouter model;
+    private final Notifier notifier;
+    private final ToolRegistry tools;
+
+    /** notify calls this beat made; bounded by MAX_NOTIFY_CALLS_PER_BEAT. */
+    int notifyCalls;
+    /** The agent's beat lock this beat holds; null for records that run no beat. */
+    BeatLock lock;
+
+    Instant deadline;
+    /** The day's budget as this beat sees it: checked before every model call. */
+    final DailyBudget budget = new DailyBudget(config, store, clock);
+
+    /** {@code journaled}: a running beat, whose calls and notifications go on record as they happen. */
+    RunningBeat(
+            AgentConfig config,
+            Store store,
+            Clock clock,
+            ModelRouter model,
+            Notifier notifier,
+            ToolRegistry tools,
+            String id,
+            BeatOptions options,
+            OffsetDateTime started,
+            boolean journaled) {
+        super(config, store, clock, id, options, started, journaled);
+        this.model = model;
+        this.notifier = notifier;
+        this.tools = tools;
+    }
+
+    Decision perform() {
+        if (!options.dryRun()) {
+            // Webhook notifications a receiver refused earlier: retried when due, and what settled is told here.
+            notifier.retryDue();
+            notifications.addAll(notifier.settled());
+        }
+        Optional<Gates.Closed> closed = new Gates(config, store, clock).pass(options, gates, budget, usage, cost);
+        if (closed.isPresent()) {
+            if (closed.get().gate().equals("budget")) {
+                notifyBudgetOnce(closed.get().detail());
+            }
+            return decide(Outcome.SKIPPED, closed.get().reason());
+        }
+        try {
+            return converse(Gates.read(config.checklist()));
+        } catch (ModelFailure e) {
+            return decide(Outcome.FAILED, e.getMessage());
+        } catch (ToolExecutor.LockLost e) {
+            LOG.warn("beat {}: {}", id, e.getMessage());
+            return decide(Outcome.FAILED, e.getMessage());
+        } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return decide(
+                        Outcome.FAILED,
+                        "the daemon stopped during the beat (its shutdown grace period ran "
+                                + "out); what the beat did so far is stored");
+            }
+            LOG.warn("beat {} failed", id, e);
+            return decide(Outcome.FAILED, "internal error: " + e);
+        }
+    }
+
+    /** One notification per day that the budget is spent, not one per skipped beat. */
+    private void notifyBudgetOnce(String why) {
+        if (!budget.toldToday()) {
+            notifications.addAll(notifier.send(
+                    "heartbeat-agent " + config.agent().name() + " stops beating " + "for today: " + why + ".",
+                    "warning",
+                    id,
+                    id + ":budget",
+                    options.dryRun()));
+        }
+    }
+
+    private Decision converse(Checklist checklist) {
+        String session = config.sessionName();
+        SessionLoad.Loaded loaded = new SessionLoad(store).load(session, id);
+        List<StoredMessage> history = loaded.history();
+        repairs.addAll(loaded.repairs());
+        deadline = started.toInstant().plus(config.heartbeat().deadline());
+        ChatClient chat = model.reporting(this::failed, breakerChanges::add);
+        LlmSummarizer summarizer =
+                new LlmSummarizer(chat, deadline, reply -> answered(0, reply), failure -> failed(failure));
+        ContextBuilder.Context context = new ContextBuilder(
+                        TokenEstimator.forProvider(config.model().provider()),
+                        summarizer,
+                        config.context().budgetTokens(),
+                        config.context().maxTurns(),
+                        config.context().maxToolResultChars())
+                .build(history, store.sessions().summary(session));
+        context.newSummary().ifPresent(s -> store.sessions().putSummary(session, s));
+        if (context.keepFrom() > loaded.contextFrom()) {
+            store.sessions().advanceContextFrom(session, context.keepFrom());
+        }
+        context.compaction().ifPresent(repairs::add);
+        SystemMessage system = Prompts.system(
+                config,
+                context.summary().map(Sessions.Summary::text).orElse(null),
+                context.summary().map(Sessions.Summary::untrusted).orElse(false));
+
+        ToolExecutor executor = new ToolExecutor(
+                tools,
+                store,
+                config.context().maxToolResultChars(),
+                new ToolExecutor.Policy(
+                        config.tools().approvals(),
+                        Path.of(config.heartbeat().checklist()).normalize().toString(),
+                        config.agent().name(),
+                        clock,
+                        () -> lock == null || lock.held()),
+                notifications::add);
+        Set<String> taintedKeys = store.agentState().taintedState(config.agent().name());
+        // Untrusted is a property of content: an earlier turn's page or a tainted value in this request keeps
+        // consequential tools gated, whatever this beat reads.
+        if (!taintedKeys.isEmpty()
+                || context.messages().stream().anyMatch(Untrusted::in)
+                || context.summary().map(Sessions.Summary::untrusted).orElse(false)) {
+            executor.markUntrusted();
+        }
+        List<String> approvalNotes =
+                new ApprovalSettlement(config, store).settle(executor, id, options.dryRun(), toolCalls);
+
+        List<Message> conversation = new ArrayList<>(context.messages());
+        UserMessage prompt = Prompts.beat(
+                id,
+                options.trigger(),
+                ZonedDateTime.now(clock.withZone(config.agent().timezone())),
+                checklist,
+                store.agentState().state(config.agent().name()),
+                taintedKeys,
+                approvalNotes);
+        // Stored with the first reply: a beat the provider never answered leaves the session as it was.
+        conversation.add(prompt);
+        boolean promptStored = false;
+
+        Set<String> usedIds = new HashSet<>();
+        for (StoredMessage m : history) {
+            if (m.message() instanceof AssistantMessage a) {
+                a.toolCalls().forEach(c -> usedIds.add(c.id()));
+            }
+        }
+        String idStem = "call_" + id.substring(id.length() - 8).toLowerCase();
+        int maxSteps = config.heartbeat().maxSteps();
+        List<String> waiting = new ArrayList<>();
+        for (step = 1; step <= maxSteps; step++) {
+            if (Thread.currentThread().isInterrupted()) {
+                return decide(
+                        Outcome.FAILED,
+                        "the daemon stopped during the beat (its shutdown grace period ran "
+                                + "out); what the beat did so far is stored");
+            }
+            Optional<String> spent = budget.spent(usage, cost);
+            if (spent.isPresent()) {
+                return decide(
+                        Outcome.FAILED, "budget: " + spent.get() + "; the beat stopped before its next model call");
+            }
+            Optional<String> tooBig = budget.requestOver(system, conversation, usage);
+            if (tooBig.isPresent() && !promptStored) {
+                // Nothing spent yet: the budget closes this beat like a gate.
+                gates.add(new Gate("budget", false, tooBig.get()));
+                notifyBudgetOnce(tooBig.get());
+                return decide(Outcome.SKIPPED, "budget: " + tooBig.get());
+            }
+            if (tooBig.isPresent()) {
+                return decide(
+                        Outcome.FAILED,
+                        "budget: " + tooBig.get() + "; the beat stopped before its next "
+                                + "model call (the request was not sent)");
+            }
+            List<Problem> problems = HistoryValidator.validate(conversation, HistoryValidator.Mode.REQUEST);
+            if (!problems.isEmpty()) {
+                // Never send what a provider would reject; this is a bug if it happens after repair.
+                throw new IllegalStateException("refusing to send a request that breaks provider rules: " + problems);
+            }
+            if (!promptStored) {
+                Faults.point("before-first-reply");
+            }
+            ModelReply reply;
+            try {
+                reply = chat.ask(system, conversation, tools.specifications(), idStem + "_" + step, deadline);
+            } catch (ModelFailure e) {
+                failed(e);
+                throw e;
+            }
+            answered(step, reply);
+            if (!promptStored) {
+                store.sessions().append(session, prompt, id);
+                promptStored = true;
+                if (!history.isEmpty() && history.get(history.size() - 1).message() instanceof UserMessage) {
+                    // A crashed beat left its prompt unanswered: two user turns in a row now, merged at once.
+                    Repairer.Result merged =
+                            Repairer.repair(Entry.of(store.sessions().history(session)));
+                    store.sessions().writeRevision(session, merged.entries(), merged.actions(), id);
+                    repairs.addAll(merged.actions());
+                }
+            }
+            // A secret the model repeats is masked before it is stored, sent on, or handed to a tool.
+            AssistantMessage raw = reply.message().redacted();
+            AssistantMessage answer = Repairer.sendable(raw, 0, usedIds, idStem + "_" + step + "r", repairs);
+            store.sessions().append(session, answer, id);
+            conversation.add(answer);
+            if (!answer.hasToolCalls()) {
+                return conclude(answer.text());
+            }
+            for (int k = 0; k < answer.toolCalls().size(); k++) {
+                ToolCall sent = answer.toolCalls().get(k);
+                // The executor sees the arguments as the model wrote them, so broken ones are reported as such.
+                ToolCall call = new ToolCall(
+                        sent.id(),
+                        raw.toolCalls().get(k).name(),
+                        raw.toolCalls().get(k).arguments());
+                ToolExecutor.Execution done;
+                if (k >= MAX_CALLS_PER_REPLY) {
+                    done = executor.refuse(
+                            call,
+                            executor.sideEffecting(call.name()),
+                            "not run: a reply may make at "
+                                    + "most " + MAX_CALLS_PER_REPLY + " tool calls; this was call " + (k + 1)
+                                    + " of "
+                                    + answer.toolCalls().size() + ". Make fewer calls; the first ones ran.");
+                } else if (call.name().equals("notify") && notifyCalls >= MAX_NOTIFY_CALLS_PER_BEAT) {
+                    done = executor.refuse(
+                            call,
+                            true,
+                            "not sent: a beat may notify at most " + MAX_NOTIFY_CALLS_PER_BEAT
+                                    + " times; put what is left into one message");
+                } else {
+                    if (call.name().equals("notify")) {
+                        notifyCalls++;
+                    }
+                    done = executor.execute(call, id, options.dryRun());
+                }
+                ToolResultMessage result = new ToolResultMessage(
+                        sent.id(),
+                        sent.name(),
+                        done.result().text(),
+                        done.result().isError());
+                store.sessions().append(session, result, id);
+                conversation.add(result);
+                toolCalls.add(done.record());
+                if (done.approvalId() != null) {
+                    waiting.add(done.approvalId() + " (" + sent.name() + ")");
+                }
+            }
+            if (!waiting.isEmpty()) {
+                String text = "heartbeat-agent " + config.agent().name() + " waits for approval of "
+                        + String.join(", ", waiting) + ": heartbeat-agent approvals list";
+                notifications.addAll(notifier.send(text, "warning", id, id + ":approval", options.dryRun()));
+                return decide(
+                        Outcome.AWAITING_APPROVAL,
+                        "waiting for a person to approve " + String.join(", ", waiting)
+                                + " ('heartbeat-agent approvals approve ID' or 'deny ID')");
+            }
+        }
+        return decide(
+                Outcome.FAILED,
+                "the model was still calling tools after " + maxSteps
+                        + " steps (heartbeat.max-steps); the beat was stopped there");
+    }
+
+    private Decision conclude(String text) {
+        finalAnswer = text == null ? null : Texts.cut(Redactor.redact(text), MAX_RECORDED_ANSWER_CHARS);
+        boolean acted = toolCalls.stream()
+                .anyMatch(t -> t.sideEffecting() && (t.executed() || t.outcome().equals("dry_run")));
+        if (Answers.isOk(text)) {
+            if (acted) {
+                return decide(Outcome.ACTED, "ran " + sideEffects() + ", then answered HEARTBEAT_OK");
+            }
+            return decide(Outcome.QUIET, "HEARTBEAT_OK: nothing needed attention");
+        }
+        if (text == null || text.isBlank()) {
+            return decide(Outcome.FAILED, "the model gave an empty final answer");
+        }
+        notifications.addAll(notifier.send(
+                Texts.cut(text.strip(), MAX_DELIVERED_ANSWER_CHARS), "info", id, id + ":answer", options.dryRun()));
+        return decide(Outcome.ACTED, firstLine(finalAnswer));
+    }
+
+    private String sideEffects() {
+        List<String> names = new ArrayList<>();
+        toolCalls.stream().filter(ToolCallRecord::sideEffecting).forEach(t -> {
+            if (!names.contains(t.name())) {
+                names.add(t.name());
+            }
+        });
+        return String.join(", ", names) + (options.dryRun() ? " (dry run)" : "");
+    }
+
+    Decision decide(Outcome outcome, String reason) {
+        if (!options.dryRun()) {
+            notifications.addAll(new Alerts(config, store, notifier).on(outcome, reason, breakerChanges, id));
+        }
+        return build(outcome, reason);
+    }
+
+    private static String firstLine(String text) {
+        String line = text.strip().lines().findFirst().orElse("");
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+}
