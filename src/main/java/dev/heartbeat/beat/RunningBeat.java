@@ -17,8 +17,8 @@ import dev.heartbeat.repair.Problem;
 import dev.heartbeat.repair.Repairer;
 import dev.heartbeat.repair.TokenEstimator;
 import dev.heartbeat.store.BeatLock;
-import dev.heartbeat.store.Sessions;
 import dev.heartbeat.store.Store;
+import dev.heartbeat.store.Summaries;
 import dev.heartbeat.support.Faults;
 import dev.heartbeat.support.Redactor;
 import dev.heartbeat.support.Texts;
@@ -150,16 +150,16 @@ final class RunningBeat extends BeatRecord {
                         config.context().budgetTokens(),
                         config.context().maxTurns(),
                         config.context().maxToolResultChars())
-                .build(history, store.sessions().summary(session));
-        context.newSummary().ifPresent(s -> store.sessions().putSummary(session, s));
+                .build(history, store.summaries().get(session));
+        context.newSummary().ifPresent(s -> store.summaries().put(session, s));
         if (context.keepFrom() > loaded.contextFrom()) {
             store.sessions().advanceContextFrom(session, context.keepFrom());
         }
         context.compaction().ifPresent(repairs::add);
         SystemMessage system = Prompts.system(
                 config,
-                context.summary().map(Sessions.Summary::text).orElse(null),
-                context.summary().map(Sessions.Summary::untrusted).orElse(false));
+                context.summary().map(Summaries.Summary::text).orElse(null),
+                context.summary().map(Summaries.Summary::untrusted).orElse(false));
 
         ToolExecutor executor = new ToolExecutor(
                 tools,
@@ -177,7 +177,7 @@ final class RunningBeat extends BeatRecord {
         // consequential tools gated, whatever this beat reads.
         if (!taintedKeys.isEmpty()
                 || context.messages().stream().anyMatch(Untrusted::in)
-                || context.summary().map(Sessions.Summary::untrusted).orElse(false)) {
+                || context.summary().map(Summaries.Summary::untrusted).orElse(false)) {
             executor.markUntrusted();
         }
         List<String> approvalNotes =

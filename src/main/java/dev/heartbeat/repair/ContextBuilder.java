@@ -1,7 +1,7 @@
 package dev.heartbeat.repair;
 
 import dev.heartbeat.audit.Decision.RepairRecord;
-import dev.heartbeat.store.Sessions.Summary;
+import dev.heartbeat.store.Summaries.Summary;
 import dev.heartbeat.support.Texts;
 import dev.heartbeat.transcript.Answers;
 import dev.heartbeat.transcript.AssistantMessage;

@@ -118,7 +118,7 @@ public final class Sessions {
         }
     }
 
-    private int currentRevision(Connection c, String session) throws SQLException {
+    static int currentRevision(Connection c, String session) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT revision FROM sessions WHERE name = ?")) {
             ps.setString(1, session);
             try (ResultSet rs = ps.executeQuery()) {
@@ -255,7 +255,7 @@ public final class Sessions {
                     }
                 }
             }
-            Optional<Summary> summary = summary(c, session);
+            Optional<Summaries.Summary> summary = Summaries.of(c, session);
             int revision = currentRevision(c, session) + 1;
             // One batch for the whole revision; the ids come back in one query, in insertion order (this
             // transaction holds the write lock, so no other rows of this revision can come between).
@@ -308,11 +308,12 @@ public final class Sessions {
                 }
             }
             if (summary.isPresent() && summaryCoversTo > 0) {
-                insertSummary(
+                Summaries.insert(
                         c,
                         session,
                         revision,
-                        new Summary(
+                        jdbc.now(),
+                        new Summaries.Summary(
                                 summaryCoversTo,
                                 summary.get().method(),
                                 summary.get().text(),
@@ -390,53 +391,6 @@ public final class Sessions {
                 return out;
             }
         });
-    }
-
-    /** A compacted summary of a session's history up to (and including) message {@code coversTo}. */
-    public record Summary(long coversTo, String method, String text, boolean untrusted) {
-        public Summary(long coversTo, String method, String text) {
-            this(coversTo, method, text, false);
-        }
-    }
-
-    public Optional<Summary> summary(String session) {
-        return jdbc.read(c -> summary(c, session));
-    }
-
-    private static Optional<Summary> summary(Connection c, String session) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT covers_to, method, text, untrusted FROM session_summaries s WHERE s.session = ? AND s.revision = "
-                        + "(SELECT revision FROM sessions WHERE name = ?) ORDER BY covers_to DESC, id DESC LIMIT 1")) {
-            ps.setString(1, session);
-            ps.setString(2, session);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next()
-                        ? Optional.of(new Summary(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4) != 0))
-                        : Optional.empty();
-            }
-        }
-    }
-
-    public void putSummary(String session, Summary summary) {
-        jdbc.write(c -> {
-            insertSummary(c, session, currentRevision(c, session), summary);
-            return null;
-        });
-    }
-
-    private void insertSummary(Connection c, String session, int revision, Summary summary) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO session_summaries (session, revision, covers_to, method, text, created_at, untrusted) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, session);
-            ps.setInt(2, revision);
-            ps.setLong(3, summary.coversTo());
-            ps.setString(4, summary.method());
-            ps.setString(5, summary.text());
-            ps.setString(6, jdbc.now());
-            ps.setInt(7, summary.untrusted() ? 1 : 0);
-            ps.executeUpdate();
-        }
     }
 
     /**

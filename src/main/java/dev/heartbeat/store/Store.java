@@ -23,6 +23,7 @@ public final class Store implements AutoCloseable {
     private final Database.Connections connections;
     private final Jdbc jdbc;
     private final Control control;
+    private final Summaries summaries;
     private final Sessions sessions;
     private final DecisionLog decisionLog;
     private final Cluster cluster;
@@ -36,6 +37,7 @@ public final class Store implements AutoCloseable {
         this.connections = connections;
         this.jdbc = new Jdbc(db, connections, clock, readOnly);
         this.control = new Control(jdbc);
+        this.summaries = new Summaries(jdbc);
         this.sessions = new Sessions(jdbc);
         this.decisionLog = new DecisionLog(jdbc);
         this.cluster = new Cluster(jdbc);
@@ -183,6 +185,11 @@ public final class Store implements AutoCloseable {
     /** Sessions: messages, revisions, repairs, unreadable lines, summaries. */
     public Sessions sessions() {
         return sessions;
+    }
+
+    /** The summaries standing for sessions' older turns. */
+    public Summaries summaries() {
+        return summaries;
     }
 
     public Database database() {

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.TestAgent;
-import dev.heartbeat.store.Sessions;
 import dev.heartbeat.store.Store;
+import dev.heartbeat.store.Summaries;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.StoredMessage;
@@ -92,7 +92,7 @@ class CompactionTest extends AgentTest {
         assertThat(sent).contains("Queue 11 is at 77").doesNotContain("Queue 0 is at 0");
         assertThat(sent).contains("characters cut");
         try (Store store = agent.store()) {
-            Sessions.Summary summary = store.sessions().summary("test-agent").orElseThrow();
+            Summaries.Summary summary = store.summaries().get("test-agent").orElseThrow();
             assertThat(summary.method()).isEqualTo("llm");
         }
 

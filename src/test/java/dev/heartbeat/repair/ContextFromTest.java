@@ -2,8 +2,8 @@ package dev.heartbeat.repair;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.heartbeat.store.Sessions;
 import dev.heartbeat.store.Store;
+import dev.heartbeat.store.Summaries;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.ToolResultMessage;
@@ -49,7 +49,7 @@ class ContextFromTest {
                 long from = 0;
                 for (int beat = 0; beat < 90; beat++) {
                     appendTurn(store, beat, random);
-                    Optional<Sessions.Summary> summary = store.sessions().summary("s");
+                    Optional<Summaries.Summary> summary = store.summaries().get("s");
                     ContextBuilder.Context whole =
                             builder.build(store.sessions().history("s"), summary);
                     ContextBuilder.Context tail = builder.build(store.sessions().historyFrom("s", from), summary);
@@ -60,7 +60,7 @@ class ContextFromTest {
                             .as("seed %d beat %d", seed, beat)
                             .isEqualTo(whole.newSummary());
                     assertThat(tail.keepFrom()).isEqualTo(whole.keepFrom());
-                    whole.newSummary().ifPresent(s -> store.sessions().putSummary("s", s));
+                    whole.newSummary().ifPresent(s -> store.summaries().put("s", s));
                     from = Math.max(from, whole.keepFrom());
                 }
                 assertThat(store.sessions().historyFrom("s", from).size())

@@ -28,15 +28,15 @@ class SessionStoreTest {
             store.sessions().append("s", new UserMessage("beat 2"), "b2");
             // A crash mid-tool: a call without a result, which the repair answers.
             store.sessions().append("s", new AssistantMessage("", List.of(new ToolCall("c1", "notify", "{}"))), "b2");
-            store.sessions().putSummary("s", new Sessions.Summary(covered.id(), "llm", "beat 1 did a thing"));
+            store.summaries().put("s", new Summaries.Summary(covered.id(), "llm", "beat 1 did a thing"));
 
             Repairer.Result repaired = Repairer.repair(Entry.of(store.sessions().history("s")));
             assertThat(repaired.changed()).isTrue();
             List<StoredMessage> after =
                     store.sessions().writeRevision("s", repaired.entries(), repaired.actions(), "b3");
 
-            Sessions.Summary kept =
-                    store.sessions().summary("s").orElseThrow(() -> new AssertionError("summary lost by the repair"));
+            Summaries.Summary kept =
+                    store.summaries().get("s").orElseThrow(() -> new AssertionError("summary lost by the repair"));
             assertThat(kept.text()).isEqualTo("beat 1 did a thing");
             assertThat(kept.method()).isEqualTo("llm");
             StoredMessage coveredNow = after.stream()
