@@ -13,10 +13,11 @@ import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * The agent's durable memory, opened and migrated: one repository per concern over one {@link Jdbc}
- * runner — {@link Sessions}, {@link Summaries}, {@link DecisionLog}, {@link AgentState}, {@link Intents}, {@link Approvals},
- * {@link Control}, {@link Outbox} and {@link Cluster}. In SQLite (one connection per process, handed to
- * one thread at a time; other processes read beside it through WAL) or PostgreSQL (a small pool; every
- * node of a cluster shares it). The queries are the same on both; what differs is in {@link Database}.
+ * runner — {@link Sessions}, {@link Summaries}, {@link DecisionLog}, {@link AgentState}, {@link Intents},
+ * {@link Approvals}, {@link Control}, {@link Outbox} and {@link Cluster}. In SQLite (one connection per
+ * process, handed to one thread at a time; other processes read beside it through WAL) or PostgreSQL (a
+ * small pool; every node of a cluster shares it). The queries are the same on both; what differs is in
+ * {@link Database}.
  */
 public final class Store implements AutoCloseable {
     private final Database db;
