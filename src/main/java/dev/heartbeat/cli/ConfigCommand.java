@@ -13,6 +13,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.Durations;
 import dev.heartbeat.daemon.AgentRuntime;
+import dev.heartbeat.model.ModelProviders;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -84,7 +85,7 @@ final class ConfigCommand {
         tree.remove("file");
         tree.set("notify", tree.remove("notifications"));
         ((ObjectNode) tree.get("agent")).put("workspace", config.workspace().toString());
-        ((ObjectNode) tree.get("model")).put("base-url", config.model().effectiveBaseUrl());
+        ((ObjectNode) tree.get("model")).put("base-url", ModelProviders.baseUrl(config.model()));
         if (!config.storage().postgres()) {
             ObjectNode storage = (ObjectNode) tree.get("storage");
             storage.put("file", AgentRuntime.databaseFile(config).toString());

@@ -201,18 +201,6 @@ public record AgentConfig(
                     resolved);
         }
 
-        /** The base URL to use: the configured one, or the provider's public endpoint. */
-        public String effectiveBaseUrl() {
-            if (baseUrl != null && !baseUrl.isBlank()) {
-                return baseUrl;
-            }
-            return switch (provider) {
-                case "anthropic" -> "https://api.anthropic.com/v1/";
-                case "ollama" -> "http://localhost:11434";
-                default -> "https://api.openai.com/v1";
-            };
-        }
-
         /** The name of the systemd credential that may hold the key. */
         public String credentialName() {
             return credential != null ? credential : provider + "-api-key";

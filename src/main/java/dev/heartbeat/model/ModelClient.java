@@ -184,7 +184,7 @@ public final class ModelClient implements ChatClient {
 
     /** Turns what LangChain4j threw into one sentence an operator can act on. */
     private ModelFailure describe(RuntimeException e) {
-        String where = settings.provider() + " at " + settings.effectiveBaseUrl();
+        String where = settings.provider() + " at " + ModelProviders.baseUrl(settings);
         Throwable root = e;
         for (Throwable t = e; t != null; t = t.getCause()) {
             root = t;

@@ -1,0 +1,34 @@
+package dev.heartbeat.model;
+
+import dev.heartbeat.config.AgentConfig;
+import dev.langchain4j.http.client.HttpClientBuilder;
+import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.chat.ChatModel;
+
+/** {@code provider: anthropic}: the Messages API. */
+final class AnthropicProvider implements ModelProvider {
+    @Override
+    public String name() {
+        return "anthropic";
+    }
+
+    @Override
+    public String defaultBaseUrl() {
+        return "https://api.anthropic.com/v1/";
+    }
+
+    @Override
+    public ChatModel chatModel(AgentConfig.Model m, String baseUrl, HttpClientBuilder http, String key) {
+        return AnthropicChatModel.builder()
+                .httpClientBuilder(http)
+                // LangChain4j appends "messages" to the base URL as it is.
+                .baseUrl(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/")
+                .apiKey(key)
+                .modelName(m.name())
+                .temperature(m.temperature())
+                .maxTokens(m.maxTokens())
+                .timeout(m.timeout())
+                .maxRetries(0)
+                .build();
+    }
+}

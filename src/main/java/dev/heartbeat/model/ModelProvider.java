@@ -1,0 +1,23 @@
+package dev.heartbeat.model;
+
+import dev.heartbeat.config.AgentConfig;
+import dev.langchain4j.http.client.HttpClientBuilder;
+import dev.langchain4j.model.chat.ChatModel;
+
+/**
+ * A model provider: its name in {@code model.provider}, its public endpoint, and how its LangChain4j chat
+ * model is built. A new provider is a class implementing this, one line in {@link ModelProviders}, and its
+ * name in {@code ConfigLoader.PROVIDERS} (which checks the configuration before anything is built).
+ */
+public interface ModelProvider {
+    String name();
+
+    /** The endpoint used when {@code model.base-url} is not set. */
+    String defaultBaseUrl();
+
+    /**
+     * The chat model for {@code m} at {@code baseUrl}, sending through {@code http} (which owns the one retry
+     * policy, so the model's own retries stay off); {@code key} is null when none is configured.
+     */
+    ChatModel chatModel(AgentConfig.Model m, String baseUrl, HttpClientBuilder http, String key);
+}

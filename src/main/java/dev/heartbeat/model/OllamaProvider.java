@@ -1,0 +1,32 @@
+package dev.heartbeat.model;
+
+import dev.heartbeat.config.AgentConfig;
+import dev.langchain4j.http.client.HttpClientBuilder;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.ollama.OllamaChatModel;
+
+/** {@code provider: ollama}: a local Ollama server, no key. */
+final class OllamaProvider implements ModelProvider {
+    @Override
+    public String name() {
+        return "ollama";
+    }
+
+    @Override
+    public String defaultBaseUrl() {
+        return "http://localhost:11434";
+    }
+
+    @Override
+    public ChatModel chatModel(AgentConfig.Model m, String baseUrl, HttpClientBuilder http, String key) {
+        return OllamaChatModel.builder()
+                .httpClientBuilder(http)
+                .baseUrl(baseUrl)
+                .modelName(m.name())
+                .temperature(m.temperature())
+                .numPredict(m.maxTokens())
+                .timeout(m.timeout())
+                .maxRetries(0)
+                .build();
+    }
+}

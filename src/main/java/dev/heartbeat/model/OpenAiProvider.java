@@ -1,0 +1,33 @@
+package dev.heartbeat.model;
+
+import dev.heartbeat.config.AgentConfig;
+import dev.langchain4j.http.client.HttpClientBuilder;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+
+/** {@code provider: openai}, and any server speaking OpenAI's chat completions API at {@code base-url}. */
+final class OpenAiProvider implements ModelProvider {
+    @Override
+    public String name() {
+        return "openai";
+    }
+
+    @Override
+    public String defaultBaseUrl() {
+        return "https://api.openai.com/v1";
+    }
+
+    @Override
+    public ChatModel chatModel(AgentConfig.Model m, String baseUrl, HttpClientBuilder http, String key) {
+        return OpenAiChatModel.builder()
+                .httpClientBuilder(http)
+                .baseUrl(baseUrl)
+                .apiKey(key != null ? key : "none")
+                .modelName(m.name())
+                .temperature(m.temperature())
+                .maxCompletionTokens(m.maxTokens())
+                .timeout(m.timeout())
+                .maxRetries(0)
+                .build();
+    }
+}
