@@ -55,7 +55,7 @@ final class Retention {
         OffsetDateTime cutoff = now.minus(keep);
         try {
             Optional<OffsetDateTime> oldest = store.decisionLog().oldestFinished();
-            if (oldest.isEmpty() || !oldest.get().isBefore(cutoff.minus(keep.dividedBy(10)))) {
+            if (!due(oldest, cutoff, keep)) {
                 return Optional.empty();
             }
             DecisionArchive.Result done =
@@ -85,8 +85,7 @@ final class Retention {
         OffsetDateTime cutoff = now.minus(r.olderThan());
         try {
             Optional<OffsetDateTime> oldest = store.sessions().oldestMessage(session);
-            if (oldest.isEmpty()
-                    || !oldest.get().isBefore(cutoff.minus(r.olderThan().dividedBy(10)))) {
+            if (!due(oldest, cutoff, r.olderThan())) {
                 return Optional.empty();
             }
             int revision =
@@ -113,5 +112,10 @@ final class Retention {
             LOG.warn("beat {}: sessions.retention could not prune {}: {}", beatId, session, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** Whether the oldest row is a tenth of the period past the cutoff: then one pruning takes days' worth. */
+    private static boolean due(Optional<OffsetDateTime> oldest, OffsetDateTime cutoff, Duration period) {
+        return oldest.isPresent() && oldest.get().isBefore(cutoff.minus(period.dividedBy(10)));
     }
 }

@@ -148,9 +148,7 @@ public final class ConfigLoader {
             return mapper.treeToValue(tree, AgentConfig.Document.class);
         } catch (UnrecognizedPropertyException e) {
             String key = pointer(e.getPath());
-            String suggestion = closest(e.getPropertyName(), stringsOf(e.getKnownPropertyIds()))
-                    .map(s -> " Did you mean '" + s + "'?")
-                    .orElse("");
+            String suggestion = didYouMean(e.getPropertyName(), stringsOf(e.getKnownPropertyIds()));
             throw parse.error(
                     key,
                     "unknown key." + suggestion + " Known keys here: "
@@ -249,8 +247,13 @@ public final class ConfigLoader {
         return out.toString();
     }
 
+    /** " Did you mean 'x'?" for the known word closest to {@code word}, or "" when none is a likely typo. */
+    static String didYouMean(String word, Collection<String> known) {
+        return closest(word, known).map(s -> " Did you mean '" + s + "'?").orElse("");
+    }
+
     /** The known word closest to {@code word}, when it is close enough to be a likely typo. */
-    static Optional<String> closest(String word, Collection<String> known) {
+    private static Optional<String> closest(String word, Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : known) {

@@ -36,9 +36,7 @@ final class ModelSection extends Section {
 
     private AgentConfig.Model checkModel(AgentConfig.Model m, String at) {
         if (!ConfigLoader.PROVIDERS.contains(m.provider())) {
-            String hint = ConfigLoader.closest(m.provider(), ConfigLoader.PROVIDERS)
-                    .map(s -> " Did you mean '" + s + "'?")
-                    .orElse("");
+            String hint = ConfigLoader.didYouMean(m.provider(), ConfigLoader.PROVIDERS);
             throw parse.error(
                     at + "/provider",
                     "unknown provider '" + m.provider() + "'." + hint + " Use one of: openai, anthropic, ollama.");

@@ -20,9 +20,7 @@ final class NotifySection extends Section {
                 throw parse.error(at, "each channel needs a type: log, file or webhook");
             }
             if (!ConfigLoader.CHANNEL_TYPES.contains(c.type())) {
-                String hint = ConfigLoader.closest(c.type(), ConfigLoader.CHANNEL_TYPES)
-                        .map(s -> " Did you mean '" + s + "'?")
-                        .orElse("");
+                String hint = ConfigLoader.didYouMean(c.type(), ConfigLoader.CHANNEL_TYPES);
                 throw parse.error(
                         at + "/type",
                         "unknown channel type '" + c.type() + "'." + hint + " Use one of: log, file, webhook.");

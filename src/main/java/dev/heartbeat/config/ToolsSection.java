@@ -51,9 +51,7 @@ final class ToolsSection extends Section {
                     : t.approvals().consequential();
             for (int i = 0; i < tools.size(); i++) {
                 if (!names.contains(tools.get(i))) {
-                    String hint = ConfigLoader.closest(String.valueOf(tools.get(i)), names)
-                            .map(x -> " Did you mean '" + x + "'?")
-                            .orElse("");
+                    String hint = ConfigLoader.didYouMean(String.valueOf(tools.get(i)), names);
                     throw parse.error(
                             "/tools/approvals/" + list + "/" + i, "'" + tools.get(i) + "' is not a tool." + hint);
                 }

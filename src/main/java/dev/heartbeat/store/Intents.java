@@ -213,6 +213,9 @@ public final class Intents {
             }
             // What is left of beats whose decisions were archived (their messages, fences) is no sign of a crash:
             // nothing that began before the newest archived beat is still waiting to be put on record.
+            if (found.isEmpty()) {
+                return List.<Interrupted>of();
+            }
             Optional<OffsetDateTime> archivedUpTo = archivedThroughStart(c);
             List<Interrupted> out = new ArrayList<>();
             for (Interrupted beat : found.values()) {

@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * they were), the summary standing for older turns, and where the next beat's context starts.
  */
 public final class Sessions {
+    private static final String INSERT_MESSAGE =
+            "INSERT INTO messages (session, revision, role, body, beat_id, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+
     private final Jdbc jdbc;
 
     Sessions(Jdbc jdbc) {
@@ -89,15 +92,8 @@ public final class Sessions {
     private StoredMessage insertMessage(Connection c, String session, int revision, Message message, String beatId)
             throws SQLException {
         OffsetDateTime at = OffsetDateTime.now(jdbc.clock());
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO messages (session, revision, role, body, beat_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                Statement.RETURN_GENERATED_KEYS)) {
-            ps.setString(1, session);
-            ps.setInt(2, revision);
-            ps.setString(3, message.role());
-            ps.setString(4, Json.write(message));
-            ps.setString(5, beatId);
-            ps.setString(6, at.toString());
+        try (PreparedStatement ps = c.prepareStatement(INSERT_MESSAGE, Statement.RETURN_GENERATED_KEYS)) {
+            bindMessage(ps, session, revision, message, beatId, at);
             ps.executeUpdate();
             Faults.point("mid-append");
             long id;
@@ -261,20 +257,14 @@ public final class Sessions {
             // transaction holds the write lock, so no other rows of this revision can come between).
             List<OffsetDateTime> times = new ArrayList<>(messages.size());
             List<String> beats = new ArrayList<>(messages.size());
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO messages (session, revision, role, body, beat_id, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(INSERT_MESSAGE)) {
                 OffsetDateTime now = OffsetDateTime.now(jdbc.clock());
                 for (Entry e : messages) {
                     // Copied messages keep their beat and time; messages the repair made are the repairer's.
                     Message m = e.message();
                     OffsetDateTime at = e.createdAt() != null ? e.createdAt() : now;
                     String beat = e.createdAt() != null ? e.beatId() : beatId;
-                    ps.setString(1, session);
-                    ps.setInt(2, revision);
-                    ps.setString(3, m.role());
-                    ps.setString(4, Json.write(m));
-                    ps.setString(5, beat);
-                    ps.setString(6, at.toString());
+                    bindMessage(ps, session, revision, m, beat, at);
                     ps.addBatch();
                     times.add(at);
                     beats.add(beat);
@@ -466,5 +456,17 @@ public final class Sessions {
             }
             return null;
         });
+    }
+
+    /** The parameters of {@link #INSERT_MESSAGE} for one message row. */
+    private static void bindMessage(
+            PreparedStatement ps, String session, int revision, Message m, String beatId, OffsetDateTime at)
+            throws SQLException {
+        ps.setString(1, session);
+        ps.setInt(2, revision);
+        ps.setString(3, m.role());
+        ps.setString(4, Json.write(m));
+        ps.setString(5, beatId);
+        ps.setString(6, at.toString());
     }
 }

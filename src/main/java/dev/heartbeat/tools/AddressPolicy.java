@@ -26,11 +26,6 @@ public final class AddressPolicy {
         this.allowed = List.copyOf(allowed);
     }
 
-    /** The first address of {@code host} that is internal and not allowed, if any. */
-    public Optional<InetAddress> forbidden(String host) throws UnknownHostException {
-        return forbidden(Resolver.SYSTEM.lookup(host));
-    }
-
     /** The first of these addresses that is internal and not allowed, if any. */
     public Optional<InetAddress> forbidden(InetAddress[] addresses) {
         for (InetAddress a : addresses) {

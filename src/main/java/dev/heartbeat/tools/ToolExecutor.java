@@ -68,14 +68,6 @@ public final class ToolExecutor {
         }
     }
 
-    public ToolExecutor(ToolRegistry registry, Store store, int maxResultChars) {
-        this(registry, store, maxResultChars, null);
-    }
-
-    public ToolExecutor(ToolRegistry registry, Store store, int maxResultChars, Policy policy) {
-        this(registry, store, maxResultChars, policy, BeatEvents.NONE);
-    }
-
     /** {@code events}: where the tools tell the beat what they did besides their results. */
     public ToolExecutor(ToolRegistry registry, Store store, int maxResultChars, Policy policy, BeatEvents events) {
         this.events = events;

@@ -274,7 +274,8 @@ class BuiltinToolsTest {
                 .isTrue();
         assertThat(Cidr.matches("10.0.0.0/8", InetAddress.getByName("11.0.0.1")))
                 .isFalse();
-        assertThat(new AddressPolicy(List.of()).forbidden("169.254.169.254")).isPresent();
+        assertThat(new AddressPolicy(List.of()).forbidden(new InetAddress[] {InetAddress.getByName("169.254.169.254")}))
+                .isPresent();
         assertThat(Cidr.isAddressOrCidr("10.0.0.0/8")).isTrue();
         assertThat(Cidr.isAddressOrCidr("intranet.local")).isFalse();
     }
