@@ -9,6 +9,7 @@ import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
 import dev.heartbeat.audit.Decision.Usage;
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ModelConfig;
 import dev.heartbeat.model.Attempt;
 import dev.heartbeat.model.ModelFailure;
 import dev.heartbeat.model.ModelReply;
@@ -160,7 +161,7 @@ class BeatRecord {
 
     /** A try that failed (a fallback may have answered after it). */
     void failed(ModelFailure failure) {
-        AgentConfig.Model m = config.model();
+        ModelConfig m = config.model();
         modelCalls.add(new ModelCall(
                 step,
                 "chat",

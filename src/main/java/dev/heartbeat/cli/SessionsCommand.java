@@ -2,8 +2,8 @@ package dev.heartbeat.cli;
 
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.repair.HistoryValidator;
+import dev.heartbeat.store.RepairLog;
 import dev.heartbeat.store.SessionInfo;
-import dev.heartbeat.store.Sessions;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.support.Json;
 import dev.heartbeat.transcript.AssistantMessage;
@@ -136,8 +136,8 @@ final class SessionsCommand {
                 throw UserError.usage("--tail must be at least 1");
             }
             List<StoredMessage> history;
-            List<Sessions.StoredRepair> repairs = List.of();
-            List<Sessions.RawLine> raw = List.of();
+            List<RepairLog.StoredRepair> repairs = List.of();
+            List<RepairLog.RawLine> raw = List.of();
             int current;
             try (Store store = main.readStore(config)) {
                 current = Main.session(store, name).revision();
@@ -145,8 +145,8 @@ final class SessionsCommand {
                         ? store.sessions().allMessages(name)
                         : store.sessions().history(name);
                 if (all) {
-                    repairs = store.sessions().repairs(name);
-                    raw = store.sessions().rawLines(name);
+                    repairs = store.repairLog().repairs(name);
+                    raw = store.repairLog().rawLines(name);
                 }
             }
             if (tail != null && history.size() > tail) {
@@ -177,13 +177,13 @@ final class SessionsCommand {
                 print(out, m);
             }
             if (all) {
-                for (Sessions.StoredRepair r : repairs) {
+                for (RepairLog.StoredRepair r : repairs) {
                     out.println("repair -> revision " + r.revision() + " at " + Render.time(r.at())
                             + (r.beatId() != null ? " (beat " + r.beatId() + ")" : "") + ": "
                             + r.action().rule() + ": "
                             + r.action().detail() + " " + r.action().messageIds());
                 }
-                for (Sessions.RawLine l : raw) {
+                for (RepairLog.RawLine l : raw) {
                     out.println("unreadable line " + l.line() + " of " + l.source() + " (" + l.problem() + "): "
                             + Render.fold(l.raw(), 200));
                 }

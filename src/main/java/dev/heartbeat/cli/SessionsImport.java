@@ -80,7 +80,7 @@ final class SessionsImport implements Callable<Integer> {
                 store.sessions().append(session, m, null);
             }
             for (Transcripts.BadLine bad : read.bad()) {
-                store.sessions().keepRaw(session, file.toString(), bad.line(), bad.raw(), bad.problem());
+                store.repairLog().keepRaw(session, file.toString(), bad.line(), bad.raw(), bad.problem());
             }
         }
         report(out, session, read, read.messages().size());

@@ -21,12 +21,12 @@ import java.util.Optional;
 public record AgentConfig(
         Path file,
         Agent agent,
-        Model model,
+        ModelConfig model,
         Heartbeat heartbeat,
         Context context,
         Storage storage,
         Notify notifications,
-        Tools tools,
+        ToolsConfig tools,
         Logging logging,
         Map<String, Price> pricing,
         Budget budget,
@@ -67,12 +67,12 @@ public record AgentConfig(
     /** The sections of agent.yaml as Jackson binds them; unknown keys are errors. */
     record Document(
             Agent agent,
-            Model model,
+            ModelConfig model,
             Heartbeat heartbeat,
             Context context,
             Storage storage,
             @JsonProperty("notify") Notify notifications,
-            Tools tools,
+            ToolsConfig tools,
             Logging logging,
             Map<String, Price> pricing,
             Budget budget,
@@ -117,101 +117,6 @@ public record AgentConfig(
             name = name == null ? "heartbeat" : name;
             workspace = workspace == null ? "./sessions/workspace" : workspace;
             timezone = timezone == null ? ZoneId.systemDefault() : timezone;
-        }
-    }
-
-    public record Model(
-            String provider,
-            String name,
-            String baseUrl,
-            Secret apiKey,
-            String apiKeyFile,
-            String credential,
-            Duration timeout,
-            Integer maxTokens,
-            Double temperature,
-            Integer maxRetries,
-            Breaker breaker,
-            List<Model> fallbacks) {
-        public Model {
-            provider = provider == null ? "openai" : provider;
-            apiKey = apiKey == null ? new Secret(null) : apiKey;
-            timeout = timeout == null ? Duration.ofSeconds(60) : timeout;
-            maxTokens = maxTokens == null ? 1024 : maxTokens;
-            maxRetries = maxRetries == null ? 2 : maxRetries;
-            breaker = breaker == null ? new Breaker(null, null) : breaker;
-            fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
-        }
-
-        public Model(
-                String provider,
-                String name,
-                String baseUrl,
-                Secret apiKey,
-                String apiKeyFile,
-                String credential,
-                Duration timeout,
-                Integer maxTokens,
-                Double temperature,
-                Integer maxRetries) {
-            this(
-                    provider,
-                    name,
-                    baseUrl,
-                    apiKey,
-                    apiKeyFile,
-                    credential,
-                    timeout,
-                    maxTokens,
-                    temperature,
-                    maxRetries,
-                    null,
-                    null);
-        }
-
-        public Model withKey(Secret key) {
-            return new Model(
-                    provider,
-                    name,
-                    baseUrl,
-                    key,
-                    apiKeyFile,
-                    credential,
-                    timeout,
-                    maxTokens,
-                    temperature,
-                    maxRetries,
-                    breaker,
-                    fallbacks);
-        }
-
-        public Model withFallbacks(List<Model> resolved) {
-            return new Model(
-                    provider,
-                    name,
-                    baseUrl,
-                    apiKey,
-                    apiKeyFile,
-                    credential,
-                    timeout,
-                    maxTokens,
-                    temperature,
-                    maxRetries,
-                    breaker,
-                    resolved);
-        }
-
-        /** The name of the systemd credential that may hold the key. */
-        public String credentialName() {
-            return credential != null ? credential : provider + "-api-key";
-        }
-    }
-
-    /** Per provider: open after {@code failures} failed calls in a row, probe again after {@code cool-down}. */
-    public record Breaker(Integer failures, Duration coolDown) {
-        public Breaker {
-            failures = failures == null ? 5 : failures;
-            coolDown = coolDown == null ? Duration.ofSeconds(60) : coolDown;
         }
     }
 
@@ -330,23 +235,6 @@ public record AgentConfig(
         }
     }
 
-    public record Tools(
-            Files files,
-            @JsonProperty("http_get") HttpGet httpGet,
-            @JsonProperty("run_command") RunCommand runCommand,
-            Approvals approvals) {
-        public Tools(Files files, HttpGet httpGet, RunCommand runCommand) {
-            this(files, httpGet, runCommand, null);
-        }
-
-        public Tools {
-            approvals = approvals == null ? new Approvals(null, null, null, null) : approvals;
-            files = files == null ? new Files(null) : files;
-            httpGet = httpGet == null ? new HttpGet(null, null, null, null) : httpGet;
-            runCommand = runCommand == null ? new RunCommand(null, null, null) : runCommand;
-        }
-    }
-
     /** Daily limits (in the agent's time zone); null means no limit. */
     public record Budget(Long dailyTokens, Double dailyUsd) {
         public boolean any() {
@@ -410,45 +298,4 @@ public record AgentConfig(
 
     /** Where logs go besides the console: an optional JSON-lines file (Logback's JsonEncoder). */
     public record Logging(String jsonFile) {}
-
-    /**
-     * Which calls wait for a person: {@code required} always; {@code consequential} once the beat has
-     * read untrusted content (when {@code after-untrusted} is on). Requests expire after {@code expire-after}.
-     */
-    public record Approvals(
-            List<String> required, List<String> consequential, Boolean afterUntrusted, Duration expireAfter) {
-        public Approvals {
-            required = required == null ? List.of() : List.copyOf(required);
-            consequential = consequential == null ? List.of("run_command", "write_file") : List.copyOf(consequential);
-            afterUntrusted = afterUntrusted == null || afterUntrusted;
-            expireAfter = expireAfter == null ? Duration.ofHours(24) : expireAfter;
-        }
-    }
-
-    public record Files(Integer maxBytes) {
-        public Files {
-            maxBytes = maxBytes == null ? 256 * 1024 : maxBytes;
-        }
-    }
-
-    public record HttpGet(List<String> allowHosts, Integer maxBytes, Duration timeout, List<String> allowPrivate) {
-        public HttpGet(List<String> allowHosts, Integer maxBytes, Duration timeout) {
-            this(allowHosts, maxBytes, timeout, null);
-        }
-
-        public HttpGet {
-            allowHosts = allowHosts == null ? List.of() : List.copyOf(allowHosts);
-            allowPrivate = allowPrivate == null ? List.of() : List.copyOf(allowPrivate);
-            maxBytes = maxBytes == null ? 256 * 1024 : maxBytes;
-            timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
-        }
-    }
-
-    public record RunCommand(List<String> allow, Duration timeout, Integer maxOutputBytes) {
-        public RunCommand {
-            allow = allow == null ? List.of() : List.copyOf(allow);
-            timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
-            maxOutputBytes = maxOutputBytes == null ? 64 * 1024 : maxOutputBytes;
-        }
-    }
 }

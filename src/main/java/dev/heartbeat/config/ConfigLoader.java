@@ -84,15 +84,14 @@ public final class ConfigLoader {
                 file,
                 orDefault(doc.agent(), () -> new AgentConfig.Agent(null, null, null)),
                 orDefault(
-                        doc.model(),
-                        () -> new AgentConfig.Model(null, null, null, null, null, null, null, null, null, null)),
+                        doc.model(), () -> new ModelConfig(null, null, null, null, null, null, null, null, null, null)),
                 orDefault(
                         doc.heartbeat(),
                         () -> new AgentConfig.Heartbeat(null, null, null, null, null, null, null, null)),
                 orDefault(doc.context(), () -> new AgentConfig.Context(null, null, null)),
                 orDefault(doc.storage(), () -> new AgentConfig.Storage(null)),
                 orDefault(doc.notifications(), () -> new AgentConfig.Notify(null, null, null)),
-                orDefault(doc.tools(), () -> new AgentConfig.Tools(null, null, null)),
+                orDefault(doc.tools(), () -> new ToolsConfig(null, null, null)),
                 orDefault(doc.logging(), () -> new AgentConfig.Logging(null)),
                 orDefault(doc.pricing(), Map::of),
                 orDefault(doc.budget(), () -> new AgentConfig.Budget(null, null)),
@@ -307,7 +306,7 @@ public final class ConfigLoader {
             }
             AgentSection basics = new AgentSection(in);
             basics.agent();
-            AgentConfig.Model model = new ModelSection(in).model();
+            ModelConfig model = new ModelSection(in).model();
             AgentConfig.Heartbeat heartbeat = new HeartbeatSection(in).heartbeat();
             basics.context();
             basics.pricing();

@@ -15,12 +15,12 @@ final class ModelSection extends Section {
         super(in);
     }
 
-    AgentConfig.Model model() {
-        AgentConfig.Model m = checkModel(config.model(), "/model");
-        List<AgentConfig.Model> fallbacks = new ArrayList<>();
+    ModelConfig model() {
+        ModelConfig m = checkModel(config.model(), "/model");
+        List<ModelConfig> fallbacks = new ArrayList<>();
         for (int i = 0; i < m.fallbacks().size(); i++) {
             String at = "/model/fallbacks/" + i;
-            AgentConfig.Model f = m.fallbacks().get(i);
+            ModelConfig f = m.fallbacks().get(i);
             if (f == null) {
                 throw parse.error(at, "each fallback is a model: { provider: ..., name: ... }");
             }
@@ -34,7 +34,7 @@ final class ModelSection extends Section {
         return m.withFallbacks(fallbacks);
     }
 
-    private AgentConfig.Model checkModel(AgentConfig.Model m, String at) {
+    private ModelConfig checkModel(ModelConfig m, String at) {
         if (!ConfigLoader.PROVIDERS.contains(m.provider())) {
             String hint = ConfigLoader.didYouMean(m.provider(), ConfigLoader.PROVIDERS);
             throw parse.error(
@@ -68,7 +68,7 @@ final class ModelSection extends Section {
     }
 
     /** The key from api-key, then api-key-file, then the systemd credential; required for remote providers. */
-    private Secret apiKey(AgentConfig.Model m, String at) {
+    private Secret apiKey(ModelConfig m, String at) {
         String keyPointer = at + "/api-key";
         if (m.apiKey().isPresent()) {
             return m.apiKey();
@@ -107,7 +107,7 @@ final class ModelSection extends Section {
     }
 
     /** Ollama and OpenAI-compatible servers on this machine run without keys; remote providers do not. */
-    private static boolean needsKey(AgentConfig.Model m) {
+    private static boolean needsKey(ModelConfig m) {
         if (m.provider().equals("ollama")) {
             return false;
         }

@@ -11,7 +11,7 @@ final class ToolsSection extends Section {
     }
 
     void tools() {
-        AgentConfig.Tools t = config.tools();
+        ToolsConfig t = config.tools();
         if (t.files().maxBytes() < 1) {
             throw parse.error("/tools/files/max-bytes", "must be at least 1");
         }

@@ -1,6 +1,6 @@
 package dev.heartbeat.model;
 
-import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ModelConfig;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
@@ -18,7 +18,7 @@ final class AnthropicProvider implements ModelProvider {
     }
 
     @Override
-    public ChatModel chatModel(AgentConfig.Model m, String baseUrl, HttpClientBuilder http, String key) {
+    public ChatModel chatModel(ModelConfig m, String baseUrl, HttpClientBuilder http, String key) {
         return AnthropicChatModel.builder()
                 .httpClientBuilder(http)
                 // LangChain4j appends "messages" to the base URL as it is.

@@ -1,6 +1,6 @@
 package dev.heartbeat.model;
 
-import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ModelConfig;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.chat.ChatModel;
 import java.time.Clock;
@@ -10,7 +10,7 @@ public final class ChatModels {
     private ChatModels() {}
 
     /** LangChain4j's own retries are off: {@link ResilientHttpClient} owns the one retry policy. */
-    public static ChatModel create(AgentConfig.Model m, Clock clock, Sleeper sleeper) {
+    public static ChatModel create(ModelConfig m, Clock clock, Sleeper sleeper) {
         HttpClientBuilder http = new ResilientHttpClient.Builder(RetryPolicy.of(m.maxRetries()), clock, sleeper)
                 .connectTimeout(m.timeout())
                 .readTimeout(m.timeout());

@@ -1,7 +1,7 @@
 package dev.heartbeat.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ModelConfig;
 import dev.heartbeat.support.Json;
 import dev.heartbeat.support.Redactor;
 import dev.heartbeat.transcript.AssistantMessage;
@@ -44,27 +44,27 @@ public final class ModelClient implements ChatClient {
     private static final Pattern VALID_ID = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
 
     private final ChatModel model;
-    private final AgentConfig.Model settings;
+    private final ModelConfig settings;
 
-    public ModelClient(ChatModel model, AgentConfig.Model settings) {
+    public ModelClient(ChatModel model, ModelConfig settings) {
         this.model = model;
         this.settings = settings;
     }
 
-    public static ModelClient of(AgentConfig.Model settings) {
+    public static ModelClient of(ModelConfig settings) {
         return of(settings, Clock.systemUTC());
     }
 
-    public static ModelClient of(AgentConfig.Model settings, Clock clock) {
+    public static ModelClient of(ModelConfig settings, Clock clock) {
         return of(settings, clock, Sleeper.SYSTEM);
     }
 
     /** With retry waits going to {@code sleeper}. */
-    public static ModelClient of(AgentConfig.Model settings, Clock clock, Sleeper sleeper) {
+    public static ModelClient of(ModelConfig settings, Clock clock, Sleeper sleeper) {
         return new ModelClient(ChatModels.create(settings, clock, sleeper), settings);
     }
 
-    public AgentConfig.Model settings() {
+    public ModelConfig settings() {
         return settings;
     }
 

@@ -1,6 +1,6 @@
 package dev.heartbeat.model;
 
-import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ModelConfig;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.chat.ChatModel;
 
@@ -19,5 +19,5 @@ public interface ModelProvider {
      * The chat model for {@code m} at {@code baseUrl}, sending through {@code http} (which owns the one retry
      * policy, so the model's own retries stay off); {@code key} is null when none is configured.
      */
-    ChatModel chatModel(AgentConfig.Model m, String baseUrl, HttpClientBuilder http, String key);
+    ChatModel chatModel(ModelConfig m, String baseUrl, HttpClientBuilder http, String key);
 }

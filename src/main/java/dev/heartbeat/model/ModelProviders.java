@@ -1,6 +1,6 @@
 package dev.heartbeat.model;
 
-import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ModelConfig;
 import java.util.List;
 
 /** The providers, one line each, and what follows from a configured model's provider. */
@@ -19,7 +19,7 @@ public final class ModelProviders {
     }
 
     /** The base URL a model is asked at: the configured one, or its provider's public endpoint. */
-    public static String baseUrl(AgentConfig.Model m) {
+    public static String baseUrl(ModelConfig m) {
         return m.baseUrl() != null && !m.baseUrl().isBlank()
                 ? m.baseUrl()
                 : named(m.provider()).defaultBaseUrl();

@@ -1,6 +1,6 @@
 package dev.heartbeat.model;
 
-import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ModelConfig;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.SystemMessage;
 import dev.langchain4j.agent.tool.ToolSpecification;
@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  */
 public final class ModelRouter implements ChatClient {
     /** One model that may answer: its settings and the client that asks it. */
-    public record Route(AgentConfig.Model settings, ChatClient client) {}
+    public record Route(ModelConfig settings, ChatClient client) {}
 
     private record Guarded(Route route, CircuitBreaker breaker, OpenedAt openedAt) {
         String name() {
@@ -54,17 +54,17 @@ public final class ModelRouter implements ChatClient {
     }
 
     /** The primary and its fallbacks as configured; breakers live as long as the router (the daemon's life). */
-    public static ModelRouter of(AgentConfig.Model primary, Clock clock) {
+    public static ModelRouter of(ModelConfig primary, Clock clock) {
         return of(primary, clock, Sleeper.SYSTEM);
     }
 
     /** The same, with retry waits going to {@code sleeper}. */
-    public static ModelRouter of(AgentConfig.Model primary, Clock clock, Sleeper sleeper) {
+    public static ModelRouter of(ModelConfig primary, Clock clock, Sleeper sleeper) {
         List<Route> routes = new ArrayList<>();
-        List<AgentConfig.Model> all = new ArrayList<>();
+        List<ModelConfig> all = new ArrayList<>();
         all.add(primary);
         all.addAll(primary.fallbacks());
-        for (AgentConfig.Model m : all) {
+        for (ModelConfig m : all) {
             routes.add(new Route(m, ModelClient.of(m, clock, sleeper)));
         }
         return of(routes, clock);
@@ -94,7 +94,7 @@ public final class ModelRouter implements ChatClient {
      * about the provider (a rejected request, the beat's deadline, a stop) are not counted: the call's
      * permission is given back, so a probe that fails that way never holds the breaker half-open.
      */
-    static CircuitBreakerConfig breakerConfig(AgentConfig.Breaker b, Clock clock) {
+    static CircuitBreakerConfig breakerConfig(ModelConfig.Breaker b, Clock clock) {
         int n = b.failures();
         return CircuitBreakerConfig.custom()
                 .slidingWindow(n, n, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)

@@ -1,6 +1,6 @@
 package dev.heartbeat.model;
 
-import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ModelConfig;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
@@ -18,7 +18,7 @@ final class OpenAiProvider implements ModelProvider {
     }
 
     @Override
-    public ChatModel chatModel(AgentConfig.Model m, String baseUrl, HttpClientBuilder http, String key) {
+    public ChatModel chatModel(ModelConfig m, String baseUrl, HttpClientBuilder http, String key) {
         return OpenAiChatModel.builder()
                 .httpClientBuilder(http)
                 .baseUrl(baseUrl)

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's sessions: append-only messages in revisions (a repair writes a new revision and keeps the old
- * rows, superseded), the repairs that made each revision, transcript lines that could not be read (kept as
- * they were), the summary standing for older turns, and where the next beat's context starts.
+ * rows, superseded, and carries the summary and the repair actions over in the same transaction), and where
+ * the next beat's context starts. What was repaired and what could not be read is in {@link RepairLog}.
  */
 public final class Sessions {
     private static final String INSERT_MESSAGE =
@@ -309,23 +309,7 @@ public final class Sessions {
                                 summary.get().text(),
                                 summary.get().untrusted()));
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO session_repairs (session, revision, beat_id, rule, detail, message_ids, before_json, "
-                            + "after_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (Decision.RepairRecord a : actions) {
-                    ps.setString(1, session);
-                    ps.setInt(2, revision);
-                    ps.setString(3, beatId);
-                    ps.setString(4, a.rule());
-                    ps.setString(5, a.detail());
-                    ps.setString(6, Json.write(a.messageIds()));
-                    ps.setString(7, a.before());
-                    ps.setString(8, a.after());
-                    ps.setString(9, jdbc.now());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+            RepairLog.insert(c, session, revision, beatId, actions, jdbc.now());
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE sessions SET revision = ?, updated_at = ?, context_from = 0 WHERE name = ?")) {
                 ps.setInt(1, revision);
@@ -334,52 +318,6 @@ public final class Sessions {
                 ps.executeUpdate();
             }
             return out;
-        });
-    }
-
-    /** A stored repair action and the revision it produced. */
-    public record StoredRepair(int revision, String beatId, OffsetDateTime at, Decision.RepairRecord action) {}
-
-    public List<StoredRepair> repairs(String session) {
-        return jdbc.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT revision, beat_id, created_at, rule, detail, message_ids, before_json, after_json "
-                            + "FROM session_repairs WHERE session = ? ORDER BY id")) {
-                ps.setString(1, session);
-                List<StoredRepair> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        List<Long> ids = new ArrayList<>();
-                        Json.tree(rs.getString(6)).forEach(n -> ids.add(n.asLong()));
-                        out.add(new StoredRepair(
-                                rs.getInt(1),
-                                rs.getString(2),
-                                OffsetDateTime.parse(rs.getString(3)),
-                                new Decision.RepairRecord(
-                                        rs.getString(4), rs.getString(5), ids, rs.getString(7), rs.getString(8))));
-                    }
-                }
-                return out;
-            }
-        });
-    }
-
-    /** The raw text kept for a session: lines an import could not read. */
-    public record RawLine(String source, int line, String raw, String problem) {}
-
-    public List<RawLine> rawLines(String session) {
-        return jdbc.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT source, line, raw, problem FROM session_raw WHERE session = ? ORDER BY id")) {
-                ps.setString(1, session);
-                List<RawLine> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new RawLine(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4)));
-                    }
-                }
-                return out;
-            }
         });
     }
 
@@ -438,23 +376,6 @@ public final class Sessions {
                     return rs.next() ? rs.getLong(1) : 0L;
                 }
             }
-        });
-    }
-
-    /** Keeps text that could not be read as a message, with where it came from and why it was skipped. */
-    public void keepRaw(String session, String source, int line, String raw, String problem) {
-        jdbc.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO session_raw (session, source, line, raw, problem, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, session);
-                ps.setString(2, source);
-                ps.setInt(3, line);
-                ps.setString(4, raw);
-                ps.setString(5, problem);
-                ps.setString(6, jdbc.now());
-                ps.executeUpdate();
-            }
-            return null;
         });
     }
 

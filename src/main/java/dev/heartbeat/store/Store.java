@@ -13,7 +13,7 @@ import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * The agent's durable memory, opened and migrated: one repository per concern over one {@link Jdbc}
- * runner — {@link Sessions}, {@link Summaries}, {@link DecisionLog}, {@link AgentState}, {@link Intents},
+ * runner — {@link Sessions}, {@link Summaries}, {@link RepairLog}, {@link DecisionLog}, {@link AgentState}, {@link Intents},
  * {@link Approvals}, {@link Control}, {@link Outbox} and {@link Cluster}. In SQLite (one connection per
  * process, handed to one thread at a time; other processes read beside it through WAL) or PostgreSQL (a
  * small pool; every node of a cluster shares it). The queries are the same on both; what differs is in
@@ -26,6 +26,7 @@ public final class Store implements AutoCloseable {
     private final Control control;
     private final Summaries summaries;
     private final Sessions sessions;
+    private final RepairLog repairLog;
     private final DecisionLog decisionLog;
     private final Cluster cluster;
     private final Approvals approvals;
@@ -40,6 +41,7 @@ public final class Store implements AutoCloseable {
         this.control = new Control(jdbc);
         this.summaries = new Summaries(jdbc);
         this.sessions = new Sessions(jdbc);
+        this.repairLog = new RepairLog(jdbc);
         this.decisionLog = new DecisionLog(jdbc);
         this.cluster = new Cluster(jdbc);
         this.approvals = new Approvals(jdbc);
@@ -183,9 +185,14 @@ public final class Store implements AutoCloseable {
         return decisionLog;
     }
 
-    /** Sessions: messages, revisions, repairs, unreadable lines, summaries. */
+    /** Sessions: messages and revisions. */
     public Sessions sessions() {
         return sessions;
+    }
+
+    /** Sessions' repair actions and the lines imports could not read. */
+    public RepairLog repairLog() {
+        return repairLog;
     }
 
     /** The summaries standing for sessions' older turns. */

@@ -1,7 +1,7 @@
 package dev.heartbeat.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ToolsConfig;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import java.io.IOException;
@@ -45,7 +45,7 @@ import org.apache.hc.core5.util.Timeout;
 public final class HttpGetTool implements Tool {
     private static final int MAX_REDIRECTS = 5;
 
-    private final AgentConfig.HttpGet settings;
+    private final ToolsConfig.HttpGet settings;
     private final AddressPolicy addresses;
     private final AddressPolicy.Resolver resolver;
 
@@ -56,11 +56,11 @@ public final class HttpGetTool implements Tool {
         return t;
     });
 
-    public HttpGetTool(AgentConfig.HttpGet settings) {
+    public HttpGetTool(ToolsConfig.HttpGet settings) {
         this(settings, AddressPolicy.Resolver.SYSTEM);
     }
 
-    HttpGetTool(AgentConfig.HttpGet settings, AddressPolicy.Resolver resolver) {
+    HttpGetTool(ToolsConfig.HttpGet settings, AddressPolicy.Resolver resolver) {
         this.settings = settings;
         this.resolver = resolver;
         this.addresses = new AddressPolicy(settings.allowPrivate());

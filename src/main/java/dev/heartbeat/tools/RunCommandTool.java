@@ -1,7 +1,7 @@
 package dev.heartbeat.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ToolsConfig;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
@@ -23,10 +23,10 @@ import java.util.concurrent.TimeUnit;
  * a clean environment, a timeout and an output cap. Off unless tools.run_command.allow lists programs.
  */
 public final class RunCommandTool implements Tool {
-    private final AgentConfig.RunCommand settings;
+    private final ToolsConfig.RunCommand settings;
     private final Workspace workspace;
 
-    public RunCommandTool(AgentConfig.RunCommand settings, Workspace workspace) {
+    public RunCommandTool(ToolsConfig.RunCommand settings, Workspace workspace) {
         this.settings = settings;
         this.workspace = workspace;
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
-import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ToolsConfig;
 import dev.heartbeat.store.ApprovalStatus;
 import dev.heartbeat.store.Approvals;
 import dev.heartbeat.store.Store;
@@ -55,8 +55,8 @@ public final class ToolExecutor {
      * so a beat cut off from a shared store never acts while another node runs the next beat.
      */
     public record Policy(
-            AgentConfig.Approvals approvals, String checklist, String agent, Clock clock, BooleanSupplier lockHeld) {
-        public Policy(AgentConfig.Approvals approvals, String checklist, String agent, Clock clock) {
+            ToolsConfig.Approvals approvals, String checklist, String agent, Clock clock, BooleanSupplier lockHeld) {
+        public Policy(ToolsConfig.Approvals approvals, String checklist, String agent, Clock clock) {
             this(approvals, checklist, agent, clock, () -> true);
         }
     }

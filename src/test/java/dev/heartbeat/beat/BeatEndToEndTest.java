@@ -416,7 +416,7 @@ class BeatEndToEndTest {
         try (Store store = agent.store()) {
             assertThat(store.sessions().session("test-agent").orElseThrow().revision())
                     .isEqualTo(2);
-            assertThat(store.sessions().repairs("test-agent"))
+            assertThat(store.repairLog().repairs("test-agent"))
                     .singleElement()
                     .satisfies(rep -> assertThat(rep.action().rule()).isEqualTo("synthesize_missing_result"));
             assertThat(store.sessions().allMessages("test-agent").size())

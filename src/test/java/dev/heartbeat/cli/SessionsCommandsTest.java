@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heartbeat.fakes.FakeAnthropic;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.repair.Repairer;
-import dev.heartbeat.store.Sessions;
+import dev.heartbeat.store.RepairLog;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoreException;
 import dev.heartbeat.transcript.Entry;
@@ -75,8 +75,8 @@ class SessionsCommandsTest {
                 .contains("skipped line 5")
                 .contains("skipped line 8");
         try (Store store = agent.store()) {
-            assertThat(store.sessions().rawLines("crashed"))
-                    .extracting(Sessions.RawLine::raw)
+            assertThat(store.repairLog().rawLines("crashed"))
+                    .extracting(RepairLog.RawLine::raw)
                     .containsExactly("garbage in the middle", "{\"role\": \"user\", \"content\": \"torn li");
         }
         TestAgent.Result all = agent.run("sessions", "show", "crashed", "--all");

@@ -3,7 +3,7 @@ package dev.heartbeat.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ModelConfig;
 import dev.heartbeat.fakes.MutableClock;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
@@ -66,8 +66,8 @@ class BreakerRecoveryTest {
                 List.of());
     }
 
-    private static AgentConfig.Model settings() {
-        return new AgentConfig.Model(
+    private static ModelConfig settings() {
+        return new ModelConfig(
                 "openai",
                 "gpt-test",
                 "http://127.0.0.1:1/v1",
@@ -78,7 +78,7 @@ class BreakerRecoveryTest {
                 null,
                 null,
                 0,
-                new AgentConfig.Breaker(2, Duration.ofSeconds(30)),
+                new ModelConfig.Breaker(2, Duration.ofSeconds(30)),
                 List.of());
     }
 

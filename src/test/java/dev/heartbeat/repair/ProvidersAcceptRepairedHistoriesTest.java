@@ -2,7 +2,7 @@ package dev.heartbeat.repair;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ModelConfig;
 import dev.heartbeat.config.Secret;
 import dev.heartbeat.fakes.FakeAnthropic;
 import dev.heartbeat.fakes.FakeOpenAi;
@@ -46,8 +46,8 @@ class ProvidersAcceptRepairedHistoriesTest {
         anthropicClient = ModelClient.of(settings("anthropic", anthropic.baseUrl()));
     }
 
-    private static AgentConfig.Model settings(String provider, String baseUrl) {
-        return new AgentConfig.Model(
+    private static ModelConfig settings(String provider, String baseUrl) {
+        return new ModelConfig(
                 provider,
                 "test-model",
                 baseUrl,

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ToolsConfig;
 import dev.heartbeat.support.Cidr;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -70,7 +70,7 @@ class BuiltinToolsTest {
     void aTimedOutCommandTakesItsDetachedGrandchildrenWithIt() throws Exception {
         Workspace ws = new Workspace(root);
         RunCommandTool sh =
-                new RunCommandTool(new AgentConfig.RunCommand(List.of("sh"), Duration.ofSeconds(1), 4096), ws);
+                new RunCommandTool(new ToolsConfig.RunCommand(List.of("sh"), Duration.ofSeconds(1), 4096), ws);
         // The subshell exits at once, so the sleep is no longer a descendant of the command: it detached.
         assertThatThrownBy(() -> sh.run(
                         args("{\"program\": \"sh\", \"args\": [\"-c\", "
@@ -106,7 +106,7 @@ class BuiltinToolsTest {
         });
         server.start();
         try {
-            HttpGetTool tool = new HttpGetTool(new AgentConfig.HttpGet(
+            HttpGetTool tool = new HttpGetTool(new ToolsConfig.HttpGet(
                     List.of("127.0.0.1"), 100_000, Duration.ofSeconds(2), List.of("127.0.0.0/8")));
             long start = System.nanoTime();
             assertThatThrownBy(() -> tool.run(
@@ -139,14 +139,14 @@ class BuiltinToolsTest {
     @Test
     void runCommandIsOffUntilAllowlistedAndRunsArgvWithoutAShell() throws Exception {
         Workspace ws = new Workspace(root);
-        RunCommandTool off = new RunCommandTool(new AgentConfig.RunCommand(null, null, null), ws);
+        RunCommandTool off = new RunCommandTool(new ToolsConfig.RunCommand(null, null, null), ws);
         assertThatThrownBy(() -> off.run(args("{\"program\": \"echo\"}"), CALL))
                 .isInstanceOfSatisfying(
                         ToolFailure.class, f -> assertThat(f.refused()).isTrue())
                 .hasMessageContaining("run_command is off");
 
         RunCommandTool on =
-                new RunCommandTool(new AgentConfig.RunCommand(List.of("echo", "sleep"), Duration.ofSeconds(1), 20), ws);
+                new RunCommandTool(new ToolsConfig.RunCommand(List.of("echo", "sleep"), Duration.ofSeconds(1), 20), ws);
         assertThat(on.run(args("{\"program\": \"echo\", \"args\": [\"a; rm -rf /\", \"$HOME\"]}"), CALL))
                 .isEqualTo("exit 0\na; rm -rf / $HOME\n");
         assertThatThrownBy(() -> on.run(args("{\"program\": \"rm\", \"args\": [\"-rf\", \"/\"]}"), CALL))
@@ -177,18 +177,18 @@ class BuiltinToolsTest {
         server.start();
         try {
             String base = "http://127.0.0.1:" + server.getAddress().getPort();
-            HttpGetTool off = new HttpGetTool(new AgentConfig.HttpGet(null, null, null));
+            HttpGetTool off = new HttpGetTool(new ToolsConfig.HttpGet(null, null, null));
             assertThatThrownBy(() -> off.run(args("{\"url\": \"" + base + "/ok\"}"), CALL))
                     .hasMessageContaining("http_get is off");
 
             HttpGetTool closed = new HttpGetTool(
-                    new AgentConfig.HttpGet(List.of("127.0.0.1", "localhost"), 1000, Duration.ofSeconds(5)));
+                    new ToolsConfig.HttpGet(List.of("127.0.0.1", "localhost"), 1000, Duration.ofSeconds(5)));
             assertThatThrownBy(() -> closed.run(args("{\"url\": \"" + base + "/ok\"}"), CALL))
                     .isInstanceOfSatisfying(
                             ToolFailure.class, f -> assertThat(f.refused()).isTrue())
                     .hasMessageContaining("resolves to 127.0.0.1, an internal address");
             HttpGetTool tool = new HttpGetTool(
-                    new AgentConfig.HttpGet(List.of("127.0.0.1"), 1000, Duration.ofSeconds(5), List.of("127.0.0.0/8")));
+                    new ToolsConfig.HttpGet(List.of("127.0.0.1"), 1000, Duration.ofSeconds(5), List.of("127.0.0.0/8")));
             assertThat(tool.run(args("{\"url\": \"" + base + "/ok\"}"), CALL))
                     .startsWith("HTTP 200")
                     .endsWith("all systems normal");
@@ -224,7 +224,7 @@ class BuiltinToolsTest {
         };
         try {
             HttpGetTool tool = new HttpGetTool(
-                    new AgentConfig.HttpGet(
+                    new ToolsConfig.HttpGet(
                             List.of("status.rebind.test"), 1000, Duration.ofSeconds(5), List.of("127.0.0.2/32")),
                     rebinding);
             String url = "http://status.rebind.test:" + server.getAddress().getPort() + "/status";

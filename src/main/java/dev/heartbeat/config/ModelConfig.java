@@ -1,0 +1,103 @@
+package dev.heartbeat.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The {@code model} section: the provider, model and key a beat calls, how it retries, its breaker, and the
+ * fallbacks tried in order when it fails.
+ */
+public record ModelConfig(
+        String provider,
+        String name,
+        String baseUrl,
+        Secret apiKey,
+        String apiKeyFile,
+        String credential,
+        Duration timeout,
+        Integer maxTokens,
+        Double temperature,
+        Integer maxRetries,
+        Breaker breaker,
+        List<ModelConfig> fallbacks) {
+    public ModelConfig {
+        provider = provider == null ? "openai" : provider;
+        apiKey = apiKey == null ? new Secret(null) : apiKey;
+        timeout = timeout == null ? Duration.ofSeconds(60) : timeout;
+        maxTokens = maxTokens == null ? 1024 : maxTokens;
+        maxRetries = maxRetries == null ? 2 : maxRetries;
+        breaker = breaker == null ? new Breaker(null, null) : breaker;
+        fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
+    }
+
+    public ModelConfig(
+            String provider,
+            String name,
+            String baseUrl,
+            Secret apiKey,
+            String apiKeyFile,
+            String credential,
+            Duration timeout,
+            Integer maxTokens,
+            Double temperature,
+            Integer maxRetries) {
+        this(
+                provider,
+                name,
+                baseUrl,
+                apiKey,
+                apiKeyFile,
+                credential,
+                timeout,
+                maxTokens,
+                temperature,
+                maxRetries,
+                null,
+                null);
+    }
+
+    public ModelConfig withKey(Secret key) {
+        return new ModelConfig(
+                provider,
+                name,
+                baseUrl,
+                key,
+                apiKeyFile,
+                credential,
+                timeout,
+                maxTokens,
+                temperature,
+                maxRetries,
+                breaker,
+                fallbacks);
+    }
+
+    public ModelConfig withFallbacks(List<ModelConfig> resolved) {
+        return new ModelConfig(
+                provider,
+                name,
+                baseUrl,
+                apiKey,
+                apiKeyFile,
+                credential,
+                timeout,
+                maxTokens,
+                temperature,
+                maxRetries,
+                breaker,
+                resolved);
+    }
+
+    /** The name of the systemd credential that may hold the key. */
+    public String credentialName() {
+        return credential != null ? credential : provider + "-api-key";
+    }
+
+    /** Per provider: open after {@code failures} failed calls in a row, probe again after {@code cool-down}. */
+    public record Breaker(Integer failures, Duration coolDown) {
+        public Breaker {
+            failures = failures == null ? 5 : failures;
+            coolDown = coolDown == null ? Duration.ofSeconds(60) : coolDown;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.heartbeat.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
+import java.util.List;
+
+/** The {@code tools} section: the built-in tools' limits and allowlists, and which calls wait for approval. */
+public record ToolsConfig(
+        Files files,
+        @JsonProperty("http_get") HttpGet httpGet,
+        @JsonProperty("run_command") RunCommand runCommand,
+        Approvals approvals) {
+    public ToolsConfig(Files files, HttpGet httpGet, RunCommand runCommand) {
+        this(files, httpGet, runCommand, null);
+    }
+
+    public ToolsConfig {
+        approvals = approvals == null ? new Approvals(null, null, null, null) : approvals;
+        files = files == null ? new Files(null) : files;
+        httpGet = httpGet == null ? new HttpGet(null, null, null, null) : httpGet;
+        runCommand = runCommand == null ? new RunCommand(null, null, null) : runCommand;
+    }
+
+    /**
+     * Which calls wait for a person: {@code required} always; {@code consequential} once the beat has
+     * read untrusted content (when {@code after-untrusted} is on). Requests expire after {@code expire-after}.
+     */
+    public record Approvals(
+            List<String> required, List<String> consequential, Boolean afterUntrusted, Duration expireAfter) {
+        public Approvals {
+            required = required == null ? List.of() : List.copyOf(required);
+            consequential = consequential == null ? List.of("run_command", "write_file") : List.copyOf(consequential);
+            afterUntrusted = afterUntrusted == null || afterUntrusted;
+            expireAfter = expireAfter == null ? Duration.ofHours(24) : expireAfter;
+        }
+    }
+
+    public record Files(Integer maxBytes) {
+        public Files {
+            maxBytes = maxBytes == null ? 256 * 1024 : maxBytes;
+        }
+    }
+
+    public record HttpGet(List<String> allowHosts, Integer maxBytes, Duration timeout, List<String> allowPrivate) {
+        public HttpGet(List<String> allowHosts, Integer maxBytes, Duration timeout) {
+            this(allowHosts, maxBytes, timeout, null);
+        }
+
+        public HttpGet {
+            allowHosts = allowHosts == null ? List.of() : List.copyOf(allowHosts);
+            allowPrivate = allowPrivate == null ? List.of() : List.copyOf(allowPrivate);
+            maxBytes = maxBytes == null ? 256 * 1024 : maxBytes;
+            timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
+        }
+    }
+
+    public record RunCommand(List<String> allow, Duration timeout, Integer maxOutputBytes) {
+        public RunCommand {
+            allow = allow == null ? List.of() : List.copyOf(allow);
+            timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
+            maxOutputBytes = maxOutputBytes == null ? 64 * 1024 : maxOutputBytes;
+        }
+    }
+}
