@@ -4,7 +4,7 @@ import dev.heartbeat.audit.Decision;
 import dev.heartbeat.beat.BeatOptions;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.daemon.AgentRuntime;
-import dev.heartbeat.daemon.Daemons;
+import dev.heartbeat.daemon.Daemon;
 import dev.heartbeat.daemon.InstanceLock;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoreException;
@@ -108,7 +108,7 @@ final class OnceCommand implements Callable<Integer> {
             return Optional.empty();
         }
         try (Store store = main.readStore(config)) {
-            return Daemons.running(config, store, main.clock.instant());
+            return Daemon.running(config, store, main.clock.instant());
         } catch (StoreException e) {
             return Optional.empty(); // no tables yet (the beat creates them), or unreachable (the beat says so)
         }

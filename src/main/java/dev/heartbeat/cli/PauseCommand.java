@@ -1,8 +1,8 @@
 package dev.heartbeat.cli;
 
 import dev.heartbeat.config.AgentConfig;
-import dev.heartbeat.daemon.Daemons;
 import dev.heartbeat.store.Store;
+import dev.heartbeat.support.Host;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,9 +46,7 @@ final class PauseCommand {
                 try (Store store = main.writeStore(config)) {
                     store.control()
                             .setPause(
-                                    config.agent().name(),
-                                    reason,
-                                    System.getProperty("user.name") + "@" + Daemons.hostname());
+                                    config.agent().name(), reason, System.getProperty("user.name") + "@" + Host.name());
                 }
                 where = "on every node of " + config.storage().url();
             } else {

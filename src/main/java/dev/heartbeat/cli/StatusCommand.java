@@ -6,7 +6,7 @@ import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.Durations;
 import dev.heartbeat.daemon.AgentRuntime;
-import dev.heartbeat.daemon.Daemons;
+import dev.heartbeat.daemon.Daemon;
 import dev.heartbeat.daemon.Schedule;
 import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Control;
@@ -79,13 +79,13 @@ final class StatusCommand implements Callable<Integer> {
         Optional<Control.Pause> sharedPause = Optional.empty();
         Map<String, Long> outbox = Map.of("pending", 0L, "dead", 0L);
         if (!config.storage().postgres()) {
-            daemon = Daemons.running(config, null, now);
+            daemon = Daemon.running(config, null, now);
         }
         if (store) {
             try (Store s = main.readStore(config)) {
                 if (config.storage().postgres()) {
-                    daemon = Daemons.running(config, s, now);
-                    nodes = s.cluster().clusterNodes(Daemons.schedulerName(config));
+                    daemon = Daemon.running(config, s, now);
+                    nodes = s.cluster().clusterNodes(Daemon.schedulerName(config));
                 }
                 lastTick = s.cluster().lastFence(config.agent().name());
                 sharedPause = s.control().pause(config.agent().name());

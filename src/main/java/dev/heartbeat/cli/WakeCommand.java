@@ -2,7 +2,7 @@ package dev.heartbeat.cli;
 
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.daemon.AgentRuntime;
-import dev.heartbeat.daemon.Daemons;
+import dev.heartbeat.daemon.Daemon;
 import dev.heartbeat.store.Store;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -36,7 +36,7 @@ final class WakeCommand implements Callable<Integer> {
         Optional<String> daemon;
         try (Store store = main.writeStore(config)) {
             id = store.control().requestWake(reason);
-            daemon = Daemons.running(config, store, main.clock.instant());
+            daemon = Daemon.running(config, store, main.clock.instant());
         }
         main.out()
                 .println("wake request " + id + " stored"

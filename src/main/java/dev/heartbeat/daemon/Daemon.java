@@ -1,13 +1,13 @@
 package dev.heartbeat.daemon;
 
 import dev.heartbeat.audit.Decision;
-import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.beat.BeatOptions;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Control;
 import dev.heartbeat.store.Database;
 import dev.heartbeat.store.Store;
+import dev.heartbeat.support.Host;
 import dev.heartbeat.support.Ids;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -55,6 +55,7 @@ public final class Daemon {
     private volatile AgentRuntime runtime;
     private volatile Scheduler scheduler;
     private volatile SystemdNotifier systemd;
+    private volatile MissedTicks missedTicks;
     private volatile String lastBeat = "no beat yet";
     /** This daemon as decisions and the fence name it: its cluster instance id, or "pid N on HOST". */
     private volatile String node;
@@ -65,7 +66,7 @@ public final class Daemon {
         this.env = env;
         this.schedule = new Schedule(config);
         this.heartbeatKey = JobKey.jobKey("heartbeat", config.agent().name());
-        this.holder = "pid " + ProcessHandle.current().pid() + " on " + Daemons.hostname();
+        this.holder = "pid " + ProcessHandle.current().pid() + " on " + Host.name();
         this.node = holder;
     }
 
@@ -143,6 +144,7 @@ public final class Daemon {
         systemd = SystemdNotifier.fromEnvironment(env);
         try (AgentRuntime agent = new AgentRuntime(config, clock)) {
             runtime = agent;
+            missedTicks = new MissedTicks(agent, config.agent().name(), schedule, clock, () -> node);
             boolean clustered = agent.store().database().clustered();
             if (clustered) {
                 checkClock();
@@ -150,7 +152,7 @@ public final class Daemon {
             scheduler = new QuartzSetup(this, config, schedule, clock, heartbeatKey)
                     .create(agent.store().database());
             node = clustered ? scheduler.getSchedulerInstanceId() : holder;
-            recordMissedBeats();
+            missedTicks.recordWhileDown();
             scheduler.start();
             String next = nextBeat();
             LOG.info("daemon started ({}{}): {}; {}", holder, clustered ? ", cluster node " + node : "", next, where);
@@ -196,59 +198,9 @@ public final class Daemon {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * On a single node, the fires that passed while the daemon was down: Quartz's in-memory store does not
-     * know them. A clustered store keeps its trigger, so Quartz finds those as misfires ({@link MissedTicks}).
-     */
-    private void recordMissedBeats() {
-        Store store = runtime.store();
-        List<StoredDecision> last = store.decisionLog().list(null, null, 1);
-        if (store.database().clustered() || last.isEmpty() || last.get(0).decision() == null || !schedule.fires()) {
-            return;
-        }
-        // After the last recorded beat, and after the last tick a beat took (one that crashed has no record yet).
-        Instant since = last.get(0).decision().finishedAt().toInstant();
-        Optional<Instant> taken =
-                store.cluster().lastFence(config.agent().name()).map(Cluster.Fence::scheduledAt);
-        if (taken.isPresent() && taken.get().isAfter(since)) {
-            since = taken.get();
-        }
-        recordMissed(schedule.fireTimes(since.plusMillis(1), clock.instant()), "the daemon was not running");
-    }
-
-    /**
-     * Puts on record the ticks between the last tick taken and this one that nobody took: Quartz skips a
-     * misfired tick a moment after our misfire listener counted them, so a tick falling in between would
-     * otherwise vanish. The fence decides between this record and a late beat still taking one of them.
-     */
-    private void recordGapBefore(Instant tick) {
-        try {
-            Optional<Instant> previous = runtime
-                    .store()
-                    .cluster()
-                    .ticksBefore(config.agent().name(), tick, 5)
-                    .stream()
-                    .filter(t -> schedule.fireTimes(t, t.plusMillis(1)).contains(t))
-                    .findFirst();
-            if (previous.isPresent()) {
-                recordMissed(
-                        schedule.fireTimes(previous.get().plusMillis(1), tick).stream()
-                                .filter(t -> t.isBefore(tick))
-                                .toList(),
-                        "no node ran them in time: a node died holding " + "the schedule, or a beat ran past them");
-            }
-        } catch (RuntimeException e) {
-            LOG.error("cannot check for ticks missed before {}: {}", tick, e.getMessage());
-        }
-    }
-
-    /** One {@code missed} record for these ticks, under the fence of the first, so no node records them twice. */
-    void recordMissed(List<Instant> missed, String why) {
-        if (missed.isEmpty()) {
-            return;
-        }
-        runtime.recordMissed(Ids.next(clock), missed.size(), missed.get(0), missed.get(missed.size() - 1), node, why)
-                .ifPresent(d -> LOG.warn("{}", d.reason()));
+    /** The listener that puts the ticks Quartz skips on record (the scheduler is built with it). */
+    MissedTicks missedTicks() {
+        return missedTicks;
     }
 
     private String nextBeat() {
@@ -346,7 +298,7 @@ public final class Daemon {
         beatStartedAt.set(clock.instant());
         try {
             if (trigger == Decision.Trigger.SCHEDULE) {
-                recordGapBefore(scheduledAt);
+                missedTicks.recordGapBefore(scheduledAt);
             }
             systemd.status("beating (" + trigger.wire() + "); last: " + lastBeat);
             Optional<Decision> d = runtime.tick(
@@ -396,5 +348,31 @@ public final class Daemon {
                     wake.get().id(),
                     e.getMessage());
         }
+    }
+
+    /** The Quartz scheduler name every node of the agent's cluster shares. */
+    public static String schedulerName(AgentConfig config) {
+        return "heartbeat-" + config.agent().name();
+    }
+
+    /**
+     * Who is running, in words ("pid 12 on web1", "2 cluster nodes: a, b"), or empty when no daemon is.
+     * {@code store} may be null when there is no database yet.
+     */
+    public static Optional<String> running(AgentConfig config, Store store, Instant now) {
+        if (!config.storage().postgres()) {
+            return InstanceLock.holder(AgentRuntime.databaseFile(config)).filter(h -> !InstanceLock.isOnce(h));
+        }
+        if (store == null) {
+            return Optional.empty();
+        }
+        List<Cluster.Node> live = store.cluster().clusterNodes(schedulerName(config)).stream()
+                .filter(n -> n.alive(now))
+                .toList();
+        if (live.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(live.size() + " cluster node" + (live.size() == 1 ? "" : "s") + ": "
+                + String.join(", ", live.stream().map(Cluster.Node::id).toList()));
     }
 }

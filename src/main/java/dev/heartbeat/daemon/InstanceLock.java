@@ -1,5 +1,6 @@
 package dev.heartbeat.daemon;
 
+import dev.heartbeat.support.Host;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -28,7 +29,7 @@ public final class InstanceLock implements AutoCloseable {
 
     /** How a {@code --once} beat names itself in the lock file, so others can tell it from a daemon. */
     public static String onceHolder() {
-        return ONCE + "(pid " + ProcessHandle.current().pid() + " on " + Daemons.hostname() + ")";
+        return ONCE + "(pid " + ProcessHandle.current().pid() + " on " + Host.name() + ")";
     }
 
     private static final String ONCE = "a --once beat ";

@@ -63,8 +63,7 @@ final class QuartzSetup {
                 .storeDurably()
                 .build();
         s.addJob(heartbeat, true);
-        s.getListenerManager()
-                .addTriggerListener(new MissedTicks(daemon, schedule, clock), KeyMatcher.keyEquals(schedule.key()));
+        s.getListenerManager().addTriggerListener(daemon.missedTicks(), KeyMatcher.keyEquals(schedule.key()));
         if (schedule.fires()) {
             Optional<ActiveHoursCalendar> calendar = schedule.calendar();
             if (calendar.isPresent()) {
@@ -158,6 +157,6 @@ final class QuartzSetup {
     }
 
     private String schedulerName() {
-        return Daemons.schedulerName(config);
+        return Daemon.schedulerName(config);
     }
 }
