@@ -78,8 +78,8 @@ class BeatRecord {
         this.modelCalls = journaled ? new Journaled<>(store, id, "model_call") : new ArrayList<>();
         this.toolCalls = journaled ? new Journaled<>(store, id, "tool_call") : new ArrayList<>();
         this.notifications = journaled ? new Journaled<>(store, id, "notification") : new ArrayList<>();
-        this.answeredBy =
-                new Decision.ModelInfo(config.model().provider(), config.model().name());
+        this.answeredBy = new Decision.ModelInfo(
+                config.model().provider().wire(), config.model().name());
     }
 
     /**
@@ -165,7 +165,7 @@ class BeatRecord {
         modelCalls.add(new ModelCall(
                 step,
                 "chat",
-                m.provider(),
+                m.provider().wire(),
                 m.name(),
                 null,
                 null,

@@ -214,7 +214,8 @@ public record AgentConfig(
      */
     public record Notify(List<Channel> channels, Duration dedupeWindow, Integer alertAfterFailures) {
         public Notify {
-            channels = channels == null ? List.of(new Channel("log", null, null, null)) : List.copyOf(channels);
+            channels =
+                    channels == null ? List.of(new Channel(ChannelType.LOG, null, null, null)) : List.copyOf(channels);
             dedupeWindow = dedupeWindow == null ? Duration.ofHours(24) : dedupeWindow;
             alertAfterFailures = alertAfterFailures == null ? 3 : alertAfterFailures;
         }
@@ -224,13 +225,13 @@ public record AgentConfig(
      * A notify channel. For a webhook, {@code secret} signs every delivery the Standard Webhooks way
      * ({@code webhook-id}, {@code webhook-timestamp}, {@code webhook-signature: v1,<HMAC-SHA256>}).
      */
-    public record Channel(String type, URI url, String path, Map<String, Secret> headers, Secret secret) {
+    public record Channel(ChannelType type, URI url, String path, Map<String, Secret> headers, Secret secret) {
         public Channel {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
             secret = secret == null ? new Secret(null) : secret;
         }
 
-        public Channel(String type, URI url, String path, Map<String, Secret> headers) {
+        public Channel(ChannelType type, URI url, String path, Map<String, Secret> headers) {
             this(type, url, path, headers, null);
         }
     }

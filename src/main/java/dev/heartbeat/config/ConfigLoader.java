@@ -27,12 +27,12 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -42,8 +42,6 @@ import java.util.regex.Pattern;
  * Every problem becomes a {@link ConfigException} naming the key, the file and the line.
  */
 public final class ConfigLoader {
-    static final Set<String> PROVIDERS = Set.of("openai", "anthropic", "ollama");
-    static final Set<String> CHANNEL_TYPES = Set.of("log", "file", "webhook");
     static final Pattern AGENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final Map<String, String> env;
@@ -196,6 +194,14 @@ public final class ConfigLoader {
         }
         if (List.class.isAssignableFrom(type) || Collection.class.isAssignableFrom(type)) {
             return "a list";
+        }
+        if (type.isEnum()) {
+            return "one of: "
+                    + String.join(
+                            ", ",
+                            Arrays.stream(type.getEnumConstants())
+                                    .map(String::valueOf)
+                                    .toList());
         }
         return "a mapping of keys (" + type.getSimpleName().toLowerCase() + ")";
     }

@@ -8,7 +8,7 @@ import java.util.List;
  * fallbacks tried in order when it fails.
  */
 public record ModelConfig(
-        String provider,
+        Provider provider,
         String name,
         String baseUrl,
         Secret apiKey,
@@ -21,7 +21,7 @@ public record ModelConfig(
         Breaker breaker,
         List<ModelConfig> fallbacks) {
     public ModelConfig {
-        provider = provider == null ? "openai" : provider;
+        provider = provider == null ? Provider.OPENAI : provider;
         apiKey = apiKey == null ? new Secret(null) : apiKey;
         timeout = timeout == null ? Duration.ofSeconds(60) : timeout;
         maxTokens = maxTokens == null ? 1024 : maxTokens;
@@ -31,7 +31,7 @@ public record ModelConfig(
     }
 
     public ModelConfig(
-            String provider,
+            Provider provider,
             String name,
             String baseUrl,
             Secret apiKey,

@@ -35,12 +35,6 @@ final class ModelSection extends Section {
     }
 
     private ModelConfig checkModel(ModelConfig m, String at) {
-        if (!ConfigLoader.PROVIDERS.contains(m.provider())) {
-            String hint = ConfigLoader.didYouMean(m.provider(), ConfigLoader.PROVIDERS);
-            throw parse.error(
-                    at + "/provider",
-                    "unknown provider '" + m.provider() + "'." + hint + " Use one of: openai, anthropic, ollama.");
-        }
         if (m.name() == null || m.name().isBlank()) {
             throw parse.error(
                     parse.has(at + "/name") ? at + "/name" : at,
@@ -108,7 +102,7 @@ final class ModelSection extends Section {
 
     /** Ollama and OpenAI-compatible servers on this machine run without keys; remote providers do not. */
     private static boolean needsKey(ModelConfig m) {
-        if (m.provider().equals("ollama")) {
+        if (m.provider() == Provider.OLLAMA) {
             return false;
         }
         if (m.baseUrl() == null) {

@@ -19,19 +19,13 @@ final class NotifySection extends Section {
             if (c == null || c.type() == null) {
                 throw parse.error(at, "each channel needs a type: log, file or webhook");
             }
-            if (!ConfigLoader.CHANNEL_TYPES.contains(c.type())) {
-                String hint = ConfigLoader.didYouMean(c.type(), ConfigLoader.CHANNEL_TYPES);
-                throw parse.error(
-                        at + "/type",
-                        "unknown channel type '" + c.type() + "'." + hint + " Use one of: log, file, webhook.");
-            }
-            if (c.type().equals("webhook")) {
+            if (c.type() == ChannelType.WEBHOOK) {
                 if (c.url() == null) {
                     throw parse.error(at, "a webhook channel needs url: https://...");
                 }
                 httpUrl(at + "/url", c.url().toString());
             }
-            if (c.type().equals("file") && (c.path() == null || c.path().isBlank())) {
+            if (c.type() == ChannelType.FILE && (c.path() == null || c.path().isBlank())) {
                 throw parse.error(at, "a file channel needs path: (a file to append notifications to)");
             }
         }

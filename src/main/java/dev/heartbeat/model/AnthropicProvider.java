@@ -8,11 +8,6 @@ import dev.langchain4j.model.chat.ChatModel;
 /** {@code provider: anthropic}: the Messages API. */
 final class AnthropicProvider implements ModelProvider {
     @Override
-    public String name() {
-        return "anthropic";
-    }
-
-    @Override
     public String defaultBaseUrl() {
         return "https://api.anthropic.com/v1/";
     }

@@ -15,6 +15,6 @@ public final class ChatModels {
                 .connectTimeout(m.timeout())
                 .readTimeout(m.timeout());
         String key = m.apiKey().isPresent() ? m.apiKey().value() : null;
-        return ModelProviders.named(m.provider()).chatModel(m, ModelProviders.baseUrl(m), http, key);
+        return ModelProviders.of(m.provider()).chatModel(m, ModelProviders.baseUrl(m), http, key);
     }
 }

@@ -131,7 +131,7 @@ public final class ModelClient implements ChatClient {
                 : response.finishReason().name().toLowerCase();
         return new ModelReply(
                 new AssistantMessage(ai.text(), calls),
-                settings.provider(),
+                settings.provider().wire(),
                 settings.name(),
                 response.id(),
                 response.modelName(),

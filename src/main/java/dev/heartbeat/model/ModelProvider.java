@@ -5,13 +5,11 @@ import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.chat.ChatModel;
 
 /**
- * A model provider: its name in {@code model.provider}, its public endpoint, and how its LangChain4j chat
- * model is built. A new provider is a class implementing this, one line in {@link ModelProviders}, and its
- * name in {@code ConfigLoader.PROVIDERS} (which checks the configuration before anything is built).
+ * A model provider: its public endpoint and how its LangChain4j chat model is built. A new provider is a
+ * class implementing this, its name as a {@link dev.heartbeat.config.Provider} value (what
+ * {@code model.provider} is checked against), and one line in {@link ModelProviders}.
  */
 public interface ModelProvider {
-    String name();
-
     /** The endpoint used when {@code model.base-url} is not set. */
     String defaultBaseUrl();
 

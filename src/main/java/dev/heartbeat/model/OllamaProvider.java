@@ -8,11 +8,6 @@ import dev.langchain4j.model.ollama.OllamaChatModel;
 /** {@code provider: ollama}: a local Ollama server, no key. */
 final class OllamaProvider implements ModelProvider {
     @Override
-    public String name() {
-        return "ollama";
-    }
-
-    @Override
     public String defaultBaseUrl() {
         return "http://localhost:11434";
     }

@@ -8,11 +8,6 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 /** {@code provider: openai}, and any server speaking OpenAI's chat completions API at {@code base-url}. */
 final class OpenAiProvider implements ModelProvider {
     @Override
-    public String name() {
-        return "openai";
-    }
-
-    @Override
     public String defaultBaseUrl() {
         return "https://api.openai.com/v1";
     }

@@ -1,12 +1,13 @@
 package dev.heartbeat.notify;
 
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ChannelType;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one place each channel type is built from its configuration (a new type is also named in
- * {@code ConfigLoader.CHANNEL_TYPES}, which checks the configuration before anything is built).
+ * The one place each channel type is built from its configuration. The switch is over {@link ChannelType},
+ * the names the configuration was checked against, so a new type that is not built here does not compile.
  */
 final class Channels {
     private Channels() {}
@@ -20,10 +21,9 @@ final class Channels {
         for (int i = 0; i < channels.size(); i++) {
             AgentConfig.Channel c = channels.get(i);
             NotifyChannel channel = switch (c.type()) {
-                case "log" -> new LogChannel(config.agent().name());
-                case "file" -> new FileChannel(config.resolve(c.path()));
-                case "webhook" -> new WebhookChannel(outbox, c);
-                default -> throw new IllegalArgumentException("unknown channel type " + c.type());
+                case LOG -> new LogChannel(config.agent().name());
+                case FILE -> new FileChannel(config.resolve(c.path()));
+                case WEBHOOK -> new WebhookChannel(outbox, c);
             };
             out.add(new Named(Notifier.channelName(channels, i), channel));
         }

@@ -84,7 +84,7 @@ public final class Notifier {
 
     /** How a channel is named in records: its type, numbered when there are several. */
     static String channelName(List<AgentConfig.Channel> channels, int i) {
-        return channels.get(i).type() + (channels.size() > 1 ? "#" + i : "");
+        return channels.get(i).type().wire() + (channels.size() > 1 ? "#" + i : "");
     }
 
     /** Retries the webhook notifications that are due (at every beat, and between beats in the daemon). */

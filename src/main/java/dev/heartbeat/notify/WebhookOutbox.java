@@ -3,6 +3,7 @@ package dev.heartbeat.notify;
 import dev.heartbeat.audit.Decision.NotificationRecord;
 import dev.heartbeat.audit.HashChain;
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ChannelType;
 import dev.heartbeat.model.RetryPolicy;
 import dev.heartbeat.store.Outbox;
 import dev.heartbeat.store.Store;
@@ -230,7 +231,7 @@ final class WebhookOutbox {
         List<AgentConfig.Channel> channels = config.notifications().channels();
         for (int i = 0; i < channels.size(); i++) {
             if (Notifier.channelName(channels, i).equals(name)
-                    && channels.get(i).type().equals("webhook")) {
+                    && channels.get(i).type() == ChannelType.WEBHOOK) {
                 return Optional.of(channels.get(i));
             }
         }

@@ -4,6 +4,7 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
+import dev.heartbeat.config.Provider;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.SystemMessage;
@@ -35,12 +36,12 @@ public final class TokenEstimator {
         this.factor = factor;
     }
 
-    public static TokenEstimator forProvider(String provider) {
+    public static TokenEstimator forProvider(Provider provider) {
         return switch (provider) {
-            case "openai" -> new TokenEstimator(EncodingType.O200K_BASE, 1.0);
+            case OPENAI -> new TokenEstimator(EncodingType.O200K_BASE, 1.0);
             // Claude's tokenizer yields more tokens than cl100k for the same English text.
-            case "anthropic" -> new TokenEstimator(EncodingType.CL100K_BASE, 1.2);
-            default -> new TokenEstimator(EncodingType.CL100K_BASE, 1.1);
+            case ANTHROPIC -> new TokenEstimator(EncodingType.CL100K_BASE, 1.2);
+            case OLLAMA -> new TokenEstimator(EncodingType.CL100K_BASE, 1.1);
         };
     }
 

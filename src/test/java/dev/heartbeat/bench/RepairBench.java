@@ -1,6 +1,7 @@
 package dev.heartbeat.bench;
 
 import com.sun.management.ThreadMXBean;
+import dev.heartbeat.config.Provider;
 import dev.heartbeat.repair.ContextBuilder;
 import dev.heartbeat.repair.ExtractiveSummarizer;
 import dev.heartbeat.repair.HistoryValidator;
@@ -64,7 +65,7 @@ public final class RepairBench {
             stored.add(new StoredMessage(++id, 2, at, null, e.message()));
         }
         ContextBuilder.Context context = new ContextBuilder(
-                        TokenEstimator.forProvider("openai"), new ExtractiveSummarizer(), 8000, 6, 16_000)
+                        TokenEstimator.forProvider(Provider.OPENAI), new ExtractiveSummarizer(), 8000, 6, 16_000)
                 .build(stored, Optional.empty());
         if (context.messages().isEmpty()) {
             throw new IllegalStateException("empty context");

@@ -42,7 +42,7 @@ class ConfigLoaderTest {
     void theRepositoryDefaultLoads() {
         AgentConfig config = new ConfigLoader(env).read(Path.of("agent.yaml"));
         assertThat(config.agent().name()).isEqualTo("ops-watch");
-        assertThat(config.model().provider()).isEqualTo("openai");
+        assertThat(config.model().provider()).isEqualTo(Provider.OPENAI);
         assertThat(config.model().apiKey().value()).isEqualTo("sk-test-key-123456");
         assertThat(config.heartbeat().every()).isEqualTo(Duration.ofMinutes(30));
         assertThat(config.workspace()).isEqualTo(Path.of("sessions/workspace").toAbsolutePath());
@@ -55,7 +55,7 @@ class ConfigLoaderTest {
         assertThat(c.storage().url()).isEqualTo("sqlite:sessions/heartbeat.db");
         assertThat(c.notifications().channels())
                 .extracting(AgentConfig.Channel::type)
-                .containsExactly("log");
+                .containsExactly(ChannelType.LOG);
         assertThat(c.workspace()).isEqualTo(dir.resolve("sessions/workspace"));
     }
 
@@ -143,7 +143,7 @@ class ConfigLoaderTest {
         assertThat(load("model:\n  provider: ollama\n  name: llama3.1\n")
                         .model()
                         .provider())
-                .isEqualTo("ollama");
+                .isEqualTo(Provider.OLLAMA);
         assertThatThrownBy(() -> load("model:\n  provider: anthropic\n  name: claude\n"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("needs an API key");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.heartbeat.config.ModelConfig;
+import dev.heartbeat.config.Provider;
 import dev.heartbeat.fakes.MutableClock;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
@@ -68,7 +69,7 @@ class BreakerRecoveryTest {
 
     private static ModelConfig settings() {
         return new ModelConfig(
-                "openai",
+                Provider.OPENAI,
                 "gpt-test",
                 "http://127.0.0.1:1/v1",
                 null,

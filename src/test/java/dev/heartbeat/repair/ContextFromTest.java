@@ -2,6 +2,7 @@ package dev.heartbeat.repair;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.heartbeat.config.Provider;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.Summaries;
 import dev.heartbeat.transcript.AssistantMessage;
@@ -41,7 +42,7 @@ class ContextFromTest {
             try (Store store = Store.open(dir.resolve("s" + seed + ".db"), Clock.systemUTC())) {
                 store.sessions().ensureSession("s");
                 ContextBuilder builder = new ContextBuilder(
-                        TokenEstimator.forProvider("openai"),
+                        TokenEstimator.forProvider(Provider.OPENAI),
                         NAMING,
                         300 + random.nextInt(900),
                         1 + random.nextInt(5),
@@ -103,7 +104,7 @@ class ContextFromTest {
 
     @Test
     void keepFromNeverPassesTheNewestTurn() {
-        ContextBuilder builder = new ContextBuilder(TokenEstimator.forProvider("openai"), NAMING, 1000, 2, 200);
+        ContextBuilder builder = new ContextBuilder(TokenEstimator.forProvider(Provider.OPENAI), NAMING, 1000, 2, 200);
         try (Store store = Store.open(dir.resolve("n.db"), Clock.systemUTC())) {
             store.sessions().ensureSession("s");
             assertThat(builder.build(store.sessions().history("s"), Optional.empty())

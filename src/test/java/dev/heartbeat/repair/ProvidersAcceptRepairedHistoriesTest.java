@@ -3,6 +3,7 @@ package dev.heartbeat.repair;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.heartbeat.config.ModelConfig;
+import dev.heartbeat.config.Provider;
 import dev.heartbeat.config.Secret;
 import dev.heartbeat.fakes.FakeAnthropic;
 import dev.heartbeat.fakes.FakeOpenAi;
@@ -48,7 +49,7 @@ class ProvidersAcceptRepairedHistoriesTest {
 
     private static ModelConfig settings(String provider, String baseUrl) {
         return new ModelConfig(
-                provider,
+                Provider.of(provider),
                 "test-model",
                 baseUrl,
                 new Secret(TestAgent.KEY),
@@ -80,7 +81,7 @@ class ProvidersAcceptRepairedHistoriesTest {
             stored.add(new StoredMessage(++id, 2, OffsetDateTime.now(), null, m));
         }
         ContextBuilder builder = new ContextBuilder(
-                TokenEstimator.forProvider("openai"), new ExtractiveSummarizer(), 1_000_000, 1_000_000, 16_000);
+                TokenEstimator.forProvider(Provider.OPENAI), new ExtractiveSummarizer(), 1_000_000, 1_000_000, 16_000);
         List<Message> request =
                 new ArrayList<>(builder.build(stored, Optional.empty()).messages());
         request.add(new UserMessage("Heartbeat: anything due?"));
