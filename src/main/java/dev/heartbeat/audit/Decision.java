@@ -295,7 +295,7 @@ public record Decision(
 
     /**
      * One tool call the model made. {@code arguments} is the parsed JSON where it parsed, else the raw
-     * text; {@code outcome} is ok, error, refused, unknown_tool, bad_arguments, dry_run or not_run.
+     * text; {@code outcome} is a {@link ToolOutcome}.
      */
     public record ToolCallRecord(
             String id,
@@ -303,7 +303,7 @@ public record Decision(
             JsonNode arguments,
             boolean sideEffecting,
             boolean executed,
-            String outcome,
+            ToolOutcome outcome,
             String result,
             long durationMs) {}
 

@@ -8,6 +8,7 @@ import dev.heartbeat.audit.Decision.Outcome;
 import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
 import dev.heartbeat.audit.Decision.Usage;
+import dev.heartbeat.audit.ToolOutcome;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.ModelConfig;
 import dev.heartbeat.model.Attempt;
@@ -119,14 +120,14 @@ class BeatRecord {
             }
         }
         for (Intents.Intent intent : intents) {
-            if (!recorded.contains(intent.callId()) && intent.status().equals("started")) {
+            if (!recorded.contains(intent.callId()) && intent.unfinished()) {
                 toolCalls.add(new ToolCallRecord(
                         intent.callId(),
                         intent.tool(),
                         ToolExecutor.recordable(intent.arguments()),
                         true,
                         false,
-                        "interrupted",
+                        ToolOutcome.INTERRUPTED,
                         "outcome unknown: the process stopped while it ran; it was not run again",
                         0));
             }

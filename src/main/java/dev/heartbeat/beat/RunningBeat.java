@@ -4,6 +4,7 @@ import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.Decision.Gate;
 import dev.heartbeat.audit.Decision.Outcome;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
+import dev.heartbeat.audit.ToolOutcome;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.model.ChatClient;
 import dev.heartbeat.model.ModelFailure;
@@ -324,7 +325,7 @@ final class RunningBeat extends BeatRecord {
     private Decision conclude(String text) {
         finalAnswer = text == null ? null : Texts.cut(Redactor.redact(text), MAX_RECORDED_ANSWER_CHARS);
         boolean acted = toolCalls.stream()
-                .anyMatch(t -> t.sideEffecting() && (t.executed() || t.outcome().equals("dry_run")));
+                .anyMatch(t -> t.sideEffecting() && (t.executed() || t.outcome() == ToolOutcome.DRY_RUN));
         if (Answers.isOk(text)) {
             if (acted) {
                 return decide(Outcome.ACTED, "ran " + sideEffects() + ", then answered HEARTBEAT_OK");

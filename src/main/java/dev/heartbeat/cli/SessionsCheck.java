@@ -56,7 +56,7 @@ final class SessionsCheck implements Callable<Integer> {
                 for (Problem p :
                         HistoryValidator.validate(StoredMessage.messages(history), HistoryValidator.Mode.HISTORY)) {
                     Map<String, Object> doc = new LinkedHashMap<>();
-                    doc.put("rule", p.rule());
+                    doc.put("rule", p.rule().wire());
                     doc.put(
                             "message_id",
                             p.index() >= 0 && p.index() < history.size()

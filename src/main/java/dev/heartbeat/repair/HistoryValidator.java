@@ -49,7 +49,7 @@ public final class HistoryValidator {
             boolean isResult = m instanceof ToolResultMessage;
             if (!isResult && !open.isEmpty()) {
                 problems.add(new Problem(
-                        "tool_call_unanswered",
+                        HistoryRule.TOOL_CALL_UNANSWERED,
                         i - 1,
                         "tool call(s) " + open + " have no result before the next message"));
                 open.clear();
@@ -57,18 +57,18 @@ public final class HistoryValidator {
             if (m instanceof SystemMessage s) {
                 if (conversationStarted) {
                     problems.add(new Problem(
-                            "system_inside",
+                            HistoryRule.SYSTEM_INSIDE,
                             i,
                             "a system message inside the conversation; "
                                     + "Anthropic keeps the system prompt apart from the messages"));
                 }
                 if (s.text().isBlank()) {
-                    problems.add(new Problem("empty_message", i, "empty system message"));
+                    problems.add(new Problem(HistoryRule.EMPTY_MESSAGE, i, "empty system message"));
                 }
             } else {
                 if (!conversationStarted && !(m instanceof UserMessage)) {
                     problems.add(new Problem(
-                            "first_not_user",
+                            HistoryRule.FIRST_NOT_USER,
                             i,
                             "the conversation must start with a user message, " + "not " + m.role()));
                 }
@@ -76,39 +76,42 @@ public final class HistoryValidator {
             }
             if (m instanceof UserMessage u) {
                 if (u.text().isBlank()) {
-                    problems.add(new Problem("empty_message", i, "empty user message"));
+                    problems.add(new Problem(HistoryRule.EMPTY_MESSAGE, i, "empty user message"));
                 }
                 if (previous instanceof UserMessage) {
-                    problems.add(new Problem("consecutive_same_role", i, "two user messages in a row"));
+                    problems.add(new Problem(HistoryRule.CONSECUTIVE_SAME_ROLE, i, "two user messages in a row"));
                 }
             } else if (m instanceof AssistantMessage a) {
                 if (a.text().isBlank() && !a.hasToolCalls()) {
-                    problems.add(new Problem("empty_message", i, "assistant message with neither text nor tool calls"));
+                    problems.add(new Problem(
+                            HistoryRule.EMPTY_MESSAGE, i, "assistant message with neither text nor tool calls"));
                 }
                 if (previous instanceof AssistantMessage) {
-                    problems.add(new Problem("consecutive_same_role", i, "two assistant messages in a row"));
+                    problems.add(new Problem(HistoryRule.CONSECUTIVE_SAME_ROLE, i, "two assistant messages in a row"));
                 }
                 answered.clear();
                 for (ToolCall c : a.toolCalls()) {
                     if (!TOOL_ID.matcher(c.id()).matches()) {
                         problems.add(new Problem(
-                                "tool_id_invalid",
+                                HistoryRule.TOOL_ID_INVALID,
                                 i,
                                 "tool call id '" + c.id() + "' does not match ^[a-zA-Z0-9_-]{1,64}$"));
                     }
                     if (!callIds.add(c.id())) {
-                        problems.add(
-                                new Problem("tool_id_duplicate", i, "tool call id '" + c.id() + "' is used again"));
+                        problems.add(new Problem(
+                                HistoryRule.TOOL_ID_DUPLICATE, i, "tool call id '" + c.id() + "' is used again"));
                     }
                     if (!TOOL_NAME.matcher(c.name()).matches()) {
                         problems.add(new Problem(
-                                "tool_name_invalid",
+                                HistoryRule.TOOL_NAME_INVALID,
                                 i,
                                 "tool name '" + c.name() + "' does not match ^[a-zA-Z0-9_-]{1,64}$"));
                     }
                     if (!isJsonObject(c.arguments())) {
                         problems.add(new Problem(
-                                "tool_input_not_object", i, "the arguments of " + c.id() + " are not a JSON object"));
+                                HistoryRule.TOOL_INPUT_NOT_OBJECT,
+                                i,
+                                "the arguments of " + c.id() + " are not a JSON object"));
                     }
                     open.add(c.id());
                 }
@@ -116,29 +119,30 @@ public final class HistoryValidator {
                 if (open.remove(t.callId())) {
                     answered.add(t.callId());
                 } else if (answered.contains(t.callId())) {
-                    problems.add(new Problem("tool_result_duplicate", i, "a second result for " + t.callId()));
+                    problems.add(
+                            new Problem(HistoryRule.TOOL_RESULT_DUPLICATE, i, "a second result for " + t.callId()));
                 } else {
                     problems.add(new Problem(
-                            "tool_result_orphan",
+                            HistoryRule.TOOL_RESULT_ORPHAN,
                             i,
                             "a result for " + t.callId()
                                     + " answers no call of the assistant message right before it"));
                 }
                 if (t.text().isBlank()) {
-                    problems.add(new Problem("empty_message", i, "empty tool result"));
+                    problems.add(new Problem(HistoryRule.EMPTY_MESSAGE, i, "empty tool result"));
                 }
             }
             previous = m;
         }
         if (!open.isEmpty()) {
             problems.add(new Problem(
-                    "tool_call_unanswered", messages.size() - 1, "tool call(s) " + open + " have no result"));
+                    HistoryRule.TOOL_CALL_UNANSWERED, messages.size() - 1, "tool call(s) " + open + " have no result"));
         }
         if (mode == Mode.REQUEST) {
             Message last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
             if (!(last instanceof UserMessage) && !(last instanceof ToolResultMessage)) {
                 problems.add(new Problem(
-                        "last_not_user",
+                        HistoryRule.LAST_NOT_USER,
                         messages.size() - 1,
                         "a request must end with the user's turn (a user message or tool results)"));
             }

@@ -1,6 +1,7 @@
 package dev.heartbeat.store;
 
 import dev.heartbeat.audit.Decision;
+import dev.heartbeat.audit.ToolOutcome;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,6 +20,9 @@ import java.util.Optional;
  * crash can hide neither; and the look across the tables that finds the beats a crash cut short.
  */
 public final class Intents {
+    /** The status of an intent row from its start until it ends; then it holds the {@link ToolOutcome}. */
+    private static final String STARTED = "started";
+
     private final Jdbc jdbc;
 
     Intents(Jdbc jdbc) {
@@ -48,11 +52,12 @@ public final class Intents {
         }
     }
 
-    public void completeIntent(String beatId, String callId, String status, String result) {
+    /** Records how a started call ended; its row stops being a started intent. */
+    public void completeIntent(String beatId, String callId, ToolOutcome outcome, String result) {
         jdbc.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE tool_intents SET status = ?, result = ?, finished_at = ? WHERE beat_id = ? AND call_id = ?")) {
-                ps.setString(1, status);
+                ps.setString(1, outcome.wire());
                 ps.setString(2, result);
                 ps.setString(3, jdbc.now());
                 ps.setString(4, beatId);
@@ -97,8 +102,15 @@ public final class Intents {
         });
     }
 
-    /** A side-effecting call a beat started, as its intent row says. */
-    public record Intent(String callId, String tool, String arguments, String status) {}
+    /**
+     * A side-effecting call a beat started, as its intent row says: its outcome once it ended (or was
+     * marked interrupted), empty while it is started and not finished.
+     */
+    public record Intent(String callId, String tool, String arguments, Optional<ToolOutcome> outcome) {
+        public boolean unfinished() {
+            return outcome.isEmpty();
+        }
+    }
 
     public List<Intent> intents(String beatId) {
         return jdbc.read(c -> {
@@ -108,7 +120,12 @@ public final class Intents {
                 List<Intent> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new Intent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                        String status = rs.getString(4);
+                        out.add(new Intent(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                STARTED.equals(status) ? Optional.empty() : Optional.of(ToolOutcome.parse(status))));
                     }
                 }
                 return out;

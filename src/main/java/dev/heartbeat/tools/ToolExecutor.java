@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
+import dev.heartbeat.audit.ToolOutcome;
 import dev.heartbeat.config.ToolsConfig;
 import dev.heartbeat.store.ApprovalStatus;
 import dev.heartbeat.store.Approvals;
@@ -127,7 +128,14 @@ public final class ToolExecutor {
     /** A call that is not run at all (a bound was reached): on record as refused, with the reason as its result. */
     public Execution refuse(ToolCall call, boolean sideEffecting, String reason) {
         return finish(
-                call, recordable(call.arguments()), sideEffecting, false, "refused", reason, true, System.nanoTime());
+                call,
+                recordable(call.arguments()),
+                sideEffecting,
+                false,
+                ToolOutcome.REFUSED,
+                reason,
+                true,
+                System.nanoTime());
     }
 
     /** Whether the named tool changes anything (false for tools it does not know). */
@@ -151,7 +159,7 @@ public final class ToolExecutor {
                     recordedArguments,
                     false,
                     false,
-                    "unknown_tool",
+                    ToolOutcome.UNKNOWN_TOOL,
                     "unknown tool '" + call.name() + "'; the available tools are: "
                             + String.join(", ", registry.names()),
                     true,
@@ -166,7 +174,7 @@ public final class ToolExecutor {
                     recordedArguments,
                     tool.sideEffecting(),
                     false,
-                    "bad_arguments",
+                    ToolOutcome.BAD_ARGUMENTS,
                     "the arguments are not valid JSON ("
                             + e.getOriginalMessage().lines().findFirst().orElse("")
                             + "); send a JSON object matching the tool's parameters",
@@ -179,7 +187,7 @@ public final class ToolExecutor {
                     recordedArguments,
                     tool.sideEffecting(),
                     false,
-                    "bad_arguments",
+                    ToolOutcome.BAD_ARGUMENTS,
                     "the arguments must be a JSON object, such as {\"path\": \"NOTES.md\"}",
                     true,
                     start);
@@ -192,7 +200,7 @@ public final class ToolExecutor {
                     recordedArguments,
                     tool.sideEffecting(),
                     false,
-                    f.refused() ? "refused" : "error",
+                    f.refused() ? ToolOutcome.REFUSED : ToolOutcome.ERROR,
                     f.getMessage(),
                     true,
                     start);
@@ -222,7 +230,7 @@ public final class ToolExecutor {
                     recordedArguments,
                     tool.sideEffecting(),
                     false,
-                    "awaiting_approval",
+                    ToolOutcome.AWAITING_APPROVAL,
                     "not run: " + approval.get() + ". Approval request " + id + " is with the operator; do not call "
                             + "it again. The next beat tells you the decision.",
                     false,
@@ -235,7 +243,7 @@ public final class ToolExecutor {
                     recordedArguments,
                     true,
                     false,
-                    "dry_run",
+                    ToolOutcome.DRY_RUN,
                     "dry run: " + call.name() + " was recorded, not executed; continue as if it had succeeded",
                     false,
                     start);
@@ -260,7 +268,7 @@ public final class ToolExecutor {
                         recordedArguments,
                         tool.sideEffecting(),
                         false,
-                        "refused",
+                        ToolOutcome.REFUSED,
                         "not run: approval " + approvalId + " is no longer approved (another beat took it)",
                         true,
                         start);
@@ -270,25 +278,25 @@ public final class ToolExecutor {
             store.intents().recordIntent(beatId, call.id(), call.name(), Redactor.redact(call.arguments()));
             Faults.point("after-intent");
         }
-        String outcome;
+        ToolOutcome outcome;
         String text;
         boolean error;
         try {
             text = tool.run(arguments, new ToolCallContext(beatId, call.id(), events));
-            outcome = "ok";
+            outcome = ToolOutcome.OK;
             error = false;
         } catch (ToolFailure f) {
             text = f.getMessage();
-            outcome = f.refused() ? "refused" : "error";
+            outcome = f.refused() ? ToolOutcome.REFUSED : ToolOutcome.ERROR;
             error = true;
         } catch (RuntimeException e) {
             text = call.name() + " failed: "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-            outcome = "error";
+            outcome = ToolOutcome.ERROR;
             error = true;
         }
         text = Texts.cut(Redactor.redact(text), maxResultChars);
-        if (outcome.equals("ok") && untrusted(tool.name(), arguments)) {
+        if (outcome == ToolOutcome.OK && untrusted(tool.name(), arguments)) {
             untrustedSeen = true;
             text = wrap(tool.name(), text);
         }
@@ -297,12 +305,19 @@ public final class ToolExecutor {
             store.intents().completeIntent(beatId, call.id(), outcome, text);
         }
         // A value set after reading untrusted content may carry it: it stays untrusted for later beats.
-        if (tool.name().equals("set_state") && outcome.equals("ok") && policy != null) {
+        if (tool.name().equals("set_state") && outcome == ToolOutcome.OK && policy != null) {
             store.agentState().taintState(policy.agent(), arguments.path("key").asText(""), beatId, untrustedSeen);
         }
         // A refused call was stopped before it did anything: it did not execute.
         return finish(
-                call, recordedArguments, tool.sideEffecting(), !outcome.equals("refused"), outcome, text, error, start);
+                call,
+                recordedArguments,
+                tool.sideEffecting(),
+                outcome != ToolOutcome.REFUSED,
+                outcome,
+                text,
+                error,
+                start);
     }
 
     private static Execution finish(
@@ -310,7 +325,7 @@ public final class ToolExecutor {
             JsonNode arguments,
             boolean sideEffecting,
             boolean executed,
-            String outcome,
+            ToolOutcome outcome,
             String text,
             boolean error,
             long start) {

@@ -140,7 +140,7 @@ class BeatEndToEndTest {
         assertThat(d.toolCalls()).singleElement().satisfies(t -> {
             assertThat(t.name()).isEqualTo("notify");
             assertThat(t.executed()).isTrue();
-            assertThat(t.outcome()).isEqualTo("ok");
+            assertThat(t.outcome().wire()).isEqualTo("ok");
         });
         assertThat(d.notifications())
                 .singleElement()
@@ -205,7 +205,7 @@ class BeatEndToEndTest {
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(last(agent).toolCalls())
                 .singleElement()
-                .satisfies(t -> assertThat(t.outcome()).isEqualTo("error"));
+                .satisfies(t -> assertThat(t.outcome().wire()).isEqualTo("error"));
         JsonNode toolMessage = messages(1).get(messages(1).size() - 1);
         assertThat(toolMessage.path("role").asText()).isEqualTo("tool");
         assertThat(toolMessage.path("content").asText()).contains("'missing.md' does not exist");
@@ -222,7 +222,7 @@ class BeatEndToEndTest {
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(fake.rejections()).isEmpty();
         assertThat(last(agent).toolCalls()).singleElement().satisfies(t -> {
-            assertThat(t.outcome()).isEqualTo("unknown_tool");
+            assertThat(t.outcome().wire()).isEqualTo("unknown_tool");
             assertThat(t.executed()).isFalse();
         });
         assertThat(messages(1).toString())
@@ -242,7 +242,7 @@ class BeatEndToEndTest {
         assertThat(agent.workspace().resolve("a.md")).doesNotExist();
         Decision d = last(agent);
         assertThat(d.toolCalls()).singleElement().satisfies(t -> {
-            assertThat(t.outcome()).isEqualTo("bad_arguments");
+            assertThat(t.outcome().wire()).isEqualTo("bad_arguments");
             assertThat(t.arguments().isTextual()).as("the raw text is kept").isTrue();
         });
         assertThat(messages(1).toString()).contains("not valid JSON");
@@ -334,7 +334,7 @@ class BeatEndToEndTest {
 
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(last(agent).toolCalls())
-                .extracting(Decision.ToolCallRecord::outcome)
+                .extracting(t -> t.outcome().wire())
                 .containsExactly("refused", "refused");
         assertThat(messages(1).toString()).contains("leaves the workspace");
         assertThat(messages(2).toString())
@@ -357,7 +357,7 @@ class BeatEndToEndTest {
         assertThat(d.dryRun()).isTrue();
         assertThat(d.toolCalls()).singleElement().satisfies(t -> {
             assertThat(t.executed()).isFalse();
-            assertThat(t.outcome()).isEqualTo("dry_run");
+            assertThat(t.outcome().wire()).isEqualTo("dry_run");
         });
         assertThat(d.notifications())
                 .singleElement()

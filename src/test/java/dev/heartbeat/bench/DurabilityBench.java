@@ -1,5 +1,6 @@
 package dev.heartbeat.bench;
 
+import dev.heartbeat.audit.ToolOutcome;
 import dev.heartbeat.store.SqliteDatabase;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.transcript.UserMessage;
@@ -31,7 +32,7 @@ public final class DurabilityBench {
                         String beat = "beat" + i;
                         store.intents().recordIntent(beat, "c" + i, "notify", "{}");
                         store.sessions().append("s", new UserMessage("m" + i), beat);
-                        store.intents().completeIntent(beat, "c" + i, "ok", "sent");
+                        store.intents().completeIntent(beat, "c" + i, ToolOutcome.OK, "sent");
                     }
                     perCommit[mode][round] = (System.nanoTime() - start) / 1e6 / (CALLS * 3.0);
                 }

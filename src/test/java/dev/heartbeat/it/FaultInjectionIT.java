@@ -93,7 +93,7 @@ class FaultInjectionIT {
                         .as("the started side effect is on record")
                         .anySatisfy(t -> {
                             assertThat(t.name()).isEqualTo(openTool);
-                            assertThat(t.outcome()).isEqualTo("interrupted");
+                            assertThat(t.outcome().wire()).isEqualTo("interrupted");
                         });
             }
             // The record shows what the store knows happened, and its tokens count.

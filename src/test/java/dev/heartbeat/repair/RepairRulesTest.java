@@ -223,7 +223,7 @@ class RepairRulesTest {
                 user(""),
                 new SystemMessage("late"));
         List<String> found = HistoryValidator.validate(broken, HistoryValidator.Mode.REQUEST).stream()
-                .map(Problem::rule)
+                .map(p -> p.rule().wire())
                 .toList();
         assertThat(found)
                 .contains(
