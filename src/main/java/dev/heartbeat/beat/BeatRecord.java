@@ -61,7 +61,10 @@ class BeatRecord {
     String finalAnswer;
     int step;
 
-    /** {@code journaled}: a running beat, whose calls and notifications go on record as they happen. */
+    /**
+     * {@code journaled}: a running beat, whose calls and notifications go on record as they happen (and
+     * {@code listener} hears of each then).
+     */
     BeatRecord(
             AgentConfig config,
             Store store,
@@ -69,16 +72,23 @@ class BeatRecord {
             String id,
             BeatOptions options,
             OffsetDateTime started,
-            boolean journaled) {
+            boolean journaled,
+            BeatListener listener) {
         this.config = config;
         this.store = store;
         this.clock = clock;
         this.id = id;
         this.options = options;
         this.started = started;
-        this.modelCalls = journaled ? new Journaled<>(store, id, "model_call") : new ArrayList<>();
-        this.toolCalls = journaled ? new Journaled<>(store, id, "tool_call") : new ArrayList<>();
-        this.notifications = journaled ? new Journaled<>(store, id, "notification") : new ArrayList<>();
+        this.modelCalls = journaled
+                ? new Journaled<>(store, id, "model_call", c -> listener.modelCalled(id, c))
+                : new ArrayList<>();
+        this.toolCalls = journaled
+                ? new Journaled<>(store, id, "tool_call", c -> listener.toolCalled(id, c))
+                : new ArrayList<>();
+        this.notifications = journaled
+                ? new Journaled<>(store, id, "notification", n -> listener.notified(id, n))
+                : new ArrayList<>();
         this.answeredBy = new Decision.ModelInfo(
                 config.model().provider().wire(), config.model().name());
     }

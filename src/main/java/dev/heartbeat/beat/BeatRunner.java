@@ -15,14 +15,18 @@ import dev.heartbeat.tools.ToolRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One heartbeat: gates, the session's history, the model and its tool calls, the outcome, and the
- * decision record. Every message is stored the moment it exists, so a crash leaves what came before.
+ * One heartbeat, as a pipeline of steps: the beat lock and the tick's fence, crash recovery of beats cut
+ * short, retention, then {@link RunningBeat#perform} (gates, the session's history loaded and repaired, the
+ * context, the model and its tool calls, the outcome), and the record ({@link Recorder}), which the
+ * {@link BeatListener}s hear of. Every message is stored the moment it exists, so a crash leaves what came
+ * before.
  */
 public final class BeatRunner {
     private static final Logger LOG = LoggerFactory.getLogger("dev.heartbeat.decision");
@@ -35,23 +39,31 @@ public final class BeatRunner {
     private final Notifier notifier;
     private final Retention retention;
     private final Recorder recorder;
+    private final BeatListener listener;
 
-    /** {@code tools}: the model's tools, from every tool source. */
+    /** {@code tools}: the model's tools, from every tool source; {@code listeners}: what watches each beat. */
     public BeatRunner(
-            AgentConfig config, Store store, Clock clock, ModelRouter model, Notifier notifier, ToolRegistry tools) {
+            AgentConfig config,
+            Store store,
+            Clock clock,
+            ModelRouter model,
+            Notifier notifier,
+            ToolRegistry tools,
+            List<BeatListener> listeners) {
         this.config = config;
         this.store = store;
         this.clock = clock;
         this.model = model;
         this.notifier = notifier;
+        this.listener = new BeatListeners(listeners);
         this.retention = new Retention(config, store, clock);
-        this.recorder = new Recorder(config, store);
+        this.recorder = new Recorder(config, store, listener);
         this.tools = tools;
     }
 
     /** A beat of this agent: {@code journaled} for one that runs (its calls go on record as they happen). */
     private RunningBeat beat(String id, BeatOptions options, OffsetDateTime started, boolean journaled) {
-        return new RunningBeat(config, store, clock, model, notifier, tools, id, options, started, journaled);
+        return new RunningBeat(config, store, clock, model, notifier, tools, id, options, started, journaled, listener);
     }
 
     private RunningBeat beat(String id, BeatOptions options, OffsetDateTime started) {
@@ -111,6 +123,7 @@ public final class BeatRunner {
             }
             completeInterrupted(options.node(), beat.id);
             MDC.put("beat", beat.id);
+            listener.beatStarted(beat.id, options);
             if (!options.dryRun()) {
                 beat.repairs.addAll(retention.apply(beat.id));
             }

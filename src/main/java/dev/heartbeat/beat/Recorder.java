@@ -11,17 +11,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The beat's last step: its decision goes into the hash-chained log (with its tick, for a scheduled beat),
- * the chain's new head is anchored outside the store, and the decision is logged as one structured event.
+ * the chain's new head is anchored outside the store, and the beat's listeners hear of it.
  */
 final class Recorder {
     private static final Logger LOG = LoggerFactory.getLogger("dev.heartbeat.decision");
 
     private final AgentConfig config;
     private final Store store;
+    private final BeatListener listener;
 
-    Recorder(AgentConfig config, Store store) {
+    Recorder(AgentConfig config, Store store, BeatListener listener) {
         this.config = config;
         this.store = store;
+        this.listener = listener;
     }
 
     /** Takes the decision's tick and appends the decision in one step; empty when the tick was taken already. */
@@ -29,7 +31,7 @@ final class Recorder {
         return store.decisionLog().appendFenced(built).map(this::logged);
     }
 
-    /** Appends the decision to the log and emits it as one structured event. */
+    /** Appends the decision to the log, anchors the head and tells the listeners. */
     Decision record(Decision built) {
         return logged(store.decisionLog().append(built));
     }
@@ -44,25 +46,7 @@ final class Recorder {
                 LOG.warn("cannot anchor the decision chain's head in {}: {}", config.headAnchorFile(), e.getMessage());
             }
         });
-        LOG.atInfo()
-                .addKeyValue("chain_head", head.map(HeadAnchor.Head::text).orElse(null))
-                .addKeyValue("beat_id", decision.id())
-                .addKeyValue("trigger", decision.trigger().wire())
-                .addKeyValue("outcome", decision.outcome().wire())
-                .addKeyValue("reason", decision.reason())
-                .addKeyValue("input_tokens", decision.usage().inputTokens())
-                .addKeyValue("output_tokens", decision.usage().outputTokens())
-                .addKeyValue("tool_calls", decision.toolCalls().size())
-                .log(
-                        "beat {} {} {}: {} (tokens {}/{}, {} tool call(s); chain head {})",
-                        decision.id(),
-                        decision.trigger().wire(),
-                        decision.outcome().wire(),
-                        decision.reason(),
-                        decision.usage().inputTokens(),
-                        decision.usage().outputTokens(),
-                        decision.toolCalls().size(),
-                        head.map(HeadAnchor.Head::text).orElse("-"));
+        listener.beatRecorded(decision, head);
         return decision;
     }
 }

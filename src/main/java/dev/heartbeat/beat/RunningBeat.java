@@ -85,8 +85,9 @@ final class RunningBeat extends BeatRecord {
             String id,
             BeatOptions options,
             OffsetDateTime started,
-            boolean journaled) {
-        super(config, store, clock, id, options, started, journaled);
+            boolean journaled,
+            BeatListener listener) {
+        super(config, store, clock, id, options, started, journaled, listener);
         this.model = model;
         this.notifier = notifier;
         this.tools = tools;

@@ -2,8 +2,10 @@ package dev.heartbeat.daemon;
 
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.HashChain;
+import dev.heartbeat.beat.BeatListener;
 import dev.heartbeat.beat.BeatOptions;
 import dev.heartbeat.beat.BeatRunner;
+import dev.heartbeat.beat.DecisionLogging;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.PostgresUrl;
 import dev.heartbeat.model.ModelRouter;
@@ -24,6 +26,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The object graph of a running agent, built by plain constructors in one place: store, model,
@@ -45,13 +48,26 @@ public final class AgentRuntime implements AutoCloseable {
     }
 
     public AgentRuntime(AgentConfig config, Clock clock, ModelRouter model) {
+        this(config, clock, model, List.of());
+    }
+
+    /** {@code listeners} watch every beat besides the decision log event (metrics, traces). */
+    public AgentRuntime(AgentConfig config, Clock clock, ModelRouter model, List<BeatListener> listeners) {
         registerSecrets(config);
         createWorkspace(config.workspace());
         this.store = openStore(config, clock);
         this.notifier = new Notifier(config, clock, store);
         Workspace workspace = new Workspace(config.workspace());
         ToolRegistry tools = ToolRegistry.of(List.of(new BuiltinTools(config, workspace, store, notifier, clock)));
-        this.runner = new BeatRunner(config, store, clock, model, notifier, tools);
+        this.runner = new BeatRunner(
+                config,
+                store,
+                clock,
+                model,
+                notifier,
+                tools,
+                Stream.concat(Stream.of(new DecisionLogging()), listeners.stream())
+                        .toList());
     }
 
     /** The database {@code storage.url} names: a SQLite file (resolved against the config's folder) or PostgreSQL. */

@@ -333,9 +333,7 @@ class BeatEndToEndTest {
         TestAgent.Result r = agent.run("--once");
 
         assertThat(r.exit()).as(r.all()).isZero();
-        assertThat(last(agent).toolCalls())
-                .extracting(t -> t.outcome().wire())
-                .containsExactly("refused", "refused");
+        assertThat(last(agent).toolCalls()).extracting(t -> t.outcome().wire()).containsExactly("refused", "refused");
         assertThat(messages(1).toString()).contains("leaves the workspace");
         assertThat(messages(2).toString())
                 .contains("absolute paths are refused")
