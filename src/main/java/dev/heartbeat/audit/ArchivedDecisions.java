@@ -1,5 +1,7 @@
 package dev.heartbeat.audit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One archive of decisions moved out of the store by {@code audit.retention}: records {@code firstSeq} to
  * {@code throughSeq} in {@code file} (relative to the state folder), chained from {@code firstPrev} to
@@ -9,11 +11,11 @@ public record ArchivedDecisions(
         long firstSeq,
         long throughSeq,
         int records,
-        String firstPrev,
+        @Nullable String firstPrev,
         String lastHash,
         String file,
         String fileSha256,
-        String seal,
+        @Nullable String seal,
         String archivedAt) {
     /** The text the seal covers: every field but the seal and the time. */
     public String sealText() {

@@ -5,8 +5,10 @@ import dev.heartbeat.support.Json;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Walks the decision log and names the first record that was altered, removed or inserted, or a column
@@ -38,14 +40,15 @@ public final class ChainVerifier {
      * An archive of the log's oldest records as recorded in the store, with its file's records ({@code null}
      * when the file is not here) and whether the file's bytes are the recorded ones.
      */
-    public record Archive(ArchivedDecisions recorded, List<StoredDecision> records, boolean fileMatches) {}
+    public record Archive(
+            ArchivedDecisions recorded, @Nullable List<StoredDecision> records, boolean fileMatches) {}
 
     /** Without a chain key. */
     public static Report verify(List<StoredDecision> chain, List<HeadAnchor.Head> anchors) {
         return verify(List.of(), chain, anchors, null);
     }
 
-    public static Report verify(List<StoredDecision> chain, List<HeadAnchor.Head> anchors, byte[] key) {
+    public static Report verify(List<StoredDecision> chain, List<HeadAnchor.Head> anchors, byte @Nullable [] key) {
         return verify(List.of(), chain, anchors, key);
     }
 
@@ -55,7 +58,7 @@ public final class ChainVerifier {
      * which keyed records cannot be checked (null: none configured).
      */
     public static Report verify(
-            List<Archive> archives, List<StoredDecision> chain, List<HeadAnchor.Head> anchors, byte[] key) {
+            List<Archive> archives, List<StoredDecision> chain, List<HeadAnchor.Head> anchors, byte @Nullable [] key) {
         Optional<HeadAnchor.Head> head =
                 chain.isEmpty() ? Optional.empty() : Optional.of(headOf(chain.get(chain.size() - 1)));
         Walk walk = new Walk(key);
@@ -73,28 +76,29 @@ public final class ChainVerifier {
                         archived,
                         unread);
             }
-            if (a.records() == null) {
+            List<StoredDecision> records = a.records();
+            if (records == null) {
                 unread += r.records();
             } else {
                 Optional<Break> b = a.fileMatches()
-                        ? walk.over(a.records())
+                        ? walk.over(records)
                         : Optional.of(new Break(
                                 r.firstSeq(),
                                 r.file(),
                                 "the archive file was altered: its SHA-256 is "
                                         + "not the one recorded when it was written"));
-                if (b.isEmpty() && (a.records().size() != r.records() || !walk.expectedPrev.equals(r.lastHash()))) {
+                if (b.isEmpty() && (records.size() != r.records() || !walk.expectedPrev.equals(r.lastHash()))) {
                     b = Optional.of(new Break(
                             r.firstSeq(),
                             r.file(),
-                            "the archive holds " + a.records().size() + " record(s) ending in another hash than the "
+                            "the archive holds " + records.size() + " record(s) ending in another hash than the "
                                     + r.records() + " recorded"));
                 }
                 if (b.isPresent()) {
                     return new Report(chain.size(), b, head, archived, unread);
                 }
                 archived += r.records();
-                read.addAll(a.records());
+                read.addAll(records);
             }
             walk.expectedPrev = r.lastHash();
         }
@@ -135,7 +139,7 @@ public final class ChainVerifier {
     }
 
     /** What is wrong with an archive's recorded row itself: its seal, or where it joins the chain. */
-    private static Optional<String> archiveProblem(ArchivedDecisions r, String expectedPrev, byte[] key) {
+    private static Optional<String> archiveProblem(ArchivedDecisions r, String expectedPrev, byte @Nullable [] key) {
         if (r.seal() != null) {
             if (key == null) {
                 return Optional.of("the archive's record is sealed with the chain key (HMAC); give verify the same key "
@@ -149,7 +153,7 @@ public final class ChainVerifier {
             return Optional.of("the archive's record has no seal although its records are chained with the chain key: "
                     + "it was written by someone without the key (records removed from the start of the log?)");
         }
-        if (!r.firstPrev().equals(expectedPrev)) {
+        if (!Objects.equals(r.firstPrev(), expectedPrev)) {
             return Optional.of(
                     "the archive of records #" + r.firstSeq() + " to #" + r.throughSeq() + " does not chain on "
                             + "from what comes before it: records were removed from the start of the log");
@@ -159,11 +163,11 @@ public final class ChainVerifier {
 
     /** Walks records in chain order, carrying the hash the next one must name and whether keys began. */
     private static final class Walk {
-        private final byte[] key;
+        private final byte @Nullable [] key;
         private String expectedPrev = HashChain.GENESIS;
         private boolean keyedSeen;
 
-        Walk(byte[] key) {
+        Walk(byte @Nullable [] key) {
             this.key = key;
         }
 
@@ -212,7 +216,7 @@ public final class ChainVerifier {
                     return Optional.of(new Break(row.seq(), "?", "the stored record no longer reads as a decision"));
                 }
                 Optional<String> column = row.columnMismatch();
-                if (!d.id().equals(id) || !d.hash().equals(hash) || column.isPresent()) {
+                if (!d.id().equals(id) || !hash.equals(d.hash()) || column.isPresent()) {
                     return Optional.of(
                             new Break(row.seq(), id, column.orElse("its indexed columns disagree with the record")));
                 }
@@ -224,6 +228,6 @@ public final class ChainVerifier {
 
     private static HeadAnchor.Head headOf(StoredDecision row) {
         Decision d = row.decision();
-        return new HeadAnchor.Head(row.seq(), d == null ? "?" : d.id(), d == null ? "?" : d.hash());
+        return new HeadAnchor.Head(row.seq(), d == null ? "?" : d.id(), d == null || d.hash() == null ? "?" : d.hash());
     }
 }

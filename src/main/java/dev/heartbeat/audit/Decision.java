@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The record one heartbeat leaves: what it saw (gates), what it did (model and tool calls), what
@@ -24,17 +26,17 @@ public record Decision(
         boolean dryRun,
         ModelInfo model,
         Usage usage,
-        Double costUsd,
+        @Nullable Double costUsd,
         List<Gate> gates,
         List<ModelCall> modelCalls,
         List<ToolCallRecord> toolCalls,
         List<RepairRecord> repairs,
         List<NotificationRecord> notifications,
-        String finalAnswer,
-        String node,
-        OffsetDateTime scheduledAt,
-        String prevHash,
-        String hash) {
+        @Nullable String finalAnswer,
+        @Nullable String node,
+        @Nullable OffsetDateTime scheduledAt,
+        @Nullable String prevHash,
+        @Nullable String hash) {
 
     public Decision {
         gates = List.copyOf(gates);
@@ -44,7 +46,7 @@ public record Decision(
         notifications = List.copyOf(notifications);
     }
 
-    public Decision chained(String prevHash, String hash) {
+    public Decision chained(@Nullable String prevHash, @Nullable String hash) {
         return toBuilder().chain(prevHash, hash).build();
     }
 
@@ -78,24 +80,24 @@ public record Decision(
         private final String agent;
         private final String session;
         private Trigger trigger = Trigger.MANUAL;
-        private OffsetDateTime startedAt;
-        private OffsetDateTime finishedAt;
-        private Outcome outcome;
-        private String reason;
+        private @Nullable OffsetDateTime startedAt;
+        private @Nullable OffsetDateTime finishedAt;
+        private @Nullable Outcome outcome;
+        private @Nullable String reason;
         private boolean dryRun;
-        private ModelInfo model;
+        private @Nullable ModelInfo model;
         private Usage usage = new Usage(0, 0);
-        private Double costUsd;
+        private @Nullable Double costUsd;
         private List<Gate> gates = List.of();
         private List<ModelCall> modelCalls = List.of();
         private List<ToolCallRecord> toolCalls = List.of();
         private List<RepairRecord> repairs = List.of();
         private List<NotificationRecord> notifications = List.of();
-        private String finalAnswer;
-        private String node;
-        private OffsetDateTime scheduledAt;
-        private String prevHash;
-        private String hash;
+        private @Nullable String finalAnswer;
+        private @Nullable String node;
+        private @Nullable OffsetDateTime scheduledAt;
+        private @Nullable String prevHash;
+        private @Nullable String hash;
 
         private Builder(String id, String agent, String session) {
             this.id = id;
@@ -130,7 +132,7 @@ public record Decision(
             return this;
         }
 
-        public Builder usage(Usage value, Double cost) {
+        public Builder usage(Usage value, @Nullable Double cost) {
             this.usage = value;
             this.costUsd = cost;
             return this;
@@ -161,36 +163,37 @@ public record Decision(
             return this;
         }
 
-        public Builder finalAnswer(String value) {
+        public Builder finalAnswer(@Nullable String value) {
             this.finalAnswer = value;
             return this;
         }
 
         /** The node that ran the beat and the tick it took; both null for a beat without a tick. */
-        public Builder tick(String runBy, OffsetDateTime scheduled) {
+        public Builder tick(@Nullable String runBy, @Nullable OffsetDateTime scheduled) {
             this.node = runBy;
             this.scheduledAt = scheduled;
             return this;
         }
 
-        public Builder chain(String prev, String own) {
+        public Builder chain(@Nullable String prev, @Nullable String own) {
             this.prevHash = prev;
             this.hash = own;
             return this;
         }
 
+        /** Every decision says when it ran, what came of it and why, and which model it was for. */
         public Decision build() {
             return new Decision(
                     id,
                     agent,
                     session,
                     trigger,
-                    startedAt,
-                    finishedAt,
-                    outcome,
-                    reason,
+                    Objects.requireNonNull(startedAt, "times"),
+                    Objects.requireNonNull(finishedAt, "times"),
+                    Objects.requireNonNull(outcome, "outcome"),
+                    Objects.requireNonNull(reason, "outcome"),
                     dryRun,
-                    model,
+                    Objects.requireNonNull(model, "model"),
                     usage,
                     costUsd,
                     gates,
@@ -272,8 +275,8 @@ public record Decision(
             @JsonProperty("gen_ai.operation.name") String operation,
             @JsonProperty("gen_ai.provider.name") String provider,
             @JsonProperty("gen_ai.request.model") String requestModel,
-            @JsonProperty("gen_ai.response.model") String responseModel,
-            @JsonProperty("gen_ai.response.id") String responseId,
+            @JsonProperty("gen_ai.response.model") @Nullable String responseModel,
+            @JsonProperty("gen_ai.response.id") @Nullable String responseId,
             @JsonProperty("gen_ai.response.finish_reasons") List<String> finishReasons,
             @JsonProperty("gen_ai.usage.input_tokens") long inputTokens,
             @JsonProperty("gen_ai.usage.output_tokens") long outputTokens,
@@ -283,7 +286,7 @@ public record Decision(
 
             long latencyMs,
             List<AttemptRecord> attempts,
-            String error) {
+            @Nullable String error) {
         public ModelCall {
             finishReasons = finishReasons == null ? List.of() : List.copyOf(finishReasons);
             attempts = attempts == null ? List.of() : List.copyOf(attempts);
@@ -291,7 +294,8 @@ public record Decision(
     }
 
     /** One HTTP attempt of a model call: the status (0 without an answer), the error, the wait before the next. */
-    public record AttemptRecord(int attempt, int status, String error, long waitedMs) {}
+    public record AttemptRecord(
+            int attempt, int status, @Nullable String error, long waitedMs) {}
 
     /**
      * One tool call the model made. {@code arguments} is the parsed JSON where it parsed, else the raw
@@ -311,7 +315,12 @@ public record Decision(
      * One action taken on a session's history: the rule, the stored messages it touched, and what
      * they held before and after (JSON), so nothing a repair removes is lost from the record.
      */
-    public record RepairRecord(String rule, String detail, List<Long> messageIds, String before, String after) {
+    public record RepairRecord(
+            String rule,
+            String detail,
+            List<Long> messageIds,
+            @Nullable String before,
+            @Nullable String after) {
         public RepairRecord {
             messageIds = messageIds == null ? List.of() : List.copyOf(messageIds);
         }

@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The decision log's tamper evidence: each record's {@code hash} is SHA-256 over the canonical JSON
@@ -32,7 +33,7 @@ public final class HashChain {
     }
 
     /** The same, keyed with HMAC when {@code key} is given. */
-    public static Decision seal(Decision decision, String prevHash, byte[] key) {
+    public static Decision seal(Decision decision, String prevHash, byte @Nullable [] key) {
         Decision linked = decision.chained(prevHash, null);
         return linked.chained(prevHash, hashOf(Json.MAPPER.valueToTree(linked), key));
     }
@@ -43,7 +44,7 @@ public final class HashChain {
     }
 
     /** The same, keyed with HMAC when {@code key} is given. */
-    public static String hashOf(JsonNode record, byte[] key) {
+    public static String hashOf(JsonNode record, byte @Nullable [] key) {
         ObjectNode copy = record.deepCopy();
         copy.remove("hash");
         String canonical = Json.canonical(copy);
@@ -62,7 +63,7 @@ public final class HashChain {
     }
 
     /** The key's bytes, or null without a key. */
-    public static byte[] key(String secret) {
+    public static byte @Nullable [] key(@Nullable String secret) {
         return secret == null || secret.isBlank() ? null : secret.getBytes(StandardCharsets.UTF_8);
     }
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The decision chain's head kept outside the database (a small file beside it), so a store whose newest
@@ -16,7 +17,7 @@ import java.util.Optional;
  */
 public final class HeadAnchor {
     /** A chain head: the newest record's place in the log, its id and its hash. */
-    public record Head(long seq, String id, String hash) {
+    public record Head(long seq, @Nullable String id, String hash) {
         /** "SEQ:HASH", as an operator keeps it and gives it back to {@code decisions verify --head}. */
         public String text() {
             return seq + ":" + hash;

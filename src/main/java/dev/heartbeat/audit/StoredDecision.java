@@ -5,14 +5,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A decision as stored: its place in the log, the exact JSON that was hashed, the parsed record
  * ({@code null} when the stored JSON no longer parses, which verification reports), and the columns
  * kept beside it for queries (empty unless read for verification).
  */
-public record StoredDecision(long seq, String json, Decision decision, Map<String, String> columns) {
-    public StoredDecision(long seq, String json, Decision decision) {
+public record StoredDecision(
+        long seq, String json, @Nullable Decision decision, Map<String, String> columns) {
+    public StoredDecision(long seq, String json, @Nullable Decision decision) {
         this(seq, json, decision, Map.of());
     }
 

@@ -2,6 +2,7 @@ package dev.heartbeat.beat;
 
 import dev.heartbeat.audit.Decision.Trigger;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a beat was asked for. {@code dryRun}: side-effecting tools are recorded, not run.
@@ -13,11 +14,11 @@ public record BeatOptions(
         Trigger trigger,
         boolean dryRun,
         boolean force,
-        String wakeReason,
-        String beatId,
-        Instant scheduledAt,
-        String node) {
-    public BeatOptions(Trigger trigger, boolean dryRun, boolean force, String wakeReason) {
+        @Nullable String wakeReason,
+        @Nullable String beatId,
+        @Nullable Instant scheduledAt,
+        @Nullable String node) {
+    public BeatOptions(Trigger trigger, boolean dryRun, boolean force, @Nullable String wakeReason) {
         this(trigger, dryRun, force, wakeReason, null, null, null);
     }
 

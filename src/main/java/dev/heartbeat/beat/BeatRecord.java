@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,11 +55,14 @@ class BeatRecord {
 
     Usage usage = new Usage(0, 0);
     /** What the answers cost, each at the price of the model that gave it; null while none is priced. */
+    @Nullable
     Double cost;
     /** The model that answered last (a fallback, when the primary failed); the primary until one answers. */
     Decision.ModelInfo answeredBy;
 
+    @Nullable
     String finalAnswer;
+
     int step;
 
     /**

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -163,7 +164,7 @@ public final class BeatRunner {
      * Completes the decisions of beats a crash cut short, as failed, saying what was left open. Their
      * unanswered tool calls get "outcome unknown" results from the repair; nothing is run again.
      */
-    void completeInterrupted(String node, String running) {
+    void completeInterrupted(@Nullable String node, String running) {
         for (Intents.Interrupted beat : store.intents()
                 .interruptedBeats(config.sessionName(), config.agent().name(), running)) {
             Optional<Cluster.Fence> fence = store.cluster().fenceOf(beat.beatId());

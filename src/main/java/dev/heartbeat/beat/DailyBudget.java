@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One beat's view of the agent's daily budget ({@code budget.daily-tokens}, {@code budget.daily-usd}): what
@@ -25,7 +26,7 @@ final class DailyBudget {
     private final AgentConfig config;
     private final Store store;
     private final Clock clock;
-    private Spent before;
+    private @Nullable Spent before;
 
     DailyBudget(AgentConfig config, Store store, Clock clock) {
         this.config = config;
@@ -34,7 +35,7 @@ final class DailyBudget {
     }
 
     /** Why today's budget is spent (with this beat's {@code usage} and {@code cost} so far), or empty while some is left. */
-    Optional<String> spent(Usage usage, Double cost) {
+    Optional<String> spent(Usage usage, @Nullable Double cost) {
         AgentConfig.Budget b = config.budget();
         if (!b.any()) {
             return Optional.empty();

@@ -14,6 +14,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The beat's gates, in order: enabled, paused (the PAUSE file, the pause kept in the store), active hours,
@@ -38,7 +39,8 @@ final class Gates {
     }
 
     /** Passes the gates, recording each in {@code record}; the first that closes, if any. */
-    Optional<Closed> pass(BeatOptions options, List<Gate> record, DailyBudget budget, Usage usage, Double cost) {
+    Optional<Closed> pass(
+            BeatOptions options, List<Gate> record, DailyBudget budget, Usage usage, @Nullable Double cost) {
         AgentConfig.Heartbeat h = config.heartbeat();
         if (options.wakeReason() != null) {
             record.add(new Gate("wake", true, "asked for by 'wake': " + options.wakeReason()));

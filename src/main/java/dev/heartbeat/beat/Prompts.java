@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** The words the model reads: the standing system prompt and each beat's message. */
 public final class Prompts {
@@ -26,12 +27,12 @@ public final class Prompts {
     }
 
     /** The system prompt, with the summary of earlier beats when older turns were compacted. */
-    public static SystemMessage system(AgentConfig config, String summary) {
+    public static SystemMessage system(AgentConfig config, @Nullable String summary) {
         return system(config, summary, false);
     }
 
     /** The same; {@code untrustedSummary}: the summary was made from turns that held untrusted content. */
-    public static SystemMessage system(AgentConfig config, String summary, boolean untrustedSummary) {
+    public static SystemMessage system(AgentConfig config, @Nullable String summary, boolean untrustedSummary) {
         AgentConfig.Heartbeat h = config.heartbeat();
         String cadence =
                 h.cron() != null ? "on the schedule \"" + h.cron() + "\"" : "every " + Durations.format(h.every());

@@ -45,6 +45,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,8 +69,10 @@ final class RunningBeat extends BeatRecord {
     /** notify calls this beat made; bounded by MAX_NOTIFY_CALLS_PER_BEAT. */
     int notifyCalls;
     /** The agent's beat lock this beat holds; null for records that run no beat. */
+    @Nullable
     BeatLock lock;
 
+    @Nullable
     Instant deadline;
     /** The day's budget as this beat sees it: checked before every model call. */
     final DailyBudget budget = new DailyBudget(config, store, clock);
@@ -112,7 +115,7 @@ final class RunningBeat extends BeatRecord {
             return decide(Outcome.FAILED, e.getMessage());
         } catch (ToolExecutor.LockLost e) {
             LOG.warn("beat {}: {}", id, e.getMessage());
-            return decide(Outcome.FAILED, e.getMessage());
+            return decide(Outcome.FAILED, Texts.message(e));
         } catch (RuntimeException e) {
             if (Thread.currentThread().isInterrupted()) {
                 return decide(
@@ -358,8 +361,8 @@ final class RunningBeat extends BeatRecord {
         return build(outcome, reason);
     }
 
-    private static String firstLine(String text) {
-        String line = text.strip().lines().findFirst().orElse("");
+    private static String firstLine(@Nullable String text) {
+        String line = text == null ? "" : text.strip().lines().findFirst().orElse("");
         return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 }

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -82,7 +83,7 @@ final class ApprovalsCommand {
 
         abstract boolean approve();
 
-        abstract String note();
+        abstract @Nullable String note();
 
         @Override
         public Integer call() {
@@ -128,6 +129,7 @@ final class ApprovalsCommand {
         }
 
         @Override
+        @Nullable
         String note() {
             return null;
         }

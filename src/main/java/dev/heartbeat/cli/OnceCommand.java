@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -74,7 +75,7 @@ final class OnceCommand implements Callable<Integer> {
      * instead of taking this unfinished beat for a crashed one, and a second {@code --once} is refused.
      * Null with PostgreSQL, where the beat lock in the database keeps beats apart.
      */
-    private static InstanceLock holdStore(AgentConfig config) {
+    private static @Nullable InstanceLock holdStore(AgentConfig config) {
         if (config.storage().postgres()) {
             return null;
         }

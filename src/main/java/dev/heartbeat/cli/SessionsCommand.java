@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -93,8 +94,8 @@ final class SessionsCommand {
                 rows.add(List.of(
                         String.valueOf(d.get("name")),
                         String.valueOf(d.get("messages")),
-                        Render.size((Long) d.get("size_bytes")),
-                        Render.time((OffsetDateTime) d.get("last_activity")),
+                        Render.size((Long) Objects.requireNonNull(d.get("size_bytes"))),
+                        Render.time((OffsetDateTime) Objects.requireNonNull(d.get("last_activity"))),
                         String.valueOf(d.get("health"))));
             }
             Render.table(out, List.of("NAME", "MESSAGES", "SIZE", "LAST ACTIVITY", "HEALTH"), rows);

@@ -253,7 +253,7 @@ final class StatusCommand implements Callable<Integer> {
                                 + Render.fold(last.reason(), 90) + " (" + last.id()
                                 + (last.node() == null ? "" : ", on " + last.node())
                                 + ")");
-        if (outbox.get("pending") > 0 || outbox.get("dead") > 0) {
+        if (outbox.getOrDefault("pending", 0L) > 0 || outbox.getOrDefault("dead", 0L) > 0) {
             out.printf(
                     "%-10s %s%n",
                     "webhooks",

@@ -13,11 +13,13 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's configuration as loaded from agent.yaml: one record per section, defaults applied,
  * relative paths resolved against the folder that holds the file.
  */
+@SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
 public record AgentConfig(
         Path file,
         Agent agent,
@@ -65,27 +67,30 @@ public record AgentConfig(
     }
 
     /** The sections of agent.yaml as Jackson binds them; unknown keys are errors. */
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
     record Document(
-            Agent agent,
-            ModelConfig model,
-            Heartbeat heartbeat,
-            Context context,
-            Storage storage,
-            @JsonProperty("notify") Notify notifications,
-            ToolsConfig tools,
-            Logging logging,
-            Map<String, Price> pricing,
-            Budget budget,
-            Audit audit,
-            Sessions sessions) {}
+            @Nullable Agent agent,
+            @Nullable ModelConfig model,
+            @Nullable Heartbeat heartbeat,
+            @Nullable Context context,
+            @Nullable Storage storage,
+            @JsonProperty("notify") @Nullable Notify notifications,
+            @Nullable ToolsConfig tools,
+            @Nullable Logging logging,
+            @Nullable Map<String, Price> pricing,
+            @Nullable Budget budget,
+            @Nullable Audit audit,
+            @Nullable Sessions sessions) {}
 
     /** How the agent's session is kept; {@code retention} off unless set. */
-    public record Sessions(Retention retention) {}
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
+    public record Sessions(@Nullable Retention retention) {}
 
     /**
      * Turns older than {@code olderThan} are archived (gzip JSON lines beside the database) and removed by the
      * beats themselves, never the newest {@code keepTurns}: a daemon that runs for a year keeps a bounded store.
      */
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
     public record Retention(Duration olderThan, Integer keepTurns) {
         public Retention {
             keepTurns = keepTurns == null ? 50 : keepTurns;
@@ -98,7 +103,11 @@ public record AgentConfig(
      * {@code chain-key}.
      */
     /** {@code retention}: decisions older than this are archived out of the store; null keeps them all. */
-    public record Audit(Secret chainKey, String chainKeyFile, Duration retention) {
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
+    public record Audit(
+            Secret chainKey,
+            @Nullable String chainKeyFile,
+            @Nullable Duration retention) {
         public Audit(Secret chainKey, String chainKeyFile) {
             this(chainKey, chainKeyFile, null);
         }
@@ -107,11 +116,12 @@ public record AgentConfig(
             chainKey = chainKey == null ? new Secret(null) : chainKey;
         }
 
-        AgentConfig.Audit withKey(Secret key, String file) {
+        AgentConfig.Audit withKey(Secret key, @Nullable String file) {
             return new Audit(key, file, retention);
         }
     }
 
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
     public record Agent(String name, String workspace, ZoneId timezone) {
         public Agent {
             name = name == null ? "heartbeat" : name;
@@ -120,11 +130,12 @@ public record AgentConfig(
         }
     }
 
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
     public record Heartbeat(
             Boolean enabled,
             Duration every,
-            String cron,
-            ActiveHours activeHours,
+            @Nullable String cron,
+            @Nullable ActiveHours activeHours,
             Integer maxSteps,
             String checklist,
             Duration shutdownGrace,
@@ -155,6 +166,7 @@ public record AgentConfig(
     }
 
     /** A daily window in {@code timezone} (the agent's unless the file names one). */
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
     public record ActiveHours(LocalTime start, LocalTime end, ZoneId timezone) {
         public ActiveHours {
             timezone = timezone == null ? ZoneId.systemDefault() : timezone;
@@ -178,6 +190,7 @@ public record AgentConfig(
         }
     }
 
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
     public record Context(Integer budgetTokens, Integer maxTurns, Integer maxToolResultChars) {
         public Context {
             budgetTokens = budgetTokens == null ? 8000 : budgetTokens;
@@ -192,7 +205,9 @@ public record AgentConfig(
      * and never left in {@code url}. {@code checkinInterval}: how often a cluster node tells the others
      * it is alive; a node silent for this long plus 7.5 s is taken for dead and its beats move on.
      */
-    public record Storage(String url, Secret password, String passwordFile, Duration checkinInterval) {
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
+    public record Storage(
+            String url, Secret password, @Nullable String passwordFile, Duration checkinInterval) {
         public Storage(String url) {
             this(url, null, null, null);
         }
@@ -212,6 +227,7 @@ public record AgentConfig(
      * Where notifications go. {@code alertAfterFailures}: after that many failed beats in a row the operator
      * is told once (and once when beats work again); 0 turns it off.
      */
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
     public record Notify(List<Channel> channels, Duration dedupeWindow, Integer alertAfterFailures) {
         public Notify {
             channels =
@@ -225,7 +241,9 @@ public record AgentConfig(
      * A notify channel. For a webhook, {@code secret} signs every delivery the Standard Webhooks way
      * ({@code webhook-id}, {@code webhook-timestamp}, {@code webhook-signature: v1,<HMAC-SHA256>}).
      */
-    public record Channel(ChannelType type, URI url, String path, Map<String, Secret> headers, Secret secret) {
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
+    public record Channel(
+            ChannelType type, @Nullable URI url, @Nullable String path, Map<String, Secret> headers, Secret secret) {
         public Channel {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
             secret = secret == null ? new Secret(null) : secret;
@@ -237,7 +255,9 @@ public record AgentConfig(
     }
 
     /** Daily limits (in the agent's time zone); null means no limit. */
-    public record Budget(Long dailyTokens, Double dailyUsd) {
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
+    public record Budget(
+            @Nullable Long dailyTokens, @Nullable Double dailyUsd) {
         public boolean any() {
             return dailyTokens != null || dailyUsd != null;
         }
@@ -274,6 +294,7 @@ public record AgentConfig(
     }
 
     /** USD per million tokens for one model; {@code cached-input} defaults to the input price. */
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
     public record Price(Double input, Double output, Double cachedInput) {
         public Price {
             input = input == null ? 0.0 : input;
@@ -298,5 +319,6 @@ public record AgentConfig(
     }
 
     /** Where logs go besides the console: an optional JSON-lines file (Logback's JsonEncoder). */
-    public record Logging(String jsonFile) {}
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
+    public record Logging(@Nullable String jsonFile) {}
 }

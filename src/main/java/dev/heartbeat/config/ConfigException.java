@@ -1,24 +1,25 @@
 package dev.heartbeat.config;
 
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A configuration problem a user must fix: it names the key, the file and the line.
  * Thrown for user errors only, so the CLI prints the message and exits 2 without a stack trace.
  */
 public final class ConfigException extends RuntimeException {
-    private final String key;
+    private final @Nullable String key;
     private final Path file;
     private final int line;
 
-    public ConfigException(String key, Path file, int line, String problem) {
+    public ConfigException(@Nullable String key, Path file, int line, String problem) {
         super(format(key, file, line, problem));
         this.key = key;
         this.file = file;
         this.line = line;
     }
 
-    private static String format(String key, Path file, int line, String problem) {
+    private static String format(@Nullable String key, @Nullable Path file, int line, String problem) {
         StringBuilder where = new StringBuilder();
         where.append(file == null ? "configuration" : file.toString());
         if (line > 0) {
@@ -30,7 +31,7 @@ public final class ConfigException extends RuntimeException {
         return where + ": " + problem;
     }
 
-    public String key() {
+    public @Nullable String key() {
         return key;
     }
 

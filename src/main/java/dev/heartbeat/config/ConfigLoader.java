@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Loads agent.yaml: YAML is read into a tree while remembering the line of every key, {@code ${VAR}}
@@ -65,6 +66,8 @@ public final class ConfigLoader {
         return new ConfigLoader(System.getenv()).read(file);
     }
 
+    // null is "not set" in the sections' defaults below, as the binder passes it for a missing key
+    @SuppressWarnings("NullAway")
     public AgentConfig read(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
         if (!Files.isRegularFile(absolute)) {
@@ -98,7 +101,7 @@ public final class ConfigLoader {
         return new Checks(config, parse, env, requireKey).run();
     }
 
-    private static <T> T orDefault(T value, Supplier<T> fallback) {
+    private static <T> T orDefault(@Nullable T value, Supplier<T> fallback) {
         return value != null ? value : fallback.get();
     }
 
@@ -152,7 +155,7 @@ public final class ConfigLoader {
                             + String.join(", ", sorted(stringsOf(e.getKnownPropertyIds()))) + ".");
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw parse.error(pointer(e.getPath()), cause.getMessage());
+            throw parse.error(pointer(e.getPath()), String.valueOf(cause.getMessage()));
         } catch (InvalidFormatException e) {
             throw parse.error(pointer(e.getPath()), "'" + e.getValue() + "' is not " + expected(e.getTargetType()));
         } catch (MismatchedInputException e) {

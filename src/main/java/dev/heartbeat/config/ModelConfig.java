@@ -2,21 +2,23 @@ package dev.heartbeat.config;
 
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code model} section: the provider, model and key a beat calls, how it retries, its breaker, and the
  * fallbacks tried in order when it fails.
  */
+@SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
 public record ModelConfig(
         Provider provider,
         String name,
-        String baseUrl,
+        @Nullable String baseUrl,
         Secret apiKey,
-        String apiKeyFile,
-        String credential,
+        @Nullable String apiKeyFile,
+        @Nullable String credential,
         Duration timeout,
         Integer maxTokens,
-        Double temperature,
+        @Nullable Double temperature,
         Integer maxRetries,
         Breaker breaker,
         List<ModelConfig> fallbacks) {
@@ -94,6 +96,7 @@ public record ModelConfig(
     }
 
     /** Per provider: open after {@code failures} failed calls in a row, probe again after {@code cool-down}. */
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
     public record Breaker(Integer failures, Duration coolDown) {
         public Breaker {
             failures = failures == null ? 5 : failures;

@@ -2,13 +2,15 @@ package dev.heartbeat.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?PARAMS]}, the form libpq and most tools
  * accept. The parameters (sslmode, connectTimeout, ...) go to the JDBC driver unchanged. The
  * password, when the URL holds one, is kept apart and never shown: {@link #display()} has none.
  */
-public record PostgresUrl(String user, String password, String host, int port, String database, String query) {
+public record PostgresUrl(
+        String user, @Nullable String password, String host, int port, String database, String query) {
 
     public static boolean matches(String url) {
         return url.startsWith("postgresql://") || url.startsWith("postgres://");

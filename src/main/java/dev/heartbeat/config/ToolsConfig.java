@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 /** The {@code tools} section: the built-in tools' limits and allowlists, and which calls wait for approval. */
+@SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
 public record ToolsConfig(
         Files files,
         @JsonProperty("http_get") HttpGet httpGet,
@@ -25,6 +26,7 @@ public record ToolsConfig(
      * Which calls wait for a person: {@code required} always; {@code consequential} once the beat has
      * read untrusted content (when {@code after-untrusted} is on). Requests expire after {@code expire-after}.
      */
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
     public record Approvals(
             List<String> required, List<String> consequential, Boolean afterUntrusted, Duration expireAfter) {
         public Approvals {
@@ -35,12 +37,14 @@ public record ToolsConfig(
         }
     }
 
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
     public record Files(Integer maxBytes) {
         public Files {
             maxBytes = maxBytes == null ? 256 * 1024 : maxBytes;
         }
     }
 
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
     public record HttpGet(List<String> allowHosts, Integer maxBytes, Duration timeout, List<String> allowPrivate) {
         public HttpGet(List<String> allowHosts, Integer maxBytes, Duration timeout) {
             this(allowHosts, maxBytes, timeout, null);
@@ -54,6 +58,7 @@ public record ToolsConfig(
         }
     }
 
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
     public record RunCommand(List<String> allow, Duration timeout, Integer maxOutputBytes) {
         public RunCommand {
             allow = allow == null ? List.of() : List.copyOf(allow);

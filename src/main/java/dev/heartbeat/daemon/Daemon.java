@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.quartz.JobDataMap;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
@@ -52,10 +53,10 @@ public final class Daemon {
     private final AtomicReference<Instant> beatStartedAt = new AtomicReference<>();
     private final JobKey heartbeatKey;
     private final String holder;
-    private volatile AgentRuntime runtime;
-    private volatile Scheduler scheduler;
-    private volatile SystemdNotifier systemd;
-    private volatile MissedTicks missedTicks;
+    /** What a serving daemon runs on; set before the scheduler starts, so every job and the watchdog see it. */
+    private record Serving(AgentRuntime runtime, Scheduler scheduler, SystemdNotifier systemd, MissedTicks missed) {}
+
+    private volatile @Nullable Serving serving;
     private volatile String lastBeat = "no beat yet";
     /** This daemon as decisions and the fence name it: its cluster instance id, or "pid N on HOST". */
     private volatile String node;
@@ -141,25 +142,26 @@ public final class Daemon {
     }
 
     private int serve(String where) {
-        systemd = SystemdNotifier.fromEnvironment(env);
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment(env);
         try (AgentRuntime agent = new AgentRuntime(config, clock)) {
-            runtime = agent;
-            missedTicks = new MissedTicks(agent, config.agent().name(), schedule, clock, () -> node);
+            MissedTicks missed = new MissedTicks(agent, config.agent().name(), schedule, clock, () -> node);
             boolean clustered = agent.store().database().clustered();
             if (clustered) {
-                checkClock();
+                checkClock(agent);
             }
-            scheduler = new QuartzSetup(this, config, schedule, clock, heartbeatKey)
+            Scheduler scheduler = new QuartzSetup(this, missed, config, schedule, clock, heartbeatKey)
                     .create(agent.store().database());
             node = clustered ? scheduler.getSchedulerInstanceId() : holder;
-            missedTicks.recordWhileDown();
+            Serving up = new Serving(agent, scheduler, systemd, missed);
+            serving = up;
+            missed.recordWhileDown();
             scheduler.start();
-            String next = nextBeat();
+            String next = nextBeat(scheduler);
             LOG.info("daemon started ({}{}): {}; {}", holder, clustered ? ", cluster node " + node : "", next, where);
             systemd.ready("waiting; " + next);
-            ScheduledExecutorService watchdog = startWatchdog();
+            ScheduledExecutorService watchdog = startWatchdog(systemd);
             stopRequested.await();
-            shutdown(watchdog);
+            shutdown(up, watchdog);
             return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -167,12 +169,13 @@ public final class Daemon {
         } catch (SchedulerException e) {
             throw new DaemonException("the daemon failed: " + e.getMessage(), 1);
         } finally {
+            serving = null;
             systemd.close();
         }
     }
 
     /** A cluster node whose clock is off the database's would fire ticks early or late and steal others' ticks. */
-    private void checkClock() {
+    private void checkClock(AgentRuntime runtime) {
         Optional<Duration> offset = runtime.store().cluster().clockOffset();
         if (offset.isPresent() && offset.get().abs().compareTo(MAX_CLOCK_OFFSET) > 0) {
             Duration d = offset.get();
@@ -198,12 +201,16 @@ public final class Daemon {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The listener that puts the ticks Quartz skips on record (the scheduler is built with it). */
-    MissedTicks missedTicks() {
-        return missedTicks;
+    /** What the daemon runs on, for a job the scheduler started (so after it was set). */
+    private Serving serving() {
+        Serving up = serving;
+        if (up == null) {
+            throw new IllegalStateException("the daemon is not serving yet");
+        }
+        return up;
     }
 
-    private String nextBeat() {
+    private String nextBeat(Scheduler scheduler) {
         try {
             Trigger t = scheduler.getTrigger(schedule.key());
             if (t != null && t.getNextFireTime() != null) {
@@ -218,7 +225,7 @@ public final class Daemon {
     }
 
     /** WATCHDOG=1 at half the systemd watchdog interval, only while the daemon is really alive. */
-    private ScheduledExecutorService startWatchdog() {
+    private @Nullable ScheduledExecutorService startWatchdog(SystemdNotifier systemd) {
         Optional<Long> micros = systemd.watchdogMicros();
         if (micros.isEmpty()) {
             return null;
@@ -246,14 +253,15 @@ public final class Daemon {
 
     /** Why the daemon is not healthy, or empty when it is: scheduler running, store answering, no stuck beat. */
     Optional<String> liveness() {
+        Serving up = serving;
         try {
-            if (scheduler == null || !scheduler.isStarted() || scheduler.isShutdown()) {
+            if (up == null || !up.scheduler().isStarted() || up.scheduler().isShutdown()) {
                 return Optional.of("the scheduler is not running");
             }
         } catch (SchedulerException e) {
             return Optional.of("the scheduler does not answer: " + e.getMessage());
         }
-        if (!runtime.store().control().ping()) {
+        if (!up.runtime().store().control().ping()) {
             return Optional.of("the store does not answer");
         }
         Instant started = beatStartedAt.get();
@@ -267,9 +275,11 @@ public final class Daemon {
         return Optional.empty();
     }
 
-    private void shutdown(ScheduledExecutorService watchdog) throws SchedulerException, InterruptedException {
+    private void shutdown(Serving up, @Nullable ScheduledExecutorService watchdog)
+            throws SchedulerException, InterruptedException {
+        Scheduler scheduler = up.scheduler();
         Duration grace = config.heartbeat().shutdownGrace();
-        systemd.stopping("stopping; a running beat gets " + grace.toSeconds() + "s to finish");
+        up.systemd().stopping("stopping; a running beat gets " + grace.toSeconds() + "s to finish");
         LOG.info("stopping: no new beats; a running beat gets {}s to finish", grace.toSeconds());
         scheduler.standby();
         long deadline = System.nanoTime() + grace.toNanos();
@@ -294,15 +304,17 @@ public final class Daemon {
      * One beat, from the scheduler's thread, for the tick scheduled at {@code scheduledAt}. The beat takes
      * the tick's fence first: if another node or scheduler took it already, this beat does not run.
      */
-    void beat(Decision.Trigger trigger, String wakeReason, Instant scheduledAt) {
+    void beat(Decision.Trigger trigger, @Nullable String wakeReason, Instant scheduledAt) {
+        Serving up = serving();
         beatStartedAt.set(clock.instant());
         try {
             if (trigger == Decision.Trigger.SCHEDULE) {
-                missedTicks.recordGapBefore(scheduledAt);
+                up.missed().recordGapBefore(scheduledAt);
             }
-            systemd.status("beating (" + trigger.wire() + "); last: " + lastBeat);
-            Optional<Decision> d = runtime.tick(
-                    new BeatOptions(trigger, false, false, wakeReason).fenced(Ids.next(clock), scheduledAt, node));
+            up.systemd().status("beating (" + trigger.wire() + "); last: " + lastBeat);
+            Optional<Decision> d = up.runtime()
+                    .tick(new BeatOptions(trigger, false, false, wakeReason)
+                            .fenced(Ids.next(clock), scheduledAt, node));
             if (d.isEmpty()) {
                 LOG.warn(
                         "the tick of {} was taken already (by another node, or a second scheduler); not running it "
@@ -320,17 +332,18 @@ public final class Daemon {
             lastBeat = "error at " + clock.instant();
         } finally {
             beatStartedAt.set(null);
-            systemd.status("last beat " + lastBeat + "; " + nextBeat());
+            up.systemd().status("last beat " + lastBeat + "; " + nextBeat(up.scheduler()));
         }
     }
 
     void pollWakes() {
+        Serving up = serving();
         try {
-            runtime.retryNotifications();
+            up.runtime().retryNotifications();
         } catch (RuntimeException e) {
             LOG.warn("retrying queued notifications failed: {}", e.getMessage());
         }
-        Optional<Control.Wake> wake = runtime.store().control().takeWake(holder);
+        Optional<Control.Wake> wake = up.runtime().store().control().takeWake(holder);
         if (wake.isEmpty()) {
             return;
         }
@@ -341,7 +354,7 @@ public final class Daemon {
         data.put("trigger", "manual");
         data.put("reason", reason);
         try {
-            scheduler.triggerJob(heartbeatKey, data);
+            up.scheduler().triggerJob(heartbeatKey, data);
         } catch (SchedulerException e) {
             LOG.error(
                     "cannot start the beat asked for by wake request {}: {}",
@@ -359,7 +372,7 @@ public final class Daemon {
      * Who is running, in words ("pid 12 on web1", "2 cluster nodes: a, b"), or empty when no daemon is.
      * {@code store} may be null when there is no database yet.
      */
-    public static Optional<String> running(AgentConfig config, Store store, Instant now) {
+    public static Optional<String> running(AgentConfig config, @Nullable Store store, Instant now) {
         if (!config.storage().postgres()) {
             return InstanceLock.holder(AgentRuntime.databaseFile(config)).filter(h -> !InstanceLock.isOnce(h));
         }

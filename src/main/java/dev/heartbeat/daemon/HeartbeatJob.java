@@ -1,6 +1,7 @@
 package dev.heartbeat.daemon;
 
 import dev.heartbeat.audit.Decision;
+import org.jspecify.annotations.Nullable;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.InterruptableJob;
 import org.quartz.JobDataMap;
@@ -10,7 +11,7 @@ import org.quartz.JobExecutionContext;
 @DisallowConcurrentExecution
 final class HeartbeatJob implements InterruptableJob {
     private final Daemon daemon;
-    private volatile Thread thread;
+    private volatile @Nullable Thread thread;
 
     HeartbeatJob(Daemon daemon) {
         this.daemon = daemon;

@@ -4,12 +4,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.heartbeat.store.PostgresDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.jspecify.annotations.Nullable;
 import org.quartz.utils.ConnectionProvider;
 
 /** The clustered job store's connections: a HikariCP pool of its own, closed when the scheduler shuts down. */
 final class QuartzConnections implements ConnectionProvider {
     private final PostgresDatabase database;
-    private HikariDataSource pool;
+    private @Nullable HikariDataSource pool;
 
     QuartzConnections(PostgresDatabase database) {
         this.database = database;

@@ -31,13 +31,21 @@ final class QuartzSetup {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     private final Daemon daemon;
+    private final MissedTicks missedTicks;
     private final AgentConfig config;
     private final Schedule schedule;
     private final Clock clock;
     private final JobKey heartbeatKey;
 
-    QuartzSetup(Daemon daemon, AgentConfig config, Schedule schedule, Clock clock, JobKey heartbeatKey) {
+    QuartzSetup(
+            Daemon daemon,
+            MissedTicks missedTicks,
+            AgentConfig config,
+            Schedule schedule,
+            Clock clock,
+            JobKey heartbeatKey) {
         this.daemon = daemon;
+        this.missedTicks = missedTicks;
         this.config = config;
         this.schedule = schedule;
         this.clock = clock;
@@ -63,7 +71,7 @@ final class QuartzSetup {
                 .storeDurably()
                 .build();
         s.addJob(heartbeat, true);
-        s.getListenerManager().addTriggerListener(daemon.missedTicks(), KeyMatcher.keyEquals(schedule.key()));
+        s.getListenerManager().addTriggerListener(missedTicks, KeyMatcher.keyEquals(schedule.key()));
         if (schedule.fires()) {
             Optional<ActiveHoursCalendar> calendar = schedule.calendar();
             if (calendar.isPresent()) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXDatagramSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.slf4j.Logger;
@@ -19,10 +20,10 @@ import org.slf4j.LoggerFactory;
 public final class SystemdNotifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SystemdNotifier.class);
 
-    private final AFUNIXDatagramSocket socket;
+    private final @Nullable AFUNIXDatagramSocket socket;
     private final long watchdogMicros;
 
-    private SystemdNotifier(AFUNIXDatagramSocket socket, long watchdogMicros) {
+    private SystemdNotifier(@Nullable AFUNIXDatagramSocket socket, long watchdogMicros) {
         this.socket = socket;
         this.watchdogMicros = watchdogMicros;
     }

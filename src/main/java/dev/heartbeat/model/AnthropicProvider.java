@@ -4,6 +4,7 @@ import dev.heartbeat.config.ModelConfig;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
+import org.jspecify.annotations.Nullable;
 
 /** {@code provider: anthropic}: the Messages API. */
 final class AnthropicProvider implements ModelProvider {
@@ -13,7 +14,7 @@ final class AnthropicProvider implements ModelProvider {
     }
 
     @Override
-    public ChatModel chatModel(ModelConfig m, String baseUrl, HttpClientBuilder http, String key) {
+    public ChatModel chatModel(ModelConfig m, String baseUrl, HttpClientBuilder http, @Nullable String key) {
         return AnthropicChatModel.builder()
                 .httpClientBuilder(http)
                 // LangChain4j appends "messages" to the base URL as it is.

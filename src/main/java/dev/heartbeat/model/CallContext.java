@@ -3,6 +3,7 @@ package dev.heartbeat.model;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the HTTP layer needs to know about the model call running on this thread (its deadline) and
@@ -11,14 +12,14 @@ import java.util.List;
 final class CallContext {
     private static final ThreadLocal<CallContext> CURRENT = new ThreadLocal<>();
 
-    final Instant deadline;
+    final @Nullable Instant deadline;
     final List<Attempt> attempts = new ArrayList<>();
 
-    private CallContext(Instant deadline) {
+    private CallContext(@Nullable Instant deadline) {
         this.deadline = deadline;
     }
 
-    static CallContext open(Instant deadline) {
+    static CallContext open(@Nullable Instant deadline) {
         CallContext c = new CallContext(deadline);
         CURRENT.set(c);
         return c;

@@ -5,6 +5,7 @@ import dev.heartbeat.transcript.SystemMessage;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Asks a model one question; the beat and the summariser depend on this, not on a provider. */
 public interface ChatClient {
@@ -17,5 +18,5 @@ public interface ChatClient {
             List<Message> messages,
             List<ToolSpecification> tools,
             String idPrefix,
-            Instant deadline);
+            @Nullable Instant deadline);
 }

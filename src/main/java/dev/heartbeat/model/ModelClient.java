@@ -38,6 +38,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Asks the configured model one question: our messages in, an assistant message and its metadata out. */
 public final class ModelClient implements ChatClient {
@@ -84,7 +85,7 @@ public final class ModelClient implements ChatClient {
             List<Message> messages,
             List<ToolSpecification> tools,
             String idPrefix,
-            Instant deadline) {
+            @Nullable Instant deadline) {
         List<ChatMessage> wire = new ArrayList<>();
         if (!system.text().isBlank()) {
             wire.add(dev.langchain4j.data.message.SystemMessage.from(system.text()));
@@ -255,7 +256,7 @@ public final class ModelClient implements ChatClient {
     }
 
     /** The provider's own error sentence when the text is its JSON error body, else the first line. */
-    private static String firstLine(String s) {
+    private static String firstLine(@Nullable String s) {
         if (s == null) {
             return "";
         }

@@ -2,6 +2,7 @@ package dev.heartbeat.model;
 
 import dev.heartbeat.transcript.AssistantMessage;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one model call returned, with what the decision record needs to know about it: which
@@ -11,9 +12,9 @@ public record ModelReply(
         AssistantMessage message,
         String provider,
         String model,
-        String responseId,
-        String responseModel,
-        String finishReason,
+        @Nullable String responseId,
+        @Nullable String responseModel,
+        @Nullable String finishReason,
         long inputTokens,
         long outputTokens,
         long cachedInputTokens,

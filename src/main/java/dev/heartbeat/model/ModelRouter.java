@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The primary model and its fallbacks, each behind a circuit breaker (resilience4j). A call goes to the
@@ -31,7 +32,7 @@ public final class ModelRouter implements ChatClient {
 
     /** When the breaker last opened, by our clock: for the "next try at" in the reason. */
     private static final class OpenedAt {
-        volatile Instant at;
+        volatile @Nullable Instant at;
     }
 
     /** A breaker that opened (the provider is left alone for its cool-down) or closed again. */
@@ -126,9 +127,9 @@ public final class ModelRouter implements ChatClient {
             List<Message> messages,
             List<ToolSpecification> tools,
             String idPrefix,
-            Instant deadline) {
+            @Nullable Instant deadline) {
         List<String> path = new ArrayList<>();
-        ModelFailure last = null;
+        @Nullable ModelFailure last = null;
         for (Guarded g : routes) {
             CircuitBreaker.State before = g.breaker().getState();
             try {
@@ -169,6 +170,9 @@ public final class ModelRouter implements ChatClient {
                 }
                 failedTries.accept(last);
             }
+        }
+        if (last == null) {
+            throw new IllegalStateException("a model router has at least one route");
         }
         if (path.size() > 1) {
             throw new ModelFailure(last.kind(), String.join("; then ", path), last, last.attempts());

@@ -4,6 +4,7 @@ import dev.heartbeat.config.ModelConfig;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.ollama.OllamaChatModel;
+import org.jspecify.annotations.Nullable;
 
 /** {@code provider: ollama}: a local Ollama server, no key. */
 final class OllamaProvider implements ModelProvider {
@@ -13,7 +14,7 @@ final class OllamaProvider implements ModelProvider {
     }
 
     @Override
-    public ChatModel chatModel(ModelConfig m, String baseUrl, HttpClientBuilder http, String key) {
+    public ChatModel chatModel(ModelConfig m, String baseUrl, HttpClientBuilder http, @Nullable String key) {
         return OllamaChatModel.builder()
                 .httpClientBuilder(http)
                 .baseUrl(baseUrl)

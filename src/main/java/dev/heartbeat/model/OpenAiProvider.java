@@ -4,6 +4,7 @@ import dev.heartbeat.config.ModelConfig;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import org.jspecify.annotations.Nullable;
 
 /** {@code provider: openai}, and any server speaking OpenAI's chat completions API at {@code base-url}. */
 final class OpenAiProvider implements ModelProvider {
@@ -13,7 +14,7 @@ final class OpenAiProvider implements ModelProvider {
     }
 
     @Override
-    public ChatModel chatModel(ModelConfig m, String baseUrl, HttpClientBuilder http, String key) {
+    public ChatModel chatModel(ModelConfig m, String baseUrl, HttpClientBuilder http, @Nullable String key) {
         return OpenAiChatModel.builder()
                 .httpClientBuilder(http)
                 .baseUrl(baseUrl)

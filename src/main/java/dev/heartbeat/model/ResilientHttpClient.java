@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP client LangChain4j's chat models use here: plain HTTP/1.1 on the JDK client, with the
@@ -38,7 +39,10 @@ final class ResilientHttpClient implements HttpClient {
     private final Retry retry;
 
     /** One attempt's outcome: a response, or a failure and the wait before the next attempt (none: final). */
-    private record Try(SuccessfulHttpResponse response, RuntimeException failure, Duration pause) {}
+    private record Try(
+            @Nullable SuccessfulHttpResponse response,
+            @Nullable RuntimeException failure,
+            @Nullable Duration pause) {}
 
     ResilientHttpClient(
             Duration connectTimeout, Duration readTimeout, RetryPolicy policy, Clock clock, Sleeper sleeper) {
@@ -151,7 +155,8 @@ final class ResilientHttpClient implements HttpClient {
         return new Try(null, failure, wait.orElse(null));
     }
 
-    private static void record(CallContext context, int attempt, int status, String error, long waitedMs) {
+    private static void record(
+            @Nullable CallContext context, int attempt, int status, @Nullable String error, long waitedMs) {
         if (context != null) {
             context.attempts.add(new Attempt(attempt, status, error, waitedMs));
         }

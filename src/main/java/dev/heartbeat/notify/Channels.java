@@ -4,6 +4,7 @@ import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.ChannelType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The one place each channel type is built from its configuration. The switch is over {@link ChannelType},
@@ -22,7 +23,7 @@ final class Channels {
             AgentConfig.Channel c = channels.get(i);
             NotifyChannel channel = switch (c.type()) {
                 case LOG -> new LogChannel(config.agent().name());
-                case FILE -> new FileChannel(config.resolve(c.path()));
+                case FILE -> new FileChannel(config.resolve(Objects.requireNonNull(c.path(), "checked by the loader")));
                 case WEBHOOK -> new WebhookChannel(outbox, c);
             };
             out.add(new Named(Notifier.channelName(channels, i), channel));

@@ -9,6 +9,7 @@ import dev.heartbeat.config.Durations;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.support.Json;
 import dev.heartbeat.support.Redactor;
+import dev.heartbeat.support.Texts;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,7 +73,7 @@ public final class Notifier {
                 r = channel.channel()
                         .deliver(new NotifyChannel.Delivery(name, text, severity, beatId, idempotencyKey, payload));
             } catch (IOException e) {
-                r = new NotificationRecord(name, severity, "failed", Redactor.redact(e.getMessage()));
+                r = new NotificationRecord(name, severity, "failed", Redactor.redact(Texts.message(e)));
             }
             out.add(r);
             if (!r.status().equals("failed")) {

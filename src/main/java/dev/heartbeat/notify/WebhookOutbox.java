@@ -11,6 +11,7 @@ import dev.heartbeat.support.Faults;
 import dev.heartbeat.support.Redactor;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,7 +23,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Webhook delivery that survives a receiver that is down: a notification is written to the outbox before
@@ -143,7 +146,7 @@ final class WebhookOutbox {
             store.outbox().attempted(row.id(), attempt, "delivered", null, null, first);
             return new Settled("sent", "HTTP " + d.status() + (attempt > 1 ? " on attempt " + attempt : ""));
         }
-        String error = Redactor.redact(d.error());
+        String error = Redactor.redact(Objects.requireNonNullElse(d.error(), "no answer"));
         if (!d.retryable() || attempt > BACKOFF.size()) {
             store.outbox().attempted(row.id(), attempt, "dead", null, error, first);
             return new Settled("failed", "dead letter after " + attempt + " attempt(s): " + error);
@@ -166,11 +169,13 @@ final class WebhookOutbox {
                         + (BACKOFF.size() + 1) + ")");
     }
 
-    private record Delivery(boolean ok, int status, String error, boolean retryable, Optional<Duration> retryAfter) {}
+    private record Delivery(
+            boolean ok, int status, @Nullable String error, boolean retryable, Optional<Duration> retryAfter) {}
 
     private Delivery deliver(AgentConfig.Channel channel, Outbox.Outgoing row) {
         long timestamp = clock.instant().getEpochSecond();
-        HttpRequest.Builder request = HttpRequest.newBuilder(channel.url())
+        URI url = Objects.requireNonNull(channel.url(), "checked by the loader");
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "heartbeat-agent")
@@ -178,10 +183,9 @@ final class WebhookOutbox {
                 .header("webhook-id", row.idempotencyKey())
                 .header("webhook-timestamp", Long.toString(timestamp))
                 .POST(HttpRequest.BodyPublishers.ofString(row.body(), StandardCharsets.UTF_8));
-        if (channel.secret().isPresent()) {
-            request.header(
-                    "webhook-signature",
-                    "v1," + signature(channel.secret().value(), row.idempotencyKey(), timestamp, row.body()));
+        String secret = channel.secret().value();
+        if (secret != null && !secret.isBlank()) {
+            request.header("webhook-signature", "v1," + signature(secret, row.idempotencyKey(), timestamp, row.body()));
         }
         channel.headers().forEach((k, v) -> request.header(k, v.value()));
         try {
@@ -200,7 +204,7 @@ final class WebhookOutbox {
                             response.headers().firstValue("retry-after-ms"),
                             response.headers().firstValue("retry-after")));
         } catch (ConnectException e) {
-            return new Delivery(false, 0, "cannot connect to " + channel.url().getHost(), true, Optional.empty());
+            return new Delivery(false, 0, "cannot connect to " + url.getHost(), true, Optional.empty());
         } catch (HttpTimeoutException e) {
             return new Delivery(false, 0, "no answer within " + TIMEOUT.toSeconds() + "s", true, Optional.empty());
         } catch (IOException e) {

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One run of the repair rules over a history: each rule a method taking the history and returning the
@@ -27,7 +28,7 @@ final class RepairRun {
     final List<RepairRecord> actions = new ArrayList<>();
     final Set<String> tornCalls = new HashSet<>();
 
-    void record(RepairRule rule, String detail, List<Long> ids, Object before, Object after) {
+    void record(RepairRule rule, String detail, List<Long> ids, @Nullable Object before, @Nullable Object after) {
         actions.add(new RepairRecord(
                 rule.wire(),
                 detail,

@@ -49,7 +49,7 @@ public final class AgentState {
     }
 
     public void putState(String agent, String key, String jsonValue) {
-        jdbc.write(c -> {
+        jdbc.update(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO state (agent, key, value, updated_at) VALUES (?, ?, ?, ?) "
                             + "ON CONFLICT (agent, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")) {
@@ -59,13 +59,12 @@ public final class AgentState {
                 ps.setString(4, jdbc.now());
                 ps.executeUpdate();
             }
-            return null;
         });
     }
 
     /** Marks a state key as set from untrusted content (or clears the mark when a clean beat set it). */
     public void taintState(String agent, String key, String beatId, boolean tainted) {
-        jdbc.write(c -> {
+        jdbc.update(c -> {
             if (tainted) {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO tainted_state (agent, state_key, beat_id, "
                         + "marked_at) VALUES (?, ?, ?, ?) ON CONFLICT (agent, state_key) DO UPDATE SET "
@@ -84,7 +83,6 @@ public final class AgentState {
                     ps.executeUpdate();
                 }
             }
-            return null;
         });
     }
 

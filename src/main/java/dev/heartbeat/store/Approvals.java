@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Calls waiting for a person: requested by a beat, decided with `approvals approve|deny`, run by a later beat
@@ -29,13 +30,13 @@ public final class Approvals {
             ApprovalStatus status,
             OffsetDateTime createdAt,
             OffsetDateTime expiresAt,
-            OffsetDateTime decidedAt,
-            String decidedBy,
-            String note,
-            String result) {}
+            @Nullable OffsetDateTime decidedAt,
+            @Nullable String decidedBy,
+            @Nullable String note,
+            @Nullable String result) {}
 
     public void requestApproval(Approval a) {
-        jdbc.write(c -> {
+        jdbc.update(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO approvals (id, agent, beat_id, call_id, "
                             + "tool, arguments, why, status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)")) {
@@ -50,7 +51,6 @@ public final class Approvals {
                 ps.setString(9, Jdbc.utc(a.expiresAt()));
                 ps.executeUpdate();
             }
-            return null;
         });
     }
 
@@ -93,7 +93,7 @@ public final class Approvals {
     }
 
     /** Approves or denies a pending, unexpired request; false when there is none with that id. */
-    public boolean decideApproval(String id, boolean approve, String by, String note) {
+    public boolean decideApproval(String id, boolean approve, String by, @Nullable String note) {
         return jdbc.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE approvals SET status = ?, decided_at = ?, "
                     + "decided_by = ?, note = ? WHERE id = ? AND status = 'pending' AND expires_at > ?")) {
@@ -132,8 +132,8 @@ public final class Approvals {
     }
 
     /** Closes a decided (or expired) request once the beat has acted on it and told the model. */
-    public void closeApproval(String id, ApprovalStatus status, String result) {
-        jdbc.write(c -> {
+    public void closeApproval(String id, ApprovalStatus status, @Nullable String result) {
+        jdbc.update(c -> {
             try (PreparedStatement ps =
                     c.prepareStatement("UPDATE approvals SET status = ?, result = ?, done_at = ? WHERE id = ?")) {
                 ps.setString(1, status.wire());
@@ -142,7 +142,6 @@ public final class Approvals {
                 ps.setString(4, id);
                 ps.executeUpdate();
             }
-            return null;
         });
     }
 }

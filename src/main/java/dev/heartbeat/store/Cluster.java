@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What keeps beats from overlapping or going missing across daemons: the tick fence (each scheduled tick is
@@ -54,7 +55,8 @@ public final class Cluster {
     }
 
     /** Takes the tick on {@code c}, inside the caller's transaction (a fenced decision's append). */
-    static boolean insertFence(Connection c, String agent, Instant scheduledAt, String beatId, String node, String now)
+    static boolean insertFence(
+            Connection c, String agent, Instant scheduledAt, String beatId, @Nullable String node, String now)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO beat_fence (agent, scheduled_at, beat_id, node, "
                 + "taken_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (agent, scheduled_at) DO NOTHING")) {
@@ -71,7 +73,12 @@ public final class Cluster {
      * Puts a beat on record before it does anything else: its tick's fence (when it has a tick) and its
      * start, in one transaction. False when the tick was taken already: then the beat must not run.
      */
-    public boolean beginBeat(String agent, String beatId, Decision.Trigger trigger, Instant scheduledAt, String node) {
+    public boolean beginBeat(
+            String agent,
+            String beatId,
+            Decision.Trigger trigger,
+            @Nullable Instant scheduledAt,
+            @Nullable String node) {
         return jdbc.write(c -> {
             if (scheduledAt != null && !insertFence(c, agent, scheduledAt, beatId, node, jdbc.now())) {
                 return false;

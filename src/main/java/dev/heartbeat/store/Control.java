@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What operators tell a running agent through the store: wake requests (`wake`, taken by one daemon at a
@@ -39,7 +40,7 @@ public final class Control {
     }
 
     /** A wake request a daemon took. */
-    public record Wake(long id, String reason, OffsetDateTime requestedAt) {}
+    public record Wake(long id, @Nullable String reason, OffsetDateTime requestedAt) {}
 
     /**
      * Takes every open wake request at once, so no other daemon takes them too: a flood of wakes makes one
@@ -114,7 +115,7 @@ public final class Control {
     }
 
     public void setPause(String agent, String reason, String by) {
-        jdbc.write(c -> {
+        jdbc.update(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO pauses (agent, reason, paused_at, paused_by) "
                     + "VALUES (?, ?, ?, ?) ON CONFLICT (agent) DO UPDATE SET reason = excluded.reason, "
                     + "paused_at = excluded.paused_at, paused_by = excluded.paused_by")) {
@@ -124,7 +125,6 @@ public final class Control {
                 ps.setString(4, by);
                 ps.executeUpdate();
             }
-            return null;
         });
     }
 

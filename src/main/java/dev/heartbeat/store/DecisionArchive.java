@@ -2,6 +2,7 @@ package dev.heartbeat.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heartbeat.audit.ArchivedDecisions;
+import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.support.Json;
 import java.io.BufferedReader;
@@ -14,7 +15,9 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.zip.GZIPInputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Moves the oldest decisions out of the store ({@code audit.retention}): written first, durably, to a
@@ -30,21 +33,24 @@ public final class DecisionArchive {
     private DecisionArchive() {}
 
     /** What a pruning archived: nothing ({@code records == 0}) or one file. */
-    public record Result(int records, Path file) {}
+    public record Result(int records, @Nullable Path file) {}
 
     /** Archives the oldest decisions that finished before {@code cutoff}, up to {@link #BATCH} of them. */
     public static Result prune(Store store, OffsetDateTime cutoff, Path stateDir, OffsetDateTime now)
             throws IOException {
         List<StoredDecision> old = new ArrayList<>();
+        List<Decision> decisions = new ArrayList<>();
         for (StoredDecision d : store.decisionLog().oldest(BATCH)) {
             // A prefix of the chain only: the first record too new (or unreadable) ends it.
             String finished = d.columns().get("finished_at");
-            if (d.decision() == null
+            Decision decision = d.decision();
+            if (decision == null
                     || finished == null
                     || !OffsetDateTime.parse(finished).isBefore(cutoff)) {
                 break;
             }
             old.add(d);
+            decisions.add(decision);
         }
         if (old.isEmpty()) {
             return new Result(0, null);
@@ -68,8 +74,8 @@ public final class DecisionArchive {
                 first.seq(),
                 last.seq(),
                 old.size(),
-                first.decision().prevHash(),
-                last.decision().hash(),
+                decisions.get(0).prevHash(),
+                Objects.requireNonNull(decisions.get(decisions.size() - 1).hash(), "a stored decision has its hash"),
                 name,
                 ArchiveFile.sha256(file),
                 null,
@@ -77,9 +83,9 @@ public final class DecisionArchive {
         store.decisionLog()
                 .archive(
                         archive,
-                        old.stream().map(d -> d.decision().id()).toList(),
-                        old.stream()
-                                .map(d -> d.decision().startedAt())
+                        decisions.stream().map(Decision::id).toList(),
+                        decisions.stream()
+                                .map(Decision::startedAt)
                                 .max(Comparator.naturalOrder())
                                 .orElseThrow()
                                 .toString());

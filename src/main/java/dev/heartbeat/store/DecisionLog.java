@@ -19,7 +19,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The hash-chained decision log: every beat's record, appended with the chain's next hash (HMAC under the
@@ -29,14 +31,14 @@ import java.util.Optional;
 public final class DecisionLog {
     private final Jdbc jdbc;
     /** With a chain key, decisions are chained with HMAC (see {@link HashChain}); null without. */
-    private volatile byte[] chainKey;
+    private volatile byte @Nullable [] chainKey;
 
     DecisionLog(Jdbc jdbc) {
         this.jdbc = jdbc;
     }
 
     /** Chains the decisions appended from now on with HMAC under {@code key} (null: plain SHA-256). */
-    void keyChain(byte[] key) {
+    void keyChain(byte @Nullable [] key) {
         this.chainKey = key == null ? null : key.clone();
     }
 
@@ -59,18 +61,14 @@ public final class DecisionLog {
      * The same, also fencing {@code lastTick} (when given and still free): a record that stands for a run of
      * ticks marks where the run ends, so the next beat knows the ticks before it are accounted for.
      */
-    public Optional<Decision> appendFenced(Decision decision, Instant lastTick) {
+    public Optional<Decision> appendFenced(Decision decision, @Nullable Instant lastTick) {
+        Instant tick = Objects.requireNonNull(decision.scheduledAt(), "a fenced decision names its tick")
+                .toInstant();
         return jdbc.write(c -> {
-            if (!Cluster.insertFence(
-                    c,
-                    decision.agent(),
-                    decision.scheduledAt().toInstant(),
-                    decision.id(),
-                    decision.node(),
-                    jdbc.now())) {
+            if (!Cluster.insertFence(c, decision.agent(), tick, decision.id(), decision.node(), jdbc.now())) {
                 return Optional.<Decision>empty();
             }
-            if (lastTick != null && !lastTick.equals(decision.scheduledAt().toInstant())) {
+            if (lastTick != null && !lastTick.equals(tick)) {
                 Cluster.insertFence(c, decision.agent(), lastTick, decision.id(), decision.node(), jdbc.now());
             }
             return Optional.of(insertDecision(c, decision));
@@ -144,7 +142,7 @@ public final class DecisionLog {
     }
 
     /** Decisions newest first, optionally since an instant and of one outcome. */
-    public List<StoredDecision> list(OffsetDateTime since, Decision.Outcome outcome, int limit) {
+    public List<StoredDecision> list(@Nullable OffsetDateTime since, Decision.@Nullable Outcome outcome, int limit) {
         StringBuilder sql = new StringBuilder("SELECT seq, record FROM decisions WHERE 1 = 1");
         if (since != null) {
             sql.append(" AND started_at >= ?");
@@ -180,7 +178,7 @@ public final class DecisionLog {
                     return Optional.of(rows.get(0));
                 }
                 return rows.stream()
-                        .filter(r -> r.decision().id().equals(idOrPrefix))
+                        .filter(r -> r.decision() != null && r.decision().id().equals(idOrPrefix))
                         .findFirst();
             }
         });
@@ -288,7 +286,7 @@ public final class DecisionLog {
         String seal = key == null
                 ? null
                 : HashChain.KEYED + HexFormat.of().formatHex(HashChain.hmacSha256(key, archive.sealText()));
-        jdbc.write(c -> {
+        jdbc.update(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO decision_archives (first_seq, through_seq, "
                     + "records, first_prev, last_hash, file, file_sha256, seal, archived_at, through_started_at) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -318,7 +316,6 @@ public final class DecisionLog {
                     ps.executeBatch();
                 }
             }
-            return null;
         });
     }
 
@@ -348,7 +345,7 @@ public final class DecisionLog {
         }
     }
 
-    static Decision parse(String json) {
+    static @Nullable Decision parse(String json) {
         try {
             return Json.read(json, Decision.class);
         } catch (RuntimeException e) {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The beat's journal: the intent to run each side-effecting call (committed before the call runs, closed
@@ -31,9 +32,8 @@ public final class Intents {
 
     /** Commits the intent to run a side-effecting call; it must be on disk before the tool runs. */
     public void recordIntent(String beatId, String callId, String tool, String arguments) {
-        jdbc.write(c -> {
+        jdbc.update(c -> {
             insert(c, beatId, callId, tool, arguments, jdbc.now());
-            return null;
         });
     }
 
@@ -54,7 +54,7 @@ public final class Intents {
 
     /** Records how a started call ended; its row stops being a started intent. */
     public void completeIntent(String beatId, String callId, ToolOutcome outcome, String result) {
-        jdbc.write(c -> {
+        jdbc.update(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE tool_intents SET status = ?, result = ?, finished_at = ? WHERE beat_id = ? AND call_id = ?")) {
                 ps.setString(1, outcome.wire());
@@ -64,7 +64,6 @@ public final class Intents {
                 ps.setString(5, callId);
                 ps.executeUpdate();
             }
-            return null;
         });
     }
 
@@ -73,7 +72,7 @@ public final class Intents {
 
     /** Puts what a running beat just did on record, so a crash after it cannot hide it. */
     public void recordBeatEvent(String beatId, String kind, String json) {
-        jdbc.write(c -> {
+        jdbc.update(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO beat_events (beat_id, kind, body, created_at) VALUES (?, ?, ?, ?)")) {
                 ps.setString(1, beatId);
@@ -82,7 +81,6 @@ public final class Intents {
                 ps.setString(4, jdbc.now());
                 ps.executeUpdate();
             }
-            return null;
         });
     }
 
@@ -135,14 +133,13 @@ public final class Intents {
 
     /** Marks a crashed beat's started intents as interrupted: their outcome is unknown, they are never re-run. */
     public void interruptIntents(String beatId) {
-        jdbc.write(c -> {
+        jdbc.update(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE tool_intents SET status = 'interrupted', "
                     + "finished_at = ? WHERE beat_id = ? AND status = 'started'")) {
                 ps.setString(1, jdbc.now());
                 ps.setString(2, beatId);
                 ps.executeUpdate();
             }
-            return null;
         });
     }
 
@@ -156,7 +153,8 @@ public final class Intents {
     private static final int RECENT_TICKS = 1000;
 
     /** A beat that left messages or a started side effect behind but no decision: the process died in it. */
-    public record Interrupted(String beatId, OffsetDateTime since, List<String> openCalls, Decision.Trigger trigger) {}
+    public record Interrupted(
+            String beatId, OffsetDateTime since, List<String> openCalls, Decision.@Nullable Trigger trigger) {}
 
     /**
      * The beats of {@code session} a crash cut short: messages or started intents and no decision, or

@@ -18,6 +18,12 @@ final class Jdbc implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
+    /** Work on a connection that returns nothing. */
+    @FunctionalInterface
+    interface Step {
+        void run(Connection c) throws SQLException;
+    }
+
     private final Database db;
     private final Database.Connections connections;
     private final Clock clock;
@@ -93,6 +99,14 @@ final class Jdbc implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("writing " + db.describe() + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** {@link #write} for work that returns nothing. */
+    void update(Step step) {
+        write(c -> {
+            step.run(c);
+            return Boolean.TRUE;
+        });
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Notifications on their way out: the webhook outbox (queued in the beat's transaction, delivered and
@@ -40,7 +41,7 @@ public final class Outbox {
     }
 
     public void recordSent(String channel, String textHash) {
-        jdbc.write(c -> {
+        jdbc.update(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO notifications_sent (channel, text_hash, sent_at) VALUES (?, ?, ?)")) {
                 ps.setString(1, channel);
@@ -48,7 +49,6 @@ public final class Outbox {
                 ps.setString(3, jdbc.now());
                 ps.executeUpdate();
             }
-            return null;
         });
     }
 
@@ -143,8 +143,9 @@ public final class Outbox {
      * After an attempt: {@code status} pending (retry at {@code nextAt}), delivered or dead. {@code reported}:
      * the decision of the beat that made the attempt already tells of it.
      */
-    public void attempted(long id, int attempts, String status, Instant nextAt, String error, boolean reported) {
-        jdbc.write(c -> {
+    public void attempted(
+            long id, int attempts, String status, @Nullable Instant nextAt, @Nullable String error, boolean reported) {
+        jdbc.update(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET attempts = ?, status = ?, next_at = ?, "
                     + "last_error = ?, reported = ?, done_at = ? WHERE id = ?")) {
                 ps.setInt(1, attempts);
@@ -156,12 +157,11 @@ public final class Outbox {
                 ps.setLong(7, id);
                 ps.executeUpdate();
             }
-            return null;
         });
     }
 
     public void markReported(List<Long> ids) {
-        jdbc.write(c -> {
+        jdbc.update(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET reported = 1 WHERE id = ?")) {
                 for (long id : ids) {
                     ps.setLong(1, id);
@@ -169,7 +169,6 @@ public final class Outbox {
                 }
                 ps.executeBatch();
             }
-            return null;
         });
     }
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.migration.JavaMigration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * PostgreSQL, shared by every node of a cluster: a small HikariCP pool per process, writers queued
@@ -26,14 +27,14 @@ public final class PostgresDatabase implements Database {
     private final String display;
     private final String jdbcUrl;
     private final String user;
-    private final String password;
+    private final @Nullable String password;
 
     /**
      * @param display  the URL as the user wrote it, without a password: what messages show
      * @param jdbcUrl  {@code jdbc:postgresql://host:port/db?...}
      * @param password null to let the driver find one (PGPASSWORD, ~/.pgpass) or connect without
      */
-    public PostgresDatabase(String display, String jdbcUrl, String user, String password) {
+    public PostgresDatabase(String display, String jdbcUrl, String user, @Nullable String password) {
         this.display = display;
         this.jdbcUrl = jdbcUrl;
         this.user = user;
@@ -230,7 +231,7 @@ public final class PostgresDatabase implements Database {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t.getMessage();
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     @Override

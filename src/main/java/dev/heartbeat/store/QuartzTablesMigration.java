@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
 import org.flywaydb.core.api.migration.JavaMigration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Creates the tables of Quartz's clustered JDBC job store, from the DDL the Quartz jar ships
@@ -30,7 +31,7 @@ final class QuartzTablesMigration implements JavaMigration {
     }
 
     @Override
-    public Integer getChecksum() {
+    public @Nullable Integer getChecksum() {
         return null;
     }
 

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What was done to a session's history and what could not be read into it: the repair actions each
@@ -29,7 +30,12 @@ public final class RepairLog {
 
     /** Records the actions that produced {@code revision}, inside the transaction that writes it. */
     static void insert(
-            Connection c, String session, int revision, String beatId, List<Decision.RepairRecord> actions, String now)
+            Connection c,
+            String session,
+            int revision,
+            @Nullable String beatId,
+            List<Decision.RepairRecord> actions,
+            String now)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO session_repairs (session, revision, beat_id, rule, detail, message_ids, before_json, "
@@ -97,7 +103,7 @@ public final class RepairLog {
      *
      * /** Keeps text that could not be read as a message, with where it came from and why it was skipped. */
     public void keepRaw(String session, String source, int line, String raw, String problem) {
-        jdbc.write(c -> {
+        jdbc.update(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO session_raw (session, source, line, raw, problem, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, session);
@@ -108,7 +114,6 @@ public final class RepairLog {
                 ps.setString(6, jdbc.now());
                 ps.executeUpdate();
             }
-            return null;
         });
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Moves a session's old turns out of the store: written first to a compressed archive (JSON lines, gzip)
@@ -22,7 +23,8 @@ public final class SessionArchive {
     private SessionArchive() {}
 
     /** What a pruning found (and, unless it was a dry run, did). */
-    public record Result(int pruned, int superseded, int kept, Path archive, int removed) {
+    public record Result(
+            int pruned, int superseded, int kept, @Nullable Path archive, int removed) {
         public boolean nothing() {
             return pruned == 0 && superseded == 0;
         }

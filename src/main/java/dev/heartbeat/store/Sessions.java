@@ -15,6 +15,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -34,7 +35,7 @@ public final class Sessions {
 
     /** Creates the session if it does not exist yet. */
     public void ensureSession(String name) {
-        jdbc.write(c -> {
+        jdbc.update(c -> {
             String now = jdbc.now();
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO sessions (name, revision, created_at, updated_at) VALUES (?, 1, ?, ?) "
@@ -44,7 +45,6 @@ public final class Sessions {
                 ps.setString(3, now);
                 ps.executeUpdate();
             }
-            return null;
         });
     }
 
@@ -57,7 +57,7 @@ public final class Sessions {
         return sessions(null);
     }
 
-    private List<SessionInfo> sessions(String only) {
+    private List<SessionInfo> sessions(@Nullable String only) {
         String sql = "SELECT s.name, s.revision, s.created_at, s.updated_at, "
                 + "(SELECT count(*) FROM messages m WHERE m.session = s.name AND m.revision = s.revision), "
                 + "(SELECT count(*) FROM session_raw r WHERE r.session = s.name) "
@@ -85,12 +85,12 @@ public final class Sessions {
     }
 
     /** Appends one message to the session's current revision and commits it at once. */
-    public StoredMessage append(String session, Message message, String beatId) {
+    public StoredMessage append(String session, Message message, @Nullable String beatId) {
         return jdbc.write(c -> insertMessage(c, session, currentRevision(c, session), message, beatId));
     }
 
-    private StoredMessage insertMessage(Connection c, String session, int revision, Message message, String beatId)
-            throws SQLException {
+    private StoredMessage insertMessage(
+            Connection c, String session, int revision, Message message, @Nullable String beatId) throws SQLException {
         OffsetDateTime at = OffsetDateTime.now(jdbc.clock());
         try (PreparedStatement ps = c.prepareStatement(INSERT_MESSAGE, Statement.RETURN_GENERATED_KEYS)) {
             bindMessage(ps, session, revision, message, beatId, at);
@@ -166,7 +166,7 @@ public final class Sessions {
 
     /** Moves the session's context start forward (never back: a revision write resets it to 0 itself). */
     public void advanceContextFrom(String session, long from) {
-        jdbc.write(c -> {
+        jdbc.update(c -> {
             try (PreparedStatement ps =
                     c.prepareStatement("UPDATE sessions SET context_from = ? WHERE name = ? AND context_from < ?")) {
                 ps.setLong(1, from);
@@ -174,7 +174,6 @@ public final class Sessions {
                 ps.setLong(3, from);
                 ps.executeUpdate();
             }
-            return null;
         });
     }
 
@@ -226,7 +225,7 @@ public final class Sessions {
      * transaction. The rows of earlier revisions stay: superseded, never deleted.
      */
     public List<StoredMessage> writeRevision(
-            String session, List<Entry> messages, List<Decision.RepairRecord> actions, String beatId) {
+            String session, List<Entry> messages, List<Decision.RepairRecord> actions, @Nullable String beatId) {
         return writeRevision(session, messages, actions, beatId, -1);
     }
 
@@ -235,7 +234,11 @@ public final class Sessions {
      * beat appended to it after the repair read it, and writing would drop that message from the history.
      */
     public List<StoredMessage> writeRevision(
-            String session, List<Entry> messages, List<Decision.RepairRecord> actions, String beatId, long readUpTo) {
+            String session,
+            List<Entry> messages,
+            List<Decision.RepairRecord> actions,
+            @Nullable String beatId,
+            long readUpTo) {
         return jdbc.write(c -> {
             if (readUpTo >= 0) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(m.id), 0) FROM messages m "
@@ -381,7 +384,7 @@ public final class Sessions {
 
     /** The parameters of {@link #INSERT_MESSAGE} for one message row. */
     private static void bindMessage(
-            PreparedStatement ps, String session, int revision, Message m, String beatId, OffsetDateTime at)
+            PreparedStatement ps, String session, int revision, Message m, @Nullable String beatId, OffsetDateTime at)
             throws SQLException {
         ps.setString(1, session);
         ps.setInt(2, revision);

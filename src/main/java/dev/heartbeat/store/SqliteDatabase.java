@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.migration.JavaMigration;
+import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -58,7 +59,7 @@ public record SqliteDatabase(Path file, boolean durable) implements Database {
             dataSource.setUrl("jdbc:sqlite:file:" + file.toAbsolutePath() + "?immutable=1");
         }
         return new Connections() {
-            private Connection connection;
+            private @Nullable Connection connection;
             /** One connection, one thread at a time: held from borrow to give-back (reentrant for nested work). */
             private final ReentrantLock inUse = new ReentrantLock();
 
@@ -143,9 +144,11 @@ public record SqliteDatabase(Path file, boolean durable) implements Database {
         }
     }
 
-    private StoreException damaged(String problem) {
+    private StoreException damaged(@Nullable String problem) {
+        String why =
+                problem == null ? "unreadable" : problem.lines().findFirst().orElse(problem);
         return new StoreException(
-                file + " is damaged (" + problem.lines().findFirst().orElse(problem) + "); nothing "
+                file + " is damaged (" + why + "); nothing "
                         + "was written to it. Keep a copy, then restore a backup, or move it aside to start a new store "
                         + "(sqlite3 '.recover' can save what is intact)",
                 null);

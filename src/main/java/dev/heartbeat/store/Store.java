@@ -10,6 +10,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.flywaydb.core.api.migration.JavaMigration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's durable memory, opened and migrated: one repository per concern over one {@link Jdbc}
@@ -141,11 +142,11 @@ public final class Store implements AutoCloseable {
         while (t.getCause() != null) {
             t = t.getCause();
         }
-        return t.getMessage();
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     /** Chains the decisions appended from now on with HMAC under {@code key} (null: plain SHA-256). */
-    public Store keyChain(byte[] key) {
+    public Store keyChain(byte @Nullable [] key) {
         decisionLog.keyChain(key);
         return this;
     }

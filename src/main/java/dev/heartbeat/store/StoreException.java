@@ -1,10 +1,12 @@
 package dev.heartbeat.store;
 
+import org.jspecify.annotations.Nullable;
+
 /** The store could not be opened or read: a missing, locked or corrupt database. */
 public final class StoreException extends RuntimeException {
     private final boolean notCreated;
 
-    public StoreException(String message, Throwable cause) {
+    public StoreException(String message, @Nullable Throwable cause) {
         super(message, cause);
         this.notCreated = false;
     }

@@ -45,9 +45,8 @@ public final class Summaries {
 
     /** Stores a new summary for the session's current revision. */
     public void put(String session, Summary summary) {
-        jdbc.write(c -> {
+        jdbc.update(c -> {
             insert(c, session, Sessions.currentRevision(c, session), jdbc.now(), summary);
-            return null;
         });
     }
 

@@ -1,6 +1,7 @@
 package dev.heartbeat.support;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Named crash points for the fault-injection tests: with {@code HB_FAULT=name} (or {@code name:n}, the
@@ -8,8 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * shutdown hooks, no finally blocks, no commit. Without the variable every point is a no-op.
  */
 public final class Faults {
-    private static final String SPEC = System.getenv("HB_FAULT");
-    private static final String NAME = SPEC == null ? null : SPEC.split(":")[0];
+    private static final @Nullable String SPEC = System.getenv("HB_FAULT");
+    private static final @Nullable String NAME = SPEC == null ? null : SPEC.split(":")[0];
     private static final int NTH = SPEC != null && SPEC.contains(":") ? Integer.parseInt(SPEC.split(":")[1]) : 1;
     private static final AtomicInteger SEEN = new AtomicInteger();
 

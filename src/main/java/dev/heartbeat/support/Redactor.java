@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Knows the secrets this process holds (API keys, webhook tokens) and masks them in any text before it
@@ -20,7 +21,7 @@ public final class Redactor {
 
     private Redactor() {}
 
-    public static void register(String secret) {
+    public static void register(@Nullable String secret) {
         if (secret != null && secret.length() >= MIN_LENGTH) {
             SECRETS.add(secret);
         }
@@ -30,7 +31,7 @@ public final class Redactor {
      * A header value such as {@code Bearer TOKEN}: the whole value and the token alone, which is what a
      * model or an error message would repeat.
      */
-    public static void registerCredential(String value) {
+    public static void registerCredential(@Nullable String value) {
         register(value);
         if (value != null) {
             for (String part : value.trim().split("\\s+")) {
@@ -45,7 +46,7 @@ public final class Redactor {
      * A URL that may carry a credential (a webhook whose path or query is its token): its user info, query
      * values and long path segments are masked wherever they show.
      */
-    public static void registerUrl(URI url) {
+    public static void registerUrl(@Nullable URI url) {
         if (url == null) {
             return;
         }

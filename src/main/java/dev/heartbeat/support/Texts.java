@@ -4,6 +4,12 @@ package dev.heartbeat.support;
 public final class Texts {
     private Texts() {}
 
+    /** What went wrong, for a person: the exception's message, or its kind when it has none. */
+    public static String message(Throwable e) {
+        String m = e.getMessage();
+        return m != null ? m : e.getClass().getSimpleName();
+    }
+
     /** Keeps the head and the tail of an oversized text, with a marker saying how much was cut. */
     public static String cut(String text, int max) {
         if (text.length() <= max) {

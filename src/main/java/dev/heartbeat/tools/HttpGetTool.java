@@ -2,6 +2,7 @@ package dev.heartbeat.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heartbeat.config.ToolsConfig;
+import dev.heartbeat.support.Texts;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +36,7 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.util.Timeout;
+import org.jspecify.annotations.Nullable;
 
 /**
  * http_get: fetches a URL from an allowlisted host, redirects checked hop by hop, size and time capped.
@@ -103,10 +106,11 @@ public final class HttpGetTool implements Tool {
             for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
                 check(uri);
                 Fetched fetched = fetch(http, uri, deadline);
-                if (fetched.location() == null) {
-                    return fetched.text();
+                String location = fetched.location();
+                if (location == null) {
+                    return Objects.requireNonNull(fetched.text(), "a fetch without a redirect has a body");
                 }
-                uri = uri.resolve(fetched.location());
+                uri = uri.resolve(location);
             }
         } catch (IOException e) {
             throw ToolFailure.error("GET " + uri + " failed: " + describe(e));
@@ -115,7 +119,8 @@ public final class HttpGetTool implements Tool {
     }
 
     /** One hop's answer: a redirect's target, or the text the model reads. */
-    private record Fetched(String location, String text) {}
+    private record Fetched(
+            @Nullable String location, @Nullable String text) {}
 
     /** A client whose only name lookup is {@link #lookup}; no redirects, retries, cookies, proxies or decoding. */
     private CloseableHttpClient client() {
@@ -196,7 +201,7 @@ public final class HttpGetTool implements Tool {
             Throwable cause = e.getCause();
             for (Throwable t = cause; t != null; t = t.getCause()) {
                 if (t instanceof InternalAddress refusal) {
-                    throw ToolFailure.refused(refusal.getMessage());
+                    throw ToolFailure.refused(Texts.message(refusal));
                 }
             }
             throw cause instanceof IOException io ? io : new IOException(cause);

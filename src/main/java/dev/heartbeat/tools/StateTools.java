@@ -55,7 +55,7 @@ public final class StateTools {
 
         @Override
         public String run(JsonNode arguments, ToolCallContext context) throws ToolFailure {
-            String key = Tool.text(arguments, "key", null);
+            String key = Tool.optionalText(arguments, "key");
             if (key == null) {
                 Map<String, String> all = store.agentState().state(agent);
                 ObjectNode out = JsonNodeFactory.instance.objectNode();

@@ -2,6 +2,7 @@ package dev.heartbeat.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.agent.tool.ToolSpecification;
+import org.jspecify.annotations.Nullable;
 
 /** A capability the model may call during a beat. */
 public interface Tool {
@@ -33,11 +34,17 @@ public interface Tool {
         return value.asText();
     }
 
-    /** An optional text argument. */
+    /** An optional text argument, {@code fallback} when it is not given. */
     static String text(JsonNode arguments, String name, String fallback) throws ToolFailure {
+        String value = optionalText(arguments, name);
+        return value != null ? value : fallback;
+    }
+
+    /** An optional text argument, null when it is not given. */
+    static @Nullable String optionalText(JsonNode arguments, String name) throws ToolFailure {
         JsonNode value = arguments.get(name);
         if (value == null || value.isNull()) {
-            return fallback;
+            return null;
         }
         if (!value.isTextual()) {
             throw ToolFailure.error("argument '" + name + "' must be a string");

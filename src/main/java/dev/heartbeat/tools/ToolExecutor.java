@@ -23,6 +23,7 @@ import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one tool call the model made, whatever the model sent: an unknown tool, arguments that are not
@@ -80,7 +81,10 @@ public final class ToolExecutor {
     }
 
     /** {@code approvalId} is set when the call waits for a person instead of running. */
-    public record Execution(ToolResultMessage result, ToolCallRecord record, String approvalId) {
+    public record Execution(
+            ToolResultMessage result,
+            ToolCallRecord record,
+            @Nullable String approvalId) {
         public Execution(ToolResultMessage result, ToolCallRecord record) {
             this(result, record, null);
         }
@@ -97,9 +101,6 @@ public final class ToolExecutor {
     }
 
     private Optional<String> approvalNeeded(String tool, JsonNode arguments) {
-        if (policy == null) {
-            return Optional.empty();
-        }
         String target = tool.equals("write_file")
                 ? arguments.path("path").asText("")
                 : tool.equals("append_note") ? arguments.path("file").asText("NOTES.md") : null;
@@ -148,7 +149,7 @@ public final class ToolExecutor {
     }
 
     /** {@code approvalId}: the person's approval this call runs under, or null for a call of the model's. */
-    private Execution run(ToolCall call, String beatId, boolean dryRun, String approvalId) {
+    private Execution run(ToolCall call, String beatId, boolean dryRun, @Nullable String approvalId) {
         boolean approved = approvalId != null;
         long start = System.nanoTime();
         JsonNode recordedArguments = recordable(call.arguments());
@@ -248,13 +249,11 @@ public final class ToolExecutor {
                     false,
                     start);
         }
-        if ((approved || tool.sideEffecting())
-                && policy != null
-                && !policy.lockHeld().getAsBoolean()) {
+        if ((approved || tool.sideEffecting()) && !policy.lockHeld().getAsBoolean()) {
             throw new LockLost("the beat lost its beat lock (its database session ended) before running " + call.name()
                     + " (" + call.id() + "); it stopped there, and the call was not run");
         }
-        if (approved) {
+        if (approvalId != null) {
             if (!store.approvals()
                     .startApproved(
                             approvalId,
@@ -305,7 +304,7 @@ public final class ToolExecutor {
             store.intents().completeIntent(beatId, call.id(), outcome, text);
         }
         // A value set after reading untrusted content may carry it: it stays untrusted for later beats.
-        if (tool.name().equals("set_state") && outcome == ToolOutcome.OK && policy != null) {
+        if (tool.name().equals("set_state") && outcome == ToolOutcome.OK) {
             store.agentState().taintState(policy.agent(), arguments.path("key").asText(""), beatId, untrustedSeen);
         }
         // A refused call was stopped before it did anything: it did not execute.
@@ -337,7 +336,7 @@ public final class ToolExecutor {
     }
 
     private boolean untrusted(String tool, JsonNode arguments) {
-        if (tool.equals("get_state") && policy != null) {
+        if (tool.equals("get_state")) {
             Set<String> tainted = store.agentState().taintedState(policy.agent());
             String key = arguments.path("key").asText("");
             return key.isEmpty() ? !tainted.isEmpty() : tainted.contains(key);
@@ -345,7 +344,7 @@ public final class ToolExecutor {
         if (!UNTRUSTED_SOURCES.contains(tool)) {
             return false;
         }
-        if (tool.equals("read_file") && policy != null) {
+        if (tool.equals("read_file")) {
             String path = arguments.path("path").asText("");
             return !Path.of(path).normalize().toString().equals(policy.checklist());
         }

@@ -23,4 +23,10 @@ public final class ToolFailure extends Exception {
     public boolean refused() {
         return refused;
     }
+
+    /** Never null: the model reads it as the call's result. */
+    @Override
+    public String getMessage() {
+        return String.valueOf(super.getMessage());
+    }
 }

@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -104,7 +105,7 @@ public final class Workspace {
             }
             folder.move(temp, folder, name);
         }
-        FileTools.syncFolder(target.getParent());
+        FileTools.syncFolder(Objects.requireNonNull(target.getParent(), "a file in the workspace has a folder"));
     }
 
     /** Appends to {@code relative} the same way: the file itself is opened without following a link. */

@@ -3,12 +3,17 @@ package dev.heartbeat.transcript;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A message with where it came from: its store id (0 for a message a repair made), the beat that wrote
  * it and when. A repair's new revision keeps the last two, so history stays attributed to its beats.
  */
-public record Entry(long id, Message message, String beatId, OffsetDateTime createdAt) {
+public record Entry(
+        long id,
+        Message message,
+        @Nullable String beatId,
+        @Nullable OffsetDateTime createdAt) {
     public Entry(long id, Message message) {
         this(id, message, null, null);
     }

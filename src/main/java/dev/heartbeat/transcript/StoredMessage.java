@@ -3,9 +3,15 @@ package dev.heartbeat.transcript;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** A message as the store holds it: its row id, the session revision it belongs to, when and by which beat. */
-public record StoredMessage(long id, int revision, OffsetDateTime createdAt, String beatId, Message message) {
+public record StoredMessage(
+        long id,
+        int revision,
+        OffsetDateTime createdAt,
+        @Nullable String beatId,
+        Message message) {
 
     /** The messages alone, in order. */
     public static List<Message> messages(List<StoredMessage> stored) {

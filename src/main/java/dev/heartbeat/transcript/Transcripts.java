@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Transcript files in the providers' wire shapes: OpenAI Chat Completions messages and Anthropic
@@ -87,7 +88,7 @@ public final class Transcripts {
                     messages.add(fromOpenAi(e.node(), toolNames));
                 }
             } catch (IllegalArgumentException ex) {
-                bad.add(new BadLine(e.line(), Json.write(e.node()), ex.getMessage()));
+                bad.add(new BadLine(e.line(), Json.write(e.node()), String.valueOf(ex.getMessage())));
             }
         }
         bad.sort((a, b) -> Integer.compare(a.line(), b.line()));
@@ -154,7 +155,7 @@ public final class Transcripts {
         return text.substring(index);
     }
 
-    private static String firstLine(String s) {
+    private static String firstLine(@Nullable String s) {
         return s == null ? "" : s.lines().findFirst().orElse("");
     }
 
