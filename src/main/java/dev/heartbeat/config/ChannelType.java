@@ -2,31 +2,26 @@ package dev.heartbeat.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 
 /**
  * The notify channel types {@code notify.channels[].type} may name. Each is one class in {@code notify/},
  * built in {@code Channels}, which switches over these values so a new one cannot be left unbuilt.
  */
 public enum ChannelType {
-    LOG("log"),
-    FILE("file"),
-    WEBHOOK("webhook");
+    LOG,
+    FILE,
+    WEBHOOK;
 
-    private final String wire;
-
-    ChannelType(String wire) {
-        this.wire = wire;
-    }
-
-    /** The name agent.yaml and notification records use. */
+    /** The name agent.yaml and records use: the value in lower case. */
     @JsonValue
     public String wire() {
-        return wire;
+        return name().toLowerCase(Locale.ROOT);
     }
 
     @Override
     public String toString() {
-        return wire;
+        return wire();
     }
 
     @JsonCreator

@@ -2,31 +2,26 @@ package dev.heartbeat.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 
 /**
  * The model providers {@code model.provider} may name. Each is one class in {@code model/}, registered in
  * {@code ModelProviders}, which switches over these values so a new one cannot be left unbuilt.
  */
 public enum Provider {
-    OPENAI("openai"),
-    ANTHROPIC("anthropic"),
-    OLLAMA("ollama");
+    OPENAI,
+    ANTHROPIC,
+    OLLAMA;
 
-    private final String wire;
-
-    Provider(String wire) {
-        this.wire = wire;
-    }
-
-    /** The name agent.yaml and decision records use. */
+    /** The name agent.yaml and records use: the value in lower case. */
     @JsonValue
     public String wire() {
-        return wire;
+        return name().toLowerCase(Locale.ROOT);
     }
 
     @Override
     public String toString() {
-        return wire;
+        return wire();
     }
 
     @JsonCreator
