@@ -66,7 +66,7 @@ final class MissedTicks extends TriggerListenerSupport {
 
     /**
      * On a single node, the fires that passed while the daemon was down: Quartz's in-memory store does not
-     * know them. A clustered store keeps its trigger, so Quartz finds those as misfires ({@link MissedTicks}).
+     * know them. A clustered store keeps its trigger, so Quartz finds those as misfires ({@link #triggerMisfired}).
      */
     void recordWhileDown() {
         Store store = runtime.store();
