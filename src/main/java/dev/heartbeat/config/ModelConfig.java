@@ -21,7 +21,8 @@ public record ModelConfig(
         @Nullable Double temperature,
         Integer maxRetries,
         Breaker breaker,
-        List<ModelConfig> fallbacks) {
+        List<ModelConfig> fallbacks,
+        @Nullable Thinking thinking) {
     public ModelConfig {
         provider = provider == null ? Provider.OPENAI : provider;
         apiKey = apiKey == null ? new Secret(null) : apiKey;
@@ -55,6 +56,7 @@ public record ModelConfig(
                 temperature,
                 maxRetries,
                 null,
+                null,
                 null);
     }
 
@@ -71,7 +73,8 @@ public record ModelConfig(
                 temperature,
                 maxRetries,
                 breaker,
-                fallbacks);
+                fallbacks,
+                thinking);
     }
 
     public ModelConfig withFallbacks(List<ModelConfig> resolved) {
@@ -87,13 +90,22 @@ public record ModelConfig(
                 temperature,
                 maxRetries,
                 breaker,
-                resolved);
+                resolved,
+                thinking);
     }
 
     /** The name of the systemd credential that may hold the key. */
     public String credentialName() {
         return credential != null ? credential : provider + "-api-key";
     }
+
+    /**
+     * Extended thinking: {@code budget-tokens} for Anthropic (at least 1024, below {@code max-tokens}), whose
+     * signed thinking blocks are kept and sent back in the tool loop; {@code effort} (minimal, low, medium,
+     * high) for OpenAI's reasoning models. Off unless set.
+     */
+    public record Thinking(
+            @Nullable Integer budgetTokens, @Nullable String effort) {}
 
     /** Per provider: open after {@code failures} failed calls in a row, probe again after {@code cool-down}. */
     @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in

@@ -58,7 +58,56 @@ final class ModelSection extends Section {
             throw parse.error(at + "/breaker/failures", "must be at least 1");
         }
         positive(at + "/breaker/cool-down", m.breaker().coolDown());
+        checkThinking(m, at + "/thinking");
         return m.withKey(apiKey(m, at));
+    }
+
+    private static final List<String> EFFORTS = List.of("minimal", "low", "medium", "high");
+
+    /** What each provider takes: a thinking budget for Anthropic, a reasoning effort for OpenAI. */
+    private void checkThinking(ModelConfig m, String at) {
+        ModelConfig.Thinking t = m.thinking();
+        if (t == null) {
+            return;
+        }
+        switch (m.provider()) {
+            case ANTHROPIC -> {
+                Integer budget = t.budgetTokens();
+                if (budget == null) {
+                    throw parse.error(at, "Anthropic's extended thinking needs budget-tokens (at least 1024)");
+                }
+                if (t.effort() != null) {
+                    throw parse.error(
+                            at + "/effort",
+                            "effort is for OpenAI's reasoning models; Anthropic takes " + "budget-tokens");
+                }
+                if (m.temperature() != null) {
+                    throw parse.error(
+                            at.replace("/thinking", "/temperature"),
+                            "cannot be set with extended thinking: Anthropic takes only its default then");
+                }
+                if (budget < 1024 || budget >= m.maxTokens()) {
+                    throw parse.error(
+                            at + "/budget-tokens",
+                            "must be at least 1024 and below max-tokens (" + m.maxTokens() + "): thinking counts "
+                                    + "against max-tokens, so raise max-tokens too");
+                }
+            }
+            case OPENAI -> {
+                if (t.budgetTokens() != null) {
+                    throw parse.error(
+                            at + "/budget-tokens",
+                            "budget-tokens is for Anthropic; OpenAI's reasoning "
+                                    + "models take effort: minimal, low, medium or high");
+                }
+                if (t.effort() == null || !EFFORTS.contains(t.effort())) {
+                    throw parse.error(
+                            parse.has(at + "/effort") ? at + "/effort" : at,
+                            "effort must be one of: " + String.join(", ", EFFORTS));
+                }
+            }
+            case OLLAMA -> throw parse.error(at, "thinking is not supported for ollama models here; remove it");
+        }
     }
 
     /** The key from api-key, then api-key-file, then the systemd credential; required for remote providers. */

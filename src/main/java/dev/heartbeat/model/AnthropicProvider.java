@@ -15,7 +15,7 @@ final class AnthropicProvider implements ModelProvider {
 
     @Override
     public ChatModel chatModel(ModelConfig m, String baseUrl, HttpClientBuilder http, @Nullable String key) {
-        return AnthropicChatModel.builder()
+        AnthropicChatModel.AnthropicChatModelBuilder b = AnthropicChatModel.builder()
                 .httpClientBuilder(http)
                 // LangChain4j appends "messages" to the base URL as it is.
                 .baseUrl(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/")
@@ -24,7 +24,16 @@ final class AnthropicProvider implements ModelProvider {
                 .temperature(m.temperature())
                 .maxTokens(m.maxTokens())
                 .timeout(m.timeout())
-                .maxRetries(0)
-                .build();
+                .maxRetries(0);
+        ModelConfig.Thinking thinking = m.thinking();
+        if (thinking != null && thinking.budgetTokens() != null) {
+            // Signed thinking blocks come back on every reply and go back, unchanged, with the turn that
+            // made them: in a tool loop the API requires the final assistant turn to start with its thinking.
+            b.thinkingType("enabled")
+                    .thinkingBudgetTokens(thinking.budgetTokens())
+                    .returnThinking(true)
+                    .sendThinking(true);
+        }
+        return b.build();
     }
 }

@@ -90,8 +90,9 @@ public final class ModelClient implements ChatClient {
         if (!system.text().isBlank()) {
             wire.add(dev.langchain4j.data.message.SystemMessage.from(system.text()));
         }
+        String sendsBackTo = ReasoningWire.sendsBackTo(settings);
         for (Message m : messages) {
-            wire.add(toWire(m));
+            wire.add(toWire(m, sendsBackTo));
         }
         ChatRequest.Builder request = ChatRequest.builder().messages(wire);
         if (!tools.isEmpty()) {
@@ -131,7 +132,8 @@ public final class ModelClient implements ChatClient {
                 ? null
                 : response.finishReason().name().toLowerCase();
         return new ModelReply(
-                new AssistantMessage(ai.text(), calls),
+                new AssistantMessage(
+                        ai.text(), calls, ReasoningWire.from(ai, settings.provider()), ReasoningWire.modelId(settings)),
                 settings.provider().wire(),
                 settings.name(),
                 response.id(),
@@ -155,7 +157,8 @@ public final class ModelClient implements ChatClient {
         return n == null ? 0 : n;
     }
 
-    static ChatMessage toWire(Message m) {
+    /** {@code sendsBackTo}: the model whose own reasoning goes back to it (null: none does). */
+    static ChatMessage toWire(Message m, @Nullable String sendsBackTo) {
         if (m instanceof SystemMessage s) {
             return dev.langchain4j.data.message.SystemMessage.from(s.text());
         }
@@ -171,8 +174,7 @@ public final class ModelClient implements ChatClient {
                         .arguments(c.arguments())
                         .build());
             }
-            String text = a.text().isBlank() ? null : a.text();
-            return requests.isEmpty() ? AiMessage.from(text) : AiMessage.from(text, requests);
+            return ReasoningWire.toAi(a, requests, sendsBackTo);
         }
         ToolResultMessage t = (ToolResultMessage) m;
         return ToolExecutionResultMessage.builder()

@@ -15,7 +15,7 @@ final class OpenAiProvider implements ModelProvider {
 
     @Override
     public ChatModel chatModel(ModelConfig m, String baseUrl, HttpClientBuilder http, @Nullable String key) {
-        return OpenAiChatModel.builder()
+        OpenAiChatModel.OpenAiChatModelBuilder b = OpenAiChatModel.builder()
                 .httpClientBuilder(http)
                 .baseUrl(baseUrl)
                 .apiKey(key != null ? key : "none")
@@ -24,6 +24,12 @@ final class OpenAiProvider implements ModelProvider {
                 .maxCompletionTokens(m.maxTokens())
                 .timeout(m.timeout())
                 .maxRetries(0)
-                .build();
+                // reasoning_content from OpenAI-compatible servers is kept; it is never sent back.
+                .returnThinking(true);
+        ModelConfig.Thinking thinking = m.thinking();
+        if (thinking != null && thinking.effort() != null) {
+            b.reasoningEffort(thinking.effort());
+        }
+        return b.build();
     }
 }

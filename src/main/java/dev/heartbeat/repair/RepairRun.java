@@ -5,6 +5,7 @@ import dev.heartbeat.support.Json;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.Message;
+import dev.heartbeat.transcript.Reasoning;
 import dev.heartbeat.transcript.SystemMessage;
 import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.ToolResultMessage;
@@ -17,6 +18,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -155,7 +157,7 @@ final class RepairRun {
                             .add(new String[] {id, null, name, c.name()});
                     calls.add(new ToolCall(id, name, c.arguments()));
                 }
-                out.add(changed ? e.with(new AssistantMessage(a.text(), calls)) : e);
+                out.add(changed ? e.with(a.withToolCalls(calls)) : e);
             } else if (m instanceof ToolResultMessage t) {
                 List<String[]> candidates = callsByOldId.get(t.callId());
                 String[] target = null;
@@ -214,7 +216,7 @@ final class RepairRun {
                         changed = true;
                     }
                 }
-                out.add(changed ? e.with(new AssistantMessage(a.text(), calls)) : e);
+                out.add(changed ? e.with(a.withToolCalls(calls)) : e);
             } else {
                 out.add(e);
             }
@@ -363,7 +365,13 @@ final class RepairRun {
                     && !a.hasToolCalls()) {
                 String text =
                         a.text().isBlank() ? b.text() : b.text().isBlank() ? a.text() : a.text() + "\n\n" + b.text();
-                AssistantMessage merged = new AssistantMessage(text, b.toolCalls());
+                List<Reasoning> reasoning = new ArrayList<>(a.reasoning());
+                reasoning.addAll(b.reasoning());
+                // Reasoning goes back only to the model that made it: a merge of two models' turns names none.
+                String model = a.reasoning().isEmpty()
+                        ? b.model()
+                        : b.reasoning().isEmpty() || Objects.equals(a.model(), b.model()) ? a.model() : null;
+                AssistantMessage merged = new AssistantMessage(text, b.toolCalls(), reasoning, model);
                 record(
                         RepairRule.MERGE_SAME_ROLE,
                         "two assistant messages in a row were merged",

@@ -121,6 +121,6 @@ public final class Repairer {
             calls.add(new ToolCall(id, name, arguments));
         }
         actions.addAll(run.actions);
-        return run.actions.isEmpty() ? reply : new AssistantMessage(reply.text(), calls);
+        return run.actions.isEmpty() ? reply : reply.withToolCalls(calls);
     }
 }

@@ -5,18 +5,52 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /** Anthropic Messages ({@code POST /v1/messages}) with the API's own history rules. */
 public final class FakeAnthropic extends FakeProvider {
     private static final Pattern ID = Pattern.compile("^[a-zA-Z0-9_-]+$");
+    static final String THINKING_FIRST =
+            "Expected `thinking` or `redacted_thinking`, but found `%s`. When `thinking` is "
+                    + "enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of "
+                    + "`tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. To "
+                    + "avoid this requirement, disable `thinking`. Please consult our documentation at "
+                    + "https://docs.claude.com/en/docs/build-with-claude/extended-thinking";
+
+    /** Signs thinking blocks as the real API does in spirit: a block changed by one byte no longer verifies. */
+    private final byte[] signingKey = ("fake-anthropic-" + System.nanoTime()).getBytes(StandardCharsets.UTF_8);
+    /** Signed blocks the API is to refuse from now on, by their thinking text (a key rotated, a model retired). */
+    private final Set<String> refusedThinking = ConcurrentHashMap.newKeySet();
 
     public FakeAnthropic(String apiKey) {
         super("/v1/messages", apiKey);
+    }
+
+    /** The signature this server gives {@code thinking}; a test forges a block by using anything else. */
+    public String sign(String thinking) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(signingKey, "HmacSHA256"));
+            return Base64.getEncoder().encodeToString(mac.doFinal(thinking.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** From now on, a block with this thinking text is refused as having an invalid signature. */
+    public FakeAnthropic refuseThinking(String thinking) {
+        refusedThinking.add(thinking);
+        return this;
     }
 
     @Override
@@ -59,6 +93,10 @@ public final class FakeAnthropic extends FakeProvider {
         }
         if (!raw.get(0).path("role").asText().equals("user")) {
             return "messages: first message must use the \"user\" role";
+        }
+        String thinkingProblem = thinking(body, raw);
+        if (thinkingProblem != null) {
+            return thinkingProblem;
         }
         // The API combines consecutive turns of one role before applying its rules.
         List<String> roles = new ArrayList<>();
@@ -162,6 +200,72 @@ public final class FakeAnthropic extends FakeProvider {
         return null;
     }
 
+    /**
+     * The API's thinking rules: the budget fits; every thinking block carries the signature this server gave
+     * its text; with thinking on, the assistant turn of an open tool loop (the last user message holds only
+     * tool results) starts with a thinking block; with thinking off, that turn carries none.
+     */
+    private String thinking(JsonNode body, JsonNode raw) {
+        boolean enabled = body.path("thinking").path("type").asText().equals("enabled");
+        if (enabled) {
+            int budget = body.path("thinking").path("budget_tokens").asInt(0);
+            if (budget < 1024) {
+                return "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024";
+            }
+            if (body.path("max_tokens").asInt() <= budget) {
+                return "`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation "
+                        + "at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-"
+                        + "window-size";
+            }
+        }
+        for (int i = 0; i < raw.size(); i++) {
+            List<JsonNode> blocks = blocks(raw.get(i).path("content"));
+            for (int b = 0; b < blocks.size(); b++) {
+                JsonNode block = blocks.get(b);
+                if (!block.path("type").asText().equals("thinking")) {
+                    continue;
+                }
+                if (!block.path("signature").isTextual()) {
+                    return "messages." + i + ".content." + b + ".thinking.signature: Field required";
+                }
+                String text = block.path("thinking").asText("");
+                if (!block.path("signature").asText().equals(sign(text)) || refusedThinking.contains(text)) {
+                    return "messages." + i + ".content." + b + ": Invalid `signature` in `thinking` block";
+                }
+            }
+        }
+        // The open tool loop: the last message is the user's tool results, the one before it the assistant's.
+        int last = raw.size() - 1;
+        if (last < 1 || !raw.get(last).path("role").asText().equals("user")) {
+            return null;
+        }
+        List<JsonNode> results = blocks(raw.get(last).path("content"));
+        boolean onlyResults = !results.isEmpty()
+                && results.stream().allMatch(b -> b.path("type").asText().equals("tool_result"));
+        JsonNode turn = raw.get(last - 1);
+        if (!onlyResults || !turn.path("role").asText().equals("assistant")) {
+            return null;
+        }
+        List<JsonNode> blocks = blocks(turn.path("content"));
+        if (enabled) {
+            String first =
+                    blocks.isEmpty() ? "none" : blocks.get(0).path("type").asText();
+            if (!first.equals("thinking") && !first.equals("redacted_thinking")) {
+                return "messages." + (last - 1) + ".content.0.type: " + String.format(THINKING_FIRST, first);
+            }
+        } else {
+            for (int b = 0; b < blocks.size(); b++) {
+                String type = blocks.get(b).path("type").asText();
+                if (type.equals("thinking") || type.equals("redacted_thinking")) {
+                    return "messages." + (last - 1) + ".content." + b + ": When thinking is disabled, an `assistant` "
+                            + "message in the final position cannot contain `" + type + "`. To use thinking blocks, "
+                            + "enable `thinking` in your request.";
+                }
+            }
+        }
+        return null;
+    }
+
     private static List<JsonNode> blocks(JsonNode content) {
         List<JsonNode> out = new ArrayList<>();
         if (content.isTextual()) {
@@ -196,6 +300,10 @@ public final class FakeAnthropic extends FakeProvider {
         out.put("model", request.path("model").asText());
         ArrayNode content = out.putArray("content");
         String produced;
+        if (request.path("thinking").path("type").asText().equals("enabled")) {
+            String thought = "Step " + n + ": what does the checklist ask, and what do the tools show?";
+            content.addObject().put("type", "thinking").put("thinking", thought).put("signature", sign(thought));
+        }
         if (reply instanceof Text t) {
             content.addObject().put("type", "text").put("text", t.text());
             out.put("stop_reason", "end_turn");

@@ -80,7 +80,8 @@ class BreakerRecoveryTest {
                 null,
                 0,
                 new ModelConfig.Breaker(2, Duration.ofSeconds(30)),
-                List.of());
+                List.of(),
+                null);
     }
 
     private ModelReply ask(ModelRouter router) {

@@ -1,0 +1,91 @@
+package dev.heartbeat.model;
+
+import dev.heartbeat.config.ModelConfig;
+import dev.heartbeat.config.Provider;
+import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.Reasoning;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.AiMessage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reasoning to and from LangChain4j's {@link AiMessage}: its thinking text, and the attributes its Anthropic
+ * mapper reads and writes ({@value #SIGNATURE}, {@value #REDACTED}). LangChain4j carries one thinking block per
+ * message (several are joined into one text), so a turn goes back with its first signed block and all of its
+ * redacted ones.
+ */
+final class ReasoningWire {
+    static final String SIGNATURE = "thinking_signature";
+    static final String REDACTED = "redacted_thinking";
+
+    private ReasoningWire() {}
+
+    /** The name a turn's model goes by in the store: {@code provider/model}. */
+    static String modelId(ModelConfig settings) {
+        return settings.provider().wire() + "/" + settings.name();
+    }
+
+    /**
+     * The model whose own reasoning goes back to it in requests, or null: only Anthropic with thinking on
+     * takes it (with thinking off it refuses a final assistant turn that carries any).
+     */
+    static @Nullable String sendsBackTo(ModelConfig settings) {
+        return settings.provider() == Provider.ANTHROPIC && settings.thinking() != null ? modelId(settings) : null;
+    }
+
+    /** What a reply carried: Anthropic's signed and redacted thinking, or another server's reasoning text. */
+    static List<Reasoning> from(AiMessage ai, Provider provider) {
+        List<Reasoning> out = new ArrayList<>();
+        String text = ai.thinking();
+        String signature = ai.attribute(SIGNATURE, String.class);
+        if (provider == Provider.ANTHROPIC) {
+            if (text != null || signature != null) {
+                out.add(new Reasoning.Thinking(text == null ? "" : text, signature));
+            }
+            List<?> redacted = ai.attribute(REDACTED, List.class);
+            if (redacted != null) {
+                for (Object data : redacted) {
+                    out.add(new Reasoning.RedactedThinking(String.valueOf(data)));
+                }
+            }
+        } else if (text != null && !text.isEmpty()) {
+            out.add(new Reasoning.ReasoningContent(text));
+        }
+        return out;
+    }
+
+    /**
+     * The wire message for a stored turn. Its reasoning goes along only to the model that produced it
+     * ({@code to}); a block another model signed would be refused, and reasoning text is never sent.
+     */
+    static AiMessage toAi(AssistantMessage a, List<ToolExecutionRequest> requests, @Nullable String to) {
+        AiMessage.Builder b = AiMessage.builder();
+        if (!a.text().isBlank()) {
+            b.text(a.text());
+        }
+        if (!requests.isEmpty()) {
+            b.toolExecutionRequests(requests);
+        }
+        if (to != null && to.equals(a.model())) {
+            Map<String, Object> attributes = new HashMap<>();
+            List<String> redacted = new ArrayList<>();
+            for (Reasoning r : a.reasoning()) {
+                if (r instanceof Reasoning.Thinking t && t.signed() && !attributes.containsKey(SIGNATURE)) {
+                    b.thinking(t.thinking());
+                    attributes.put(SIGNATURE, String.valueOf(t.signature()));
+                } else if (r instanceof Reasoning.RedactedThinking d) {
+                    redacted.add(d.data());
+                }
+            }
+            if (!redacted.isEmpty()) {
+                attributes.put(REDACTED, redacted);
+            }
+            b.attributes(attributes);
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.heartbeat.transcript;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a model thought before it answered, as the provider sent it: kept exactly (a signed block that is
+ * changed by one byte is rejected by the provider), sent back to the model that made it, never shown as the
+ * answer. Its JSON is the provider's block: {@code {"type":"thinking","thinking":..,"signature":..}} or
+ * {@code {"type":"redacted_thinking","data":..}}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Reasoning.Thinking.class, name = "thinking"),
+    @JsonSubTypes.Type(value = Reasoning.RedactedThinking.class, name = "redacted_thinking"),
+    @JsonSubTypes.Type(value = Reasoning.ReasoningContent.class, name = "reasoning_content")
+})
+public sealed interface Reasoning {
+
+    /**
+     * A thinking block. {@code signature} proves to the provider that the text is the one it produced; a block
+     * without one cannot be sent back. The text may be empty (newer models send only the signature).
+     */
+    record Thinking(String thinking, @Nullable String signature) implements Reasoning {
+        public Thinking {
+            thinking = thinking == null ? "" : thinking;
+        }
+
+        /** Whether the provider would take this block back: it carries a non-empty signature. */
+        public boolean signed() {
+            return signature != null && !signature.isBlank();
+        }
+    }
+
+    /** Thinking the provider encrypted: opaque {@code data}, sent back as it came. */
+    record RedactedThinking(String data) implements Reasoning {
+        public RedactedThinking {
+            data = data == null ? "" : data;
+        }
+    }
+
+    /**
+     * An OpenAI-compatible server's {@code reasoning_content} (vLLM, DeepSeek): kept for the record, never sent
+     * back (those APIs refuse it in a request).
+     */
+    record ReasoningContent(String text) implements Reasoning {
+        public ReasoningContent {
+            text = text == null ? "" : text;
+        }
+    }
+}

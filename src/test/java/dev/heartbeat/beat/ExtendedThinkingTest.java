@@ -1,0 +1,124 @@
+package dev.heartbeat.beat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.heartbeat.fakes.FakeAnthropic;
+import dev.heartbeat.fakes.TestAgent;
+import dev.heartbeat.store.Store;
+import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.Reasoning;
+import dev.heartbeat.transcript.StoredMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Extended thinking end to end against a fake Anthropic server that signs its thinking blocks, refuses a
+ * block whose signature does not match its text, and requires the assistant turn of an open tool loop to
+ * start with its thinking, with the API's own 400 texts.
+ */
+class ExtendedThinkingTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path home;
+
+    private FakeAnthropic fake;
+    private TestAgent agent;
+
+    @BeforeEach
+    void start() throws Exception {
+        fake = new FakeAnthropic(TestAgent.KEY);
+        agent = new TestAgent(home, fake);
+        agent.model("  provider: anthropic\n  name: claude-test\n  base-url: " + fake.baseUrl()
+                + "\n  api-key: ${HB_TEST_KEY}\n  timeout: 3s\n  max-retries: 0\n  max-tokens: 4096\n"
+                + "  thinking: { budget-tokens: 1024 }\n");
+        // Every turn stays in the context (no summary call takes a scripted reply).
+        agent.yaml("context:\n  max-turns: 50\n  budget-tokens: 100000\n");
+        Files.writeString(agent.workspace().resolve("NOTES.md"), "disk at 41%, backups ran\n");
+    }
+
+    @AfterEach
+    void stop() {
+        fake.close();
+    }
+
+    private JsonNode beat() throws Exception {
+        TestAgent.Result r = agent.run("--once", "--json");
+        assertThat(r.exit()).as(r.all()).isZero();
+        return JSON.readTree(r.out());
+    }
+
+    @Test
+    void twentyBeatsWithToolLoopsSendEverySignedThinkingBlockBackAndGetNo400() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            fake.call("read_file", "{\"path\":\"NOTES.md\"}")
+                    .call("get_state", "{}")
+                    .text("HEARTBEAT_OK");
+            JsonNode d = beat();
+            assertThat(d.path("outcome").asText()).as(d.toString()).isEqualTo("quiet");
+            assertThat(d.path("tool_calls")).as(d.toString()).hasSize(2);
+        }
+        assertThat(fake.rejections()).isEmpty();
+        List<JsonNode> requests = fake.requests();
+        assertThat(requests).hasSize(60);
+        int loops = 0;
+        for (JsonNode request : requests) {
+            assertThat(request.path("thinking").path("type").asText()).isEqualTo("enabled");
+            for (JsonNode m : request.path("messages")) {
+                if (!m.path("role").asText().equals("assistant")) {
+                    continue;
+                }
+                JsonNode first = m.path("content").get(0);
+                // Every turn the model made went back with its own block, unchanged, first.
+                assertThat(first.path("type").asText()).isEqualTo("thinking");
+                assertThat(first.path("signature").asText())
+                        .isEqualTo(fake.sign(first.path("thinking").asText()));
+                loops++;
+            }
+        }
+        assertThat(loops).as("assistant turns sent back").isGreaterThan(40);
+
+        try (Store store = agent.store()) {
+            List<StoredMessage> history = store.sessions().history("test-agent");
+            List<AssistantMessage> turns = history.stream()
+                    .map(StoredMessage::message)
+                    .filter(AssistantMessage.class::isInstance)
+                    .map(AssistantMessage.class::cast)
+                    .toList();
+            assertThat(turns).hasSize(60).allSatisfy(a -> {
+                assertThat(a.model()).isEqualTo("anthropic/claude-test");
+                assertThat(a.reasoning()).singleElement().isInstanceOfSatisfying(Reasoning.Thinking.class, t -> {
+                    assertThat(t.signed()).isTrue();
+                    assertThat(t.signature()).isEqualTo(fake.sign(t.thinking()));
+                });
+            });
+        }
+    }
+
+    @Test
+    void thinkingSettingsAreCheckedWithTheKeyAndTheLine() throws Exception {
+        agent.model("  provider: anthropic\n  name: claude-test\n  api-key: ${HB_TEST_KEY}\n  max-tokens: 1024\n"
+                + "  thinking: { budget-tokens: 1024 }\n");
+        TestAgent.Result low = agent.run("config", "check");
+        assertThat(low.exit()).isEqualTo(2);
+        assertThat(low.err()).contains("model.thinking.budget-tokens").contains("below max-tokens (1024)");
+
+        agent.model("  provider: anthropic\n  name: claude-test\n  api-key: ${HB_TEST_KEY}\n  max-tokens: 4096\n"
+                + "  temperature: 0.2\n  thinking: { budget-tokens: 2048 }\n");
+        TestAgent.Result hot = agent.run("config", "check");
+        assertThat(hot.exit()).isEqualTo(2);
+        assertThat(hot.err()).contains("model.temperature").contains("extended thinking");
+
+        agent.model("  provider: openai\n  name: o4-mini\n  api-key: ${HB_TEST_KEY}\n  thinking: { effort: huge }\n");
+        TestAgent.Result effort = agent.run("config", "check");
+        assertThat(effort.exit()).isEqualTo(2);
+        assertThat(effort.err()).contains("model.thinking.effort").contains("minimal, low, medium, high");
+    }
+}
