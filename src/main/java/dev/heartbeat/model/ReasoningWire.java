@@ -74,8 +74,8 @@ final class ReasoningWire {
             Map<String, Object> attributes = new HashMap<>();
             List<String> redacted = new ArrayList<>();
             for (Reasoning r : a.reasoning()) {
-                if (r instanceof Reasoning.Thinking t && t.signed() && !attributes.containsKey(SIGNATURE)) {
-                    b.thinking(t.thinking());
+                if (r instanceof Reasoning.Thinking t && t.valid() && !attributes.containsKey(SIGNATURE)) {
+                    b.thinking(String.valueOf(t.thinking()));
                     attributes.put(SIGNATURE, String.valueOf(t.signature()));
                 } else if (r instanceof Reasoning.RedactedThinking d) {
                     redacted.add(d.data());

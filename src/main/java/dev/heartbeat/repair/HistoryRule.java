@@ -18,7 +18,8 @@ public enum HistoryRule {
     TOOL_INPUT_NOT_OBJECT,
     TOOL_CALL_UNANSWERED,
     TOOL_RESULT_ORPHAN,
-    TOOL_RESULT_DUPLICATE;
+    TOOL_RESULT_DUPLICATE,
+    THINKING_INVALID;
 
     /** The name in output: {@code tool_call_unanswered}, ... */
     public String wire() {

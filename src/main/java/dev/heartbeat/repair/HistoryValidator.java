@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import dev.heartbeat.support.Json;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
+import dev.heartbeat.transcript.Reasoning;
 import dev.heartbeat.transcript.SystemMessage;
 import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.ToolResultMessage;
@@ -82,6 +83,15 @@ public final class HistoryValidator {
                     problems.add(new Problem(HistoryRule.CONSECUTIVE_SAME_ROLE, i, "two user messages in a row"));
                 }
             } else if (m instanceof AssistantMessage a) {
+                for (int k = 0; k < a.reasoning().size(); k++) {
+                    if (a.reasoning().get(k) instanceof Reasoning.Thinking t && !t.valid()) {
+                        problems.add(new Problem(
+                                HistoryRule.THINKING_INVALID,
+                                i,
+                                "thinking block " + k + (t.thinking() == null ? " has no text" : " has no signature")
+                                        + ": the provider refuses it"));
+                    }
+                }
                 if (a.text().isBlank() && !a.hasToolCalls()) {
                     problems.add(new Problem(
                             HistoryRule.EMPTY_MESSAGE, i, "assistant message with neither text nor tool calls"));

@@ -7,6 +7,7 @@ import java.util.Locale;
  * the README's table of rules lists each with what it fixes.
  */
 public enum RepairRule {
+    DROP_INVALID_THINKING,
     DROP_EMPTY,
     FILL_EMPTY_RESULT,
     SYSTEM_TO_FRONT,

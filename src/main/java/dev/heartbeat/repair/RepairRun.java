@@ -39,6 +39,34 @@ final class RepairRun {
                 after == null ? null : Json.write(after)));
     }
 
+    /**
+     * Thinking blocks the provider would refuse (no signature, an empty one, no text) are dropped; signed
+     * and redacted blocks are never touched.
+     */
+    List<Entry> dropInvalidThinking(List<Entry> in) {
+        List<Entry> out = new ArrayList<>(in.size());
+        for (Entry e : in) {
+            if (e.message() instanceof AssistantMessage a
+                    && a.reasoning().stream().anyMatch(r -> r instanceof Reasoning.Thinking t && !t.valid())) {
+                List<Reasoning> kept = a.reasoning().stream()
+                        .filter(r -> !(r instanceof Reasoning.Thinking t) || t.valid())
+                        .toList();
+                AssistantMessage fixed = a.withReasoning(kept);
+                record(
+                        RepairRule.DROP_INVALID_THINKING,
+                        (a.reasoning().size() - kept.size()) + " thinking block(s) without a signature or text were "
+                                + "dropped (the provider refuses them)",
+                        List.of(e.id()),
+                        a,
+                        fixed);
+                out.add(e.with(fixed));
+            } else {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
     List<Entry> dropEmpty(List<Entry> in) {
         List<Entry> out = new ArrayList<>(in.size());
         for (Entry e : in) {

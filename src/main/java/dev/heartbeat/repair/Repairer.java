@@ -17,6 +17,8 @@ import java.util.Set;
  *
  * <p>Rules, in the order they run:
  * <ol>
+ *   <li>{@code drop_invalid_thinking}: thinking blocks without a signature or text are dropped (signed and
+ *       redacted ones are never changed)</li>
  *   <li>{@code drop_empty}: empty user, system and assistant messages are dropped (never invented);
  *       {@code fill_empty_result}: an empty tool result gets a placeholder (dropping it would orphan its call)</li>
  *   <li>{@code system_to_front}: system messages inside the conversation move to its start</li>
@@ -51,7 +53,8 @@ public final class Repairer {
 
     public static Result repair(List<Entry> history) {
         RepairRun run = new RepairRun();
-        List<Entry> h = run.dropEmpty(history);
+        List<Entry> h = run.dropInvalidThinking(history);
+        h = run.dropEmpty(h);
         h = run.systemToFront(h);
         h = run.rewriteIds(h);
         h = run.tornArguments(h);

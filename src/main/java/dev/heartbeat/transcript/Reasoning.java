@@ -22,14 +22,18 @@ public sealed interface Reasoning {
      * A thinking block. {@code signature} proves to the provider that the text is the one it produced; a block
      * without one cannot be sent back. The text may be empty (newer models send only the signature).
      */
-    record Thinking(String thinking, @Nullable String signature) implements Reasoning {
-        public Thinking {
-            thinking = thinking == null ? "" : thinking;
-        }
-
-        /** Whether the provider would take this block back: it carries a non-empty signature. */
+    record Thinking(@Nullable String thinking, @Nullable String signature) implements Reasoning {
+        /** Whether it carries a non-empty signature. */
         public boolean signed() {
             return signature != null && !signature.isBlank();
+        }
+
+        /**
+         * Whether the provider would take this block back: a text (which may be empty: newer models send only
+         * the signature) and a non-empty signature. Anything else is refused with a 400.
+         */
+        public boolean valid() {
+            return thinking != null && signed();
         }
     }
 

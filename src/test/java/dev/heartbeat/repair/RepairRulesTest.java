@@ -6,6 +6,7 @@ import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.Message;
+import dev.heartbeat.transcript.Reasoning;
 import dev.heartbeat.transcript.SystemMessage;
 import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.ToolResultMessage;
@@ -50,6 +51,38 @@ class RepairRulesTest {
 
     private static List<String> rules(Repairer.Result r) {
         return r.actions().stream().map(RepairRecord::rule).toList();
+    }
+
+    @Test
+    void thinkingBlocksTheProviderWouldRefuseAreDroppedAndSignedOnesKeptExactly() {
+        Reasoning signed = new Reasoning.Thinking("check the disk first", "c2lnbmVk");
+        Reasoning signedEmpty = new Reasoning.Thinking("", "b25seS1hLXNpZ25hdHVyZQ==");
+        Reasoning redacted = new Reasoning.RedactedThinking("EmwKAhgBEgy3va3pzix/LafPsn4a");
+        AssistantMessage turn = new AssistantMessage(
+                "",
+                List.of(call("c1")),
+                List.of(
+                        signed,
+                        new Reasoning.Thinking("no signature", null),
+                        new Reasoning.Thinking("empty signature", ""),
+                        new Reasoning.Thinking(null, "c2lnbmF0dXJlLW9mLW5vdGhpbmc="),
+                        signedEmpty,
+                        redacted),
+                "anthropic/claude-test");
+        assertThat(HistoryValidator.validate(
+                                List.of(user("hi"), turn, result("c1", "ok"), say("done"), user("again")),
+                                HistoryValidator.Mode.HISTORY)
+                        .stream()
+                        .map(p -> p.rule().wire()))
+                .containsExactly("thinking_invalid", "thinking_invalid", "thinking_invalid");
+
+        Repairer.Result r = repair(user("hi"), turn, result("c1", "ok"), say("done"), user("again"));
+        assertThat(rules(r)).containsExactly("drop_invalid_thinking");
+        AssistantMessage fixed = (AssistantMessage) r.messages().get(1);
+        assertThat(fixed.reasoning()).containsExactly(signed, signedEmpty, redacted);
+        assertThat(fixed.toolCalls()).isEqualTo(turn.toolCalls());
+        assertThat(fixed.model()).isEqualTo("anthropic/claude-test");
+        assertThat(r.actions().get(0).before()).contains("no signature").contains("empty signature");
     }
 
     @Test
