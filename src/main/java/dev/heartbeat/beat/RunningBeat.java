@@ -3,6 +3,7 @@ package dev.heartbeat.beat;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.Decision.Gate;
 import dev.heartbeat.audit.Decision.Outcome;
+import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
 import dev.heartbeat.audit.ToolOutcome;
 import dev.heartbeat.config.AgentConfig;
@@ -210,6 +211,8 @@ final class RunningBeat extends BeatRecord {
         String idStem = "call_" + id.substring(id.length() - 8).toLowerCase();
         int maxSteps = config.heartbeat().maxSteps();
         List<String> waiting = new ArrayList<>();
+        ReactiveRepair lastNet = new ReactiveRepair(store, session, id);
+        int healed = 0;
         for (step = 1; step <= maxSteps; step++) {
             if (Thread.currentThread().isInterrupted()) {
                 return decide(
@@ -248,7 +251,14 @@ final class RunningBeat extends BeatRecord {
                 reply = chat.ask(system, conversation, tools.specifications(), idStem + "_" + step, deadline);
             } catch (ModelFailure e) {
                 failed(e);
-                throw e;
+                Optional<RepairRecord> mended =
+                        healed < 2 ? e.rejected().flatMap(part -> lastNet.heal(conversation, part)) : Optional.empty();
+                if (mended.isEmpty()) {
+                    throw e;
+                }
+                healed++;
+                repairs.add(mended.get());
+                continue;
             }
             answered(step, reply);
             if (!promptStored) {

@@ -105,7 +105,12 @@ public final class ModelClient implements ChatClient {
             response = model.chat(request.build());
         } catch (RuntimeException e) {
             ModelFailure f = describe(e);
-            throw new ModelFailure(f.kind(), f.getMessage(), e, context.attempts);
+            ModelFailure failure = new ModelFailure(f.kind(), f.getMessage(), e, context.attempts);
+            if (f.kind() == FailureKind.INVALID_REQUEST) {
+                RejectedPart.of(settings, messages, wire, f.getMessage(), sendsBackTo)
+                        .ifPresent(failure::rejecting);
+            }
+            throw failure;
         } finally {
             CallContext.close();
         }

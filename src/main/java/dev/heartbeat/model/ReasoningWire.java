@@ -59,6 +59,25 @@ final class ReasoningWire {
     }
 
     /**
+     * The reasoning block a provider's {@code content.M} names in the wire message {@link #toAi} made of
+     * {@code a}: LangChain4j writes the thinking block first, then the redacted ones, then text and tool use.
+     */
+    static @Nullable Reasoning atBlock(AssistantMessage a, int block, @Nullable String to) {
+        if (to == null || !to.equals(a.model())) {
+            return null;
+        }
+        List<Reasoning> sent = new ArrayList<>();
+        a.reasoning().stream()
+                .filter(r -> r instanceof Reasoning.Thinking t && t.valid())
+                .findFirst()
+                .ifPresent(sent::add);
+        a.reasoning().stream()
+                .filter(Reasoning.RedactedThinking.class::isInstance)
+                .forEach(sent::add);
+        return block >= 0 && block < sent.size() ? sent.get(block) : null;
+    }
+
+    /**
      * The wire message for a stored turn. Its reasoning goes along only to the model that produced it
      * ({@code to}); a block another model signed would be refused, and reasoning text is never sent.
      */

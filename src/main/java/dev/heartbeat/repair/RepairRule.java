@@ -20,6 +20,8 @@ public enum RepairRule {
     SYNTHESIZE_MISSING_RESULT,
     DROP_HEAD,
     MERGE_SAME_ROLE,
+    /** A reasoning block the provider refused with a 400 naming it, dropped after the fact (the last net). */
+    DROP_REJECTED_THINKING,
     /** Older turns folded into the session's summary (context building, not a defect). */
     COMPACT,
     /** Old turns or decisions archived out of the store (retention, not a defect). */

@@ -103,6 +103,58 @@ class ExtendedThinkingTest {
     }
 
     @Test
+    void aBlockTheProviderNoLongerAcceptsIsDroppedWithinTheBeatAndNeverSentAgain() throws Exception {
+        fake.call("read_file", "{\"path\":\"NOTES.md\"}").text("HEARTBEAT_OK");
+        assertThat(beat().path("outcome").asText()).isEqualTo("quiet");
+        String poisoned;
+        try (Store store = agent.store()) {
+            poisoned = store.sessions().history("test-agent").stream()
+                    .map(StoredMessage::message)
+                    .filter(AssistantMessage.class::isInstance)
+                    .map(m -> ((Reasoning.Thinking)
+                                    ((AssistantMessage) m).reasoning().get(0))
+                            .thinking())
+                    .findFirst()
+                    .orElseThrow();
+        }
+        // The provider stops accepting the first turn's signed block (its signature is valid by our record).
+        fake.refuseThinking(poisoned);
+
+        fake.text("HEARTBEAT_OK");
+        JsonNode healed = beat();
+        assertThat(healed.path("outcome").asText()).as(healed.toString()).isEqualTo("quiet");
+        assertThat(fake.rejections())
+                .singleElement()
+                .asString()
+                .contains("messages.1.content.0: Invalid `signature` in `thinking` block");
+        assertThat(healed.path("model_calls").get(0).path("error").asText())
+                .contains("Invalid `signature` in `thinking` block");
+        JsonNode repair = healed.path("repairs").get(0);
+        assertThat(repair.path("rule").asText()).isEqualTo("drop_rejected_thinking");
+        assertThat(repair.path("detail").asText())
+                .contains("the reasoning block the provider refused was dropped")
+                .contains("messages.1.content.0: Invalid `signature` in `thinking` block");
+        assertThat(repair.path("message_ids")).hasSize(1);
+
+        fake.text("HEARTBEAT_OK");
+        assertThat(beat().path("outcome").asText()).isEqualTo("quiet");
+        assertThat(fake.rejections())
+                .as("the session does not fail again with the same 400")
+                .hasSize(1);
+        try (Store store = agent.store()) {
+            assertThat(store.sessions().history("test-agent").stream()
+                            .map(StoredMessage::message)
+                            .filter(AssistantMessage.class::isInstance)
+                            .flatMap(m -> ((AssistantMessage) m).reasoning().stream())
+                            .map(r -> ((Reasoning.Thinking) r).thinking()))
+                    .doesNotContain(poisoned)
+                    .hasSize(3);
+            assertThat(store.repairLog().repairs("test-agent"))
+                    .anySatisfy(r -> assertThat(r.action().rule()).isEqualTo("drop_rejected_thinking"));
+        }
+    }
+
+    @Test
     void thinkingSettingsAreCheckedWithTheKeyAndTheLine() throws Exception {
         agent.model("  provider: anthropic\n  name: claude-test\n  api-key: ${HB_TEST_KEY}\n  max-tokens: 1024\n"
                 + "  thinking: { budget-tokens: 1024 }\n");
