@@ -8,6 +8,7 @@ import dev.heartbeat.store.Store;
 import dev.heartbeat.support.Json;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
+import dev.heartbeat.transcript.Reasoning;
 import dev.heartbeat.transcript.StoredMessage;
 import dev.heartbeat.transcript.SystemMessage;
 import dev.heartbeat.transcript.ToolCall;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -209,6 +211,25 @@ final class SessionsCommand {
             };
         }
 
+        /** One line per reasoning block: what it is, whether the provider would take it back, its start. */
+        private static String reasoningLine(Reasoning r, @Nullable String model) {
+            String by = model != null ? " by " + model : "";
+            if (r instanceof Reasoning.Thinking t) {
+                String text = t.thinking();
+                String state = text == null ? "NO TEXT" : t.signed() ? "signed" : "UNSIGNED";
+                String head = text == null
+                        ? ""
+                        : Render.fold(text.strip().lines().findFirst().orElse(""), 100);
+                return "(thinking" + by + ", " + state + ", " + (text == null ? 0 : text.length()) + " chars) " + head;
+            }
+            if (r instanceof Reasoning.RedactedThinking d) {
+                return "(redacted thinking" + by + ", " + d.data().length() + " bytes of data)";
+            }
+            String text = ((Reasoning.ReasoningContent) r).text();
+            return "(reasoning" + by + ", " + text.length() + " chars, not sent back) "
+                    + Render.fold(text.strip().lines().findFirst().orElse(""), 100);
+        }
+
         private static void print(PrintWriter out, StoredMessage stored) {
             Message m = stored.message();
             out.println(paint("2", "#" + stored.id() + "  " + Render.time(stored.createdAt())) + "  "
@@ -219,6 +240,9 @@ final class SessionsCommand {
             } else if (m instanceof SystemMessage s) {
                 indent(out, s.text());
             } else if (m instanceof AssistantMessage a) {
+                for (Reasoning r : a.reasoning()) {
+                    out.println(paint("2", "  " + reasoningLine(r, a.model())));
+                }
                 if (!a.text().isBlank()) {
                     indent(out, a.text());
                 }

@@ -5,16 +5,23 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heartbeat.support.Json;
+import dev.heartbeat.transcript.Transcripts.BadLine;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Anthropic Messages transcripts: content blocks to and from the project's messages. */
 final class AnthropicTranscript {
     private AnthropicTranscript() {}
 
-    static void read(JsonNode n, List<Message> out, Map<String, String> toolNames) {
+    /**
+     * One message's blocks: text, tool use and results, thinking (kept exactly, signature and all) and
+     * redacted thinking. A block the session cannot hold yet (an image, a document) is reported in {@code bad}
+     * with its line and kept there as it was, never silently dropped.
+     */
+    static void read(JsonNode n, int line, List<Message> out, Map<String, String> toolNames, List<BadLine> bad) {
         String role = n.path("role").asText("");
         JsonNode content = n.path("content");
         switch (role) {
@@ -40,6 +47,8 @@ final class AnthropicTranscript {
                             text.append("\n");
                         }
                         text.append(block.path("text").asText(""));
+                    } else {
+                        bad.add(notKept(line, block));
                     }
                 }
                 flushUser(text, out);
@@ -51,9 +60,24 @@ final class AnthropicTranscript {
                 }
                 StringBuilder text = new StringBuilder();
                 List<ToolCall> calls = new ArrayList<>();
+                List<Reasoning> reasoning = new ArrayList<>();
                 for (JsonNode block : content) {
                     String type = block.path("type").asText();
-                    if (type.equals("text")) {
+                    if (type.equals("thinking") || type.equals("redacted_thinking")) {
+                        if (text.length() > 0 || !calls.isEmpty()) {
+                            bad.add(new BadLine(
+                                    line,
+                                    Json.write(block),
+                                    "a " + type + " block after text or tool use: the API takes thinking first, so "
+                                            + "it was moved before them (kept here as it stood)"));
+                        }
+                        reasoning.add(
+                                type.equals("thinking")
+                                        ? new Reasoning.Thinking(
+                                                textOrNull(block, "thinking"), textOrNull(block, "signature"))
+                                        : new Reasoning.RedactedThinking(
+                                                block.path("data").asText("")));
+                    } else if (type.equals("text")) {
                         if (text.length() > 0) {
                             text.append("\n");
                         }
@@ -66,13 +90,29 @@ final class AnthropicTranscript {
                                 block.path("id").asText(""), block.path("name").asText(""), arguments);
                         toolNames.put(call.id(), call.name());
                         calls.add(call);
+                    } else {
+                        bad.add(notKept(line, block));
                     }
                 }
-                out.add(new AssistantMessage(text.toString(), calls));
+                out.add(new AssistantMessage(text.toString(), calls, reasoning, null));
             }
             default ->
                 throw new IllegalArgumentException("not a message: role '" + role + "' is neither user nor assistant");
         }
+    }
+
+    private static BadLine notKept(int line, JsonNode block) {
+        return new BadLine(
+                line,
+                Json.write(block),
+                "a `" + block.path("type").asText("?")
+                        + "` block cannot be held in a session yet; kept here as it was");
+    }
+
+    /** The field's text exactly, or null when it is missing or not text (a block the API would refuse). */
+    private static @Nullable String textOrNull(JsonNode block, String field) {
+        JsonNode v = block.get(field);
+        return v != null && v.isTextual() ? v.asText() : null;
     }
 
     private static void flushUser(StringBuilder text, List<Message> out) {
@@ -102,6 +142,17 @@ final class AnthropicTranscript {
                 ObjectNode o = out.addObject();
                 o.put("role", "assistant");
                 ArrayNode blocks = o.putArray("content");
+                for (Reasoning r : a.reasoning()) {
+                    if (r instanceof Reasoning.Thinking t) {
+                        ObjectNode b =
+                                blocks.addObject().put("type", "thinking").put("thinking", t.thinking());
+                        if (t.signature() != null) {
+                            b.put("signature", t.signature());
+                        }
+                    } else if (r instanceof Reasoning.RedactedThinking d) {
+                        blocks.addObject().put("type", "redacted_thinking").put("data", d.data());
+                    }
+                }
                 if (!a.text().isBlank()) {
                     blocks.addObject().put("type", "text").put("text", a.text());
                 }

@@ -49,6 +49,21 @@ public final class Transcripts {
         } else if (trimmed.startsWith("{") && isSingleDocumentWithMessages(text)) {
             JsonNode doc = Json.tree(text);
             JsonNode system = doc.path("system");
+            if (system.isArray()) {
+                // Anthropic's system blocks: their text is the system message; what else they carry
+                // (cache_control, other block types) is reported and kept as it was.
+                for (JsonNode block : system) {
+                    if (!block.path("type").asText().equals("text") || block.size() > 2) {
+                        bad.add(new BadLine(
+                                1,
+                                Json.write(block),
+                                "a system block's " + (block.has("cache_control") ? "cache_control" : "content")
+                                        + " cannot be held in a session yet (its text is kept as the system "
+                                        + "message); kept here as it was"));
+                    }
+                }
+                system = JsonNodeFactory.instance.textNode(text(system));
+            }
             if (system.isTextual() && !system.asText().isBlank()) {
                 elements.add(new Element(
                         1,
@@ -83,9 +98,9 @@ public final class Transcripts {
         for (Element e : elements) {
             try {
                 if (format == Format.ANTHROPIC) {
-                    AnthropicTranscript.read(e.node(), messages, toolNames);
+                    AnthropicTranscript.read(e.node(), e.line(), messages, toolNames, bad);
                 } else {
-                    messages.add(fromOpenAi(e.node(), toolNames));
+                    messages.add(fromOpenAi(e.node(), e.line(), toolNames, bad));
                 }
             } catch (IllegalArgumentException ex) {
                 bad.add(new BadLine(e.line(), Json.write(e.node()), String.valueOf(ex.getMessage())));
@@ -171,7 +186,10 @@ public final class Transcripts {
             if (content.isArray()) {
                 for (JsonNode block : content) {
                     String type = block.path("type").asText();
-                    if (type.equals("tool_use") || type.equals("tool_result")) {
+                    if (type.equals("tool_use")
+                            || type.equals("tool_result")
+                            || type.equals("thinking")
+                            || type.equals("redacted_thinking")) {
                         return Format.ANTHROPIC;
                     }
                 }
@@ -182,8 +200,23 @@ public final class Transcripts {
 
     // ---------------------------------------------------------------- OpenAI
 
-    private static Message fromOpenAi(JsonNode n, Map<String, String> toolNames) {
+    /**
+     * One OpenAI message. Parts the session cannot hold yet (images, audio, files) are reported in {@code bad}
+     * with the line and kept there; an OpenAI-compatible server's {@code reasoning_content} is kept as such.
+     */
+    private static Message fromOpenAi(JsonNode n, int line, Map<String, String> toolNames, List<BadLine> bad) {
         String role = n.path("role").asText("");
+        if (n.path("content").isArray()) {
+            for (JsonNode part : n.path("content")) {
+                String type = part.path("type").asText("text");
+                if (!part.isTextual() && !type.equals("text")) {
+                    bad.add(new BadLine(
+                            line,
+                            Json.write(part),
+                            "a `" + type + "` part cannot be held in a session yet; kept here as it was"));
+                }
+            }
+        }
         switch (role) {
             case "system", "developer" -> {
                 return new SystemMessage(text(n.path("content")));
@@ -203,12 +236,25 @@ public final class Transcripts {
                     toolNames.put(call.id(), call.name());
                     calls.add(call);
                 }
-                return new AssistantMessage(text(n.path("content")), calls);
+                String text = text(n.path("content"));
+                // A refusal is what the model said instead of an answer.
+                if (text.isEmpty() && n.path("refusal").isTextual()) {
+                    text = n.path("refusal").asText();
+                }
+                JsonNode reasoning = n.path("reasoning_content");
+                return new AssistantMessage(
+                        text,
+                        calls,
+                        reasoning.isTextual() && !reasoning.asText().isEmpty()
+                                ? List.of(new Reasoning.ReasoningContent(reasoning.asText()))
+                                : List.of(),
+                        null);
             }
             case "tool" -> {
                 String id = n.path("tool_call_id").asText("");
                 String name = n.path("name").asText(toolNames.getOrDefault(id, ""));
-                return new ToolResultMessage(id, name, text(n.path("content")), false);
+                return new ToolResultMessage(
+                        id, name, text(n.path("content")), n.path("is_error").asBoolean(false));
             }
             default ->
                 throw new IllegalArgumentException(
@@ -252,6 +298,11 @@ public final class Transcripts {
                 } else {
                     o.put("content", a.text());
                 }
+                a.reasoning().stream()
+                        .filter(Reasoning.ReasoningContent.class::isInstance)
+                        .map(r -> ((Reasoning.ReasoningContent) r).text())
+                        .findFirst()
+                        .ifPresent(r -> o.put("reasoning_content", r));
                 if (a.hasToolCalls()) {
                     ArrayNode calls = o.putArray("tool_calls");
                     for (ToolCall c : a.toolCalls()) {
@@ -262,6 +313,9 @@ public final class Transcripts {
                 }
             } else if (m instanceof ToolResultMessage t) {
                 o.put("role", "tool").put("tool_call_id", t.callId()).put("content", t.text());
+                if (t.isError()) {
+                    o.put("is_error", true);
+                }
             }
             out.append(Json.write(o)).append('\n');
         }
