@@ -94,6 +94,24 @@ public record ModelConfig(
                 thinking);
     }
 
+    /** The same model asked with thinking off. */
+    public ModelConfig withoutThinking() {
+        return new ModelConfig(
+                provider,
+                name,
+                baseUrl,
+                apiKey,
+                apiKeyFile,
+                credential,
+                timeout,
+                maxTokens,
+                temperature,
+                maxRetries,
+                breaker,
+                fallbacks,
+                null);
+    }
+
     /** The name of the systemd credential that may hold the key. */
     public String credentialName() {
         return credential != null ? credential : provider + "-api-key";

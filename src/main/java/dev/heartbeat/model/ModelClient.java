@@ -46,10 +46,17 @@ public final class ModelClient implements ChatClient {
 
     private final ChatModel model;
     private final ModelConfig settings;
+    /** The same model with thinking off, for a request that must go without it (see ReasoningWire). */
+    private final @Nullable ChatModel thinkingOff;
 
     public ModelClient(ChatModel model, ModelConfig settings) {
+        this(model, settings, null);
+    }
+
+    ModelClient(ChatModel model, ModelConfig settings, @Nullable ChatModel thinkingOff) {
         this.model = model;
         this.settings = settings;
+        this.thinkingOff = thinkingOff;
     }
 
     public static ModelClient of(ModelConfig settings) {
@@ -62,7 +69,10 @@ public final class ModelClient implements ChatClient {
 
     /** With retry waits going to {@code sleeper}. */
     public static ModelClient of(ModelConfig settings, Clock clock, Sleeper sleeper) {
-        return new ModelClient(ChatModels.create(settings, clock, sleeper), settings);
+        return new ModelClient(
+                ChatModels.create(settings, clock, sleeper),
+                settings,
+                settings.thinking() != null ? ChatModels.create(settings.withoutThinking(), clock, sleeper) : null);
     }
 
     public ModelConfig settings() {
@@ -95,6 +105,9 @@ public final class ModelClient implements ChatClient {
             wire.add(toWire(m, sendsBackTo));
         }
         ChatRequest.Builder request = ChatRequest.builder().messages(wire);
+        ChatModel asked = thinkingOff != null && ReasoningWire.openLoopWithoutThinking(messages, sendsBackTo)
+                ? thinkingOff
+                : model;
         if (!tools.isEmpty()) {
             request.toolSpecifications(tools);
         }
@@ -102,7 +115,7 @@ public final class ModelClient implements ChatClient {
         ChatResponse response;
         CallContext context = CallContext.open(deadline);
         try {
-            response = model.chat(request.build());
+            response = asked.chat(request.build());
         } catch (RuntimeException e) {
             ModelFailure f = describe(e);
             ModelFailure failure = new ModelFailure(f.kind(), f.getMessage(), e, context.attempts);

@@ -3,7 +3,9 @@ package dev.heartbeat.model;
 import dev.heartbeat.config.ModelConfig;
 import dev.heartbeat.config.Provider;
 import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.Reasoning;
+import dev.heartbeat.transcript.ToolResultMessage;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import java.util.ArrayList;
@@ -56,6 +58,27 @@ final class ReasoningWire {
             out.add(new Reasoning.ReasoningContent(text));
         }
         return out;
+    }
+
+    /**
+     * Whether this request must go with thinking off: thinking is on, and the assistant turn of the open tool
+     * loop (the request ends with tool results) has no thinking this model made — it was lost, or another model
+     * (a fallback) made the turn. Anthropic refuses that request ("When `thinking` is enabled, a final
+     * `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and
+     * `tool_result` blocks) ... To avoid this requirement, disable `thinking`", and its extended-thinking guide:
+     * thinking cannot be toggled within an assistant turn, tool loop included). So that one request goes to the
+     * same model with thinking off (no {@code thinking} in the request); the next turn thinks again.
+     */
+    static boolean openLoopWithoutThinking(List<Message> messages, @Nullable String to) {
+        if (to == null || messages.isEmpty() || !(messages.get(messages.size() - 1) instanceof ToolResultMessage)) {
+            return false;
+        }
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if (messages.get(i) instanceof AssistantMessage a) {
+                return atBlock(a, 0, to) == null;
+            }
+        }
+        return false;
     }
 
     /**

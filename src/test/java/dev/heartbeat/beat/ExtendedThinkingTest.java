@@ -79,7 +79,8 @@ class ExtendedThinkingTest {
                 // Every turn the model made went back with its own block, unchanged, first.
                 assertThat(first.path("type").asText()).isEqualTo("thinking");
                 assertThat(first.path("signature").asText())
-                        .isEqualTo(fake.sign(first.path("thinking").asText()));
+                        .isEqualTo(
+                                fake.sign("claude-test", first.path("thinking").asText()));
                 loops++;
             }
         }
@@ -96,7 +97,7 @@ class ExtendedThinkingTest {
                 assertThat(a.model()).isEqualTo("anthropic/claude-test");
                 assertThat(a.reasoning()).singleElement().isInstanceOfSatisfying(Reasoning.Thinking.class, t -> {
                     assertThat(t.signed()).isTrue();
-                    assertThat(t.signature()).isEqualTo(fake.sign(t.thinking()));
+                    assertThat(t.signature()).isEqualTo(fake.sign("claude-test", t.thinking()));
                 });
             });
         }
@@ -152,6 +153,44 @@ class ExtendedThinkingTest {
             assertThat(store.repairLog().repairs("test-agent"))
                     .anySatisfy(r -> assertThat(r.action().rule()).isEqualTo("drop_rejected_thinking"));
         }
+    }
+
+    @Test
+    void aFallbackModelNeverGetsAnotherModelsThinkingAndAnOpenLoopItInheritsAsksWithThinkingOff() throws Exception {
+        agent.model("  provider: anthropic\n  name: claude-a\n  base-url: " + fake.baseUrl()
+                + "\n  api-key: ${HB_TEST_KEY}\n  timeout: 3s\n  max-retries: 0\n  max-tokens: 4096\n"
+                + "  thinking: { budget-tokens: 1024 }\n"
+                + "  fallbacks:\n    - { provider: anthropic, name: claude-b, base-url: \"" + fake.baseUrl()
+                + "\", api-key: \"${HB_TEST_KEY}\", max-tokens: 4096, thinking: { budget-tokens: 1024 } }\n");
+        // claude-a starts a tool loop, then fails; claude-b takes the loop over and finishes it.
+        fake.call("read_file", "{\"path\":\"NOTES.md\"}")
+                .status(
+                        529,
+                        "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}")
+                .text("HEARTBEAT_OK");
+        JsonNode d = beat();
+        assertThat(d.path("outcome").asText()).as(d.toString()).isEqualTo("quiet");
+        assertThat(fake.rejections()).isEmpty();
+        JsonNode takeover = fake.requests().get(2);
+        assertThat(takeover.path("model").asText()).isEqualTo("claude-b");
+        assertThat(takeover.path("thinking").path("type").asText())
+                .as("the inherited loop has no thinking of claude-b's: asked with thinking off")
+                .isEmpty();
+        for (JsonNode m : takeover.path("messages")) {
+            for (JsonNode block : m.path("content")) {
+                assertThat(block.path("type").asText())
+                        .as("claude-a's thinking stays with claude-a")
+                        .isNotEqualTo("thinking");
+            }
+        }
+        // The next beat starts a new turn: the primary is asked first again, with thinking, and gets its own
+        // blocks back (claude-b's block from the takeover is not sent to it).
+        fake.text("HEARTBEAT_OK");
+        assertThat(beat().path("outcome").asText()).isEqualTo("quiet");
+        JsonNode next = fake.requests().get(3);
+        assertThat(next.path("model").asText()).isEqualTo("claude-a");
+        assertThat(next.path("thinking").path("type").asText()).isEqualTo("enabled");
+        assertThat(fake.rejections()).isEmpty();
     }
 
     @Test

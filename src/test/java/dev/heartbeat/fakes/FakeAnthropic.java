@@ -36,12 +36,16 @@ public final class FakeAnthropic extends FakeProvider {
         super("/v1/messages", apiKey);
     }
 
-    /** The signature this server gives {@code thinking}; a test forges a block by using anything else. */
-    public String sign(String thinking) {
+    /**
+     * The signature this server gives {@code thinking} by {@code model}: bound to the model, as the real API's
+     * are (a block replayed to another model is refused). A test forges a block by using anything else.
+     */
+    public String sign(String model, String thinking) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(signingKey, "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(thinking.getBytes(StandardCharsets.UTF_8)));
+            return Base64.getEncoder()
+                    .encodeToString(mac.doFinal((model + "\n" + thinking).getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -207,6 +211,10 @@ public final class FakeAnthropic extends FakeProvider {
      */
     private String thinking(JsonNode body, JsonNode raw) {
         boolean enabled = body.path("thinking").path("type").asText().equals("enabled");
+        if (body.path("thinking").path("type").asText().equals("disabled")
+                && body.path("thinking").size() > 1) {
+            return "thinking.disabled.budget_tokens: Extra inputs are not permitted";
+        }
         if (enabled) {
             int budget = body.path("thinking").path("budget_tokens").asInt(0);
             if (budget < 1024) {
@@ -229,7 +237,10 @@ public final class FakeAnthropic extends FakeProvider {
                     return "messages." + i + ".content." + b + ".thinking.signature: Field required";
                 }
                 String text = block.path("thinking").asText("");
-                if (!block.path("signature").asText().equals(sign(text)) || refusedThinking.contains(text)) {
+                if (!block.path("signature")
+                                .asText()
+                                .equals(sign(body.path("model").asText(), text))
+                        || refusedThinking.contains(text)) {
                     return "messages." + i + ".content." + b + ": Invalid `signature` in `thinking` block";
                 }
             }
@@ -302,7 +313,10 @@ public final class FakeAnthropic extends FakeProvider {
         String produced;
         if (request.path("thinking").path("type").asText().equals("enabled")) {
             String thought = "Step " + n + ": what does the checklist ask, and what do the tools show?";
-            content.addObject().put("type", "thinking").put("thinking", thought).put("signature", sign(thought));
+            content.addObject()
+                    .put("type", "thinking")
+                    .put("thinking", thought)
+                    .put("signature", sign(request.path("model").asText(), thought));
         }
         if (reply instanceof Text t) {
             content.addObject().put("type", "text").put("text", t.text());
