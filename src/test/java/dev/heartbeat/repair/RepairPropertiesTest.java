@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.Message;
+import dev.heartbeat.transcript.Reasoning;
 import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.ToolResultMessage;
 import dev.heartbeat.transcript.UserMessage;
@@ -29,6 +30,21 @@ import net.jqwik.api.Provide;
  */
 class RepairPropertiesTest {
 
+    private static final String MODEL = "anthropic/claude-test";
+
+    /** What a thinking model's turn carries: usually a signed block, sometimes redacted ones too. */
+    private static List<Reasoning> reasoning(Random random, int n) {
+        List<Reasoning> out = new ArrayList<>();
+        if (random.nextInt(3) != 0) {
+            out.add(new Reasoning.Thinking(
+                    random.nextBoolean() ? "step " + n : "", "sig_" + n + "_" + random.nextInt()));
+        }
+        if (random.nextInt(5) == 0) {
+            out.add(new Reasoning.RedactedThinking("redacted_" + n));
+        }
+        return out;
+    }
+
     /** A valid history: turns of a user message, zero or more tool rounds, and a final answer. */
     @Provide
     Arbitrary<List<Message>> histories() {
@@ -49,13 +65,14 @@ class RepairPropertiesTest {
                                 "tool_" + random.nextInt(3),
                                 "{\"n\": " + random.nextInt(100) + "}"));
                     }
-                    out.add(new AssistantMessage(random.nextBoolean() ? "thinking " + t : "", calls));
+                    out.add(new AssistantMessage(
+                            random.nextBoolean() ? "thinking " + t : "", calls, reasoning(random, ids), MODEL));
                     for (ToolCall c : calls) {
                         out.add(new ToolResultMessage(c.id(), c.name(), "result of " + c.id(), random.nextInt(5) == 0));
                     }
                 }
                 if (rounds == 0 || random.nextInt(4) != 0 || t == turns - 1) {
-                    out.add(new AssistantMessage("answer " + t, List.of()));
+                    out.add(new AssistantMessage("answer " + t, List.of(), reasoning(random, ids), MODEL));
                 }
             }
             return out;
@@ -71,7 +88,8 @@ class RepairPropertiesTest {
         TEAR_ARGUMENTS,
         EMPTY_TEXT,
         DUPLICATE_ID,
-        INSERT_ORPHAN
+        INSERT_ORPHAN,
+        BREAK_THINKING
     }
 
     @Provide
@@ -131,6 +149,17 @@ class RepairPropertiesTest {
                         h.set(i, new AssistantMessage(a.text(), calls));
                     }
                 }
+                case BREAK_THINKING -> {
+                    // A store that lost a signature, or a text, on the way.
+                    if (h.get(i) instanceof AssistantMessage a && !a.reasoning().isEmpty()) {
+                        List<Reasoning> blocks = new ArrayList<>(a.reasoning());
+                        blocks.add(
+                                random.nextBoolean()
+                                        ? new Reasoning.Thinking("lost its signature", random.nextBoolean() ? null : "")
+                                        : new Reasoning.Thinking(null, "sig_without_text"));
+                        h.set(i, a.withReasoning(blocks));
+                    }
+                }
                 case INSERT_ORPHAN ->
                     h.add(i, new ToolResultMessage("ghost_" + random.nextInt(100), "t", "orphan", false));
             }
@@ -173,6 +202,27 @@ class RepairPropertiesTest {
      * An intact pair: a call with a unique, valid id and valid arguments whose one result directly
      * follows its assistant message's block. It must survive with the same id, arguments and result.
      */
+    @Property(tries = 600)
+    void reasoningIsNeverInventedOrAlteredAndNoInvalidBlockRemains(@ForAll("corrupted") List<Message> broken) {
+        Set<Reasoning> before = new HashSet<>();
+        for (Message m : broken) {
+            if (m instanceof AssistantMessage a) {
+                before.addAll(a.reasoning());
+            }
+        }
+        Repairer.Result r = Repairer.repair(Entry.numbered(broken));
+        for (Message m : r.messages()) {
+            if (m instanceof AssistantMessage a) {
+                for (Reasoning block : a.reasoning()) {
+                    assertThat(before).as("a block the input held, unchanged").contains(block);
+                    assertThat(!(block instanceof Reasoning.Thinking t) || t.valid())
+                            .as("no invalid thinking left: " + block)
+                            .isTrue();
+                }
+            }
+        }
+    }
+
     @Property(tries = 600)
     void everyIntactPairIsKept(@ForAll("corrupted") List<Message> broken) {
         Map<String, Integer> callCount = new HashMap<>();
