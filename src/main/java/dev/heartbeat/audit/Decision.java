@@ -1,5 +1,6 @@
 package dev.heartbeat.audit;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -286,10 +287,45 @@ public record Decision(
 
             long latencyMs,
             List<AttemptRecord> attempts,
-            @Nullable String error) {
+            @Nullable String error,
+
+            @JsonProperty("gen_ai.usage.reasoning.output_tokens") @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+            long reasoningTokens) {
         public ModelCall {
             finishReasons = finishReasons == null ? List.of() : List.copyOf(finishReasons);
             attempts = attempts == null ? List.of() : List.copyOf(attempts);
+        }
+
+        /** A call whose provider reported no reasoning tokens (records made before they were counted, too). */
+        public ModelCall(
+                int step,
+                String operation,
+                String provider,
+                String requestModel,
+                @Nullable String responseModel,
+                @Nullable String responseId,
+                List<String> finishReasons,
+                long inputTokens,
+                long outputTokens,
+                long cachedInputTokens,
+                long latencyMs,
+                List<AttemptRecord> attempts,
+                @Nullable String error) {
+            this(
+                    step,
+                    operation,
+                    provider,
+                    requestModel,
+                    responseModel,
+                    responseId,
+                    finishReasons,
+                    inputTokens,
+                    outputTokens,
+                    cachedInputTokens,
+                    latencyMs,
+                    attempts,
+                    error,
+                    0);
         }
     }
 

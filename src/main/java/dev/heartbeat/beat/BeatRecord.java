@@ -163,7 +163,8 @@ class BeatRecord {
                 reply.cachedInputTokens(),
                 reply.latencyMs(),
                 attempts(reply.attempts()),
-                null));
+                null,
+                reply.reasoningTokens()));
         answeredBy = new Decision.ModelInfo(reply.provider(), reply.model());
         spent(reply.model(), reply.inputTokens(), reply.outputTokens(), reply.cachedInputTokens());
     }

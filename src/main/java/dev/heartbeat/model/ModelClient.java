@@ -161,7 +161,18 @@ public final class ModelClient implements ChatClient {
                 out,
                 cached(usage),
                 latency,
-                context.attempts);
+                context.attempts,
+                reasoning(usage));
+    }
+
+    /** Output tokens spent reasoning, where the provider reports them apart (OpenAI's reasoning models). */
+    private static long reasoning(@Nullable TokenUsage usage) {
+        if (usage instanceof OpenAiTokenUsage o
+                && o.outputTokensDetails() != null
+                && o.outputTokensDetails().reasoningTokens() != null) {
+            return o.outputTokensDetails().reasoningTokens();
+        }
+        return 0;
     }
 
     /** Input tokens a provider's prompt cache served, where the provider reports them. */

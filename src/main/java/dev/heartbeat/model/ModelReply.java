@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What one model call returned, with what the decision record needs to know about it: which
- * provider and model answered (a fallback may have) and every HTTP attempt it took.
+ * provider and model answered (a fallback may have) and every HTTP attempt it took. {@code reasoningTokens}:
+ * the part of the output tokens spent thinking, where the provider reports it (OpenAI's reasoning models).
  */
 public record ModelReply(
         AssistantMessage message,
@@ -19,8 +20,37 @@ public record ModelReply(
         long outputTokens,
         long cachedInputTokens,
         long latencyMs,
-        List<Attempt> attempts) {
+        List<Attempt> attempts,
+        long reasoningTokens) {
     public ModelReply {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
+    }
+
+    /** A reply whose provider reported no reasoning tokens. */
+    public ModelReply(
+            AssistantMessage message,
+            String provider,
+            String model,
+            @Nullable String responseId,
+            @Nullable String responseModel,
+            @Nullable String finishReason,
+            long inputTokens,
+            long outputTokens,
+            long cachedInputTokens,
+            long latencyMs,
+            List<Attempt> attempts) {
+        this(
+                message,
+                provider,
+                model,
+                responseId,
+                responseModel,
+                finishReason,
+                inputTokens,
+                outputTokens,
+                cachedInputTokens,
+                latencyMs,
+                attempts,
+                0);
     }
 }

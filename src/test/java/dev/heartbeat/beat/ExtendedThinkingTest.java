@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heartbeat.fakes.FakeAnthropic;
+import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.transcript.AssistantMessage;
@@ -191,6 +192,41 @@ class ExtendedThinkingTest {
         assertThat(next.path("model").asText()).isEqualTo("claude-a");
         assertThat(next.path("thinking").path("type").asText()).isEqualTo("enabled");
         assertThat(fake.rejections()).isEmpty();
+    }
+
+    @Test
+    void anOpenAiReasoningModelsEffortGoesOutItsReasoningIsKeptButNeverSentBackAndItsTokensCounted() throws Exception {
+        try (FakeOpenAi openai = new FakeOpenAi(TestAgent.KEY)) {
+            agent.model("  provider: openai\n  name: o4-mini\n  base-url: " + openai.baseUrl()
+                    + "\n  api-key: ${HB_TEST_KEY}\n  timeout: 3s\n  max-retries: 0\n  thinking: { effort: low }\n");
+            openai.call("read_file", "{\"path\":\"NOTES.md\"}")
+                    .text("HEARTBEAT_OK")
+                    .text("HEARTBEAT_OK");
+            JsonNode d = beat();
+            assertThat(d.path("outcome").asText()).as(d.toString()).isEqualTo("quiet");
+            assertThat(beat().path("outcome").asText()).isEqualTo("quiet");
+            assertThat(openai.rejections()).isEmpty();
+            assertThat(openai.requests())
+                    .allSatisfy(
+                            r -> assertThat(r.path("reasoning_effort").asText()).isEqualTo("low"));
+            JsonNode call = d.path("model_calls").get(0);
+            assertThat(call.path("gen_ai.usage.reasoning.output_tokens").asLong())
+                    .isPositive();
+            assertThat(call.path("gen_ai.usage.output_tokens").asLong())
+                    .isGreaterThan(
+                            call.path("gen_ai.usage.reasoning.output_tokens").asLong());
+            try (Store store = agent.store()) {
+                assertThat(store.sessions().history("test-agent").stream()
+                                .map(StoredMessage::message)
+                                .filter(AssistantMessage.class::isInstance)
+                                .map(m -> ((AssistantMessage) m).reasoning()))
+                        .allSatisfy(r -> assertThat(r)
+                                .singleElement()
+                                .isInstanceOfSatisfying(
+                                        Reasoning.ReasoningContent.class,
+                                        c -> assertThat(c.text()).startsWith("Reasoned about step")));
+            }
+        }
     }
 
     @Test

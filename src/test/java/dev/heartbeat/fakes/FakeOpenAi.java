@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -45,7 +46,19 @@ public final class FakeOpenAi extends FakeProvider {
         if (!body.path("model").isTextual()) {
             return "you must provide a model parameter";
         }
+        JsonNode effort = body.path("reasoning_effort");
+        if (!effort.isMissingNode()
+                && !List.of("minimal", "low", "medium", "high").contains(effort.asText())) {
+            return "Invalid value: '" + effort.asText() + "'. Supported values are: 'minimal', 'low', 'medium', and "
+                    + "'high'.";
+        }
         JsonNode messages = body.path("messages");
+        for (int i = 0; i < messages.size(); i++) {
+            // As the OpenAI-compatible reasoning servers do: reasoning is output only.
+            if (messages.get(i).has("reasoning_content")) {
+                return "messages[" + i + "]: reasoning_content is output only; remove it from the input";
+            }
+        }
         if (!messages.isArray() || messages.isEmpty()) {
             return "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.";
         }
@@ -170,10 +183,20 @@ public final class FakeOpenAi extends FakeProvider {
         }
         int in = tokens(request.path("messages").toString());
         int outTokens = tokens(produced);
-        out.putObject("usage")
+        int reasoning = 0;
+        if (request.has("reasoning_effort")) {
+            String thought = "Reasoned about step " + n + " at "
+                    + request.path("reasoning_effort").asText() + " effort.";
+            message.put("reasoning_content", thought);
+            reasoning = tokens(thought) * 4;
+        }
+        ObjectNode usage = out.putObject("usage")
                 .put("prompt_tokens", in)
-                .put("completion_tokens", outTokens)
-                .put("total_tokens", in + outTokens);
+                .put("completion_tokens", outTokens + reasoning)
+                .put("total_tokens", in + outTokens + reasoning);
+        if (reasoning > 0) {
+            usage.putObject("completion_tokens_details").put("reasoning_tokens", reasoning);
+        }
         return out.toString();
     }
 }
