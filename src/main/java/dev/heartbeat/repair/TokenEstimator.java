@@ -7,6 +7,7 @@ import com.knuddels.jtokkit.api.EncodingType;
 import dev.heartbeat.config.Provider;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
+import dev.heartbeat.transcript.Reasoning;
 import dev.heartbeat.transcript.SystemMessage;
 import dev.heartbeat.transcript.ToolCall;
 import dev.heartbeat.transcript.ToolResultMessage;
@@ -59,6 +60,13 @@ public final class TokenEstimator {
             tokens += count(a.text());
             for (ToolCall c : a.toolCalls()) {
                 tokens += count(c.name()) + count(c.arguments()) + PER_MESSAGE;
+            }
+            // Thinking that goes back with the turn is read as input too (an upper bound: only the turn's own
+            // model gets it).
+            for (Reasoning r : a.reasoning()) {
+                if (r instanceof Reasoning.Thinking t && t.thinking() != null) {
+                    tokens += count(t.thinking());
+                }
             }
         } else if (m instanceof ToolResultMessage t) {
             tokens += count(t.text());
