@@ -61,6 +61,19 @@ public record ModelConfig(
     }
 
     public ModelConfig withKey(Secret key) {
+        return with(key, fallbacks, thinking);
+    }
+
+    public ModelConfig withFallbacks(List<ModelConfig> resolved) {
+        return with(apiKey, resolved, thinking);
+    }
+
+    /** The same model asked with thinking off. */
+    public ModelConfig withoutThinking() {
+        return with(apiKey, fallbacks, null);
+    }
+
+    private ModelConfig with(Secret key, List<ModelConfig> others, @Nullable Thinking think) {
         return new ModelConfig(
                 provider,
                 name,
@@ -73,43 +86,8 @@ public record ModelConfig(
                 temperature,
                 maxRetries,
                 breaker,
-                fallbacks,
-                thinking);
-    }
-
-    public ModelConfig withFallbacks(List<ModelConfig> resolved) {
-        return new ModelConfig(
-                provider,
-                name,
-                baseUrl,
-                apiKey,
-                apiKeyFile,
-                credential,
-                timeout,
-                maxTokens,
-                temperature,
-                maxRetries,
-                breaker,
-                resolved,
-                thinking);
-    }
-
-    /** The same model asked with thinking off. */
-    public ModelConfig withoutThinking() {
-        return new ModelConfig(
-                provider,
-                name,
-                baseUrl,
-                apiKey,
-                apiKeyFile,
-                credential,
-                timeout,
-                maxTokens,
-                temperature,
-                maxRetries,
-                breaker,
-                fallbacks,
-                null);
+                others,
+                think);
     }
 
     /** The name of the systemd credential that may hold the key. */
