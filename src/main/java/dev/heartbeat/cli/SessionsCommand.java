@@ -7,6 +7,7 @@ import dev.heartbeat.store.SessionInfo;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.support.Json;
 import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.Attachment;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.Reasoning;
 import dev.heartbeat.transcript.StoredMessage;
@@ -237,6 +238,13 @@ final class SessionsCommand {
                     + paint("2", stored.beatId() != null ? "  (beat " + stored.beatId() + ")" : ""));
             if (m instanceof UserMessage u) {
                 indent(out, u.text());
+                for (Attachment a : u.attachments()) {
+                    String where = a.url() != null ? " at " + a.url() : "";
+                    out.println(paint(
+                            "2",
+                            "  (" + a.kind() + " " + a.mediaType() + ", " + a.size() + " bytes" + where + ", as "
+                                    + a.format() + " sent it)"));
+                }
             } else if (m instanceof SystemMessage s) {
                 indent(out, s.text());
             } else if (m instanceof AssistantMessage a) {

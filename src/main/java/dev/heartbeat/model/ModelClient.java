@@ -192,7 +192,9 @@ public final class ModelClient implements ChatClient {
             return dev.langchain4j.data.message.SystemMessage.from(s.text());
         }
         if (m instanceof UserMessage u) {
-            return dev.langchain4j.data.message.UserMessage.from(u.text());
+            return u.attachments().isEmpty()
+                    ? dev.langchain4j.data.message.UserMessage.from(u.text())
+                    : dev.langchain4j.data.message.UserMessage.from(AttachmentWire.contents(u));
         }
         if (m instanceof AssistantMessage a) {
             List<ToolExecutionRequest> requests = new ArrayList<>();

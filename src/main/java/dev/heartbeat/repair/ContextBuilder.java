@@ -153,7 +153,7 @@ public final class ContextBuilder {
                     && m.message() instanceof UserMessage u
                     && u.text().contains("\n")) {
                 out.add(new UserMessage(
-                        u.text().substring(0, u.text().indexOf('\n')).strip()));
+                        u.text().substring(0, u.text().indexOf('\n')).strip(), u.attachments()));
             } else if (m.message() instanceof ToolResultMessage t && t.text().length() > maxToolResultChars) {
                 out.add(new ToolResultMessage(
                         t.callId(), t.toolName(), Texts.cut(t.text(), maxToolResultChars), t.isError()));

@@ -76,7 +76,7 @@ public final class HistoryValidator {
                 conversationStarted = true;
             }
             if (m instanceof UserMessage u) {
-                if (u.text().isBlank()) {
+                if (u.isEmpty()) {
                     problems.add(new Problem(HistoryRule.EMPTY_MESSAGE, i, "empty user message"));
                 }
                 if (previous instanceof UserMessage) {

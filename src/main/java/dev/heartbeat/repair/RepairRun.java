@@ -3,6 +3,7 @@ package dev.heartbeat.repair;
 import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.support.Json;
 import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.Attachment;
 import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.Reasoning;
@@ -71,7 +72,7 @@ final class RepairRun {
         List<Entry> out = new ArrayList<>(in.size());
         for (Entry e : in) {
             Message m = e.message();
-            boolean empty = (m instanceof UserMessage u && u.text().isBlank())
+            boolean empty = (m instanceof UserMessage u && u.isEmpty())
                     || (m instanceof SystemMessage s && s.text().isBlank())
                     || (m instanceof AssistantMessage a && a.text().isBlank() && !a.hasToolCalls());
             if (empty) {
@@ -378,7 +379,11 @@ final class RepairRun {
         for (Entry e : in) {
             Entry last = out.peekLast();
             if (last != null && last.message() instanceof UserMessage a && e.message() instanceof UserMessage b) {
-                UserMessage merged = new UserMessage(a.text() + "\n\n" + b.text());
+                List<Attachment> attached = new ArrayList<>(a.attachments());
+                attached.addAll(b.attachments());
+                String text =
+                        a.text().isBlank() ? b.text() : b.text().isBlank() ? a.text() : a.text() + "\n\n" + b.text();
+                UserMessage merged = new UserMessage(text, attached);
                 record(
                         RepairRule.MERGE_SAME_ROLE,
                         "two user messages in a row were merged",

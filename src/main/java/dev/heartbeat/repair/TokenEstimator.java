@@ -6,6 +6,7 @@ import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.heartbeat.config.Provider;
 import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.Attachment;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.Reasoning;
 import dev.heartbeat.transcript.SystemMessage;
@@ -23,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TokenEstimator {
     /** Role markers and separators each message adds on the wire. */
     private static final int PER_MESSAGE = 4;
+
+    private static final int IMAGE_TOKENS = 1_600;
 
     private final EncodingType type;
     private final double factor;
@@ -72,6 +75,10 @@ public final class TokenEstimator {
             tokens += count(t.text());
         } else if (m instanceof UserMessage u) {
             tokens += count(u.text());
+            for (Attachment a : u.attachments()) {
+                // An image costs about what a 1,000-pixel picture does; a document about its size in text.
+                tokens += a.kind().equals("image") ? IMAGE_TOKENS : a.size() / 4;
+            }
         } else {
             tokens += count(((SystemMessage) m).text());
         }

@@ -32,10 +32,11 @@ final class AnthropicTranscript {
                     return;
                 }
                 StringBuilder text = new StringBuilder();
+                List<Attachment> attached = new ArrayList<>();
                 for (JsonNode block : content) {
                     String type = block.path("type").asText();
                     if (type.equals("tool_result")) {
-                        flushUser(text, out);
+                        flushUser(text, attached, out);
                         String id = block.path("tool_use_id").asText("");
                         out.add(new ToolResultMessage(
                                 id,
@@ -47,11 +48,13 @@ final class AnthropicTranscript {
                             text.append("\n");
                         }
                         text.append(block.path("text").asText(""));
+                    } else if (Attachment.holds(Attachment.ANTHROPIC, block)) {
+                        attached.add(new Attachment(Attachment.ANTHROPIC, block));
                     } else {
                         bad.add(notKept(line, block));
                     }
                 }
-                flushUser(text, out);
+                flushUser(text, attached, out);
             }
             case "assistant" -> {
                 if (!content.isArray()) {
@@ -101,6 +104,14 @@ final class AnthropicTranscript {
         }
     }
 
+    /** An attachment this format cannot hold, written as a text block that says so rather than dropped. */
+    static JsonNode unheld(Attachment a) {
+        return JsonNodeFactory.instance
+                .objectNode()
+                .put("type", "text")
+                .put("text", "[a " + a.kind() + " (" + a.mediaType() + ") this format cannot hold: " + a.block() + "]");
+    }
+
     private static BadLine notKept(int line, JsonNode block) {
         return new BadLine(
                 line,
@@ -115,10 +126,11 @@ final class AnthropicTranscript {
         return v != null && v.isTextual() ? v.asText() : null;
     }
 
-    private static void flushUser(StringBuilder text, List<Message> out) {
-        if (text.length() > 0) {
-            out.add(new UserMessage(text.toString()));
+    private static void flushUser(StringBuilder text, List<Attachment> attached, List<Message> out) {
+        if (text.length() > 0 || !attached.isEmpty()) {
+            out.add(new UserMessage(text.toString(), attached));
             text.setLength(0);
+            attached.clear();
         }
     }
 
@@ -187,7 +199,13 @@ final class AnthropicTranscript {
                         result.put("is_error", true);
                     }
                 } else {
-                    blocks.addObject().put("type", "text").put("text", ((UserMessage) m).text());
+                    UserMessage u = (UserMessage) m;
+                    if (!u.text().isEmpty() || u.attachments().isEmpty()) {
+                        blocks.addObject().put("type", "text").put("text", u.text());
+                    }
+                    for (Attachment a : u.attachments()) {
+                        blocks.add(a.in(Attachment.ANTHROPIC).orElseGet(() -> unheld(a)));
+                    }
                 }
             }
         }

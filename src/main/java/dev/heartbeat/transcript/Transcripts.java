@@ -174,7 +174,7 @@ public final class Transcripts {
         return s == null ? "" : s.lines().findFirst().orElse("");
     }
 
-    /** Anthropic when any message carries tool_use or tool_result blocks; OpenAI otherwise. */
+    /** Anthropic when any message carries Anthropic's own blocks (tool use and results, thinking, images); OpenAI otherwise. */
     static Format detect(List<Element> elements) {
         for (Element e : elements) {
             JsonNode n = e.node();
@@ -189,8 +189,12 @@ public final class Transcripts {
                     if (type.equals("tool_use")
                             || type.equals("tool_result")
                             || type.equals("thinking")
-                            || type.equals("redacted_thinking")) {
+                            || type.equals("redacted_thinking")
+                            || Attachment.holds(Attachment.ANTHROPIC, block)) {
                         return Format.ANTHROPIC;
+                    }
+                    if (Attachment.holds(Attachment.OPENAI, block)) {
+                        return Format.OPENAI;
                     }
                 }
             }
@@ -206,10 +210,13 @@ public final class Transcripts {
      */
     private static Message fromOpenAi(JsonNode n, int line, Map<String, String> toolNames, List<BadLine> bad) {
         String role = n.path("role").asText("");
+        List<Attachment> attached = new ArrayList<>();
         if (n.path("content").isArray()) {
             for (JsonNode part : n.path("content")) {
                 String type = part.path("type").asText("text");
-                if (!part.isTextual() && !type.equals("text")) {
+                if (role.equals("user") && Attachment.holds(Attachment.OPENAI, part)) {
+                    attached.add(new Attachment(Attachment.OPENAI, part));
+                } else if (!part.isTextual() && !type.equals("text")) {
                     bad.add(new BadLine(
                             line,
                             Json.write(part),
@@ -222,7 +229,7 @@ public final class Transcripts {
                 return new SystemMessage(text(n.path("content")));
             }
             case "user" -> {
-                return new UserMessage(text(n.path("content")));
+                return new UserMessage(text(n.path("content")), attached);
             }
             case "assistant" -> {
                 List<ToolCall> calls = new ArrayList<>();
@@ -290,7 +297,18 @@ public final class Transcripts {
             if (m instanceof SystemMessage s) {
                 o.put("role", "system").put("content", s.text());
             } else if (m instanceof UserMessage u) {
-                o.put("role", "user").put("content", u.text());
+                o.put("role", "user");
+                if (u.attachments().isEmpty()) {
+                    o.put("content", u.text());
+                } else {
+                    ArrayNode parts = o.putArray("content");
+                    if (!u.text().isEmpty()) {
+                        parts.addObject().put("type", "text").put("text", u.text());
+                    }
+                    for (Attachment a : u.attachments()) {
+                        parts.add(a.in(Attachment.OPENAI).orElseGet(() -> AnthropicTranscript.unheld(a)));
+                    }
+                }
             } else if (m instanceof AssistantMessage a) {
                 o.put("role", "assistant");
                 if (a.text().isEmpty() && a.hasToolCalls()) {

@@ -1,9 +1,27 @@
 package dev.heartbeat.transcript;
 
-/** A message in the user role: for the heartbeat, the beat's prompt. */
-public record UserMessage(String text) implements Message {
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * A message in the user role: for the heartbeat, the beat's prompt; in an imported history, also the images and
+ * documents the user sent with it.
+ */
+public record UserMessage(
+        String text,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Attachment> attachments) implements Message {
     public UserMessage {
         text = text == null ? "" : text;
+        attachments = attachments == null ? List.of() : List.copyOf(attachments);
+    }
+
+    public UserMessage(String text) {
+        this(text, List.of());
+    }
+
+    /** Nothing to read: no text and nothing attached. */
+    public boolean isEmpty() {
+        return text.isBlank() && attachments.isEmpty();
     }
 
     @Override

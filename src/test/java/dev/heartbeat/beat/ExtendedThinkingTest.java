@@ -230,6 +230,30 @@ class ExtendedThinkingTest {
     }
 
     @Test
+    void anImageAUserSentIsKeptAndShownToTheModelAndExportedInEitherFormat() throws Exception {
+        Path file = home.resolve("with-image.json");
+        Files.writeString(file, """
+                {"messages": [
+                  {"role": "user", "content": [{"type": "text", "text": "Is this graph bad?"},
+                    {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="}}]},
+                  {"role": "assistant", "content": [{"type": "text", "text": "It shows a full disk."}]}]}
+                """);
+        assertThat(agent.run("sessions", "import", file.toString(), "--name", "test-agent")
+                        .exit())
+                .isZero();
+        fake.text("HEARTBEAT_OK");
+        assertThat(beat().path("outcome").asText()).isEqualTo("quiet");
+        JsonNode sent = fake.requests().get(0).path("messages").get(0).path("content");
+        assertThat(sent.findValues("type").stream().map(JsonNode::asText)).contains("text", "image");
+        assertThat(sent.findValuesAsText("data")).containsExactly("iVBORw0KGgo=");
+
+        TestAgent.Result openai = agent.run("sessions", "export", "test-agent", "--format", "openai");
+        JsonNode first = JSON.readTree(openai.out().lines().findFirst().orElseThrow());
+        assertThat(first.path("content").get(1).path("image_url").path("url").asText())
+                .isEqualTo("data:image/png;base64,iVBORw0KGgo=");
+    }
+
+    @Test
     void thinkingSettingsAreCheckedWithTheKeyAndTheLine() throws Exception {
         agent.model("  provider: anthropic\n  name: claude-test\n  api-key: ${HB_TEST_KEY}\n  max-tokens: 1024\n"
                 + "  thinking: { budget-tokens: 1024 }\n");
