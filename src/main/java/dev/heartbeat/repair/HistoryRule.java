@@ -19,7 +19,8 @@ public enum HistoryRule {
     TOOL_CALL_UNANSWERED,
     TOOL_RESULT_ORPHAN,
     TOOL_RESULT_DUPLICATE,
-    THINKING_INVALID;
+    THINKING_INVALID,
+    THINKING_MISPLACED;
 
     /** The name in output: {@code tool_call_unanswered}, ... */
     public String wire() {

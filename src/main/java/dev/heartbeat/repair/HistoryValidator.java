@@ -84,6 +84,13 @@ public final class HistoryValidator {
                 }
             } else if (m instanceof AssistantMessage a) {
                 for (int k = 0; k < a.reasoning().size(); k++) {
+                    if (a.reasoning().get(k) instanceof Reasoning.Thinking t && t.misplaced()) {
+                        problems.add(new Problem(
+                                HistoryRule.THINKING_MISPLACED,
+                                i,
+                                "thinking block " + k + " came after text or tool use: the provider takes thinking "
+                                        + "first"));
+                    }
                     if (a.reasoning().get(k) instanceof Reasoning.Thinking t && !t.valid()) {
                         problems.add(new Problem(
                                 HistoryRule.THINKING_INVALID,

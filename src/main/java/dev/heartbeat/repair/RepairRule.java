@@ -8,6 +8,7 @@ import java.util.Locale;
  */
 public enum RepairRule {
     DROP_INVALID_THINKING,
+    MOVE_THINKING_FIRST,
     DROP_EMPTY,
     FILL_EMPTY_RESULT,
     SYSTEM_TO_FRONT,

@@ -19,6 +19,7 @@ import java.util.Set;
  * <ol>
  *   <li>{@code drop_invalid_thinking}: thinking blocks without a signature or text are dropped (signed and
  *       redacted ones are never changed)</li>
+ *   <li>{@code move_thinking_first}: thinking an import found after text or tool use goes first</li>
  *   <li>{@code drop_empty}: empty user, system and assistant messages are dropped (never invented);
  *       {@code fill_empty_result}: an empty tool result gets a placeholder (dropping it would orphan its call)</li>
  *   <li>{@code system_to_front}: system messages inside the conversation move to its start</li>
@@ -54,6 +55,7 @@ public final class Repairer {
     public static Result repair(List<Entry> history) {
         RepairRun run = new RepairRun();
         List<Entry> h = run.dropInvalidThinking(history);
+        h = run.moveThinkingFirst(h);
         h = run.dropEmpty(h);
         h = run.systemToFront(h);
         h = run.rewriteIds(h);

@@ -67,17 +67,14 @@ final class AnthropicTranscript {
                 for (JsonNode block : content) {
                     String type = block.path("type").asText();
                     if (type.equals("thinking") || type.equals("redacted_thinking")) {
-                        if (text.length() > 0 || !calls.isEmpty()) {
-                            bad.add(new BadLine(
-                                    line,
-                                    Json.write(block),
-                                    "a " + type + " block after text or tool use: the API takes thinking first, so "
-                                            + "it was moved before them (kept here as it stood)"));
-                        }
+                        // After text or tool use the API refuses it: marked, for check to flag and repair to move.
+                        boolean misplaced = text.length() > 0 || !calls.isEmpty();
                         reasoning.add(
                                 type.equals("thinking")
                                         ? new Reasoning.Thinking(
-                                                textOrNull(block, "thinking"), textOrNull(block, "signature"))
+                                                textOrNull(block, "thinking"),
+                                                textOrNull(block, "signature"),
+                                                misplaced)
                                         : new Reasoning.RedactedThinking(
                                                 block.path("data").asText("")));
                     } else if (type.equals("text")) {

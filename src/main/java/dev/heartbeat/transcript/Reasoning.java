@@ -1,5 +1,6 @@
 package dev.heartbeat.transcript;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import org.jspecify.annotations.Nullable;
@@ -21,8 +22,23 @@ public sealed interface Reasoning {
     /**
      * A thinking block. {@code signature} proves to the provider that the text is the one it produced; a block
      * without one cannot be sent back. The text may be empty (newer models send only the signature).
+     * {@code misplaced}: an imported history had it after text or tool use, where the API refuses it; a
+     * repair puts it first (as every turn is sent) and clears the mark.
      */
-    record Thinking(@Nullable String thinking, @Nullable String signature) implements Reasoning {
+    record Thinking(
+            @Nullable String thinking,
+            @Nullable String signature,
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean misplaced)
+            implements Reasoning {
+        public Thinking(@Nullable String thinking, @Nullable String signature) {
+            this(thinking, signature, false);
+        }
+
+        /** The same block in its place: first in its turn. */
+        public Thinking inPlace() {
+            return new Thinking(thinking, signature, false);
+        }
+
         /** Whether it carries a non-empty signature. */
         public boolean signed() {
             return signature != null && !signature.isBlank();
