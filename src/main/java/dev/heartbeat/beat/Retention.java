@@ -84,7 +84,7 @@ final class Retention {
         OffsetDateTime now = OffsetDateTime.now(clock);
         OffsetDateTime cutoff = now.minus(r.olderThan());
         try {
-            Optional<OffsetDateTime> oldest = store.sessions().oldestMessage(session);
+            Optional<OffsetDateTime> oldest = store.pruning().oldestMessage(session);
             if (!due(oldest, cutoff, r.olderThan())) {
                 return Optional.empty();
             }

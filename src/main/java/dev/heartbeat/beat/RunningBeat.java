@@ -275,7 +275,7 @@ final class RunningBeat extends BeatRecord {
             // A secret the model repeats is masked before it is stored, sent on, or handed to a tool.
             AssistantMessage raw = reply.message().redacted();
             AssistantMessage answer = Repairer.sendable(raw, 0, usedIds, idStem + "_" + step + "r", repairs);
-            store.sessions().append(session, answer, id);
+            store.sessions().append(session, answer, id, reply.raw());
             conversation.add(answer);
             if (!answer.hasToolCalls()) {
                 return conclude(answer.text());

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -75,7 +76,7 @@ final class SessionsCommand {
                     doc.put("name", s.name());
                     doc.put("messages", s.messages());
                     doc.put("revision", s.revision());
-                    doc.put("size_bytes", store.sessions().sessionBytes(s.name()));
+                    doc.put("size_bytes", store.pruning().sessionBytes(s.name()));
                     doc.put("last_activity", s.updatedAt());
                     doc.put("unreadable_lines", s.rawLines());
                     doc.put("health", health(store.sessions().history(s.name())));
@@ -132,12 +133,33 @@ final class SessionsCommand {
                         + "actions and lines an import could not read")
         boolean all;
 
+        @Option(
+                names = "--raw",
+                paramLabel = "ID",
+                description = "print the provider's own message that stored message ID was made from, as it came")
+        @Nullable
+        Long raw;
+
         @Override
         public Integer call() {
             Main main = Main.root(spec);
             AgentConfig config = main.inspectionConfig();
             if (tail != null && tail < 1) {
                 throw UserError.usage("--tail must be at least 1");
+            }
+            if (raw != null) {
+                Optional<String> kept;
+                try (Store store = main.readStore(config)) {
+                    Main.session(store, name);
+                    kept = store.sessions().raw(raw);
+                }
+                if (kept.isEmpty()) {
+                    throw UserError.notFound("message " + raw + " has no provider message kept (model replies "
+                            + "have one since this release; imported messages do not)");
+                }
+                main.out().println(kept.get());
+                main.out().flush();
+                return 0;
             }
             List<StoredMessage> history;
             List<RepairLog.StoredRepair> repairs = List.of();

@@ -20,10 +20,13 @@ import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.ModelNotFoundException;
 import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.TimeoutException;
+import dev.langchain4j.http.client.SuccessfulHttpResponse;
+import dev.langchain4j.model.anthropic.AnthropicChatResponseMetadata;
 import dev.langchain4j.model.anthropic.AnthropicTokenUsage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.openai.OpenAiChatResponseMetadata;
 import dev.langchain4j.model.openai.OpenAiTokenUsage;
 import dev.langchain4j.model.output.TokenUsage;
 import java.net.ConnectException;
@@ -162,7 +165,23 @@ public final class ModelClient implements ChatClient {
                 cached(usage),
                 latency,
                 context.attempts,
-                reasoning(usage));
+                reasoning(usage),
+                raw(response));
+    }
+
+    /** A reply body bigger than this is not kept raw (the normalised message is): a bound on hostile output. */
+    private static final int MAX_RAW_CHARS = 256 * 1024;
+
+    /** The provider's response body as it came, secrets masked; null when the client did not keep it or it is big. */
+    private static @Nullable String raw(ChatResponse response) {
+        SuccessfulHttpResponse http = null;
+        if (response.metadata() instanceof AnthropicChatResponseMetadata a) {
+            http = a.rawHttpResponse();
+        } else if (response.metadata() instanceof OpenAiChatResponseMetadata o) {
+            http = o.rawHttpResponse();
+        }
+        String body = http == null ? null : http.body();
+        return body == null || body.length() > MAX_RAW_CHARS ? null : Redactor.redactJson(body);
     }
 
     /** Output tokens spent reasoning, where the provider reports them apart (OpenAI's reasoning models). */

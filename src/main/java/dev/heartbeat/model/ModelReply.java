@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
  * What one model call returned, with what the decision record needs to know about it: which
  * provider and model answered (a fallback may have) and every HTTP attempt it took. {@code reasoningTokens}:
  * the part of the output tokens spent thinking, where the provider reports it (OpenAI's reasoning models).
+ * {@code raw}: the provider's response body as it came (secrets masked), when it was small enough to keep.
  */
 public record ModelReply(
         AssistantMessage message,
@@ -21,7 +22,8 @@ public record ModelReply(
         long cachedInputTokens,
         long latencyMs,
         List<Attempt> attempts,
-        long reasoningTokens) {
+        long reasoningTokens,
+        @Nullable String raw) {
     public ModelReply {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
     }
@@ -51,6 +53,7 @@ public record ModelReply(
                 cachedInputTokens,
                 latencyMs,
                 attempts,
-                0);
+                0,
+                null);
     }
 }

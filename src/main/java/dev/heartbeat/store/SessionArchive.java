@@ -60,7 +60,7 @@ public final class SessionArchive {
         List<StoredMessage> archived = new ArrayList<>(superseded);
         archived.addAll(pruned);
         write(archive, archived);
-        int removed = store.sessions()
+        int removed = store.pruning()
                 .deleteMessages(session, pruned.stream().map(StoredMessage::id).toList(), true);
         return new Result(pruned.size(), superseded.size(), kept, archive, removed);
     }

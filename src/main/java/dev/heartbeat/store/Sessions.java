@@ -21,11 +21,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's sessions: append-only messages in revisions (a repair writes a new revision and keeps the old
  * rows, superseded, and carries the summary and the repair actions over in the same transaction), and where
- * the next beat's context starts. What was repaired and what could not be read is in {@link RepairLog}.
+ * the next beat's context starts. What was repaired and what could not be read is in {@link RepairLog}; what
+ * bounds a session's size, in {@link Pruning}.
  */
 public final class Sessions {
-    private static final String INSERT_MESSAGE =
-            "INSERT INTO messages (session, revision, role, body, beat_id, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+    // raw: the provider's message as given, or a copy of the row the new one copies (a repair's revision).
+    private static final String INSERT_MESSAGE = "INSERT INTO messages (session, revision, role, body, beat_id, "
+            + "created_at, raw) VALUES (?, ?, ?, ?, ?, ?, coalesce(?, (SELECT o.raw FROM messages o WHERE o.id = ?)))";
 
     private final Jdbc jdbc;
 
@@ -86,14 +88,32 @@ public final class Sessions {
 
     /** Appends one message to the session's current revision and commits it at once. */
     public StoredMessage append(String session, Message message, @Nullable String beatId) {
-        return jdbc.write(c -> insertMessage(c, session, currentRevision(c, session), message, beatId));
+        return append(session, message, beatId, null);
+    }
+
+    /** The same, with the provider's own message as it came ({@link #raw}). */
+    public StoredMessage append(String session, Message message, @Nullable String beatId, @Nullable String raw) {
+        return jdbc.write(c -> insertMessage(c, session, currentRevision(c, session), message, beatId, raw));
+    }
+
+    /** The provider's own message a stored one was made from, when it was kept. */
+    public Optional<String> raw(long messageId) {
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT raw FROM messages WHERE id = ?")) {
+                ps.setLong(1, messageId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
     }
 
     private StoredMessage insertMessage(
-            Connection c, String session, int revision, Message message, @Nullable String beatId) throws SQLException {
+            Connection c, String session, int revision, Message message, @Nullable String beatId, @Nullable String raw)
+            throws SQLException {
         OffsetDateTime at = OffsetDateTime.now(jdbc.clock());
         try (PreparedStatement ps = c.prepareStatement(INSERT_MESSAGE, Statement.RETURN_GENERATED_KEYS)) {
-            bindMessage(ps, session, revision, message, beatId, at);
+            bindMessage(ps, session, revision, message, beatId, at, raw, 0);
             ps.executeUpdate();
             Faults.point("mid-append");
             long id;
@@ -106,7 +126,7 @@ public final class Sessions {
         }
     }
 
-    private void touch(Connection c, String session, OffsetDateTime at) throws SQLException {
+    static void touch(Connection c, String session, OffsetDateTime at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET updated_at = ? WHERE name = ?")) {
             ps.setString(1, Jdbc.utc(at));
             ps.setString(2, session);
@@ -267,7 +287,7 @@ public final class Sessions {
                     Message m = e.message();
                     OffsetDateTime at = e.createdAt() != null ? e.createdAt() : now;
                     String beat = e.createdAt() != null ? e.beatId() : beatId;
-                    bindMessage(ps, session, revision, m, beat, at);
+                    bindMessage(ps, session, revision, m, beat, at, null, e.id());
                     ps.addBatch();
                     times.add(at);
                     beats.add(beat);
@@ -324,67 +344,16 @@ public final class Sessions {
         });
     }
 
-    /**
-     * Deletes the given messages of a session and, with {@code superseded}, every row of its earlier
-     * revisions, in one transaction. Only prune calls this, after writing its archive.
-     */
-    public int deleteMessages(String session, List<Long> ids, boolean superseded) {
-        return jdbc.write(c -> {
-            int deleted = 0;
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM messages WHERE session = ? AND id = ?")) {
-                for (long id : ids) {
-                    ps.setString(1, session);
-                    ps.setLong(2, id);
-                    ps.addBatch();
-                }
-                for (int n : ps.executeBatch()) {
-                    deleted += Math.max(0, n);
-                }
-            }
-            if (superseded) {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM messages WHERE session = ? AND "
-                        + "revision < (SELECT revision FROM sessions WHERE name = ?)")) {
-                    ps.setString(1, session);
-                    ps.setString(2, session);
-                    deleted += ps.executeUpdate();
-                }
-            }
-            touch(c, session, OffsetDateTime.now(jdbc.clock()));
-            return deleted;
-        });
-    }
-
-    /** When the oldest message the session still holds (any revision) was stored. */
-    public Optional<OffsetDateTime> oldestMessage(String session) {
-        return jdbc.read(c -> {
-            try (PreparedStatement ps =
-                    c.prepareStatement("SELECT created_at FROM messages WHERE session = ? ORDER BY id LIMIT 1")) {
-                ps.setString(1, session);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next()
-                            ? Optional.of(OffsetDateTime.parse(rs.getString(1)))
-                            : Optional.<OffsetDateTime>empty();
-                }
-            }
-        });
-    }
-
-    /** The bytes of message JSON the session's current revision holds. */
-    public long sessionBytes(String session) {
-        return jdbc.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(length(m.body)), 0) FROM messages m "
-                    + "JOIN sessions s ON s.name = m.session AND s.revision = m.revision WHERE m.session = ?")) {
-                ps.setString(1, session);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getLong(1) : 0L;
-                }
-            }
-        });
-    }
-
     /** The parameters of {@link #INSERT_MESSAGE} for one message row. */
     private static void bindMessage(
-            PreparedStatement ps, String session, int revision, Message m, @Nullable String beatId, OffsetDateTime at)
+            PreparedStatement ps,
+            String session,
+            int revision,
+            Message m,
+            @Nullable String beatId,
+            OffsetDateTime at,
+            @Nullable String raw,
+            long copiedFrom)
             throws SQLException {
         ps.setString(1, session);
         ps.setInt(2, revision);
@@ -392,5 +361,7 @@ public final class Sessions {
         ps.setString(4, Json.write(m));
         ps.setString(5, beatId);
         ps.setString(6, at.toString());
+        ps.setString(7, raw);
+        ps.setLong(8, copiedFrom);
     }
 }

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's durable memory, opened and migrated: one repository per concern over one {@link Jdbc}
- * runner — {@link Sessions}, {@link Summaries}, {@link RepairLog}, {@link DecisionLog}, {@link AgentState}, {@link Intents},
+ * runner — {@link Sessions}, {@link Summaries}, {@link RepairLog}, {@link Pruning}, {@link DecisionLog}, {@link AgentState}, {@link Intents},
  * {@link Approvals}, {@link Control}, {@link Outbox} and {@link Cluster}. In SQLite (one connection per
  * process, handed to one thread at a time; other processes read beside it through WAL) or PostgreSQL (a
  * small pool; every node of a cluster shares it). The queries are the same on both; what differs is in
@@ -28,6 +28,7 @@ public final class Store implements AutoCloseable {
     private final Summaries summaries;
     private final Sessions sessions;
     private final RepairLog repairLog;
+    private final Pruning pruning;
     private final DecisionLog decisionLog;
     private final Cluster cluster;
     private final Approvals approvals;
@@ -43,6 +44,7 @@ public final class Store implements AutoCloseable {
         this.summaries = new Summaries(jdbc);
         this.sessions = new Sessions(jdbc);
         this.repairLog = new RepairLog(jdbc);
+        this.pruning = new Pruning(jdbc);
         this.decisionLog = new DecisionLog(jdbc);
         this.cluster = new Cluster(jdbc);
         this.approvals = new Approvals(jdbc);
@@ -189,6 +191,11 @@ public final class Store implements AutoCloseable {
     /** Sessions: messages and revisions. */
     public Sessions sessions() {
         return sessions;
+    }
+
+    /** How big and old sessions are, and removing what retention archived. */
+    public Pruning pruning() {
+        return pruning;
     }
 
     /** Sessions' repair actions and the lines imports could not read. */

@@ -153,6 +153,19 @@ class ExtendedThinkingTest {
                     .hasSize(3);
             assertThat(store.repairLog().repairs("test-agent"))
                     .anySatisfy(r -> assertThat(r.action().rule()).isEqualTo("drop_rejected_thinking"));
+            // The provider's own message stays beside each reply, the repaired revision's copies included: it
+            // still holds the block exactly as the provider sent it.
+            StoredMessage first = store.sessions().history("test-agent").stream()
+                    .filter(m -> m.message() instanceof AssistantMessage)
+                    .findFirst()
+                    .orElseThrow();
+            JsonNode raw = JSON.readTree(store.sessions().raw(first.id()).orElseThrow());
+            assertThat(raw.path("content").get(0).path("thinking").asText()).isEqualTo(poisoned);
+            assertThat(raw.path("content").get(0).path("signature").asText())
+                    .isEqualTo(fake.sign("claude-test", poisoned));
+            TestAgent.Result shown = agent.run("sessions", "show", "test-agent", "--raw", Long.toString(first.id()));
+            assertThat(shown.exit()).as(shown.all()).isZero();
+            assertThat(JSON.readTree(shown.out())).isEqualTo(raw);
         }
     }
 
