@@ -269,6 +269,15 @@ final class SessionsCommand {
                 }
             } else if (m instanceof SystemMessage s) {
                 indent(out, s.text());
+                if (!s.blocks().isEmpty()) {
+                    long cached = s.blocks().stream()
+                            .filter(b -> b.has("cache_control"))
+                            .count();
+                    out.println(paint(
+                            "2",
+                            "  (" + s.blocks().size() + " system block(s) as imported"
+                                    + (cached > 0 ? ", cache_control on " + cached : "") + ")"));
+                }
             } else if (m instanceof AssistantMessage a) {
                 for (Reasoning r : a.reasoning()) {
                     out.println(paint("2", "  " + reasoningLine(r, a.model())));

@@ -25,7 +25,11 @@ final class AnthropicTranscript {
         String role = n.path("role").asText("");
         JsonNode content = n.path("content");
         switch (role) {
-            case "system" -> out.add(new SystemMessage(Transcripts.text(content)));
+            case "system" -> {
+                List<JsonNode> blocks = new ArrayList<>();
+                content.forEach(blocks::add);
+                out.add(new SystemMessage(Transcripts.text(content), blocks));
+            }
             case "user" -> {
                 if (!content.isArray()) {
                     out.add(new UserMessage(Transcripts.text(content)));
@@ -138,6 +142,8 @@ final class AnthropicTranscript {
     static String write(List<Message> messages) {
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
         StringBuilder system = new StringBuilder();
+        ArrayNode systemBlocks = JsonNodeFactory.instance.arrayNode();
+        boolean allBlocks = true;
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         ObjectNode userTurn = null;
         for (Message m : messages) {
@@ -146,6 +152,8 @@ final class AnthropicTranscript {
                     system.append("\n\n");
                 }
                 system.append(s.text());
+                systemBlocks.addAll(s.blocks());
+                allBlocks &= !s.blocks().isEmpty();
             } else if (m instanceof AssistantMessage a) {
                 userTurn = null;
                 ObjectNode o = out.addObject();
@@ -206,7 +214,10 @@ final class AnthropicTranscript {
                 }
             }
         }
-        if (system.length() > 0) {
+        if (allBlocks && !systemBlocks.isEmpty()) {
+            // The blocks as they came (cache_control and all).
+            doc.set("system", systemBlocks);
+        } else if (system.length() > 0) {
             doc.put("system", system.toString());
         }
         doc.set("messages", out);

@@ -49,20 +49,14 @@ public final class Transcripts {
         } else if (trimmed.startsWith("{") && isSingleDocumentWithMessages(text)) {
             JsonNode doc = Json.tree(text);
             JsonNode system = doc.path("system");
-            if (system.isArray()) {
-                // Anthropic's system blocks: their text is the system message; what else they carry
-                // (cache_control, other block types) is reported and kept as it was.
-                for (JsonNode block : system) {
-                    if (!block.path("type").asText().equals("text") || block.size() > 2) {
-                        bad.add(new BadLine(
-                                1,
-                                Json.write(block),
-                                "a system block's " + (block.has("cache_control") ? "cache_control" : "content")
-                                        + " cannot be held in a session yet (its text is kept as the system "
-                                        + "message); kept here as it was"));
-                    }
-                }
-                system = JsonNodeFactory.instance.textNode(text(system));
+            if (system.isArray() && !system.isEmpty()) {
+                // Anthropic's system blocks: kept whole (cache_control and all), their text the system message.
+                elements.add(new Element(
+                        1,
+                        JsonNodeFactory.instance
+                                .objectNode()
+                                .put("role", "system")
+                                .set("content", system)));
             }
             if (system.isTextual() && !system.asText().isBlank()) {
                 elements.add(new Element(
@@ -195,6 +189,9 @@ public final class Transcripts {
                     }
                     if (Attachment.holds(Attachment.OPENAI, block)) {
                         return Format.OPENAI;
+                    }
+                    if (block.has("cache_control")) {
+                        return Format.ANTHROPIC;
                     }
                 }
             }

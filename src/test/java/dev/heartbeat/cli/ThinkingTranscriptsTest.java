@@ -74,8 +74,8 @@ class ThinkingTranscriptsTest extends AgentTest {
         try (Store store = agent.store()) {
             assertThat(store.repairLog().rawLines("claude"))
                     .extracting(RepairLog.RawLine::problem)
-                    .anySatisfy(p -> assertThat(p).contains("cache_control"))
-                    .noneSatisfy(p -> assertThat(p).contains("block cannot be held"));
+                    .as("everything in this history is held: nothing left as raw lines")
+                    .isEmpty();
         }
 
         Path out = home.resolve("out.json");
@@ -100,7 +100,8 @@ class ThinkingTranscriptsTest extends AgentTest {
                         .path("type")
                         .asText())
                 .isEqualTo("thinking");
-        // The image and the document come back as they were sent, in their turns.
+        // The system blocks (cache_control and all), the image and the document come back as they were sent.
+        assertThat(exported.path("system")).isEqualTo(original.path("system"));
         assertThat(exported.path("messages").get(0).path("content").get(1))
                 .isEqualTo(original.path("messages").get(0).path("content").get(1));
         assertThat(exported.path("messages").get(2).path("content").get(1))
@@ -131,5 +132,26 @@ class ThinkingTranscriptsTest extends AgentTest {
         valid.add(before.get(0)).add(before.get(1)).add(before.get(2)).add(before.get(6));
         assertThat(kept).containsExactlyInAnyOrderElementsOf(valid::elements);
         assertThat(kept).noneMatch(b -> b instanceof ObjectNode o && !o.has("signature") && o.has("thinking"));
+    }
+
+    @Test
+    void aPartASessionCannotHoldIsReportedWithItsLineAndKept() throws Exception {
+        Path file = home.resolve("audio.jsonl");
+        Files.writeString(
+                file,
+                "{\"role\": \"user\", \"content\": \"hello\"}\n"
+                        + "{\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"listen\"}, "
+                        + "{\"type\": \"input_audio\", \"input_audio\": {\"data\": \"UklGRg==\", \"format\": \"wav\"}}]}\n"
+                        + "{\"role\": \"assistant\", \"content\": \"heard\", \"refusal\": null}\n");
+        TestAgent.Result r = agent.run("sessions", "import", file.toString(), "--name", "audio");
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("line 2");
+        try (Store store = agent.store()) {
+            assertThat(store.repairLog().rawLines("audio")).singleElement().satisfies(l -> {
+                assertThat(l.line()).isEqualTo(2);
+                assertThat(l.raw()).contains("UklGRg==");
+                assertThat(l.problem()).contains("`input_audio` part cannot be held");
+            });
+        }
     }
 }
