@@ -11,16 +11,19 @@ import dev.heartbeat.audit.Decision.Usage;
 import dev.heartbeat.audit.ToolOutcome;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.ModelConfig;
+import dev.heartbeat.config.Provider;
 import dev.heartbeat.model.Attempt;
 import dev.heartbeat.model.ModelFailure;
 import dev.heartbeat.model.ModelReply;
 import dev.heartbeat.model.ModelRouter;
+import dev.heartbeat.repair.TokenEstimator;
 import dev.heartbeat.store.Intents;
 import dev.heartbeat.store.Outbox;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.support.Json;
 import dev.heartbeat.support.Redactor;
 import dev.heartbeat.tools.ToolExecutor;
+import dev.heartbeat.transcript.Reasoning;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -164,9 +167,28 @@ class BeatRecord {
                 reply.latencyMs(),
                 attempts(reply.attempts()),
                 null,
-                reply.reasoningTokens()));
+                reasoningTokens(reply)));
         answeredBy = new Decision.ModelInfo(reply.provider(), reply.model());
         spent(reply.model(), reply.inputTokens(), reply.outputTokens(), reply.cachedInputTokens());
+    }
+
+    /**
+     * The output tokens an answer spent thinking: as the provider reports them (OpenAI), else estimated from the
+     * thinking it returned (Anthropic counts thinking in its output tokens without saying how much).
+     */
+    private static long reasoningTokens(ModelReply reply) {
+        if (reply.reasoningTokens() > 0) {
+            return reply.reasoningTokens();
+        }
+        String thinking = reply.message().reasoning().stream()
+                .filter(r -> r instanceof Reasoning.Thinking t && t.thinking() != null)
+                .map(r -> String.valueOf(((Reasoning.Thinking) r).thinking()))
+                .reduce("", String::concat);
+        return thinking.isEmpty()
+                ? 0
+                : Math.min(
+                        reply.outputTokens(),
+                        TokenEstimator.forProvider(Provider.ANTHROPIC).count(thinking));
     }
 
     /** Counts an answer's tokens, and its cost at the price of the model that gave it. */

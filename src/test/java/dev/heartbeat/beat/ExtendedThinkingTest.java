@@ -65,6 +65,13 @@ class ExtendedThinkingTest {
             JsonNode d = beat();
             assertThat(d.path("outcome").asText()).as(d.toString()).isEqualTo("quiet");
             assertThat(d.path("tool_calls")).as(d.toString()).hasSize(2);
+            // Anthropic counts thinking in its output tokens; the record estimates the part spent thinking.
+            assertThat(d.path("model_calls"))
+                    .allSatisfy(c -> assertThat(c.path("gen_ai.usage.reasoning.output_tokens")
+                                    .asLong())
+                            .isPositive()
+                            .isLessThanOrEqualTo(
+                                    c.path("gen_ai.usage.output_tokens").asLong()));
         }
         assertThat(fake.rejections()).isEmpty();
         List<JsonNode> requests = fake.requests();
