@@ -40,57 +40,6 @@ final class RepairRun {
                 after == null ? null : Json.write(after)));
     }
 
-    /**
-     * Thinking blocks the provider would refuse (no signature, an empty one, no text) are dropped; signed
-     * and redacted blocks are never touched.
-     */
-    List<Entry> dropInvalidThinking(List<Entry> in) {
-        List<Entry> out = new ArrayList<>(in.size());
-        for (Entry e : in) {
-            if (e.message() instanceof AssistantMessage a
-                    && a.reasoning().stream().anyMatch(r -> r instanceof Reasoning.Thinking t && !t.valid())) {
-                List<Reasoning> kept = a.reasoning().stream()
-                        .filter(r -> !(r instanceof Reasoning.Thinking t) || t.valid())
-                        .toList();
-                AssistantMessage fixed = a.withReasoning(kept);
-                record(
-                        RepairRule.DROP_INVALID_THINKING,
-                        (a.reasoning().size() - kept.size()) + " thinking block(s) without a signature or text were "
-                                + "dropped (the provider refuses them)",
-                        List.of(e.id()),
-                        a,
-                        fixed);
-                out.add(e.with(fixed));
-            } else {
-                out.add(e);
-            }
-        }
-        return out;
-    }
-
-    /** Thinking an imported history had after text or tool use goes first, where the provider takes it. */
-    List<Entry> moveThinkingFirst(List<Entry> in) {
-        List<Entry> out = new ArrayList<>(in.size());
-        for (Entry e : in) {
-            if (e.message() instanceof AssistantMessage a
-                    && a.reasoning().stream().anyMatch(r -> r instanceof Reasoning.Thinking t && t.misplaced())) {
-                AssistantMessage fixed = a.withReasoning(a.reasoning().stream()
-                        .map(r -> r instanceof Reasoning.Thinking t ? (Reasoning) t.inPlace() : r)
-                        .toList());
-                record(
-                        RepairRule.MOVE_THINKING_FIRST,
-                        "thinking that came after text or tool use now comes first in its turn",
-                        List.of(e.id()),
-                        a,
-                        fixed);
-                out.add(e.with(fixed));
-            } else {
-                out.add(e);
-            }
-        }
-        return out;
-    }
-
     List<Entry> dropEmpty(List<Entry> in) {
         List<Entry> out = new ArrayList<>(in.size());
         for (Entry e : in) {

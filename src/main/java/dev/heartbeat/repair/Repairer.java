@@ -54,8 +54,8 @@ public final class Repairer {
 
     public static Result repair(List<Entry> history) {
         RepairRun run = new RepairRun();
-        List<Entry> h = run.dropInvalidThinking(history);
-        h = run.moveThinkingFirst(h);
+        List<Entry> h = ThinkingRepair.dropInvalid(run, history);
+        h = ThinkingRepair.moveFirst(run, h);
         h = run.dropEmpty(h);
         h = run.systemToFront(h);
         h = run.rewriteIds(h);
