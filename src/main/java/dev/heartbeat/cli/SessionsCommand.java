@@ -154,8 +154,8 @@ final class SessionsCommand {
                     kept = store.sessions().raw(raw);
                 }
                 if (kept.isEmpty()) {
-                    throw UserError.notFound("message " + raw + " has no provider message kept (model replies "
-                            + "have one since this release; imported messages do not)");
+                    throw UserError.notFound("message " + raw + " has no provider message kept (messages stored "
+                            + "before this release, and those the agent wrote itself, have none)");
                 }
                 main.out().println(kept.get());
                 main.out().flush();

@@ -3,7 +3,7 @@ package dev.heartbeat.cli;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.transcript.Message;
+import dev.heartbeat.support.Redactor;
 import dev.heartbeat.transcript.Transcripts;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -76,8 +76,13 @@ final class SessionsImport implements Callable<Integer> {
         AgentRuntime.registerSecrets(config);
         try (Store store = main.writeStore(config)) {
             store.sessions().ensureSession(session);
-            for (Message m : read.messages()) {
-                store.sessions().append(session, m, null);
+            for (int i = 0; i < read.messages().size(); i++) {
+                store.sessions()
+                        .append(
+                                session,
+                                read.messages().get(i),
+                                null,
+                                Redactor.redactJson(read.raw().get(i)));
             }
             for (Transcripts.BadLine bad : read.bad()) {
                 store.repairLog().keepRaw(session, file.toString(), bad.line(), bad.raw(), bad.problem());

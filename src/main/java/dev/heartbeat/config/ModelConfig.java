@@ -96,12 +96,19 @@ public record ModelConfig(
     }
 
     /**
-     * Extended thinking: {@code budget-tokens} for Anthropic (at least 1024, below {@code max-tokens}), whose
-     * signed thinking blocks are kept and sent back in the tool loop; {@code effort} (minimal, low, medium,
-     * high) for OpenAI's reasoning models. Off unless set.
+     * Extended thinking: {@code budget-tokens} for Anthropic (at least 1024, below {@code max-tokens}), or
+     * {@code adaptive: true} for the models that decide their own budget; their signed thinking blocks are kept
+     * and sent back in the tool loop. {@code effort} (minimal, low, medium, high) for OpenAI's reasoning
+     * models. Off unless set.
      */
     public record Thinking(
-            @Nullable Integer budgetTokens, @Nullable String effort) {}
+            @Nullable Integer budgetTokens,
+            @Nullable String effort,
+            @Nullable Boolean adaptive) {
+        public boolean isAdaptive() {
+            return Boolean.TRUE.equals(adaptive);
+        }
+    }
 
     /** Per provider: open after {@code failures} failed calls in a row, probe again after {@code cool-down}. */
     @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in

@@ -73,8 +73,12 @@ final class ModelSection extends Section {
         switch (m.provider()) {
             case ANTHROPIC -> {
                 Integer budget = t.budgetTokens();
-                if (budget == null) {
-                    throw parse.error(at, "Anthropic's extended thinking needs budget-tokens (at least 1024)");
+                if (t.isAdaptive() && budget != null) {
+                    throw parse.error(at, "give budget-tokens or adaptive: true, not both");
+                }
+                if (budget == null && !t.isAdaptive()) {
+                    throw parse.error(
+                            at, "Anthropic's extended thinking needs budget-tokens (at least 1024) or adaptive: true");
                 }
                 if (t.effort() != null) {
                     throw parse.error(
@@ -86,7 +90,7 @@ final class ModelSection extends Section {
                             at.replace("/thinking", "/temperature"),
                             "cannot be set with extended thinking: Anthropic takes only its default then");
                 }
-                if (budget < 1024 || budget >= m.maxTokens()) {
+                if (budget != null && (budget < 1024 || budget >= m.maxTokens())) {
                     throw parse.error(
                             at + "/budget-tokens",
                             "must be at least 1024 and below max-tokens (" + m.maxTokens() + "): thinking counts "
@@ -94,7 +98,7 @@ final class ModelSection extends Section {
                 }
             }
             case OPENAI -> {
-                if (t.budgetTokens() != null) {
+                if (t.budgetTokens() != null || t.isAdaptive()) {
                     throw parse.error(
                             at + "/budget-tokens",
                             "budget-tokens is for Anthropic; OpenAI's reasoning "

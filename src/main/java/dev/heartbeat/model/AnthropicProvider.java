@@ -26,13 +26,15 @@ final class AnthropicProvider implements ModelProvider {
                 .timeout(m.timeout())
                 .maxRetries(0);
         ModelConfig.Thinking thinking = m.thinking();
-        if (thinking != null && thinking.budgetTokens() != null) {
+        if (thinking != null) {
             // Signed thinking blocks come back on every reply and go back, unchanged, with the turn that
             // made them: in a tool loop the API requires the final assistant turn to start with its thinking.
-            b.thinkingType("enabled")
-                    .thinkingBudgetTokens(thinking.budgetTokens())
-                    .returnThinking(true)
-                    .sendThinking(true);
+            if (thinking.isAdaptive()) {
+                b.thinkingType("adaptive");
+            } else {
+                b.thinkingType("enabled").thinkingBudgetTokens(thinking.budgetTokens());
+            }
+            b.returnThinking(true).sendThinking(true);
         }
         return b.build();
     }

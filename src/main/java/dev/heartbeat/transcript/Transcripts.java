@@ -35,8 +35,11 @@ public final class Transcripts {
     /** Text that could not be read as a message. */
     public record BadLine(int line, String raw, String problem) {}
 
-    /** What a file held: the messages in order, the format they were in, and what could not be read. */
-    public record Read(List<Message> messages, Format format, List<BadLine> bad) {}
+    /**
+     * What a file held: the messages in order, the format they were in, what could not be read, and for each
+     * message the provider's own JSON it was read from ({@code raw}, same order as {@code messages}).
+     */
+    public record Read(List<Message> messages, Format format, List<BadLine> bad, List<String> raw) {}
 
     private record Element(int line, JsonNode node) {}
 
@@ -88,6 +91,7 @@ public final class Transcripts {
         }
         Format format = detect(elements);
         List<Message> messages = new ArrayList<>();
+        List<String> raw = new ArrayList<>();
         Map<String, String> toolNames = new HashMap<>();
         for (Element e : elements) {
             try {
@@ -99,9 +103,13 @@ public final class Transcripts {
             } catch (IllegalArgumentException ex) {
                 bad.add(new BadLine(e.line(), Json.write(e.node()), String.valueOf(ex.getMessage())));
             }
+            // One provider message can make several of ours (Anthropic's tool results and text): each keeps it.
+            while (raw.size() < messages.size()) {
+                raw.add(Json.write(e.node()));
+            }
         }
         bad.sort((a, b) -> Integer.compare(a.line(), b.line()));
-        return new Read(List.copyOf(messages), format, List.copyOf(bad));
+        return new Read(List.copyOf(messages), format, List.copyOf(bad), List.copyOf(raw));
     }
 
     private static boolean isSingleDocumentWithMessages(String text) {

@@ -274,6 +274,21 @@ class ExtendedThinkingTest {
     }
 
     @Test
+    void adaptiveThinkingRunsToolLoopsToo() throws Exception {
+        agent.model("  provider: anthropic\n  name: claude-test\n  base-url: " + fake.baseUrl()
+                + "\n  api-key: ${HB_TEST_KEY}\n  timeout: 3s\n  max-retries: 0\n  max-tokens: 4096\n"
+                + "  thinking: { adaptive: true }\n");
+        for (int i = 0; i < 3; i++) {
+            fake.call("read_file", "{\"path\":\"NOTES.md\"}").text("HEARTBEAT_OK");
+            assertThat(beat().path("outcome").asText()).isEqualTo("quiet");
+        }
+        assertThat(fake.rejections()).isEmpty();
+        assertThat(fake.requests())
+                .allSatisfy(r ->
+                        assertThat(r.path("thinking").path("type").asText()).isEqualTo("adaptive"));
+    }
+
+    @Test
     void thinkingSettingsAreCheckedWithTheKeyAndTheLine() throws Exception {
         agent.model("  provider: anthropic\n  name: claude-test\n  api-key: ${HB_TEST_KEY}\n  max-tokens: 1024\n"
                 + "  thinking: { budget-tokens: 1024 }\n");

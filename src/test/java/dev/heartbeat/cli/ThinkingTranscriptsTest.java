@@ -78,6 +78,19 @@ class ThinkingTranscriptsTest extends AgentTest {
                     .isEmpty();
         }
 
+        try (Store store = agent.store()) {
+            // Each message keeps the provider's own message it was read from.
+            long assistant = store.sessions().history("claude").stream()
+                    .filter(m -> m.message().role().equals("assistant"))
+                    .findFirst()
+                    .orElseThrow()
+                    .id();
+            TestAgent.Result raw = agent.run("sessions", "show", "claude", "--raw", Long.toString(assistant));
+            assertThat(raw.exit()).as(raw.all()).isZero();
+            assertThat(JSON.readTree(raw.out()))
+                    .isEqualTo(JSON.readTree(doc()).path("messages").get(1));
+        }
+
         Path out = home.resolve("out.json");
         assertThat(agent.run("sessions", "export", "claude", "--format", "anthropic", "--output", out.toString())
                         .exit())

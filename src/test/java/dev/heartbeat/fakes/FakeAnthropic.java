@@ -210,12 +210,16 @@ public final class FakeAnthropic extends FakeProvider {
      * tool results) starts with a thinking block; with thinking off, that turn carries none.
      */
     private String thinking(JsonNode body, JsonNode raw) {
-        boolean enabled = body.path("thinking").path("type").asText().equals("enabled");
+        String thinkingType = body.path("thinking").path("type").asText();
+        boolean enabled = thinkingType.equals("enabled") || thinkingType.equals("adaptive");
         if (body.path("thinking").path("type").asText().equals("disabled")
                 && body.path("thinking").size() > 1) {
             return "thinking.disabled.budget_tokens: Extra inputs are not permitted";
         }
-        if (enabled) {
+        if (thinkingType.equals("adaptive") && body.path("thinking").has("budget_tokens")) {
+            return "thinking.adaptive.budget_tokens: Extra inputs are not permitted";
+        }
+        if (thinkingType.equals("enabled")) {
             int budget = body.path("thinking").path("budget_tokens").asInt(0);
             if (budget < 1024) {
                 return "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024";
@@ -311,7 +315,8 @@ public final class FakeAnthropic extends FakeProvider {
         out.put("model", request.path("model").asText());
         ArrayNode content = out.putArray("content");
         String produced;
-        if (request.path("thinking").path("type").asText().equals("enabled")) {
+        String thinkingType = request.path("thinking").path("type").asText();
+        if (thinkingType.equals("enabled") || thinkingType.equals("adaptive")) {
             String thought = "Step " + n + ": what does the checklist ask, and what do the tools show?";
             content.addObject()
                     .put("type", "thinking")
