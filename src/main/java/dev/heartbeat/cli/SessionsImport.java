@@ -76,14 +76,11 @@ final class SessionsImport implements Callable<Integer> {
         AgentRuntime.registerSecrets(config);
         try (Store store = main.writeStore(config)) {
             store.sessions().ensureSession(session);
-            for (int i = 0; i < read.messages().size(); i++) {
-                store.sessions()
-                        .append(
-                                session,
-                                read.messages().get(i),
-                                null,
-                                Redactor.redactJson(read.raw().get(i)));
-            }
+            store.sessions()
+                    .appendAll(
+                            session,
+                            read.messages(),
+                            read.raw().stream().map(Redactor::redactJson).toList());
             for (Transcripts.BadLine bad : read.bad()) {
                 store.repairLog().keepRaw(session, file.toString(), bad.line(), bad.raw(), bad.problem());
             }

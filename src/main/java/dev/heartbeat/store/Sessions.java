@@ -96,6 +96,25 @@ public final class Sessions {
         return jdbc.write(c -> insertMessage(c, session, currentRevision(c, session), message, beatId, raw));
     }
 
+    /**
+     * Appends many messages (an import) in one transaction and one batch, each with the provider message it was
+     * read from: all or nothing, and one commit's writes instead of one per message.
+     */
+    public void appendAll(String session, List<Message> messages, List<String> raw) {
+        jdbc.update(c -> {
+            int revision = currentRevision(c, session);
+            OffsetDateTime at = OffsetDateTime.now(jdbc.clock());
+            try (PreparedStatement ps = c.prepareStatement(INSERT_MESSAGE)) {
+                for (int i = 0; i < messages.size(); i++) {
+                    bindMessage(ps, session, revision, messages.get(i), null, at, raw.get(i), 0);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            touch(c, session, at);
+        });
+    }
+
     /** The provider's own message a stored one was made from, when it was kept. */
     public Optional<String> raw(long messageId) {
         return jdbc.read(c -> {
