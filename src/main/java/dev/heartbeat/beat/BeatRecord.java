@@ -1,6 +1,5 @@
 package dev.heartbeat.beat;
 
-import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.Decision.Gate;
 import dev.heartbeat.audit.Decision.ModelCall;
 import dev.heartbeat.audit.Decision.NotificationRecord;
@@ -8,6 +7,7 @@ import dev.heartbeat.audit.Decision.Outcome;
 import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
 import dev.heartbeat.audit.Decision.Usage;
+import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.ToolOutcome;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.ModelConfig;

@@ -84,14 +84,17 @@ public final class HistoryValidator {
                 }
             } else if (m instanceof AssistantMessage a) {
                 for (int k = 0; k < a.reasoning().size(); k++) {
-                    if (a.reasoning().get(k) instanceof Reasoning.Thinking t && t.misplaced()) {
+                    if (!(a.reasoning().get(k) instanceof Reasoning.Thinking t)) {
+                        continue;
+                    }
+                    if (t.misplaced()) {
                         problems.add(new Problem(
                                 HistoryRule.THINKING_MISPLACED,
                                 i,
                                 "thinking block " + k + " came after text or tool use: the provider takes thinking "
                                         + "first"));
                     }
-                    if (a.reasoning().get(k) instanceof Reasoning.Thinking t && !t.valid()) {
+                    if (!t.valid()) {
                         problems.add(new Problem(
                                 HistoryRule.THINKING_INVALID,
                                 i,

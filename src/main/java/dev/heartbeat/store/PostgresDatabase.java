@@ -70,7 +70,7 @@ public final class PostgresDatabase implements Database {
             return new HikariDataSource(hc);
         } catch (RuntimeException e) {
             throw new StoreException(
-                    "cannot connect to " + display + ": " + rootMessage(e)
+                    "cannot connect to " + display + ": " + StoreException.rootMessage(e)
                             + "; check storage.url, that the server is running and accepts this user, and storage.password",
                     e);
         }
@@ -224,14 +224,6 @@ public final class PostgresDatabase implements Database {
     @Override
     public boolean clustered() {
         return true;
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     @Override

@@ -82,7 +82,8 @@ public final class Store implements AutoCloseable {
                     e);
         } catch (FlywayException e) {
             connections.close();
-            throw new StoreException("cannot prepare the database " + db.describe() + ": " + rootMessage(e), e);
+            throw new StoreException(
+                    "cannot prepare the database " + db.describe() + ": " + StoreException.rootMessage(e), e);
         }
         return new Store(db, connections, clock, false);
     }
@@ -137,14 +138,6 @@ public final class Store implements AutoCloseable {
                 .map(String::strip)
                 .filter(line -> line.startsWith("Migration ") || line.startsWith("Detected "))
                 .collect(Collectors.joining("; "));
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     /** Chains the decisions appended from now on with HMAC under {@code key} (null: plain SHA-256). */

@@ -28,4 +28,13 @@ public final class StoreException extends RuntimeException {
     public boolean notCreated() {
         return notCreated;
     }
+
+    /** What the innermost cause says (a driver wraps what the database or the network said). */
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
 }

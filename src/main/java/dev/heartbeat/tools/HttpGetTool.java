@@ -273,6 +273,6 @@ public final class HttpGetTool implements Tool {
         if (e instanceof ConnectException || e instanceof HttpHostConnectException) {
             return "connection refused";
         }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return Texts.message(e);
     }
 }

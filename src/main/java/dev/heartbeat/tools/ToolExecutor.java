@@ -289,8 +289,7 @@ public final class ToolExecutor {
             outcome = f.refused() ? ToolOutcome.REFUSED : ToolOutcome.ERROR;
             error = true;
         } catch (RuntimeException e) {
-            text = call.name() + " failed: "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            text = call.name() + " failed: " + Texts.message(e);
             outcome = ToolOutcome.ERROR;
             error = true;
         }
