@@ -295,38 +295,6 @@ public record Decision(
             finishReasons = finishReasons == null ? List.of() : List.copyOf(finishReasons);
             attempts = attempts == null ? List.of() : List.copyOf(attempts);
         }
-
-        /** A call whose provider reported no reasoning tokens (records made before they were counted, too). */
-        public ModelCall(
-                int step,
-                String operation,
-                String provider,
-                String requestModel,
-                @Nullable String responseModel,
-                @Nullable String responseId,
-                List<String> finishReasons,
-                long inputTokens,
-                long outputTokens,
-                long cachedInputTokens,
-                long latencyMs,
-                List<AttemptRecord> attempts,
-                @Nullable String error) {
-            this(
-                    step,
-                    operation,
-                    provider,
-                    requestModel,
-                    responseModel,
-                    responseId,
-                    finishReasons,
-                    inputTokens,
-                    outputTokens,
-                    cachedInputTokens,
-                    latencyMs,
-                    attempts,
-                    error,
-                    0);
-        }
     }
 
     /** One HTTP attempt of a model call: the status (0 without an answer), the error, the wait before the next. */

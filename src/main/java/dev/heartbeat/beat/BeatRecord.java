@@ -1,5 +1,6 @@
 package dev.heartbeat.beat;
 
+import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.Decision.Gate;
 import dev.heartbeat.audit.Decision.ModelCall;
 import dev.heartbeat.audit.Decision.NotificationRecord;
@@ -7,7 +8,6 @@ import dev.heartbeat.audit.Decision.Outcome;
 import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
 import dev.heartbeat.audit.Decision.Usage;
-import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.ToolOutcome;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.ModelConfig;
@@ -213,7 +213,8 @@ class BeatRecord {
                 0,
                 0,
                 attempts(failure.attempts()),
-                Redactor.redact((step == 0 ? "summary: " : "") + failure.kind() + ": " + failure.getMessage())));
+                Redactor.redact((step == 0 ? "summary: " : "") + failure.kind() + ": " + failure.getMessage()),
+                0));
     }
 
     private static List<Decision.AttemptRecord> attempts(List<Attempt> attempts) {

@@ -1,8 +1,8 @@
 package dev.heartbeat.beat;
 
+import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.Decision.Gate;
 import dev.heartbeat.audit.Decision.Outcome;
-import dev.heartbeat.audit.Decision;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.model.ModelRouter;
 import dev.heartbeat.notify.Notifier;

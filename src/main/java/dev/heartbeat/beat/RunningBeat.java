@@ -1,10 +1,10 @@
 package dev.heartbeat.beat;
 
+import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.Decision.Gate;
 import dev.heartbeat.audit.Decision.Outcome;
 import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
-import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.ToolOutcome;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.model.ChatClient;

@@ -27,33 +27,4 @@ public record ModelReply(
     public ModelReply {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
     }
-
-    /** A reply whose provider reported no reasoning tokens. */
-    public ModelReply(
-            AssistantMessage message,
-            String provider,
-            String model,
-            @Nullable String responseId,
-            @Nullable String responseModel,
-            @Nullable String finishReason,
-            long inputTokens,
-            long outputTokens,
-            long cachedInputTokens,
-            long latencyMs,
-            List<Attempt> attempts) {
-        this(
-                message,
-                provider,
-                model,
-                responseId,
-                responseModel,
-                finishReason,
-                inputTokens,
-                outputTokens,
-                cachedInputTokens,
-                latencyMs,
-                attempts,
-                0,
-                null);
-    }
 }

@@ -64,7 +64,9 @@ class BreakerRecoveryTest {
                 1,
                 0,
                 1,
-                List.of());
+                List.of(),
+                0,
+                null);
     }
 
     private static ModelConfig settings() {
