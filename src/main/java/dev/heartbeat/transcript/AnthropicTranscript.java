@@ -87,11 +87,10 @@ final class AnthropicTranscript {
                         }
                         text.append(block.path("text").asText(""));
                     } else if (type.equals("tool_use")) {
-                        JsonNode input = block.path("input");
-                        String arguments =
-                                input.isTextual() ? input.asText() : input.isMissingNode() ? "{}" : Json.write(input);
                         ToolCall call = new ToolCall(
-                                block.path("id").asText(""), block.path("name").asText(""), arguments);
+                                block.path("id").asText(""),
+                                block.path("name").asText(""),
+                                Transcripts.arguments(block.path("input")));
                         toolNames.put(call.id(), call.name());
                         calls.add(call);
                     } else {

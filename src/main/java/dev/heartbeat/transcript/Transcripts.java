@@ -240,11 +240,8 @@ public final class Transcripts {
                 List<ToolCall> calls = new ArrayList<>();
                 for (JsonNode c : n.path("tool_calls")) {
                     JsonNode fn = c.path("function");
-                    JsonNode args = fn.path("arguments");
-                    String arguments =
-                            args.isTextual() ? args.asText() : args.isMissingNode() ? "{}" : Json.write(args);
                     ToolCall call = new ToolCall(
-                            c.path("id").asText(""), fn.path("name").asText(""), arguments);
+                            c.path("id").asText(""), fn.path("name").asText(""), arguments(fn.path("arguments")));
                     toolNames.put(call.id(), call.name());
                     calls.add(call);
                 }
@@ -272,6 +269,11 @@ public final class Transcripts {
                 throw new IllegalArgumentException(
                         "not a message: role '" + role + "' is none of system, " + "developer, user, assistant, tool");
         }
+    }
+
+    /** A tool call's arguments as the text the store keeps: a JSON string as it stands, an object written out. */
+    static String arguments(JsonNode args) {
+        return args.isTextual() ? args.asText() : args.isMissingNode() ? "{}" : Json.write(args);
     }
 
     /** Content as text: a string, or the text parts of an array of parts. */
