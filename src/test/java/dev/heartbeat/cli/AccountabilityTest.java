@@ -3,10 +3,10 @@ package dev.heartbeat.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.beat.BeatOptions;
 import dev.heartbeat.config.ConfigLoader;
@@ -29,7 +29,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,11 +36,11 @@ import org.junit.jupiter.api.Test;
 
 /** Decision records against their schema, cost, stats, status and prune. */
 class AccountabilityTest extends AgentTest {
-    private static final JsonSchema SCHEMA;
+    private static final Schema SCHEMA;
 
     static {
         try (InputStream in = AccountabilityTest.class.getResourceAsStream("/schema/decision.schema.json")) {
-            SCHEMA = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+            SCHEMA = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
                     .getSchema(in);
         } catch (Exception e) {
             throw new ExceptionInInitializerError(e);
@@ -56,7 +55,7 @@ class AccountabilityTest extends AgentTest {
     }
 
     private static void valid(JsonNode record) {
-        Set<ValidationMessage> problems = SCHEMA.validate(record);
+        List<Error> problems = SCHEMA.validate(record);
         assertThat(problems).as(record.toPrettyString()).isEmpty();
     }
 
