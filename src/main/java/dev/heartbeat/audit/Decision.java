@@ -305,6 +305,11 @@ public record Decision(
      * One tool call the model made. {@code arguments} is the parsed JSON where it parsed, else the raw
      * text; {@code outcome} is a {@link ToolOutcome}.
      */
+    /**
+     * {@code name} is what the model called ({@code gen_ai.tool.name}); for an MCP server's tool, {@code server}
+     * and {@code serverTool} say which server ran it under which of its own names (absent for a built-in, so
+     * records from before MCP hash the same).
+     */
     public record ToolCallRecord(
             String id,
             String name,
@@ -313,7 +318,44 @@ public record Decision(
             boolean executed,
             ToolOutcome outcome,
             String result,
-            long durationMs) {}
+            long durationMs,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            String server,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            String serverTool) {
+        /** A call as named by the model: a name of the form {@code SERVER__TOOL} is an MCP server's tool. */
+        public ToolCallRecord(
+                String id,
+                String name,
+                JsonNode arguments,
+                boolean sideEffecting,
+                boolean executed,
+                ToolOutcome outcome,
+                String result,
+                long durationMs) {
+            this(
+                    id,
+                    name,
+                    arguments,
+                    sideEffecting,
+                    executed,
+                    outcome,
+                    result,
+                    durationMs,
+                    serverOf(name),
+                    serverOf(name) == null ? null : name.substring(name.indexOf(SERVER_SEPARATOR) + 2));
+        }
+
+        private static final String SERVER_SEPARATOR = "__";
+
+        /** Built-in tool names never hold {@code __}; an MCP tool's name is {@code SERVER__TOOL}. */
+        private static @Nullable String serverOf(String name) {
+            int split = name.indexOf(SERVER_SEPARATOR);
+            return split > 0 ? name.substring(0, split) : null;
+        }
+    }
 
     /**
      * One action taken on a session's history: the rule, the stored messages it touched, and what

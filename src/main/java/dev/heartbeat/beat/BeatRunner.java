@@ -11,7 +11,7 @@ import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Intents;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.support.Ids;
-import dev.heartbeat.tools.ToolRegistry;
+import dev.heartbeat.tools.ToolSources;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -35,7 +35,7 @@ public final class BeatRunner {
     private final AgentConfig config;
     private final Store store;
     private final Clock clock;
-    private final ToolRegistry tools;
+    private final ToolSources tools;
     private final ModelRouter model;
     private final Notifier notifier;
     private final Retention retention;
@@ -49,7 +49,7 @@ public final class BeatRunner {
             Clock clock,
             ModelRouter model,
             Notifier notifier,
-            ToolRegistry tools,
+            ToolSources tools,
             List<BeatListener> listeners) {
         this.config = config;
         this.store = store;

@@ -79,10 +79,13 @@ public final class Prompts {
             Checklist checklist,
             Map<String, String> state,
             List<String> approvals) {
-        return beat(beatId, trigger, now, checklist, state, Set.of(), approvals);
+        return beat(beatId, trigger, now, checklist, state, Set.of(), approvals, List.of());
     }
 
-    /** The same; values of {@code untrustedKeys} came from untrusted content and are shown as data. */
+    /**
+     * The same; values of {@code untrustedKeys} came from untrusted content and are shown as data, and
+     * {@code unavailableTools} says which tools the beat cannot have (an MCP server that is down).
+     */
     public static UserMessage beat(
             String beatId,
             Trigger trigger,
@@ -90,7 +93,8 @@ public final class Prompts {
             Checklist checklist,
             Map<String, String> state,
             Set<String> untrustedKeys,
-            List<String> approvals) {
+            List<String> approvals,
+            List<String> unavailableTools) {
         StringBuilder s = new StringBuilder();
         ZonedDateTime t = now.truncatedTo(ChronoUnit.SECONDS);
         s.append("Heartbeat ")
@@ -142,6 +146,10 @@ public final class Prompts {
         if (!approvals.isEmpty()) {
             s.append("\n## Approvals since the last beat\n\n");
             approvals.forEach(a -> s.append("- ").append(a).append('\n'));
+        }
+        if (!unavailableTools.isEmpty()) {
+            s.append("\n## Tools unavailable this beat\n\n");
+            unavailableTools.forEach(a -> s.append("- ").append(a).append('\n'));
         }
         s.append("\nGo through the checklist now. Answer HEARTBEAT_OK if nothing needs attention.");
         return new UserMessage(s.toString());

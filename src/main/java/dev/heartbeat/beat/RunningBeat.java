@@ -26,6 +26,7 @@ import dev.heartbeat.support.Redactor;
 import dev.heartbeat.support.Texts;
 import dev.heartbeat.tools.ToolExecutor;
 import dev.heartbeat.tools.ToolRegistry;
+import dev.heartbeat.tools.ToolSources;
 import dev.heartbeat.transcript.Answers;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Entry;
@@ -65,7 +66,7 @@ final class RunningBeat extends BeatRecord {
 
     private final ModelRouter model;
     private final Notifier notifier;
-    private final ToolRegistry tools;
+    private final ToolSources tools;
 
     /** notify calls this beat made; bounded by MAX_NOTIFY_CALLS_PER_BEAT. */
     int notifyCalls;
@@ -85,7 +86,7 @@ final class RunningBeat extends BeatRecord {
             Clock clock,
             ModelRouter model,
             Notifier notifier,
-            ToolRegistry tools,
+            ToolSources tools,
             String id,
             BeatOptions options,
             OffsetDateTime started,
@@ -167,8 +168,10 @@ final class RunningBeat extends BeatRecord {
                 context.summary().map(Summaries.Summary::text).orElse(null),
                 context.summary().map(Summaries.Summary::untrusted).orElse(false));
 
+        // The tools of this beat: a server that died since the last one is restarted here, or its tools are out.
+        ToolRegistry registry = tools.registry();
         ToolExecutor executor = new ToolExecutor(
-                tools,
+                registry,
                 store,
                 config.context().maxToolResultChars(),
                 new ToolExecutor.Policy(
@@ -197,7 +200,8 @@ final class RunningBeat extends BeatRecord {
                 checklist,
                 store.agentState().state(config.agent().name()),
                 taintedKeys,
-                approvalNotes);
+                approvalNotes,
+                tools.unavailable());
         // Stored with the first reply: a beat the provider never answered leaves the session as it was.
         conversation.add(prompt);
         boolean promptStored = false;
@@ -248,7 +252,7 @@ final class RunningBeat extends BeatRecord {
             }
             ModelReply reply;
             try {
-                reply = chat.ask(system, conversation, tools.specifications(), idStem + "_" + step, deadline);
+                reply = chat.ask(system, conversation, registry.specifications(), idStem + "_" + step, deadline);
             } catch (ModelFailure e) {
                 failed(e);
                 Optional<RepairRecord> mended =

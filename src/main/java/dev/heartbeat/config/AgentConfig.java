@@ -33,7 +33,8 @@ public record AgentConfig(
         Map<String, Price> pricing,
         Budget budget,
         Audit audit,
-        Sessions sessions) {
+        Sessions sessions,
+        McpConfig mcp) {
 
     /** The folder relative paths in the file resolve against. */
     public Path baseDir() {
@@ -80,7 +81,8 @@ public record AgentConfig(
             @Nullable Map<String, Price> pricing,
             @Nullable Budget budget,
             @Nullable Audit audit,
-            @Nullable Sessions sessions) {}
+            @Nullable Sessions sessions,
+            @Nullable McpConfig mcp) {}
 
     /** How the agent's session is kept; {@code retention} off unless set. */
     @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in

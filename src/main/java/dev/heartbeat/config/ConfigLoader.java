@@ -97,7 +97,8 @@ public final class ConfigLoader {
                 orDefault(doc.pricing(), Map::of),
                 orDefault(doc.budget(), () -> new AgentConfig.Budget(null, null)),
                 orDefault(doc.audit(), () -> new AgentConfig.Audit(null, null)),
-                orDefault(doc.sessions(), () -> new AgentConfig.Sessions(null)));
+                orDefault(doc.sessions(), () -> new AgentConfig.Sessions(null)),
+                orDefault(doc.mcp(), () -> new McpConfig(null)));
         return new Checks(config, parse, env, requireKey).run();
     }
 
@@ -322,6 +323,7 @@ public final class ConfigLoader {
             basics.budget();
             AgentConfig.Storage storage = new StorageSection(in).storage();
             new NotifySection(in).notifyChannels();
+            new McpSection(in).servers();
             new ToolsSection(in).tools();
             AuditSection audit = new AuditSection(in);
             return new AgentConfig(
@@ -337,7 +339,8 @@ public final class ConfigLoader {
                     config.pricing(),
                     config.budget(),
                     audit.audit(),
-                    audit.sessions());
+                    audit.sessions(),
+                    config.mcp());
         }
     }
 }

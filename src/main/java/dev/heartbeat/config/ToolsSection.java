@@ -50,10 +50,12 @@ final class ToolsSection extends Section {
                     ? t.approvals().required()
                     : t.approvals().consequential();
             for (int i = 0; i < tools.size(); i++) {
-                if (!names.contains(tools.get(i))) {
+                if (!names.contains(tools.get(i)) && !mcpTool(String.valueOf(tools.get(i)))) {
                     String hint = ConfigLoader.didYouMean(String.valueOf(tools.get(i)), names);
                     throw parse.error(
-                            "/tools/approvals/" + list + "/" + i, "'" + tools.get(i) + "' is not a tool." + hint);
+                            "/tools/approvals/" + list + "/" + i,
+                            "'" + tools.get(i) + "' is not a tool (an MCP server's tools are named SERVER__TOOL or "
+                                    + "SERVER__*, for a server under mcp.servers)." + hint);
                 }
             }
         }
@@ -70,5 +72,13 @@ final class ToolsSection extends Section {
                         "list program names or paths, one per entry, " + "without arguments");
             }
         }
+    }
+
+    /** {@code SERVER__TOOL} or {@code SERVER__*} for a server the mcp section names (its tools are listed at run time). */
+    private boolean mcpTool(String name) {
+        int split = name.indexOf(McpConfig.SEPARATOR);
+        return split > 0
+                && split + McpConfig.SEPARATOR.length() < name.length()
+                && config.mcp().servers().containsKey(name.substring(0, split));
     }
 }

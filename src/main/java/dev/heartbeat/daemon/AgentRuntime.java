@@ -7,6 +7,7 @@ import dev.heartbeat.beat.BeatOptions;
 import dev.heartbeat.beat.BeatRunner;
 import dev.heartbeat.beat.DecisionLogging;
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.McpConfig;
 import dev.heartbeat.config.PostgresUrl;
 import dev.heartbeat.model.ModelRouter;
 import dev.heartbeat.notify.Notifier;
@@ -17,8 +18,9 @@ import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoreException;
 import dev.heartbeat.support.Redactor;
 import dev.heartbeat.tools.BuiltinTools;
-import dev.heartbeat.tools.ToolRegistry;
+import dev.heartbeat.tools.ToolSources;
 import dev.heartbeat.tools.Workspace;
+import dev.heartbeat.tools.mcp.McpServers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +37,7 @@ import java.util.stream.Stream;
 public final class AgentRuntime implements AutoCloseable {
     private final Store store;
     private final BeatRunner runner;
+    private final ToolSources tools;
 
     public AgentRuntime(AgentConfig config, Clock clock) {
         this(config, clock, ModelRouter.of(config.model(), clock));
@@ -58,7 +61,9 @@ public final class AgentRuntime implements AutoCloseable {
         this.store = openStore(config, clock);
         this.notifier = new Notifier(config, clock, store);
         Workspace workspace = new Workspace(config.workspace());
-        ToolRegistry tools = ToolRegistry.of(List.of(new BuiltinTools(config, workspace, store, notifier, clock)));
+        this.tools = new ToolSources(List.of(
+                new BuiltinTools(config, workspace, store, notifier, clock),
+                new McpServers(config.mcp(), config.baseDir(), clock)));
         this.runner = new BeatRunner(
                 config,
                 store,
@@ -98,6 +103,11 @@ public final class AgentRuntime implements AutoCloseable {
         Redactor.register(config.storage().password().value());
         Redactor.register(config.audit().chainKey().value());
         config.model().fallbacks().forEach(f -> Redactor.register(f.apiKey().value()));
+        for (McpConfig.Server server : config.mcp().servers().values()) {
+            server.env().values().forEach(secret -> Redactor.register(secret.value()));
+            server.headers().values().forEach(secret -> Redactor.registerCredential(secret.value()));
+            Redactor.registerUrl(server.url());
+        }
         for (AgentConfig.Channel channel : config.notifications().channels()) {
             channel.headers().values().forEach(secret -> Redactor.registerCredential(secret.value()));
             Redactor.registerUrl(channel.url());
@@ -131,8 +141,18 @@ public final class AgentRuntime implements AutoCloseable {
         return store;
     }
 
+    /** The agent's tool sources: the built-ins and the MCP servers ({@code tools list} reads them). */
+    public ToolSources tools() {
+        return tools;
+    }
+
+    /** Stops the MCP servers the beats started, then closes the store. */
     @Override
     public void close() {
-        store.close();
+        try {
+            tools.close();
+        } finally {
+            store.close();
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.heartbeat.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.agent.tool.ToolSpecification;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /** A capability the model may call during a beat. */
@@ -18,6 +19,24 @@ public interface Tool {
      * anyone is asked to approve it. Nothing runs here.
      */
     default void check(JsonNode arguments) throws ToolFailure {}
+
+    /** The MCP server the tool is called on, for the record and the approval rules; empty for a built-in. */
+    default Optional<String> server() {
+        return Optional.empty();
+    }
+
+    /**
+     * Whether the tool's output comes from outside the operator's control in every call (an MCP server's):
+     * it is always wrapped as untrusted data. The built-ins decide per call in the executor.
+     */
+    default boolean untrustedOutput() {
+        return false;
+    }
+
+    /** Whether reading the output taints the beat, as a web page does: consequential tools then need a person. */
+    default boolean opensWorld() {
+        return false;
+    }
 
     /** Runs the call and returns the text the model reads as the result. */
     String run(JsonNode arguments, ToolCallContext context) throws ToolFailure;

@@ -20,6 +20,7 @@ import dev.heartbeat.transcript.Untrusted;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -107,16 +108,26 @@ public final class ToolExecutor {
         if (target != null && Path.of(target).normalize().toString().equals(policy.checklist())) {
             return Optional.of("the checklist tells this agent what to do, so only a person may change it");
         }
-        if (policy.approvals().required().contains(tool)) {
+        if (listed(policy.approvals().required(), tool)) {
             return Optional.of(tool + " always needs a person's approval (tools.approvals.required)");
         }
         if (untrustedSeen
                 && policy.approvals().afterUntrusted()
-                && policy.approvals().consequential().contains(tool)) {
+                && listed(policy.approvals().consequential(), tool)) {
             return Optional.of("this beat has read untrusted content, and " + tool + " is consequential "
                     + "(tools.approvals.consequential)");
         }
         return Optional.empty();
+    }
+
+    /** Whether an approvals list names the tool: by its name, or an MCP server's tools by {@code SERVER__*}. */
+    static boolean listed(List<String> names, String tool) {
+        for (String name : names) {
+            if (name.equals(tool) || (name.endsWith("__*") && tool.startsWith(name.substring(0, name.length() - 1)))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -294,8 +305,12 @@ public final class ToolExecutor {
             error = true;
         }
         text = Texts.cut(Redactor.redact(text), maxResultChars);
-        if (outcome == ToolOutcome.OK && untrusted(tool.name(), arguments)) {
+        boolean untrustedBuiltin = outcome == ToolOutcome.OK && untrusted(tool.name(), arguments);
+        if (untrustedBuiltin || (outcome == ToolOutcome.OK && tool.opensWorld())) {
             untrustedSeen = true;
+        }
+        // An MCP server wrote its errors as well as its results: both are data, never instructions.
+        if (untrustedBuiltin || (outcome != ToolOutcome.REFUSED && tool.untrustedOutput())) {
             text = wrap(tool.name(), text);
         }
         if (tool.sideEffecting()) {

@@ -1,0 +1,399 @@
+package dev.heartbeat.tools.mcp;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.heartbeat.config.McpConfig;
+import dev.heartbeat.config.Secret;
+import dev.heartbeat.support.Redactor;
+import dev.heartbeat.support.Texts;
+import dev.heartbeat.tools.ToolFailure;
+import io.github.resilience4j.core.IntervalFunction;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One configured MCP server. It is started (or reached) when a beat first needs its tools, and its tools are
+ * listed then. A server that dies, hangs past its timeout or cannot start is stopped and marked down with the
+ * reason: its tools fail with that reason, never the beat, and it is started again at a later beat after an
+ * exponential backoff (1 s doubling to 5 min) counted on the agent's clock. {@link #close} stops its process
+ * and every process it started.
+ */
+final class McpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(McpServer.class);
+    private static final McpJsonMapper JSON = new JacksonMcpJsonMapper(new ObjectMapper());
+    private static final IntervalFunction BACKOFF =
+            IntervalFunction.ofExponentialBackoff(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5));
+    /** What a stdio server gets of the agent's environment besides its own env: no key of the agent's. */
+    private static final Set<String> INHERITED =
+            Set.of("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "USER", "LOGNAME");
+    /** Bounds on what a server may send: a page count for listing, bytes for an HTTP response, a log line. */
+    private static final int MAX_LIST_PAGES = 20;
+
+    private static final int MAX_HTTP_RESPONSE = 16 * 1024 * 1024;
+    private static final int MAX_LOG_LINE = 2000;
+    private static final Duration STOP_WAIT = Duration.ofSeconds(3);
+    /** Starting stdio servers one at a time lets the new child process be told apart from the others. */
+    private static final Object SPAWN = new Object();
+
+    private final String name;
+    private final McpConfig.Server config;
+    private final Path baseDir;
+    private final Clock clock;
+    private final Logger serverLog;
+
+    private @Nullable McpSyncClient client;
+    private @Nullable ProcessHandle process;
+    private @Nullable List<McpSchema.Tool> changedTools;
+    private List<McpTool> tools = List.of();
+    private List<String> skipped = List.of();
+    private @Nullable String down;
+    private @Nullable Instant retryAt;
+    private int failures;
+    private int restarts;
+    private boolean everUp;
+    private boolean closed;
+
+    McpServer(String name, McpConfig.Server config, Path baseDir, Clock clock) {
+        this.name = name;
+        this.config = config;
+        this.baseDir = baseDir;
+        this.clock = clock;
+        this.serverLog = LoggerFactory.getLogger("dev.heartbeat.mcp." + name);
+    }
+
+    String name() {
+        return name;
+    }
+
+    McpConfig.Server config() {
+        return config;
+    }
+
+    /** What {@code tools list} and the model are told about this server now. */
+    synchronized McpServers.ServerStatus status() {
+        return new McpServers.ServerStatus(
+                name, config.resolvedTransport().wire(), client != null, down, restarts, retryAt, skipped);
+    }
+
+    /** The server's tools for the beat that starts now: started or restarted first if it is due. */
+    synchronized List<McpTool> tools() {
+        ensureUp();
+        return client == null ? List.of() : tools;
+    }
+
+    private void ensureUp() {
+        if (closed) {
+            return;
+        }
+        ProcessHandle p = process;
+        if (client != null && p != null && !p.isAlive()) {
+            markDown("its process (pid " + p.pid() + ") exited");
+        }
+        if (client != null) {
+            if (changedTools != null) {
+                offer(changedTools);
+                changedTools = null;
+            }
+            return;
+        }
+        if (retryAt != null && clock.instant().isBefore(retryAt)) {
+            return;
+        }
+        start();
+    }
+
+    private void start() {
+        McpSyncClient c = null;
+        try {
+            McpClientTransport transport = transport();
+            c = McpClient.sync(transport)
+                    .requestTimeout(config.timeout())
+                    .initializationTimeout(config.startTimeout())
+                    .clientInfo(new McpSchema.Implementation("heartbeat-agent", version()))
+                    .toolsChangeConsumer(this::toolsChanged)
+                    .build();
+            if (config.resolvedTransport() == McpConfig.Transport.STDIO) {
+                synchronized (SPAWN) {
+                    Set<Long> before = children();
+                    c.initialize();
+                    process = newChild(before);
+                }
+            } else {
+                c.initialize();
+            }
+            offer(listTools(c));
+            client = c;
+            if (everUp) {
+                restarts++;
+                LOG.warn("MCP server {} restarted (restart {}, after: {})", name, restarts, down);
+            } else {
+                LOG.info("MCP server {} started: {} tool(s)", name, tools.size());
+            }
+            everUp = true;
+            down = null;
+            retryAt = null;
+            failures = 0;
+        } catch (RuntimeException e) {
+            stop(c, process);
+            process = null;
+            failure("could not start: " + reason(e));
+        }
+    }
+
+    private List<McpSchema.Tool> listTools(McpSyncClient c) {
+        List<McpSchema.Tool> all = new ArrayList<>();
+        String cursor = null;
+        for (int page = 0; page < MAX_LIST_PAGES; page++) {
+            McpSchema.ListToolsResult result = cursor == null ? c.listTools() : c.listTools(cursor);
+            if (result.tools() != null) {
+                all.addAll(result.tools());
+            }
+            cursor = result.nextCursor();
+            if (cursor == null || cursor.isEmpty()) {
+                break;
+            }
+        }
+        return all;
+    }
+
+    /** The listed tools the model may have: allowed by config, with a name providers accept, each name once. */
+    private void offer(List<McpSchema.Tool> listed) {
+        List<McpTool> offered = new ArrayList<>();
+        List<String> notOffered = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (McpSchema.Tool tool : listed) {
+            String full = name + McpConfig.SEPARATOR + tool.name();
+            if (!config.tools().offers(tool.name())) {
+                notOffered.add(tool.name() + ": left out by mcp.servers." + name + ".tools");
+            } else if (!McpConfig.TOOL_NAME.matcher(full).matches()) {
+                notOffered.add(Texts.cut(tool.name(), 80) + ": '" + Texts.cut(full, 80)
+                        + "' is not a tool name providers accept ([a-zA-Z0-9_-], at most 64 characters)");
+            } else if (!names.add(full)) {
+                notOffered.add(tool.name() + ": listed twice by the server; the first is kept");
+            } else {
+                offered.add(McpTool.of(this, full, tool));
+            }
+        }
+        notOffered.forEach(n -> LOG.warn("MCP server {}: tool {}", name, n));
+        this.tools = List.copyOf(offered);
+        this.skipped = List.copyOf(notOffered);
+    }
+
+    private synchronized void toolsChanged(List<McpSchema.Tool> listed) {
+        changedTools = List.copyOf(listed);
+    }
+
+    /** Calls a tool on the server; a dead or hung server is stopped and marked down, and the call fails. */
+    McpSchema.CallToolResult call(String tool, Map<String, Object> arguments) throws ToolFailure {
+        McpSyncClient c;
+        synchronized (this) {
+            c = client;
+            if (c == null) {
+                throw ToolFailure.error(unavailable());
+            }
+        }
+        try {
+            return c.callTool(new McpSchema.CallToolRequest(tool, arguments));
+        } catch (RuntimeException e) {
+            if (cause(e, McpError.class) != null) {
+                // The server answered with a protocol error: it is alive, and the call did not run.
+                throw ToolFailure.error("MCP server " + name + " refused the call: " + reason(e));
+            }
+            boolean timedOut = cause(e, TimeoutException.class) != null;
+            String why = timedOut
+                    ? "did not answer " + tool + " within " + config.timeout().toSeconds() + "s"
+                    : "failed during a call to " + tool + " (" + reason(e) + ")";
+            synchronized (this) {
+                if (client == c) {
+                    markDown(why);
+                }
+            }
+            throw ToolFailure.error("MCP server " + name + " " + why + "; the call was cut off and its outcome is "
+                    + "unknown, so do not assume it ran. The server is restarted at a later beat.");
+        }
+    }
+
+    /** The text a call to a down server returns. */
+    synchronized String unavailable() {
+        return "MCP server " + name + " is unavailable (" + (down == null ? "not started" : down) + "); its tools "
+                + "cannot be called this beat";
+    }
+
+    private void markDown(String why) {
+        McpSyncClient c = client;
+        client = null;
+        stop(c, process);
+        process = null;
+        failure(why);
+    }
+
+    private void failure(String why) {
+        failures++;
+        down = why;
+        retryAt = clock.instant().plusMillis(BACKOFF.apply(failures));
+        LOG.warn("MCP server {} is down: {}; next start at {}", name, why, retryAt);
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        McpSyncClient c = client;
+        client = null;
+        stop(c, process);
+        process = null;
+    }
+
+    /**
+     * Stops the client and, for stdio, the server's whole process tree: the SDK sends TERM to the process it
+     * started; what that process started (npx starts node) is ended too, forcibly after a grace period.
+     */
+    private void stop(@Nullable McpSyncClient c, @Nullable ProcessHandle p) {
+        List<ProcessHandle> tree = new ArrayList<>();
+        if (p != null) {
+            tree.addAll(p.descendants().toList());
+            tree.add(p);
+        }
+        if (c != null) {
+            try {
+                CompletableFuture.runAsync(c::closeGracefully).get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                c.close();
+            }
+        }
+        tree.forEach(ProcessHandle::destroy);
+        for (ProcessHandle h : tree) {
+            try {
+                h.onExit().get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                h.destroyForcibly();
+            }
+        }
+    }
+
+    private McpClientTransport transport() {
+        URI url = config.url();
+        return switch (config.resolvedTransport()) {
+            case STDIO -> stdio();
+            case STREAMABLE_HTTP ->
+                HttpClientStreamableHttpTransport.builder(origin(url))
+                        .endpoint(endpoint(url))
+                        .jsonMapper(JSON)
+                        .maxResponseSize(MAX_HTTP_RESPONSE)
+                        .connectTimeout(config.startTimeout())
+                        .httpRequestCustomizer((request, method, uri, body, context) -> headers(request))
+                        .build();
+            case SSE ->
+                HttpClientSseClientTransport.builder(origin(url))
+                        .sseEndpoint(endpoint(url))
+                        .jsonMapper(JSON)
+                        .httpRequestCustomizer((request, method, uri, body, context) -> headers(request))
+                        .build();
+        };
+    }
+
+    private void headers(java.net.http.HttpRequest.Builder request) {
+        config.headers().forEach((k, v) -> request.header(k, v.value() == null ? "" : v.value()));
+    }
+
+    private StdioClientTransport stdio() {
+        List<String> command = java.util.Objects.requireNonNull(config.command(), "a stdio server has a command");
+        String program = command.get(0);
+        // A relative program path is the config file's, as every path in agent.yaml is.
+        if (program.contains("/") && !Path.of(program).isAbsolute()) {
+            program = baseDir.resolve(program).normalize().toString();
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Map.Entry<String, Secret> e : config.env().entrySet()) {
+            env.put(e.getKey(), e.getValue().value() == null ? "" : e.getValue().value());
+        }
+        ServerParameters params = ServerParameters.builder(program)
+                .args(command.subList(1, command.size()))
+                .env(env)
+                .build();
+        StdioClientTransport transport = new StdioClientTransport(params, JSON) {
+            @Override
+            protected ProcessBuilder getProcessBuilder() {
+                ProcessBuilder builder = new ProcessBuilder();
+                builder.directory(baseDir.toFile());
+                builder.environment().keySet().retainAll(INHERITED);
+                return builder;
+            }
+        };
+        transport.setStdErrorHandler(line -> serverLog.info("{}", Texts.cut(Redactor.redact(line), MAX_LOG_LINE)));
+        return transport;
+    }
+
+    private static String origin(@Nullable URI url) {
+        URI u = java.util.Objects.requireNonNull(url, "an HTTP server has a url");
+        return u.getScheme() + "://" + u.getRawAuthority();
+    }
+
+    private static String endpoint(@Nullable URI url) {
+        URI u = java.util.Objects.requireNonNull(url, "an HTTP server has a url");
+        String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+        return u.getRawQuery() == null ? path : path + "?" + u.getRawQuery();
+    }
+
+    private static Set<Long> children() {
+        Set<Long> pids = new HashSet<>();
+        ProcessHandle.current().children().forEach(h -> pids.add(h.pid()));
+        return pids;
+    }
+
+    private static @Nullable ProcessHandle newChild(Set<Long> before) {
+        return ProcessHandle.current()
+                .children()
+                .filter(h -> !before.contains(h.pid()))
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static <T extends Throwable> @Nullable T cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /** The deepest message of a failure, secrets masked: what went wrong, not how the SDK wrapped it. */
+    private static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return Texts.cut(Redactor.redact(message), 300);
+    }
+
+    private static String version() {
+        String v = McpServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}
