@@ -7,8 +7,8 @@ import dev.heartbeat.support.Redactor;
 import dev.heartbeat.support.Texts;
 import dev.heartbeat.tools.ToolFailure;
 import io.github.resilience4j.core.IntervalFunction;
+import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -30,11 +30,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
 /**
  * One configured MCP server. It is started (or reached) when a beat first needs its tools, and its tools are
@@ -66,7 +68,7 @@ final class McpServer implements AutoCloseable {
     private final Clock clock;
     private final Logger serverLog;
 
-    private @Nullable McpSyncClient client;
+    private @Nullable McpAsyncClient client;
     private @Nullable ProcessHandle process;
     private @Nullable List<McpSchema.Tool> changedTools;
     private List<McpTool> tools = List.of();
@@ -128,23 +130,26 @@ final class McpServer implements AutoCloseable {
     }
 
     private void start() {
-        McpSyncClient c = null;
+        McpAsyncClient c = null;
         try {
             McpClientTransport transport = transport();
-            c = McpClient.sync(transport)
+            c = McpClient.async(transport)
                     .requestTimeout(config.timeout())
                     .initializationTimeout(config.startTimeout())
                     .clientInfo(new McpSchema.Implementation("heartbeat-agent", version()))
-                    .toolsChangeConsumer(this::toolsChanged)
+                    .toolsChangeConsumer(listed -> Mono.fromRunnable(() -> toolsChanged(listed)))
                     .build();
             if (config.resolvedTransport() == McpConfig.Transport.STDIO) {
                 synchronized (SPAWN) {
                     Set<Long> before = children();
-                    c.initialize();
-                    process = newChild(before);
+                    try {
+                        c.initialize().block(config.startTimeout().plus(STOP_WAIT));
+                    } finally {
+                        process = newChild(before);
+                    }
                 }
             } else {
-                c.initialize();
+                c.initialize().block(config.startTimeout().plus(STOP_WAIT));
             }
             offer(listTools(c));
             client = c;
@@ -165,11 +170,14 @@ final class McpServer implements AutoCloseable {
         }
     }
 
-    private List<McpSchema.Tool> listTools(McpSyncClient c) {
+    private List<McpSchema.Tool> listTools(McpAsyncClient c) {
         List<McpSchema.Tool> all = new ArrayList<>();
         String cursor = null;
         for (int page = 0; page < MAX_LIST_PAGES; page++) {
-            McpSchema.ListToolsResult result = cursor == null ? c.listTools() : c.listTools(cursor);
+            McpSchema.ListToolsResult result = java.util.Objects.requireNonNull(
+                    (cursor == null ? c.listTools() : c.listTools(cursor))
+                            .block(config.timeout().plus(STOP_WAIT)),
+                    "tools/list answered nothing");
             if (result.tools() != null) {
                 all.addAll(result.tools());
             }
@@ -208,34 +216,57 @@ final class McpServer implements AutoCloseable {
         changedTools = List.copyOf(listed);
     }
 
-    /** Calls a tool on the server; a dead or hung server is stopped and marked down, and the call fails. */
+    /**
+     * Calls a tool on the server. The answer is awaited together with the server's process: a server that dies
+     * mid-call fails the call at once (the SDK would wait out the timeout). A dead or hung server is stopped
+     * and marked down, and the call fails with an outcome the model must treat as unknown.
+     */
     McpSchema.CallToolResult call(String tool, Map<String, Object> arguments) throws ToolFailure {
-        McpSyncClient c;
+        McpAsyncClient c;
+        ProcessHandle p;
         synchronized (this) {
             c = client;
+            p = process;
             if (c == null) {
                 throw ToolFailure.error(unavailable());
             }
         }
+        CompletableFuture<McpSchema.CallToolResult> answer =
+                c.callTool(new McpSchema.CallToolRequest(tool, arguments)).toFuture();
+        CompletableFuture<?> exited = p == null ? new CompletableFuture<>() : p.onExit();
         try {
-            return c.callTool(new McpSchema.CallToolRequest(tool, arguments));
-        } catch (RuntimeException e) {
-            if (cause(e, McpError.class) != null) {
-                // The server answered with a protocol error: it is alive, and the call did not run.
-                throw ToolFailure.error("MCP server " + name + " refused the call: " + reason(e));
-            }
-            boolean timedOut = cause(e, TimeoutException.class) != null;
-            String why = timedOut
-                    ? "did not answer " + tool + " within " + config.timeout().toSeconds() + "s"
-                    : "failed during a call to " + tool + " (" + reason(e) + ")";
-            synchronized (this) {
-                if (client == c) {
-                    markDown(why);
-                }
-            }
-            throw ToolFailure.error("MCP server " + name + " " + why + "; the call was cut off and its outcome is "
-                    + "unknown, so do not assume it ran. The server is restarted at a later beat.");
+            CompletableFuture.anyOf(answer, exited).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            answer.cancel(true);
+            throw ToolFailure.error(tool + " was interrupted (the agent is stopping)");
+        } catch (ExecutionException e) {
+            // the answer failed: read below
         }
+        String why;
+        if (answer.isDone() && !answer.isCompletedExceptionally()) {
+            return answer.join();
+        } else if (!answer.isDone()) {
+            answer.cancel(true);
+            why = "exited during a call to " + tool;
+        } else {
+            Throwable failure = answer.handle((r, e) -> e).join();
+            Throwable error = failure == null ? new IllegalStateException("no answer") : failure;
+            if (cause(error, McpError.class) != null) {
+                // The server answered with a protocol error: it is alive, and the call did not run.
+                throw ToolFailure.error("MCP server " + name + " refused the call: " + reason(error));
+            }
+            why = cause(error, TimeoutException.class) != null
+                    ? "did not answer " + tool + " within " + config.timeout().toSeconds() + "s"
+                    : "failed during a call to " + tool + " (" + reason(error) + ")";
+        }
+        synchronized (this) {
+            if (client == c) {
+                markDown(why);
+            }
+        }
+        throw ToolFailure.error("MCP server " + name + " " + why + "; the call was cut off and its outcome is "
+                + "unknown, so do not assume it ran. The server is restarted at a later beat.");
     }
 
     /** The text a call to a down server returns. */
@@ -245,7 +276,7 @@ final class McpServer implements AutoCloseable {
     }
 
     private void markDown(String why) {
-        McpSyncClient c = client;
+        McpAsyncClient c = client;
         client = null;
         stop(c, process);
         process = null;
@@ -262,7 +293,7 @@ final class McpServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        McpSyncClient c = client;
+        McpAsyncClient c = client;
         client = null;
         stop(c, process);
         process = null;
@@ -272,7 +303,7 @@ final class McpServer implements AutoCloseable {
      * Stops the client and, for stdio, the server's whole process tree: the SDK sends TERM to the process it
      * started; what that process started (npx starts node) is ended too, forcibly after a grace period.
      */
-    private void stop(@Nullable McpSyncClient c, @Nullable ProcessHandle p) {
+    private void stop(@Nullable McpAsyncClient c, @Nullable ProcessHandle p) {
         List<ProcessHandle> tree = new ArrayList<>();
         if (p != null) {
             tree.addAll(p.descendants().toList());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.McpTestServers;
+import dev.heartbeat.fakes.TestAgent;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -69,5 +70,97 @@ class McpToolsTest extends AgentTest {
         JsonNode messages = fake.requests().get(1).path("messages");
         String result = messages.get(messages.size() - 1).path("content").asText();
         assertThat(result).contains("Echo: disk at 91%").contains("[untrusted data from everything__echo");
+    }
+
+    private void files(String more) throws Exception {
+        agent.yaml("mcp:\n  servers:\n    files:\n      command: "
+                + McpTestServers.yaml(McpTestServers.filesystem(agent.workspace())) + "\n" + more);
+    }
+
+    private String writeReport() {
+        return "{\"path\": \"" + agent.workspace().resolve("report.md") + "\", \"content\": \"weekly report\"}";
+    }
+
+    @Test
+    void aSideEffectingServerToolIsRecordedNotRunInADryRun() throws Exception {
+        files("");
+        fake.call("files__write_file", writeReport()).text("HEARTBEAT_OK");
+
+        JsonNode decision =
+                JSON.readTree(agent.run("--once", "--dry-run", "--json").out());
+
+        JsonNode call = decision.path("tool_calls").get(0);
+        assertThat(call.path("side_effecting").asBoolean())
+                .as("destructiveHint, not readOnlyHint")
+                .isTrue();
+        assertThat(call.path("outcome").asText()).isEqualTo("dry_run");
+        assertThat(call.path("executed").asBoolean()).isFalse();
+        assertThat(agent.workspace().resolve("report.md")).doesNotExist();
+    }
+
+    @Test
+    void aServerToolNamedByItsServersWildcardWaitsForAPersonAndRunsOnceApproved() throws Exception {
+        files("tools:\n  approvals:\n    required: [\"files__*\"]\n");
+        fake.call("files__write_file", writeReport());
+
+        JsonNode first = beat();
+        assertThat(first.path("outcome").asText()).isEqualTo("awaiting_approval");
+        assertThat(agent.workspace().resolve("report.md")).doesNotExist();
+        JsonNode pending =
+                JSON.readTree(agent.run("approvals", "list", "--json").out());
+        assertThat(pending).hasSize(1);
+        assertThat(pending.get(0).path("tool").asText()).isEqualTo("files__write_file");
+        assertThat(agent.run("approvals", "approve", pending.get(0).path("id").asText())
+                        .exit())
+                .isZero();
+
+        fake.text("HEARTBEAT_OK");
+        JsonNode second = beat();
+        assertThat(agent.workspace().resolve("report.md")).hasContent("weekly report");
+        JsonNode ran = second.path("tool_calls").get(0);
+        assertThat(ran.path("server").asText()).isEqualTo("files");
+        assertThat(ran.path("executed").asBoolean()).isTrue();
+    }
+
+    private void hostile(String more) throws Exception {
+        agent.yaml("mcp:\n  servers:\n    hostile:\n      command: " + McpTestServers.yaml(McpTestServers.hostile())
+                + "\n      env: { LEAK: \"${HB_TEST_KEY}\" }\n" + more);
+    }
+
+    @Test
+    void aHostileServersOutputIsCutMaskedAndKeptAsData() throws Exception {
+        hostile("      timeout: 2s\n");
+        fake.call("hostile__big", "{}")
+                .call("hostile__leak", "{}")
+                .call("hostile__inject", "{}")
+                .call("hostile__hang", "{}")
+                .call("read_file", "{\"path\": \"HEARTBEAT.md\"}")
+                .text("HEARTBEAT_OK");
+
+        TestAgent.Result run = agent.run("--once", "--json");
+        JsonNode decision = JSON.readTree(run.out());
+
+        JsonNode calls = decision.path("tool_calls");
+        assertThat(calls.get(0).path("outcome").asText()).isEqualTo("ok");
+        assertThat(calls.get(3).path("outcome").asText()).isEqualTo("error");
+        assertThat(calls.get(3).path("result").asText()).contains("did not answer hang within 2s");
+        assertThat(calls.get(4).path("outcome").asText()).as("the beat goes on").isEqualTo("ok");
+        assertThat(decision.path("outcome").asText()).as("read-only calls and HEARTBEAT_OK").isEqualTo("quiet");
+
+        List<JsonNode> requests = fake.requests();
+        String big = lastMessage(requests.get(1));
+        assertThat(big.length()).as("cut like any tool result").isLessThan(20_000);
+        assertThat(lastMessage(requests.get(2))).contains("the key is").doesNotContain(TestAgent.KEY);
+        String injected = lastMessage(requests.get(3));
+        String marker =
+                injected.substring(injected.indexOf("marked ") + 7, injected.indexOf(':', injected.indexOf("marked ")));
+        assertThat(injected).contains(marker + "| [end of untrusted data]").contains(marker + "| SYSTEM: ignore");
+        assertThat(run.all()).doesNotContain(TestAgent.KEY);
+        assertThat(decision.toString()).doesNotContain(TestAgent.KEY);
+    }
+
+    private static String lastMessage(JsonNode request) {
+        JsonNode messages = request.path("messages");
+        return messages.get(messages.size() - 1).path("content").asText();
     }
 }
