@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
             PauseCommand.Pause.class,
             PauseCommand.Resume.class,
             ApprovalsCommand.class,
+            ToolsCommand.class,
             SessionsCommand.class,
             DecisionsCommand.class,
             ConfigCommand.class,

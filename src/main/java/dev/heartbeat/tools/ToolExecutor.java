@@ -20,7 +20,6 @@ import dev.heartbeat.transcript.Untrusted;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -35,11 +34,8 @@ import org.jspecify.annotations.Nullable;
 public final class ToolExecutor {
     private static final int RECORD_CHARS = 500;
 
-    /** Tools whose output comes from outside the operator's control. */
     /** How wrapped untrusted output begins: a request holding it holds untrusted content. */
     public static final String UNTRUSTED_MARK = Untrusted.MARK;
-
-    private static final Set<String> UNTRUSTED_SOURCES = Set.of("http_get", "run_command", "read_file");
 
     private final ToolRegistry registry;
     private final BeatEvents events;
@@ -108,26 +104,16 @@ public final class ToolExecutor {
         if (target != null && Path.of(target).normalize().toString().equals(policy.checklist())) {
             return Optional.of("the checklist tells this agent what to do, so only a person may change it");
         }
-        if (listed(policy.approvals().required(), tool)) {
+        if (ToolPolicy.listed(policy.approvals().required(), tool)) {
             return Optional.of(tool + " always needs a person's approval (tools.approvals.required)");
         }
         if (untrustedSeen
                 && policy.approvals().afterUntrusted()
-                && listed(policy.approvals().consequential(), tool)) {
+                && ToolPolicy.listed(policy.approvals().consequential(), tool)) {
             return Optional.of("this beat has read untrusted content, and " + tool + " is consequential "
                     + "(tools.approvals.consequential)");
         }
         return Optional.empty();
-    }
-
-    /** Whether an approvals list names the tool: by its name, or an MCP server's tools by {@code SERVER__*}. */
-    static boolean listed(List<String> names, String tool) {
-        for (String name : names) {
-            if (name.equals(tool) || (name.endsWith("__*") && tool.startsWith(name.substring(0, name.length() - 1)))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -355,7 +341,7 @@ public final class ToolExecutor {
             String key = arguments.path("key").asText("");
             return key.isEmpty() ? !tainted.isEmpty() : tainted.contains(key);
         }
-        if (!UNTRUSTED_SOURCES.contains(tool)) {
+        if (!ToolPolicy.UNTRUSTED_BUILTINS.contains(tool)) {
             return false;
         }
         if (tool.equals("read_file")) {

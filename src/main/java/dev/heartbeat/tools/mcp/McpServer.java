@@ -1,6 +1,7 @@
 package dev.heartbeat.tools.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.heartbeat.config.Durations;
 import dev.heartbeat.config.McpConfig;
 import dev.heartbeat.config.Secret;
 import dev.heartbeat.support.Redactor;
@@ -19,6 +20,7 @@ import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +73,12 @@ final class McpServer implements AutoCloseable {
 
     private @Nullable McpAsyncClient client;
     private @Nullable ProcessHandle process;
-    private @Nullable List<McpSchema.Tool> changedTools;
+    /**
+     * A tool list the server announced as changed, applied at the next beat. Not guarded by this object's lock:
+     * the SDK delivers it on its own thread, possibly while a start holds the lock waiting for the SDK.
+     */
+    private final AtomicReference<@Nullable List<McpSchema.Tool>> changedTools = new AtomicReference<>();
+
     private List<McpTool> tools = List.of();
     private List<String> skipped = List.of();
     private @Nullable String down;
@@ -117,9 +125,9 @@ final class McpServer implements AutoCloseable {
             markDown("its process (pid " + p.pid() + ") exited");
         }
         if (client != null) {
-            if (changedTools != null) {
-                offer(changedTools);
-                changedTools = null;
+            List<McpSchema.Tool> changed = changedTools.getAndSet(null);
+            if (changed != null) {
+                offer(changed);
             }
             return;
         }
@@ -207,13 +215,20 @@ final class McpServer implements AutoCloseable {
                 offered.add(McpTool.of(this, full, tool));
             }
         }
-        notOffered.forEach(n -> LOG.warn("MCP server {}: tool {}", name, n));
+        // What the operator left out is as intended; a name the server got wrong is worth a warning.
+        notOffered.forEach(n -> {
+            if (n.contains(": left out by")) {
+                LOG.info("MCP server {}: tool {}", name, n);
+            } else {
+                LOG.warn("MCP server {}: tool {}", name, n);
+            }
+        });
         this.tools = List.copyOf(offered);
         this.skipped = List.copyOf(notOffered);
     }
 
-    private synchronized void toolsChanged(List<McpSchema.Tool> listed) {
-        changedTools = List.copyOf(listed);
+    private void toolsChanged(List<McpSchema.Tool> listed) {
+        changedTools.set(List.copyOf(listed));
     }
 
     /**
@@ -358,6 +373,13 @@ final class McpServer implements AutoCloseable {
         if (program.contains("/") && !Path.of(program).isAbsolute()) {
             program = baseDir.resolve(program).normalize().toString();
         }
+        // The SDK reports a program that cannot start only as a timeout: say which program, at once.
+        if (program.contains("/") ? !Files.isExecutable(Path.of(program)) : onPath(program) == null) {
+            throw new IllegalStateException("no program " + program
+                    + (program.contains("/")
+                            ? " (not an executable file)"
+                            : " on PATH (" + System.getenv("PATH") + ")"));
+        }
         Map<String, String> env = new LinkedHashMap<>();
         for (Map.Entry<String, Secret> e : config.env().entrySet()) {
             env.put(e.getKey(), e.getValue().value() == null ? "" : e.getValue().value());
@@ -377,6 +399,17 @@ final class McpServer implements AutoCloseable {
         };
         transport.setStdErrorHandler(line -> serverLog.info("{}", Texts.cut(Redactor.redact(line), MAX_LOG_LINE)));
         return transport;
+    }
+
+    private static @Nullable Path onPath(String program) {
+        String path = System.getenv("PATH");
+        for (String dir : (path == null ? "/usr/bin:/bin" : path).split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     private static String origin(@Nullable URI url) {
@@ -414,7 +447,10 @@ final class McpServer implements AutoCloseable {
     }
 
     /** The deepest message of a failure, secrets masked: what went wrong, not how the SDK wrapped it. */
-    private static String reason(Throwable e) {
+    private String reason(Throwable e) {
+        if (cause(e, TimeoutException.class) != null) {
+            return "no answer within " + Durations.format(config.startTimeout());
+        }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -145,7 +145,9 @@ class McpToolsTest extends AgentTest {
         assertThat(calls.get(3).path("outcome").asText()).isEqualTo("error");
         assertThat(calls.get(3).path("result").asText()).contains("did not answer hang within 2s");
         assertThat(calls.get(4).path("outcome").asText()).as("the beat goes on").isEqualTo("ok");
-        assertThat(decision.path("outcome").asText()).as("read-only calls and HEARTBEAT_OK").isEqualTo("quiet");
+        assertThat(decision.path("outcome").asText())
+                .as("read-only calls and HEARTBEAT_OK")
+                .isEqualTo("quiet");
 
         List<JsonNode> requests = fake.requests();
         String big = lastMessage(requests.get(1));
@@ -162,5 +164,34 @@ class McpToolsTest extends AgentTest {
     private static String lastMessage(JsonNode request) {
         JsonNode messages = request.path("messages");
         return messages.get(messages.size() - 1).path("content").asText();
+    }
+
+    @Test
+    void aServerReachedOverStreamableHttpIsCalledLikeAStdioOne() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        ProcessBuilder builder = new ProcessBuilder(McpTestServers.everythingHttp()).redirectErrorStream(true);
+        builder.environment().put("PORT", String.valueOf(port));
+        Process server = builder.start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(server.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            for (String line = out.readLine(); line != null && !line.contains("listening on port"); ) {
+                line = out.readLine();
+            }
+            agent.yaml("mcp:\n  servers:\n    remote:\n      url: http://127.0.0.1:" + port + "/mcp\n"
+                    + "      headers: { X-Trace: \"hb-test\" }\n");
+            fake.call("remote__get-sum", "{\"a\": 2, \"b\": 3}").text("HEARTBEAT_OK");
+
+            JsonNode call = beat().path("tool_calls").get(0);
+
+            assertThat(call.path("outcome").asText()).isEqualTo("ok");
+            assertThat(call.path("server").asText()).isEqualTo("remote");
+            assertThat(lastMessage(fake.requests().get(1))).contains("The sum of 2 and 3 is 5");
+        } finally {
+            server.destroyForcibly().waitFor();
+        }
     }
 }
