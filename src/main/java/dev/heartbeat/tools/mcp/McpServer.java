@@ -312,6 +312,9 @@ final class McpServer implements AutoCloseable {
         client = null;
         stop(c, process);
         process = null;
+        if (c != null) {
+            LOG.info("MCP server {} stopped", name);
+        }
     }
 
     /**
