@@ -122,4 +122,45 @@ class McpProcessIT {
                 .contains("everything__echo");
         assertThat(everythingServers()).isEmpty();
     }
+
+    @Test
+    void aCrashAfterAServerToolRanLeavesItOnRecordAsInterruptedAndItIsNotRunAgain() throws Exception {
+        agent.yaml("    files:\n      command: " + McpTestServers.yaml(McpTestServers.filesystem(agent.workspace()))
+                + "\n");
+        Path report = agent.workspace().resolve("report.md");
+        fake.call("files__write_file", "{\"path\": \"" + report + "\", \"content\": \"once\"}")
+                .text("HEARTBEAT_OK");
+        Map<String, String> crashing = new HashMap<>(env);
+        crashing.put("HB_FAULT", "after-tool");
+        JarProcess.Result crashed =
+                JarProcess.run(crashing, "--config", agent.config().toString(), "--once");
+        assertThat(crashed.exit()).as(crashed.err()).isEqualTo(137);
+        assertThat(report).hasContent("once");
+        java.nio.file.Files.delete(report);
+
+        fake.clearScript().text("HEARTBEAT_OK");
+        JarProcess.Result next = JarProcess.run(env, "--config", agent.config().toString(), "--once");
+        assertThat(next.exit()).as(next.err()).isZero();
+
+        assertThat(report).as("the interrupted call is not run again").doesNotExist();
+        try (dev.heartbeat.store.Store store = agent.store()) {
+            dev.heartbeat.audit.Decision crashedBeat = store.decisionLog().list(null, null, 10).stream()
+                    .map(dev.heartbeat.audit.StoredDecision::decision)
+                    .filter(d -> d.reason().startsWith("interrupted"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(crashedBeat.toolCalls()).singleElement().satisfies(t -> {
+                assertThat(t.name()).isEqualTo("files__write_file");
+                assertThat(t.server()).isEqualTo("files");
+                assertThat(t.outcome().wire()).isEqualTo("interrupted");
+            });
+        }
+        java.util.concurrent.CompletableFuture.allOf(everythingServers().stream()
+                        .map(ProcessHandle::onExit)
+                        .toArray(java.util.concurrent.CompletableFuture[]::new))
+                .get(20, TimeUnit.SECONDS);
+        assertThat(everythingServers())
+                .as("the crashed agent's servers ended with it")
+                .isEmpty();
+    }
 }

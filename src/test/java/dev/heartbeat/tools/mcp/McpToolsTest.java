@@ -194,4 +194,45 @@ class McpToolsTest extends AgentTest {
             server.destroyForcibly().waitFor();
         }
     }
+
+    @Test
+    void anOpenWorldServerToolTaintsTheBeatAsHttpGetDoesAndAClosedWorldOneDoesNot() throws Exception {
+        agent.yaml("tools:\n  run_command:\n    allow: [echo]\n");
+        hostile("    files:\n      command: " + McpTestServers.yaml(McpTestServers.filesystem(agent.workspace()))
+                + "\n");
+        java.nio.file.Files.writeString(agent.workspace().resolve("notes.md"), "all quiet");
+        // filesystem's read tools say openWorldHint: false; hostile's inject says nothing, so the MCP default holds.
+        fake.call("files__read_text_file", "{\"path\": \"" + agent.workspace().resolve("notes.md") + "\"}")
+                .call("run_command", "{\"program\": \"echo\", \"args\": [\"closed\"]}")
+                .call("hostile__inject", "{}")
+                .call("run_command", "{\"program\": \"echo\", \"args\": [\"open\"]}")
+                .text("HEARTBEAT_OK");
+
+        JsonNode calls = beat().path("tool_calls");
+
+        assertThat(calls.get(0).path("outcome").asText()).isEqualTo("ok");
+        assertThat(calls.get(1).path("outcome").asText())
+                .as("after a closed-world read")
+                .isEqualTo("ok");
+        assertThat(calls.get(3).path("outcome").asText())
+                .as("after an open-world result, a consequential tool needs a person")
+                .isEqualTo("awaiting_approval");
+    }
+
+    @Test
+    void aPausedAgentStartsNoServer() throws Exception {
+        java.nio.file.Path started = home.resolve("started");
+        agent.yaml("mcp:\n  servers:\n    everything:\n      command: [sh, -c, \"touch " + started + "; exec "
+                + String.join(" ", McpTestServers.everything()) + "\"]\n");
+        assertThat(agent.run("pause", "--reason", "maintenance").exit()).isZero();
+
+        JsonNode skipped = beat();
+
+        assertThat(skipped.path("outcome").asText()).isEqualTo("skipped");
+        assertThat(started).as("the kill switch holds before any server starts").doesNotExist();
+        assertThat(agent.run("resume").exit()).isZero();
+        fake.text("HEARTBEAT_OK");
+        beat();
+        assertThat(started).exists();
+    }
 }
