@@ -146,6 +146,12 @@ public record McpConfig(Map<String, Server> servers) {
             throw new IllegalArgumentException("write auto, all, none or a list of the server's tool names");
         }
 
+        /** As written in agent.yaml: {@code auto}, {@code all}, {@code none} or the list. */
+        @JsonValue
+        Object wire() {
+            return mode == Mode.LISTED ? tools : mode.name().toLowerCase(Locale.ROOT);
+        }
+
         /** Whether {@code tool} is side-effecting, given what its annotations say ({@code readOnlyHint}). */
         public boolean sideEffecting(String tool, boolean readOnlyHint) {
             return switch (mode) {
