@@ -32,13 +32,13 @@ public final class McpTestServers {
                 "stdio");
     }
 
-    /** {@code @modelcontextprotocol/server-everything} serving streamable HTTP on {@code port} (a process to start). */
-    public static List<String> everythingHttp() {
+    /** {@code @modelcontextprotocol/server-everything} serving HTTP ({@code streamableHttp} or {@code sse}) on $PORT. */
+    public static List<String> everythingHttp(String mode) {
         return List.of(
                 "node",
                 installed("node_modules/@modelcontextprotocol/server-everything/dist/index.js")
                         .toString(),
-                "streamableHttp");
+                mode);
     }
 
     /** {@code @modelcontextprotocol/server-filesystem} confined to {@code root}. */

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Beats that call the reference MCP servers, run as processes, under the built-ins' policy. */
 class McpToolsTest extends AgentTest {
@@ -166,28 +168,30 @@ class McpToolsTest extends AgentTest {
         return messages.get(messages.size() - 1).path("content").asText();
     }
 
-    @Test
-    void aServerReachedOverStreamableHttpIsCalledLikeAStdioOne() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"streamableHttp, /mcp, '', listening on port", "sse, /sse, '      transport: sse\n', running on port"})
+    void aServerReachedOverHttpIsCalledLikeAStdioOne(String mode, String path, String transport, String ready)
+            throws Exception {
         int port;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        ProcessBuilder builder = new ProcessBuilder(McpTestServers.everythingHttp()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(McpTestServers.everythingHttp(mode)).redirectErrorStream(true);
         builder.environment().put("PORT", String.valueOf(port));
         Process server = builder.start();
         try {
             java.io.BufferedReader out = new java.io.BufferedReader(
                     new java.io.InputStreamReader(server.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
-            for (String line = out.readLine(); line != null && !line.contains("listening on port"); ) {
+            for (String line = out.readLine(); line != null && !line.contains(ready); ) {
                 line = out.readLine();
             }
-            agent.yaml("mcp:\n  servers:\n    remote:\n      url: http://127.0.0.1:" + port + "/mcp\n"
-                    + "      headers: { X-Trace: \"hb-test\" }\n");
+            agent.yaml("mcp:\n  servers:\n    remote:\n      url: http://127.0.0.1:" + port + path + "\n"
+                    + transport.replace("\\n", "\n") + "      headers: { X-Trace: \"hb-test\" }\n");
             fake.call("remote__get-sum", "{\"a\": 2, \"b\": 3}").text("HEARTBEAT_OK");
 
             JsonNode call = beat().path("tool_calls").get(0);
 
-            assertThat(call.path("outcome").asText()).isEqualTo("ok");
+            assertThat(call.path("outcome").asText()).as(call.toString()).isEqualTo("ok");
             assertThat(call.path("server").asText()).isEqualTo("remote");
             assertThat(lastMessage(fake.requests().get(1))).contains("The sum of 2 and 3 is 5");
         } finally {
