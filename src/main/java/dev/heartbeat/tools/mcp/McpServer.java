@@ -72,6 +72,7 @@ final class McpServer implements AutoCloseable {
     private final Logger serverLog;
 
     private @Nullable McpAsyncClient client;
+    private @Nullable McpClientTransport transport;
     private @Nullable ProcessHandle process;
     /**
      * A tool list the server announced as changed, applied at the next beat. Not guarded by this object's lock:
@@ -139,8 +140,9 @@ final class McpServer implements AutoCloseable {
 
     private void start() {
         McpAsyncClient c = null;
+        McpClientTransport transport = null;
         try {
-            McpClientTransport transport = transport();
+            transport = transport();
             c = McpClient.async(transport)
                     .requestTimeout(config.timeout())
                     .initializationTimeout(config.startTimeout())
@@ -161,6 +163,7 @@ final class McpServer implements AutoCloseable {
             }
             offer(listTools(c));
             client = c;
+            this.transport = transport;
             if (everUp) {
                 restarts++;
                 LOG.warn("MCP server {} restarted (restart {}, after: {})", name, restarts, down);
@@ -172,7 +175,7 @@ final class McpServer implements AutoCloseable {
             retryAt = null;
             failures = 0;
         } catch (RuntimeException e) {
-            stop(c, process);
+            stop(c, transport, process);
             process = null;
             failure("could not start: " + reason(e));
         }
@@ -291,9 +294,9 @@ final class McpServer implements AutoCloseable {
     }
 
     private void markDown(String why) {
-        McpAsyncClient c = client;
+        stop(client, transport, process);
         client = null;
-        stop(c, process);
+        transport = null;
         process = null;
         failure(why);
     }
@@ -308,20 +311,23 @@ final class McpServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        McpAsyncClient c = client;
+        boolean wasUp = client != null;
+        stop(client, transport, process);
         client = null;
-        stop(c, process);
+        transport = null;
         process = null;
-        if (c != null) {
+        if (wasUp) {
             LOG.info("MCP server {} stopped", name);
         }
     }
 
     /**
-     * Stops the client and, for stdio, the server's whole process tree: the SDK sends TERM to the process it
-     * started; what that process started (npx starts node) is ended too, forcibly after a grace period.
+     * Stops the client, its transport and, for stdio, the server's whole process tree: the transport sends
+     * TERM to the process it started and then ends its reader threads (closed explicitly: the client's own
+     * close does not always reach it, and its threads would outlive it); what the process started (npx starts
+     * node) is ended too, forcibly after a grace period.
      */
-    private void stop(@Nullable McpAsyncClient c, @Nullable ProcessHandle p) {
+    private static void stop(@Nullable McpAsyncClient c, @Nullable McpClientTransport t, @Nullable ProcessHandle p) {
         List<ProcessHandle> tree = new ArrayList<>();
         if (p != null) {
             tree.addAll(p.descendants().toList());
@@ -329,9 +335,16 @@ final class McpServer implements AutoCloseable {
         }
         if (c != null) {
             try {
-                CompletableFuture.runAsync(c::closeGracefully).get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
+                c.closeGracefully().block(STOP_WAIT);
+            } catch (RuntimeException e) {
                 c.close();
+            }
+        }
+        if (t != null) {
+            try {
+                t.closeGracefully().block(STOP_WAIT);
+            } catch (RuntimeException e) {
+                t.close();
             }
         }
         tree.forEach(ProcessHandle::destroy);

@@ -153,4 +153,32 @@ class McpServersTest {
                 .asString()
                 .contains("MCP server broken is unavailable (could not start");
     }
+
+    private static java.util.Set<Thread> nonDaemonThreads() {
+        java.util.Set<Thread> out = new java.util.HashSet<>();
+        Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !t.isDaemon() && t.isAlive())
+                .forEach(out::add);
+        return out;
+    }
+
+    @Test
+    void aStoppedServerLeavesNoThreadBehindSoADaemonThatRestartsItDoesNotLeak() throws Exception {
+        java.util.Set<Thread> before = nonDaemonThreads();
+        for (int i = 0; i < 3; i++) {
+            McpServers s = hostile(Duration.ofSeconds(10), Map.of());
+            assertThat(s.tools()).isNotEmpty();
+            s.close();
+        }
+        servers = null;
+
+        Instant deadline = Instant.now().plusSeconds(10);
+        java.util.Set<Thread> left = nonDaemonThreads();
+        left.removeAll(before);
+        while (!left.isEmpty() && Instant.now().isBefore(deadline)) {
+            left.iterator().next().join(100);
+            left.removeIf(t -> !t.isAlive());
+        }
+        assertThat(left).as("threads the MCP client left running").isEmpty();
+    }
 }
