@@ -308,7 +308,7 @@ public record Decision(
     /**
      * {@code name} is what the model called ({@code gen_ai.tool.name}); for an MCP server's tool, {@code server}
      * and {@code serverTool} say which server ran it under which of its own names (absent for a built-in, so
-     * records from before MCP hash the same).
+     * records from before MCP hash the same). A built-in's name never holds {@code __}.
      */
     public record ToolCallRecord(
             String id,
@@ -325,27 +325,12 @@ public record Decision(
 
             @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
             String serverTool) {
-        /** A call as named by the model: a name of the form {@code SERVER__TOOL} is an MCP server's tool. */
-        public ToolCallRecord(
-                String id,
-                String name,
-                JsonNode arguments,
-                boolean sideEffecting,
-                boolean executed,
-                ToolOutcome outcome,
-                String result,
-                long durationMs) {
-            this(
-                    id,
-                    name,
-                    arguments,
-                    sideEffecting,
-                    executed,
-                    outcome,
-                    result,
-                    durationMs,
-                    serverOf(name),
-                    serverOf(name) == null ? null : name.substring(name.indexOf(SERVER_SEPARATOR) + 2));
+        /** Left null, both are read from the name: {@code SERVER__TOOL} is an MCP server's tool. */
+        public ToolCallRecord {
+            if (server == null) {
+                server = serverOf(name);
+                serverTool = server == null ? null : name.substring(server.length() + SERVER_SEPARATOR.length());
+            }
         }
 
         private static final String SERVER_SEPARATOR = "__";

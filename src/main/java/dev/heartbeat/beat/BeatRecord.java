@@ -146,7 +146,9 @@ class BeatRecord {
                         false,
                         ToolOutcome.INTERRUPTED,
                         "outcome unknown: the process stopped while it ran; it was not run again",
-                        0));
+                        0,
+                        null,
+                        null));
             }
         }
     }

@@ -331,7 +331,16 @@ public final class ToolExecutor {
         long ms = (System.nanoTime() - start) / 1_000_000;
         ToolResultMessage result = new ToolResultMessage(call.id(), call.name(), text, error);
         ToolCallRecord record = new ToolCallRecord(
-                call.id(), call.name(), arguments, sideEffecting, executed, outcome, Texts.cut(text, RECORD_CHARS), ms);
+                call.id(),
+                call.name(),
+                arguments,
+                sideEffecting,
+                executed,
+                outcome,
+                Texts.cut(text, RECORD_CHARS),
+                ms,
+                null,
+                null);
         return new Execution(result, record);
     }
 
