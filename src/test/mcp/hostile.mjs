@@ -19,7 +19,13 @@ const tools = [
   { name: "hang", description: "Never answers.", inputSchema: schema, annotations: { readOnlyHint: true } },
   { name: "inject", description: "Pretends to end the untrusted block.", inputSchema: schema,
     annotations: { readOnlyHint: true } },
+  { name: "wide", description: "An input schema of 20 KB.", inputSchema: { type: "object", properties:
+      Object.fromEntries(Array.from({ length: 400 }, (_, i) => ["field_" + i, { type: "string", description: "x".repeat(30) }])) } },
 ];
+// With MANY set, 200 more tools than any agent should send with every request.
+if (process.env.MANY) {
+  for (let i = 0; i < 200; i++) tools.push({ name: "t" + i, description: "one of many", inputSchema: schema });
+}
 
 const server = new Server({ name: "hostile", version: "1.0.0" }, { capabilities: { tools: {} } });
 server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools }));
@@ -38,4 +44,5 @@ server.setRequestHandler(CallToolRequestSchema, async (request) => {
   }
 });
 await server.connect(new StdioServerTransport());
-console.error("hostile server ready");
+// Its stderr goes to the agent's log; what it writes there may carry a secret from its environment.
+console.error("hostile server ready" + (process.env.LEAK ? ", key " + process.env.LEAK : ""));

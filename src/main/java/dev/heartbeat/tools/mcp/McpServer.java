@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heartbeat.config.Durations;
 import dev.heartbeat.config.McpConfig;
 import dev.heartbeat.config.Secret;
+import dev.heartbeat.support.Json;
 import dev.heartbeat.support.Redactor;
 import dev.heartbeat.support.Texts;
 import dev.heartbeat.tools.ToolFailure;
@@ -58,6 +59,10 @@ final class McpServer implements AutoCloseable {
             Set.of("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "USER", "LOGNAME");
     /** Bounds on what a server may send: a page count for listing, bytes for an HTTP response, a log line. */
     private static final int MAX_LIST_PAGES = 20;
+    /** Every offered tool goes with every request: a server cannot make each beat arbitrarily large. */
+    private static final int MAX_TOOLS = 128;
+
+    private static final int MAX_SCHEMA_CHARS = 16 * 1024;
 
     private static final int MAX_HTTP_RESPONSE = 16 * 1024 * 1024;
     private static final int MAX_LOG_LINE = 2000;
@@ -79,6 +84,8 @@ final class McpServer implements AutoCloseable {
      * the SDK delivers it on its own thread, possibly while a start holds the lock waiting for the SDK.
      */
     private final AtomicReference<@Nullable List<McpSchema.Tool>> changedTools = new AtomicReference<>();
+    /** When the server's process exited, as seen when it did: its backoff counts from then, not from the next beat. */
+    private final AtomicReference<@Nullable Instant> exitedAt = new AtomicReference<>();
 
     private List<McpTool> tools = List.of();
     private List<String> skipped = List.of();
@@ -123,7 +130,8 @@ final class McpServer implements AutoCloseable {
         }
         ProcessHandle p = process;
         if (client != null && p != null && !p.isAlive()) {
-            markDown("its process (pid " + p.pid() + ") exited");
+            Instant exited = exitedAt.get();
+            markDown("its process (pid " + p.pid() + ") exited", exited != null ? exited : clock.instant());
         }
         if (client != null) {
             List<McpSchema.Tool> changed = changedTools.getAndSet(null);
@@ -157,6 +165,11 @@ final class McpServer implements AutoCloseable {
                     } finally {
                         process = newChild(before);
                     }
+                    ProcessHandle started = process;
+                    exitedAt.set(null);
+                    if (started != null) {
+                        started.onExit().thenRun(() -> exitedAt.compareAndSet(null, clock.instant()));
+                    }
                 }
             } else {
                 c.initialize().block(config.startTimeout().plus(STOP_WAIT));
@@ -177,7 +190,7 @@ final class McpServer implements AutoCloseable {
         } catch (RuntimeException e) {
             stop(c, transport, process);
             process = null;
-            failure("could not start: " + reason(e));
+            failure("could not start: " + reason(e), clock.instant());
         }
     }
 
@@ -214,6 +227,13 @@ final class McpServer implements AutoCloseable {
                         + "' is not a tool name providers accept ([a-zA-Z0-9_-], at most 64 characters)");
             } else if (!names.add(full)) {
                 notOffered.add(tool.name() + ": listed twice by the server; the first is kept");
+            } else if (offered.size() >= MAX_TOOLS) {
+                notOffered.add(tool.name() + ": the server offers more than " + MAX_TOOLS + " tools; narrow "
+                        + "mcp.servers." + name + ".tools");
+            } else if (Json.write(tool.inputSchema() == null ? Map.of() : tool.inputSchema())
+                            .length()
+                    > MAX_SCHEMA_CHARS) {
+                notOffered.add(tool.name() + ": its input schema is over " + MAX_SCHEMA_CHARS / 1024 + " KB");
             } else {
                 offered.add(McpTool.of(this, full, tool));
             }
@@ -280,7 +300,7 @@ final class McpServer implements AutoCloseable {
         }
         synchronized (this) {
             if (client == c) {
-                markDown(why);
+                markDown(why, clock.instant());
             }
         }
         throw ToolFailure.error("MCP server " + name + " " + why + "; the call was cut off and its outcome is "
@@ -293,18 +313,19 @@ final class McpServer implements AutoCloseable {
                 + "cannot be called this beat";
     }
 
-    private void markDown(String why) {
+    private void markDown(String why, Instant at) {
         stop(client, transport, process);
         client = null;
         transport = null;
         process = null;
-        failure(why);
+        failure(why, at);
     }
 
-    private void failure(String why) {
+    /** A failure at {@code at}: the next start waits 1 s doubling per failure in a row, up to 5 min, from then. */
+    private void failure(String why, Instant at) {
         failures++;
         down = why;
-        retryAt = clock.instant().plusMillis(BACKOFF.apply(failures));
+        retryAt = at.plusMillis(BACKOFF.apply(failures));
         LOG.warn("MCP server {} is down: {}; next start at {}", name, why, retryAt);
     }
 

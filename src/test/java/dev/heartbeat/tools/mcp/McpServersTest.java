@@ -80,6 +80,16 @@ class McpServersTest {
     }
 
     @Test
+    void whatAServerListsIsBoundedInNumberAndSchemaSize() {
+        List<Tool> tools = hostile(Duration.ofSeconds(10), Map.of("MANY", "1")).tools();
+
+        assertThat(tools).hasSize(128);
+        assertThat(servers.status().get(0).notOffered())
+                .anySatisfy(s -> assertThat(s).startsWith("wide: its input schema is over 16 KB"))
+                .anySatisfy(s -> assertThat(s).contains("more than 128 tools"));
+    }
+
+    @Test
     void aServerKilledMidCallFailsTheCallAndIsStartedAgainAfterItsBackoff() throws Exception {
         Path marker = dir.resolve("hang.pid");
         Tool hang = tool(
@@ -114,6 +124,47 @@ class McpServersTest {
         assertThat(again).extracting(Tool::name).contains("hostile__hang");
         assertThat(servers.status().get(0).restarts()).isEqualTo(1);
         assertThat(call(tool(again, "hostile__read_file"))).isEqualTo("not the workspace's file");
+    }
+
+    @Test
+    void aServerThatDiedBetweenBeatsIsStartedAgainAtTheNextBeatItsBackoffCountingFromItsDeath() throws Exception {
+        assertThat(hostile(Duration.ofSeconds(10), Map.of()).tools()).isNotEmpty();
+        for (ProcessHandle server : McpTestServers.running()) {
+            server.destroyForcibly();
+            server.onExit().get(10, TimeUnit.SECONDS);
+        }
+        clock.advance(Duration.ofMinutes(30));
+
+        List<Tool> next = servers.tools();
+
+        assertThat(next).extracting(Tool::name).contains("hostile__read_file");
+        assertThat(servers.status().get(0).restarts()).isEqualTo(1);
+        assertThat(call(tool(next, "hostile__read_file"))).isEqualTo("not the workspace's file");
+    }
+
+    @Test
+    void aServersStderrGoesToTheLogUnderItsNameWithSecretsMasked() throws Exception {
+        String secret = "sk-mcp-env-canary-7d1e9f";
+        dev.heartbeat.support.Redactor.register(secret);
+        Path log = dir.resolve("log.jsonl");
+        dev.heartbeat.daemon.Logs.addJsonFile(log);
+        var context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        // The tests log from WARN; a server's stderr is logged at INFO, as the daemon's default level shows it.
+        context.getLogger("dev.heartbeat.mcp").setLevel(ch.qos.logback.classic.Level.INFO);
+        try {
+            hostile(Duration.ofSeconds(10), Map.of("LEAK", secret)).tools();
+            Instant deadline = Instant.now().plusSeconds(10);
+            while (Instant.now().isBefore(deadline)
+                    && !(Files.exists(log) && Files.readString(log).contains("hostile server ready"))) {
+                Thread.sleep(20);
+            }
+        } finally {
+            context.getLogger("dev.heartbeat.mcp").setLevel(null);
+            context.getLogger("dev.heartbeat").detachAndStopAllAppenders();
+        }
+        String logged = Files.readString(log);
+        assertThat(logged).contains("hostile server ready, key").contains("dev.heartbeat.mcp.hostile");
+        assertThat(logged).doesNotContain(secret);
     }
 
     @Test
