@@ -141,11 +141,6 @@ public final class AgentRuntime implements AutoCloseable {
         return store;
     }
 
-    /** The agent's tool sources: the built-ins and the MCP servers ({@code tools list} reads them). */
-    public ToolSources tools() {
-        return tools;
-    }
-
     /** Stops the MCP servers the beats started, then closes the store. */
     @Override
     public void close() {

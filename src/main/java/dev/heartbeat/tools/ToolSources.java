@@ -15,10 +15,6 @@ public final class ToolSources implements AutoCloseable {
         this.sources = List.copyOf(sources);
     }
 
-    public List<ToolSource> sources() {
-        return sources;
-    }
-
     /** The tools the model may call in the beat that starts now, by name. */
     public ToolRegistry registry() {
         return ToolRegistry.of(sources);

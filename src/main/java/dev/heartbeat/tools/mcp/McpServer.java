@@ -273,7 +273,11 @@ final class McpServer implements AutoCloseable {
                 c.callTool(new McpSchema.CallToolRequest(tool, arguments)).toFuture();
         CompletableFuture<?> exited = p == null ? new CompletableFuture<>() : p.onExit();
         try {
-            CompletableFuture.anyOf(answer, exited).get();
+            // The SDK ends the answer at the server's timeout; this bound only backs that up.
+            CompletableFuture.anyOf(answer, exited)
+                    .get(config.timeout().plus(STOP_WAIT).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.completeExceptionally(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             answer.cancel(true);
