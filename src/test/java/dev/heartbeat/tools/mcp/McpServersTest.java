@@ -232,4 +232,43 @@ class McpServersTest {
         }
         assertThat(left).as("threads the MCP client left running").isEmpty();
     }
+
+    @Test
+    void anHttpServerGetsTheConfiguredHeadersAndOneThatRefusesThemIsDownWithTheReason() throws Exception {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        http.createContext("/mcp", exchange -> {
+            seen.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            byte[] body = "{\"error\": \"invalid token\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(401, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        http.start();
+        try {
+            McpConfig.Server server = new McpConfig.Server(
+                    null,
+                    null,
+                    java.net.URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/mcp"),
+                    null,
+                    Map.of("Authorization", new dev.heartbeat.config.Secret("Bearer tickets-token-0123456789")),
+                    null,
+                    null,
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(5));
+            servers = new McpServers(new McpConfig(Map.of("tickets", server)), dir, clock);
+
+            assertThat(servers.tools()).isEmpty();
+
+            assertThat(seen).isNotEmpty().allMatch(h -> h.equals("Bearer tickets-token-0123456789"));
+            McpServers.ServerStatus status = servers.status().get(0);
+            assertThat(status.up()).isFalse();
+            assertThat(status.transport()).isEqualTo("streamable-http");
+            assertThat(status.down()).startsWith("could not start");
+        } finally {
+            http.stop(0);
+        }
+    }
 }
