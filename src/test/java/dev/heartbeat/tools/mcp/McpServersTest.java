@@ -266,7 +266,7 @@ class McpServersTest {
             McpServers.ServerStatus status = servers.status().get(0);
             assertThat(status.up()).isFalse();
             assertThat(status.transport()).isEqualTo("streamable-http");
-            assertThat(status.down()).startsWith("could not start");
+            assertThat(status.down()).isEqualTo("could not start: Authorization error when sending message");
         } finally {
             http.stop(0);
         }
