@@ -62,6 +62,9 @@ public final class Store implements AutoCloseable {
     public static Store open(Database db, Clock clock) {
         db.checkIntact();
         Database.Connections connections = db.connect(false);
+        if (current(connections, db)) {
+            return new Store(db, connections, clock, false);
+        }
         try {
             Flyway.configure()
                     .dataSource(connections.dataSource())
@@ -86,6 +89,19 @@ public final class Store implements AutoCloseable {
                     "cannot prepare the database " + db.describe() + ": " + StoreException.rootMessage(e), e);
         }
         return new Store(db, connections, clock, false);
+    }
+
+    private static boolean current(Database.Connections connections, Database db) {
+        try {
+            Connection c = connections.borrow();
+            try {
+                return Migrations.current(c, db.extraMigrations());
+            } finally {
+                connections.giveBack(c);
+            }
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /** Opens an existing SQLite file for reading only. */

@@ -131,4 +131,29 @@ class JarOnceIT {
         JarProcess.Result version = JarProcess.run(Map.of(), "--version");
         assertThat(version.out()).startsWith("heartbeat-agent 0.1.0");
     }
+
+    @Test
+    void aBeatOnAStoreWithThisReleasesSchemaLoadsNoFlyway() throws Exception {
+        try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
+            fake.otherwise(new dev.heartbeat.fakes.FakeProvider.Text("HEARTBEAT_OK"));
+            TestAgent agent = new TestAgent(home, fake);
+            java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("HB_TEST_KEY", TestAgent.KEY));
+            String config = agent.config().toString();
+            java.nio.file.Path first = home.resolve("first-classes.txt");
+            java.nio.file.Path second = home.resolve("second-classes.txt");
+
+            env.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + first);
+            assertThat(JarProcess.run(env, "--config", config, "--once").exit()).isZero();
+            env.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + second);
+            JarProcess.Result again = JarProcess.run(env, "--config", config, "--once");
+
+            assertThat(again.exit()).as(again.err()).isZero();
+            assertThat(java.nio.file.Files.readString(first))
+                    .as("a new store is migrated")
+                    .contains("org.flywaydb.core.Flyway ");
+            assertThat(java.nio.file.Files.readString(second))
+                    .as("a current one is opened after one query")
+                    .doesNotContain("org.flywaydb.core.Flyway ");
+        }
+    }
 }
