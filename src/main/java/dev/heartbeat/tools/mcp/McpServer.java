@@ -84,8 +84,6 @@ final class McpServer implements AutoCloseable {
      * the SDK delivers it on its own thread, possibly while a start holds the lock waiting for the SDK.
      */
     private final AtomicReference<@Nullable List<McpSchema.Tool>> changedTools = new AtomicReference<>();
-    /** When the server's process exited, as seen when it did: its backoff counts from then, not from the next beat. */
-    private final AtomicReference<@Nullable Instant> exitedAt = new AtomicReference<>();
 
     private List<McpTool> tools = List.of();
     private List<String> skipped = List.of();
@@ -130,8 +128,11 @@ final class McpServer implements AutoCloseable {
         }
         ProcessHandle p = process;
         if (client != null && p != null && !p.isAlive()) {
-            Instant exited = exitedAt.get();
-            markDown("its process (pid " + p.pid() + ") exited", exited != null ? exited : clock.instant());
+            markDown("its process (pid " + p.pid() + ") exited", clock.instant());
+            // It served until it died, at some time since the last beat: the first restart waits for no backoff.
+            if (failures == 1) {
+                retryAt = null;
+            }
         }
         if (client != null) {
             List<McpSchema.Tool> changed = changedTools.getAndSet(null);
@@ -164,11 +165,6 @@ final class McpServer implements AutoCloseable {
                         c.initialize().block(config.startTimeout().plus(STOP_WAIT));
                     } finally {
                         process = newChild(before);
-                    }
-                    ProcessHandle started = process;
-                    exitedAt.set(null);
-                    if (started != null) {
-                        started.onExit().thenRun(() -> exitedAt.compareAndSet(null, clock.instant()));
                     }
                 }
             } else {

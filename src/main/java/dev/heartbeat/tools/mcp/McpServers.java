@@ -40,9 +40,11 @@ public final class McpServers implements ToolSource {
     @Override
     public List<String> unavailable() {
         List<String> out = new ArrayList<>();
+        // Not the reason: it may quote the server (an error it sent), and this text is the prompt's, not data.
         for (McpServer s : servers) {
             if (!s.status().up()) {
-                out.add(s.unavailable() + ". Go on with the other tools; say so if the checklist needs them.");
+                out.add("MCP server " + s.name() + " is unavailable, so its tools (" + s.name() + "__*) cannot be "
+                        + "called this beat. Go on with the other tools; say so if the checklist needs them.");
             }
         }
         return out;

@@ -239,4 +239,19 @@ class McpToolsTest extends AgentTest {
         beat();
         assertThat(started).exists();
     }
+
+    @Test
+    void aServerThatCannotStartFailsNoBeatAndTheModelIsToldItsToolsAreOut() throws Exception {
+        agent.yaml("mcp:\n  servers:\n    broken:\n      command: [./no-such-server]\n");
+        fake.text("HEARTBEAT_OK");
+
+        JsonNode decision = beat();
+
+        assertThat(decision.path("outcome").asText()).isEqualTo("quiet");
+        String prompt = fake.requests().get(0).path("messages").toString();
+        assertThat(prompt)
+                .contains("Tools unavailable this beat")
+                .contains("MCP server broken is unavailable, so its tools (broken__*) cannot be called this beat");
+        assertThat(toolNames(fake.requests().get(0))).contains("read_file").noneMatch(n -> n.startsWith("broken__"));
+    }
 }
