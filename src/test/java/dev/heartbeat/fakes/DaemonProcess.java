@@ -28,6 +28,17 @@ public final class DaemonProcess implements AutoCloseable {
         return new DaemonProcess(pb.start(), log);
     }
 
+    /** {@code run} with {@code config}, once it has said "daemon started" (an assertion error with its output if not). */
+    public static DaemonProcess running(Map<String, String> env, Path log, Path config) throws Exception {
+        DaemonProcess daemon = start(env, log, "--config", config.toString(), "run");
+        if (!daemon.awaitOutput("daemon started", Duration.ofSeconds(30))) {
+            String output = daemon.output();
+            daemon.close();
+            throw new AssertionError("the daemon did not start: " + output);
+        }
+        return daemon;
+    }
+
     public String output() throws IOException {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }

@@ -52,12 +52,7 @@ class DaemonIT {
     }
 
     private DaemonProcess start(String log) throws Exception {
-        DaemonProcess daemon = DaemonProcess.start(
-                env, home.resolve(log), "--config", agent.config().toString(), "run");
-        assertThat(daemon.awaitOutput("daemon started", Duration.ofSeconds(30)))
-                .as("started: %s", daemon.output())
-                .isTrue();
-        return daemon;
+        return DaemonProcess.running(env, home.resolve(log), agent.config());
     }
 
     private List<Decision> decisions() {
