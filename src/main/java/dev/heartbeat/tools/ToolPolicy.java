@@ -2,6 +2,7 @@ package dev.heartbeat.tools;
 
 import dev.heartbeat.config.ToolsConfig;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -20,7 +21,7 @@ public record ToolPolicy(Approval approval, boolean untrustedOutput, boolean tai
         NEVER;
 
         public String wire() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 

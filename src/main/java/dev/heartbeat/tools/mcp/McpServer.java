@@ -21,6 +21,7 @@ import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,6 +32,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -194,7 +196,7 @@ final class McpServer implements AutoCloseable {
         List<McpSchema.Tool> all = new ArrayList<>();
         String cursor = null;
         for (int page = 0; page < MAX_LIST_PAGES; page++) {
-            McpSchema.ListToolsResult result = java.util.Objects.requireNonNull(
+            McpSchema.ListToolsResult result = Objects.requireNonNull(
                     (cursor == null ? c.listTools() : c.listTools(cursor))
                             .block(config.timeout().plus(STOP_WAIT)),
                     "tools/list answered nothing");
@@ -399,12 +401,12 @@ final class McpServer implements AutoCloseable {
         };
     }
 
-    private void headers(java.net.http.HttpRequest.Builder request) {
+    private void headers(HttpRequest.Builder request) {
         config.headers().forEach((k, v) -> request.header(k, v.value() == null ? "" : v.value()));
     }
 
     private StdioClientTransport stdio() {
-        List<String> command = java.util.Objects.requireNonNull(config.command(), "a stdio server has a command");
+        List<String> command = Objects.requireNonNull(config.command(), "a stdio server has a command");
         String program = command.get(0);
         // A relative program path is the config file's, as every path in agent.yaml is.
         if (program.contains("/") && !Path.of(program).isAbsolute()) {
@@ -450,12 +452,12 @@ final class McpServer implements AutoCloseable {
     }
 
     private static String origin(@Nullable URI url) {
-        URI u = java.util.Objects.requireNonNull(url, "an HTTP server has a url");
+        URI u = Objects.requireNonNull(url, "an HTTP server has a url");
         return u.getScheme() + "://" + u.getRawAuthority();
     }
 
     private static String endpoint(@Nullable URI url) {
-        URI u = java.util.Objects.requireNonNull(url, "an HTTP server has a url");
+        URI u = Objects.requireNonNull(url, "an HTTP server has a url");
         String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
         return u.getRawQuery() == null ? path : path + "?" + u.getRawQuery();
     }
