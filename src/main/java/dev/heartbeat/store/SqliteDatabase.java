@@ -49,9 +49,12 @@ public record SqliteDatabase(Path file, boolean durable) implements Database {
                 throw new StoreException("cannot create the folder for " + file + ": " + e.getMessage(), e);
             }
         }
+        Path folder = file.toAbsolutePath().getParent();
+        if (folder != null) {
+            SqliteNative.prepare(folder);
+        }
         SQLiteDataSource dataSource = new SQLiteDataSource(settings(readOnly));
         dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-        Path folder = file.toAbsolutePath().getParent();
         Path shm = file.resolveSibling(file.getFileName() + "-shm");
         if (readOnly && folder != null && !Files.isWritable(folder) && !Files.exists(shm)) {
             // A reader of a WAL database must create its -shm file beside it; where it may not write (an

@@ -156,4 +156,37 @@ class JarOnceIT {
                     .doesNotContain("org.flywaydb.core.Flyway ");
         }
     }
+
+    @Test
+    void theSqliteLibraryIsExtractedOnceBesideTheStoreNotIntoTheTempFolderOnEveryStart() throws Exception {
+        try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
+            fake.otherwise(new dev.heartbeat.fakes.FakeProvider.Text("HEARTBEAT_OK"));
+            TestAgent agent = new TestAgent(home, fake);
+            java.nio.file.Path tmp = java.nio.file.Files.createDirectories(home.resolve("tmp"));
+            java.util.Map<String, String> env = new java.util.HashMap<>(
+                    java.util.Map.of("HB_TEST_KEY", TestAgent.KEY, "JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp));
+            String config = agent.config().toString();
+
+            assertThat(JarProcess.run(env, "--config", config, "--once").exit()).isZero();
+            java.nio.file.Path lib;
+            try (var found = java.nio.file.Files.find(
+                    agent.database().getParent().resolve(".native"),
+                    3,
+                    (path, attributes) -> path.getFileName().toString().equals("libsqlitejdbc.so"))) {
+                lib = found.findFirst().orElseThrow();
+            }
+            var written = java.nio.file.Files.getLastModifiedTime(lib);
+            assertThat(JarProcess.run(env, "--config", config, "--once").exit()).isZero();
+            assertThat(JarProcess.run(env, "--config", config, "decisions", "list")
+                            .exit())
+                    .isZero();
+
+            assertThat(java.nio.file.Files.getLastModifiedTime(lib))
+                    .as("extracted once")
+                    .isEqualTo(written);
+            try (var left = java.nio.file.Files.list(tmp)) {
+                assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("sqlite-"));
+            }
+        }
+    }
 }
