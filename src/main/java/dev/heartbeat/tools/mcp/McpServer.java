@@ -65,6 +65,7 @@ final class McpServer implements AutoCloseable {
     private static final int MAX_TOOLS = 128;
 
     private static final int MAX_SCHEMA_CHARS = 16 * 1024;
+    private static final int MAX_LOGGED = 10;
 
     private static final int MAX_HTTP_RESPONSE = 16 * 1024 * 1024;
     private static final int MAX_LOG_LINE = 2000;
@@ -236,14 +237,21 @@ final class McpServer implements AutoCloseable {
                 offered.add(McpTool.of(this, full, tool));
             }
         }
-        // What the operator left out is as intended; a name the server got wrong is worth a warning.
-        notOffered.forEach(n -> {
+        // What the operator left out is as intended; a name the server got wrong is worth a warning. A server
+        // listing thousands of tools gets ten lines and a count, not a line each.
+        for (String n : notOffered.subList(0, Math.min(MAX_LOGGED, notOffered.size()))) {
             if (n.contains(": left out by")) {
                 LOG.info("MCP server {}: tool {}", name, n);
             } else {
                 LOG.warn("MCP server {}: tool {}", name, n);
             }
-        });
+        }
+        if (notOffered.size() > MAX_LOGGED) {
+            LOG.warn(
+                    "MCP server {}: {} more tools not offered ('tools list' shows them)",
+                    name,
+                    notOffered.size() - MAX_LOGGED);
+        }
         this.tools = List.copyOf(offered);
         this.skipped = List.copyOf(notOffered);
     }
