@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heartbeat.fakes.FakeOpenAi;
+import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.JarProcess;
 import dev.heartbeat.fakes.Requires;
 import dev.heartbeat.fakes.TestAgent;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
@@ -135,12 +137,12 @@ class JarOnceIT {
     @Test
     void aBeatOnAStoreWithThisReleasesSchemaLoadsNoFlyway() throws Exception {
         try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
-            fake.otherwise(new dev.heartbeat.fakes.FakeProvider.Text("HEARTBEAT_OK"));
+            fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
             TestAgent agent = new TestAgent(home, fake);
-            java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("HB_TEST_KEY", TestAgent.KEY));
+            Map<String, String> env = new HashMap<>(Map.of("HB_TEST_KEY", TestAgent.KEY));
             String config = agent.config().toString();
-            java.nio.file.Path first = home.resolve("first-classes.txt");
-            java.nio.file.Path second = home.resolve("second-classes.txt");
+            Path first = home.resolve("first-classes.txt");
+            Path second = home.resolve("second-classes.txt");
 
             env.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + first);
             assertThat(JarProcess.run(env, "--config", config, "--once").exit()).isZero();
@@ -148,10 +150,8 @@ class JarOnceIT {
             JarProcess.Result again = JarProcess.run(env, "--config", config, "--once");
 
             assertThat(again.exit()).as(again.err()).isZero();
-            assertThat(java.nio.file.Files.readString(first))
-                    .as("a new store is migrated")
-                    .contains("org.flywaydb.core.Flyway ");
-            assertThat(java.nio.file.Files.readString(second))
+            assertThat(Files.readString(first)).as("a new store is migrated").contains("org.flywaydb.core.Flyway ");
+            assertThat(Files.readString(second))
                     .as("a current one is opened after one query")
                     .doesNotContain("org.flywaydb.core.Flyway ");
         }
@@ -160,31 +160,29 @@ class JarOnceIT {
     @Test
     void theSqliteLibraryIsExtractedOnceBesideTheStoreNotIntoTheTempFolderOnEveryStart() throws Exception {
         try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
-            fake.otherwise(new dev.heartbeat.fakes.FakeProvider.Text("HEARTBEAT_OK"));
+            fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
             TestAgent agent = new TestAgent(home, fake);
-            java.nio.file.Path tmp = java.nio.file.Files.createDirectories(home.resolve("tmp"));
-            java.util.Map<String, String> env = new java.util.HashMap<>(
-                    java.util.Map.of("HB_TEST_KEY", TestAgent.KEY, "JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp));
+            Path tmp = Files.createDirectories(home.resolve("tmp"));
+            Map<String, String> env =
+                    new HashMap<>(Map.of("HB_TEST_KEY", TestAgent.KEY, "JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp));
             String config = agent.config().toString();
 
             assertThat(JarProcess.run(env, "--config", config, "--once").exit()).isZero();
-            java.nio.file.Path lib;
-            try (var found = java.nio.file.Files.find(
+            Path lib;
+            try (var found = Files.find(
                     agent.database().getParent().resolve(".native"),
                     3,
                     (path, attributes) -> path.getFileName().toString().equals("libsqlitejdbc.so"))) {
                 lib = found.findFirst().orElseThrow();
             }
-            var written = java.nio.file.Files.getLastModifiedTime(lib);
+            var written = Files.getLastModifiedTime(lib);
             assertThat(JarProcess.run(env, "--config", config, "--once").exit()).isZero();
             assertThat(JarProcess.run(env, "--config", config, "decisions", "list")
                             .exit())
                     .isZero();
 
-            assertThat(java.nio.file.Files.getLastModifiedTime(lib))
-                    .as("extracted once")
-                    .isEqualTo(written);
-            try (var left = java.nio.file.Files.list(tmp)) {
+            assertThat(Files.getLastModifiedTime(lib)).as("extracted once").isEqualTo(written);
+            try (var left = Files.list(tmp)) {
                 assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("sqlite-"));
             }
         }

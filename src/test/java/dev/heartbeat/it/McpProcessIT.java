@@ -2,18 +2,23 @@ package dev.heartbeat.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.heartbeat.audit.Decision;
+import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.fakes.DaemonProcess;
 import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.JarProcess;
 import dev.heartbeat.fakes.McpTestServers;
 import dev.heartbeat.fakes.TestAgent;
+import dev.heartbeat.store.Store;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -131,16 +136,16 @@ class McpProcessIT {
                 JarProcess.run(crashing, "--config", agent.config().toString(), "--once");
         assertThat(crashed.exit()).as(crashed.err()).isEqualTo(137);
         assertThat(report).hasContent("once");
-        java.nio.file.Files.delete(report);
+        Files.delete(report);
 
         fake.clearScript().text("HEARTBEAT_OK");
         JarProcess.Result next = JarProcess.run(env, "--config", agent.config().toString(), "--once");
         assertThat(next.exit()).as(next.err()).isZero();
 
         assertThat(report).as("the interrupted call is not run again").doesNotExist();
-        try (dev.heartbeat.store.Store store = agent.store()) {
-            dev.heartbeat.audit.Decision crashedBeat = store.decisionLog().list(null, null, 10).stream()
-                    .map(dev.heartbeat.audit.StoredDecision::decision)
+        try (Store store = agent.store()) {
+            Decision crashedBeat = store.decisionLog().list(null, null, 10).stream()
+                    .map(StoredDecision::decision)
                     .filter(d -> d.reason().startsWith("interrupted"))
                     .findFirst()
                     .orElseThrow();
@@ -150,9 +155,8 @@ class McpProcessIT {
                 assertThat(t.outcome().wire()).isEqualTo("interrupted");
             });
         }
-        java.util.concurrent.CompletableFuture.allOf(everythingServers().stream()
-                        .map(ProcessHandle::onExit)
-                        .toArray(java.util.concurrent.CompletableFuture[]::new))
+        CompletableFuture.allOf(
+                        everythingServers().stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
                 .get(20, TimeUnit.SECONDS);
         assertThat(everythingServers())
                 .as("the crashed agent's servers ended with it")

@@ -3,25 +3,40 @@ package dev.heartbeat.tools.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.sun.net.httpserver.HttpServer;
 import dev.heartbeat.config.McpConfig;
+import dev.heartbeat.config.Secret;
+import dev.heartbeat.daemon.Logs;
 import dev.heartbeat.fakes.McpTestServers;
 import dev.heartbeat.fakes.MutableClock;
+import dev.heartbeat.support.Redactor;
 import dev.heartbeat.tools.Tool;
 import dev.heartbeat.tools.ToolCallContext;
 import dev.heartbeat.tools.ToolFailure;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** One source of MCP servers as processes: start, crash, hang, restart with backoff on a clock the test moves. */
 class McpServersTest {
@@ -42,8 +57,8 @@ class McpServersTest {
     }
 
     private McpServers hostile(Duration timeout, Map<String, String> env) {
-        Map<String, dev.heartbeat.config.Secret> secrets = new java.util.LinkedHashMap<>();
-        env.forEach((k, v) -> secrets.put(k, new dev.heartbeat.config.Secret(v)));
+        Map<String, Secret> secrets = new LinkedHashMap<>();
+        env.forEach((k, v) -> secrets.put(k, new Secret(v)));
         McpConfig.Server server =
                 new McpConfig.Server(McpTestServers.hostile(), secrets, null, null, null, null, null, timeout, null);
         servers = new McpServers(new McpConfig(Map.of("hostile", server)), dir, clock);
@@ -147,12 +162,12 @@ class McpServersTest {
     @Test
     void aServersStderrGoesToTheLogUnderItsNameWithSecretsMasked() throws Exception {
         String secret = "sk-mcp-env-canary-7d1e9f";
-        dev.heartbeat.support.Redactor.register(secret);
+        Redactor.register(secret);
         Path log = dir.resolve("log.jsonl");
-        dev.heartbeat.daemon.Logs.addJsonFile(log);
-        var context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        Logs.addJsonFile(log);
+        var context = (LoggerContext) LoggerFactory.getILoggerFactory();
         // The tests log from WARN; a server's stderr is logged at INFO, as the daemon's default level shows it.
-        context.getLogger("dev.heartbeat.mcp").setLevel(ch.qos.logback.classic.Level.INFO);
+        context.getLogger("dev.heartbeat.mcp").setLevel(Level.INFO);
         try {
             hostile(Duration.ofSeconds(10), Map.of("LEAK", secret)).tools();
             Instant deadline = Instant.now().plusSeconds(10);
@@ -209,8 +224,8 @@ class McpServersTest {
                 .doesNotContain("could not start");
     }
 
-    private static java.util.Set<Thread> nonDaemonThreads() {
-        java.util.Set<Thread> out = new java.util.HashSet<>();
+    private static Set<Thread> nonDaemonThreads() {
+        Set<Thread> out = new HashSet<>();
         Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> !t.isDaemon() && t.isAlive())
                 .forEach(out::add);
@@ -219,7 +234,7 @@ class McpServersTest {
 
     @Test
     void aStoppedServerLeavesNoThreadBehindSoADaemonThatRestartsItDoesNotLeak() throws Exception {
-        java.util.Set<Thread> before = nonDaemonThreads();
+        Set<Thread> before = nonDaemonThreads();
         for (int i = 0; i < 3; i++) {
             McpServers s = hostile(Duration.ofSeconds(10), Map.of());
             assertThat(s.tools()).isNotEmpty();
@@ -228,7 +243,7 @@ class McpServersTest {
         servers = null;
 
         Instant deadline = Instant.now().plusSeconds(10);
-        java.util.Set<Thread> left = nonDaemonThreads();
+        Set<Thread> left = nonDaemonThreads();
         left.removeAll(before);
         while (!left.isEmpty() && Instant.now().isBefore(deadline)) {
             left.iterator().next().join(100);
@@ -239,12 +254,11 @@ class McpServersTest {
 
     @Test
     void anHttpServerGetsTheConfiguredHeadersAndOneThatRefusesThemIsDownWithTheReason() throws Exception {
-        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         http.createContext("/mcp", exchange -> {
             seen.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
-            byte[] body = "{\"error\": \"invalid token\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] body = "{\"error\": \"invalid token\"}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(401, body.length);
             exchange.getResponseBody().write(body);
@@ -255,9 +269,9 @@ class McpServersTest {
             McpConfig.Server server = new McpConfig.Server(
                     null,
                     null,
-                    java.net.URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/mcp"),
+                    URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/mcp"),
                     null,
-                    Map.of("Authorization", new dev.heartbeat.config.Secret("Bearer tickets-token-0123456789")),
+                    Map.of("Authorization", new Secret("Bearer tickets-token-0123456789")),
                     null,
                     null,
                     Duration.ofSeconds(5),

@@ -6,6 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.McpTestServers;
 import dev.heartbeat.fakes.TestAgent;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -173,15 +179,15 @@ class McpToolsTest extends AgentTest {
     void aServerReachedOverHttpIsCalledLikeAStdioOne(String mode, String path, String transport, String ready)
             throws Exception {
         int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         ProcessBuilder builder = new ProcessBuilder(McpTestServers.everythingHttp(mode)).redirectErrorStream(true);
         builder.environment().put("PORT", String.valueOf(port));
         Process server = builder.start();
         try {
-            java.io.BufferedReader out = new java.io.BufferedReader(
-                    new java.io.InputStreamReader(server.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
             for (String line = out.readLine(); line != null && !line.contains(ready); ) {
                 line = out.readLine();
             }
@@ -204,7 +210,7 @@ class McpToolsTest extends AgentTest {
         agent.yaml("tools:\n  run_command:\n    allow: [echo]\n");
         hostile("    files:\n      command: " + McpTestServers.yaml(McpTestServers.filesystem(agent.workspace()))
                 + "\n");
-        java.nio.file.Files.writeString(agent.workspace().resolve("notes.md"), "all quiet");
+        Files.writeString(agent.workspace().resolve("notes.md"), "all quiet");
         // filesystem's read tools say openWorldHint: false; hostile's inject says nothing, so the MCP default holds.
         fake.call("files__read_text_file", "{\"path\": \"" + agent.workspace().resolve("notes.md") + "\"}")
                 .call("run_command", "{\"program\": \"echo\", \"args\": [\"closed\"]}")
@@ -225,7 +231,7 @@ class McpToolsTest extends AgentTest {
 
     @Test
     void aPausedAgentStartsNoServer() throws Exception {
-        java.nio.file.Path started = home.resolve("started");
+        Path started = home.resolve("started");
         agent.yaml("mcp:\n  servers:\n    everything:\n      command: [sh, -c, \"touch " + started + "; exec "
                 + String.join(" ", McpTestServers.everything()) + "\"]\n");
         assertThat(agent.run("pause", "--reason", "maintenance").exit()).isZero();
