@@ -35,7 +35,7 @@ final class ToolsCommand {
             @Nullable String server,
             @Nullable String serverTool,
             boolean sideEffecting,
-            String approval,
+            ToolPolicy.Approval approval,
             boolean untrustedOutput,
             boolean taintsBeat,
             String description) {}
@@ -86,7 +86,7 @@ final class ToolsCommand {
                         server,
                         server == null ? null : tool.name().substring(server.length() + 2),
                         tool.sideEffecting(),
-                        policy.approval().wire(),
+                        policy.approval(),
                         policy.untrustedOutput(),
                         policy.taintsBeat(),
                         tool.specification().description() == null
@@ -117,9 +117,9 @@ final class ToolsCommand {
         private static String policy(Listed t) {
             List<String> parts = new ArrayList<>();
             switch (t.approval()) {
-                case "always" -> parts.add("approval always");
-                case "after-untrusted" -> parts.add("approval after untrusted input");
-                default -> {}
+                case ALWAYS -> parts.add("approval always");
+                case AFTER_UNTRUSTED -> parts.add("approval after untrusted input");
+                case NEVER -> {}
             }
             if (t.sideEffecting()) {
                 parts.add("intent first; held by --dry-run");

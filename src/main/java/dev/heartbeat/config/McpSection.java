@@ -18,7 +18,7 @@ final class McpSection extends Section {
             String name = e.getKey();
             String at = "/mcp/servers/" + name;
             McpConfig.Server server = e.getValue();
-            if (!SERVER_NAME.matcher(name).matches() || name.contains(McpConfig.SEPARATOR)) {
+            if (!SERVER_NAME.matcher(name).matches()) {
                 throw parse.error(
                         at,
                         "'" + name + "' cannot name an MCP server: use letters, digits, '-' and single '_' (its tools"

@@ -1,5 +1,6 @@
 package dev.heartbeat.tools;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.heartbeat.config.ToolsConfig;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,8 @@ public record ToolPolicy(Approval approval, boolean untrustedOutput, boolean tai
         AFTER_UNTRUSTED,
         NEVER;
 
+        /** The name {@code tools list --json} prints: {@code always}, {@code after-untrusted}, {@code never}. */
+        @JsonValue
         public String wire() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }

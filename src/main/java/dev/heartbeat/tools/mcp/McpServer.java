@@ -220,30 +220,31 @@ final class McpServer implements AutoCloseable {
         for (McpSchema.Tool tool : listed) {
             String full = name + McpConfig.SEPARATOR + tool.name();
             if (!config.tools().offers(tool.name())) {
-                notOffered.add(tool.name() + ": left out by mcp.servers." + name + ".tools");
+                // What the operator left out is as intended: no warning.
+                notOffer(notOffered, tool.name() + ": left out by mcp.servers." + name + ".tools", false);
             } else if (!McpConfig.TOOL_NAME.matcher(full).matches()) {
-                notOffered.add(Texts.cut(tool.name(), 80) + ": '" + Texts.cut(full, 80)
-                        + "' is not a tool name providers accept ([a-zA-Z0-9_-], at most 64 characters)");
+                notOffer(
+                        notOffered,
+                        Texts.cut(tool.name(), 80) + ": '" + Texts.cut(full, 80)
+                                + "' is not a tool name providers accept ([a-zA-Z0-9_-], at most 64 characters)",
+                        true);
             } else if (!names.add(full)) {
-                notOffered.add(tool.name() + ": listed twice by the server; the first is kept");
+                notOffer(notOffered, tool.name() + ": listed twice by the server; the first is kept", true);
             } else if (offered.size() >= MAX_TOOLS) {
-                notOffered.add(tool.name() + ": the server offers more than " + MAX_TOOLS + " tools; narrow "
-                        + "mcp.servers." + name + ".tools");
+                notOffer(
+                        notOffered,
+                        tool.name() + ": the server offers more than " + MAX_TOOLS + " tools; narrow mcp.servers."
+                                + name + ".tools",
+                        true);
             } else if (Json.write(tool.inputSchema() == null ? Map.of() : tool.inputSchema())
                             .length()
                     > MAX_SCHEMA_CHARS) {
-                notOffered.add(tool.name() + ": its input schema is over " + MAX_SCHEMA_CHARS / 1024 + " KB");
+                notOffer(
+                        notOffered,
+                        tool.name() + ": its input schema is over " + MAX_SCHEMA_CHARS / 1024 + " KB",
+                        true);
             } else {
                 offered.add(McpTool.of(this, full, tool));
-            }
-        }
-        // What the operator left out is as intended; a name the server got wrong is worth a warning. A server
-        // listing thousands of tools gets ten lines and a count, not a line each.
-        for (String n : notOffered.subList(0, Math.min(MAX_LOGGED, notOffered.size()))) {
-            if (n.contains(": left out by")) {
-                LOG.info("MCP server {}: tool {}", name, n);
-            } else {
-                LOG.warn("MCP server {}: tool {}", name, n);
             }
         }
         if (notOffered.size() > MAX_LOGGED) {
@@ -254,6 +255,21 @@ final class McpServer implements AutoCloseable {
         }
         this.tools = List.copyOf(offered);
         this.skipped = List.copyOf(notOffered);
+    }
+
+    /**
+     * Adds a tool that is not offered, with why; the first ten are logged, a warning when the server got
+     * something wrong. A server listing thousands of tools gets ten lines and a count, not a line each.
+     */
+    private void notOffer(List<String> notOffered, String why, boolean serversFault) {
+        if (notOffered.size() < MAX_LOGGED) {
+            if (serversFault) {
+                LOG.warn("MCP server {}: tool {}", name, why);
+            } else {
+                LOG.info("MCP server {}: tool {}", name, why);
+            }
+        }
+        notOffered.add(why);
     }
 
     private void toolsChanged(List<McpSchema.Tool> listed) {
