@@ -29,6 +29,7 @@ public record Decision(
         Usage usage,
         @Nullable Double costUsd,
         List<Gate> gates,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ProbeRecord> probes,
         List<ModelCall> modelCalls,
         List<ToolCallRecord> toolCalls,
         List<RepairRecord> repairs,
@@ -41,6 +42,7 @@ public record Decision(
 
     public Decision {
         gates = List.copyOf(gates);
+        probes = probes == null ? List.of() : List.copyOf(probes);
         modelCalls = List.copyOf(modelCalls);
         toolCalls = List.copyOf(toolCalls);
         repairs = List.copyOf(repairs);
@@ -66,6 +68,7 @@ public record Decision(
                 .model(model)
                 .usage(usage, costUsd)
                 .gates(gates)
+                .probes(probes)
                 .modelCalls(modelCalls)
                 .toolCalls(toolCalls)
                 .repairs(repairs)
@@ -90,6 +93,7 @@ public record Decision(
         private Usage usage = new Usage(0, 0);
         private @Nullable Double costUsd;
         private List<Gate> gates = List.of();
+        private List<ProbeRecord> probes = List.of();
         private List<ModelCall> modelCalls = List.of();
         private List<ToolCallRecord> toolCalls = List.of();
         private List<RepairRecord> repairs = List.of();
@@ -141,6 +145,11 @@ public record Decision(
 
         public Builder gates(List<Gate> value) {
             this.gates = value;
+            return this;
+        }
+
+        public Builder probes(List<ProbeRecord> value) {
+            this.probes = value;
             return this;
         }
 
@@ -198,6 +207,7 @@ public record Decision(
                     usage,
                     costUsd,
                     gates,
+                    probes,
                     modelCalls,
                     toolCalls,
                     repairs,
@@ -266,6 +276,25 @@ public record Decision(
 
     /** A gate the beat passed through, and whether it let the beat go on. */
     public record Gate(String name, boolean passed, String detail) {}
+
+    /**
+     * What one probe found this beat: {@code ran} false when its last result stood (it was not due again);
+     * {@code changed}: its fingerprint differs from what the model last saw; {@code holds}: its {@code when}
+     * condition, where it has one; {@code error}: why it failed (a failed probe counts as changed);
+     * {@code result}: the start of what it read, secrets masked; {@code fingerprint}: the start of its SHA-256.
+     */
+    public record ProbeRecord(
+            String name,
+            String kind,
+            String source,
+            boolean ran,
+            boolean changed,
+            @Nullable Boolean holds,
+            @Nullable String fingerprint,
+            @Nullable String result,
+            @Nullable String error,
+            OffsetDateTime ranAt,
+            long durationMs) {}
 
     /**
      * One request to the model and what came back, named after the OpenTelemetry GenAI semantic

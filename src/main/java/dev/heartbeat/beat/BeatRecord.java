@@ -49,6 +49,9 @@ class BeatRecord {
     final BeatOptions options;
     final OffsetDateTime started;
     final List<Gate> gates = new ArrayList<>();
+    /** What the probes found, when the agent has any. */
+    final List<Decision.ProbeRecord> probes = new ArrayList<>();
+
     final List<ModelCall> modelCalls;
     final List<ToolCallRecord> toolCalls;
     final List<RepairRecord> repairs = new ArrayList<>();
@@ -238,6 +241,7 @@ class BeatRecord {
                 .model(answeredBy)
                 .usage(usage, cost)
                 .gates(gates)
+                .probes(probes)
                 .modelCalls(modelCalls)
                 .toolCalls(toolCalls)
                 .repairs(repairs)

@@ -95,6 +95,20 @@ public final class Prompts {
             Set<String> untrustedKeys,
             List<String> approvals,
             List<String> unavailableTools) {
+        return beat(beatId, trigger, now, checklist, state, untrustedKeys, approvals, unavailableTools, "");
+    }
+
+    /** The same, with the probes' section ({@link ProbeGate#section}) when the agent has probes. */
+    public static UserMessage beat(
+            String beatId,
+            Trigger trigger,
+            ZonedDateTime now,
+            Checklist checklist,
+            Map<String, String> state,
+            Set<String> untrustedKeys,
+            List<String> approvals,
+            List<String> unavailableTools,
+            String probes) {
         StringBuilder s = new StringBuilder();
         ZonedDateTime t = now.truncatedTo(ChronoUnit.SECONDS);
         s.append("Heartbeat ")
@@ -151,6 +165,7 @@ public final class Prompts {
             s.append("\n## Tools unavailable this beat\n\n");
             unavailableTools.forEach(a -> s.append("- ").append(a).append('\n'));
         }
+        s.append(probes);
         s.append("\nGo through the checklist now. Answer HEARTBEAT_OK if nothing needs attention.");
         return new UserMessage(s.toString());
     }

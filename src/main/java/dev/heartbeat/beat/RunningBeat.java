@@ -12,6 +12,7 @@ import dev.heartbeat.model.ModelFailure;
 import dev.heartbeat.model.ModelReply;
 import dev.heartbeat.model.ModelRouter;
 import dev.heartbeat.notify.Notifier;
+import dev.heartbeat.probe.Found;
 import dev.heartbeat.repair.ContextBuilder;
 import dev.heartbeat.repair.HistoryValidator;
 import dev.heartbeat.repair.LlmSummarizer;
@@ -111,8 +112,17 @@ final class RunningBeat extends BeatRecord {
             }
             return decide(Outcome.SKIPPED, closed.get().reason());
         }
+        ProbeGate probeGate = new ProbeGate(config, store, clock);
+        List<Found> found = new ArrayList<>();
+        Optional<String> nothingNew = probeGate.pass(id, options, gates, found);
+        found.forEach(f -> probes.add(f.record(config.agent().timezone())));
+        if (nothingNew.isPresent()) {
+            return decide(Outcome.SKIPPED, nothingNew.get());
+        }
         try {
-            return converse(Gates.read(config.checklist()));
+            Decision decision = converse(Gates.read(config.checklist()), found);
+            probeGate.looked(found, decision);
+            return decision;
         } catch (ModelFailure e) {
             return decide(Outcome.FAILED, e.getMessage());
         } catch (ToolExecutor.LockLost e) {
@@ -142,7 +152,7 @@ final class RunningBeat extends BeatRecord {
         }
     }
 
-    private Decision converse(Checklist checklist) {
+    private Decision converse(Checklist checklist, List<Found> found) {
         String session = config.sessionName();
         SessionLoad.Loaded loaded = new SessionLoad(store).load(session, id);
         List<StoredMessage> history = loaded.history();
@@ -189,6 +199,11 @@ final class RunningBeat extends BeatRecord {
                 || context.summary().map(Summaries.Summary::untrusted).orElse(false)) {
             executor.markUntrusted();
         }
+        String probeSection = ProbeGate.section(found, executor::wrap);
+        if (!probeSection.isEmpty() && Untrusted.in(new UserMessage(probeSection))) {
+            // A probe's output reaches the model as a tool's would: it makes the beat untrusted the same way.
+            executor.markUntrusted();
+        }
         List<String> approvalNotes =
                 new ApprovalSettlement(config, store).settle(executor, id, options.dryRun(), toolCalls);
 
@@ -201,7 +216,8 @@ final class RunningBeat extends BeatRecord {
                 store.agentState().state(config.agent().name()),
                 taintedKeys,
                 approvalNotes,
-                tools.unavailable());
+                tools.unavailable(),
+                probeSection);
         // Stored with the first reply: a beat the provider never answered leaves the session as it was.
         conversation.add(prompt);
         boolean promptStored = false;

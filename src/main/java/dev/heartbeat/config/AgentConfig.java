@@ -34,7 +34,46 @@ public record AgentConfig(
         Budget budget,
         Audit audit,
         Sessions sessions,
-        McpConfig mcp) {
+        McpConfig mcp,
+        List<Probe> probes) {
+
+    public AgentConfig {
+        probes = probes == null ? List.of() : List.copyOf(probes);
+    }
+
+    /** The same, without probes (as every configuration before them). */
+    public AgentConfig(
+            Path file,
+            Agent agent,
+            ModelConfig model,
+            Heartbeat heartbeat,
+            Context context,
+            Storage storage,
+            Notify notifications,
+            ToolsConfig tools,
+            Logging logging,
+            Map<String, Price> pricing,
+            Budget budget,
+            Audit audit,
+            Sessions sessions,
+            McpConfig mcp) {
+        this(
+                file,
+                agent,
+                model,
+                heartbeat,
+                context,
+                storage,
+                notifications,
+                tools,
+                logging,
+                pricing,
+                budget,
+                audit,
+                sessions,
+                mcp,
+                List.of());
+    }
 
     /** The folder relative paths in the file resolve against. */
     public Path baseDir() {
@@ -82,7 +121,8 @@ public record AgentConfig(
             @Nullable Budget budget,
             @Nullable Audit audit,
             @Nullable Sessions sessions,
-            @Nullable McpConfig mcp) {}
+            @Nullable McpConfig mcp,
+            @Nullable List<Probe> probes) {}
 
     /** How the agent's session is kept; {@code retention} off unless set. */
     @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
@@ -141,7 +181,21 @@ public record AgentConfig(
             Integer maxSteps,
             String checklist,
             Duration shutdownGrace,
-            Duration deadline) {
+            Duration deadline,
+            Duration maxSilence,
+            @Nullable List<String> wakeGate) {
+        public Heartbeat(
+                Boolean enabled,
+                Duration every,
+                @Nullable String cron,
+                @Nullable ActiveHours activeHours,
+                Integer maxSteps,
+                String checklist,
+                Duration shutdownGrace,
+                Duration deadline) {
+            this(enabled, every, cron, activeHours, maxSteps, checklist, shutdownGrace, deadline, null, null);
+        }
+
         public Heartbeat {
             enabled = enabled == null || enabled;
             every = every == null ? Duration.ofMinutes(30) : every;
@@ -149,6 +203,10 @@ public record AgentConfig(
             checklist = checklist == null ? "HEARTBEAT.md" : checklist;
             shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(30) : shutdownGrace;
             deadline = deadline == null ? Duration.ofMinutes(5) : deadline;
+            // With probes, the model is still asked once a day when nothing changed: a probe that reads the
+            // wrong thing cannot silence the agent for good.
+            maxSilence = maxSilence == null ? Duration.ofHours(24) : maxSilence;
+            wakeGate = wakeGate == null ? null : List.copyOf(wakeGate);
         }
 
         /** Off when {@code enabled: false}, or when neither cron nor a non-zero interval is set. */
@@ -163,7 +221,8 @@ public record AgentConfig(
         }
 
         public Heartbeat withActiveHours(ActiveHours window) {
-            return new Heartbeat(enabled, every, cron, window, maxSteps, checklist, shutdownGrace, deadline);
+            return new Heartbeat(
+                    enabled, every, cron, window, maxSteps, checklist, shutdownGrace, deadline, maxSilence, wakeGate);
         }
     }
 

@@ -98,7 +98,8 @@ public final class ConfigLoader {
                 orDefault(doc.budget(), () -> new AgentConfig.Budget(null, null)),
                 orDefault(doc.audit(), () -> new AgentConfig.Audit(null, null)),
                 orDefault(doc.sessions(), () -> new AgentConfig.Sessions(null)),
-                orDefault(doc.mcp(), () -> new McpConfig(null)));
+                orDefault(doc.mcp(), () -> new McpConfig(null)),
+                orDefault(doc.probes(), List::of));
         return new Checks(config, parse, env, requireKey).run();
     }
 
@@ -325,6 +326,7 @@ public final class ConfigLoader {
             new NotifySection(in).notifyChannels();
             new McpSection(in).servers();
             new ToolsSection(in).tools();
+            new ProbesSection(in).probes();
             AuditSection audit = new AuditSection(in);
             return new AgentConfig(
                     config.file(),
@@ -340,7 +342,8 @@ public final class ConfigLoader {
                     config.budget(),
                     audit.audit(),
                     audit.sessions(),
-                    config.mcp());
+                    config.mcp(),
+                    config.probes());
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.heartbeat.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /** The {@code tools} section: the built-in tools' limits and allowlists, and which calls wait for approval. */
 @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
@@ -55,6 +56,18 @@ public record ToolsConfig(
             allowPrivate = allowPrivate == null ? List.of() : List.copyOf(allowPrivate);
             maxBytes = maxBytes == null ? 256 * 1024 : maxBytes;
             timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
+        }
+
+        /** Exact host match, or any subdomain for an entry written {@code *.example.com}. */
+        public boolean allows(String host) {
+            String h = host.toLowerCase(Locale.ROOT);
+            for (String entry : allowHosts) {
+                String e = entry.toLowerCase(Locale.ROOT);
+                if (e.startsWith("*.") ? h.endsWith(e.substring(1)) : h.equals(e)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

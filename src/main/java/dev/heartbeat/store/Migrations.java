@@ -32,7 +32,8 @@ final class Migrations {
             Map.entry("8", -842477214),
             Map.entry("9", -1003898999),
             Map.entry("10", -1477055650),
-            Map.entry("11", 2132836576));
+            Map.entry("11", 2132836576),
+            Map.entry("12", -233086155));
 
     private Migrations() {}
 

@@ -35,6 +35,7 @@ public final class Store implements AutoCloseable {
     private final Intents intents;
     private final Outbox outbox;
     private final AgentState agentState;
+    private final Probes probes;
 
     private Store(Database db, Database.Connections connections, Clock clock, boolean readOnly) {
         this.db = db;
@@ -51,6 +52,7 @@ public final class Store implements AutoCloseable {
         this.intents = new Intents(jdbc);
         this.outbox = new Outbox(jdbc);
         this.agentState = new AgentState(jdbc);
+        this.probes = new Probes(jdbc);
     }
 
     /** Opens (creating if needed) and migrates the SQLite file for a process that writes. */
@@ -170,6 +172,11 @@ public final class Store implements AutoCloseable {
     /** The agent's key-value state and its taint marks. */
     public AgentState agentState() {
         return agentState;
+    }
+
+    /** The probes' last results and what the model last saw of them. */
+    public Probes probes() {
+        return probes;
     }
 
     /** Notifications on their way out, and what each channel sent. */

@@ -17,7 +17,7 @@ public final class BuiltinTools implements ToolSource {
         all.add(new HttpGetTool(config.tools().httpGet()));
         all.add(new NotifyTool(notifier));
         all.addAll(StateTools.all(store, config.agent().name()));
-        all.add(new RunCommandTool(config.tools().runCommand(), workspace));
+        all.add(new RunCommandTool(config.tools().runCommand(), workspace, config.baseDir()));
         this.tools = List.copyOf(all);
     }
 

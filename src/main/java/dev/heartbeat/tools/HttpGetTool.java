@@ -14,7 +14,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -95,11 +94,28 @@ public final class HttpGetTool implements Tool {
 
     @Override
     public String run(JsonNode arguments, ToolCallContext context) throws ToolFailure {
+        return get(Tool.text(arguments, "url")).text();
+    }
+
+    /**
+     * A fetched page: the status, the content type, where it came from (after redirects), the body (cut at
+     * {@code tools.http_get.max-bytes}, and whether it was).
+     */
+    public record Page(int status, @Nullable String type, URI uri, String body, boolean cut, int maxBytes) {
+        /** As the model reads it: status, type and address, then the body. */
+        public String text() {
+            return "HTTP " + status + " (" + (type == null ? "unknown type" : type) + ") from " + uri + "\n\n" + body
+                    + (cut ? "\n[... cut at " + maxBytes + " bytes]" : "");
+        }
+    }
+
+    /** GETs {@code url} under this tool's allowlist, address policy and limits (a probe's fetch too). */
+    public Page get(String url) throws ToolFailure {
         if (settings.allowHosts().isEmpty()) {
             throw ToolFailure.refused(
                     "http_get is off: no host is allowlisted (tools.http_get.allow-hosts in agent.yaml)");
         }
-        URI uri = parse(Tool.text(arguments, "url"));
+        URI uri = parse(url);
         // One timeout for the whole fetch: redirects, connects, headers and body.
         long deadline = System.nanoTime() + settings.timeout().toNanos();
         try (CloseableHttpClient http = client()) {
@@ -108,7 +124,7 @@ public final class HttpGetTool implements Tool {
                 Fetched fetched = fetch(http, uri, deadline);
                 String location = fetched.location();
                 if (location == null) {
-                    return Objects.requireNonNull(fetched.text(), "a fetch without a redirect has a body");
+                    return Objects.requireNonNull(fetched.page(), "a fetch without a redirect has a page");
                 }
                 uri = uri.resolve(location);
             }
@@ -118,9 +134,9 @@ public final class HttpGetTool implements Tool {
         throw ToolFailure.error("more than " + MAX_REDIRECTS + " redirects");
     }
 
-    /** One hop's answer: a redirect's target, or the text the model reads. */
+    /** One hop's answer: a redirect's target, or the page. */
     private record Fetched(
-            @Nullable String location, @Nullable String text) {}
+            @Nullable String location, @Nullable Page page) {}
 
     /** A client whose only name lookup is {@link #lookup}; no redirects, retries, cookies, proxies or decoding. */
     private CloseableHttpClient client() {
@@ -187,7 +203,7 @@ public final class HttpGetTool implements Tool {
                 if (status >= 300 && status < 400 && location != null) {
                     return new Fetched(location.getValue(), null);
                 }
-                return new Fetched(null, text(uri, response));
+                return new Fetched(null, page(uri, response));
             }
         });
         try {
@@ -213,7 +229,7 @@ public final class HttpGetTool implements Tool {
         }
     }
 
-    private String text(URI uri, ClassicHttpResponse response) throws IOException {
+    private Page page(URI uri, ClassicHttpResponse response) throws IOException {
         byte[] bytes;
         if (response.getEntity() == null) {
             bytes = new byte[0];
@@ -225,8 +241,7 @@ public final class HttpGetTool implements Tool {
         boolean cut = bytes.length > settings.maxBytes();
         String body = new String(bytes, 0, Math.min(bytes.length, settings.maxBytes()), StandardCharsets.UTF_8);
         Header type = response.getFirstHeader("Content-Type");
-        return "HTTP " + response.getCode() + " (" + (type == null ? "unknown type" : type.getValue()) + ") from " + uri
-                + "\n\n" + body + (cut ? "\n[... cut at " + settings.maxBytes() + " bytes]" : "");
+        return new Page(response.getCode(), type == null ? null : type.getValue(), uri, body, cut, settings.maxBytes());
     }
 
     private static URI parse(String url) throws ToolFailure {
@@ -247,23 +262,12 @@ public final class HttpGetTool implements Tool {
             throw ToolFailure.refused("only http and https URLs are fetched, not " + scheme);
         }
         String host = uri.getHost().toLowerCase(Locale.ROOT);
-        if (!allowed(host, settings.allowHosts())) {
+        if (!settings.allows(host)) {
             throw ToolFailure.refused(
                     "host '" + host + "' is not on the allowlist (" + String.join(", ", settings.allowHosts())
                             + "); ask the operator to add it to tools.http_get.allow-hosts");
         }
         // The address check happens in the connect's own lookup (see lookup), not here.
-    }
-
-    /** Exact host match, or any subdomain for an entry written {@code *.example.com}. */
-    static boolean allowed(String host, List<String> allow) {
-        for (String entry : allow) {
-            String e = entry.toLowerCase(Locale.ROOT);
-            if (e.startsWith("*.") ? host.endsWith(e.substring(1)) : host.equals(e)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String describe(IOException e) {

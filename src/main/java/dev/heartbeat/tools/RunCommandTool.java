@@ -25,10 +25,21 @@ import java.util.concurrent.TimeUnit;
 public final class RunCommandTool implements Tool {
     private final ToolsConfig.RunCommand settings;
     private final Workspace workspace;
+    private final Path programs;
 
+    /** A program named by a relative path ({@code ./check.sh}) is found in the workspace's folder. */
     public RunCommandTool(ToolsConfig.RunCommand settings, Workspace workspace) {
+        this(settings, workspace, workspace.root());
+    }
+
+    /**
+     * {@code programs}: where a program named by a relative path is found — the folder of agent.yaml, as every
+     * relative path in it (and outside the workspace, which the model can write to).
+     */
+    public RunCommandTool(ToolsConfig.RunCommand settings, Workspace workspace, Path programs) {
         this.settings = settings;
         this.workspace = workspace;
+        this.programs = programs;
     }
 
     @Override
@@ -158,9 +169,10 @@ public final class RunCommandTool implements Tool {
         }
     }
 
-    private static Optional<String> locate(String program) {
+    private Optional<String> locate(String program) {
         if (program.contains("/")) {
-            return Files.isExecutable(Path.of(program)) ? Optional.of(program) : Optional.empty();
+            Path path = programs.resolve(program).normalize();
+            return Files.isExecutable(path) ? Optional.of(path.toString()) : Optional.empty();
         }
         for (String dir : List.of("/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
             Path candidate = Path.of(dir, program);

@@ -364,7 +364,7 @@ public final class ToolExecutor {
      * Untrusted output as data: between delimiters holding this beat's random token (which the content
      * cannot know, so it cannot fake the end), every line datamarked with it.
      */
-    String wrap(String tool, String text) {
+    public String wrap(String tool, String text) {
         StringBuilder out = new StringBuilder();
         out.append(UNTRUSTED_MARK)
                 .append(tool)

@@ -10,7 +10,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 
 /**
- * The packages' layers, top to bottom: cli → daemon → beat → {tools, repair} → notify → {model, store}
+ * The packages' layers, top to bottom: cli → daemon → beat → probe → {tools, repair} → notify → {model, store}
  * → {audit, transcript} → {config, logging} → support. Every package is in a layer (a new one must be
  * placed here). A package may use those below it, never those above;
  * and no two packages depend on each other in a ring.
@@ -30,6 +30,8 @@ class ArchitectureTest {
             .definedBy("dev.heartbeat.daemon..")
             .layer("beat")
             .definedBy("dev.heartbeat.beat..")
+            .layer("probe")
+            .definedBy("dev.heartbeat.probe..")
             .layer("tools")
             .definedBy("dev.heartbeat.tools..")
             .layer("repair")
@@ -56,8 +58,10 @@ class ArchitectureTest {
             .mayOnlyBeAccessedByLayers("cli")
             .whereLayer("beat")
             .mayOnlyBeAccessedByLayers("cli", "daemon")
-            .whereLayer("tools")
+            .whereLayer("probe")
             .mayOnlyBeAccessedByLayers("cli", "daemon", "beat")
+            .whereLayer("tools")
+            .mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "probe")
             .whereLayer("repair")
             .mayOnlyBeAccessedByLayers("cli", "daemon", "beat")
             .whereLayer("notify")
@@ -65,13 +69,13 @@ class ArchitectureTest {
             .whereLayer("model")
             .mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify")
             .whereLayer("store")
-            .mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify")
+            .mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "probe", "tools", "repair", "notify")
             .whereLayer("audit")
-            .mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify", "store")
+            .mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "probe", "tools", "repair", "notify", "store")
             .whereLayer("transcript")
             .mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify", "model", "store")
             .whereLayer("config")
-            .mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify", "model", "store")
+            .mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "probe", "tools", "repair", "notify", "model", "store")
             .whereLayer("logging")
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("support")
@@ -79,6 +83,7 @@ class ArchitectureTest {
                     "cli",
                     "daemon",
                     "beat",
+                    "probe",
                     "tools",
                     "repair",
                     "notify",
@@ -96,6 +101,7 @@ class ArchitectureTest {
                     "dev.heartbeat.cli..",
                     "dev.heartbeat.daemon..",
                     "dev.heartbeat.beat..",
+                    "dev.heartbeat.probe..",
                     "dev.heartbeat.tools..",
                     "dev.heartbeat.repair..",
                     "dev.heartbeat.notify..",

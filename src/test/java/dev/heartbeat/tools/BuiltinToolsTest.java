@@ -282,12 +282,13 @@ class BuiltinToolsTest {
 
     @Test
     void wildcardHostsMatchSubdomainsOnly() {
-        assertThat(HttpGetTool.allowed("api.example.com", List.of("*.example.com")))
+        assertThat(new ToolsConfig.HttpGet(List.of("*.example.com"), null, null).allows("api.example.com"))
                 .isTrue();
-        assertThat(HttpGetTool.allowed("example.com.evil.net", List.of("*.example.com")))
+        assertThat(new ToolsConfig.HttpGet(List.of("*.example.com"), null, null).allows("example.com.evil.net"))
                 .isFalse();
-        assertThat(HttpGetTool.allowed("badexample.com", List.of("*.example.com")))
+        assertThat(new ToolsConfig.HttpGet(List.of("*.example.com"), null, null).allows("badexample.com"))
                 .isFalse();
-        assertThat(HttpGetTool.allowed("example.com", List.of("example.com"))).isTrue();
+        assertThat(new ToolsConfig.HttpGet(List.of("example.com"), null, null).allows("example.com"))
+                .isTrue();
     }
 }
