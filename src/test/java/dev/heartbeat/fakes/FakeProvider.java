@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A model provider on a real HTTP server, speaking one provider's wire format. It parses each request,
@@ -125,8 +126,19 @@ public abstract class FakeProvider implements AutoCloseable {
     }
 
     /** What to answer once the script is used up (without one, a 500 that says the script ran out). */
+    private volatile Function<JsonNode, Reply> responder;
+
     public FakeProvider otherwise(Reply reply) {
         this.fallback = reply;
+        return this;
+    }
+
+    /**
+     * Answers from the request itself once the script is used up: a simulated model whose reply depends on
+     * what it was shown (benchmarks).
+     */
+    public FakeProvider answering(Function<JsonNode, Reply> model) {
+        this.responder = model;
         return this;
     }
 
@@ -180,6 +192,9 @@ public abstract class FakeProvider implements AutoCloseable {
                 return;
             }
             Reply reply = withoutTools != null && body.path("tools").isEmpty() ? withoutTools : script.poll();
+            if (reply == null && responder != null) {
+                reply = responder.apply(body);
+            }
             if (reply == null) {
                 reply = fallback;
             }
