@@ -260,17 +260,30 @@ public record Decision(
 
     public record ModelInfo(String provider, String name) {}
 
-    /** Tokens of the whole beat; {@code cached_input_tokens} is the part of the input a provider cache served. */
-    public record Usage(long inputTokens, long outputTokens, long cachedInputTokens) {
+    /**
+     * Tokens of the whole beat; {@code input_tokens} counts every input token, {@code cached_input_tokens} the
+     * part a provider cache served and {@code cache_write_input_tokens} the part written to it (Anthropic; absent
+     * when none, so records from before hash the same).
+     */
+    public record Usage(
+            long inputTokens,
+            long outputTokens,
+            long cachedInputTokens,
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) long cacheWriteInputTokens) {
         public Usage(long inputTokens, long outputTokens) {
-            this(inputTokens, outputTokens, 0);
+            this(inputTokens, outputTokens, 0, 0);
+        }
+
+        public Usage(long inputTokens, long outputTokens, long cachedInputTokens) {
+            this(inputTokens, outputTokens, cachedInputTokens, 0);
         }
 
         public Usage plus(Usage other) {
             return new Usage(
                     inputTokens + other.inputTokens,
                     outputTokens + other.outputTokens,
-                    cachedInputTokens + other.cachedInputTokens);
+                    cachedInputTokens + other.cachedInputTokens,
+                    cacheWriteInputTokens + other.cacheWriteInputTokens);
         }
     }
 
@@ -319,7 +332,43 @@ public record Decision(
             @Nullable String error,
 
             @JsonProperty("gen_ai.usage.reasoning.output_tokens") @JsonInclude(JsonInclude.Include.NON_DEFAULT)
-            long reasoningTokens) {
+            long reasoningTokens,
+
+            @JsonProperty("gen_ai.usage.cache_creation.input_tokens") @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+            long cacheWriteInputTokens) {
+        public ModelCall(
+                int step,
+                String operation,
+                String provider,
+                String requestModel,
+                @Nullable String responseModel,
+                @Nullable String responseId,
+                List<String> finishReasons,
+                long inputTokens,
+                long outputTokens,
+                long cachedInputTokens,
+                long latencyMs,
+                List<AttemptRecord> attempts,
+                @Nullable String error,
+                long reasoningTokens) {
+            this(
+                    step,
+                    operation,
+                    provider,
+                    requestModel,
+                    responseModel,
+                    responseId,
+                    finishReasons,
+                    inputTokens,
+                    outputTokens,
+                    cachedInputTokens,
+                    latencyMs,
+                    attempts,
+                    error,
+                    reasoningTokens,
+                    0);
+        }
+
         public ModelCall {
             finishReasons = finishReasons == null ? List.of() : List.copyOf(finishReasons);
             attempts = attempts == null ? List.of() : List.copyOf(attempts);

@@ -115,7 +115,13 @@ class BeatRecord {
                     case "model_call" -> {
                         ModelCall call = Json.read(e.json(), ModelCall.class);
                         modelCalls.add(call);
-                        spent(call.requestModel(), call.inputTokens(), call.outputTokens(), call.cachedInputTokens());
+                        spent(
+                                call.requestModel(),
+                                new Usage(
+                                        call.inputTokens(),
+                                        call.outputTokens(),
+                                        call.cachedInputTokens(),
+                                        call.cacheWriteInputTokens()));
                     }
                     case "tool_call" -> {
                         ToolCallRecord call = Json.read(e.json(), ToolCallRecord.class);
@@ -172,9 +178,16 @@ class BeatRecord {
                 reply.latencyMs(),
                 attempts(reply.attempts()),
                 null,
-                reasoningTokens(reply)));
+                reasoningTokens(reply),
+                reply.cacheWriteTokens()));
         answeredBy = new Decision.ModelInfo(reply.provider(), reply.model());
-        spent(reply.model(), reply.inputTokens(), reply.outputTokens(), reply.cachedInputTokens());
+        spent(
+                reply.model(),
+                new Usage(
+                        reply.inputTokens(),
+                        reply.outputTokens(),
+                        reply.cachedInputTokens(),
+                        reply.cacheWriteTokens()));
     }
 
     /**
@@ -197,9 +210,15 @@ class BeatRecord {
     }
 
     /** Counts an answer's tokens, and its cost at the price of the model that gave it. */
-    void spent(String modelName, long in, long out, long cached) {
-        usage = usage.plus(new Usage(in, out, cached));
-        config.price(modelName).ifPresent(p -> cost = (cost == null ? 0.0 : cost) + p.cost(in, out, cached));
+    void spent(String modelName, Usage call) {
+        usage = usage.plus(call);
+        config.price(modelName)
+                .ifPresent(p -> cost = (cost == null ? 0.0 : cost)
+                        + p.cost(
+                                call.inputTokens(),
+                                call.outputTokens(),
+                                call.cachedInputTokens(),
+                                call.cacheWriteInputTokens()));
     }
 
     /** A try that failed (a fallback may have answered after it). */

@@ -354,18 +354,34 @@ public record AgentConfig(
         return stateDir().resolve("PAUSE");
     }
 
-    /** USD per million tokens for one model; {@code cached-input} defaults to the input price. */
+    /**
+     * USD per million tokens for one model: input, output, {@code cache-read} (input a prompt cache served;
+     * {@code cached-input} is its older name) and {@code cache-write} (input written to Anthropic's cache: 1.25
+     * times the input price for 5 minutes, twice for an hour). Both cache prices default to the input price.
+     */
     @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
-    public record Price(Double input, Double output, Double cachedInput) {
+    public record Price(
+            Double input, Double output, @Nullable Double cachedInput, Double cacheRead, Double cacheWrite) {
+        public Price(Double input, Double output, Double cachedInput) {
+            this(input, output, cachedInput, null, null);
+        }
+
         public Price {
             input = input == null ? 0.0 : input;
             output = output == null ? 0.0 : output;
-            cachedInput = cachedInput == null ? input : cachedInput;
+            cacheRead = cacheRead != null ? cacheRead : cachedInput != null ? cachedInput : input;
+            cacheWrite = cacheWrite == null ? input : cacheWrite;
         }
 
-        public double cost(long inputTokens, long outputTokens, long cachedInputTokens) {
-            long cached = Math.min(cachedInputTokens, inputTokens);
-            return ((inputTokens - cached) * input + cached * cachedInput + outputTokens * output) / 1_000_000.0;
+        /**
+         * The cost of a call's tokens, each part of the input at its own price: {@code inputTokens} counts all of
+         * it, {@code cacheRead} and {@code cacheWritten} the parts served from and written to a prompt cache.
+         */
+        public double cost(long inputTokens, long outputTokens, long cacheRead, long cacheWritten) {
+            long read = Math.min(cacheRead, inputTokens);
+            long written = Math.min(cacheWritten, inputTokens - read);
+            long plain = inputTokens - read - written;
+            return (plain * input + read * this.cacheRead + written * cacheWrite + outputTokens * output) / 1_000_000.0;
         }
     }
 

@@ -32,11 +32,20 @@ final class AgentSection extends Section {
 
     void pricing() {
         config.pricing().forEach((model, price) -> {
-            if (price == null || price.input() < 0 || price.output() < 0 || price.cachedInput() < 0) {
+            if (price == null
+                    || price.input() < 0
+                    || price.output() < 0
+                    || price.cacheRead() < 0
+                    || price.cacheWrite() < 0) {
                 throw parse.error(
                         "/pricing/" + model,
                         "give USD per million tokens, such as "
                                 + "{ input: 0.15, output: 0.60 }; prices cannot be negative");
+            }
+            if (price.cachedInput() != null && parse.has("/pricing/" + model + "/cache-read")) {
+                throw parse.error(
+                        "/pricing/" + model + "/cached-input",
+                        "cached-input is the older name of cache-read; give one of them");
             }
         });
     }

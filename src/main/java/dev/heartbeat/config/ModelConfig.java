@@ -2,6 +2,7 @@ package dev.heartbeat.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,7 +23,44 @@ public record ModelConfig(
         Integer maxRetries,
         Breaker breaker,
         List<ModelConfig> fallbacks,
-        @Nullable Thinking thinking) {
+        @Nullable Thinking thinking,
+        String cache,
+        @Nullable ModelConfig triage) {
+    /** {@code cache}: Anthropic prompt caching of the stable prefix, {@code auto} (from the beat's interval). */
+    public static final List<String> CACHE_SETTINGS = List.of("auto", "off", "5m", "1h");
+
+    public ModelConfig(
+            Provider provider,
+            String name,
+            @Nullable String baseUrl,
+            Secret apiKey,
+            @Nullable String apiKeyFile,
+            @Nullable String credential,
+            Duration timeout,
+            Integer maxTokens,
+            @Nullable Double temperature,
+            Integer maxRetries,
+            Breaker breaker,
+            List<ModelConfig> fallbacks,
+            @Nullable Thinking thinking) {
+        this(
+                provider,
+                name,
+                baseUrl,
+                apiKey,
+                apiKeyFile,
+                credential,
+                timeout,
+                maxTokens,
+                temperature,
+                maxRetries,
+                breaker,
+                fallbacks,
+                thinking,
+                null,
+                null);
+    }
+
     public ModelConfig {
         provider = provider == null ? Provider.OPENAI : provider;
         apiKey = apiKey == null ? new Secret(null) : apiKey;
@@ -31,6 +69,54 @@ public record ModelConfig(
         maxRetries = maxRetries == null ? 2 : maxRetries;
         breaker = breaker == null ? new Breaker(null, null) : breaker;
         fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
+        cache = cache == null ? "auto" : cache;
+    }
+
+    /** The cache TTL written on the stable prefix ({@code 5m} or {@code 1h}); empty when caching is off. */
+    public Optional<String> cacheTtl() {
+        return cache.equals("off") || provider != Provider.ANTHROPIC
+                ? Optional.<String>empty()
+                : Optional.of(cache.equals("auto") ? "5m" : cache);
+    }
+
+    /** The same model with {@code cache} resolved ({@code auto} made a TTL from the beat's interval). */
+    public ModelConfig withCache(String resolved) {
+        return new ModelConfig(
+                provider,
+                name,
+                baseUrl,
+                apiKey,
+                apiKeyFile,
+                credential,
+                timeout,
+                maxTokens,
+                temperature,
+                maxRetries,
+                breaker,
+                fallbacks,
+                thinking,
+                resolved,
+                triage);
+    }
+
+    /** The same model with its triage model checked. */
+    public ModelConfig withTriage(@Nullable ModelConfig checked) {
+        return new ModelConfig(
+                provider,
+                name,
+                baseUrl,
+                apiKey,
+                apiKeyFile,
+                credential,
+                timeout,
+                maxTokens,
+                temperature,
+                maxRetries,
+                breaker,
+                fallbacks,
+                thinking,
+                cache,
+                checked);
     }
 
     public ModelConfig(
@@ -87,7 +173,9 @@ public record ModelConfig(
                 maxRetries,
                 breaker,
                 others,
-                think);
+                think,
+                cache,
+                triage);
     }
 
     /** The name of the systemd credential that may hold the key. */

@@ -5,9 +5,13 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import org.quartz.CronExpression;
 
 /** The model section: provider, name, base URL, the key, fallbacks; a model that needs a key has one. */
 final class ModelSection extends Section {
@@ -31,7 +35,68 @@ final class ModelSection extends Section {
             }
             fallbacks.add(checkModel(f, at));
         }
-        return m.withFallbacks(fallbacks);
+        if (!ModelConfig.CACHE_SETTINGS.contains(m.cache())) {
+            throw parse.error("/model/cache", "'" + m.cache() + "' is not auto, off, 5m or 1h");
+        }
+        m = m.withFallbacks(fallbacks).withCache(m.cache().equals("auto") ? autoTtl() : m.cache());
+        return m.withTriage(m.triage() == null ? null : triage(m, m.triage()));
+    }
+
+    /**
+     * The cache TTL that lets the next beat read what this one wrote: 5 minutes for beats that close together,
+     * an hour up to hourly beats; past that nothing outlives the gap, and 5 minutes still serves the steps of
+     * one beat's tool loop at the lower write price.
+     */
+    private String autoTtl() {
+        AgentConfig.Heartbeat h = config.heartbeat();
+        Duration gap = h.every();
+        if (h.cron() != null) {
+            try {
+                CronExpression cron = new CronExpression(h.cron());
+                Date first = cron.getNextValidTimeAfter(new Date());
+                Date second = first == null ? null : cron.getNextValidTimeAfter(first);
+                gap = first == null || second == null
+                        ? Duration.ofDays(1)
+                        : Duration.between(first.toInstant(), second.toInstant());
+            } catch (ParseException e) {
+                return "5m"; // the heartbeat section names the bad expression
+            }
+        }
+        return gap.isZero() || gap.compareTo(Duration.ofMinutes(5)) <= 0 || gap.compareTo(Duration.ofHours(1)) > 0
+                ? "5m"
+                : "1h";
+    }
+
+    /**
+     * {@code model.triage}: a cheap model that takes each beat first. What it leaves out comes from the main
+     * model (its provider, and with the same provider its base URL and key), so {@code { name: ... }} is enough.
+     */
+    private ModelConfig triage(ModelConfig main, ModelConfig t) {
+        String at = "/model/triage";
+        if (!t.fallbacks().isEmpty() || t.triage() != null) {
+            throw parse.error(
+                    at, "a triage model has no fallbacks or triage of its own; the main model is its fallback");
+        }
+        Provider provider = parse.has(at + "/provider") ? t.provider() : main.provider();
+        boolean same = provider == main.provider();
+        boolean ownKey = t.apiKey().isPresent() || t.apiKeyFile() != null || t.credential() != null;
+        ModelConfig merged = new ModelConfig(
+                provider,
+                t.name(),
+                t.baseUrl() != null ? t.baseUrl() : same ? main.baseUrl() : null,
+                ownKey || !same ? t.apiKey() : main.apiKey(),
+                t.apiKeyFile(),
+                t.credential(),
+                parse.has(at + "/timeout") ? t.timeout() : main.timeout(),
+                parse.has(at + "/max-tokens") ? t.maxTokens() : main.maxTokens(),
+                t.temperature(),
+                parse.has(at + "/max-retries") ? t.maxRetries() : main.maxRetries(),
+                t.breaker(),
+                List.of(),
+                t.thinking(),
+                main.cache(),
+                null);
+        return checkModel(merged, at);
     }
 
     private ModelConfig checkModel(ModelConfig m, String at) {

@@ -148,6 +148,13 @@ public final class ModelClient implements ChatClient {
         }
         TokenUsage usage = response.tokenUsage();
         long in = usage != null && usage.inputTokenCount() != null ? usage.inputTokenCount() : 0;
+        long cacheWrite = 0;
+        if (usage instanceof AnthropicTokenUsage a) {
+            // Anthropic's input_tokens leaves out what the cache served and what was written to it: every input
+            // token is counted here (as OpenAI and the GenAI conventions count), with the cached parts apart.
+            cacheWrite = a.cacheCreationInputTokens() == null ? 0 : a.cacheCreationInputTokens();
+            in += cacheWrite + (a.cacheReadInputTokens() == null ? 0 : a.cacheReadInputTokens());
+        }
         long out = usage != null && usage.outputTokenCount() != null ? usage.outputTokenCount() : 0;
         String finish = response.finishReason() == null
                 ? null
@@ -166,7 +173,8 @@ public final class ModelClient implements ChatClient {
                 latency,
                 context.attempts,
                 reasoning(usage),
-                raw(response));
+                raw(response),
+                cacheWrite);
     }
 
     /** A reply body bigger than this is not kept raw (the normalised message is): a bound on hostile output. */

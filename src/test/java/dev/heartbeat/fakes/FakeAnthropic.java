@@ -7,10 +7,13 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -101,6 +104,10 @@ public final class FakeAnthropic extends FakeProvider {
         String thinkingProblem = thinking(body, raw);
         if (thinkingProblem != null) {
             return thinkingProblem;
+        }
+        String cacheProblem = cacheControl(body);
+        if (cacheProblem != null) {
+            return cacheProblem;
         }
         // The API combines consecutive turns of one role before applying its rules.
         List<String> roles = new ArrayList<>();
@@ -293,6 +300,131 @@ public final class FakeAnthropic extends FakeProvider {
         return out;
     }
 
+    /** Minimum tokens of a prefix the cache keeps (the API's for Sonnet models); shorter ones are not cached. */
+    public static final int CACHE_MINIMUM_TOKENS = 1024;
+
+    /** Cached prefixes (by their text's hash) and when each expires. */
+    private final Map<String, Instant> cache = new ConcurrentHashMap<>();
+
+    /** One place a request marks with cache_control: where in the request, and the TTL it asks for. */
+    private record Breakpoint(String at, int segment, String ttl) {}
+
+    /**
+     * The request's content in the order the API caches it (tools, system, then each message's blocks), each
+     * segment without its cache_control (the mark is not content), and the breakpoints among them.
+     */
+    private static List<String> segments(JsonNode body, List<Breakpoint> breakpoints) {
+        List<String> out = new ArrayList<>();
+        java.util.function.BiConsumer<String, JsonNode> add = (at, node) -> {
+            if (node.has("cache_control")) {
+                JsonNode control = node.path("cache_control");
+                breakpoints.add(new Breakpoint(
+                        at,
+                        out.size(),
+                        control.path("ttl").isMissingNode()
+                                ? ""
+                                : control.path("ttl").asText()));
+                ObjectNode copy = ((ObjectNode) node).deepCopy();
+                copy.remove("cache_control");
+                out.add(copy.toString());
+            } else {
+                out.add(node.toString());
+            }
+        };
+        JsonNode tools = body.path("tools");
+        for (int i = 0; i < tools.size(); i++) {
+            add.accept("tools." + i, tools.get(i));
+        }
+        JsonNode system = body.path("system");
+        if (system.isTextual()) {
+            out.add(system.toString());
+        }
+        for (int i = 0; system.isArray() && i < system.size(); i++) {
+            add.accept("system." + i, system.get(i));
+        }
+        JsonNode messages = body.path("messages");
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode content = messages.get(i).path("content");
+            if (content.isTextual()) {
+                out.add(messages.get(i).path("role").asText() + content);
+            }
+            for (int b = 0; content.isArray() && b < content.size(); b++) {
+                add.accept("messages." + i + ".content." + b, content.get(b));
+            }
+        }
+        return out;
+    }
+
+    /** The API's rules for cache_control: at most four, ephemeral, 5m or 1h, and no 1h after a 5m. */
+    private static String cacheControl(JsonNode body) {
+        List<Breakpoint> breakpoints = new ArrayList<>();
+        segments(body, breakpoints);
+        if (breakpoints.size() > 4) {
+            return "A maximum of 4 blocks with cache_control may be provided. Found " + breakpoints.size() + ".";
+        }
+        String shortSeen = null;
+        for (Breakpoint b : breakpoints) {
+            JsonNode control = at(body, b.at()).path("cache_control");
+            if (!control.path("type").asText().equals("ephemeral")) {
+                return b.at() + ".cache_control.ephemeral.type: Input should be 'ephemeral'";
+            }
+            String ttl = b.ttl().isEmpty() ? "5m" : b.ttl();
+            if (!ttl.equals("5m") && !ttl.equals("1h")) {
+                return b.at() + ".cache_control.ephemeral.ttl: Input should be '5m' or '1h'";
+            }
+            if (ttl.equals("1h") && shortSeen != null) {
+                return "a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note that "
+                        + "blocks are processed in the following order: `tools`, `system`, `messages`.";
+            }
+            if (ttl.equals("5m")) {
+                shortSeen = b.at();
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode at(JsonNode body, String path) {
+        JsonNode node = body;
+        for (String part : path.split("\\.")) {
+            node = part.chars().allMatch(Character::isDigit) ? node.path(Integer.parseInt(part)) : node.path(part);
+        }
+        return node;
+    }
+
+    /**
+     * What the cache does with a request, as the API reports it: the tokens read (the longest marked prefix
+     * cached and alive) and written (the longest marked prefix, past what was read, when it is long enough).
+     */
+    private long[] cacheUse(JsonNode body) {
+        List<Breakpoint> breakpoints = new ArrayList<>();
+        List<String> segments = segments(body, breakpoints);
+        long total = tokens(String.join("", segments));
+        if (breakpoints.isEmpty()) {
+            return new long[] {0, 0, total};
+        }
+        Instant now = Instant.now();
+        long read = 0;
+        long written = 0;
+        for (Breakpoint b : breakpoints) {
+            String prefix = String.join("", segments.subList(0, b.segment() + 1));
+            long tokens = tokens(prefix);
+            if (tokens < CACHE_MINIMUM_TOKENS) {
+                continue;
+            }
+            String key = Integer.toHexString(prefix.hashCode()) + ":" + prefix.length();
+            Duration ttl = b.ttl().equals("1h") ? Duration.ofHours(1) : Duration.ofMinutes(5);
+            Instant expires = cache.get(key);
+            if (expires != null && expires.isAfter(now)) {
+                read = Math.max(read, tokens);
+            } else {
+                written = Math.max(written, tokens);
+            }
+            cache.put(key, now.plus(ttl));
+        }
+        written = Math.max(0, written - read);
+        return new long[] {read, written, total};
+    }
+
     @Override
     protected String invalidRequest(String message) {
         ObjectNode out = JSON.createObjectNode();
@@ -342,8 +474,17 @@ public final class FakeAnthropic extends FakeProvider {
             produced = all.toString();
         }
         out.putNull("stop_sequence");
+        long[] cached = cacheUse(request);
+        boolean marked = cached[0] + cached[1] > 0 || request.toString().contains("\"cache_control\"");
         out.putObject("usage")
-                .put("input_tokens", tokens(request.path("messages").toString()))
+                // input_tokens is what was neither read from nor written to the cache, as the API counts it.
+                .put(
+                        "input_tokens",
+                        marked
+                                ? cached[2] - cached[0] - cached[1]
+                                : tokens(request.path("messages").toString()))
+                .put("cache_creation_input_tokens", cached[1])
+                .put("cache_read_input_tokens", cached[0])
                 .put("output_tokens", tokens(produced));
         return out.toString();
     }
