@@ -223,7 +223,11 @@ class BeatRecord {
 
     /** A try that failed (a fallback may have answered after it). */
     void failed(ModelFailure failure) {
-        ModelConfig m = config.model();
+        failed(failure, config.model());
+    }
+
+    /** A try of model {@code m} that failed. */
+    void failed(ModelFailure failure, ModelConfig m) {
         modelCalls.add(new ModelCall(
                 step,
                 "chat",

@@ -7,6 +7,7 @@ import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
 import dev.heartbeat.audit.ToolOutcome;
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ModelConfig;
 import dev.heartbeat.model.ChatClient;
 import dev.heartbeat.model.ModelFailure;
 import dev.heartbeat.model.ModelReply;
@@ -34,8 +35,6 @@ import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.StoredMessage;
 import dev.heartbeat.transcript.SystemMessage;
-import dev.heartbeat.transcript.ToolCall;
-import dev.heartbeat.transcript.ToolResultMessage;
 import dev.heartbeat.transcript.Untrusted;
 import dev.heartbeat.transcript.UserMessage;
 import java.nio.file.Path;
@@ -46,6 +45,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -58,19 +58,15 @@ import org.slf4j.LoggerFactory;
  */
 final class RunningBeat extends BeatRecord {
     private static final Logger LOG = LoggerFactory.getLogger("dev.heartbeat.decision");
-    /** Bounds on what a model (or a workspace) can make one beat do or carry; each is on record when reached. */
-    static final int MAX_CALLS_PER_REPLY = 16;
-
-    static final int MAX_NOTIFY_CALLS_PER_BEAT = 10;
+    /** Bounds on what a model can make one beat carry; each is on record when reached. */
     static final int MAX_DELIVERED_ANSWER_CHARS = 4000;
+
     static final int MAX_RECORDED_ANSWER_CHARS = 16_000;
 
     private final ModelRouter model;
     private final Notifier notifier;
     private final ToolSources tools;
 
-    /** notify calls this beat made; bounded by MAX_NOTIFY_CALLS_PER_BEAT. */
-    int notifyCalls;
     /** The agent's beat lock this beat holds; null for records that run no beat. */
     @Nullable
     BeatLock lock;
@@ -230,6 +226,36 @@ final class RunningBeat extends BeatRecord {
         }
         String idStem = "call_" + id.substring(id.length() - 8).toLowerCase();
         int maxSteps = config.heartbeat().maxSteps();
+        ReplyCalls calls = new ReplyCalls(executor, id, options.dryRun());
+        Optional<ModelRouter> triage = model.triage();
+        if (triage.isPresent() && budget.spent(usage, cost).isEmpty()) {
+            ModelConfig cheap = Objects.requireNonNull(config.model().triage(), "a triage model is configured");
+            Triage.Verdict verdict = new Triage(
+                            triage.get().reporting(f -> failed(f, cheap), breakerChanges::add),
+                            executor,
+                            calls,
+                            maxSteps)
+                    .run(
+                            system,
+                            conversation,
+                            registry.specifications(),
+                            usedIds,
+                            idStem,
+                            deadline,
+                            this::answered,
+                            f -> failed(f, cheap),
+                            toolCalls,
+                            repairs);
+            gates.add(new Gate("triage", !verdict.quiet(), verdict.why()));
+            if (verdict.quiet()) {
+                storePrompt(session, prompt, history);
+                for (Triage.Turn turn : verdict.turns()) {
+                    store.sessions().append(session, turn.message(), id, turn.raw());
+                }
+                Message last = verdict.turns().get(verdict.turns().size() - 1).message();
+                return conclude(((AssistantMessage) last).text());
+            }
+        }
         List<String> waiting = new ArrayList<>();
         ReactiveRepair lastNet = new ReactiveRepair(store, session, id);
         int healed = 0;
@@ -282,15 +308,8 @@ final class RunningBeat extends BeatRecord {
             }
             answered(step, reply);
             if (!promptStored) {
-                store.sessions().append(session, prompt, id);
+                storePrompt(session, prompt, history);
                 promptStored = true;
-                if (!history.isEmpty() && history.get(history.size() - 1).message() instanceof UserMessage) {
-                    // A crashed beat left its prompt unanswered: two user turns in a row now, merged at once.
-                    Repairer.Result merged =
-                            Repairer.repair(Entry.of(store.sessions().history(session)));
-                    store.sessions().writeRevision(session, merged.entries(), merged.actions(), id);
-                    repairs.addAll(merged.actions());
-                }
             }
             // A secret the model repeats is masked before it is stored, sent on, or handed to a tool.
             AssistantMessage raw = reply.message().redacted();
@@ -300,44 +319,13 @@ final class RunningBeat extends BeatRecord {
             if (!answer.hasToolCalls()) {
                 return conclude(answer.text());
             }
-            for (int k = 0; k < answer.toolCalls().size(); k++) {
-                ToolCall sent = answer.toolCalls().get(k);
-                // The executor sees the arguments as the model wrote them, so broken ones are reported as such.
-                ToolCall call = new ToolCall(
-                        sent.id(),
-                        raw.toolCalls().get(k).name(),
-                        raw.toolCalls().get(k).arguments());
-                ToolExecutor.Execution done;
-                if (k >= MAX_CALLS_PER_REPLY) {
-                    done = executor.refuse(
-                            call,
-                            executor.sideEffecting(call.name()),
-                            "not run: a reply may make at "
-                                    + "most " + MAX_CALLS_PER_REPLY + " tool calls; this was call " + (k + 1)
-                                    + " of "
-                                    + answer.toolCalls().size() + ". Make fewer calls; the first ones ran.");
-                } else if (call.name().equals("notify") && notifyCalls >= MAX_NOTIFY_CALLS_PER_BEAT) {
-                    done = executor.refuse(
-                            call,
-                            true,
-                            "not sent: a beat may notify at most " + MAX_NOTIFY_CALLS_PER_BEAT
-                                    + " times; put what is left into one message");
-                } else {
-                    if (call.name().equals("notify")) {
-                        notifyCalls++;
-                    }
-                    done = executor.execute(call, id, options.dryRun());
-                }
-                ToolResultMessage result = new ToolResultMessage(
-                        sent.id(),
-                        sent.name(),
-                        done.result().text(),
-                        done.result().isError());
-                store.sessions().append(session, result, id);
-                conversation.add(result);
-                toolCalls.add(done.record());
-                if (done.approvalId() != null) {
-                    waiting.add(done.approvalId() + " (" + sent.name() + ")");
+            for (ReplyCalls.Done done : calls.run(answer, raw)) {
+                store.sessions().append(session, done.result(), id);
+                conversation.add(done.result());
+                toolCalls.add(done.execution().record());
+                if (done.execution().approvalId() != null) {
+                    waiting.add(
+                            done.execution().approvalId() + " (" + done.result().toolName() + ")");
                 }
             }
             if (!waiting.isEmpty()) {
@@ -354,6 +342,17 @@ final class RunningBeat extends BeatRecord {
                 Outcome.FAILED,
                 "the model was still calling tools after " + maxSteps
                         + " steps (heartbeat.max-steps); the beat was stopped there");
+    }
+
+    /** The beat's prompt goes into the session with the first reply to it. */
+    private void storePrompt(String session, UserMessage prompt, List<StoredMessage> history) {
+        store.sessions().append(session, prompt, id);
+        if (!history.isEmpty() && history.get(history.size() - 1).message() instanceof UserMessage) {
+            // A crashed beat left its prompt unanswered: two user turns in a row now, merged at once.
+            Repairer.Result merged = Repairer.repair(Entry.of(store.sessions().history(session)));
+            store.sessions().writeRevision(session, merged.entries(), merged.actions(), id);
+            repairs.addAll(merged.actions());
+        }
     }
 
     private Decision conclude(String text) {

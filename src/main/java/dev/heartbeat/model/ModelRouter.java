@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -42,16 +43,32 @@ public final class ModelRouter implements ChatClient {
     private final Clock clock;
     private final Consumer<ModelFailure> failedTries;
     private final Consumer<BreakerChange> breakerChanges;
+    /** {@code model.triage}: the cheap model asked first, with a breaker of its own; null without one. */
+    private final @Nullable ModelRouter triage;
 
     private ModelRouter(
             List<Guarded> routes,
             Clock clock,
             Consumer<ModelFailure> failedTries,
-            Consumer<BreakerChange> breakerChanges) {
+            Consumer<BreakerChange> breakerChanges,
+            @Nullable ModelRouter triage) {
         this.routes = routes;
         this.clock = clock;
         this.failedTries = failedTries;
         this.breakerChanges = breakerChanges;
+        this.triage = triage;
+    }
+
+    /** The triage model, reporting where this router reports; empty when none is configured. */
+    public Optional<ModelRouter> triage() {
+        return triage == null
+                ? Optional.empty()
+                : Optional.of(new ModelRouter(triage.routes, clock, failedTries, breakerChanges, null));
+    }
+
+    /** The same routes with {@code triage} asked first by each beat. */
+    public ModelRouter withTriage(ModelRouter triageModel) {
+        return new ModelRouter(routes, clock, failedTries, breakerChanges, triageModel);
     }
 
     /** The primary and its fallbacks as configured; breakers live as long as the router (the daemon's life). */
@@ -68,7 +85,11 @@ public final class ModelRouter implements ChatClient {
         for (ModelConfig m : all) {
             routes.add(new Route(m, ModelClient.of(m, clock, sleeper)));
         }
-        return of(routes, clock);
+        ModelRouter router = of(routes, clock);
+        ModelConfig triage = primary.triage();
+        return triage == null
+                ? router
+                : router.withTriage(of(List.of(new Route(triage, ModelClient.of(triage, clock, sleeper))), clock));
     }
 
     /** The given routes in order, each with a breaker configured from its settings. */
@@ -86,7 +107,7 @@ public final class ModelRouter implements ChatClient {
             });
             guarded.add(new Guarded(r, breaker, openedAt));
         }
-        return new ModelRouter(List.copyOf(guarded), clock, f -> {}, c -> {});
+        return new ModelRouter(List.copyOf(guarded), clock, f -> {}, c -> {}, null);
     }
 
     /**
@@ -113,12 +134,12 @@ public final class ModelRouter implements ChatClient {
 
     /** The same routes, their breakers shared, reporting each failed try to {@code failedTries}. */
     public ModelRouter reporting(Consumer<ModelFailure> failedTries) {
-        return new ModelRouter(routes, clock, failedTries, breakerChanges);
+        return new ModelRouter(routes, clock, failedTries, breakerChanges, triage);
     }
 
     /** The same, also reporting each breaker that opens or closes during a call to {@code changes}. */
     public ModelRouter reporting(Consumer<ModelFailure> failedTries, Consumer<BreakerChange> changes) {
-        return new ModelRouter(routes, clock, failedTries, changes);
+        return new ModelRouter(routes, clock, failedTries, changes, triage);
     }
 
     @Override

@@ -97,6 +97,11 @@ public final class ToolExecutor {
         untrustedSeen = true;
     }
 
+    /** Whether a call of {@code tool} would wait for a person at this point of the beat (whatever its arguments). */
+    public boolean waitsForPerson(String tool) {
+        return approvalNeeded(tool, Json.MAPPER.createObjectNode()).isPresent();
+    }
+
     private Optional<String> approvalNeeded(String tool, JsonNode arguments) {
         String target = tool.equals("write_file")
                 ? arguments.path("path").asText("")
