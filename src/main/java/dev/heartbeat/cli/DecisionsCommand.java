@@ -184,6 +184,17 @@ final class DecisionsCommand {
             for (Decision.Gate g : d.gates()) {
                 out.printf("  %-14s %-6s %s%n", g.name(), g.passed() ? "pass" : "closed", g.detail());
             }
+            if (!d.probes().isEmpty()) {
+                out.println("probes:");
+                for (Decision.ProbeRecord p : d.probes()) {
+                    out.printf(
+                            "  %-14s %s, %d ms%s%n",
+                            p.name(),
+                            Render.probe(p).substring(p.name().length() + 1),
+                            p.durationMs(),
+                            p.result() == null ? "" : ": " + Render.fold(p.result(), 120));
+                }
+            }
             if (!d.modelCalls().isEmpty()) {
                 out.println("model calls:");
                 for (Decision.ModelCall c : d.modelCalls()) {
@@ -198,6 +209,10 @@ final class DecisionsCommand {
                                             + (c.cachedInputTokens() > 0
                                                     ? " (" + c.cachedInputTokens() + " cached)"
                                                     : "")
+                                            + (c.cacheWriteInputTokens() > 0
+                                                    ? " (" + c.cacheWriteInputTokens() + " written to the cache)"
+                                                    : "")
+                                            + (c.requestModel().equals(d.model().name()) ? "" : ", " + c.requestModel())
                                             + ", " + c.latencyMs() + " ms"
                                             + (c.responseId() != null ? ", id " + c.responseId() : ""));
                 }

@@ -11,6 +11,8 @@ import dev.heartbeat.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -117,6 +119,14 @@ final class OnceCommand implements Callable<Integer> {
 
     static void summary(PrintWriter out, Decision d) {
         out.println(d.outcome().wire().toUpperCase() + (d.dryRun() ? " (dry run)" : "") + ": " + d.reason());
+        if (!d.probes().isEmpty()) {
+            List<String> probes = new ArrayList<>();
+            d.probes().forEach(p -> probes.add(Render.probe(p)));
+            out.println("  probes:   " + String.join("; ", probes));
+        }
+        d.gates().stream()
+                .filter(g -> g.name().equals("triage") || g.name().equals("wake_gate"))
+                .forEach(g -> out.printf("  %-9s %s%n", g.name().replace('_', '-') + ":", g.detail()));
         if (!d.toolCalls().isEmpty()) {
             StringBuilder tools = new StringBuilder();
             for (Decision.ToolCallRecord t : d.toolCalls()) {

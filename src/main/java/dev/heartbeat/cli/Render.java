@@ -1,5 +1,6 @@
 package dev.heartbeat.cli;
 
+import dev.heartbeat.audit.Decision;
 import dev.heartbeat.support.Json;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -34,6 +35,16 @@ final class Render {
             return String.format("%.1f KiB", bytes / 1024.0);
         }
         return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+    }
+
+    /** A probe's finding in a few words: its name, then changed, unchanged, its condition, or its failure. */
+    static String probe(Decision.ProbeRecord p) {
+        String state = p.error() != null
+                ? "failed: " + fold(p.error(), 120)
+                : p.holds() != null
+                        ? (p.holds() ? "condition holds" : "condition does not hold")
+                        : p.changed() ? "changed" : "unchanged";
+        return p.name() + " " + state + (p.ran() ? "" : " (not due; last result)");
     }
 
     static String fold(String text, int max) {

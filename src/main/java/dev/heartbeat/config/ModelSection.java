@@ -38,7 +38,8 @@ final class ModelSection extends Section {
         if (!ModelConfig.CACHE_SETTINGS.contains(m.cache())) {
             throw parse.error("/model/cache", "'" + m.cache() + "' is not auto, off, 5m or 1h");
         }
-        m = m.withFallbacks(fallbacks).withCache(m.cache().equals("auto") ? autoTtl() : m.cache());
+        m = m.withFallbacks(fallbacks)
+                .withCache(m.cache().equals("auto") && m.provider() == Provider.ANTHROPIC ? autoTtl() : m.cache());
         return m.withTriage(m.triage() == null ? null : triage(m, m.triage()));
     }
 

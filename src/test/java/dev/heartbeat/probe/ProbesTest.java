@@ -83,7 +83,10 @@ class ProbesTest extends AgentTest {
         assertThat(probe(second, "inbox").path("result").asText()).isEqualTo("- nothing new\n");
         assertThat(probe(second, "orders").path("result").asText()).isEqualTo("(not set)");
         TestAgent.Result text = agent.run("--once");
-        assertThat(text.out()).startsWith("SKIPPED: nothing changed");
+        assertThat(text.out())
+                .startsWith("SKIPPED: nothing changed")
+                .contains("probes:   inbox unchanged; orders unchanged")
+                .contains("tokens:   0 in / 0 out, 0 model call(s)");
 
         inbox("- nothing new\n- URGENT: the backup failed\n");
         JsonNode third = beatAfter(Duration.ofMinutes(30));
@@ -98,6 +101,8 @@ class ProbesTest extends AgentTest {
                 .contains("| - URGENT: the backup failed")
                 .contains("Unchanged since you last looked: orders.");
         assertThat(third.path("gates").toString()).contains("inbox changed");
+        String shown = agent.run("decisions", "show", third.path("id").asText()).out();
+        assertThat(shown).contains("probes:").containsPattern("inbox +changed, \\d+ ms: - nothing new");
 
         assertThat(beatAfter(Duration.ofMinutes(30)).path("outcome").asText()).isEqualTo("skipped");
     }
