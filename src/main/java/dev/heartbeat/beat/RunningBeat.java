@@ -108,14 +108,14 @@ final class RunningBeat extends BeatRecord {
             }
             return decide(Outcome.SKIPPED, closed.get().reason());
         }
-        ProbeGate probeGate = new ProbeGate(config, store, clock);
-        List<Found> found = new ArrayList<>();
-        Optional<String> nothingNew = probeGate.pass(id, options, gates, found);
-        found.forEach(f -> probes.add(f.record(config.agent().timezone())));
-        if (nothingNew.isPresent()) {
-            return decide(Outcome.SKIPPED, nothingNew.get());
-        }
         try {
+            ProbeGate probeGate = new ProbeGate(config, store, clock);
+            List<Found> found = new ArrayList<>();
+            Optional<String> nothingNew = probeGate.pass(id, options, gates, found);
+            found.forEach(f -> probes.add(f.record(config.agent().timezone())));
+            if (nothingNew.isPresent()) {
+                return decide(Outcome.SKIPPED, nothingNew.get());
+            }
             Decision decision = converse(Gates.read(config.checklist()), found);
             probeGate.looked(found, decision);
             return decision;
@@ -242,6 +242,7 @@ final class RunningBeat extends BeatRecord {
                             usedIds,
                             idStem,
                             deadline,
+                            asked -> budget.requestOver(system, asked, usage),
                             this::answered,
                             f -> failed(f, cheap),
                             toolCalls,

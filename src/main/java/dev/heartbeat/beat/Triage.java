@@ -5,6 +5,7 @@ import dev.heartbeat.audit.Decision.ToolCallRecord;
 import dev.heartbeat.model.ChatClient;
 import dev.heartbeat.model.ModelFailure;
 import dev.heartbeat.model.ModelReply;
+import dev.heartbeat.repair.HistoryValidator;
 import dev.heartbeat.repair.Repairer;
 import dev.heartbeat.support.Texts;
 import dev.heartbeat.tools.ToolExecutor;
@@ -17,9 +18,11 @@ import dev.langchain4j.agent.tool.ToolSpecification;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,6 +63,7 @@ final class Triage {
             Set<String> usedIds,
             String idStem,
             Instant deadline,
+            Function<List<Message>, Optional<String>> tooBig,
             BiConsumer<Integer, ModelReply> answered,
             Consumer<ModelFailure> failed,
             List<ToolCallRecord> toolCalls,
@@ -67,6 +71,18 @@ final class Triage {
         List<Message> asked = new ArrayList<>(conversation);
         List<Turn> turns = new ArrayList<>();
         for (int step = 1; step <= maxSteps; step++) {
+            if (Thread.currentThread().isInterrupted()) {
+                return escalate("the beat is stopping");
+            }
+            // The main model's checks before every request hold for the triage's too: nothing invalid is sent,
+            // and nothing over the day's budget.
+            if (!HistoryValidator.validate(asked, HistoryValidator.Mode.REQUEST).isEmpty()) {
+                return escalate("the triage's request would break provider rules");
+            }
+            Optional<String> over = tooBig.apply(asked);
+            if (over.isPresent()) {
+                return escalate("the triage's request is over the budget (" + over.get() + ")");
+            }
             ModelReply reply;
             try {
                 reply = chat.ask(system, asked, tools, idStem + "_t" + step, deadline);

@@ -101,6 +101,27 @@ class TriageTest extends AgentTest {
         assertThat(d.path("cost_usd").asDouble()).isCloseTo(cost, org.assertj.core.data.Offset.offset(1e-12));
     }
 
+    @Test
+    void theTriagesCallsKeepTheBeatsBounds() throws Exception {
+        List<FakeProvider.Call> many = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            many.add(new FakeProvider.Call(null, "read_file", "{\"path\": \"NOTES.md\"}"));
+        }
+        cheap.add(new FakeProvider.Calls(many));
+        cheap.add(new FakeProvider.Text("HEARTBEAT_OK"));
+
+        JsonNode d = beat();
+
+        assertThat(d.path("outcome").asText()).isEqualTo("quiet");
+        assertThat(d.path("tool_calls")).hasSize(20);
+        long ran = 0;
+        for (JsonNode t : d.path("tool_calls")) {
+            ran += t.path("executed").asBoolean() ? 1 : 0;
+        }
+        assertThat(ran).isEqualTo(16);
+        assertThat(d.path("tool_calls").get(19).path("result").asText()).contains("a reply may make at most 16");
+    }
+
     private static long sum(JsonNode decision, String field, String model) {
         long n = 0;
         for (JsonNode c : decision.path("model_calls")) {
