@@ -2,12 +2,15 @@ package dev.heartbeat.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heartbeat.support.Json;
-import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,38 +46,46 @@ public final class ChainVerifier {
     public record Archive(
             ArchivedDecisions recorded, @Nullable List<StoredDecision> records, boolean fileMatches) {}
 
-    /** Without a chain key. */
-    public static Report verify(List<StoredDecision> chain, List<HeadAnchor.Head> anchors) {
-        return verify(List.of(), chain, anchors, null);
-    }
+    /**
+     * The store's part of the log, walked in chain order one record at a time: {@code walk} hands each record to
+     * its visitor until the visitor answers false (so memory stays flat in the log's length).
+     */
+    @FunctionalInterface
+    public interface Rows {
+        void walk(Predicate<StoredDecision> visitor);
 
-    public static Report verify(List<StoredDecision> chain, List<HeadAnchor.Head> anchors, byte @Nullable [] key) {
-        return verify(List.of(), chain, anchors, key);
+        static Rows of(List<StoredDecision> rows) {
+            return visitor -> {
+                for (StoredDecision r : rows) {
+                    if (!visitor.test(r)) {
+                        return;
+                    }
+                }
+            };
+        }
     }
 
     /**
-     * {@code archives}: the log's oldest records, moved out by retention, oldest first; {@code anchors}: heads
-     * kept outside the store (the anchor file, a head the operator gave); {@code key}: the chain key, without
-     * which keyed records cannot be checked (null: none configured).
+     * {@code archives}: the log's oldest records, moved out by retention, oldest first; {@code chain}: the records
+     * in the store; {@code anchors}: heads kept outside the store (the anchor file, a head the operator gave);
+     * {@code key}: the chain key, without which keyed records cannot be checked (null: none configured).
      */
     public static Report verify(
-            List<Archive> archives, List<StoredDecision> chain, List<HeadAnchor.Head> anchors, byte @Nullable [] key) {
-        Optional<HeadAnchor.Head> head =
-                chain.isEmpty() ? Optional.empty() : Optional.of(headOf(chain.get(chain.size() - 1)));
+            List<Archive> archives, Rows chain, List<HeadAnchor.Head> anchors, byte @Nullable [] key) {
         Walk walk = new Walk(key);
+        // Only the records an anchor names are remembered, for the check against the anchors at the end.
+        Set<Long> anchored = new HashSet<>();
+        anchors.forEach(a -> anchored.add(a.seq()));
+        Map<Long, StoredDecision> atAnchors = new HashMap<>();
         int archived = 0;
         int unread = 0;
-        List<StoredDecision> read = new ArrayList<>();
+        Optional<Break> broken = Optional.empty();
         for (Archive a : archives) {
             ArchivedDecisions r = a.recorded();
             Optional<String> problem = archiveProblem(r, walk.expectedPrev, key);
             if (problem.isPresent()) {
-                return new Report(
-                        chain.size(),
-                        Optional.of(new Break(r.firstSeq(), r.file(), problem.get())),
-                        head,
-                        archived,
-                        unread);
+                broken = Optional.of(new Break(r.firstSeq(), r.file(), problem.get()));
+                break;
             }
             List<StoredDecision> records = a.records();
             if (records == null) {
@@ -95,47 +106,75 @@ public final class ChainVerifier {
                                     + r.records() + " recorded"));
                 }
                 if (b.isPresent()) {
-                    return new Report(chain.size(), b, head, archived, unread);
+                    broken = b;
+                    break;
                 }
                 archived += r.records();
-                read.addAll(records);
+                records.stream().filter(d -> anchored.contains(d.seq())).forEach(d -> atAnchors.put(d.seq(), d));
             }
             walk.expectedPrev = r.lastHash();
         }
-        Optional<Break> b = walk.over(chain);
-        if (b.isPresent()) {
-            return new Report(chain.size(), b, head, archived, unread);
+        // The store's records: checked until the first break, then only counted (the report says how many).
+        Tally tally = new Tally(broken);
+        chain.walk(row -> {
+            tally.count++;
+            tally.last = row;
+            if (tally.broken.isEmpty()) {
+                tally.broken = walk.step(row);
+                if (anchored.contains(row.seq())) {
+                    atAnchors.put(row.seq(), row);
+                }
+            }
+            return true;
+        });
+        int count = tally.count;
+        StoredDecision last = tally.last;
+        Optional<HeadAnchor.Head> head = last == null ? Optional.empty() : Optional.of(headOf(last));
+        if (tally.broken.isPresent()) {
+            return new Report(count, tally.broken, head, archived, unread);
         }
         for (HeadAnchor.Head anchor : anchors) {
-            Optional<StoredDecision> at = Stream.concat(read.stream(), chain.stream())
-                    .filter(r -> r.seq() == anchor.seq())
-                    .findFirst();
-            boolean archivedUnread = at.isEmpty()
+            StoredDecision at = atAnchors.get(anchor.seq());
+            boolean archivedUnread = at == null
                     && !archives.isEmpty()
                     && anchor.seq()
                             <= archives.get(archives.size() - 1).recorded().throughSeq();
             if (archivedUnread) {
                 continue; // in an archive whose file is not here: nothing to compare it with
             }
-            if (at.isEmpty()
-                    || at.get().decision() == null
-                    || !anchor.hash().equals(at.get().decision().hash())) {
+            if (at == null
+                    || at.decision() == null
+                    || !anchor.hash().equals(at.decision().hash())) {
                 String named = anchor.id() == null ? "" : " (" + anchor.id() + ")";
                 return new Report(
-                        chain.size(),
+                        count,
                         Optional.of(new Break(
                                 anchor.seq(),
                                 anchor.id() == null ? "?" : anchor.id(),
                                 "the store is behind its anchor: record #" + anchor.seq() + named + " with hash "
                                         + anchor.hash() + " is "
-                                        + (at.isEmpty() ? "missing" : "not the one stored there")
+                                        + (at == null ? "missing" : "not the one stored there")
                                         + "; the newest records were removed or replaced")),
                         head,
                         archived,
                         unread);
             }
         }
-        return new Report(chain.size(), Optional.empty(), head, archived, unread);
+        return new Report(count, Optional.empty(), head, archived, unread);
+    }
+
+    /** What the walk over the store's records found: how many, the last, the first break. */
+    private static final class Tally {
+        int count;
+
+        @Nullable
+        StoredDecision last;
+
+        Optional<Break> broken;
+
+        Tally(Optional<Break> broken) {
+            this.broken = broken;
+        }
     }
 
     /** What is wrong with an archive's recorded row itself: its seal, or where it joins the chain. */
@@ -173,55 +212,64 @@ public final class ChainVerifier {
 
         Optional<Break> over(List<StoredDecision> rows) {
             for (StoredDecision row : rows) {
-                JsonNode record;
-                try {
-                    record = Json.tree(row.json());
-                } catch (RuntimeException e) {
-                    return Optional.of(new Break(row.seq(), "?", "the stored record is not valid JSON"));
+                Optional<Break> b = step(row);
+                if (b.isPresent()) {
+                    return b;
                 }
-                String id = record.path("id").asText("?");
-                String prev = record.path("prev_hash").asText("");
-                String hash = record.path("hash").asText("");
-                if (!prev.equals(expectedPrev)) {
-                    return Optional.of(new Break(
-                            row.seq(),
-                            id,
-                            "prev_hash does not match the record before it: a "
-                                    + "record was removed or inserted before this one"));
-                }
-                boolean keyed = hash.startsWith(HashChain.KEYED);
-                if (keyed && key == null) {
-                    return Optional.of(
-                            new Break(
-                                    row.seq(),
-                                    id,
-                                    "it is chained with the chain key (HMAC); give verify "
-                                            + "the same key (audit.chain-key-file, or the systemd credential chain-key) to check it"));
-                }
-                // Plain records may only come before the first keyed one (the log began without a key).
-                if (!keyed && keyedSeen) {
-                    return Optional.of(new Break(
-                            row.seq(),
-                            id,
-                            "its hash is not keyed although the log is chained with "
-                                    + "the chain key: the record was rewritten by someone without the key"));
-                }
-                keyedSeen |= keyed;
-                if (!HashChain.hashOf(record, keyed ? key : null).equals(hash)) {
-                    return Optional.of(
-                            new Break(row.seq(), id, "its content does not match its hash: the record was altered"));
-                }
-                Decision d = row.decision();
-                if (d == null) {
-                    return Optional.of(new Break(row.seq(), "?", "the stored record no longer reads as a decision"));
-                }
-                Optional<String> column = row.columnMismatch();
-                if (!d.id().equals(id) || !hash.equals(d.hash()) || column.isPresent()) {
-                    return Optional.of(
-                            new Break(row.seq(), id, column.orElse("its indexed columns disagree with the record")));
-                }
-                expectedPrev = hash;
             }
+            return Optional.empty();
+        }
+
+        /** Checks the next record of the chain; the break it makes, if any. */
+        Optional<Break> step(StoredDecision row) {
+            JsonNode record;
+            try {
+                record = Json.tree(row.json());
+            } catch (RuntimeException e) {
+                return Optional.of(new Break(row.seq(), "?", "the stored record is not valid JSON"));
+            }
+            String id = record.path("id").asText("?");
+            String prev = record.path("prev_hash").asText("");
+            String hash = record.path("hash").asText("");
+            if (!prev.equals(expectedPrev)) {
+                return Optional.of(new Break(
+                        row.seq(),
+                        id,
+                        "prev_hash does not match the record before it: a "
+                                + "record was removed or inserted before this one"));
+            }
+            boolean keyed = hash.startsWith(HashChain.KEYED);
+            if (keyed && key == null) {
+                return Optional.of(
+                        new Break(
+                                row.seq(),
+                                id,
+                                "it is chained with the chain key (HMAC); give verify "
+                                        + "the same key (audit.chain-key-file, or the systemd credential chain-key) to check it"));
+            }
+            // Plain records may only come before the first keyed one (the log began without a key).
+            if (!keyed && keyedSeen) {
+                return Optional.of(new Break(
+                        row.seq(),
+                        id,
+                        "its hash is not keyed although the log is chained with "
+                                + "the chain key: the record was rewritten by someone without the key"));
+            }
+            keyedSeen |= keyed;
+            if (!HashChain.hashOf(record, keyed ? key : null).equals(hash)) {
+                return Optional.of(
+                        new Break(row.seq(), id, "its content does not match its hash: the record was altered"));
+            }
+            Decision d = row.decision();
+            if (d == null) {
+                return Optional.of(new Break(row.seq(), "?", "the stored record no longer reads as a decision"));
+            }
+            Optional<String> column = row.columnMismatch();
+            if (!d.id().equals(id) || !hash.equals(d.hash()) || column.isPresent()) {
+                return Optional.of(
+                        new Break(row.seq(), id, column.orElse("its indexed columns disagree with the record")));
+            }
+            expectedPrev = hash;
             return Optional.empty();
         }
     }

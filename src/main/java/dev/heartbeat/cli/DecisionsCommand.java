@@ -291,7 +291,7 @@ final class DecisionsCommand {
                 }
                 report = ChainVerifier.verify(
                         archives,
-                        store.decisionLog().chain(),
+                        store.decisionLog()::walkChain,
                         anchors,
                         HashChain.key(config.audit().chainKey().value()));
             }

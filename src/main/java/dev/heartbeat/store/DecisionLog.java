@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -228,26 +229,47 @@ public final class DecisionLog {
         });
     }
 
-    /** Every decision in chain order, as stored, with the columns beside each: for verification. */
-    public List<StoredDecision> chain() {
-        return jdbc.read(c -> {
+    /**
+     * Hands the log's records to {@code visitor} in chain order, one at a time from a cursor, until it answers
+     * false: memory flat in the log's length ({@code decisions verify} of a long log).
+     */
+    public void walkChain(Predicate<StoredDecision> visitor) {
+        jdbc.read(c -> {
+            // PostgreSQL's driver streams a result only inside a transaction with a fetch size; SQLite steps anyway.
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, record, "
                     + String.join(", ", StoredDecision.COLUMNS) + " FROM decisions ORDER BY seq")) {
-                return decisionsWithColumns(ps);
+                ps.setFetchSize(256);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (!visitor.test(row(rs))) {
+                            break;
+                        }
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(auto);
             }
+            return Boolean.TRUE;
         });
+    }
+
+    private static StoredDecision row(ResultSet rs) throws SQLException {
+        Map<String, String> columns = new LinkedHashMap<>();
+        for (int i = 0; i < StoredDecision.COLUMNS.size(); i++) {
+            columns.put(StoredDecision.COLUMNS.get(i), rs.getString(3 + i));
+        }
+        String json = rs.getString(2);
+        return new StoredDecision(rs.getLong(1), json, parse(json), columns);
     }
 
     private static List<StoredDecision> decisionsWithColumns(PreparedStatement ps) throws SQLException {
         List<StoredDecision> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                Map<String, String> columns = new LinkedHashMap<>();
-                for (int i = 0; i < StoredDecision.COLUMNS.size(); i++) {
-                    columns.put(StoredDecision.COLUMNS.get(i), rs.getString(3 + i));
-                }
-                String json = rs.getString(2);
-                out.add(new StoredDecision(rs.getLong(1), json, parse(json), columns));
+                out.add(row(rs));
             }
         }
         return out;

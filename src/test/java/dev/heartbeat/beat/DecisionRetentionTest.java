@@ -68,7 +68,9 @@ class DecisionRetentionTest extends AgentTest {
             assertThat(archives).extracting(ArchivedDecisions::records).containsExactly(4, 4);
             assertThat(archives.get(1).firstPrev()).isEqualTo(archives.get(0).lastHash());
             archive = archives.get(1);
-            assertThat(store.decisionLog().chain()).hasSize(32);
+            int[] rows = {0};
+            store.decisionLog().walkChain(r -> ++rows[0] > 0);
+            assertThat(rows[0]).isEqualTo(32);
         }
         assertThat(archive.seal()).startsWith("hmac-sha256:");
     }
