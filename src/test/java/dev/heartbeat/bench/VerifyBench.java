@@ -47,6 +47,9 @@ public final class VerifyBench {
             if (baseline != null) {
                 long[] b = verify(Path.of(baseline).toAbsolutePath(), agent);
                 before.add(b);
+                if (b[0] < 0) {
+                    continue;
+                }
                 System.out.printf(
                         "%,7d records: the baseline's peak RSS %,d KB, CPU %.2f s (%s)%n",
                         n, b[0], b[1] / 1000.0, baseline);
@@ -57,7 +60,7 @@ public final class VerifyBench {
                 sizes[1],
                 sizes[0],
                 (double) figures.get(1)[0] / figures.get(0)[0],
-                before.isEmpty()
+                before.isEmpty() || before.get(1)[0] < 0
                         ? ""
                         : String.format(", the baseline %.2f", (double) before.get(1)[0] / before.get(0)[0]));
     }
