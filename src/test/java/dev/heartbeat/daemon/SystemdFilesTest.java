@@ -69,7 +69,8 @@ class SystemdFilesTest {
                         "ConfigurationDirectory=heartbeat-agent",
                         "LogsDirectory=heartbeat-agent",
                         "LoadCredential=",
-                        "-Dorg.sqlite.tmpdir=/var/lib/heartbeat-agent");
+                        "-Dorg.sqlite.tmpdir=/var/lib/heartbeat-agent",
+                        "-XX:SharedArchiveFile=/usr/lib/heartbeat-agent/heartbeat-agent.jsa");
         List<String> settings = unit.lines().filter(l -> !l.startsWith("#")).toList();
         assertThat(settings).noneMatch(l -> l.startsWith("MemoryDenyWriteExecute=") || l.startsWith("PrivateNetwork="));
     }

@@ -187,4 +187,36 @@ class JarOnceIT {
             }
         }
     }
+
+    @Test
+    void theInstallersClassDataArchiveIsOneTheJvmMapsForTheInstalledJar() throws Exception {
+        Path stage = home.resolve("stage");
+        ProcessBuilder install = new ProcessBuilder("sh", "systemd/install.sh").redirectErrorStream(true);
+        install.environment().put("DESTDIR", stage.toString());
+        install.environment().put("JAR", JarProcess.jar().toString());
+        Process p = install.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).contains("class-data sharing archive");
+        Path lib = stage.resolve("usr/lib/heartbeat-agent");
+
+        // -Xshare:on makes an archive the JVM cannot use (another jar, another JDK) a hard error.
+        Process help = new ProcessBuilder(
+                        "java",
+                        "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:SharedArchiveFile=" + lib.resolve("heartbeat-agent.jsa"),
+                        "-Xshare:on",
+                        "-Xlog:class+load=info",
+                        "-jar",
+                        lib.resolve("heartbeat-agent.jar").toString(),
+                        "--help")
+                .redirectErrorStream(true)
+                .start();
+        String loaded = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(help.waitFor()).as(loaded).isZero();
+        assertThat(loaded)
+                .as("the command line's classes come from the archive")
+                .contains("dev.heartbeat.cli.Main source: shared objects file (top)");
+    }
 }
