@@ -22,6 +22,7 @@ import dev.heartbeat.tools.ToolSources;
 import dev.heartbeat.tools.Workspace;
 import dev.heartbeat.tools.mcp.McpServers;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -103,6 +104,13 @@ public final class AgentRuntime implements AutoCloseable {
         Redactor.register(config.storage().password().value());
         Redactor.register(config.audit().chainKey().value());
         config.model().fallbacks().forEach(f -> Redactor.register(f.apiKey().value()));
+        if (config.model().triage() != null) {
+            Redactor.register(config.model().triage().apiKey().value());
+        }
+        // A probe's URL may carry a token in its query or user part, as an MCP server's may.
+        config.probes().stream()
+                .filter(p -> p.http() != null)
+                .forEach(p -> Redactor.registerUrl(URI.create(String.valueOf(p.http()))));
         for (McpConfig.Server server : config.mcp().servers().values()) {
             server.env().values().forEach(secret -> Redactor.register(secret.value()));
             server.headers().values().forEach(secret -> Redactor.registerCredential(secret.value()));
