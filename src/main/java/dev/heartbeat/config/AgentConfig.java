@@ -35,10 +35,48 @@ public record AgentConfig(
         Audit audit,
         Sessions sessions,
         McpConfig mcp,
-        List<Probe> probes) {
+        List<Probe> probes,
+        Observability observability) {
 
     public AgentConfig {
         probes = probes == null ? List.of() : List.copyOf(probes);
+        observability = observability == null ? new Observability(null) : observability;
+    }
+
+    /** The same, without the observability section. */
+    public AgentConfig(
+            Path file,
+            Agent agent,
+            ModelConfig model,
+            Heartbeat heartbeat,
+            Context context,
+            Storage storage,
+            Notify notifications,
+            ToolsConfig tools,
+            Logging logging,
+            Map<String, Price> pricing,
+            Budget budget,
+            Audit audit,
+            Sessions sessions,
+            McpConfig mcp,
+            List<Probe> probes) {
+        this(
+                file,
+                agent,
+                model,
+                heartbeat,
+                context,
+                storage,
+                notifications,
+                tools,
+                logging,
+                pricing,
+                budget,
+                audit,
+                sessions,
+                mcp,
+                probes,
+                null);
     }
 
     /** The same, without probes (as every configuration before them). */
@@ -122,7 +160,8 @@ public record AgentConfig(
             @Nullable Audit audit,
             @Nullable Sessions sessions,
             @Nullable McpConfig mcp,
-            @Nullable List<Probe> probes) {}
+            @Nullable List<Probe> probes,
+            @Nullable Observability observability) {}
 
     /** How the agent's session is kept; {@code retention} off unless set. */
     @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in

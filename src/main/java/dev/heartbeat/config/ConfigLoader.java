@@ -99,7 +99,8 @@ public final class ConfigLoader {
                 orDefault(doc.audit(), () -> new AgentConfig.Audit(null, null)),
                 orDefault(doc.sessions(), () -> new AgentConfig.Sessions(null)),
                 orDefault(doc.mcp(), () -> new McpConfig(null)),
-                orDefault(doc.probes(), List::of));
+                orDefault(doc.probes(), List::of),
+                orDefault(doc.observability(), () -> new Observability(null)));
         return new Checks(config, parse, env, requireKey).run();
     }
 
@@ -297,6 +298,33 @@ public final class ConfigLoader {
     }
 
     /** The sections' checks, in order; the first that fails names the key, the file and the line. */
+    /** observability.http: HOST:PORT (a name, an IPv4 address, or [IPv6]), the port 0..65535. */
+    private static Observability observability(Section.Input in) {
+        Observability o = in.config().observability();
+        String http = o.http();
+        if (http == null) {
+            return o;
+        }
+        int colon = http.lastIndexOf(':');
+        boolean ok = colon >= 0;
+        if (ok) {
+            try {
+                int port = Integer.parseInt(http.substring(colon + 1));
+                ok = port >= 0 && port <= 65_535;
+            } catch (NumberFormatException e) {
+                ok = false;
+            }
+        }
+        if (!ok) {
+            throw in.parse()
+                    .error(
+                            "/observability/http",
+                            "'" + http + "' is not HOST:PORT; write 127.0.0.1:9464 (loopback, the safe choice) or "
+                                    + "0.0.0.0:9464 to listen on every address");
+        }
+        return o;
+    }
+
     private static final class Checks {
         private final Section.Input in;
 
@@ -343,7 +371,8 @@ public final class ConfigLoader {
                     audit.audit(),
                     audit.sessions(),
                     config.mcp(),
-                    config.probes());
+                    config.probes(),
+                    observability(in));
         }
     }
 }

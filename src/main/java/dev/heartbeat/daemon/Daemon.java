@@ -3,6 +3,7 @@ package dev.heartbeat.daemon;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.beat.BeatOptions;
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.model.ModelRouter;
 import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Control;
 import dev.heartbeat.store.Database;
@@ -57,6 +58,9 @@ public final class Daemon {
     private record Serving(AgentRuntime runtime, Scheduler scheduler, SystemdNotifier systemd, MissedTicks missed) {}
 
     private volatile @Nullable Serving serving;
+    /** The metrics listener, while the daemon serves with observability.http. */
+    private volatile @Nullable ObservabilityServer observed;
+
     private volatile String lastBeat = "no beat yet";
     /** This daemon as decisions and the fence name it: its cluster instance id, or "pid N on HOST". */
     private volatile String node;
@@ -143,7 +147,15 @@ public final class Daemon {
 
     private int serve(String where) {
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment(env);
-        try (AgentRuntime agent = new AgentRuntime(config, clock)) {
+        ModelRouter model = ModelRouter.of(config.model(), clock);
+        try (ObservabilityServer observability =
+                        config.observability().http() == null ? null : new ObservabilityServer(config, clock);
+                AgentRuntime agent = new AgentRuntime(
+                        config, clock, model, observability == null ? List.of() : List.of(observability.listener()))) {
+            if (observability != null) {
+                observability.start(agent.store(), model, this::liveness);
+                observed = observability;
+            }
             MissedTicks missed = new MissedTicks(agent, config.agent().name(), schedule, clock, () -> node);
             boolean clustered = agent.store().database().clustered();
             if (clustered) {
@@ -189,6 +201,12 @@ public final class Daemon {
                             MAX_CLOCK_OFFSET.toSeconds()),
                     1);
         }
+    }
+
+    /** The port /metrics and /healthz are served on, once listening; -1 without observability.http. */
+    public int observabilityPort() {
+        ObservabilityServer o = observed;
+        return o == null ? -1 : o.port();
     }
 
     /** Asks the daemon to stop (from a signal handler); returns at once. */

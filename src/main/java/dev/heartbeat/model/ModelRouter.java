@@ -11,7 +11,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -57,6 +59,18 @@ public final class ModelRouter implements ChatClient {
         this.failedTries = failedTries;
         this.breakerChanges = breakerChanges;
         this.triage = triage;
+    }
+
+    /** Each model's circuit breaker ({@code provider name}, the triage's too): true while it is open. */
+    public Map<String, Boolean> breakersOpen() {
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        for (Guarded g : routes) {
+            out.put(g.name(), g.breaker().getState() == CircuitBreaker.State.OPEN);
+        }
+        if (triage != null) {
+            out.putAll(triage.breakersOpen());
+        }
+        return out;
     }
 
     /** The triage model, reporting where this router reports; empty when none is configured. */
