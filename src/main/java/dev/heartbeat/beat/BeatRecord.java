@@ -142,7 +142,7 @@ class BeatRecord {
                         queued.severity(),
                         "queued",
                         "the first attempt was cut short by the crash; the outbox retries it with the same "
-                                + "Idempotency-Key " + queued.idempotencyKey()));
+                                + "Idempotency-Key " + queued.receiverKey()));
             }
         }
         for (Intents.Intent intent : intents) {

@@ -11,7 +11,14 @@ import java.util.Locale;
 public enum ChannelType {
     LOG,
     FILE,
-    WEBHOOK;
+    WEBHOOK,
+    SLACK,
+    NTFY;
+
+    /** Whether notifications of this type are HTTP posts that go through the outbox (queued, retried). */
+    public boolean posted() {
+        return this == WEBHOOK || this == SLACK || this == NTFY;
+    }
 
     /** The name agent.yaml and records use: the value in lower case. */
     @JsonValue

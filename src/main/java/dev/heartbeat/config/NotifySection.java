@@ -17,13 +17,23 @@ final class NotifySection extends Section {
             AgentConfig.Channel c = channels.get(i);
             String at = "/notify/channels/" + i;
             if (c == null || c.type() == null) {
-                throw parse.error(at, "each channel needs a type: log, file or webhook");
+                throw parse.error(at, "each channel needs a type: log, file, webhook, slack or ntfy");
             }
-            if (c.type() == ChannelType.WEBHOOK) {
+            if (c.type().posted()) {
                 if (c.url() == null) {
-                    throw parse.error(at, "a webhook channel needs url: https://...");
+                    throw parse.error(
+                            at,
+                            "a " + c.type() + " channel needs url: "
+                                    + switch (c.type()) {
+                                        case SLACK -> "the incoming webhook's https://hooks.slack.com/services/...";
+                                        case NTFY -> "the topic's https://ntfy.sh/TOPIC (or your server's)";
+                                        default -> "https://...";
+                                    });
                 }
                 httpUrl(at + "/url", c.url().toString());
+            }
+            if (c.type() != ChannelType.WEBHOOK && c.secret().isPresent()) {
+                throw parse.error(at + "/secret", "only a webhook channel signs its posts with a secret");
             }
             if (c.type() == ChannelType.FILE && (c.path() == null || c.path().isBlank())) {
                 throw parse.error(at, "a file channel needs path: (a file to append notifications to)");

@@ -25,6 +25,8 @@ final class Channels {
                 case LOG -> new LogChannel(config.agent().name());
                 case FILE -> new FileChannel(config.resolve(Objects.requireNonNull(c.path(), "checked by the loader")));
                 case WEBHOOK -> new WebhookChannel(outbox, c);
+                case SLACK -> new SlackChannel(outbox, c, config.agent().name());
+                case NTFY -> new NtfyChannel(outbox, c);
             };
             out.add(new Named(Notifier.channelName(channels, i), channel));
         }

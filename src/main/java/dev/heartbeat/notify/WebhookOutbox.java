@@ -3,7 +3,6 @@ package dev.heartbeat.notify;
 import dev.heartbeat.audit.Decision.NotificationRecord;
 import dev.heartbeat.audit.HashChain;
 import dev.heartbeat.config.AgentConfig;
-import dev.heartbeat.config.ChannelType;
 import dev.heartbeat.model.RetryPolicy;
 import dev.heartbeat.store.Outbox;
 import dev.heartbeat.store.Store;
@@ -28,7 +27,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Webhook delivery that survives a receiver that is down: a notification is written to the outbox before
+ * Delivery by HTTP post (webhook, Slack, ntfy; each shapes its request) that survives a receiver that is down: a notification is written to the outbox before
  * its first attempt, retried with backoff (honouring {@code Retry-After}) at later beats and by the daemon
  * between them, and given up on as a dead letter after the last try. Every attempt carries the same
  * {@code Idempotency-Key} (and {@code webhook-id}), and is signed when the channel has a secret.
@@ -73,7 +72,10 @@ final class WebhookOutbox {
     /** Queues the notification, tries it once now, and says what became of that try. */
     NotificationRecord send(
             String name, AgentConfig.Channel channel, String body, String severity, String beatId, String key) {
-        Outbox.Outgoing row = store.outbox().enqueue(config.agent().name(), beatId, name, key, severity, body);
+        // One row per channel: the same notification to two channels is two deliveries (the key alone would
+        // make the second channel's row the first one's). Receivers get the key itself.
+        Outbox.Outgoing row = store.outbox()
+                .enqueue(config.agent().name(), beatId, name, name + Outbox.Outgoing.CHANNEL_KEY + key, severity, body);
         if (!row.status().equals("pending")) {
             return new NotificationRecord(
                     name,
@@ -127,7 +129,7 @@ final class WebhookOutbox {
                                     ? "delivered on attempt " + row.attempts()
                                     : "given up after " + row.attempts() + " attempt(s): " + row.lastError())
                             + " (queued by beat " + row.beatId() + ", "
-                            + "Idempotency-Key " + row.idempotencyKey() + ")"));
+                            + "Idempotency-Key " + row.receiverKey() + ")"));
             told.add(row.id());
         }
         if (!told.isEmpty()) {
@@ -177,15 +179,23 @@ final class WebhookOutbox {
         URI url = Objects.requireNonNull(channel.url(), "checked by the loader");
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(TIMEOUT)
-                .header("Content-Type", "application/json")
                 .header("User-Agent", "heartbeat-agent")
-                .header("Idempotency-Key", row.idempotencyKey())
-                .header("webhook-id", row.idempotencyKey())
-                .header("webhook-timestamp", Long.toString(timestamp))
                 .POST(HttpRequest.BodyPublishers.ofString(row.body(), StandardCharsets.UTF_8));
-        String secret = channel.secret().value();
-        if (secret != null && !secret.isBlank()) {
-            request.header("webhook-signature", "v1," + signature(secret, row.idempotencyKey(), timestamp, row.body()));
+        switch (channel.type()) {
+            case WEBHOOK -> {
+                String key = row.receiverKey();
+                request.header("Content-Type", "application/json")
+                        .header("Idempotency-Key", key)
+                        .header("webhook-id", key)
+                        .header("webhook-timestamp", Long.toString(timestamp));
+                String secret = channel.secret().value();
+                if (secret != null && !secret.isBlank()) {
+                    request.header("webhook-signature", "v1," + signature(secret, key, timestamp, row.body()));
+                }
+            }
+            case SLACK -> SlackChannel.shape(request);
+            case NTFY -> NtfyChannel.shape(request, config.agent().name(), row.severity());
+            case LOG, FILE -> throw new IllegalStateException(channel.type() + " notifications are not posted");
         }
         channel.headers().forEach((k, v) -> request.header(k, v.value()));
         try {
@@ -235,7 +245,7 @@ final class WebhookOutbox {
         List<AgentConfig.Channel> channels = config.notifications().channels();
         for (int i = 0; i < channels.size(); i++) {
             if (Notifier.channelName(channels, i).equals(name)
-                    && channels.get(i).type() == ChannelType.WEBHOOK) {
+                    && channels.get(i).type().posted()) {
                 return Optional.of(channels.get(i));
             }
         }

@@ -62,7 +62,16 @@ public final class Outbox {
             String body,
             int attempts,
             String status,
-            String lastError) {}
+            String lastError) {
+        /** Between the channel and the idempotency key in a row's key: one row per channel. */
+        public static final String CHANNEL_KEY = "|";
+
+        /** The Idempotency-Key a receiver gets: the row's key without its channel (rows from before had none). */
+        public String receiverKey() {
+            String prefix = channel + CHANNEL_KEY;
+            return idempotencyKey.startsWith(prefix) ? idempotencyKey.substring(prefix.length()) : idempotencyKey;
+        }
+    }
 
     /** Puts a notification in the outbox before its first attempt; the existing row when the key is there. */
     public Outgoing enqueue(String agent, String beatId, String channel, String key, String severity, String body) {

@@ -39,7 +39,12 @@ public final class WebhookReceiver implements AutoCloseable {
         server.createContext("/hook", exchange -> {
             try (exchange) {
                 String raw = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                JsonNode body = new ObjectMapper().readTree(raw);
+                JsonNode body;
+                try {
+                    body = new ObjectMapper().readTree(raw);
+                } catch (IOException notJson) {
+                    body = com.fasterxml.jackson.databind.node.TextNode.valueOf(raw); // ntfy posts plain text
+                }
                 deliveries.add(new Delivery(Map.copyOf(exchange.getRequestHeaders()), body, raw));
                 if (retryAfter != null) {
                     exchange.getResponseHeaders().set("Retry-After", retryAfter);

@@ -1,0 +1,53 @@
+package dev.heartbeat.notify;
+
+import dev.heartbeat.audit.Decision.NotificationRecord;
+import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.support.Json;
+import java.net.http.HttpRequest;
+
+/**
+ * {@code type: slack}: a message to a Slack incoming webhook ({@code url}: its https://hooks.slack.com/services/...
+ * address, a secret masked everywhere), through the outbox: queued first, retried until Slack takes it.
+ */
+final class SlackChannel implements NotifyChannel {
+    private final WebhookOutbox outbox;
+    private final AgentConfig.Channel settings;
+    private final String agent;
+
+    SlackChannel(WebhookOutbox outbox, AgentConfig.Channel settings, String agent) {
+        this.outbox = outbox;
+        this.settings = settings;
+        this.agent = agent;
+    }
+
+    @Override
+    public NotificationRecord deliver(Delivery d) {
+        return outbox.send(
+                d.channel(),
+                settings,
+                body(agent, d.severity(), d.text()),
+                d.severity(),
+                d.beatId(),
+                d.idempotencyKey());
+    }
+
+    /** Slack's message JSON: the severity, the agent, the text (with the three characters Slack reads as markup escaped). */
+    static String body(String agent, String severity, String text) {
+        String icon = switch (severity) {
+            case "critical" -> ":rotating_light: ";
+            case "warning" -> ":warning: ";
+            default -> "";
+        };
+        String line = icon + "*" + escape(agent) + "* (" + severity + "): " + escape(text);
+        return Json.MAPPER.createObjectNode().put("text", line).toString();
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** Slack takes JSON; it has no idempotency key or signature to send. */
+    static void shape(HttpRequest.Builder request) {
+        request.header("Content-Type", "application/json");
+    }
+}
