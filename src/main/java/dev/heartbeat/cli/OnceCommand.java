@@ -6,6 +6,8 @@ import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.daemon.Daemon;
 import dev.heartbeat.daemon.InstanceLock;
+import dev.heartbeat.daemon.Tracing;
+import dev.heartbeat.model.ModelRouter;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoreException;
 import java.io.IOException;
@@ -57,7 +59,12 @@ final class OnceCommand implements Callable<Integer> {
         });
         Decision decision;
         try (InstanceLock lock = holdStore(config);
-                AgentRuntime runtime = new AgentRuntime(config, main.clock)) {
+                Tracing tracing = Tracing.fromEnvironment(config, main.env).orElse(null);
+                AgentRuntime runtime = new AgentRuntime(
+                        config,
+                        main.clock,
+                        ModelRouter.of(config.model(), main.clock),
+                        tracing == null ? List.of() : List.of(tracing.listener()))) {
             decision = runtime.beat(new BeatOptions(Decision.Trigger.MANUAL, dryRun, force));
         } catch (IOException e) {
             throw UserError.notFound(

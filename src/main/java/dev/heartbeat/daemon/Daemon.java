@@ -1,6 +1,7 @@
 package dev.heartbeat.daemon;
 
 import dev.heartbeat.audit.Decision;
+import dev.heartbeat.beat.BeatListener;
 import dev.heartbeat.beat.BeatOptions;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.model.ModelRouter;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -148,10 +150,10 @@ public final class Daemon {
     private int serve(String where) {
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment(env);
         ModelRouter model = ModelRouter.of(config.model(), clock);
-        try (ObservabilityServer observability =
+        try (Tracing tracing = Tracing.fromEnvironment(config, env).orElse(null);
+                ObservabilityServer observability =
                         config.observability().http() == null ? null : new ObservabilityServer(config, clock);
-                AgentRuntime agent = new AgentRuntime(
-                        config, clock, model, observability == null ? List.of() : List.of(observability.listener()))) {
+                AgentRuntime agent = new AgentRuntime(config, clock, model, listeners(tracing, observability))) {
             if (observability != null) {
                 observability.start(agent.store(), model, this::liveness);
                 observed = observability;
@@ -201,6 +203,19 @@ public final class Daemon {
                             MAX_CLOCK_OFFSET.toSeconds()),
                     1);
         }
+    }
+
+    /** What watches the beats besides the decision log: traces and metrics, where configured. */
+    private static List<BeatListener> listeners(
+            @Nullable Tracing tracing, @Nullable ObservabilityServer observability) {
+        List<BeatListener> out = new ArrayList<>();
+        if (tracing != null) {
+            out.add(tracing.listener());
+        }
+        if (observability != null) {
+            out.add(observability.listener());
+        }
+        return out;
     }
 
     /** The port /metrics and /healthz are served on, once listening; -1 without observability.http. */
