@@ -342,11 +342,30 @@ public record AgentConfig(
      * ({@code webhook-id}, {@code webhook-timestamp}, {@code webhook-signature: v1,<HMAC-SHA256>}).
      */
     @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
+    /**
+     * An e-mail channel also has {@code to} (addresses), {@code from}, and for an SMTP server that wants a login,
+     * {@code username} and {@code password}; its {@code url} is {@code smtp://HOST:PORT} (STARTTLS) or
+     * {@code smtps://HOST:PORT} (TLS from the start).
+     */
     public record Channel(
-            ChannelType type, @Nullable URI url, @Nullable String path, Map<String, Secret> headers, Secret secret) {
+            ChannelType type,
+            @Nullable URI url,
+            @Nullable String path,
+            Map<String, Secret> headers,
+            Secret secret,
+            List<String> to,
+            @Nullable String from,
+            @Nullable String username,
+            Secret password) {
         public Channel {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
             secret = secret == null ? new Secret(null) : secret;
+            to = to == null ? List.of() : List.copyOf(to);
+            password = password == null ? new Secret(null) : password;
+        }
+
+        public Channel(ChannelType type, URI url, String path, Map<String, Secret> headers, Secret secret) {
+            this(type, url, path, headers, secret, null, null, null, null);
         }
 
         public Channel(ChannelType type, URI url, String path, Map<String, Secret> headers) {

@@ -13,11 +13,12 @@ public enum ChannelType {
     FILE,
     WEBHOOK,
     SLACK,
-    NTFY;
+    NTFY,
+    EMAIL;
 
-    /** Whether notifications of this type are HTTP posts that go through the outbox (queued, retried). */
-    public boolean posted() {
-        return this == WEBHOOK || this == SLACK || this == NTFY;
+    /** Whether notifications of this type go through the outbox: queued in the store first, retried, dead-lettered. */
+    public boolean outboxed() {
+        return this == WEBHOOK || this == SLACK || this == NTFY || this == EMAIL;
     }
 
     /** The name agent.yaml and records use: the value in lower case. */

@@ -120,6 +120,7 @@ public final class AgentRuntime implements AutoCloseable {
             channel.headers().values().forEach(secret -> Redactor.registerCredential(secret.value()));
             Redactor.registerUrl(channel.url());
             Redactor.register(channel.secret().value());
+            Redactor.register(channel.password().value());
         }
     }
 

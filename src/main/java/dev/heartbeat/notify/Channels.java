@@ -27,6 +27,7 @@ final class Channels {
                 case WEBHOOK -> new WebhookChannel(outbox, c);
                 case SLACK -> new SlackChannel(outbox, c, config.agent().name());
                 case NTFY -> new NtfyChannel(outbox, c);
+                case EMAIL -> new EmailChannel(outbox, c);
             };
             out.add(new Named(Notifier.channelName(channels, i), channel));
         }

@@ -3,6 +3,7 @@ package dev.heartbeat.notify;
 import dev.heartbeat.audit.Decision.NotificationRecord;
 import dev.heartbeat.audit.HashChain;
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.ChannelType;
 import dev.heartbeat.model.RetryPolicy;
 import dev.heartbeat.store.Outbox;
 import dev.heartbeat.store.Store;
@@ -146,7 +147,11 @@ final class WebhookOutbox {
         Faults.point("mid-webhook");
         if (d.ok()) {
             store.outbox().attempted(row.id(), attempt, "delivered", null, null, first);
-            return new Settled("sent", "HTTP " + d.status() + (attempt > 1 ? " on attempt " + attempt : ""));
+            return new Settled(
+                    "sent",
+                    (channel.type() == ChannelType.EMAIL ? "SMTP " : "HTTP ")
+                            + d.status()
+                            + (attempt > 1 ? " on attempt " + attempt : ""));
         }
         String error = Redactor.redact(Objects.requireNonNullElse(d.error(), "no answer"));
         if (!d.retryable() || attempt > BACKOFF.size()) {
@@ -171,10 +176,16 @@ final class WebhookOutbox {
                         + (BACKOFF.size() + 1) + ")");
     }
 
-    private record Delivery(
-            boolean ok, int status, @Nullable String error, boolean retryable, Optional<Duration> retryAfter) {}
+    /**
+     * One attempt's result: delivered, the status the receiver gave (HTTP, or SMTP's reply code; 0 without an
+     * answer), why not, whether a later try may work, and how long the receiver asked to wait.
+     */
+    record Delivery(boolean ok, int status, @Nullable String error, boolean retryable, Optional<Duration> retryAfter) {}
 
     private Delivery deliver(AgentConfig.Channel channel, Outbox.Outgoing row) {
+        if (channel.type() == ChannelType.EMAIL) {
+            return EmailChannel.send(channel, row, config.agent().name());
+        }
         long timestamp = clock.instant().getEpochSecond();
         URI url = Objects.requireNonNull(channel.url(), "checked by the loader");
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
@@ -195,7 +206,7 @@ final class WebhookOutbox {
             }
             case SLACK -> SlackChannel.shape(request);
             case NTFY -> NtfyChannel.shape(request, config.agent().name(), row.severity());
-            case LOG, FILE -> throw new IllegalStateException(channel.type() + " notifications are not posted");
+            case LOG, FILE, EMAIL -> throw new IllegalStateException(channel.type() + " notifications are not posted");
         }
         channel.headers().forEach((k, v) -> request.header(k, v.value()));
         try {
@@ -245,7 +256,7 @@ final class WebhookOutbox {
         List<AgentConfig.Channel> channels = config.notifications().channels();
         for (int i = 0; i < channels.size(); i++) {
             if (Notifier.channelName(channels, i).equals(name)
-                    && channels.get(i).type().posted()) {
+                    && channels.get(i).type().outboxed()) {
                 return Optional.of(channels.get(i));
             }
         }
