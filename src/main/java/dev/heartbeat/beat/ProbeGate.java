@@ -56,7 +56,9 @@ final class ProbeGate {
         List<String> waking = new ArrayList<>();
         for (Found f : found) {
             if (f.wakes()) {
-                waking.add(f.name() + " " + f.why());
+                String error = f.error();
+                waking.add(f.name() + " " + f.why()
+                        + (error == null ? "" : ": " + error.lines().findFirst().orElse("")));
             }
         }
         if (!config.probes().isEmpty()) {
@@ -148,11 +150,12 @@ final class ProbeGate {
                     .append("): ")
                     .append(why);
             s.append('\n');
-            String result = f.result();
-            if (!f.failed() && result != null) {
-                // What a command, a page or a file said is data, as from run_command, http_get or read_file;
-                // a state value is the agent's own (a tainted one is marked wherever state is shown).
-                s.append(p.kind() == Probe.Kind.STATE ? result : wrap.apply("probe " + f.name(), result))
+            // What a command, a page or a file said (a failure's text too, which may quote it) is data, as from
+            // run_command, http_get or read_file; a state value is the agent's own (a tainted one is marked
+            // wherever state is shown).
+            String shown = f.failed() ? f.error() : f.result();
+            if (shown != null) {
+                s.append(p.kind() == Probe.Kind.STATE ? shown : wrap.apply("probe " + f.name(), shown))
                         .append('\n');
             }
         }

@@ -66,39 +66,12 @@ public final class Prompts {
                                 + summary.strip() + "\n"));
     }
 
-    public static UserMessage beat(
-            String beatId, Trigger trigger, ZonedDateTime now, Checklist checklist, Map<String, String> state) {
-        return beat(beatId, trigger, now, checklist, state, List.of());
-    }
-
-    /** The beat's message; {@code approvals} says what became of calls that waited for a person. */
-    public static UserMessage beat(
-            String beatId,
-            Trigger trigger,
-            ZonedDateTime now,
-            Checklist checklist,
-            Map<String, String> state,
-            List<String> approvals) {
-        return beat(beatId, trigger, now, checklist, state, Set.of(), approvals, List.of());
-    }
-
     /**
-     * The same; values of {@code untrustedKeys} came from untrusted content and are shown as data, and
-     * {@code unavailableTools} says which tools the beat cannot have (an MCP server that is down).
+     * The beat's message: the time, the checklist, the state (values of {@code untrustedKeys} came from untrusted
+     * content and are shown as data), what became of calls that waited for a person ({@code approvals}), which
+     * tools the beat cannot have ({@code unavailableTools}: an MCP server that is down), and the probes' section
+     * ({@link ProbeGate#section}) when the agent has probes.
      */
-    public static UserMessage beat(
-            String beatId,
-            Trigger trigger,
-            ZonedDateTime now,
-            Checklist checklist,
-            Map<String, String> state,
-            Set<String> untrustedKeys,
-            List<String> approvals,
-            List<String> unavailableTools) {
-        return beat(beatId, trigger, now, checklist, state, untrustedKeys, approvals, unavailableTools, "");
-    }
-
-    /** The same, with the probes' section ({@link ProbeGate#section}) when the agent has probes. */
     public static UserMessage beat(
             String beatId,
             Trigger trigger,

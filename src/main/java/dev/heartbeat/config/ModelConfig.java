@@ -81,42 +81,12 @@ public record ModelConfig(
 
     /** The same model with {@code cache} resolved ({@code auto} made a TTL from the beat's interval). */
     public ModelConfig withCache(String resolved) {
-        return new ModelConfig(
-                provider,
-                name,
-                baseUrl,
-                apiKey,
-                apiKeyFile,
-                credential,
-                timeout,
-                maxTokens,
-                temperature,
-                maxRetries,
-                breaker,
-                fallbacks,
-                thinking,
-                resolved,
-                triage);
+        return with(apiKey, fallbacks, thinking, resolved, triage);
     }
 
     /** The same model with its triage model checked. */
     public ModelConfig withTriage(@Nullable ModelConfig checked) {
-        return new ModelConfig(
-                provider,
-                name,
-                baseUrl,
-                apiKey,
-                apiKeyFile,
-                credential,
-                timeout,
-                maxTokens,
-                temperature,
-                maxRetries,
-                breaker,
-                fallbacks,
-                thinking,
-                cache,
-                checked);
+        return with(apiKey, fallbacks, thinking, cache, checked);
     }
 
     public ModelConfig(
@@ -147,19 +117,25 @@ public record ModelConfig(
     }
 
     public ModelConfig withKey(Secret key) {
-        return with(key, fallbacks, thinking);
+        return with(key, fallbacks, thinking, cache, triage);
     }
 
     public ModelConfig withFallbacks(List<ModelConfig> resolved) {
-        return with(apiKey, resolved, thinking);
+        return with(apiKey, resolved, thinking, cache, triage);
     }
 
     /** The same model asked with thinking off. */
     public ModelConfig withoutThinking() {
-        return with(apiKey, fallbacks, null);
+        return with(apiKey, fallbacks, null, cache, triage);
     }
 
-    private ModelConfig with(Secret key, List<ModelConfig> others, @Nullable Thinking think) {
+    /** A copy with what can change after binding (the resolved key, checked fallbacks and triage, thinking, cache). */
+    private ModelConfig with(
+            Secret key,
+            List<ModelConfig> others,
+            @Nullable Thinking think,
+            String resolvedCache,
+            @Nullable ModelConfig checkedTriage) {
         return new ModelConfig(
                 provider,
                 name,
@@ -174,8 +150,8 @@ public record ModelConfig(
                 breaker,
                 others,
                 think,
-                cache,
-                triage);
+                resolvedCache,
+                checkedTriage);
     }
 
     /** The name of the systemd credential that may hold the key. */

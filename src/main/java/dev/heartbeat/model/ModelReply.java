@@ -27,37 +27,6 @@ public record ModelReply(
         long reasoningTokens,
         @Nullable String raw,
         long cacheWriteTokens) {
-    public ModelReply(
-            AssistantMessage message,
-            String provider,
-            String model,
-            @Nullable String responseId,
-            @Nullable String responseModel,
-            @Nullable String finishReason,
-            long inputTokens,
-            long outputTokens,
-            long cachedInputTokens,
-            long latencyMs,
-            List<Attempt> attempts,
-            long reasoningTokens,
-            @Nullable String raw) {
-        this(
-                message,
-                provider,
-                model,
-                responseId,
-                responseModel,
-                finishReason,
-                inputTokens,
-                outputTokens,
-                cachedInputTokens,
-                latencyMs,
-                attempts,
-                reasoningTokens,
-                raw,
-                0);
-    }
-
     public ModelReply {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
     }

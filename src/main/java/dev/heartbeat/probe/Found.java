@@ -58,7 +58,7 @@ public record Found(
     /** Why it wakes the model, in a few words; null when it does not. */
     public @Nullable String why() {
         if (failed()) {
-            return "failed: " + error;
+            return "failed";
         }
         Boolean holds = holds();
         if (holds != null) {

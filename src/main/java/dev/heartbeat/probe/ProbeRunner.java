@@ -45,6 +45,9 @@ public final class ProbeRunner {
     /** How much of a result is kept (and shown to the model); the fingerprint covers all of it. */
     static final int KEPT_CHARS = 4_000;
 
+    /** How much of why a probe failed is kept. */
+    static final int MAX_ERROR_CHARS = 1_000;
+
     private static final Configuration JACKSON = Configuration.builder()
             .jsonProvider(new JacksonJsonNodeJsonProvider(Json.MAPPER))
             .mappingProvider(new JacksonMappingProvider(Json.MAPPER))
@@ -90,10 +93,9 @@ public final class ProbeRunner {
                 Read read = read(probe, beatId);
                 result = Texts.cut(Redactor.redact(read.text()), KEPT_CHARS);
                 fingerprint = read.fingerprint();
-            } catch (ToolFailure e) {
-                error = Redactor.redact(Texts.message(e));
-            } catch (RuntimeException e) {
-                error = Redactor.redact(Texts.message(e));
+            } catch (ToolFailure | RuntimeException e) {
+                // A failure's text may quote what the command or page said: masked and bounded like a result.
+                error = Texts.cut(Redactor.redact(Texts.message(e)), MAX_ERROR_CHARS);
             }
             long ms = (System.nanoTime() - start) / 1_000_000;
             store.probes().ran(agent, new Probes.Run(probe.name(), fingerprint, result, error, now, null));

@@ -66,7 +66,8 @@ class BreakerRecoveryTest {
                 1,
                 List.of(),
                 0,
-                null);
+                null,
+                0);
     }
 
     private static ModelConfig settings() {

@@ -204,7 +204,10 @@ class ProbesTest extends AgentTest {
                     .as("a failing probe wakes the model")
                     .isEqualTo("quiet");
             assertThat(probe(down, "status").path("error").asText()).contains("HTTP 503");
-            assertThat(lastPrompt()).contains("### status (").contains("failed: HTTP 503");
+            assertThat(lastPrompt())
+                    .contains("### status (")
+                    .contains("): failed\n")
+                    .contains("| HTTP 503");
 
             status.set(200);
             assertThat(beatAfter(Duration.ofMinutes(30)).path("outcome").asText())
