@@ -102,7 +102,7 @@ final class Triage {
             }
             for (ToolCall call : answer.toolCalls()) {
                 if (executor.sideEffecting(call.name()) || executor.waitsForPerson(call.name())) {
-                    return escalate("the triage model wants to act (" + call.name() + ")");
+                    return escalate("the triage model wants to act (" + Texts.cut(call.name(), 80) + ")");
                 }
             }
             asked.add(answer);
