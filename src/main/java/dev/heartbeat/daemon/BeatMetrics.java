@@ -102,6 +102,17 @@ final class BeatMetrics implements BeatListener {
 
     @Override
     public void beatRecorded(Decision d, Optional<HeadAnchor.Head> chainHead) {
+        // The beat is counted last: a scrape that sees it counted sees its cost and its time too.
+        if (d.costUsd() != null) {
+            Counter.builder("heartbeat.cost.usd")
+                    .description("What the beats' model calls cost, at the configured prices")
+                    .tags("agent", agent)
+                    .register(registry)
+                    .increment(d.costUsd());
+        }
+        if (d.outcome() == Decision.Outcome.QUIET || d.outcome() == Decision.Outcome.ACTED) {
+            lastSuccess.set(d.finishedAt().toInstant());
+        }
         Counter.builder("heartbeat.beats")
                 .description("Beats by outcome and trigger, skipped ones included")
                 .tags(
@@ -113,15 +124,5 @@ final class BeatMetrics implements BeatListener {
                         d.trigger().wire())
                 .register(registry)
                 .increment();
-        if (d.costUsd() != null) {
-            Counter.builder("heartbeat.cost.usd")
-                    .description("What the beats' model calls cost, at the configured prices")
-                    .tags("agent", agent)
-                    .register(registry)
-                    .increment(d.costUsd());
-        }
-        if (d.outcome() == Decision.Outcome.QUIET || d.outcome() == Decision.Outcome.ACTED) {
-            lastSuccess.set(d.finishedAt().toInstant());
-        }
     }
 }
