@@ -11,10 +11,12 @@ public final class ChatModels {
 
     /** LangChain4j's own retries are off: {@link ResilientHttpClient} owns the one retry policy. */
     public static ChatModel create(ModelConfig m, Clock clock, Sleeper sleeper) {
-        HttpClientBuilder http = new ResilientHttpClient.Builder(RetryPolicy.of(m.maxRetries()), clock, sleeper)
+        String baseUrl = ModelProviders.baseUrl(m);
+        HttpClientBuilder http = new ResilientHttpClient.Builder(
+                        RetryPolicy.of(m.maxRetries()), clock, sleeper, baseUrl.startsWith("http://"))
                 .connectTimeout(m.timeout())
                 .readTimeout(m.timeout());
         String key = m.apiKey().isPresent() ? m.apiKey().value() : null;
-        return ModelProviders.of(m.provider()).chatModel(m, ModelProviders.baseUrl(m), http, key);
+        return ModelProviders.of(m.provider()).chatModel(m, baseUrl, http, key);
     }
 }

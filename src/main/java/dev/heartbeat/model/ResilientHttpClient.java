@@ -45,11 +45,19 @@ final class ResilientHttpClient implements HttpClient {
             @Nullable Duration pause) {}
 
     ResilientHttpClient(
-            Duration connectTimeout, Duration readTimeout, RetryPolicy policy, Clock clock, Sleeper sleeper) {
-        this.http = java.net.http.HttpClient.newBuilder()
+            Duration connectTimeout,
+            Duration readTimeout,
+            RetryPolicy policy,
+            Clock clock,
+            Sleeper sleeper,
+            boolean plainHttp) {
+        java.net.http.HttpClient.Builder builder = java.net.http.HttpClient.newBuilder()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .build();
+                .connectTimeout(connectTimeout);
+        if (plainHttp) {
+            builder.sslContext(NoTls.context());
+        }
+        this.http = builder.build();
         this.readTimeout = readTimeout;
         this.policy = policy;
         this.clock = clock;
@@ -195,11 +203,14 @@ final class ResilientHttpClient implements HttpClient {
         private final Sleeper sleeper;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(60);
+        private final boolean plainHttp;
 
-        Builder(RetryPolicy policy, Clock clock, Sleeper sleeper) {
+        /** {@code plainHttp}: the client only ever calls an http:// base URL (no TLS context is built for it). */
+        Builder(RetryPolicy policy, Clock clock, Sleeper sleeper, boolean plainHttp) {
             this.policy = policy;
             this.clock = clock;
             this.sleeper = sleeper;
+            this.plainHttp = plainHttp;
         }
 
         @Override
@@ -230,7 +241,7 @@ final class ResilientHttpClient implements HttpClient {
 
         @Override
         public HttpClient build() {
-            return new ResilientHttpClient(connectTimeout, readTimeout, policy, clock, sleeper);
+            return new ResilientHttpClient(connectTimeout, readTimeout, policy, clock, sleeper, plainHttp);
         }
     }
 }

@@ -50,7 +50,7 @@ final class WebhookOutbox {
     private final AgentConfig config;
     private final Clock clock;
     private final Store store;
-    private final HttpClient http;
+    private @Nullable HttpClient http;
     /**
      * When the outbox is next worth a look: the earliest retry this process knows of, and at least every
      * 30 s (another node may have queued one). An idle daemon then does not query the store every second.
@@ -63,11 +63,20 @@ final class WebhookOutbox {
         this.config = config;
         this.clock = clock;
         this.store = store;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+    }
+
+    /** Built at the first post: a beat with no HTTP channel (or nothing to send) never builds one. */
+    private synchronized HttpClient http() {
+        HttpClient client = http;
+        if (client == null) {
+            client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(TIMEOUT)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build();
+            http = client;
+        }
+        return client;
     }
 
     /** Queues the notification, tries it once now, and says what became of that try. */
@@ -210,7 +219,7 @@ final class WebhookOutbox {
         }
         channel.headers().forEach((k, v) -> request.header(k, v.value()));
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http().send(request.build(), HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();
             if (status / 100 == 2) {
                 return new Delivery(true, status, null, false, Optional.empty());

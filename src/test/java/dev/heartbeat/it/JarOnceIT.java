@@ -154,6 +154,9 @@ class JarOnceIT {
             assertThat(Files.readString(second))
                     .as("a current one is opened after one query")
                     .doesNotContain("org.flywaydb.core.Flyway ");
+            assertThat(Files.readString(second))
+                    .as("a model at an http:// URL needs no trust store read")
+                    .doesNotContain("sun.security.ssl.TrustStoreManager ");
         }
     }
 
