@@ -222,4 +222,32 @@ class JarOnceIT {
                 .as("the command line's classes come from the archive")
                 .contains("dev.heartbeat.cli.Main source: shared objects file (top)");
     }
+
+    @Test
+    void withUnchangedProbesASecondOnceSpendsNoTokensAndAChangeWakesTheModel() throws Exception {
+        try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
+            fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
+            TestAgent agent = new TestAgent(home, fake);
+            Files.writeString(agent.workspace().resolve("inbox.md"), "- nothing new\n");
+            agent.yaml("probes:\n  - { name: inbox, file: inbox.md }\n");
+            Map<String, String> env = Map.of("HB_TEST_KEY", TestAgent.KEY);
+            String config = agent.config().toString();
+
+            JarProcess.Result first = JarProcess.run(env, "--config", config, "--once");
+            assertThat(first.out()).as(first.err()).startsWith("QUIET").contains("probes:   inbox changed");
+            JarProcess.Result second = JarProcess.run(env, "--config", config, "--once");
+            assertThat(second.exit()).isZero();
+            assertThat(second.out())
+                    .startsWith("SKIPPED: nothing changed")
+                    .contains("probes:   inbox unchanged")
+                    .contains("tokens:   0 in / 0 out, 0 model call(s)");
+            assertThat(fake.requests()).hasSize(1);
+
+            Files.writeString(agent.workspace().resolve("inbox.md"), "- the backup failed\n");
+            JarProcess.Result third = JarProcess.run(env, "--config", config, "--once");
+            assertThat(third.out()).startsWith("QUIET").contains("probes:   inbox changed");
+            assertThat(fake.requests()).hasSize(2);
+            assertThat(fake.requests().get(1).toString()).contains("the backup failed");
+        }
+    }
 }
