@@ -45,6 +45,9 @@ public final class ProbeRunner {
     /** How much of a result is kept (and shown to the model); the fingerprint covers all of it. */
     static final int KEPT_CHARS = 4_000;
 
+    /** How much of a file is read as its result: its head and the note that it goes on fit in what is kept. */
+    static final int FILE_HEAD_BYTES = KEPT_CHARS - 100;
+
     /** How much of why a probe failed is kept. */
     static final int MAX_ERROR_CHARS = 1_000;
 
@@ -161,13 +164,15 @@ public final class ProbeRunner {
         Path real = workspace.existing(relative);
         MessageDigest digest = sha256();
         byte[] head = new byte[0];
+        long size = 0;
         try (InputStream in = Files.newInputStream(real)) {
             byte[] buffer = new byte[8192];
             int n;
             while ((n = in.read(buffer)) > 0) {
                 digest.update(buffer, 0, n);
-                if (head.length < KEPT_CHARS) {
-                    byte[] more = new byte[Math.min(KEPT_CHARS, head.length + n)];
+                size += n;
+                if (head.length < FILE_HEAD_BYTES) {
+                    byte[] more = new byte[Math.min(FILE_HEAD_BYTES, head.length + n)];
                     System.arraycopy(head, 0, more, 0, head.length);
                     System.arraycopy(buffer, 0, more, head.length, more.length - head.length);
                     head = more;
@@ -176,7 +181,12 @@ public final class ProbeRunner {
         } catch (IOException e) {
             throw ToolFailure.error("cannot read '" + relative + "': " + Texts.message(e));
         }
-        return new Read(new String(head, StandardCharsets.UTF_8), HexFormat.of().formatHex(digest.digest()));
+        String text = new String(head, StandardCharsets.UTF_8);
+        if (size > head.length) {
+            // The model is told the file goes on (the fingerprint covers all of it): read_file reads the rest.
+            text += "\n[... " + (size - head.length) + " more bytes; read_file reads the rest]";
+        }
+        return new Read(text, HexFormat.of().formatHex(digest.digest()));
     }
 
     private static String sha256(byte[] bytes) {

@@ -105,6 +105,16 @@ class ProbesTest extends AgentTest {
         assertThat(shown).contains("probes:").containsPattern("inbox +changed, \\d+ ms: - nothing new");
 
         assertThat(beatAfter(Duration.ofMinutes(30)).path("outcome").asText()).isEqualTo("skipped");
+
+        // A long file: its head is shown and the model told there is more; a change past the head still counts.
+        String longer = "x".repeat(5000);
+        inbox(longer + "a");
+        beatAfter(Duration.ofMinutes(30));
+        assertThat(lastPrompt())
+                .contains("[... 1101 more bytes; read_file reads the rest]")
+                .doesNotContain("characters cut");
+        inbox(longer + "b");
+        assertThat(beatAfter(Duration.ofMinutes(30)).path("outcome").asText()).isEqualTo("quiet");
     }
 
     @Test
