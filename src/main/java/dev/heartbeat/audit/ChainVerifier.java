@@ -53,16 +53,6 @@ public final class ChainVerifier {
     @FunctionalInterface
     public interface Rows {
         void walk(Predicate<StoredDecision> visitor);
-
-        static Rows of(List<StoredDecision> rows) {
-            return visitor -> {
-                for (StoredDecision r : rows) {
-                    if (!visitor.test(r)) {
-                        return;
-                    }
-                }
-            };
-        }
     }
 
     /**

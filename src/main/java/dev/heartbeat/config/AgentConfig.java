@@ -153,18 +153,6 @@ public record AgentConfig(
             Duration deadline,
             Duration maxSilence,
             @Nullable List<String> wakeGate) {
-        public Heartbeat(
-                Boolean enabled,
-                Duration every,
-                @Nullable String cron,
-                @Nullable ActiveHours activeHours,
-                Integer maxSteps,
-                String checklist,
-                Duration shutdownGrace,
-                Duration deadline) {
-            this(enabled, every, cron, activeHours, maxSteps, checklist, shutdownGrace, deadline, null, null);
-        }
-
         public Heartbeat {
             enabled = enabled == null || enabled;
             every = every == null ? Duration.ofMinutes(30) : every;

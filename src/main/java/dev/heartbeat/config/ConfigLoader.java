@@ -88,7 +88,7 @@ public final class ConfigLoader {
                         doc.model(), () -> new ModelConfig(null, null, null, null, null, null, null, null, null, null)),
                 orDefault(
                         doc.heartbeat(),
-                        () -> new AgentConfig.Heartbeat(null, null, null, null, null, null, null, null)),
+                        () -> new AgentConfig.Heartbeat(null, null, null, null, null, null, null, null, null, null)),
                 orDefault(doc.context(), () -> new AgentConfig.Context(null, null, null)),
                 orDefault(doc.storage(), () -> new AgentConfig.Storage(null)),
                 orDefault(doc.notifications(), () -> new AgentConfig.Notify(null, null, null)),

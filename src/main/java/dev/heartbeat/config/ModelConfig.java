@@ -29,38 +29,6 @@ public record ModelConfig(
     /** {@code cache}: Anthropic prompt caching of the stable prefix, {@code auto} (from the beat's interval). */
     public static final List<String> CACHE_SETTINGS = List.of("auto", "off", "5m", "1h");
 
-    public ModelConfig(
-            Provider provider,
-            String name,
-            @Nullable String baseUrl,
-            Secret apiKey,
-            @Nullable String apiKeyFile,
-            @Nullable String credential,
-            Duration timeout,
-            Integer maxTokens,
-            @Nullable Double temperature,
-            Integer maxRetries,
-            Breaker breaker,
-            List<ModelConfig> fallbacks,
-            @Nullable Thinking thinking) {
-        this(
-                provider,
-                name,
-                baseUrl,
-                apiKey,
-                apiKeyFile,
-                credential,
-                timeout,
-                maxTokens,
-                temperature,
-                maxRetries,
-                breaker,
-                fallbacks,
-                thinking,
-                null,
-                null);
-    }
-
     public ModelConfig {
         provider = provider == null ? Provider.OPENAI : provider;
         apiKey = apiKey == null ? new Secret(null) : apiKey;
@@ -111,6 +79,8 @@ public record ModelConfig(
                 maxTokens,
                 temperature,
                 maxRetries,
+                null,
+                null,
                 null,
                 null,
                 null);

@@ -60,8 +60,6 @@ public final class Daemon {
     private record Serving(AgentRuntime runtime, Scheduler scheduler, SystemdNotifier systemd, MissedTicks missed) {}
 
     private volatile @Nullable Serving serving;
-    /** The metrics listener, while the daemon serves with observability.http. */
-    private volatile @Nullable ObservabilityServer observed;
 
     private volatile String lastBeat = "no beat yet";
     /** This daemon as decisions and the fence name it: its cluster instance id, or "pid N on HOST". */
@@ -156,7 +154,6 @@ public final class Daemon {
                 AgentRuntime agent = new AgentRuntime(config, clock, model, listeners(tracing, observability))) {
             if (observability != null) {
                 observability.start(agent.store(), model, this::liveness);
-                observed = observability;
             }
             MissedTicks missed = new MissedTicks(agent, config.agent().name(), schedule, clock, () -> node);
             boolean clustered = agent.store().database().clustered();
@@ -216,12 +213,6 @@ public final class Daemon {
             out.add(observability.listener());
         }
         return out;
-    }
-
-    /** The port /metrics and /healthz are served on, once listening; -1 without observability.http. */
-    public int observabilityPort() {
-        ObservabilityServer o = observed;
-        return o == null ? -1 : o.port();
     }
 
     /** Asks the daemon to stop (from a signal handler); returns at once. */

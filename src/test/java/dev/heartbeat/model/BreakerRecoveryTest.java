@@ -84,6 +84,8 @@ class BreakerRecoveryTest {
                 0,
                 new ModelConfig.Breaker(2, Duration.ofSeconds(30)),
                 List.of(),
+                null,
+                null,
                 null);
     }
 
