@@ -1,6 +1,5 @@
 package dev.heartbeat.notify;
 
-import dev.heartbeat.audit.Decision.NotificationRecord;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.store.Outbox;
 import dev.heartbeat.support.Texts;
@@ -29,20 +28,16 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
  * is away or answers 4xx, a dead letter on 5xx. A login is never sent over a connection that is not encrypted,
  * except to this machine's own server.
  */
-final class EmailChannel implements NotifyChannel {
+final class EmailChannel extends OutboxChannel {
     private static final int TIMEOUT_MS = 10_000;
 
-    private final WebhookOutbox outbox;
-    private final AgentConfig.Channel settings;
-
     EmailChannel(WebhookOutbox outbox, AgentConfig.Channel settings) {
-        this.outbox = outbox;
-        this.settings = settings;
+        super(outbox, settings);
     }
 
     @Override
-    public NotificationRecord deliver(Delivery d) {
-        return outbox.send(d.channel(), settings, d.text(), d.severity(), d.beatId(), d.idempotencyKey());
+    String body(Delivery d) {
+        return d.text();
     }
 
     /** One attempt to hand the queued mail to the SMTP server. */

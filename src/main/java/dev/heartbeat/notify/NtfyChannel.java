@@ -1,6 +1,5 @@
 package dev.heartbeat.notify;
 
-import dev.heartbeat.audit.Decision.NotificationRecord;
 import dev.heartbeat.config.AgentConfig;
 import java.net.http.HttpRequest;
 
@@ -9,18 +8,14 @@ import java.net.http.HttpRequest;
  * of your own; {@code headers: { Authorization: "Bearer tk_..." }} for a protected topic), through the outbox.
  * The severity becomes ntfy's priority and tag, so a critical one rings through do-not-disturb.
  */
-final class NtfyChannel implements NotifyChannel {
-    private final WebhookOutbox outbox;
-    private final AgentConfig.Channel settings;
-
+final class NtfyChannel extends OutboxChannel {
     NtfyChannel(WebhookOutbox outbox, AgentConfig.Channel settings) {
-        this.outbox = outbox;
-        this.settings = settings;
+        super(outbox, settings);
     }
 
     @Override
-    public NotificationRecord deliver(Delivery d) {
-        return outbox.send(d.channel(), settings, d.text(), d.severity(), d.beatId(), d.idempotencyKey());
+    String body(Delivery d) {
+        return d.text();
     }
 
     /** The message is the body, as plain text; the title, priority and tag go in ntfy's headers. */

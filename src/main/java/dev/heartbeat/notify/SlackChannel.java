@@ -1,6 +1,5 @@
 package dev.heartbeat.notify;
 
-import dev.heartbeat.audit.Decision.NotificationRecord;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.support.Json;
 import java.net.http.HttpRequest;
@@ -9,26 +8,17 @@ import java.net.http.HttpRequest;
  * {@code type: slack}: a message to a Slack incoming webhook ({@code url}: its https://hooks.slack.com/services/...
  * address, a secret masked everywhere), through the outbox: queued first, retried until Slack takes it.
  */
-final class SlackChannel implements NotifyChannel {
-    private final WebhookOutbox outbox;
-    private final AgentConfig.Channel settings;
+final class SlackChannel extends OutboxChannel {
     private final String agent;
 
     SlackChannel(WebhookOutbox outbox, AgentConfig.Channel settings, String agent) {
-        this.outbox = outbox;
-        this.settings = settings;
+        super(outbox, settings);
         this.agent = agent;
     }
 
     @Override
-    public NotificationRecord deliver(Delivery d) {
-        return outbox.send(
-                d.channel(),
-                settings,
-                body(agent, d.severity(), d.text()),
-                d.severity(),
-                d.beatId(),
-                d.idempotencyKey());
+    String body(Delivery d) {
+        return body(agent, d.severity(), d.text());
     }
 
     /** Slack's message JSON: the severity, the agent, the text (with the three characters Slack reads as markup escaped). */

@@ -82,10 +82,7 @@ final class WebhookOutbox {
     /** Queues the notification, tries it once now, and says what became of that try. */
     NotificationRecord send(
             String name, AgentConfig.Channel channel, String body, String severity, String beatId, String key) {
-        // One row per channel: the same notification to two channels is two deliveries (the key alone would
-        // make the second channel's row the first one's). Receivers get the key itself.
-        Outbox.Outgoing row = store.outbox()
-                .enqueue(config.agent().name(), beatId, name, name + Outbox.Outgoing.CHANNEL_KEY + key, severity, body);
+        Outbox.Outgoing row = store.outbox().enqueue(config.agent().name(), beatId, name, key, severity, body);
         if (!row.status().equals("pending")) {
             return new NotificationRecord(
                     name,

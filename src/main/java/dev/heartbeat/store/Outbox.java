@@ -63,18 +63,24 @@ public final class Outbox {
             int attempts,
             String status,
             String lastError) {
-        /** Between the channel and the idempotency key in a row's key: one row per channel. */
-        public static final String CHANNEL_KEY = "|";
-
         /** The Idempotency-Key a receiver gets: the row's key without its channel (rows from before had none). */
         public String receiverKey() {
-            String prefix = channel + CHANNEL_KEY;
+            String prefix = channel + Outbox.CHANNEL_KEY;
             return idempotencyKey.startsWith(prefix) ? idempotencyKey.substring(prefix.length()) : idempotencyKey;
         }
     }
 
-    /** Puts a notification in the outbox before its first attempt; the existing row when the key is there. */
-    public Outgoing enqueue(String agent, String beatId, String channel, String key, String severity, String body) {
+    /** Between the channel and the idempotency key in a row's key. */
+    private static final String CHANNEL_KEY = "|";
+
+    /**
+     * Puts a notification for {@code channel} in the outbox before its first attempt; the existing row when that
+     * channel has the key already. A row is keyed by channel and key: the same notification to two channels is
+     * two deliveries, and {@link Outgoing#receiverKey} gives the key back as it was.
+     */
+    public Outgoing enqueue(
+            String agent, String beatId, String channel, String idempotencyKey, String severity, String body) {
+        String key = channel + CHANNEL_KEY + idempotencyKey;
         return jdbc.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (agent, beat_id, channel, "
                     + "idempotency_key, severity, body, attempts, status, next_at, reported, created_at) "
