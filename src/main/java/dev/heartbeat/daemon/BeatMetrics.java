@@ -6,6 +6,7 @@ import dev.heartbeat.beat.BeatListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,12 +36,7 @@ final class BeatMetrics implements BeatListener {
         String error = call.error() == null ? "" : errorType(call.error());
         Timer.builder("gen_ai.client.operation.duration")
                 .description("How long a model call took (every HTTP attempt and wait included)")
-                .tags(
-                        "agent", agent,
-                        "gen_ai.operation.name", call.operation(),
-                        "gen_ai.provider.name", call.provider(),
-                        "gen_ai.request.model", call.requestModel(),
-                        "error.type", error)
+                .tags(callTags(call).and("error.type", error))
                 .publishPercentileHistogram()
                 .register(registry)
                 .record(Duration.ofMillis(call.latencyMs()));
@@ -59,18 +55,22 @@ final class BeatMetrics implements BeatListener {
     private void tokens(Decision.ModelCall call, String type, long n) {
         DistributionSummary.builder("gen_ai.client.token.usage")
                 .description("Tokens of a model call, by gen_ai.token.type")
-                .tags(
-                        "agent", agent,
-                        "gen_ai.operation.name", call.operation(),
-                        "gen_ai.provider.name", call.provider(),
-                        "gen_ai.request.model", call.requestModel(),
-                        "gen_ai.token.type", type)
+                .tags(callTags(call).and("gen_ai.token.type", type))
                 .register(registry)
                 .record(n);
     }
 
+    /** What every model call's meters are tagged with: the agent, the operation, the provider and the model. */
+    private Tags callTags(Decision.ModelCall call) {
+        return Tags.of(
+                "agent", agent,
+                "gen_ai.operation.name", call.operation(),
+                "gen_ai.provider.name", call.provider(),
+                "gen_ai.request.model", call.requestModel());
+    }
+
     /** The failure kind at the head of a recorded error ("timeout: ...", "summary: rate_limited: ..."). */
-    private static String errorType(String error) {
+    static String errorType(String error) {
         String e = error.startsWith("summary: ") ? error.substring("summary: ".length()) : error;
         int colon = e.indexOf(':');
         return colon > 0 && colon < 40 ? e.substring(0, colon) : "error";

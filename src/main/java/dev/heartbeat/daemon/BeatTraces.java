@@ -85,7 +85,7 @@ final class BeatTraces implements BeatListener {
         }
         if (call.error() != null) {
             span.setStatus(StatusCode.ERROR, call.error());
-            span.setAttribute("error.type", call.error().split(":", 2)[0]);
+            span.setAttribute("error.type", BeatMetrics.errorType(call.error()));
         }
         span.end(end);
     }
