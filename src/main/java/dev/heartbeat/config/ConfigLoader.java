@@ -66,9 +66,25 @@ public final class ConfigLoader {
         return new ConfigLoader(System.getenv()).read(file);
     }
 
-    // null is "not set" in the sections' defaults below, as the binder passes it for a missing key
-    @SuppressWarnings("NullAway")
+    /** The one agent the file configures; a file with several is an error that lists them. */
     public AgentConfig read(Path file) {
+        Fleet fleet = readFleet(file);
+        if (fleet.agents().size() > 1) {
+            throw new ConfigException(
+                    "agents",
+                    file,
+                    0,
+                    "this file configures " + fleet.agents().size() + " agents (" + String.join(", ", fleet.names())
+                            + "); name one with --agent NAME");
+        }
+        return fleet.agents().get(0);
+    }
+
+    /**
+     * Every agent the file configures: the file itself when it has neither {@code agents:} nor an agents.d/ folder
+     * beside it, else one per entry of {@code agents:} and per file of agents.d/, each laid over the top level.
+     */
+    public Fleet readFleet(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
         if (!Files.isRegularFile(absolute)) {
             throw new ConfigException(
@@ -79,6 +95,34 @@ public final class ConfigLoader {
                             + "repository next to it, or name another with --config PATH.");
         }
         YamlWithLines parse = new YamlWithLines(file, env);
+        List<YamlWithLines> entries = new AgentEntries(parse, env).read();
+        if (entries.isEmpty()) {
+            return new Fleet(file, List.of(one(file, parse)), false);
+        }
+        List<AgentConfig> agents = new ArrayList<>();
+        Map<String, AgentConfig> byName = new java.util.HashMap<>();
+        Map<Path, String> byWorkspace = new java.util.HashMap<>();
+        for (YamlWithLines entry : entries) {
+            AgentConfig agent = one(file, entry);
+            String name = agent.agent().name();
+            if (byName.putIfAbsent(name, agent) != null) {
+                throw entry.error("/agent/name", "two agents are named '" + name + "'; give each its own name");
+            }
+            String other = byWorkspace.putIfAbsent(agent.workspace(), name);
+            if (other != null) {
+                throw entry.error(
+                        "/agent/workspace",
+                        "agents '" + other + "' and '" + name + "' share the workspace " + agent.workspace()
+                                + "; give each its own (the default is sessions/NAME)");
+            }
+            agents.add(agent);
+        }
+        return new Fleet(file, agents, true);
+    }
+
+    // null is "not set" in the sections' defaults below, as the binder passes it for a missing key
+    @SuppressWarnings("NullAway")
+    private AgentConfig one(Path file, YamlWithLines parse) {
         JsonNode tree = parse.tree();
         AgentConfig.Document doc = bind(tree, parse);
         AgentConfig config = new AgentConfig(

@@ -16,26 +16,52 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One read of agent.yaml: the tree with ${ENV} expanded, each key's line, and the variables that were unset;
  * errors name the key, the file and the line.
  */
 final class YamlWithLines {
+    /**
+     * Where a key of the tree was written: the file, its line, and the key as written there. One agent of several
+     * is a tree merged from agent.yaml's top level and the agent's own entry, so its keys come from two places.
+     */
+    record Where(Path file, int line, String pointer) {}
+
     private final Path file;
-    private final EnvExpander expander;
-    private final Map<String, Integer> lines = new HashMap<>();
-    private final Map<String, String> unset = new LinkedHashMap<>();
+    private final @Nullable EnvExpander expander;
+    private final Map<String, Where> lines;
+    private final Map<String, String> unset;
+    /** Where a key absent from {@link #lines} is reported: the file's top, or an agent's entry. */
+    private final Where root;
+
     private final JsonNode tree;
 
     YamlWithLines(Path file, Map<String, String> env) {
         this.file = file;
         this.expander = new EnvExpander(env);
+        this.lines = new HashMap<>();
+        this.unset = new LinkedHashMap<>();
+        this.root = new Where(file, 0, "");
         this.tree = readTree();
+    }
+
+    private YamlWithLines(JsonNode tree, Map<String, Where> lines, Map<String, String> unset, Where root) {
+        this.file = root.file();
+        this.expander = null;
+        this.tree = tree;
+        this.lines = lines;
+        this.unset = unset;
+        this.root = root;
     }
 
     JsonNode tree() {
         return tree;
+    }
+
+    Path file() {
+        return file;
     }
 
     boolean has(String pointer) {
@@ -47,22 +73,117 @@ final class YamlWithLines {
     }
 
     int line(String pointer) {
+        return where(pointer).line();
+    }
+
+    private Where where(String pointer) {
         String p = pointer;
         while (true) {
-            Integer line = lines.get(p);
-            if (line != null) {
-                return line;
+            Where w = lines.get(p);
+            if (w != null) {
+                return w;
             }
             int slash = p.lastIndexOf('/');
             if (slash <= 0) {
-                return 0;
+                return new Where(root.file(), root.line(), root.pointer() + pointer);
             }
             p = p.substring(0, slash);
         }
     }
 
     ConfigException error(String pointer, String problem) {
-        return new ConfigException(ConfigLoader.dotted(pointer), file, line(pointer), problem);
+        Where w = where(pointer);
+        // The key as the file holding it spells it: a key found at a parent is reported with the rest of the path.
+        String key = lines.containsKey(pointer) ? w.pointer() : keyBelow(pointer, w);
+        return new ConfigException(ConfigLoader.dotted(key), w.file(), w.line(), problem);
+    }
+
+    private String keyBelow(String pointer, Where found) {
+        String p = pointer;
+        while (!p.isEmpty()) {
+            Where w = lines.get(p);
+            if (w != null) {
+                return w.pointer() + pointer.substring(p.length());
+            }
+            int slash = p.lastIndexOf('/');
+            p = slash <= 0 ? "" : p.substring(0, slash);
+        }
+        return found.pointer();
+    }
+
+    /**
+     * One agent's tree: the {@code base} (agent.yaml's top level, its {@code agents} key left out) with the agent's
+     * {@code entry} laid over it, found at {@code at} in {@code source} (agent.yaml's {@code /agents/N}, or "" in a
+     * file of agents.d/). Mappings merge key by key; a list or a value replaces what the base had. {@code shorthand}
+     * names the entry's own keys that belong under another pointer ({@code name} is {@code /agent/name}).
+     */
+    static YamlWithLines merged(
+            YamlWithLines base, YamlWithLines source, String at, ObjectNode entry, Map<String, String> shorthand) {
+        ObjectNode tree = ((ObjectNode) base.tree).deepCopy();
+        tree.remove("agents");
+        Map<String, Where> lines = new HashMap<>(base.lines);
+        Map<String, String> unset = new LinkedHashMap<>(base.unset);
+        dropUnder(lines, "/agents");
+        dropUnder(unset, "/agents");
+        YamlWithLines merged = new YamlWithLines(tree, lines, unset, source.where(at));
+        for (var field : (Iterable<Map.Entry<String, JsonNode>>) entry::fields) {
+            String target = shorthand.getOrDefault(field.getKey(), "/" + field.getKey());
+            merged.lay(target, field.getValue(), source, at + "/" + field.getKey());
+        }
+        return merged;
+    }
+
+    /** Puts {@code value} (found at {@code from} in {@code source}) at {@code pointer}, merging mappings. */
+    private void lay(String pointer, JsonNode value, YamlWithLines source, String from) {
+        int slash = pointer.lastIndexOf('/');
+        ObjectNode parent = objectAt(pointer.substring(0, slash));
+        String name = pointer.substring(slash + 1);
+        JsonNode existing = parent.get(name);
+        Where where = source.lines.get(from);
+        if (existing instanceof ObjectNode && value instanceof ObjectNode object) {
+            if (where != null) {
+                lines.put(pointer, where);
+            }
+            for (var field : (Iterable<Map.Entry<String, JsonNode>>) object::fields) {
+                lay(pointer + "/" + field.getKey(), field.getValue(), source, from + "/" + field.getKey());
+            }
+            return;
+        }
+        dropUnder(lines, pointer);
+        dropUnder(unset, pointer);
+        lines.remove(pointer);
+        unset.remove(pointer);
+        parent.set(name, value.deepCopy());
+        source.lines.forEach((p, w) -> {
+            if (p.equals(from) || p.startsWith(from + "/")) {
+                lines.put(pointer + p.substring(from.length()), w);
+            }
+        });
+        source.unset.forEach((p, var) -> {
+            if (p.equals(from) || p.startsWith(from + "/")) {
+                unset.put(pointer + p.substring(from.length()), var);
+            }
+        });
+    }
+
+    /** The mapping at {@code pointer}, made (and any mapping above it) when the tree has none there. */
+    private ObjectNode objectAt(String pointer) {
+        ObjectNode node = (ObjectNode) tree;
+        for (String part : pointer.split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            JsonNode child = node.get(part);
+            if (!(child instanceof ObjectNode)) {
+                child = node.putObject(part);
+            }
+            node = (ObjectNode) child;
+        }
+        return node;
+    }
+
+    private static void dropUnder(Map<String, ?> map, String pointer) {
+        map.keySet().removeIf(p -> p.startsWith(pointer + "/"));
     }
 
     private JsonNode readTree() {
@@ -95,6 +216,13 @@ final class YamlWithLines {
         }
     }
 
+    private EnvExpander expander() {
+        if (expander == null) {
+            throw new IllegalStateException("a merged tree is not read from a file");
+        }
+        return expander;
+    }
+
     private static int line(JsonParser p) {
         return p.currentTokenLocation().getLineNr();
     }
@@ -112,7 +240,7 @@ final class YamlWithLines {
                         throw new ConfigException(
                                 ConfigLoader.dotted(child), file, line(p), "this key appears twice; keep one");
                     }
-                    lines.put(child, line(p));
+                    lines.put(child, new Where(file, line(p), child));
                     p.nextToken();
                     object.set(name, value(p, child));
                 }
@@ -123,13 +251,13 @@ final class YamlWithLines {
                 int i = 0;
                 while (p.nextToken() != JsonToken.END_ARRAY) {
                     String child = pointer + "/" + i++;
-                    lines.put(child, line(p));
+                    lines.put(child, new Where(file, line(p), child));
                     array.add(value(p, child));
                 }
                 return array;
             }
             case VALUE_STRING -> {
-                return nodes.textNode(expander.expand(p.getText(), name -> unset.putIfAbsent(pointer, name)));
+                return nodes.textNode(expander().expand(p.getText(), name -> unset.putIfAbsent(pointer, name)));
             }
             case VALUE_NUMBER_INT -> {
                 return nodes.numberNode(p.getLongValue());
