@@ -50,14 +50,16 @@ final class Gates {
             return closed("enabled", "heartbeat disabled (heartbeat.enabled: false)");
         }
         record.add(new Gate("enabled", true, "heartbeat is enabled"));
-        Path pause = config.pauseFile();
-        if (Files.exists(pause)) {
-            String why = readQuietly(pause);
-            record.add(new Gate("paused", false, "PAUSE file at " + pause + (why.isBlank() ? "" : ": " + why)));
-            return closed(
-                    "paused",
-                    "paused" + (why.isBlank() ? "" : ": " + why) + " (remove " + pause
-                            + " or run 'heartbeat-agent resume')");
+        // PAUSE stops every agent of the state folder; PAUSE.NAME this agent alone.
+        for (Path pause : List.of(config.pauseFile(), config.agentPauseFile())) {
+            if (Files.exists(pause)) {
+                String why = readQuietly(pause);
+                record.add(new Gate("paused", false, "PAUSE file at " + pause + (why.isBlank() ? "" : ": " + why)));
+                return closed(
+                        "paused",
+                        "paused" + (why.isBlank() ? "" : ": " + why) + " (remove " + pause
+                                + " or run 'heartbeat-agent resume')");
+            }
         }
         Optional<Control.Pause> shared = store.control().pause(config.agent().name());
         if (shared.isPresent()) {

@@ -12,10 +12,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.Durations;
+import dev.heartbeat.config.Fleet;
 import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.model.ModelProviders;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,22 +51,47 @@ final class ConfigCommand {
         @Override
         public Integer call() throws Exception {
             Main main = Main.root(spec);
-            AgentConfig config = main.config();
-            ObjectNode tree = effective(config);
+            // Every agent is checked; the effective configuration shown is --agent's, or each one's.
+            Fleet fleet = main.fleet();
+            List<AgentConfig> agents = main.agents(fleet);
             PrintWriter out = main.out();
-            if (json) {
-                Render.json(out, tree);
-            } else {
+            if (agents.size() == 1) {
+                AgentConfig config = agents.get(0);
+                ObjectNode tree = effective(config);
+                if (json) {
+                    Render.json(out, tree);
+                    return 0;
+                }
                 out.println("# " + config.file() + " is valid; the effective configuration:");
-                ObjectMapper yaml = new ObjectMapper(YAMLFactory.builder()
-                        .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                        .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                        .build());
-                out.print(yaml.writeValueAsString(tree));
+                out.print(yaml().writeValueAsString(tree));
                 out.flush();
+                return 0;
             }
+            if (json) {
+                Render.json(
+                        out,
+                        Map.of(
+                                "agents",
+                                agents.stream().map(ConfigCommand::effective).toList()));
+                return 0;
+            }
+            out.println("# " + fleet.file() + " is valid; " + agents.size() + " agents ("
+                    + String.join(", ", fleet.names()) + "), the effective configuration of each:");
+            for (AgentConfig config : agents) {
+                out.println("---");
+                out.println("# agent " + config.agent().name());
+                out.print(yaml().writeValueAsString(effective(config)));
+            }
+            out.flush();
             return 0;
         }
+    }
+
+    private static ObjectMapper yaml() {
+        return new ObjectMapper(YAMLFactory.builder()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .build());
     }
 
     /** The config as a tree, in agent.yaml's own key names, with defaults and resolved paths. */

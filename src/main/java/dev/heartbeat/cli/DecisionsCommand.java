@@ -7,6 +7,7 @@ import dev.heartbeat.audit.HashChain;
 import dev.heartbeat.audit.HeadAnchor;
 import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.Fleet;
 import dev.heartbeat.store.DecisionArchive;
 import dev.heartbeat.store.Store;
 import java.io.IOException;
@@ -81,10 +82,13 @@ final class DecisionsCommand {
             if (limit < 1) {
                 throw UserError.usage("--limit must be at least 1");
             }
-            AgentConfig config = main.inspectionConfig();
+            Fleet fleet = main.inspectionFleet();
+            String agent =
+                    main.agentName == null ? null : main.agent(fleet).agent().name();
+            boolean several = fleet.agents().size() > 1;
             List<StoredDecision> rows;
-            try (Store store = main.readStore(config)) {
-                rows = store.decisionLog().list(from, only, limit);
+            try (Store store = main.readStore(fleet.shared())) {
+                rows = store.decisionLog().list(agent, from, only, limit);
             }
             PrintWriter out = main.out();
             if (json) {
@@ -105,19 +109,28 @@ final class DecisionsCommand {
             List<List<String>> table = new ArrayList<>();
             for (StoredDecision row : rows) {
                 Decision d = row.decision();
+                List<String> cells = new ArrayList<>();
                 if (d == null) {
-                    table.add(List.of("#" + row.seq(), "-", "-", "unreadable", "-", "run 'decisions verify'"));
-                    continue;
+                    cells.addAll(List.of("#" + row.seq(), "-", "-", "unreadable", "-", "run 'decisions verify'"));
+                } else {
+                    cells.addAll(List.of(
+                            d.id(),
+                            Render.time(d.startedAt()),
+                            d.trigger().wire(),
+                            d.outcome().wire(),
+                            d.usage().inputTokens() + "/" + d.usage().outputTokens(),
+                            Render.fold(d.reason(), 80)));
                 }
-                table.add(List.of(
-                        d.id(),
-                        Render.time(d.startedAt()),
-                        d.trigger().wire(),
-                        d.outcome().wire(),
-                        d.usage().inputTokens() + "/" + d.usage().outputTokens(),
-                        Render.fold(d.reason(), 80)));
+                if (several) {
+                    cells.add(1, d == null ? "-" : d.agent());
+                }
+                table.add(cells);
             }
-            Render.table(out, List.of("ID", "STARTED", "TRIGGER", "OUTCOME", "TOKENS", "REASON"), table);
+            List<String> header = new ArrayList<>(List.of("ID", "STARTED", "TRIGGER", "OUTCOME", "TOKENS", "REASON"));
+            if (several) {
+                header.add(1, "AGENT");
+            }
+            Render.table(out, header, table);
             return 0;
         }
     }
@@ -139,7 +152,7 @@ final class DecisionsCommand {
         @Override
         public Integer call() {
             Main main = Main.root(spec);
-            AgentConfig config = main.inspectionConfig();
+            AgentConfig config = main.storeConfig();
             StoredDecision row;
             try (Store store = main.readStore(config)) {
                 row = store.decisionLog().find(id).orElseThrow(() -> {
@@ -273,7 +286,7 @@ final class DecisionsCommand {
         @Override
         public Integer call() {
             Main main = Main.root(spec);
-            AgentConfig config = main.inspectionConfig();
+            AgentConfig config = main.storeConfig();
             List<HeadAnchor.Head> anchors = new ArrayList<>();
             if (head != null) {
                 try {

@@ -4,6 +4,7 @@ import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.DecisionStats;
 import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.Fleet;
 import dev.heartbeat.store.Store;
 import java.io.PrintWriter;
 import java.time.OffsetDateTime;
@@ -44,15 +45,31 @@ final class DecisionsStats implements Callable<Integer> {
     public Integer call() {
         Main main = Main.root(spec);
         OffsetDateTime from = main.ago("--since", since);
-        AgentConfig config = main.inspectionConfig();
+        Fleet fleet = main.inspectionFleet();
+        AgentConfig config = main.agentName == null ? fleet.shared() : main.agent(fleet);
+        String agent = main.agentName == null ? null : config.agent().name();
         List<Decision> decisions;
         try (Store store = main.readStore(config)) {
-            decisions = store.decisionLog().list(from, null, Integer.MAX_VALUE).stream()
+            decisions = store.decisionLog().list(agent, from, null, Integer.MAX_VALUE).stream()
                     .map(StoredDecision::decision)
                     .filter(Objects::nonNull)
                     .toList();
         }
         DecisionStats.Summary s = DecisionStats.of(decisions, config.agent().timezone());
+        // Several agents and none named: the figures of all of them, then each agent's own.
+        Map<String, DecisionStats.Summary> byAgent = new LinkedHashMap<>();
+        if (agent == null && fleet.agents().size() > 1) {
+            for (AgentConfig a : fleet.agents()) {
+                String name = a.agent().name();
+                byAgent.put(
+                        name,
+                        DecisionStats.of(
+                                decisions.stream()
+                                        .filter(d -> d.agent().equals(name))
+                                        .toList(),
+                                a.agent().timezone()));
+            }
+        }
         PrintWriter out = main.out();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -64,6 +81,19 @@ final class DecisionsStats implements Callable<Integer> {
             doc.put("cost_usd", s.costKnown() ? s.costUsd() : null);
             doc.put("days", s.days());
             doc.put("model_latency_ms", s.latency());
+            if (!byAgent.isEmpty()) {
+                Map<String, Object> agents = new LinkedHashMap<>();
+                byAgent.forEach((name, a) -> {
+                    Map<String, Object> one = new LinkedHashMap<>();
+                    one.put("beats", a.beats());
+                    one.put("by_outcome", a.byOutcome());
+                    one.put("input_tokens", a.inputTokens());
+                    one.put("output_tokens", a.outputTokens());
+                    one.put("cost_usd", a.costKnown() ? a.costUsd() : null);
+                    agents.put(name, one);
+                });
+                doc.put("by_agent", agents);
+            }
             Render.json(out, doc);
             return 0;
         }
@@ -87,6 +117,23 @@ final class DecisionsStats implements Callable<Integer> {
         }
         Render.table(
                 out, List.of("DAY", "BEATS", "QUIET", "ACTED", "SKIPPED", "FAILED", "INPUT", "OUTPUT", "COST"), rows);
+        if (!byAgent.isEmpty()) {
+            List<List<String>> agents = new ArrayList<>();
+            byAgent.forEach((name, a) -> agents.add(List.of(
+                    name,
+                    Integer.toString(a.beats()),
+                    n(a.byOutcome(), "quiet"),
+                    n(a.byOutcome(), "acted"),
+                    n(a.byOutcome(), "skipped"),
+                    n(a.byOutcome(), "failed"),
+                    Long.toString(a.inputTokens()),
+                    Long.toString(a.outputTokens()),
+                    a.costKnown() ? String.format("$%.4f", a.costUsd()) : "-")));
+            Render.table(
+                    out,
+                    List.of("AGENT", "BEATS", "QUIET", "ACTED", "SKIPPED", "FAILED", "INPUT", "OUTPUT", "COST"),
+                    agents);
+        }
         out.println("tokens: " + s.inputTokens() + " in / " + s.outputTokens() + " out"
                 + (s.costKnown()
                         ? String.format(", cost $%.4f", s.costUsd())

@@ -4,6 +4,7 @@ import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.ConfigException;
 import dev.heartbeat.config.ConfigLoader;
 import dev.heartbeat.config.Durations;
+import dev.heartbeat.config.Fleet;
 import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.daemon.DaemonException;
 import dev.heartbeat.store.SessionInfo;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -75,6 +77,15 @@ public final class Main implements Callable<Integer> {
             description = "agent configuration file (default: ${DEFAULT-VALUE})",
             defaultValue = "agent.yaml")
     Path configFile;
+
+    @Option(
+            names = "--agent",
+            paramLabel = "NAME",
+            scope = ScopeType.INHERIT,
+            description = "the agent a command is about, when the configuration has several (agents: or agents.d/); "
+                    + "the only one otherwise")
+    @Nullable
+    String agentName;
 
     @Option(
             names = {"-v", "--verbose"},
@@ -171,14 +182,56 @@ public final class Main implements Callable<Integer> {
 
     // ------------------------------------------------------------------ shared by the commands
 
-    /** The configuration for a command that calls the model: the API key must be there. */
+    /** The configuration of the agent a command that calls the model is about: its API key must be there. */
     AgentConfig config() {
-        return new ConfigLoader(env).read(configFile);
+        return agent(fleet());
     }
 
-    /** The configuration for a command that only reads the store: no API key needed. */
+    /** The configuration of the agent a command that only reads the store is about: no API key needed. */
     AgentConfig inspectionConfig() {
-        return new ConfigLoader(env, false).read(configFile);
+        return agent(inspectionFleet());
+    }
+
+    /**
+     * The configuration for a command about the whole store (a decision by id, the chain, a session by name): the
+     * agent {@code --agent} names, else the first; every agent of a file shares its store.
+     */
+    AgentConfig storeConfig() {
+        Fleet fleet = inspectionFleet();
+        return agentName == null ? fleet.shared() : agent(fleet);
+    }
+
+    /** Every agent of the configuration, API keys checked. */
+    Fleet fleet() {
+        return new ConfigLoader(env).readFleet(configFile);
+    }
+
+    /** Every agent of the configuration, for commands that only read the store. */
+    Fleet inspectionFleet() {
+        return new ConfigLoader(env, false).readFleet(configFile);
+    }
+
+    /** The agent {@code --agent} names, or the only one; with several and none named, an error listing them. */
+    AgentConfig agent(Fleet fleet) {
+        if (agentName != null) {
+            return named(fleet, agentName);
+        }
+        if (fleet.agents().size() == 1) {
+            return fleet.agents().get(0);
+        }
+        throw UserError.usage(configFile + " configures " + fleet.agents().size() + " agents ("
+                + String.join(", ", fleet.names()) + "); name one with --agent NAME");
+    }
+
+    /** The agents a command that covers several is about: the one {@code --agent} names, or every one. */
+    List<AgentConfig> agents(Fleet fleet) {
+        return agentName == null ? fleet.agents() : List.of(named(fleet, agentName));
+    }
+
+    private AgentConfig named(Fleet fleet, String name) {
+        return fleet.find(name)
+                .orElseThrow(() -> UserError.usage("--agent " + name + ": " + configFile + " has no such agent; "
+                        + "its agents: " + String.join(", ", fleet.names())));
     }
 
     /** The store opened read-only, for inspection beside a running daemon. */

@@ -3,6 +3,7 @@ package dev.heartbeat.cli;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.beat.BeatOptions;
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.Fleet;
 import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.daemon.Daemon;
 import dev.heartbeat.daemon.InstanceLock;
@@ -53,18 +54,21 @@ final class OnceCommand implements Callable<Integer> {
     }
 
     static int beatOnce(Main main, boolean dryRun, boolean json, boolean force) {
-        AgentConfig config = main.config();
-        liveCluster(main, config).ifPresent(nodes -> {
+        Fleet fleet = main.fleet();
+        AgentConfig config = main.agent(fleet);
+        liveCluster(main, fleet).ifPresent(nodes -> {
             throw daemonRuns(nodes);
         });
         Decision decision;
         try (InstanceLock lock = holdStore(config);
-                Tracing tracing = Tracing.fromEnvironment(config, main.env).orElse(null);
+                Tracing tracing = Tracing.fromEnvironment(main.env).orElse(null);
                 AgentRuntime runtime = new AgentRuntime(
                         config,
                         main.clock,
                         ModelRouter.of(config.model(), main.clock),
-                        tracing == null ? List.of() : List.of(tracing.listener()))) {
+                        tracing == null
+                                ? List.of()
+                                : List.of(tracing.listener(config.agent().name())))) {
             decision = runtime.beat(new BeatOptions(Decision.Trigger.MANUAL, dryRun, force));
         } catch (IOException e) {
             throw UserError.notFound(
@@ -113,12 +117,13 @@ final class OnceCommand implements Callable<Integer> {
      * The live nodes of a PostgreSQL cluster serving this store, if any: a beat beside them could overlap
      * theirs. (A SQLite store's daemon is found by {@link #holdStore}, which takes the same lock it holds.)
      */
-    private static Optional<String> liveCluster(Main main, AgentConfig config) {
+    private static Optional<String> liveCluster(Main main, Fleet fleet) {
+        AgentConfig config = fleet.shared();
         if (!config.storage().postgres()) {
             return Optional.empty();
         }
         try (Store store = main.readStore(config)) {
-            return Daemon.running(config, store, main.clock.instant());
+            return Daemon.running(fleet, store, main.clock.instant());
         } catch (StoreException e) {
             return Optional.empty(); // no tables yet (the beat creates them), or unreachable (the beat says so)
         }

@@ -1,6 +1,7 @@
 package dev.heartbeat.cli;
 
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.Fleet;
 import dev.heartbeat.daemon.Daemon;
 import dev.heartbeat.daemon.Logs;
 import java.util.concurrent.Callable;
@@ -34,11 +35,14 @@ final class RunCommand implements Callable<Integer> {
         // Looked up here, not in a static field: picocli creates every command object at start-up, and
         // initialising logging costs every other command (even --version) several hundred milliseconds.
         Logger log = LoggerFactory.getLogger(RunCommand.class);
-        AgentConfig config = main.config();
+        Fleet all = main.fleet();
+        // --agent serves that agent alone (to watch one agent of several in the foreground, say).
+        Fleet fleet = new Fleet(all.file(), main.agents(all), all.several());
+        AgentConfig config = fleet.shared();
         if (config.logging().jsonFile() != null) {
             Logs.addJsonFile(config.resolve(config.logging().jsonFile()));
         }
-        Daemon daemon = new Daemon(config, main.clock, main.env);
+        Daemon daemon = new Daemon(fleet, main.clock, main.env);
         // Our own handlers, so a stop by signal is a clean stop (exit 0), not the JVM's 143.
         for (String name : new String[] {"TERM", "INT"}) {
             try {

@@ -40,7 +40,7 @@ final class SessionsCheck implements Callable<Integer> {
     @Override
     public Integer call() {
         Main main = Main.root(spec);
-        AgentConfig config = main.inspectionConfig();
+        AgentConfig config = main.storeConfig();
         Map<String, List<Map<String, Object>>> found = new LinkedHashMap<>();
         try (Store store = main.readStore(config)) {
             List<String> names = new ArrayList<>();

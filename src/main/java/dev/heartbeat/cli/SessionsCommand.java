@@ -1,6 +1,7 @@
 package dev.heartbeat.cli;
 
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.Fleet;
 import dev.heartbeat.repair.HistoryValidator;
 import dev.heartbeat.store.RepairLog;
 import dev.heartbeat.store.SessionInfo;
@@ -57,7 +58,10 @@ final class SessionsCommand {
     @Command(
             name = "list",
             mixinStandardHelpOptions = true,
-            description = "Every session: name, messages, last activity, health.")
+            description = {
+                "Every session: name, messages, last activity, health.",
+                "With several agents, the agent whose heartbeat writes each session; --agent lists that agent's."
+            })
     static final class ListSessions implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -68,12 +72,23 @@ final class SessionsCommand {
         @Override
         public Integer call() {
             Main main = Main.root(spec);
-            AgentConfig config = main.inspectionConfig();
+            Fleet fleet = main.inspectionFleet();
+            String only =
+                    main.agentName == null ? null : main.agent(fleet).agent().name();
+            boolean several = fleet.agents().size() > 1;
+            // A session is an agent's when its heartbeat writes it; one imported under another name is no agent's.
+            Map<String, String> agentOf = new LinkedHashMap<>();
+            fleet.agents().forEach(a -> agentOf.put(a.sessionName(), a.agent().name()));
             List<Map<String, Object>> docs = new ArrayList<>();
-            try (Store store = main.readStore(config)) {
+            try (Store store = main.readStore(fleet.shared())) {
                 for (SessionInfo s : store.sessions().list()) {
+                    String agent = agentOf.get(s.name());
+                    if (only != null && !only.equals(agent)) {
+                        continue;
+                    }
                     Map<String, Object> doc = new LinkedHashMap<>();
                     doc.put("name", s.name());
+                    doc.put("agent", agent);
                     doc.put("messages", s.messages());
                     doc.put("revision", s.revision());
                     doc.put("size_bytes", store.pruning().sessionBytes(s.name()));
@@ -95,14 +110,22 @@ final class SessionsCommand {
             }
             List<List<String>> rows = new ArrayList<>();
             for (Map<String, Object> d : docs) {
-                rows.add(List.of(
+                List<String> cells = new ArrayList<>(List.of(
                         String.valueOf(d.get("name")),
                         String.valueOf(d.get("messages")),
                         Render.size((Long) Objects.requireNonNull(d.get("size_bytes"))),
                         Render.time((OffsetDateTime) Objects.requireNonNull(d.get("last_activity"))),
                         String.valueOf(d.get("health"))));
+                if (several) {
+                    cells.add(1, d.get("agent") == null ? "-" : String.valueOf(d.get("agent")));
+                }
+                rows.add(cells);
             }
-            Render.table(out, List.of("NAME", "MESSAGES", "SIZE", "LAST ACTIVITY", "HEALTH"), rows);
+            List<String> header = new ArrayList<>(List.of("NAME", "MESSAGES", "SIZE", "LAST ACTIVITY", "HEALTH"));
+            if (several) {
+                header.add(1, "AGENT");
+            }
+            Render.table(out, header, rows);
             return 0;
         }
     }
@@ -143,7 +166,7 @@ final class SessionsCommand {
         @Override
         public Integer call() {
             Main main = Main.root(spec);
-            AgentConfig config = main.inspectionConfig();
+            AgentConfig config = main.storeConfig();
             if (tail != null && tail < 1) {
                 throw UserError.usage("--tail must be at least 1");
             }

@@ -49,7 +49,7 @@ final class SessionsExport implements Callable<Integer> {
         if (!format.equals("openai") && !format.equals("anthropic")) {
             throw UserError.usage("--format must be openai or anthropic, not '" + format + "'");
         }
-        AgentConfig config = main.inspectionConfig();
+        AgentConfig config = main.storeConfig();
         List<Message> messages;
         try (Store store = main.readStore(config)) {
             Main.session(store, name);

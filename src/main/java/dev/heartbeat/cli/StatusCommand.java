@@ -5,6 +5,7 @@ import dev.heartbeat.audit.DecisionStats;
 import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.Durations;
+import dev.heartbeat.config.Fleet;
 import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.daemon.Daemon;
 import dev.heartbeat.daemon.Schedule;
@@ -17,12 +18,14 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -65,7 +68,132 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Main main = Main.root(spec);
-        AgentConfig config = main.inspectionConfig();
+        Fleet fleet = main.inspectionFleet();
+        List<AgentConfig> agents = main.agents(fleet);
+        return agents.size() == 1 ? detail(main, fleet, agents.get(0)) : table(main, fleet, agents);
+    }
+
+    /** One line per agent: paused, schedule, next beat, last beat, today. */
+    private int table(Main main, Fleet fleet, List<AgentConfig> agents) {
+        Instant now = main.clock.instant();
+        AgentConfig shared = fleet.shared();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Optional<String> daemon = shared.storage().postgres() ? Optional.empty() : Daemon.running(fleet, null, now);
+        boolean exists = AgentRuntime.database(shared).exists();
+        try (Store s = exists ? main.readStore(shared) : null) {
+            if (s != null && shared.storage().postgres()) {
+                daemon = Daemon.running(fleet, s, now);
+            }
+            for (AgentConfig config : agents) {
+                AgentRuntime.registerSecrets(config);
+                rows.add(row(main, config, s, now));
+            }
+        } catch (StoreException e) {
+            if (!e.notCreated()) {
+                throw e;
+            }
+        }
+        PrintWriter out = main.out();
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("daemon_running", daemon.isPresent());
+            doc.put("daemon", daemon.orElse(null));
+            doc.put("agents", rows);
+            Render.json(out, doc);
+            return 0;
+        }
+        out.printf(
+                "%-10s %s%n", "daemon", daemon.map(d -> "running (" + d + ")").orElse("not running"));
+        out.printf(
+                "%-16s %-7s %-12s %-20s %-30s %s%n", "AGENT", "PAUSED", "SCHEDULE", "NEXT BEAT", "LAST BEAT", "TODAY");
+        for (Map<String, Object> row : rows) {
+            out.printf(
+                    "%-16s %-7s %-12s %-20s %-30s %s%n",
+                    row.get("agent"),
+                    Boolean.TRUE.equals(row.get("paused")) ? "yes" : "no",
+                    row.get("schedule"),
+                    row.get("next_beat") == null ? "none" : Render.time((OffsetDateTime) row.get("next_beat")),
+                    row.get("last_beat_line"),
+                    row.get("today_line"));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private Map<String, Object> row(Main main, AgentConfig config, @Nullable Store s, Instant now) {
+        Schedule schedule = new Schedule(config);
+        String name = config.agent().name();
+        Decision last = s == null ? null : lastDecision(s, name);
+        DecisionStats.Summary today =
+                s == null ? DecisionStats.of(List.of(), config.agent().timezone()) : today(main, config, s);
+        boolean paused = Files.exists(config.pauseFile())
+                || Files.exists(config.agentPauseFile())
+                || (s != null && s.control().pause(name).isPresent());
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("agent", name);
+        row.put("paused", paused);
+        row.put("schedule", schedule.fires() ? cadence(config) : "off");
+        row.put(
+                "next_beat",
+                schedule.next(now)
+                        .map(i -> OffsetDateTime.ofInstant(i, config.agent().timezone()))
+                        .orElse(null));
+        if (last != null) {
+            Map<String, Object> beat = new LinkedHashMap<>();
+            beat.put("id", last.id());
+            beat.put("started_at", last.startedAt());
+            beat.put("outcome", last.outcome().wire());
+            beat.put("reason", last.reason());
+            row.put("last_beat", beat);
+        }
+        row.put(
+                "last_beat_line",
+                last == null
+                        ? "none yet"
+                        : Render.time(last.startedAt()) + " " + last.outcome().wire());
+        Map<String, Object> day = new LinkedHashMap<>();
+        day.put("beats", today.beats());
+        day.put("input_tokens", today.inputTokens());
+        day.put("output_tokens", today.outputTokens());
+        day.put("cost_usd", today.costKnown() ? today.costUsd() : null);
+        day.put("budget", config.budget().any() ? budgetLeft(config, today) : null);
+        row.put("today", day);
+        row.put(
+                "today_line",
+                today.beats() + " beat(s), " + (today.inputTokens() + today.outputTokens()) + " tokens"
+                        + (today.costKnown() ? String.format(", $%.4f", today.costUsd()) : "")
+                        + (config.budget().any() ? "; " + budgetLeft(config, today) : ""));
+        return row;
+    }
+
+    private static @Nullable Decision lastDecision(Store s, String agent) {
+        return s.decisionLog().list(agent, null, null, 1).stream()
+                .map(StoredDecision::decision)
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static DecisionStats.Summary today(Main main, AgentConfig config, Store s) {
+        return DecisionStats.of(
+                s
+                        .decisionLog()
+                        .list(config.agent().name(), config.startOfToday(main.clock), null, Integer.MAX_VALUE)
+                        .stream()
+                        .map(StoredDecision::decision)
+                        .filter(Objects::nonNull)
+                        .toList(),
+                config.agent().timezone());
+    }
+
+    private static String cadence(AgentConfig config) {
+        return config.heartbeat().cron() != null
+                ? "cron " + config.heartbeat().cron()
+                : "every " + Durations.format(config.heartbeat().every());
+    }
+
+    /** The one agent's status in full: the daemon, its cluster, pause, schedule, last beat, today, the outbox. */
+    private int detail(Main main, Fleet fleet, AgentConfig config) {
         Schedule schedule = new Schedule(config);
         Instant now = main.clock.instant();
         List<Instant> nextBeats = schedule.next(now, 3);
@@ -79,28 +207,19 @@ final class StatusCommand implements Callable<Integer> {
         Optional<Control.Pause> sharedPause = Optional.empty();
         Map<String, Long> outbox = Map.of("pending", 0L, "dead", 0L);
         if (!config.storage().postgres()) {
-            daemon = Daemon.running(config, null, now);
+            daemon = Daemon.running(fleet, null, now);
         }
         if (store) {
             try (Store s = main.readStore(config)) {
                 if (config.storage().postgres()) {
-                    daemon = Daemon.running(config, s, now);
-                    nodes = s.cluster().clusterNodes(Daemon.schedulerName(config));
+                    daemon = Daemon.running(fleet, s, now);
+                    nodes = s.cluster().clusterNodes(Daemon.schedulerName(fleet));
                 }
                 lastTick = s.cluster().lastFence(config.agent().name());
                 sharedPause = s.control().pause(config.agent().name());
                 outbox = s.outbox().outboxCounts(config.agent().name());
-                last = s.decisionLog().list(null, null, 1).stream()
-                        .map(StoredDecision::decision)
-                        .filter(Objects::nonNull)
-                        .findFirst()
-                        .orElse(null);
-                today = DecisionStats.of(
-                        s.decisionLog().list(config.startOfToday(main.clock), null, Integer.MAX_VALUE).stream()
-                                .map(StoredDecision::decision)
-                                .filter(Objects::nonNull)
-                                .toList(),
-                        config.agent().timezone());
+                last = lastDecision(s, config.agent().name());
+                today = today(main, config, s);
             } catch (StoreException e) {
                 if (!e.notCreated()) {
                     throw e;
@@ -108,16 +227,18 @@ final class StatusCommand implements Callable<Integer> {
                 store = false;
             }
         }
-        String cadence = config.heartbeat().cron() != null
-                ? "cron " + config.heartbeat().cron()
-                : "every " + Durations.format(config.heartbeat().every());
+        String cadence = cadence(config);
         PrintWriter out = main.out();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("agent", config.agent().name());
             doc.put("daemon_running", daemon.isPresent());
             doc.put("daemon", daemon.orElse(null));
-            doc.put("paused", Files.exists(config.pauseFile()) || sharedPause.isPresent());
+            doc.put(
+                    "paused",
+                    Files.exists(config.pauseFile())
+                            || Files.exists(config.agentPauseFile())
+                            || sharedPause.isPresent());
             doc.put("schedule", schedule.fires() ? cadence : "off");
             doc.put(
                     "next_beat",
@@ -209,7 +330,7 @@ final class StatusCommand implements Callable<Integer> {
                 out.printf("%-10s %s%n", "node", "none has joined the cluster");
             }
         }
-        if (Files.exists(config.pauseFile()) || sharedPause.isPresent()) {
+        if (Files.exists(config.pauseFile()) || Files.exists(config.agentPauseFile()) || sharedPause.isPresent()) {
             out.printf(
                     "%-10s %s%n",
                     "PAUSED",

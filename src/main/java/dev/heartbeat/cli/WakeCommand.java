@@ -1,9 +1,12 @@
 package dev.heartbeat.cli;
 
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.Fleet;
 import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.daemon.Daemon;
 import dev.heartbeat.store.Store;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,19 +30,29 @@ final class WakeCommand implements Callable<Integer> {
     @Option(names = "--reason", paramLabel = "TEXT", description = "why, for the decision record")
     String reason;
 
+    @Option(names = "--all", description = "wake every agent of the configuration (with --agent: that one)")
+    boolean all;
+
     @Override
     public Integer call() {
         Main main = Main.root(spec);
-        AgentConfig config = main.inspectionConfig();
-        AgentRuntime.registerSecrets(config);
-        long id;
+        Fleet fleet = main.inspectionFleet();
+        List<AgentConfig> agents = all ? main.agents(fleet) : List.of(main.agent(fleet));
+        agents.forEach(AgentRuntime::registerSecrets);
         Optional<String> daemon;
-        try (Store store = main.writeStore(config)) {
-            id = store.control().requestWake(reason);
-            daemon = Daemon.running(config, store, main.clock.instant());
+        List<String> stored = new ArrayList<>();
+        try (Store store = main.writeStore(fleet.shared())) {
+            for (AgentConfig agent : agents) {
+                long id = store.control().requestWake(agent.agent().name(), reason);
+                stored.add(
+                        fleet.agents().size() == 1
+                                ? Long.toString(id)
+                                : id + " (" + agent.agent().name() + ")");
+            }
+            daemon = Daemon.running(fleet, store, main.clock.instant());
         }
         main.out()
-                .println("wake request " + id + " stored"
+                .println("wake request" + (stored.size() == 1 ? " " : "s ") + String.join(", ", stored) + " stored"
                         + daemon.map(d -> "; the daemon (" + d + ") takes it within a second")
                                 .orElse("; no daemon is running right now, so it waits for the next "
                                         + "start (use --once for a beat now)"));

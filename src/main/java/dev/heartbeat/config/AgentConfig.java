@@ -325,9 +325,14 @@ public record AgentConfig(
         return db.resolveSibling(db.getFileName() + ".head");
     }
 
-    /** While this file exists, every beat is skipped with reason "paused". */
+    /** While this file exists, every beat (of every agent of the state folder) is skipped with reason "paused". */
     public Path pauseFile() {
         return stateDir().resolve("PAUSE");
+    }
+
+    /** While this file exists, this agent's beats are skipped with reason "paused" (one agent of several). */
+    public Path agentPauseFile() {
+        return stateDir().resolve("PAUSE." + agent.name());
     }
 
     /**

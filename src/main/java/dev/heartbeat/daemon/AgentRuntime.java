@@ -37,6 +37,9 @@ import java.util.stream.Stream;
  */
 public final class AgentRuntime implements AutoCloseable {
     private final Store store;
+    /** False when the daemon shares one store among its agents and closes it itself. */
+    private final boolean ownsStore;
+
     private final BeatRunner runner;
     private final ToolSources tools;
 
@@ -57,9 +60,25 @@ public final class AgentRuntime implements AutoCloseable {
 
     /** {@code listeners} watch every beat besides the decision log event (metrics, traces). */
     public AgentRuntime(AgentConfig config, Clock clock, ModelRouter model, List<BeatListener> listeners) {
+        this(config, clock, model, listeners, null);
+    }
+
+    /** One agent of several over the daemon's one {@code store}, which stays open when this runtime closes. */
+    public static AgentRuntime sharing(
+            Store store, AgentConfig config, Clock clock, ModelRouter model, List<BeatListener> listeners) {
+        return new AgentRuntime(config, clock, model, listeners, store);
+    }
+
+    private AgentRuntime(
+            AgentConfig config,
+            Clock clock,
+            ModelRouter model,
+            List<BeatListener> listeners,
+            @org.jspecify.annotations.Nullable Store shared) {
         registerSecrets(config);
         createWorkspace(config.workspace());
-        this.store = openStore(config, clock);
+        this.ownsStore = shared == null;
+        this.store = shared != null ? shared : openStore(config, clock);
         this.notifier = new Notifier(config, clock, store);
         Workspace workspace = new Workspace(config.workspace());
         this.tools = new ToolSources(List.of(
@@ -150,13 +169,15 @@ public final class AgentRuntime implements AutoCloseable {
         return store;
     }
 
-    /** Stops the MCP servers the beats started, then closes the store. */
+    /** Stops the MCP servers the beats started, then closes the store unless it is shared. */
     @Override
     public void close() {
         try {
             tools.close();
         } finally {
-            store.close();
+            if (ownsStore) {
+                store.close();
+            }
         }
     }
 }

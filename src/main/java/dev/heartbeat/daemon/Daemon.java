@@ -4,6 +4,7 @@ import dev.heartbeat.audit.Decision;
 import dev.heartbeat.beat.BeatListener;
 import dev.heartbeat.beat.BeatOptions;
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.Fleet;
 import dev.heartbeat.model.ModelRouter;
 import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Control;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,10 +28,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.quartz.JobDataMap;
-import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
@@ -37,40 +37,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon: Quartz firing the heartbeat job on the configured schedule, every tick fenced in the
- * store before it runs, wake requests taken from the store, readiness, status and watchdog reported to
- * systemd, and a stop that lets a running beat finish within the grace period. With SQLite one daemon
- * holds the store's lock; with PostgreSQL any number of daemons form a Quartz cluster.
+ * The daemon: Quartz firing each agent's heartbeat job on its schedule, every tick fenced in the store before it
+ * runs, wake requests taken from the store, readiness, status and watchdog reported to systemd, and a stop that
+ * lets running beats finish within the grace period. One process serves every agent of its configuration over
+ * one store and one scheduler; each agent has its own runtime (model router and breakers, budget, tools, beat
+ * lock) and scheduler thread, so one agent's hung provider or failing beats never hold up another's. With SQLite
+ * one daemon holds the store's lock; with PostgreSQL any number of daemons form a Quartz cluster.
  */
 public final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     private static final Duration MAX_CLOCK_OFFSET = Duration.ofSeconds(1);
     private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
 
-    private final AgentConfig config;
+    private final Fleet fleet;
+    /** The settings the agents share (storage, observability, the grace period): the first agent's. */
+    private final AgentConfig shared;
+
     private final Clock clock;
     private final Map<String, String> env;
-    private final Schedule schedule;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final AtomicReference<Instant> beatStartedAt = new AtomicReference<>();
-    private final JobKey heartbeatKey;
     private final String holder;
     /** What a serving daemon runs on; set before the scheduler starts, so every job and the watchdog see it. */
-    private record Serving(AgentRuntime runtime, Scheduler scheduler, SystemdNotifier systemd, MissedTicks missed) {}
+    private record Serving(
+            Store store, Map<String, ServedAgent> agents, Scheduler scheduler, SystemdNotifier systemd) {}
 
     private volatile @Nullable Serving serving;
 
-    private volatile String lastBeat = "no beat yet";
     /** This daemon as decisions and the fence name it: its cluster instance id, or "pid N on HOST". */
     private volatile String node;
 
     public Daemon(AgentConfig config, Clock clock, Map<String, String> env) {
-        this.config = config;
+        this(Fleet.of(config), clock, env);
+    }
+
+    public Daemon(Fleet fleet, Clock clock, Map<String, String> env) {
+        this.fleet = fleet;
+        this.shared = fleet.shared();
         this.clock = clock;
         this.env = env;
-        this.schedule = new Schedule(config);
-        this.heartbeatKey = JobKey.jobKey("heartbeat", config.agent().name());
         this.holder = "pid " + ProcessHandle.current().pid() + " on " + Host.name();
         this.node = holder;
     }
@@ -78,7 +83,7 @@ public final class Daemon {
     /** Runs until {@link #stop()}; returns the exit code. */
     public int run() {
         try {
-            Database database = AgentRuntime.database(config);
+            Database database = AgentRuntime.database(shared);
             if (database.clustered()) {
                 // Several daemons share a server database by design: Quartz's cluster decides which node
                 // fires each tick and the fence makes sure a tick never runs twice. No file lock.
@@ -91,11 +96,16 @@ public final class Daemon {
     }
 
     private int lockedRun() {
-        Path file = AgentRuntime.databaseFile(config);
+        Path file = AgentRuntime.databaseFile(shared);
         InstanceLock.Result locked = lock(file);
         // A --once beat holds the store for its whole beat: wait for it (at most its deadline) rather than
         // take its unfinished beat for a crashed one.
-        Instant giveUp = Instant.now().plus(config.heartbeat().deadline()).plusSeconds(60);
+        Duration longest = fleet.agents().stream()
+                .map(a -> a.heartbeat().deadline())
+                .max(Duration::compareTo)
+                .orElseThrow()
+                .plusSeconds(60);
+        Instant giveUp = Instant.now().plus(longest);
         boolean told = false;
         while (locked.lock().isEmpty()
                 && InstanceLock.isOnce(locked.owner())
@@ -119,8 +129,7 @@ public final class Daemon {
         }
         if (locked.lock().isEmpty() && InstanceLock.isOnce(locked.owner())) {
             throw new DaemonException(
-                    locked.owner() + " still holds the store " + file + " after "
-                            + config.heartbeat().deadline().plusSeconds(60).toSeconds()
+                    locked.owner() + " still holds the store " + file + " after " + longest.toSeconds()
                             + " s; try again when it has finished",
                     2);
         }
@@ -147,33 +156,23 @@ public final class Daemon {
 
     private int serve(String where) {
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment(env);
-        ModelRouter model = ModelRouter.of(config.model(), clock);
-        try (Tracing tracing = Tracing.fromEnvironment(config, env).orElse(null);
-                ObservabilityServer observability =
-                        config.observability().http() == null ? null : new ObservabilityServer(config, clock);
-                AgentRuntime agent = new AgentRuntime(config, clock, model, listeners(tracing, observability))) {
-            if (observability != null) {
-                observability.start(agent.store(), model, this::liveness);
+        List<AgentRuntime> runtimes = new ArrayList<>();
+        try (Tracing tracing = Tracing.fromEnvironment(env).orElse(null);
+                ObservabilityServer observability = shared.observability().http() == null
+                        ? null
+                        : new ObservabilityServer(shared.observability(), clock);
+                Store store = AgentRuntime.openStore(shared, clock)) {
+            Map<String, ServedAgent> agents = new LinkedHashMap<>();
+            try {
+                for (AgentConfig config : fleet.agents()) {
+                    ServedAgent agent = serveAgent(config, store, tracing, observability);
+                    runtimes.add(agent.runtime);
+                    agents.put(agent.name(), agent);
+                }
+                return serve(where, systemd, store, agents, observability);
+            } finally {
+                closeAll(runtimes);
             }
-            MissedTicks missed = new MissedTicks(agent, config.agent().name(), schedule, clock, () -> node);
-            boolean clustered = agent.store().database().clustered();
-            if (clustered) {
-                checkClock(agent);
-            }
-            Scheduler scheduler = new QuartzSetup(this, missed, config, schedule, clock, heartbeatKey)
-                    .create(agent.store().database());
-            node = clustered ? scheduler.getSchedulerInstanceId() : holder;
-            Serving up = new Serving(agent, scheduler, systemd, missed);
-            serving = up;
-            missed.recordWhileDown();
-            scheduler.start();
-            String next = nextBeat(scheduler);
-            LOG.info("daemon started ({}{}): {}; {}", holder, clustered ? ", cluster node " + node : "", next, where);
-            systemd.ready("waiting; " + next);
-            ScheduledExecutorService watchdog = startWatchdog(systemd);
-            stopRequested.await();
-            shutdown(up, watchdog);
-            return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
@@ -185,9 +184,68 @@ public final class Daemon {
         }
     }
 
+    private int serve(
+            String where,
+            SystemdNotifier systemd,
+            Store store,
+            Map<String, ServedAgent> agents,
+            @Nullable ObservabilityServer observability)
+            throws SchedulerException, InterruptedException {
+        if (observability != null) {
+            observability.start(this::liveness);
+        }
+        boolean clustered = store.database().clustered();
+        if (clustered) {
+            checkClock(store);
+        }
+        Scheduler scheduler =
+                new QuartzSetup(this, fleet, List.copyOf(agents.values()), clock).create(store.database());
+        node = clustered ? scheduler.getSchedulerInstanceId() : holder;
+        Serving up = new Serving(store, agents, scheduler, systemd);
+        serving = up;
+        for (ServedAgent agent : agents.values()) {
+            agent.missed.recordWhileDown();
+        }
+        scheduler.start();
+        String next = nextBeats(up);
+        LOG.info("daemon started ({}{}): {}; {}", holder, clustered ? ", cluster node " + node : "", next, where);
+        systemd.ready("waiting; " + next);
+        ScheduledExecutorService watchdog = startWatchdog(systemd);
+        stopRequested.await();
+        shutdown(up, watchdog);
+        return 0;
+    }
+
+    /** One agent's runtime over the shared store, its metrics and traces, its schedule and missed-tick record. */
+    private ServedAgent serveAgent(
+            AgentConfig config, Store store, @Nullable Tracing tracing, @Nullable ObservabilityServer observability) {
+        ModelRouter model = ModelRouter.of(config.model(), clock);
+        List<BeatListener> listeners = new ArrayList<>();
+        if (tracing != null) {
+            listeners.add(tracing.listener(config.agent().name()));
+        }
+        if (observability != null) {
+            listeners.add(observability.watch(config, store, model));
+        }
+        AgentRuntime runtime = AgentRuntime.sharing(store, config, clock, model, listeners);
+        Schedule schedule = new Schedule(config, fleet.several());
+        MissedTicks missed = new MissedTicks(runtime, config.agent().name(), schedule, clock, () -> node);
+        return new ServedAgent(config, schedule, runtime, missed);
+    }
+
+    private static void closeAll(List<AgentRuntime> runtimes) {
+        for (AgentRuntime runtime : runtimes) {
+            try {
+                runtime.close();
+            } catch (RuntimeException e) {
+                LOG.warn("stopping an agent's tools failed: {}", e.getMessage());
+            }
+        }
+    }
+
     /** A cluster node whose clock is off the database's would fire ticks early or late and steal others' ticks. */
-    private void checkClock(AgentRuntime runtime) {
-        Optional<Duration> offset = runtime.store().cluster().clockOffset();
+    private void checkClock(Store store) {
+        Optional<Duration> offset = store.cluster().clockOffset();
         if (offset.isPresent() && offset.get().abs().compareTo(MAX_CLOCK_OFFSET) > 0) {
             Duration d = offset.get();
             throw new DaemonException(
@@ -200,19 +258,6 @@ public final class Daemon {
                             MAX_CLOCK_OFFSET.toSeconds()),
                     1);
         }
-    }
-
-    /** What watches the beats besides the decision log: traces and metrics, where configured. */
-    private static List<BeatListener> listeners(
-            @Nullable Tracing tracing, @Nullable ObservabilityServer observability) {
-        List<BeatListener> out = new ArrayList<>();
-        if (tracing != null) {
-            out.add(tracing.listener());
-        }
-        if (observability != null) {
-            out.add(observability.listener());
-        }
-        return out;
     }
 
     /** Asks the daemon to stop (from a signal handler); returns at once. */
@@ -234,13 +279,26 @@ public final class Daemon {
         return up;
     }
 
-    private String nextBeat(Scheduler scheduler) {
+    /** Each agent's next beat, in words; with one agent as before ("next beat 2026-12-02 10:00:00 +00:00"). */
+    private String nextBeats(Serving up) {
+        if (up.agents().size() == 1) {
+            return nextBeat(up.scheduler(), up.agents().values().iterator().next());
+        }
+        List<String> each = new ArrayList<>();
+        for (ServedAgent agent : up.agents().values()) {
+            each.add(agent.name() + ": " + nextBeat(up.scheduler(), agent));
+        }
+        return String.join("; ", each);
+    }
+
+    private String nextBeat(Scheduler scheduler, ServedAgent agent) {
         try {
-            Trigger t = scheduler.getTrigger(schedule.key());
+            Trigger t = scheduler.getTrigger(agent.schedule.key());
             if (t != null && t.getNextFireTime() != null) {
                 return "next beat "
                         + HH_MM.format(OffsetDateTime.ofInstant(
-                                t.getNextFireTime().toInstant(), config.agent().timezone()));
+                                t.getNextFireTime().toInstant(),
+                                agent.config.agent().timezone()));
             }
         } catch (SchedulerException e) {
             LOG.debug("no next fire time: {}", e.getMessage());
@@ -285,16 +343,14 @@ public final class Daemon {
         } catch (SchedulerException e) {
             return Optional.of("the scheduler does not answer: " + e.getMessage());
         }
-        if (!up.runtime().store().control().ping()) {
+        if (!up.store().control().ping()) {
             return Optional.of("the store does not answer");
         }
-        Instant started = beatStartedAt.get();
-        Duration limit = config.model()
-                .timeout()
-                .plusSeconds(30)
-                .multipliedBy(config.heartbeat().maxSteps() + 1L);
-        if (started != null && Duration.between(started, clock.instant()).compareTo(limit) > 0) {
-            return Optional.of("a beat has been running since " + started + ", longer than " + limit);
+        for (ServedAgent agent : up.agents().values()) {
+            Optional<String> stuck = agent.stuck(clock.instant());
+            if (stuck.isPresent()) {
+                return stuck;
+            }
         }
         return Optional.empty();
     }
@@ -302,7 +358,7 @@ public final class Daemon {
     private void shutdown(Serving up, @Nullable ScheduledExecutorService watchdog)
             throws SchedulerException, InterruptedException {
         Scheduler scheduler = up.scheduler();
-        Duration grace = config.heartbeat().shutdownGrace();
+        Duration grace = shared.heartbeat().shutdownGrace();
         up.systemd().stopping("stopping; a running beat gets " + grace.toSeconds() + "s to finish");
         LOG.info("stopping: no new beats; a running beat gets {}s to finish", grace.toSeconds());
         scheduler.standby();
@@ -311,8 +367,10 @@ public final class Daemon {
             Thread.sleep(50);
         }
         if (!scheduler.getCurrentlyExecutingJobs().isEmpty()) {
-            LOG.warn("the running beat did not finish within {}s; interrupting it", grace.toSeconds());
-            scheduler.interrupt(heartbeatKey);
+            LOG.warn("a running beat did not finish within {}s; interrupting it", grace.toSeconds());
+            for (ServedAgent agent : up.agents().values()) {
+                scheduler.interrupt(agent.job);
+            }
         }
         // In a cluster the node's row stays: the others find it silent and recover what it still held
         // (an acquired next tick). Quartz looks for orphaned fired triggers only at a node's first check-in,
@@ -325,85 +383,104 @@ public final class Daemon {
     }
 
     /**
-     * One beat, from the scheduler's thread, for the tick scheduled at {@code scheduledAt}. The beat takes
-     * the tick's fence first: if another node or scheduler took it already, this beat does not run.
+     * One beat of {@code agentName}, from the scheduler's thread, for the tick scheduled at {@code scheduledAt}.
+     * The beat takes the tick's fence first: if another node or scheduler took it already, this beat does not run.
      */
-    void beat(Decision.Trigger trigger, @Nullable String wakeReason, Instant scheduledAt) {
+    void beat(String agentName, Decision.Trigger trigger, @Nullable String wakeReason, Instant scheduledAt) {
         Serving up = serving();
-        beatStartedAt.set(clock.instant());
+        ServedAgent agent = up.agents().get(agentName);
+        if (agent == null) {
+            // In a cluster a node whose configuration lacks an agent another node added can be handed its tick.
+            LOG.warn(
+                    "a tick for agent '{}', which this daemon's configuration does not have; not running it",
+                    agentName);
+            return;
+        }
+        agent.beatStartedAt.set(clock.instant());
+        String who = up.agents().size() == 1 ? "" : agentName + " ";
         try {
             if (trigger == Decision.Trigger.SCHEDULE) {
-                up.missed().recordGapBefore(scheduledAt);
+                agent.missed.recordGapBefore(scheduledAt);
             }
-            up.systemd().status("beating (" + trigger.wire() + "); last: " + lastBeat);
-            Optional<Decision> d = up.runtime()
-                    .tick(new BeatOptions(trigger, false, false, wakeReason)
-                            .fenced(Ids.next(clock), scheduledAt, node));
+            up.systemd().status(who + "beating (" + trigger.wire() + "); last: " + agent.lastBeat);
+            Optional<Decision> d = agent.runtime.tick(
+                    new BeatOptions(trigger, false, false, wakeReason).fenced(Ids.next(clock), scheduledAt, node));
             if (d.isEmpty()) {
                 LOG.warn(
-                        "the tick of {} was taken already (by another node, or a second scheduler); not running it "
+                        "the tick of {}{} was taken already (by another node, or a second scheduler); not running it "
                                 + "twice",
+                        who,
                         scheduledAt);
                 return;
             }
-            lastBeat = d.get().outcome().wire() + " at "
+            agent.lastBeat = d.get().outcome().wire() + " at "
                     + DateTimeFormatter.ofPattern("HH:mm:ss")
                             .format(d.get()
                                     .finishedAt()
-                                    .atZoneSameInstant(config.agent().timezone()));
+                                    .atZoneSameInstant(agent.config.agent().timezone()));
         } catch (RuntimeException e) {
-            LOG.error("the beat failed to record", e);
-            lastBeat = "error at " + clock.instant();
+            LOG.error("the beat of {} failed to record", agentName, e);
+            agent.lastBeat = "error at " + clock.instant();
         } finally {
-            beatStartedAt.set(null);
-            up.systemd().status("last beat " + lastBeat + "; " + nextBeat(up.scheduler()));
+            agent.beatStartedAt.set(null);
+            up.systemd().status(who + "last beat " + agent.lastBeat + "; " + nextBeat(up.scheduler(), agent));
         }
     }
 
+    /** Retries each agent's due notifications and starts a beat for each agent someone asked to wake. */
     void pollWakes() {
         Serving up = serving();
-        try {
-            up.runtime().retryNotifications();
-        } catch (RuntimeException e) {
-            LOG.warn("retrying queued notifications failed: {}", e.getMessage());
-        }
-        Optional<Control.Wake> wake = up.runtime().store().control().takeWake(holder);
-        if (wake.isEmpty()) {
-            return;
-        }
-        String reason =
-                wake.get().reason() == null ? "(no reason given)" : wake.get().reason();
-        LOG.info("wake request {} taken: {}", wake.get().id(), reason);
-        JobDataMap data = new JobDataMap();
-        data.put("trigger", "manual");
-        data.put("reason", reason);
-        try {
-            up.scheduler().triggerJob(heartbeatKey, data);
-        } catch (SchedulerException e) {
-            LOG.error(
-                    "cannot start the beat asked for by wake request {}: {}",
-                    wake.get().id(),
-                    e.getMessage());
+        for (ServedAgent agent : up.agents().values()) {
+            try {
+                agent.runtime.retryNotifications();
+            } catch (RuntimeException e) {
+                LOG.warn("retrying queued notifications of {} failed: {}", agent.name(), e.getMessage());
+            }
+            Optional<Control.Wake> wake = up.store().control().takeWake(agent.name(), holder);
+            if (wake.isEmpty()) {
+                continue;
+            }
+            String reason = wake.get().reason() == null
+                    ? "(no reason given)"
+                    : wake.get().reason();
+            LOG.info("wake request {} for {} taken: {}", wake.get().id(), agent.name(), reason);
+            JobDataMap data = new JobDataMap();
+            data.put("trigger", "manual");
+            data.put("reason", reason);
+            try {
+                up.scheduler().triggerJob(agent.job, data);
+            } catch (SchedulerException e) {
+                LOG.error(
+                        "cannot start the beat asked for by wake request {}: {}",
+                        wake.get().id(),
+                        e.getMessage());
+            }
         }
     }
 
-    /** The Quartz scheduler name every node of the agent's cluster shares. */
-    public static String schedulerName(AgentConfig config) {
-        return "heartbeat-" + config.agent().name();
+    /**
+     * The Quartz scheduler name every node of a cluster shares: the one agent's, as before there were several;
+     * with {@code agents:} one name for the configuration's agents together (one database holds one such set).
+     */
+    public static String schedulerName(Fleet fleet) {
+        return fleet.several()
+                ? "heartbeat-agents"
+                : "heartbeat-" + fleet.shared().agent().name();
     }
 
     /**
      * Who is running, in words ("pid 12 on web1", "2 cluster nodes: a, b"), or empty when no daemon is.
      * {@code store} may be null when there is no database yet.
      */
-    public static Optional<String> running(AgentConfig config, @Nullable Store store, Instant now) {
+    public static Optional<String> running(Fleet fleet, @Nullable Store store, Instant now) {
+        AgentConfig config = fleet.shared();
         if (!config.storage().postgres()) {
             return InstanceLock.holder(AgentRuntime.databaseFile(config)).filter(h -> !InstanceLock.isOnce(h));
         }
         if (store == null) {
             return Optional.empty();
         }
-        List<Cluster.Node> live = store.cluster().clusterNodes(schedulerName(config)).stream()
+        List<Cluster.Node> live = store.cluster().clusterNodes(schedulerName(fleet)).stream()
                 .filter(n -> n.alive(now))
                 .toList();
         if (live.isEmpty()) {

@@ -24,6 +24,7 @@ final class HeartbeatJob implements InterruptableJob {
             JobDataMap data = context.getMergedJobDataMap();
             boolean manual = "manual".equals(data.getString("trigger"));
             daemon.beat(
+                    context.getJobDetail().getKey().getGroup(),
                     manual ? Decision.Trigger.MANUAL : Decision.Trigger.SCHEDULE,
                     manual ? data.getString("reason") : null,
                     context.getScheduledFireTime().toInstant());

@@ -41,7 +41,7 @@ final class MissedTicks extends TriggerListenerSupport {
 
     @Override
     public String getName() {
-        return "missed-ticks";
+        return "missed-ticks/" + agent;
     }
 
     @Override

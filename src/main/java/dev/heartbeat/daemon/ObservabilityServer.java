@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.Observability;
 import dev.heartbeat.model.ModelRouter;
 import dev.heartbeat.store.DecisionLog;
 import dev.heartbeat.store.Store;
@@ -40,34 +41,26 @@ final class ObservabilityServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ObservabilityServer.class);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final BeatMetrics metrics;
-    private final AgentConfig config;
+    private final Observability settings;
     private final Clock clock;
     private @Nullable HttpServer server;
 
-    ObservabilityServer(AgentConfig config, Clock clock) {
-        this.config = config;
+    ObservabilityServer(Observability settings, Clock clock) {
+        this.settings = settings;
         this.clock = clock;
-        this.metrics = new BeatMetrics(registry, config.agent().name(), Optional.empty());
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
     }
 
-    /** The listener that turns beats into metrics (given to the agent's runtime). */
-    BeatMetrics listener() {
-        return metrics;
-    }
-
     /**
-     * Registers what is read from the store and the model router, and starts listening.
-     *
-     * @throws DaemonException when the address cannot be bound (in use, not this machine's)
+     * The listener that turns one agent's beats into metrics (given to its runtime), with the gauges read from
+     * the store and its model router at a scrape, every meter tagged with the agent's name.
      */
-    void start(Store store, ModelRouter model, Supplier<Optional<String>> liveness) {
+    BeatMetrics watch(AgentConfig config, Store store, ModelRouter model) {
         String agent = config.agent().name();
-        lastSuccessOnRecord(store.decisionLog()).ifPresent(t -> metrics.lastSuccess.compareAndSet(null, t));
+        BeatMetrics metrics = new BeatMetrics(registry, agent, lastSuccessOnRecord(store.decisionLog(), agent));
         Gauge.builder("heartbeat.last.success.age", () -> {
                     Instant last = metrics.lastSuccess.get();
                     return last == null
@@ -105,7 +98,7 @@ final class ObservabilityServer implements AutoCloseable {
             long limit = budget.dailyTokens();
             Gauge.builder(
                             "heartbeat.budget.tokens.left",
-                            () -> limit - spentToday(store).tokens())
+                            () -> limit - spentToday(config, store).tokens())
                     .description("Tokens left of budget.daily-tokens today")
                     .tag("agent", agent)
                     .register(registry);
@@ -114,13 +107,22 @@ final class ObservabilityServer implements AutoCloseable {
             double limit = budget.dailyUsd();
             Gauge.builder(
                             "heartbeat.budget.usd.left",
-                            () -> limit - spentToday(store).usd())
+                            () -> limit - spentToday(config, store).usd())
                     .description("USD left of budget.daily-usd today")
                     .tag("agent", agent)
                     .register(registry);
         }
-        String host = config.observability().host();
-        int port = config.observability().port();
+        return metrics;
+    }
+
+    /**
+     * Starts listening.
+     *
+     * @throws DaemonException when the address cannot be bound (in use, not this machine's)
+     */
+    void start(Supplier<Optional<String>> liveness) {
+        String host = settings.host();
+        int port = settings.port();
         try {
             HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 16);
             http.createContext(
@@ -152,7 +154,7 @@ final class ObservabilityServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new DaemonException(
                     "observability.http: cannot listen on "
-                            + config.observability().http() + " (" + e.getMessage()
+                            + settings.http() + " (" + e.getMessage()
                             + "); is another process using the port?",
                     2);
         }
@@ -164,15 +166,15 @@ final class ObservabilityServer implements AutoCloseable {
         return s == null ? -1 : s.getAddress().getPort();
     }
 
-    private DecisionLog.Spending spentToday(Store store) {
+    private DecisionLog.Spending spentToday(AgentConfig config, Store store) {
         return store.decisionLog()
                 .spentSince(config.agent().name(), config.startOfToday(clock).toInstant());
     }
 
-    private static Optional<Instant> lastSuccessOnRecord(DecisionLog log) {
+    private static Optional<Instant> lastSuccessOnRecord(DecisionLog log, String agent) {
         Optional<Instant> last = Optional.empty();
         for (Decision.Outcome o : List.of(Decision.Outcome.QUIET, Decision.Outcome.ACTED)) {
-            for (StoredDecision d : log.list(null, o, 1)) {
+            for (StoredDecision d : log.list(agent, null, o, 1)) {
                 if (d.decision() != null) {
                     Instant t = d.decision().finishedAt().toInstant();
                     last = last.isEmpty() || t.isAfter(last.get()) ? Optional.of(t) : last;

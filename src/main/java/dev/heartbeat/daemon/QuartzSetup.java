@@ -1,15 +1,16 @@
 package dev.heartbeat.daemon;
 
 import dev.heartbeat.config.AgentConfig;
+import dev.heartbeat.config.Fleet;
 import dev.heartbeat.store.Database;
 import dev.heartbeat.store.PostgresDatabase;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
-import org.quartz.JobKey;
 import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -31,70 +32,47 @@ final class QuartzSetup {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     private final Daemon daemon;
-    private final MissedTicks missedTicks;
-    private final AgentConfig config;
-    private final Schedule schedule;
+    private final Fleet fleet;
+    private final List<ServedAgent> agents;
     private final Clock clock;
-    private final JobKey heartbeatKey;
 
-    QuartzSetup(
-            Daemon daemon,
-            MissedTicks missedTicks,
-            AgentConfig config,
-            Schedule schedule,
-            Clock clock,
-            JobKey heartbeatKey) {
+    QuartzSetup(Daemon daemon, Fleet fleet, List<ServedAgent> agents, Clock clock) {
         this.daemon = daemon;
-        this.missedTicks = missedTicks;
-        this.config = config;
-        this.schedule = schedule;
+        this.fleet = fleet;
+        this.agents = List.copyOf(agents);
         this.clock = clock;
-        this.heartbeatKey = heartbeatKey;
     }
 
-    /** The daemon's scheduler: its job store, the heartbeat job and trigger, the misfire listener, the wake poll. */
+    /** The daemon's scheduler: its job store, each agent's job, trigger and misfire listener, the wake poll. */
     Scheduler create(Database database) throws SchedulerException {
         Properties props = new Properties();
-        // Every node of one agent's cluster shares the scheduler name; instance ids tell the nodes apart.
+        // Every node of one cluster shares the scheduler name; instance ids tell the nodes apart.
         props.setProperty("org.quartz.scheduler.instanceName", schedulerName());
         props.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         props.setProperty("org.quartz.scheduler.makeSchedulerThreadDaemon", "true");
-        props.setProperty("org.quartz.threadPool.threadCount", "2");
+        // A thread for each agent's beat and one for the wake poll: an agent whose beat hangs on its provider
+        // holds its own thread only, never the one another agent's tick needs.
+        props.setProperty("org.quartz.threadPool.threadCount", Integer.toString(agents.size() + 1));
         props.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
         props.putAll(jobStore(database));
         Scheduler s = new StdSchedulerFactory(props).getScheduler();
         s.setJobFactory((bundle, sched) -> bundle.getJobDetail().getJobClass() == HeartbeatJob.class
                 ? new HeartbeatJob(daemon)
                 : new WakePollJob(daemon));
-        JobDetail heartbeat = JobBuilder.newJob(HeartbeatJob.class)
-                .withIdentity(heartbeatKey)
-                .storeDurably()
-                .build();
-        s.addJob(heartbeat, true);
-        s.getListenerManager().addTriggerListener(missedTicks, KeyMatcher.keyEquals(schedule.key()));
-        if (schedule.fires()) {
-            Optional<ActiveHoursCalendar> calendar = schedule.calendar();
-            if (calendar.isPresent()) {
-                s.addCalendar(Schedule.CALENDAR, calendar.get(), true, true);
-            }
-            installTrigger(
-                    s,
-                    schedule.trigger(clock.instant())
-                            .getTriggerBuilder()
-                            .forJob(heartbeat)
-                            .build());
-        } else {
-            s.unscheduleJob(schedule.key());
-            LOG.warn("the heartbeat schedule never fires ({}); the daemon only answers 'wake'", whyNoSchedule());
+        for (ServedAgent agent : agents) {
+            schedule(s, agent);
         }
+        // The one agent of a file of today keeps the poll's key it had; several agents share one poll.
+        String pollGroup =
+                fleet.several() ? "heartbeat-agents" : fleet.shared().agent().name();
         JobDetail poll = JobBuilder.newJob(WakePollJob.class)
-                .withIdentity("wake-poll", config.agent().name())
+                .withIdentity("wake-poll", pollGroup)
                 .storeDurably()
                 .build();
         s.scheduleJob(
                 poll,
                 Set.of(TriggerBuilder.newTrigger()
-                        .withIdentity("wake-poll", config.agent().name())
+                        .withIdentity("wake-poll", pollGroup)
                         .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever(1)
                                 .withMisfireHandlingInstructionNextWithRemainingCount())
                         .startNow()
@@ -103,11 +81,40 @@ final class QuartzSetup {
         return s;
     }
 
+    private void schedule(Scheduler s, ServedAgent agent) throws SchedulerException {
+        Schedule schedule = agent.schedule;
+        JobDetail heartbeat = JobBuilder.newJob(HeartbeatJob.class)
+                .withIdentity(agent.job)
+                .storeDurably()
+                .build();
+        s.addJob(heartbeat, true);
+        s.getListenerManager().addTriggerListener(agent.missed, KeyMatcher.keyEquals(schedule.key()));
+        if (schedule.fires()) {
+            Optional<ActiveHoursCalendar> calendar = schedule.calendar();
+            if (calendar.isPresent()) {
+                s.addCalendar(schedule.calendarName(), calendar.get(), true, true);
+            }
+            installTrigger(
+                    s,
+                    schedule,
+                    schedule.trigger(clock.instant())
+                            .getTriggerBuilder()
+                            .forJob(heartbeat)
+                            .build());
+        } else {
+            s.unscheduleJob(schedule.key());
+            LOG.warn(
+                    "the heartbeat schedule of {} never fires ({}); it only answers 'wake'",
+                    agent.name(),
+                    whyNoSchedule(agent.config));
+        }
+    }
+
     /**
      * Schedules the heartbeat trigger unless an identical one is stored already: in a cluster the nodes
      * that join later keep the running trigger (and its next fire time) instead of resetting it.
      */
-    private void installTrigger(Scheduler s, Trigger trigger) throws SchedulerException {
+    private void installTrigger(Scheduler s, Schedule schedule, Trigger trigger) throws SchedulerException {
         Trigger existing = s.getTrigger(trigger.getKey());
         if (existing != null
                 && schedule.signature().equals(existing.getJobDataMap().getString(Schedule.SIGNATURE))) {
@@ -117,7 +124,10 @@ final class QuartzSetup {
             if (existing == null) {
                 s.scheduleJob(trigger);
             } else {
-                LOG.info("the heartbeat schedule changed to {}; rescheduling", schedule.signature());
+                LOG.info(
+                        "the heartbeat schedule of {} changed to {}; rescheduling",
+                        trigger.getKey().getGroup(),
+                        schedule.signature());
                 s.rescheduleJob(trigger.getKey(), trigger);
             }
         } catch (ObjectAlreadyExistsException e) {
@@ -132,9 +142,12 @@ final class QuartzSetup {
      */
     private Properties jobStore(Database database) {
         Properties props = new Properties();
-        props.setProperty(
-                "org.quartz.jobStore.misfireThreshold",
-                Long.toString(schedule.misfireThreshold().toMillis()));
+        // The shortest schedule's threshold: Quartz has one for the whole scheduler.
+        long threshold = agents.stream()
+                .mapToLong(a -> a.schedule.misfireThreshold().toMillis())
+                .min()
+                .orElse(60_000);
+        props.setProperty("org.quartz.jobStore.misfireThreshold", Long.toString(threshold));
         if (!(database instanceof PostgresDatabase pg)) {
             props.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
             return props;
@@ -149,11 +162,11 @@ final class QuartzSetup {
         props.setProperty("org.quartz.jobStore.isClustered", "true");
         props.setProperty(
                 "org.quartz.jobStore.clusterCheckinInterval",
-                Long.toString(config.storage().checkinInterval().toMillis()));
+                Long.toString(fleet.shared().storage().checkinInterval().toMillis()));
         return props;
     }
 
-    private String whyNoSchedule() {
+    private static String whyNoSchedule(AgentConfig config) {
         AgentConfig.Heartbeat h = config.heartbeat();
         if (!h.enabled()) {
             return "heartbeat.enabled is false";
@@ -165,6 +178,6 @@ final class QuartzSetup {
     }
 
     private String schedulerName() {
-        return Daemon.schedulerName(config);
+        return Daemon.schedulerName(fleet);
     }
 }

@@ -34,9 +34,24 @@ public final class Schedule {
     public static final String SIGNATURE = "schedule";
 
     private final AgentConfig config;
+    private final String calendarName;
 
     public Schedule(AgentConfig config) {
+        this(config, false);
+    }
+
+    /**
+     * {@code several}: the agent is one of several in one scheduler, so its active-hours calendar is named after
+     * it (the one agent of a file of today keeps the name its stored trigger already refers to).
+     */
+    public Schedule(AgentConfig config, boolean several) {
         this.config = config;
+        this.calendarName = several ? CALENDAR + "/" + config.agent().name() : CALENDAR;
+    }
+
+    /** The name of the active-hours calendar the trigger is modified by. */
+    public String calendarName() {
+        return calendarName;
     }
 
     /** False when the schedule can never fire: heartbeat off, or active hours with start == end. */
@@ -63,7 +78,7 @@ public final class Schedule {
         TriggerBuilder<Trigger> builder =
                 TriggerBuilder.newTrigger().withIdentity(key()).usingJobData(SIGNATURE, signature());
         if (h.window().isPresent()) {
-            builder.modifiedByCalendar(CALENDAR);
+            builder.modifiedByCalendar(calendarName);
         }
         if (h.cron() != null) {
             return builder.startAt(Date.from(from))

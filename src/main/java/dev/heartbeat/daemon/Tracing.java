@@ -1,7 +1,6 @@
 package dev.heartbeat.daemon;
 
 import dev.heartbeat.beat.BeatListener;
-import dev.heartbeat.config.AgentConfig;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.util.HashMap;
@@ -20,15 +19,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Tracing implements AutoCloseable {
     private final OpenTelemetrySdk sdk;
-    private final BeatTraces listener;
+    private final boolean content;
 
-    private Tracing(OpenTelemetrySdk sdk, BeatTraces listener) {
+    private Tracing(OpenTelemetrySdk sdk, boolean content) {
         this.sdk = sdk;
-        this.listener = listener;
+        this.content = content;
     }
 
-    /** Tracing for this agent when the environment asks for it; empty otherwise. */
-    public static Optional<Tracing> fromEnvironment(AgentConfig config, Map<String, String> env) {
+    /** Tracing for the process when the environment asks for it; empty otherwise. */
+    public static Optional<Tracing> fromEnvironment(Map<String, String> env) {
         if (blank(env.get("OTEL_EXPORTER_OTLP_ENDPOINT")) && blank(env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))) {
             return Optional.empty();
         }
@@ -50,13 +49,12 @@ public final class Tracing implements AutoCloseable {
                 .build()
                 .getOpenTelemetrySdk();
         boolean content = "true".equalsIgnoreCase(env.get("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"));
-        return Optional.of(new Tracing(
-                sdk,
-                new BeatTraces(sdk.getTracer("dev.heartbeat"), config.agent().name(), content)));
+        return Optional.of(new Tracing(sdk, content));
     }
 
-    public BeatListener listener() {
-        return listener;
+    /** The listener that traces one agent's beats; every agent's spans go through the one exporter. */
+    public BeatListener listener(String agent) {
+        return new BeatTraces(sdk.getTracer("dev.heartbeat"), agent, content);
     }
 
     /** Exports what is still buffered (a --once beat's spans) and stops the exporter. */

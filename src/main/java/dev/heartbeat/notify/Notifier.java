@@ -59,7 +59,11 @@ public final class Notifier {
             Duration window = config.notifications().dedupeWindow();
             if (!window.isZero()
                     && sent.outbox()
-                            .sentSince(name, hash, OffsetDateTime.now(clock).minus(window))) {
+                            .sentSince(
+                                    config.agent().name(),
+                                    name,
+                                    hash,
+                                    OffsetDateTime.now(clock).minus(window))) {
                 out.add(new NotificationRecord(
                         name,
                         severity,
@@ -77,7 +81,7 @@ public final class Notifier {
             }
             out.add(r);
             if (!r.status().equals("failed")) {
-                sent.outbox().recordSent(name, hash);
+                sent.outbox().recordSent(config.agent().name(), name, hash);
             }
         }
         return out;

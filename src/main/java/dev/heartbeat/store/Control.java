@@ -22,14 +22,15 @@ public final class Control {
         this.jdbc = jdbc;
     }
 
-    /** Asks a running daemon for a beat now; returns the request's id. */
-    public long requestWake(String reason) {
+    /** Asks a running daemon for a beat of {@code agent} now; returns the request's id. */
+    public long requestWake(String agent, @Nullable String reason) {
         return jdbc.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO wake_requests (reason, requested_at) VALUES (?, ?)",
+                    "INSERT INTO wake_requests (agent, reason, requested_at) VALUES (?, ?, ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
-                ps.setString(1, reason);
-                ps.setString(2, jdbc.now());
+                ps.setString(1, agent);
+                ps.setString(2, reason);
+                ps.setString(3, jdbc.now());
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();
@@ -46,14 +47,17 @@ public final class Control {
      * Takes every open wake request at once, so no other daemon takes them too: a flood of wakes makes one
      * beat, not one a second. The reasons are joined (the first five, then how many more).
      */
-    public Optional<Wake> takeWake(String takenBy) {
+    public Optional<Wake> takeWake(String agent, String takenBy) {
         return jdbc.write(c -> {
             List<Wake> open = new ArrayList<>();
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT id, reason, requested_at FROM wake_requests "
-                            + "WHERE taken_at IS NULL ORDER BY id")) {
-                while (rs.next()) {
-                    open.add(new Wake(rs.getLong(1), rs.getString(2), OffsetDateTime.parse(rs.getString(3))));
+            // A request with no agent was stored by a release before agents were named in it: any agent takes it.
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, reason, requested_at FROM wake_requests "
+                    + "WHERE taken_at IS NULL AND (agent = ? OR agent IS NULL) ORDER BY id")) {
+                ps.setString(1, agent);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        open.add(new Wake(rs.getLong(1), rs.getString(2), OffsetDateTime.parse(rs.getString(3))));
+                    }
                 }
             }
             if (open.isEmpty()) {
@@ -61,10 +65,12 @@ public final class Control {
             }
             long last = open.get(open.size() - 1).id();
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE wake_requests SET taken_at = ?, taken_by = ? WHERE id <= ? AND taken_at IS NULL")) {
+                    "UPDATE wake_requests SET taken_at = ?, taken_by = ? WHERE id <= ? AND taken_at IS NULL "
+                            + "AND (agent = ? OR agent IS NULL)")) {
                 ps.setString(1, jdbc.now());
                 ps.setString(2, takenBy);
                 ps.setLong(3, last);
+                ps.setString(4, agent);
                 if (ps.executeUpdate() == 0) {
                     return Optional.<Wake>empty();
                 }

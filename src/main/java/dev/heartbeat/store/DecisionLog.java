@@ -144,7 +144,16 @@ public final class DecisionLog {
 
     /** Decisions newest first, optionally since an instant and of one outcome. */
     public List<StoredDecision> list(@Nullable OffsetDateTime since, Decision.@Nullable Outcome outcome, int limit) {
+        return list(null, since, outcome, limit);
+    }
+
+    /** Decisions newest first, optionally of one agent, since an instant and of one outcome. */
+    public List<StoredDecision> list(
+            @Nullable String agent, @Nullable OffsetDateTime since, Decision.@Nullable Outcome outcome, int limit) {
         StringBuilder sql = new StringBuilder("SELECT seq, record FROM decisions WHERE 1 = 1");
+        if (agent != null) {
+            sql.append(" AND agent = ?");
+        }
         if (since != null) {
             sql.append(" AND started_at >= ?");
         }
@@ -155,6 +164,9 @@ public final class DecisionLog {
         return jdbc.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 int i = 1;
+                if (agent != null) {
+                    ps.setString(i++, agent);
+                }
                 if (since != null) {
                     ps.setString(i++, Jdbc.utc(since));
                 }

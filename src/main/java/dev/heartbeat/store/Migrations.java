@@ -33,7 +33,8 @@ final class Migrations {
             Map.entry("9", -1003898999),
             Map.entry("10", -1477055650),
             Map.entry("11", 2132836576),
-            Map.entry("12", -233086155));
+            Map.entry("12", -233086155),
+            Map.entry("13", -1645242051));
 
     private Migrations() {}
 

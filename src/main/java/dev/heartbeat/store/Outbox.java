@@ -25,14 +25,17 @@ public final class Outbox {
         this.jdbc = jdbc;
     }
 
-    /** Whether this text went to this channel since {@code since}. */
-    public boolean sentSince(String channel, String textHash, OffsetDateTime since) {
+    /** Whether {@code agent} sent this text to this channel since {@code since}. */
+    public boolean sentSince(String agent, String channel, String textHash, OffsetDateTime since) {
         return jdbc.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM notifications_sent "
-                    + "WHERE channel = ? AND text_hash = ? AND sent_at >= ? LIMIT 1")) {
+            // A row with no agent is from a release before agents were named in it: it counts for every agent.
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM notifications_sent "
+                            + "WHERE channel = ? AND text_hash = ? AND sent_at >= ? AND (agent = ? OR agent IS NULL) LIMIT 1")) {
                 ps.setString(1, channel);
                 ps.setString(2, textHash);
                 ps.setString(3, Jdbc.utc(since));
+                ps.setString(4, agent);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next();
                 }
@@ -40,13 +43,14 @@ public final class Outbox {
         });
     }
 
-    public void recordSent(String channel, String textHash) {
+    public void recordSent(String agent, String channel, String textHash) {
         jdbc.update(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO notifications_sent (channel, text_hash, sent_at) VALUES (?, ?, ?)")) {
-                ps.setString(1, channel);
-                ps.setString(2, textHash);
-                ps.setString(3, jdbc.now());
+                    "INSERT INTO notifications_sent (agent, channel, text_hash, sent_at) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, agent);
+                ps.setString(2, channel);
+                ps.setString(3, textHash);
+                ps.setString(4, jdbc.now());
                 ps.executeUpdate();
             }
         });

@@ -32,8 +32,9 @@ class ObservabilityServerTest {
         Files.createDirectories(agent.database().getParent());
         AtomicReference<Optional<String>> problem = new AtomicReference<>(Optional.of("the store does not answer"));
         try (Store store = Store.open(agent.database(), Clock.systemUTC());
-                ObservabilityServer server = new ObservabilityServer(config, Clock.systemUTC())) {
-            server.start(store, ModelRouter.of(config.model(), Clock.systemUTC()), problem::get);
+                ObservabilityServer server = new ObservabilityServer(config.observability(), Clock.systemUTC())) {
+            server.watch(config, store, ModelRouter.of(config.model(), Clock.systemUTC()));
+            server.start(problem::get);
             HttpResponse<String> sick = get(server.port(), "/healthz");
             assertThat(sick.statusCode()).isEqualTo(503);
             assertThat(sick.body()).isEqualTo("unhealthy: the store does not answer\n");

@@ -137,7 +137,8 @@ class PostgresStoreTest extends AgentTest {
             }
             ExecutorService pool = Executors.newSingleThreadExecutor();
             try {
-                Future<Long> waiting = pool.submit(() -> store.control().requestWake("queued behind the other node"));
+                Future<Long> waiting =
+                        pool.submit(() -> store.control().requestWake("a", "queued behind the other node"));
                 long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
                 while (!waitsForTheWriteLock(otherNode) && System.nanoTime() < until) {
                     Thread.onSpinWait();
