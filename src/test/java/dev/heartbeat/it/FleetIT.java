@@ -99,9 +99,18 @@ class FleetIT {
         return out;
     }
 
+    /** Each agent's checklist in its own workspace (sessions/NAME, the default beside several agents). */
+    static void checklists(Path home, String... agents) throws Exception {
+        for (String agent : agents) {
+            Path workspace = Files.createDirectories(home.resolve("sessions").resolve(agent));
+            Files.writeString(workspace.resolve("HEARTBEAT.md"), "# Checks\n- Is " + agent + " fine?\n");
+        }
+    }
+
     @Test
     void aHungProviderHoldsUpOnlyItsOwnAgent() throws Exception {
         Files.writeString(home.resolve("agent.yaml"), fleetYaml(healthy, hanging), StandardCharsets.UTF_8);
+        checklists(home, "disk-watch", "billing-watch", "cert-watch");
         Path db = home.resolve("state/heartbeat.db");
         try (DaemonProcess daemon = DaemonProcess.running(env, home.resolve("run.log"), home.resolve("agent.yaml"))) {
             Thread.sleep(Duration.ofSeconds(15).toMillis());
