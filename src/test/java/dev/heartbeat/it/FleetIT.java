@@ -7,6 +7,12 @@ import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.JarProcess;
 import dev.heartbeat.fakes.TestAgent;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,8 +60,9 @@ class FleetIT {
     }
 
     /** Three agents beating every second; cert-watch's provider never answers (2 s timeout, no retries). */
-    static String fleetYaml(FakeOpenAi healthy, FakeOpenAi hanging) {
-        return "model:\n  provider: openai\n  name: test-model\n  base-url: " + healthy.baseUrl() + "\n"
+    static String fleetYaml(FakeOpenAi healthy, FakeOpenAi hanging, int port) {
+        return "observability:\n  http: \"127.0.0.1:" + port + "\"\n"
+                + "model:\n  provider: openai\n  name: test-model\n  base-url: " + healthy.baseUrl() + "\n"
                 + "  api-key: ${HB_TEST_KEY}\n  timeout: 3s\n  max-retries: 0\n"
                 + "storage:\n  url: sqlite:state/heartbeat.db\n"
                 + "heartbeat:\n  every: 1s\n  shutdown-grace: 3s\n"
@@ -109,11 +116,27 @@ class FleetIT {
 
     @Test
     void aHungProviderHoldsUpOnlyItsOwnAgent() throws Exception {
-        Files.writeString(home.resolve("agent.yaml"), fleetYaml(healthy, hanging), StandardCharsets.UTF_8);
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Files.writeString(home.resolve("agent.yaml"), fleetYaml(healthy, hanging, port), StandardCharsets.UTF_8);
         checklists(home, "disk-watch", "billing-watch", "cert-watch");
         Path db = home.resolve("state/heartbeat.db");
         try (DaemonProcess daemon = DaemonProcess.running(env, home.resolve("run.log"), home.resolve("agent.yaml"))) {
             Thread.sleep(Duration.ofSeconds(15).toMillis());
+            String metrics = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(metrics)
+                    .contains("heartbeat_beats_total{agent=\"disk-watch\",outcome=\"quiet\",trigger=\"schedule\"}")
+                    .contains("heartbeat_beats_total{agent=\"billing-watch\",outcome=\"quiet\",trigger=\"schedule\"}")
+                    .contains("heartbeat_beats_total{agent=\"cert-watch\",outcome=\"failed\",trigger=\"schedule\"}")
+                    .contains("heartbeat_model_breaker_open{agent=\"cert-watch\"")
+                    .contains("heartbeat_last_success_age_seconds{agent=\"cert-watch\"} NaN");
             assertThat(daemon.terminate(Duration.ofSeconds(30))).isZero();
         }
         for (String agent : List.of("disk-watch", "billing-watch")) {
