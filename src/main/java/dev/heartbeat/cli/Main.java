@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
             PauseCommand.Resume.class,
             ApprovalsCommand.class,
             ToolsCommand.class,
+            NotifyCommand.class,
             SessionsCommand.class,
             DecisionsCommand.class,
             ConfigCommand.class,
@@ -166,8 +167,19 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    private static final Set<String> COMMANDS =
-            Set.of("once", "sessions", "decisions", "config", "help", "wake", "status", "pause", "resume", "approvals");
+    private static final Set<String> COMMANDS = Set.of(
+            "once",
+            "sessions",
+            "decisions",
+            "config",
+            "help",
+            "wake",
+            "status",
+            "pause",
+            "resume",
+            "approvals",
+            "tools",
+            "notify");
 
     @Override
     public Integer call() {

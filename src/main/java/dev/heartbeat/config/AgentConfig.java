@@ -248,8 +248,9 @@ public record AgentConfig(
     @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
     public record Notify(List<Channel> channels, Duration dedupeWindow, Integer alertAfterFailures) {
         public Notify {
-            channels =
-                    channels == null ? List.of(new Channel(ChannelType.LOG, null, null, null)) : List.copyOf(channels);
+            channels = channels == null
+                    ? List.of(new Channel(ChannelType.LOG, null, null, Map.of(), null))
+                    : List.copyOf(channels);
             dedupeWindow = dedupeWindow == null ? Duration.ofHours(24) : dedupeWindow;
             alertAfterFailures = alertAfterFailures == null ? 3 : alertAfterFailures;
         }
@@ -259,13 +260,16 @@ public record AgentConfig(
      * A notify channel. For a webhook, {@code secret} signs every delivery the Standard Webhooks way
      * ({@code webhook-id}, {@code webhook-timestamp}, {@code webhook-signature: v1,<HMAC-SHA256>}).
      */
-    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
     /**
      * An e-mail channel also has {@code to} (addresses), {@code from}, and for an SMTP server that wants a login,
      * {@code username} and {@code password}; its {@code url} is {@code smtp://HOST:PORT} (STARTTLS) or
-     * {@code smtps://HOST:PORT} (TLS from the start).
+     * {@code smtps://HOST:PORT} (TLS from the start). {@code name} is how records and {@code notify test} call it
+     * (its type, numbered when there are several, unless set); outside {@code deliverHours} a notification that is
+     * not critical is held and sent in one digest when the window opens.
      */
+    @SuppressWarnings("NullAway") // null is "not set" (as the binder passes it): the constructor puts the default in
     public record Channel(
+            @Nullable String name,
             ChannelType type,
             @Nullable URI url,
             @Nullable String path,
@@ -274,7 +278,8 @@ public record AgentConfig(
             List<String> to,
             @Nullable String from,
             @Nullable String username,
-            Secret password) {
+            Secret password,
+            @Nullable ActiveHours deliverHours) {
         public Channel {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
             secret = secret == null ? new Secret(null) : secret;
@@ -283,7 +288,12 @@ public record AgentConfig(
         }
 
         public Channel(ChannelType type, URI url, String path, Map<String, Secret> headers, Secret secret) {
-            this(type, url, path, headers, secret, null, null, null, null);
+            this(null, type, url, path, headers, secret, null, null, null, null, null);
+        }
+
+        /** The same channel with its delivery window in {@code window}'s place (the agent's zone filled in). */
+        public Channel withDeliverHours(ActiveHours window) {
+            return new Channel(name, type, url, path, headers, secret, to, from, username, password, window);
         }
 
         public Channel(ChannelType type, URI url, String path, Map<String, Secret> headers) {

@@ -395,7 +395,7 @@ public final class ConfigLoader {
             basics.pricing();
             basics.budget();
             AgentConfig.Storage storage = new StorageSection(in).storage();
-            new NotifySection(in).notifyChannels();
+            AgentConfig.Notify notify = new NotifySection(in).notifyChannels();
             new McpSection(in).servers();
             new ToolsSection(in).tools();
             new ProbesSection(in).probes();
@@ -407,7 +407,7 @@ public final class ConfigLoader {
                     heartbeat,
                     config.context(),
                     storage,
-                    config.notifications(),
+                    notify,
                     config.tools(),
                     config.logging(),
                     config.pricing(),

@@ -13,8 +13,8 @@ import java.util.Objects;
 final class Channels {
     private Channels() {}
 
-    /** A configured channel with the name it has in records. */
-    record Named(String name, NotifyChannel channel) {}
+    /** A configured channel with the name it has in records, and its settings (its delivery window). */
+    record Named(String name, NotifyChannel channel, AgentConfig.Channel settings) {}
 
     static List<Named> of(AgentConfig config, WebhookOutbox outbox) {
         List<AgentConfig.Channel> channels = config.notifications().channels();
@@ -29,7 +29,7 @@ final class Channels {
                 case NTFY -> new NtfyChannel(outbox, c);
                 case EMAIL -> new EmailChannel(outbox, c);
             };
-            out.add(new Named(Notifier.channelName(channels, i), channel));
+            out.add(new Named(Notifier.channelName(channels, i), channel, c));
         }
         return List.copyOf(out);
     }

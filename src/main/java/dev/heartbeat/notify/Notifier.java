@@ -6,6 +6,7 @@ import dev.heartbeat.audit.Decision.NotificationRecord;
 import dev.heartbeat.audit.HashChain;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.Durations;
+import dev.heartbeat.store.Outbox;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.support.Json;
 import dev.heartbeat.support.Redactor;
@@ -13,9 +14,12 @@ import dev.heartbeat.support.Texts;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -55,6 +59,7 @@ public final class Notifier {
                 out.add(new NotificationRecord(name, severity, "dry_run", "would have sent"));
                 continue;
             }
+            Optional<String> closed = outsideHours(channel, severity);
             String hash = textHash(name, text);
             Duration window = config.notifications().dedupeWindow();
             if (!window.isZero()
@@ -72,13 +77,15 @@ public final class Notifier {
                                 + " (notify.dedupe-window)"));
                 continue;
             }
-            NotificationRecord r;
-            try {
-                r = channel.channel()
-                        .deliver(new NotifyChannel.Delivery(name, text, severity, beatId, idempotencyKey, payload));
-            } catch (IOException e) {
-                r = new NotificationRecord(name, severity, "failed", Redactor.redact(Texts.message(e)));
+            if (closed.isPresent()) {
+                // Held, and remembered as sent: a repeat in the night is the same line of the one digest.
+                sent.outbox().hold(config.agent().name(), name, severity, text, beatId);
+                sent.outbox().recordSent(config.agent().name(), name, hash);
+                out.add(new NotificationRecord(name, severity, "held", closed.get()));
+                continue;
             }
+            NotificationRecord r =
+                    deliver(channel, new NotifyChannel.Delivery(name, text, severity, beatId, idempotencyKey, payload));
             out.add(r);
             if (!r.status().equals("failed")) {
                 sent.outbox().recordSent(config.agent().name(), name, hash);
@@ -87,15 +94,132 @@ public final class Notifier {
         return out;
     }
 
-    /** How a channel is named in records: its type, numbered when there are several. */
-    static String channelName(List<AgentConfig.Channel> channels, int i) {
-        return channels.get(i).type().wire() + (channels.size() > 1 ? "#" + i : "");
+    private static NotificationRecord deliver(Channels.Named channel, NotifyChannel.Delivery d) {
+        try {
+            return channel.channel().deliver(d);
+        } catch (IOException e) {
+            return new NotificationRecord(d.channel(), d.severity(), "failed", Redactor.redact(Texts.message(e)));
+        }
     }
 
-    /** Retries the webhook notifications that are due (at every beat, and between beats in the daemon). */
+    /**
+     * Why a notification waits for the channel's digest, or empty when it goes now: outside {@code deliver-hours}
+     * only a critical one goes through, so nobody is woken at 03:00 by a warning.
+     */
+    private Optional<String> outsideHours(Channels.Named channel, String severity) {
+        AgentConfig.ActiveHours window = channel.settings().deliverHours();
+        if (window == null || severity.equals("critical") || open(window)) {
+            return Optional.empty();
+        }
+        return Optional.of("outside deliver-hours " + window.start() + "-" + window.end() + " " + window.timezone()
+                + "; sent in one digest when the window opens (critical goes through at once)");
+    }
+
+    private boolean open(AgentConfig.ActiveHours window) {
+        return window.contains(LocalTime.now(clock.withZone(window.timezone())));
+    }
+
+    /** How a channel is named in records: its name if it has one, else its type, numbered when there are several. */
+    static String channelName(List<AgentConfig.Channel> channels, int i) {
+        AgentConfig.Channel c = channels.get(i);
+        if (c.name() != null) {
+            return c.name();
+        }
+        return c.type().wire() + (channels.size() > 1 ? "#" + i : "");
+    }
+
+    /** The names {@code notify test --channel} takes. */
+    public List<String> channelNames() {
+        return channels.stream().map(Channels.Named::name).toList();
+    }
+
+    /**
+     * Retries the webhook notifications that are due and sends the digests of channels whose window opened (at
+     * every beat, and between beats in the daemon).
+     */
     public void retryDue() {
         outbox.retryDue();
+        sendDigests();
     }
+
+    /**
+     * Each channel whose window is open and that holds notifications gets them as one message, severity the
+     * highest held; the held ones are let go once it is delivered (or queued in the outbox for its retries).
+     */
+    public List<NotificationRecord> sendDigests() {
+        List<NotificationRecord> out = new ArrayList<>();
+        String agent = config.agent().name();
+        for (Channels.Named channel : channels) {
+            AgentConfig.ActiveHours window = channel.settings().deliverHours();
+            if (window == null || !open(window)) {
+                continue;
+            }
+            List<Outbox.Held> held = sent.outbox().held(agent, channel.name());
+            if (held.isEmpty()) {
+                continue;
+            }
+            String severity = held.stream()
+                    .map(Outbox.Held::severity)
+                    .max(Comparator.comparingInt(SEVERITY_ORDER::indexOf))
+                    .orElse("info");
+            StringBuilder text = new StringBuilder(held.size() + " notification(s) held outside deliver-hours "
+                    + window.start() + "-" + window.end() + ":");
+            for (Outbox.Held h : held) {
+                text.append("\n- [")
+                        .append(h.severity())
+                        .append(' ')
+                        .append(h.heldAt()
+                                .atZoneSameInstant(window.timezone())
+                                .toLocalTime()
+                                .withNano(0))
+                        .append("] ")
+                        .append(h.text());
+            }
+            long last = held.get(held.size() - 1).id();
+            String beatId = held.get(0).beatId();
+            String digest = text.toString();
+            NotificationRecord r = deliver(
+                    channel,
+                    new NotifyChannel.Delivery(
+                            channel.name(),
+                            digest,
+                            severity,
+                            beatId,
+                            "digest-" + agent + "-" + channel.name() + "-" + last,
+                            Json.write(payload(digest, severity, beatId))));
+            if (!r.status().equals("failed")) {
+                sent.outbox().release(agent, channel.name(), last);
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    /**
+     * One line to one channel, now, whatever its window or the dedupe window say: what {@code notify test} sends
+     * to show an operator the channel works. Empty when no channel has that name.
+     */
+    public Optional<NotificationRecord> test(String channelName, String beatId) {
+        for (Channels.Named channel : channels) {
+            if (channel.name().equals(channelName)) {
+                String text = "heartbeat-agent test notification from "
+                        + config.agent().name() + " to " + channelName + " at "
+                        + OffsetDateTime.now(clock).withNano(0);
+                return Optional.of(deliver(
+                        channel,
+                        new NotifyChannel.Delivery(
+                                channelName,
+                                text,
+                                "info",
+                                beatId,
+                                beatId + ":" + channelName,
+                                Json.write(payload(text, "info", beatId)))));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static final List<String> SEVERITY_ORDER = List.of("info", "warning", "critical");
 
     /** Webhook notifications that were delivered late or given up on since a decision last told of them. */
     public List<NotificationRecord> settled() {

@@ -56,6 +56,61 @@ public final class Outbox {
         });
     }
 
+    /** A notification held outside its channel's deliver-hours, for the digest. */
+    public record Held(long id, String severity, String text, String beatId, OffsetDateTime heldAt) {}
+
+    /** Holds a notification for {@code agent}'s channel until its window opens. */
+    public void hold(String agent, String channel, String severity, String text, String beatId) {
+        jdbc.update(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO held_notifications "
+                    + "(agent, channel, severity, text, beat_id, held_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, agent);
+                ps.setString(2, channel);
+                ps.setString(3, severity);
+                ps.setString(4, text);
+                ps.setString(5, beatId);
+                ps.setString(6, jdbc.now());
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    /** What {@code agent}'s channel holds, oldest first. */
+    public List<Held> held(String agent, String channel) {
+        return jdbc.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, severity, text, beat_id, held_at "
+                    + "FROM held_notifications WHERE agent = ? AND channel = ? ORDER BY id")) {
+                ps.setString(1, agent);
+                ps.setString(2, channel);
+                List<Held> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Held(
+                                rs.getLong(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getString(4),
+                                OffsetDateTime.parse(rs.getString(5))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Lets go of what the channel held up to {@code throughId}, once its digest went out. */
+    public void release(String agent, String channel, long throughId) {
+        jdbc.update(c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("DELETE FROM held_notifications WHERE agent = ? AND channel = ? AND id <= ?")) {
+                ps.setString(1, agent);
+                ps.setString(2, channel);
+                ps.setLong(3, throughId);
+                ps.executeUpdate();
+            }
+        });
+    }
+
     /** A webhook notification waiting for (or done with) delivery. */
     public record Outgoing(
             long id,

@@ -55,6 +55,11 @@ public final class NotifyTool implements Tool {
         long delivered = records.stream().filter(r -> r.status().equals("sent")).count();
         long suppressed =
                 records.stream().filter(r -> r.status().equals("suppressed")).count();
+        long held = records.stream().filter(r -> r.status().equals("held")).count();
+        if (held > 0 && delivered == 0) {
+            return "held for the digest: " + held + " channel(s) are outside their deliver-hours and send it when "
+                    + "their window opens";
+        }
         if (suppressed > 0 && delivered == 0) {
             return "not sent again: the operator already got this message recently (" + suppressed + " channel(s))";
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.heartbeat.fakes.DaemonProcess;
 import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
+import dev.heartbeat.fakes.FleetHome;
 import dev.heartbeat.fakes.JarProcess;
 import dev.heartbeat.fakes.TestAgent;
 import java.net.InetAddress;
@@ -13,16 +14,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,71 +53,14 @@ class FleetIT {
         hanging.close();
     }
 
-    /** Three agents beating every second; cert-watch's provider never answers (2 s timeout, no retries). */
-    static String fleetYaml(FakeOpenAi healthy, FakeOpenAi hanging, int port) {
-        return "observability:\n  http: \"127.0.0.1:" + port + "\"\n"
-                + "model:\n  provider: openai\n  name: test-model\n  base-url: " + healthy.baseUrl() + "\n"
-                + "  api-key: ${HB_TEST_KEY}\n  timeout: 3s\n  max-retries: 0\n"
-                + "storage:\n  url: sqlite:state/heartbeat.db\n"
-                + "heartbeat:\n  every: 1s\n  shutdown-grace: 3s\n"
-                + "notify:\n  channels:\n    - { type: file, path: notifications.jsonl }\n"
-                + "agents:\n"
-                + "  - { name: disk-watch }\n"
-                + "  - { name: billing-watch }\n"
-                + "  - name: cert-watch\n"
-                + "    model: { base-url: \"" + hanging.baseUrl() + "\", timeout: 2s }\n";
-    }
-
-    /** The ticks an agent's beats took (its fence), in order. */
-    static List<Instant> ticks(Path db, String agent) throws Exception {
-        List<Instant> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT scheduled_at FROM beat_fence WHERE agent = ? ORDER BY scheduled_at")) {
-            ps.setString(1, agent);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(Instant.parse(rs.getString(1)));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** How many of an agent's decisions had each outcome. */
-    static Map<String, Integer> outcomes(Path db, String agent) throws Exception {
-        Map<String, Integer> out = new HashMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT outcome, count(*) FROM decisions WHERE agent = ? GROUP BY outcome")) {
-            ps.setString(1, agent);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getInt(2));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Each agent's checklist in its own workspace (sessions/NAME, the default beside several agents). */
-    static void checklists(Path home, String... agents) throws Exception {
-        for (String agent : agents) {
-            Path workspace = Files.createDirectories(home.resolve("sessions").resolve(agent));
-            Files.writeString(workspace.resolve("HEARTBEAT.md"), "# Checks\n- Is " + agent + " fine?\n");
-        }
-    }
-
     @Test
     void aHungProviderHoldsUpOnlyItsOwnAgent() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Files.writeString(home.resolve("agent.yaml"), fleetYaml(healthy, hanging, port), StandardCharsets.UTF_8);
-        checklists(home, "disk-watch", "billing-watch", "cert-watch");
-        Path db = home.resolve("state/heartbeat.db");
-        try (DaemonProcess daemon = DaemonProcess.running(env, home.resolve("run.log"), home.resolve("agent.yaml"))) {
+        FleetHome fleet = new FleetHome(home, healthy, hanging, port);
+        try (DaemonProcess daemon = DaemonProcess.running(env, home.resolve("run.log"), fleet.config())) {
             Thread.sleep(Duration.ofSeconds(15).toMillis());
             String metrics = HttpClient.newHttpClient()
                     .send(
@@ -140,16 +77,18 @@ class FleetIT {
             assertThat(daemon.terminate(Duration.ofSeconds(30))).isZero();
         }
         for (String agent : List.of("disk-watch", "billing-watch")) {
-            List<Instant> ticks = ticks(db, agent);
+            List<FleetHome.Tick> ticks = fleet.ticks(agent);
             assertThat(ticks).as(agent + " beat").hasSizeGreaterThanOrEqualTo(10);
             for (int i = 1; i < ticks.size(); i++) {
-                assertThat(Duration.between(ticks.get(i - 1), ticks.get(i)))
-                        .as(agent + ": no tick skipped between " + ticks.get(i - 1) + " and " + ticks.get(i))
+                Instant before = ticks.get(i - 1).scheduledAt();
+                Instant after = ticks.get(i).scheduledAt();
+                assertThat(Duration.between(before, after))
+                        .as(agent + ": no tick skipped between " + before + " and " + after)
                         .isEqualTo(Duration.ofSeconds(1));
             }
-            assertThat(outcomes(db, agent)).as(agent).containsOnlyKeys("quiet");
+            assertThat(fleet.outcomes(agent)).as(agent).containsOnlyKeys("quiet");
         }
-        Map<String, Integer> cert = outcomes(db, "cert-watch");
+        Map<String, Integer> cert = fleet.outcomes("cert-watch");
         assertThat(cert)
                 .as("the hung agent's beats fail on its provider's timeout")
                 .containsKey("failed");
@@ -157,7 +96,7 @@ class FleetIT {
         assertThat(hanging.served()).isGreaterThanOrEqualTo(2);
 
         JarProcess.Result status =
-                JarProcess.run(env, "--config", home.resolve("agent.yaml").toString(), "status");
+                JarProcess.run(env, "--config", fleet.config().toString(), "status");
         assertThat(status.exit()).isZero();
         assertThat(status.out())
                 .contains("AGENT")
@@ -166,7 +105,7 @@ class FleetIT {
                 .contains("cert-watch");
 
         JarProcess.Result one = JarProcess.run(
-                env, "--config", home.resolve("agent.yaml").toString(), "--agent", "cert-watch", "decisions", "list");
+                env, "--config", fleet.config().toString(), "--agent", "cert-watch", "decisions", "list");
         assertThat(one.exit()).isZero();
         assertThat(one.out()).contains("failed").doesNotContain("quiet");
     }
