@@ -35,8 +35,21 @@ public final class DecisionArchive {
     /** What a pruning archived: nothing ({@code records == 0}) or one file. */
     public record Result(int records, @Nullable Path file) {}
 
+    /**
+     * One pruning at a time in this process: the log is one chain for every agent, and the beats of several agents
+     * run at once; two prunings would read the same oldest records and write the same archive file.
+     */
+    private static final Object PRUNING = new Object();
+
     /** Archives the oldest decisions that finished before {@code cutoff}, up to {@link #BATCH} of them. */
     public static Result prune(Store store, OffsetDateTime cutoff, Path stateDir, OffsetDateTime now)
+            throws IOException {
+        synchronized (PRUNING) {
+            return pruneNow(store, cutoff, stateDir, now);
+        }
+    }
+
+    private static Result pruneNow(Store store, OffsetDateTime cutoff, Path stateDir, OffsetDateTime now)
             throws IOException {
         List<StoredDecision> old = new ArrayList<>();
         List<Decision> decisions = new ArrayList<>();

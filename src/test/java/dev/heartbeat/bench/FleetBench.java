@@ -17,8 +17,9 @@ import java.util.Map;
 /**
  * Three agents in one daemon (the jar), each beating every second for a minute: sixty beats each, an hour of
  * one-minute beats at sixty times the pace. Run twice, every provider answering (the baseline), then with
- * cert-watch's provider hanging on every call (2 s timeout). Per agent: the ticks due in the window, beats
- * that took their tick, ticks missed, outcomes, and how late each beat took its tick.
+ * cert-watch's provider hanging on every call (2 s timeout). Per agent: the ticks due in the window, the ticks
+ * taken (a beat's fence, or a record of ticks missed while it was busy), the ticks neither run nor on record,
+ * the outcomes of its decisions, and how late each tick was taken.
  *
  * <pre>mvn -B -q package -DskipTests &amp;&amp; mvn -B -q exec:java -Dexec.mainClass=dev.heartbeat.bench.FleetBench
  *     -Dexec.classpathScope=test</pre>
@@ -54,7 +55,8 @@ public final class FleetBench {
             System.out.println();
             System.out.println(title + ":");
             System.out.printf(
-                    "  %-14s %5s %6s %7s  %-28s %s%n", "agent", "due", "beats", "missed", "outcomes", "late (ms)");
+                    "  %-14s %5s %6s %7s  %-28s %s%n",
+                    "agent", "due", "taken", "missed", "outcomes (whole run)", "late");
             for (String agent : FleetHome.AGENTS) {
                 List<FleetHome.Tick> ticks = fleet.ticks(agent).stream()
                         .filter(t -> !t.scheduledAt().isBefore(from)
