@@ -151,19 +151,24 @@ final class StatusCommand implements Callable<Integer> {
                 last == null
                         ? "none yet"
                         : Render.time(last.startedAt()) + " " + last.outcome().wire());
-        Map<String, Object> day = new LinkedHashMap<>();
-        day.put("beats", today.beats());
-        day.put("input_tokens", today.inputTokens());
-        day.put("output_tokens", today.outputTokens());
-        day.put("cost_usd", today.costKnown() ? today.costUsd() : null);
-        day.put("budget", config.budget().any() ? budgetLeft(config, today) : null);
-        row.put("today", day);
+        row.put("today", todayJson(config, today));
         row.put(
                 "today_line",
                 today.beats() + " beat(s), " + (today.inputTokens() + today.outputTokens()) + " tokens"
                         + (today.costKnown() ? String.format(", $%.4f", today.costUsd()) : "")
                         + (config.budget().any() ? "; " + budgetLeft(config, today) : ""));
         return row;
+    }
+
+    /** Today's beats, tokens, cost and budget left, as {@code status --json} gives them. */
+    private static Map<String, Object> todayJson(AgentConfig config, DecisionStats.Summary today) {
+        Map<String, Object> day = new LinkedHashMap<>();
+        day.put("beats", today.beats());
+        day.put("input_tokens", today.inputTokens());
+        day.put("output_tokens", today.outputTokens());
+        day.put("cost_usd", today.costKnown() ? today.costUsd() : null);
+        day.put("budget", config.budget().any() ? budgetLeft(config, today) : null);
+        return day;
     }
 
     private static @Nullable Decision lastDecision(Store s, String agent) {
@@ -296,13 +301,7 @@ final class StatusCommand implements Callable<Integer> {
                                 .orElse(null));
                 doc.put("cluster", cluster);
             }
-            Map<String, Object> day = new LinkedHashMap<>();
-            day.put("beats", today.beats());
-            day.put("input_tokens", today.inputTokens());
-            day.put("output_tokens", today.outputTokens());
-            day.put("cost_usd", today.costKnown() ? today.costUsd() : null);
-            day.put("budget", config.budget().any() ? budgetLeft(config, today) : null);
-            doc.put("today", day);
+            doc.put("today", todayJson(config, today));
             doc.put(
                     "notifications",
                     Map.of("pending_retry", outbox.get("pending"), "dead_letters", outbox.get("dead")));

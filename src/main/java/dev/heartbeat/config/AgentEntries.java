@@ -23,6 +23,14 @@ final class AgentEntries {
     private static final Map<String, String> SHORTHAND =
             Map.of("name", "/agent/name", "workspace", "/agent/workspace", "timezone", "/agent/timezone");
 
+    /**
+     * Keys that say one thing in different ways: an agent that sets one of them in a mapping replaces the others the
+     * top level set there (its cron, the top's every; its api-key-file, the top's api-key; its server's url, the
+     * top's command for the same server).
+     */
+    private static final List<Set<String>> ALTERNATIVES =
+            List.of(Set.of("every", "cron"), Set.of("api-key", "api-key-file", "credential"), Set.of("command", "url"));
+
     private final YamlWithLines top;
     private final Map<String, String> env;
 
@@ -85,7 +93,7 @@ final class AgentEntries {
         if (!filled.has("workspace") && !filled.at("/agent/workspace").isTextual() && name != null) {
             filled.put("workspace", "./sessions/" + name);
         }
-        return YamlWithLines.merged(top, source, at, filled, SHORTHAND);
+        return YamlWithLines.merged(top, source, at, filled, SHORTHAND, ALTERNATIVES);
     }
 
     private static List<Path> files(Path folder) {

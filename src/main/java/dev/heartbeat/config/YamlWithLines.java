@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -115,10 +117,17 @@ final class YamlWithLines {
      * One agent's tree: the {@code base} (agent.yaml's top level, its {@code agents} key left out) with the agent's
      * {@code entry} laid over it, found at {@code at} in {@code source} (agent.yaml's {@code /agents/N}, or "" in a
      * file of agents.d/). Mappings merge key by key; a list or a value replaces what the base had. {@code shorthand}
-     * names the entry's own keys that belong under another pointer ({@code name} is {@code /agent/name}).
+     * names the entry's own keys that belong under another pointer ({@code name} is {@code /agent/name}); a key of
+     * one of the {@code alternatives} in the entry takes the place of the others in the same mapping (an agent's
+     * {@code cron} replaces the top level's {@code every}).
      */
     static YamlWithLines merged(
-            YamlWithLines base, YamlWithLines source, String at, ObjectNode entry, Map<String, String> shorthand) {
+            YamlWithLines base,
+            YamlWithLines source,
+            String at,
+            ObjectNode entry,
+            Map<String, String> shorthand,
+            List<Set<String>> alternatives) {
         ObjectNode tree = ((ObjectNode) base.tree).deepCopy();
         tree.remove("agents");
         Map<String, Where> lines = new HashMap<>(base.lines);
@@ -128,31 +137,43 @@ final class YamlWithLines {
         YamlWithLines merged = new YamlWithLines(tree, lines, unset, source.where(at));
         for (var field : (Iterable<Map.Entry<String, JsonNode>>) entry::fields) {
             String target = shorthand.getOrDefault(field.getKey(), "/" + field.getKey());
-            merged.lay(target, field.getValue(), source, at + "/" + field.getKey());
+            merged.lay(target, field.getValue(), source, at + "/" + field.getKey(), alternatives);
         }
         return merged;
     }
 
     /** Puts {@code value} (found at {@code from} in {@code source}) at {@code pointer}, merging mappings. */
-    private void lay(String pointer, JsonNode value, YamlWithLines source, String from) {
+    private void lay(
+            String pointer, JsonNode value, YamlWithLines source, String from, List<Set<String>> alternatives) {
         int slash = pointer.lastIndexOf('/');
         ObjectNode parent = objectAt(pointer.substring(0, slash));
         String name = pointer.substring(slash + 1);
         JsonNode existing = parent.get(name);
         Where where = source.lines.get(from);
-        if (existing instanceof ObjectNode && value instanceof ObjectNode object) {
+        if (existing instanceof ObjectNode mapping && value instanceof ObjectNode object) {
             if (where != null) {
                 lines.put(pointer, where);
             }
+            for (Set<String> group : alternatives) {
+                if (group.stream().anyMatch(object::has)) {
+                    for (String other : group) {
+                        if (!object.has(other) && mapping.remove(other) != null) {
+                            forget(pointer + "/" + other);
+                        }
+                    }
+                }
+            }
             for (var field : (Iterable<Map.Entry<String, JsonNode>>) object::fields) {
-                lay(pointer + "/" + field.getKey(), field.getValue(), source, from + "/" + field.getKey());
+                lay(
+                        pointer + "/" + field.getKey(),
+                        field.getValue(),
+                        source,
+                        from + "/" + field.getKey(),
+                        alternatives);
             }
             return;
         }
-        dropUnder(lines, pointer);
-        dropUnder(unset, pointer);
-        lines.remove(pointer);
-        unset.remove(pointer);
+        forget(pointer);
         parent.set(name, value.deepCopy());
         source.lines.forEach((p, w) -> {
             if (p.equals(from) || p.startsWith(from + "/")) {
@@ -164,6 +185,14 @@ final class YamlWithLines {
                 unset.put(pointer + p.substring(from.length()), var);
             }
         });
+    }
+
+    /** Drops what is known of the key at {@code pointer} and below: its lines and unset variables. */
+    private void forget(String pointer) {
+        dropUnder(lines, pointer);
+        dropUnder(unset, pointer);
+        lines.remove(pointer);
+        unset.remove(pointer);
     }
 
     /** The mapping at {@code pointer}, made (and any mapping above it) when the tree has none there. */

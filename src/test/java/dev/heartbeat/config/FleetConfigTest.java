@@ -70,6 +70,20 @@ class FleetConfigTest {
     }
 
     @Test
+    void anAgentsWayOfSayingSomethingReplacesTheTopLevelsOther() throws Exception {
+        Files.writeString(dir.resolve("key.txt"), "sk-from-a-file-7890\n");
+        Fleet fleet = load(TOP + """
+                agents:
+                  - name: nightly
+                    heartbeat: { cron: "0 0 3 * * ?" }
+                    model: { api-key-file: ./key.txt }
+                """);
+        AgentConfig nightly = fleet.agents().get(0);
+        assertThat(nightly.heartbeat().cron()).isEqualTo("0 0 3 * * ?");
+        assertThat(nightly.model().apiKey().value()).isEqualTo("sk-from-a-file-7890");
+    }
+
+    @Test
     void aFileOfTodayIsOneAgentAsBefore() throws Exception {
         Fleet fleet = load(TOP + "agent: { name: solo }\n");
         assertThat(fleet.several()).isFalse();
