@@ -79,18 +79,22 @@ final class StatusCommand implements Callable<Integer> {
         AgentConfig shared = fleet.shared();
         List<Map<String, Object>> rows = new ArrayList<>();
         Optional<String> daemon = shared.storage().postgres() ? Optional.empty() : Daemon.running(fleet, null, now);
-        boolean exists = AgentRuntime.database(shared).exists();
-        try (Store s = exists ? main.readStore(shared) : null) {
+        agents.forEach(AgentRuntime::registerSecrets);
+        Store opened = null;
+        try {
+            opened = AgentRuntime.database(shared).exists() ? main.readStore(shared) : null;
+        } catch (StoreException e) {
+            if (!e.notCreated()) {
+                throw e;
+            }
+        }
+        // Without a database yet each agent still has its schedule and next beat to show.
+        try (Store s = opened) {
             if (s != null && shared.storage().postgres()) {
                 daemon = Daemon.running(fleet, s, now);
             }
             for (AgentConfig config : agents) {
-                AgentRuntime.registerSecrets(config);
                 rows.add(row(main, config, s, now));
-            }
-        } catch (StoreException e) {
-            if (!e.notCreated()) {
-                throw e;
             }
         }
         PrintWriter out = main.out();

@@ -155,6 +155,8 @@ public final class Daemon {
     }
 
     private int serve(String where) {
+        // Every secret masked before anything (opening the store, say) can fail with a message that quotes one.
+        fleet.agents().forEach(AgentRuntime::registerSecrets);
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment(env);
         List<AgentRuntime> runtimes = new ArrayList<>();
         try (Tracing tracing = Tracing.fromEnvironment(env).orElse(null);

@@ -44,6 +44,16 @@ class FleetCommandsTest extends AgentTest {
     }
 
     @Test
+    void statusBeforeAnyBeatShowsEachAgentsSchedule() throws Exception {
+        TestAgent.Result status = agent.run("status");
+        assertThat(status.exit()).as(status.all()).isZero();
+        assertThat(status.out())
+                .containsPattern("disk\\s+no\\s+every 30m")
+                .containsPattern("billing\\s+no\\s+every 30m");
+        assertThat(status.out()).contains("none yet");
+    }
+
+    @Test
     void eachAgentBeatsInItsOwnSessionAndTheListingsSayWhose() throws Exception {
         fake.text("HEARTBEAT_OK").text("HEARTBEAT_OK");
         assertThat(once("disk").path("agent").asText()).isEqualTo("disk");

@@ -212,6 +212,39 @@ class ClusterIT {
     }
 
     @Test
+    void twoNodesServeTwoAgentsAndRunEachAgentsTickOnce() throws Exception {
+        agent.yaml("agents:\n  - { name: disk }\n  - { name: billing, heartbeat: { every: 2s } }\n");
+        for (String name : List.of("disk", "billing")) {
+            java.nio.file.Path workspace = java.nio.file.Files.createDirectories(
+                    home.resolve("sessions").resolve(name));
+            java.nio.file.Files.writeString(workspace.resolve("HEARTBEAT.md"), "# Checks\n- " + name + "?\n");
+        }
+        start("node-1", env);
+        start("node-2", env);
+        Thread.sleep(12_000);
+        TestAgent.Result status = agent.run("status", "--json");
+        assertThat(status.exit()).as(status.all()).isZero();
+        assertThat(status.out()).contains("2 cluster nodes");
+        for (DaemonProcess d : started) {
+            assertThat(d.terminate(Duration.ofSeconds(20))).isZero();
+        }
+        List<Decision> all = decisions();
+        for (String name : List.of("disk", "billing")) {
+            List<Decision> beats = all.stream()
+                    .filter(d -> d.agent().equals(name) && d.trigger() == Decision.Trigger.SCHEDULE)
+                    .toList();
+            assertThat(beats)
+                    .as(name + " beat on its own schedule")
+                    .hasSizeGreaterThanOrEqualTo(name.equals("disk") ? 6 : 3);
+            assertThat(beats).extracting(Decision::outcome).containsOnly(Decision.Outcome.QUIET);
+            assertThat(beats.stream().map(Decision::scheduledAt).distinct())
+                    .as(name + ": no tick ran twice across the nodes")
+                    .hasSameSizeAs(beats);
+            assertThat(beats).extracting(Decision::session).containsOnly(name);
+        }
+    }
+
+    @Test
     void aSessionOneNodeLeftBrokenIsRepairedByAnother() throws Exception {
         fake.call("notify", "{\"message\": \"disk on db1 is full\", \"severity\": \"critical\"}");
         Map<String, String> crashing = new HashMap<>(env);
