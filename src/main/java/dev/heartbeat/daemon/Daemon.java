@@ -10,6 +10,8 @@ import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Control;
 import dev.heartbeat.store.Database;
 import dev.heartbeat.store.Store;
+import dev.heartbeat.store.StoreException;
+import dev.heartbeat.store.WakeSignals;
 import dev.heartbeat.support.Host;
 import dev.heartbeat.support.Ids;
 import java.io.IOException;
@@ -209,13 +211,33 @@ public final class Daemon {
             agent.missed.recordWhileDown();
         }
         scheduler.start();
+        WakeSignals signals = listenForWakes(store);
         String next = nextBeats(up);
         LOG.info("daemon started ({}{}): {}; {}", holder, clustered ? ", cluster node " + node : "", next, where);
         systemd.ready("waiting; " + next);
         ScheduledExecutorService watchdog = startWatchdog(systemd);
         stopRequested.await();
+        if (signals != null) {
+            signals.close();
+        }
         shutdown(up, watchdog);
         return 0;
+    }
+
+    /**
+     * Hears wake requests the moment another process stores them (LISTEN on PostgreSQL, a watched file beside a
+     * SQLite database); null when it cannot, and then the poll takes them within {@link QuartzSetup#POLL}.
+     */
+    private @Nullable WakeSignals listenForWakes(Store store) {
+        try {
+            return store.control().listenForWakes(() -> takeWakes("signalled"));
+        } catch (StoreException e) {
+            LOG.warn(
+                    "{}; wake requests are taken by the poll, every {} s",
+                    e.getMessage(),
+                    QuartzSetup.POLL.toSeconds());
+            return null;
+        }
     }
 
     /** One agent's runtime over the shared store, its metrics and traces, its schedule and missed-tick record. */
@@ -429,8 +451,11 @@ public final class Daemon {
         }
     }
 
-    /** Retries each agent's due notifications and starts a beat for each agent someone asked to wake. */
-    void pollWakes() {
+    /**
+     * The slow poll: retries each agent's due notifications, sends digests whose window opened, and takes any wake
+     * request whose signal was missed (stored while the listener was reconnecting, say).
+     */
+    void poll() {
         Serving up = serving();
         for (ServedAgent agent : up.agents().values()) {
             try {
@@ -438,14 +463,31 @@ public final class Daemon {
             } catch (RuntimeException e) {
                 LOG.warn("retrying queued notifications of {} failed: {}", agent.name(), e.getMessage());
             }
-            Optional<Control.Wake> wake = up.store().control().takeWake(agent.name(), holder);
+        }
+        takeWakes("poll");
+    }
+
+    /** Starts a beat for each agent someone asked to wake; {@code how} the request reached the daemon. */
+    void takeWakes(String how) {
+        Serving up = serving;
+        if (up == null) {
+            return;
+        }
+        for (ServedAgent agent : up.agents().values()) {
+            Optional<Control.Wake> wake;
+            try {
+                wake = up.store().control().takeWake(agent.name(), holder);
+            } catch (RuntimeException e) {
+                LOG.warn("taking wake requests of {} failed: {}", agent.name(), e.getMessage());
+                continue;
+            }
             if (wake.isEmpty()) {
                 continue;
             }
             String reason = wake.get().reason() == null
                     ? "(no reason given)"
                     : wake.get().reason();
-            LOG.info("wake request {} for {} taken: {}", wake.get().id(), agent.name(), reason);
+            LOG.info("wake request {} for {} taken ({}): {}", wake.get().id(), agent.name(), how, reason);
             JobDataMap data = new JobDataMap();
             data.put("trigger", "manual");
             data.put("reason", reason);

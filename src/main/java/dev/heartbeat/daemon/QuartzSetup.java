@@ -5,6 +5,7 @@ import dev.heartbeat.config.Fleet;
 import dev.heartbeat.store.Database;
 import dev.heartbeat.store.PostgresDatabase;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -29,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * job that takes wake requests from the store.
  */
 final class QuartzSetup {
+    /**
+     * How often the daemon retries the outbox, sends opened digests and looks for a wake request whose signal it
+     * missed: wakes themselves arrive as signals, and the outbox's first retry is 10 s after a failure.
+     */
+    static final Duration POLL = Duration.ofSeconds(10);
+
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
     private final Daemon daemon;
@@ -73,7 +80,7 @@ final class QuartzSetup {
                 poll,
                 Set.of(TriggerBuilder.newTrigger()
                         .withIdentity("wake-poll", pollGroup)
-                        .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever(1)
+                        .withSchedule(SimpleScheduleBuilder.repeatSecondlyForever((int) POLL.toSeconds())
                                 .withMisfireHandlingInstructionNextWithRemainingCount())
                         .startNow()
                         .build()),

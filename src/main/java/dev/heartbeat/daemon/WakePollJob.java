@@ -20,7 +20,7 @@ final class WakePollJob implements Job {
     @Override
     public void execute(JobExecutionContext context) {
         try {
-            daemon.pollWakes();
+            daemon.poll();
         } catch (RuntimeException e) {
             LOG.warn("polling wake requests failed: {}", e.getMessage());
         }

@@ -32,10 +32,13 @@ public final class Control {
                 ps.setString(2, reason);
                 ps.setString(3, jdbc.now());
                 ps.executeUpdate();
+                long id;
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();
-                    return keys.getLong(1);
+                    id = keys.getLong(1);
                 }
+                jdbc.database().signalWake(c, agent);
+                return id;
             }
         });
     }
@@ -87,6 +90,15 @@ public final class Control {
                             + (open.size() > 1 ? " [" + open.size() + " wake requests]" : "");
             return Optional.of(new Wake(open.get(0).id(), reason, open.get(0).requestedAt()));
         });
+    }
+
+    /** Listens for wake requests other processes store (see {@link Database#signalWake}). */
+    public WakeSignals listenForWakes(Runnable onWake) {
+        try {
+            return jdbc.database().listenForWakes(onWake);
+        } catch (java.sql.SQLException | java.io.IOException e) {
+            throw new StoreException("cannot listen for wake requests: " + e.getMessage(), e);
+        }
     }
 
     /** Whether the database answers: the daemon's liveness check. */

@@ -53,6 +53,15 @@ public sealed interface Database permits SqliteDatabase, PostgresDatabase {
      */
     Optional<BeatLock> lockBeat(Connections connections, String agent) throws SQLException;
 
+    /**
+     * Tells waiting daemons that a wake request for {@code agent} was stored, in the request's transaction: a
+     * notification at commit on PostgreSQL, a touched file beside a SQLite database.
+     */
+    void signalWake(Connection c, String agent) throws SQLException;
+
+    /** Calls {@code onWake} (on a thread of its own) each time a wake request is signalled, until closed. */
+    WakeSignals listenForWakes(Runnable onWake) throws SQLException, java.io.IOException;
+
     /** Whether the connected database has our tables. */
     boolean hasSchema(Connection c) throws SQLException;
 

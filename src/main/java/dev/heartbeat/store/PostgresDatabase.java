@@ -3,6 +3,7 @@ package dev.heartbeat.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -47,6 +48,26 @@ public final class PostgresDatabase implements Database {
 
     public String user() {
         return user;
+    }
+
+    @Nullable
+    String password() {
+        return password;
+    }
+
+    /** Every node hears a wake request at its commit, whichever node or process stored it. */
+    @Override
+    public void signalWake(Connection c, String agent) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            ps.setString(1, PostgresWakeSignals.CHANNEL);
+            ps.setString(2, agent);
+            ps.execute();
+        }
+    }
+
+    @Override
+    public WakeSignals listenForWakes(Runnable onWake) throws SQLException {
+        return PostgresWakeSignals.listen(this, onWake);
     }
 
     /** A pool for this database; {@code name} shows in its threads, {@code size} its most connections. */

@@ -185,6 +185,22 @@ public record SqliteDatabase(Path file, boolean durable) implements Database {
         }
     };
 
+    /** Touches the file beside the database that a daemon watches. */
+    @Override
+    public void signalWake(Connection c, String agent) throws SQLException {
+        try {
+            FileWakeSignals.signal(file, agent);
+        } catch (IOException e) {
+            // The request is stored: the daemon's slow poll takes it.
+            throw new SQLException("cannot touch " + FileWakeSignals.signalFile(file) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public WakeSignals listenForWakes(Runnable onWake) throws IOException {
+        return FileWakeSignals.watch(file, onWake);
+    }
+
     @Override
     public Optional<BeatLock> lockBeat(Connections connections, String agent) {
         return Optional.of(HELD);

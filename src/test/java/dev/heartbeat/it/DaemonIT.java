@@ -193,6 +193,8 @@ class DaemonIT {
             assertThat(daemon.awaitOutput("manual quiet", Duration.ofSeconds(15)))
                     .as(daemon.output())
                     .isTrue();
+            // Heard through the file beside the store, not found by the poll (every 10 s).
+            assertThat(daemon.output()).contains("taken (signalled): deploy finished");
             assertThat(daemon.terminate(Duration.ofSeconds(20))).isZero();
         }
         Decision d = decisions().get(decisions().size() - 1);
