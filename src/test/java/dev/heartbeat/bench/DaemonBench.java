@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  * flags), and beat jitter (start of each beat against its scheduled second) over 100 one-second beats.
  *
  * <pre>mvn -B -q package -DskipTests &amp;&amp; mvn -B -q exec:java -Dexec.mainClass=dev.heartbeat.bench.DaemonBench</pre>
+ *
+ * <p>With {@code -Dbaseline=JAR} it measures idleness only: an idle JVM (a program that sleeps), that jar's daemon
+ * and this build's, with the unit's flags, alternating, two rounds.
  */
 public final class DaemonBench {
     static final List<String> UNIT_FLAGS = List.of(
@@ -34,22 +37,38 @@ public final class DaemonBench {
         int idleSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         int beats = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         System.out.println("machine: " + Stats.machine());
+        String baseline = System.getProperty("baseline");
+        if (baseline != null) {
+            try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
+                fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
+                for (int round = 1; round <= 2; round++) {
+                    idleJvm(idleSeconds);
+                    idle(fake, Path.of(baseline), UNIT_FLAGS, "the unit's flags, " + baseline, idleSeconds);
+                    idle(fake, JarProcess.jar(), UNIT_FLAGS, "the unit's flags, this build", idleSeconds);
+                }
+            }
+            return;
+        }
         try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
             fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
-            idle(fake, List.of(), "default JVM flags", idleSeconds);
-            idle(fake, UNIT_FLAGS, "the unit's flags", idleSeconds);
+            idle(fake, JarProcess.jar(), List.of(), "default JVM flags", idleSeconds);
+            idle(fake, JarProcess.jar(), UNIT_FLAGS, "the unit's flags", idleSeconds);
             jitter(fake, beats);
         }
     }
 
     private static Process start(FakeOpenAi fake, List<String> flags, String heartbeat) throws Exception {
+        return start(fake, JarProcess.jar(), flags, heartbeat);
+    }
+
+    private static Process start(FakeOpenAi fake, Path jar, List<String> flags, String heartbeat) throws Exception {
         Path home = Files.createTempDirectory("hb-bench-daemon");
         TestAgent agent = new TestAgent(home, fake);
         agent.yaml("heartbeat:\n" + heartbeat);
         List<String> command = new ArrayList<>(List.of(JarProcess.java()));
         command.addAll(flags);
-        command.addAll(List.of(
-                "-jar", JarProcess.jar().toString(), "--config", agent.config().toString(), "run"));
+        command.addAll(
+                List.of("-jar", jar.toString(), "--config", agent.config().toString(), "run"));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(home.resolve("daemon.log").toFile());
@@ -64,8 +83,29 @@ public final class DaemonBench {
         return p;
     }
 
-    private static void idle(FakeOpenAi fake, List<String> flags, String label, int seconds) throws Exception {
-        Process p = start(fake, flags, "  every: 1h\n");
+    /** A JVM with the unit's flags that only sleeps: the floor an idle daemon is compared with. */
+    private static void idleJvm(int seconds) throws Exception {
+        Path dir = Files.createTempDirectory("hb-bench-idle");
+        Path source = dir.resolve("Idle.java");
+        Files.writeString(
+                source,
+                "class Idle { public static void main(String[] a) throws Exception { Thread.sleep(Long.MAX_VALUE); } }");
+        List<String> command = new ArrayList<>(List.of(JarProcess.java()));
+        command.addAll(UNIT_FLAGS);
+        command.add(source.toString());
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("out").toFile())
+                .start();
+        measure(p, "an idle JVM (sleeps), the unit's flags", seconds);
+    }
+
+    private static void idle(FakeOpenAi fake, Path jar, List<String> flags, String label, int seconds)
+            throws Exception {
+        measure(start(fake, jar, flags, "  every: 1h\n"), label, seconds);
+    }
+
+    private static void measure(Process p, String label, int seconds) throws Exception {
         Thread.sleep(3000);
         long cpuBefore = cpuTicks(p.pid());
         long start = System.nanoTime();
