@@ -15,6 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.migration.JavaMigration;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -191,8 +192,12 @@ public record SqliteDatabase(Path file, boolean durable) implements Database {
         try {
             FileWakeSignals.signal(file, agent);
         } catch (IOException e) {
-            // The request is stored: the daemon's slow poll takes it.
-            throw new SQLException("cannot touch " + FileWakeSignals.signalFile(file) + ": " + e.getMessage(), e);
+            // The request is stored all the same (failing here would roll it back): the daemon's poll takes it.
+            LoggerFactory.getLogger(SqliteDatabase.class)
+                    .warn(
+                            "cannot touch {} ({}); a running daemon takes the wake request at its next poll",
+                            FileWakeSignals.signalFile(file),
+                            e.getMessage());
         }
     }
 

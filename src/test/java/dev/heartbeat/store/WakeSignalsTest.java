@@ -44,6 +44,17 @@ class WakeSignalsTest {
     }
 
     @Test
+    void aSignalThatCannotBeGivenLeavesTheRequestStoredForThePoll() throws Exception {
+        Path db = dir.resolve("state/heartbeat.db");
+        try (Store store = Store.open(db, Clock.systemUTC())) {
+            java.nio.file.Files.createDirectories(FileWakeSignals.signalFile(db)); // not a file one can write
+            store.control().requestWake("disk", "stored anyway");
+            assertThat(store.control().takeWake("disk", "poll").orElseThrow().reason())
+                    .isEqualTo("stored anyway");
+        }
+    }
+
+    @Test
     void aPostgresNodeHearsARequestAnyNodeStores() throws Exception {
         PostgresServer server = PostgresServer.shared();
         String url = server.createDatabase();
