@@ -104,30 +104,24 @@ final class DecisionsStats implements Callable<Integer> {
         }
         List<List<String>> rows = new ArrayList<>();
         for (DecisionStats.Day d : s.days()) {
-            rows.add(List.of(
+            rows.add(row(
                     d.day().toString(),
-                    Integer.toString(d.beats()),
-                    n(d.byOutcome(), "quiet"),
-                    n(d.byOutcome(), "acted"),
-                    n(d.byOutcome(), "skipped"),
-                    n(d.byOutcome(), "failed"),
-                    Long.toString(d.inputTokens()),
-                    Long.toString(d.outputTokens()),
+                    d.beats(),
+                    d.byOutcome(),
+                    d.inputTokens(),
+                    d.outputTokens(),
                     s.costKnown() ? String.format("$%.4f", d.costUsd()) : "-"));
         }
         Render.table(
                 out, List.of("DAY", "BEATS", "QUIET", "ACTED", "SKIPPED", "FAILED", "INPUT", "OUTPUT", "COST"), rows);
         if (!byAgent.isEmpty()) {
             List<List<String>> agents = new ArrayList<>();
-            byAgent.forEach((name, a) -> agents.add(List.of(
+            byAgent.forEach((name, a) -> agents.add(row(
                     name,
-                    Integer.toString(a.beats()),
-                    n(a.byOutcome(), "quiet"),
-                    n(a.byOutcome(), "acted"),
-                    n(a.byOutcome(), "skipped"),
-                    n(a.byOutcome(), "failed"),
-                    Long.toString(a.inputTokens()),
-                    Long.toString(a.outputTokens()),
+                    a.beats(),
+                    a.byOutcome(),
+                    a.inputTokens(),
+                    a.outputTokens(),
                     a.costKnown() ? String.format("$%.4f", a.costUsd()) : "-")));
             Render.table(
                     out,
@@ -143,6 +137,21 @@ final class DecisionsStats implements Callable<Integer> {
                 + " ms, p99 " + l.p99Ms() + " ms, max " + l.maxMs() + " ms");
         out.flush();
         return 0;
+    }
+
+    /** One row of the tables: what it is about (a day, an agent), then beats by outcome, tokens and cost. */
+    private static List<String> row(
+            String about, int beats, Map<String, Integer> byOutcome, long input, long output, String cost) {
+        return List.of(
+                about,
+                Integer.toString(beats),
+                n(byOutcome, "quiet"),
+                n(byOutcome, "acted"),
+                n(byOutcome, "skipped"),
+                n(byOutcome, "failed"),
+                Long.toString(input),
+                Long.toString(output),
+                cost);
     }
 
     private static String n(Map<String, Integer> m, String key) {
