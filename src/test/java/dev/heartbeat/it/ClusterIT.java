@@ -116,6 +116,15 @@ class ClusterIT {
         assertThat(wake.out()).as(wake.all()).contains("cluster node");
         assertThat(awaitDecision(d -> d.trigger() == Decision.Trigger.MANUAL, Duration.ofSeconds(20)))
                 .isPresent();
+        // Heard through LISTEN/NOTIFY by the node that took it, not found by the poll every 10 s.
+        assertThat(nodes.stream().map(n -> {
+                    try {
+                        return n.process().output();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }))
+                .anySatisfy(out -> assertThat(out).contains("taken (signalled): cluster wake test"));
         TestAgent.Result once = agent.run("--once");
         assertThat(once.exit()).as("--once beside a running cluster").isEqualTo(2);
         assertThat(once.err()).contains("cluster node").contains("wake");
