@@ -98,7 +98,8 @@ final class AgentEntries {
 
     private static List<Path> files(Path folder) {
         try (Stream<Path> list = Files.list(folder)) {
-            return list.filter(p -> p.getFileName().toString().matches(".+\\.ya?ml"))
+            // Hidden files (an editor's backup, say) are not agents.
+            return list.filter(p -> p.getFileName().toString().matches("[^.].*\\.ya?ml"))
                     .filter(Files::isRegularFile)
                     .sorted()
                     .toList();

@@ -97,6 +97,7 @@ class FleetConfigTest {
         Files.writeString(dir.resolve("agents.d/certs.yaml"), "heartbeat: { every: 6h }\n");
         Files.writeString(dir.resolve("agents.d/b.yml"), "name: backups\nmodel: { name: gpt-4o }\n");
         Files.writeString(dir.resolve("agents.d/README.txt"), "not an agent\n");
+        Files.writeString(dir.resolve("agents.d/.certs.yaml"), "an editor's copy: [not yaml\n");
         Fleet fleet = load(TOP + "agents:\n  - { name: disk-watch }\n");
         assertThat(fleet.names()).containsExactly("disk-watch", "backups", "certs");
         AgentConfig certs = fleet.find("certs").orElseThrow();
