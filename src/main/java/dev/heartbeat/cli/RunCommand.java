@@ -59,8 +59,7 @@ final class RunCommand implements Callable<Integer> {
                         () -> {
                             daemon.stop();
                             try {
-                                daemon.awaitStopped(
-                                        config.heartbeat().shutdownGrace().plusSeconds(5));
+                                daemon.awaitStopped(Daemon.shutdownGrace(fleet).plusSeconds(5));
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
                             }

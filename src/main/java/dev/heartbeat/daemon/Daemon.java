@@ -382,7 +382,7 @@ public final class Daemon {
     private void shutdown(Serving up, @Nullable ScheduledExecutorService watchdog)
             throws SchedulerException, InterruptedException {
         Scheduler scheduler = up.scheduler();
-        Duration grace = shared.heartbeat().shutdownGrace();
+        Duration grace = shutdownGrace(fleet);
         up.systemd().stopping("stopping; a running beat gets " + grace.toSeconds() + "s to finish");
         LOG.info("stopping: no new beats; a running beat gets {}s to finish", grace.toSeconds());
         scheduler.standby();
@@ -500,6 +500,14 @@ public final class Daemon {
                         e.getMessage());
             }
         }
+    }
+
+    /** How long running beats get to finish at a stop: the longest any agent asks for. */
+    public static Duration shutdownGrace(Fleet fleet) {
+        return fleet.agents().stream()
+                .map(a -> a.heartbeat().shutdownGrace())
+                .max(Duration::compareTo)
+                .orElseThrow();
     }
 
     /**
