@@ -184,9 +184,12 @@ public final class Intents {
                     }
                 }
             }
-            // Beats from before every beat was put on record at its start: found by what they left.
+            // Beats from before every beat was put on record at its start: found by what they left. The newest
+            // messages in the index's own order (a newer revision's rows have higher ids): ORDER BY id alone made
+            // SQLite read and sort the whole session at every beat.
             try (PreparedStatement ps = c.prepareStatement("SELECT m.beat_id, min(m.created_at) "
-                    + "FROM (SELECT beat_id, created_at FROM messages WHERE session = ? ORDER BY id DESC LIMIT "
+                    + "FROM (SELECT beat_id, created_at FROM messages WHERE session = ? "
+                    + "ORDER BY revision DESC, id DESC LIMIT "
                     + RECENT_MESSAGES
                     + ") m "
                     + "WHERE m.beat_id IS NOT NULL "
