@@ -215,12 +215,18 @@ public final class Main implements Callable<Integer> {
 
     /** Every agent of the configuration, API keys checked. */
     Fleet fleet() {
-        return new ConfigLoader(env).readFleet(configFile);
+        return masked(new ConfigLoader(env).readFleet(configFile));
     }
 
     /** Every agent of the configuration, for commands that only read the store. */
     Fleet inspectionFleet() {
-        return new ConfigLoader(env, false).readFleet(configFile);
+        return masked(new ConfigLoader(env, false).readFleet(configFile));
+    }
+
+    /** Every agent's secrets masked from here on: a command about one agent may print what another stored. */
+    private static Fleet masked(Fleet fleet) {
+        fleet.agents().forEach(AgentRuntime::registerSecrets);
+        return fleet;
     }
 
     /** The agent {@code --agent} names, or the only one; with several and none named, an error listing them. */

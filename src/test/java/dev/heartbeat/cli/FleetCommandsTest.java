@@ -133,6 +133,34 @@ class FleetCommandsTest extends AgentTest {
     }
 
     @Test
+    void anotherAgentsKeyIsMaskedInWhatACommandAboutOneAgentStores() throws Exception {
+        String key = "sk-billing-only-" + Long.toHexString(System.nanoTime()) + "-4d2a";
+        agent.env().put("BILLING_KEY", key);
+        agent.replaceYaml(
+                "agents:\n  - { name: disk }\n  - { name: billing, model: { api-key: \"${BILLING_KEY}\" } }\n");
+        Path transcript = home.resolve("pasted.jsonl");
+        Files.writeString(
+                transcript,
+                "{\"role\":\"user\",\"content\":\"the billing token is " + key + "\"}\n"
+                        + "{\"role\":\"assistant\",\"content\":\"noted\"}\n");
+        TestAgent.Result imported =
+                agent.run("--agent", "disk", "sessions", "import", transcript.toString(), "--name", "pasted");
+        assertThat(imported.exit()).as(imported.all()).isZero();
+        // The import keeps each line as given beside the message (masked): billing's key too, though the command
+        // was about disk.
+        List<String> raw = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT raw FROM messages WHERE session = 'pasted' ORDER BY id")) {
+            while (rs.next()) {
+                raw.add(rs.getString(1));
+            }
+        }
+        assertThat(raw).hasSize(2);
+        assertThat(raw.get(0)).contains("the billing token is").doesNotContain(key);
+    }
+
+    @Test
     void aWakeIsStoredForTheAgentsItNames() throws Exception {
         assertThat(agent.run("wake").exit()).isEqualTo(2);
         assertThat(agent.run("--agent", "disk", "wake", "--reason", "disk alert")
