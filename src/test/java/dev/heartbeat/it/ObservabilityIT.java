@@ -2,8 +2,8 @@ package dev.heartbeat.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.DaemonProcess;
-import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.JarProcess;
 import dev.heartbeat.fakes.TestAgent;
@@ -13,35 +13,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The jar as a daemon with observability.http: what a Prometheus scrape and a load balancer's check see. */
-class ObservabilityIT {
-    @TempDir
-    Path home;
-
-    FakeOpenAi fake;
-    TestAgent agent;
-    Map<String, String> env;
-
+class ObservabilityIT extends AgentTest {
     @BeforeEach
-    void setUp() throws Exception {
-        fake = new FakeOpenAi(TestAgent.KEY);
+    void quietModel() {
         fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
-        agent = new TestAgent(home, fake);
-        env = new HashMap<>(Map.of("HB_TEST_KEY", TestAgent.KEY));
-    }
-
-    @AfterEach
-    void tearDown() {
-        fake.close();
     }
 
     private static int freePort() throws Exception {
@@ -66,7 +46,7 @@ class ObservabilityIT {
                 + "budget:\n  daily-tokens: 1000000\n"
                 + "pricing:\n  test-model: { input: 0.15, output: 0.6 }\n"
                 + "observability:\n  http: \"127.0.0.1:" + port + "\"\n");
-        try (DaemonProcess daemon = DaemonProcess.running(env, home.resolve("run.log"), agent.config())) {
+        try (DaemonProcess daemon = DaemonProcess.running(agent.env(), home.resolve("run.log"), agent.config())) {
             assertThat(daemon.output()).contains("serving /metrics and /healthz on http://127.0.0.1:" + port);
             long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             String metrics = "";
@@ -102,7 +82,8 @@ class ObservabilityIT {
     void aPortInUseStopsTheDaemonWithTheKeyNamed() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             agent.yaml("observability:\n  http: \"127.0.0.1:" + taken.getLocalPort() + "\"\n");
-            JarProcess.Result r = JarProcess.run(env, "--config", agent.config().toString(), "run");
+            JarProcess.Result r =
+                    JarProcess.run(agent.env(), "--config", agent.config().toString(), "run");
             assertThat(r.exit()).isEqualTo(2);
             assertThat(r.err())
                     .contains("observability.http: cannot listen on 127.0.0.1:" + taken.getLocalPort())
@@ -113,7 +94,8 @@ class ObservabilityIT {
     @Test
     void aMalformedAddressIsAConfigurationError() throws Exception {
         agent.yaml("observability:\n  http: \"localhost\"\n");
-        JarProcess.Result r = JarProcess.run(env, "--config", agent.config().toString(), "config", "check");
+        JarProcess.Result r =
+                JarProcess.run(agent.env(), "--config", agent.config().toString(), "config", "check");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("observability.http").contains("is not HOST:PORT");
     }
