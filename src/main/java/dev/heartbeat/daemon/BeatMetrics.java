@@ -25,10 +25,20 @@ final class BeatMetrics implements BeatListener {
     /** When the last beat finished quiet or acted (null: none since the daemon started and none on record). */
     final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
 
+    /**
+     * Registered with the listener, not at the first priced beat: a scrape running while a beat registers meters
+     * could see the beat's counter, registered after the cost's, without the cost's (a run of ObservabilityIT saw exactly that).
+     */
+    private final Counter cost;
+
     BeatMetrics(MeterRegistry registry, String agent, Optional<Instant> lastSuccessOnRecord) {
         this.registry = registry;
         this.agent = agent;
         lastSuccessOnRecord.ifPresent(lastSuccess::set);
+        this.cost = Counter.builder("heartbeat.cost.usd")
+                .description("What the beats' model calls cost, at the configured prices")
+                .tags("agent", agent)
+                .register(registry);
     }
 
     @Override
@@ -104,11 +114,7 @@ final class BeatMetrics implements BeatListener {
     public void beatRecorded(Decision d, Optional<HeadAnchor.Head> chainHead) {
         // The beat is counted last: a scrape that sees it counted sees its cost and its time too.
         if (d.costUsd() != null) {
-            Counter.builder("heartbeat.cost.usd")
-                    .description("What the beats' model calls cost, at the configured prices")
-                    .tags("agent", agent)
-                    .register(registry)
-                    .increment(d.costUsd());
+            cost.increment(d.costUsd());
         }
         if (d.outcome() == Decision.Outcome.QUIET || d.outcome() == Decision.Outcome.ACTED) {
             lastSuccess.set(d.finishedAt().toInstant());

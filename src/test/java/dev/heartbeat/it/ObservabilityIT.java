@@ -68,6 +68,12 @@ class ObservabilityIT extends AgentTest {
                     .contains("heartbeat_last_success_age_seconds{agent=\"test-agent\"}")
                     .contains("jvm_memory_used_bytes")
                     .doesNotContain(TestAgent.KEY);
+            // The cost counter is there from the start: a counted beat has put its price on it.
+            java.util.regex.Matcher cost = java.util.regex.Pattern.compile(
+                            "heartbeat_cost_usd_total\\{agent=\"test-agent\"} ([0-9.E-]+)")
+                    .matcher(metrics);
+            assertThat(cost.find()).isTrue();
+            assertThat(Double.parseDouble(cost.group(1))).isPositive();
 
             HttpResponse<String> health = get(port, "/healthz");
             assertThat(health.statusCode()).isEqualTo(200);
