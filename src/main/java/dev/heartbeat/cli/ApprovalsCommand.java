@@ -1,7 +1,6 @@
 package dev.heartbeat.cli;
 
 import dev.heartbeat.config.AgentConfig;
-import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.store.ApprovalStatus;
 import dev.heartbeat.store.Approvals;
 import dev.heartbeat.store.Store;
@@ -89,7 +88,6 @@ final class ApprovalsCommand {
         public Integer call() {
             Main main = Main.root(spec);
             AgentConfig config = main.inspectionConfig();
-            AgentRuntime.registerSecrets(config);
             try (Store store = main.writeStore(config)) {
                 List<Approvals.Approval> matches = store
                         .approvals()

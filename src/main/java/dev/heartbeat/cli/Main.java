@@ -254,13 +254,11 @@ public final class Main implements Callable<Integer> {
 
     /** The store opened read-only, for inspection beside a running daemon. */
     Store readStore(AgentConfig config) {
-        AgentRuntime.registerSecrets(config);
         return Store.openReadOnly(AgentRuntime.database(config), clock);
     }
 
     /** The store opened for writing (created and migrated if needed), for commands that change it. */
     Store writeStore(AgentConfig config) {
-        AgentRuntime.registerSecrets(config);
         return AgentRuntime.openStore(config, clock);
     }
 

@@ -1,7 +1,6 @@
 package dev.heartbeat.cli;
 
 import dev.heartbeat.config.AgentConfig;
-import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.support.Redactor;
 import dev.heartbeat.transcript.Transcripts;
@@ -73,7 +72,6 @@ final class SessionsImport implements Callable<Integer> {
                             + "; it holds no messages in the OpenAI or Anthropic shape");
             return 1;
         }
-        AgentRuntime.registerSecrets(config);
         try (Store store = main.writeStore(config)) {
             store.sessions().ensureSession(session);
             store.sessions()

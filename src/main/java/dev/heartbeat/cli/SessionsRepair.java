@@ -2,7 +2,6 @@ package dev.heartbeat.cli;
 
 import dev.heartbeat.audit.Decision.RepairRecord;
 import dev.heartbeat.config.AgentConfig;
-import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.repair.Repairer;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.transcript.Entry;
@@ -46,7 +45,6 @@ final class SessionsRepair implements Callable<Integer> {
         AgentConfig config = main.inspectionConfig();
         Repairer.Result result;
         int revision;
-        AgentRuntime.registerSecrets(config);
         try (Store store = dryRun ? main.readStore(config) : main.writeStore(config)) {
             revision = Main.session(store, name).revision();
             List<StoredMessage> history = store.sessions().history(name);

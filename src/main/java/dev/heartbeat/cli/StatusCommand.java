@@ -79,7 +79,6 @@ final class StatusCommand implements Callable<Integer> {
         AgentConfig shared = fleet.shared();
         List<Map<String, Object>> rows = new ArrayList<>();
         Optional<String> daemon = shared.storage().postgres() ? Optional.empty() : Daemon.running(fleet, null, now);
-        agents.forEach(AgentRuntime::registerSecrets);
         Store opened = null;
         try {
             opened = AgentRuntime.database(shared).exists() ? main.readStore(shared) : null;

@@ -2,7 +2,6 @@ package dev.heartbeat.cli;
 
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.Fleet;
-import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.daemon.Daemon;
 import dev.heartbeat.store.Store;
 import java.util.ArrayList;
@@ -38,7 +37,6 @@ final class WakeCommand implements Callable<Integer> {
         Main main = Main.root(spec);
         Fleet fleet = main.inspectionFleet();
         List<AgentConfig> agents = all ? main.agents(fleet) : List.of(main.agent(fleet));
-        agents.forEach(AgentRuntime::registerSecrets);
         Optional<String> daemon;
         List<String> stored = new ArrayList<>();
         try (Store store = main.writeStore(fleet.shared())) {
