@@ -54,6 +54,9 @@ final class MissedTicks extends TriggerListenerSupport {
         List<Instant> missed = schedule.fireTimes(first, now.plusMillis(1)).stream()
                 .filter(t -> !t.isAfter(now))
                 .toList();
+        // A node killed holding a tick took it from Quartz (the trigger moved past it) but never fenced it: the
+        // ticks between the last one taken and the first misfired are accounted for as a scheduled beat does.
+        recordGapBefore(missed.isEmpty() ? first : missed.get(0));
         try {
             recordMissed(
                     missed.isEmpty() ? List.of(first) : missed,
