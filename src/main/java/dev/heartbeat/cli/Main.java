@@ -34,21 +34,6 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        subcommands = {
-            RunCommand.class,
-            OnceCommand.class,
-            WakeCommand.class,
-            StatusCommand.class,
-            PauseCommand.Pause.class,
-            PauseCommand.Resume.class,
-            ApprovalsCommand.class,
-            ToolsCommand.class,
-            NotifyCommand.class,
-            SessionsCommand.class,
-            DecisionsCommand.class,
-            ConfigCommand.class,
-            CommandLine.HelpCommand.class
-        },
         description = {
             "An autonomous agent woken by a heartbeat. Each beat it reads its checklist (HEARTBEAT.md in its "
                     + "workspace) and remembered state, and either stays quiet (HEARTBEAT_OK) or acts through "
@@ -68,6 +53,26 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 ok, 1 failed beat or not found, 2 usage or configuration error."
         })
 public final class Main implements Callable<Integer> {
+    /**
+     * The commands, in the order help lists them. They are added to the command line only when the arguments
+     * name them (see {@link #commandLine}): picocli builds a command's model by reflection over it and all its
+     * subcommands, which cost a third of an inspection command's start when every command was built each time.
+     */
+    static final List<Class<?>> COMMAND_CLASSES = List.of(
+            RunCommand.class,
+            OnceCommand.class,
+            WakeCommand.class,
+            StatusCommand.class,
+            PauseCommand.Pause.class,
+            PauseCommand.Resume.class,
+            ApprovalsCommand.class,
+            ToolsCommand.class,
+            NotifyCommand.class,
+            SessionsCommand.class,
+            DecisionsCommand.class,
+            ConfigCommand.class,
+            CommandLine.HelpCommand.class);
+
     @Spec
     CommandSpec spec;
 
@@ -130,18 +135,46 @@ public final class Main implements Callable<Integer> {
         Main main = new Main();
         main.env = env;
         main.clock = clock;
-        CommandLine cli = commandLine(main);
+        CommandLine cli = commandLine(main, args);
         cli.setOut(new PrintWriter(new TerminalSafeWriter(out), true));
         cli.setErr(new PrintWriter(new TerminalSafeWriter(err), true));
         return cli.execute(args);
     }
 
-    static CommandLine commandLine(Main main) {
+    static CommandLine commandLine(Main main, String[] args) {
         CommandLine cli = new CommandLine(main);
+        for (Class<?> command : commandsNamedIn(args)) {
+            cli.addSubcommand(command);
+        }
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler(Main::handleParameters);
         cli.setUsageHelpLongOptionsMaxWidth(30);
         return cli;
+    }
+
+    /**
+     * The command the first word of the arguments names, or every command when that word names none (help
+     * lists them all; a mistyped name gets picocli's suggestion) or asks for help. Main's options alone
+     * ({@code --once}, {@code --version}, nothing: the daemon) need none. Main takes no words of its own, so
+     * the first is the command's; only {@code --config} and {@code --agent} take a value before it.
+     */
+    static List<Class<?>> commandsNamedIn(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("-c") || arg.equals("--config") || arg.equals("--agent")) {
+                i++;
+            } else if (arg.equals("-h") || arg.equals("--help")) {
+                return COMMAND_CLASSES;
+            } else if (!arg.startsWith("-")) {
+                return COMMAND_CLASSES.stream()
+                        .filter(c -> !arg.equals("help")
+                                && c.getAnnotation(Command.class).name().equals(arg))
+                        .findFirst()
+                        .<List<Class<?>>>map(List::of)
+                        .orElse(COMMAND_CLASSES);
+            }
+        }
+        return List.of();
     }
 
     /** Daemon runs log at INFO; everything else at WARN so stdout stays clean; --verbose shows DEBUG. */
