@@ -157,6 +157,33 @@ class JarOnceIT {
             assertThat(Files.readString(second))
                     .as("a model at an http:// URL needs no trust store read")
                     .doesNotContain("sun.security.ssl.TrustStoreManager ");
+            assertThat(Files.readString(second))
+                    .as("logging is set up in code, without logback's XML reader")
+                    .doesNotContain("ch.qos.logback.classic.joran.JoranConfigurator ")
+                    .as("--once builds no command's model")
+                    .doesNotContain("dev.heartbeat.cli.SessionsCommand$ListSessions ");
+        }
+    }
+
+    @Test
+    void anOperatorsOwnLogbackFileIsStillRead() throws Exception {
+        try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
+            fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
+            TestAgent agent = new TestAgent(home, fake);
+            Path logback = home.resolve("my-logback.xml");
+            Files.writeString(
+                    logback,
+                    "<configuration><appender name=\"OUT\" class=\"ch.qos.logback.core.ConsoleAppender\">"
+                            + "<encoder><pattern>MINE %logger %msg%n</pattern></encoder></appender>"
+                            + "<logger name=\"dev.heartbeat\" level=\"INFO\"/>"
+                            + "<root level=\"WARN\"><appender-ref ref=\"OUT\"/></root></configuration>");
+            Map<String, String> env =
+                    Map.of("HB_TEST_KEY", TestAgent.KEY, "JAVA_TOOL_OPTIONS", "-Dlogback.configurationFile=" + logback);
+
+            JarProcess.Result r = JarProcess.run(env, "--config", agent.config().toString(), "--once");
+
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("MINE dev.heartbeat.decision beat ");
         }
     }
 
