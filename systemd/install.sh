@@ -66,6 +66,24 @@ TRAIN
     fi
 fi
 
+# The command line for operators: the service's JVM flags (serial GC, a heap that starts small and grows only as
+# a command needs, C1 only, the archive above) for --once, status, decisions and the rest. With the JVM's
+# defaults a long 'decisions verify' let its heap grow to hundreds of MB before collecting.
+bin=$dest/usr/bin
+install -d -m 0755 "$bin"
+cat > "$bin/heartbeat-agent" <<LAUNCHER
+#!/bin/sh
+# heartbeat-agent's command line, installed by systemd/install.sh. HEARTBEAT_AGENT_JAVA_OPTS adds JVM flags
+# (a later flag wins, such as -Xmx2g for an import of a very long transcript).
+# Without the archive (not made, or removed) the JVM starts from its own.
+share=
+[ -r $archive ] && share="-XX:SharedArchiveFile=$archive -Xlog:cds=off -Xlog:cds+dynamic=off"
+exec java -XX:+UseSerialGC -Xms8m -XX:TieredStopAtLevel=1 -Xss512k \$share \${HEARTBEAT_AGENT_JAVA_OPTS:-} \\
+    -jar $lib/heartbeat-agent.jar "\$@"
+LAUNCHER
+chmod 0755 "$bin/heartbeat-agent"
+echo "installed $bin/heartbeat-agent (the command line)"
+
 if [ -e "$etc/agent.yaml" ]; then
     echo "kept     $etc/agent.yaml (yours)"
 else
@@ -109,7 +127,7 @@ Next:
      as a systemd credential).
   3. Write the agent's checklist in $etc/HEARTBEAT.md.
   4. Check the configuration:
-       CREDENTIALS_DIRECTORY=$etc java -jar $lib/heartbeat-agent.jar --config $etc/agent.yaml config check
+       CREDENTIALS_DIRECTORY=$etc heartbeat-agent --config $etc/agent.yaml config check
   5. Start it and watch it:
        systemctl enable --now heartbeat-agent
        journalctl -u heartbeat-agent -f

@@ -27,19 +27,9 @@ public final class ArchiveBench {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
         System.out.println("machine: " + Stats.machine());
-        Path stage = Files.createTempDirectory("hb-bench-archive");
-        ProcessBuilder pb = new ProcessBuilder("sh", "systemd/install.sh").redirectErrorStream(true);
-        pb.environment().put("DESTDIR", stage.toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("install.sh failed: " + out);
-        }
-        Path jar = stage.resolve("usr/lib/heartbeat-agent/heartbeat-agent.jar");
-        Path archive = stage.resolve("usr/lib/heartbeat-agent/heartbeat-agent.jsa");
-        if (!Files.isRegularFile(archive)) {
-            throw new IllegalStateException("install.sh made no archive: " + out);
-        }
+        Path lib = stage(Path.of("target/heartbeat-agent.jar").toAbsolutePath());
+        Path jar = lib.resolve("heartbeat-agent.jar");
+        Path archive = lib.resolve("heartbeat-agent.jsa");
         Path home = Files.createTempDirectory("hb-bench-archive-agent");
         Files.createDirectories(home.resolve("workspace"));
         Files.writeString(home.resolve("workspace/HEARTBEAT.md"), "- Report anything unusual.\n");
@@ -78,6 +68,24 @@ public final class ArchiveBench {
                 "cold --once with the archive / without, CPU: %.2f; archive %,d KB%n",
                 medians.get("--once with the archive")[0] / medians.get("--once without")[0],
                 Files.size(archive) / 1024);
+    }
+
+    /** Installs {@code jar} with install.sh into a temporary DESTDIR; returns the folder of the jar and its archive. */
+    static Path stage(Path jar) throws Exception {
+        Path stage = Files.createTempDirectory("hb-bench-archive");
+        ProcessBuilder pb = new ProcessBuilder("sh", "systemd/install.sh").redirectErrorStream(true);
+        pb.environment().put("DESTDIR", stage.toString());
+        pb.environment().put("JAR", jar.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("install.sh failed: " + out);
+        }
+        Path lib = stage.resolve("usr/lib/heartbeat-agent");
+        if (!Files.isRegularFile(lib.resolve("heartbeat-agent.jsa"))) {
+            throw new IllegalStateException("install.sh made no archive: " + out);
+        }
+        return lib;
     }
 
     /** One JVM under GNU time with the unit's flags: CPU (user + sys) and wall seconds. */

@@ -83,29 +83,36 @@ public final class DaemonBench {
         return p;
     }
 
-    /** A JVM with the unit's flags that only sleeps: the floor an idle daemon is compared with. */
-    private static void idleJvm(int seconds) throws Exception {
+    /**
+     * A JVM with the unit's flags that only sleeps: the floor an idle daemon is compared with. Its class is
+     * compiled (the source launcher's compiler would count in its RSS). Returns RSS in MB and CPU seconds.
+     */
+    static double[] idleJvm(int seconds) throws Exception {
         Path dir = Files.createTempDirectory("hb-bench-idle");
-        Path source = dir.resolve("Idle.java");
-        Files.writeString(
-                source,
-                "class Idle { public static void main(String[] a) throws Exception { Thread.sleep(Long.MAX_VALUE); } }");
         List<String> command = new ArrayList<>(List.of(JarProcess.java()));
         command.addAll(UNIT_FLAGS);
-        command.add(source.toString());
+        command.addAll(
+                List.of("-cp", Path.of("target/test-classes").toAbsolutePath().toString(), Sleeps.class.getName()));
         Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("out").toFile())
                 .start();
-        measure(p, "an idle JVM (sleeps), the unit's flags", seconds);
+        return measure(p, "an idle JVM (sleeps), the unit's flags", seconds);
     }
 
-    private static void idle(FakeOpenAi fake, Path jar, List<String> flags, String label, int seconds)
-            throws Exception {
-        measure(start(fake, jar, flags, "  every: 1h\n"), label, seconds);
+    /** A program that only sleeps. */
+    public static final class Sleeps {
+        public static void main(String[] args) throws InterruptedException {
+            Thread.sleep(Long.MAX_VALUE);
+        }
     }
 
-    private static void measure(Process p, String label, int seconds) throws Exception {
+    /** An idle daemon ({@code every: 1h}) of {@code jar}: RSS in MB and CPU seconds over {@code seconds}. */
+    static double[] idle(FakeOpenAi fake, Path jar, List<String> flags, String label, int seconds) throws Exception {
+        return measure(start(fake, jar, flags, "  every: 1h\n"), label, seconds);
+    }
+
+    private static double[] measure(Process p, String label, int seconds) throws Exception {
         Thread.sleep(3000);
         long cpuBefore = cpuTicks(p.pid());
         long start = System.nanoTime();
@@ -122,6 +129,7 @@ public final class DaemonBench {
         System.out.printf(
                 "idle %ds, %s: RSS %.0f MB (max %.0f MB), CPU %.2f s = %.2f%% of one core%n",
                 seconds, label, rss / 1024.0, maxRss / 1024.0, cpu, 100 * cpu / wall);
+        return new double[] {rss / 1024.0, cpu};
     }
 
     private static void jitter(FakeOpenAi fake, int beats) throws Exception {

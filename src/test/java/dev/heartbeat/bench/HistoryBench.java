@@ -9,6 +9,7 @@ import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.TestAgent;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,21 +42,11 @@ public final class HistoryBench {
     }
 
     /** The median of 200 warm beats on a session of {@code messages}, in ms. */
-    private static double run(FakeOpenAi fake, int messages, String label) throws Exception {
+    static double run(FakeOpenAi fake, int messages, String label) throws Exception {
         Path home = Files.createTempDirectory("hb-bench-history");
         TestAgent agent = new TestAgent(home, fake);
         Path transcript = home.resolve("history.jsonl");
-        try (BufferedWriter w = Files.newBufferedWriter(transcript, StandardCharsets.UTF_8)) {
-            for (int i = 0; i < messages; i++) {
-                w.write(
-                        i % 2 == 0
-                                ? "{\"role\":\"user\",\"content\":\"Heartbeat " + i
-                                        + ": read HEARTBEAT.md and check.\"}"
-                                : "{\"role\":\"assistant\",\"content\":\"Checked the disks and the queue at beat " + i
-                                        + "; nothing needs attention.\"}");
-                w.newLine();
-            }
-        }
+        writeTranscript(transcript, messages);
         TestAgent.Result imported = agent.run("sessions", "import", transcript.toString(), "--name", "test-agent");
         if (imported.exit() != 0) {
             throw new IllegalStateException("import failed: " + imported.all());
@@ -76,6 +67,21 @@ public final class HistoryBench {
                 "%s (%,d messages, database %,d KB): %s%n",
                 label, messages, Files.size(agent.database()) / 1024, Stats.summary(ms, "ms"));
         return Stats.percentile(sortedCopy(ms), 50);
+    }
+
+    /** A heartbeat-shaped history of {@code messages} alternating turns, as JSON lines. */
+    static void writeTranscript(Path file, int messages) throws IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (int i = 0; i < messages; i++) {
+                w.write(
+                        i % 2 == 0
+                                ? "{\"role\":\"user\",\"content\":\"Heartbeat " + i
+                                        + ": read HEARTBEAT.md and check.\"}"
+                                : "{\"role\":\"assistant\",\"content\":\"Checked the disks and the queue at beat " + i
+                                        + "; nothing needs attention.\"}");
+                w.newLine();
+            }
+        }
     }
 
     private static void beat(AgentRuntime runtime) {

@@ -90,6 +90,7 @@ class SystemdFilesTest {
                 .hasContent("jar bytes");
         assertThat(root.resolve("stage/etc/systemd/system/heartbeat-agent.service"))
                 .exists();
+        assertThat(root.resolve("stage/usr/bin/heartbeat-agent")).isExecutable();
         assertThat(etc.resolve("HEARTBEAT.md")).exists();
         assertThat(Files.getPosixFilePermissions(etc.resolve("openai-api-key")))
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);

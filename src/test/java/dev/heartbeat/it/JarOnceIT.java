@@ -248,6 +248,18 @@ class JarOnceIT {
         assertThat(loaded)
                 .as("the command line's classes come from the archive")
                 .contains("dev.heartbeat.cli.Main source: shared objects file (top)");
+
+        // The command line it installs starts from the same archive.
+        ProcessBuilder launcher = new ProcessBuilder(
+                        stage.resolve("usr/bin/heartbeat-agent").toString(), "--version")
+                .redirectErrorStream(true);
+        launcher.environment().put("HEARTBEAT_AGENT_JAVA_OPTS", "-Xshare:on -Xlog:class+load=info");
+        Process version = launcher.start();
+        String launched = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(version.waitFor()).as(launched).isZero();
+        assertThat(launched)
+                .contains("dev.heartbeat.cli.Main source: shared objects file (top)")
+                .contains("heartbeat-agent 0.1.0");
     }
 
     @Test

@@ -1,0 +1,332 @@
+package dev.heartbeat.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.heartbeat.fakes.FakeOpenAi;
+import dev.heartbeat.fakes.FakeProvider;
+import dev.heartbeat.fakes.JarProcess;
+import dev.heartbeat.fakes.TestAgent;
+import java.io.BufferedReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The figures of "fast and lean", each beside its yardstick in the same run: a cold {@code --once} and the
+ * inspection commands against {@code --help} (CPU, alternating, without and with the class-data sharing archive
+ * {@code systemd/install.sh} makes), {@code sessions import} of 100,000 messages against a plain JSON parse of the
+ * same file (CPU, and the bytes it writes), {@code decisions verify}'s peak RSS at 10,000 and 100,000 records, a
+ * beat on a 100,000-message session against one on 10 messages, and the idle daemon's RSS and CPU against a JVM
+ * that only sleeps. The command-line figures use the flags of the installed {@code heartbeat-agent} command, the
+ * daemon's those of the systemd unit. With {@code -Dbaseline=JAR} the start-up rows run that jar too, alternating.
+ *
+ * <pre>mvn -B -q package -DskipTests &amp;&amp; java -cp target/heartbeat-agent.jar:target/test-classes
+ * dev.heartbeat.bench.Ratios [-Drounds=8] [-Didle=60] [-Dbaseline=OLD.jar]</pre>
+ *
+ * Plain {@code java}: nothing to resolve, so it runs offline. Takes about ten minutes on two cores.
+ */
+public final class Ratios {
+    /** The flags of the command line install.sh installs ({@code /usr/bin/heartbeat-agent}). */
+    static final List<String> CLI_FLAGS = List.of("-XX:+UseSerialGC", "-Xms8m", "-XX:TieredStopAtLevel=1", "-Xss512k");
+
+    private static final List<String> INSPECTION = List.of("status", "decisions list", "sessions list");
+
+    private final Map<String, String> summary = new LinkedHashMap<>();
+
+    public static void main(String[] args) throws Exception {
+        new Ratios().run();
+    }
+
+    private void run() throws Exception {
+        System.out.println("machine: " + Stats.machine());
+        Path jar = JarProcess.jar().toAbsolutePath();
+        Path lib = ArchiveBench.stage(jar);
+        startUp(lib, Integer.getInteger("rounds", 8), System.getProperty("baseline"));
+        importAndParse(lib.resolve("heartbeat-agent.jar"), 100_000);
+        beatAgainstHistory();
+        verifyMemory(lib.resolve("heartbeat-agent.jar"));
+        idle(lib, Integer.getInteger("idle", 60));
+        System.out.println();
+        System.out.println("| figure | measured |");
+        System.out.println("|---|---|");
+        summary.forEach((k, v) -> System.out.println("| " + k + " | " + v + " |"));
+    }
+
+    // ------------------------------------------------------------------ start-up
+
+    private void startUp(Path lib, int rounds, String baseline) throws Exception {
+        Path home = Files.createTempDirectory("hb-ratios-cli");
+        Files.createDirectories(home.resolve("workspace"));
+        Files.writeString(home.resolve("workspace/HEARTBEAT.md"), "- Report anything unusual.\n");
+        Files.writeString(
+                home.resolve("agent.yaml"),
+                "agent: { name: bench, workspace: ./workspace }\n"
+                        + "model: { provider: openai, name: bench, base-url: \"http://127.0.0.1:9/v1\", "
+                        + "api-key: bench-key-123456, max-retries: 0, timeout: 2s }\n"
+                        + "storage: { url: \"sqlite:state/heartbeat.db\" }\n"
+                        + "notify: { channels: [ { type: log } ] }\n");
+        String config = home.resolve("agent.yaml").toString();
+        Path installed = lib.resolve("heartbeat-agent.jar");
+        Path archive = lib.resolve("heartbeat-agent.jsa");
+        Map<String, Run> runs = new LinkedHashMap<>();
+        runs.put("this build", new Run(installed, null));
+        runs.put("this build, with the archive", new Run(installed, archive));
+        if (baseline != null) {
+            runs.put("baseline " + Path.of(baseline).getFileName(), new Run(Path.of(baseline), null));
+        }
+        List<String> commands = new ArrayList<>(List.of("--help", "--once"));
+        commands.addAll(INSPECTION);
+        for (Run r : runs.values()) {
+            r.cpu(List.of("--config", config, "--once")); // creates the store, then a beat's classes are warm on disk
+        }
+        Map<String, Map<String, List<Double>>> cpu = new LinkedHashMap<>();
+        for (int i = 0; i < rounds; i++) {
+            for (Map.Entry<String, Run> r : runs.entrySet()) {
+                for (String command : commands) {
+                    List<String> args = new ArrayList<>();
+                    if (!command.equals("--help")) {
+                        args.addAll(List.of("--config", config));
+                    }
+                    args.addAll(List.of(command.split(" ")));
+                    cpu.computeIfAbsent(r.getKey(), k -> new LinkedHashMap<>())
+                            .computeIfAbsent(command, k -> new ArrayList<>())
+                            .add(r.getValue().cpu(args));
+                }
+            }
+        }
+        System.out.printf(
+                "cold start, CPU (user + sys), median of %d alternating runs, the CLI's flags %s:%n",
+                rounds, CLI_FLAGS);
+        cpu.forEach((run, byCommand) -> {
+            double help = median(byCommand.get("--help"));
+            StringBuilder line = new StringBuilder("  " + run + ":");
+            byCommand.forEach((command, samples) -> {
+                double m = median(samples);
+                line.append(String.format("  %s %.2f s (%.2f×)", command, m, m / help));
+            });
+            System.out.println(line);
+            if (run.startsWith("this build")) {
+                String tag = run.endsWith("archive") ? ", with the archive" : "";
+                summary.put(
+                        "cold `--once` / `--help`, CPU" + tag,
+                        String.format(
+                                "%.2f× (%.2f / %.2f s)",
+                                median(byCommand.get("--once")) / help, median(byCommand.get("--once")), help));
+                for (String command : INSPECTION) {
+                    summary.put(
+                            "`" + command + "` / `--help`, CPU" + tag,
+                            String.format(
+                                    "%.2f× (%.2f s)",
+                                    median(byCommand.get(command)) / help, median(byCommand.get(command))));
+                }
+            }
+        });
+    }
+
+    /** A jar, with the archive or without. */
+    private record Run(Path jar, Path archive) {
+        double cpu(List<String> args) throws Exception {
+            List<String> flags = new ArrayList<>(CLI_FLAGS);
+            if (archive != null) {
+                flags.add("-XX:SharedArchiveFile=" + archive);
+            }
+            return timed(flags, jar, args).cpuSeconds();
+        }
+    }
+
+    // ------------------------------------------------------------------ import, and a beat on what it imported
+
+    private void importAndParse(Path jar, int messages) throws Exception {
+        Path home = Files.createTempDirectory("hb-ratios-import");
+        TestAgent agent = new TestAgent(home, null);
+        Path transcript = home.resolve("history.jsonl");
+        HistoryBench.writeTranscript(transcript, messages);
+        Timed parse = timed(
+                CLI_FLAGS,
+                List.of(
+                        "-cp",
+                        jar + ":" + Path.of("target/test-classes").toAbsolutePath(),
+                        ParseLines.class.getName(),
+                        transcript.toString()));
+        // The store exists before the import, as on a server: the import's writes are its own.
+        Timed create = timed(CLI_FLAGS, jar, List.of("--config", agent.config().toString(), "sessions", "list"), agent);
+        long before = databaseBytes(agent);
+        Timed imported = timed(
+                CLI_FLAGS,
+                jar,
+                List.of(
+                        "--config",
+                        agent.config().toString(),
+                        "sessions",
+                        "import",
+                        transcript.toString(),
+                        "--name",
+                        "test-agent"),
+                agent);
+        long growth = databaseBytes(agent) - before;
+        System.out.printf(
+                "sessions import of %,d messages (%,d KB of JSON lines): CPU %.2f s, wrote %,d KB, the database grew "
+                        + "%,d KB, peak RSS %,d KB; a plain JSON parse of the file: CPU %.2f s (store created: %.2f s)%n",
+                messages,
+                Files.size(transcript) / 1024,
+                imported.cpuSeconds(),
+                imported.writtenKb(),
+                growth / 1024,
+                imported.peakRssKb(),
+                parse.cpuSeconds(),
+                create.cpuSeconds());
+        summary.put(
+                "`sessions import` of 100k messages: bytes written",
+                String.format(
+                        "%,d MB (%.1f× the database's growth of %,d MB)",
+                        imported.writtenKb() / 1024, imported.writtenKb() * 1024.0 / growth, growth / (1024 * 1024)));
+        summary.put(
+                "`sessions import` of 100k / a plain JSON parse of the file, CPU",
+                String.format(
+                        "%.2f× (%.2f / %.2f s)",
+                        imported.cpuSeconds() / parse.cpuSeconds(), imported.cpuSeconds(), parse.cpuSeconds()));
+    }
+
+    private static long databaseBytes(TestAgent agent) throws Exception {
+        long total = 0;
+        for (String suffix : List.of("", "-wal", "-shm")) {
+            Path p = Path.of(agent.database() + suffix);
+            total += Files.exists(p) ? Files.size(p) : 0;
+        }
+        return total;
+    }
+
+    private void beatAgainstHistory() throws Exception {
+        try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
+            fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
+            double small = 0;
+            double big = 0;
+            // The first round warms the JVM; the second is the figure.
+            for (int round = 1; round <= 2; round++) {
+                small = HistoryBench.run(fake, 10, "round " + round + ", a short history");
+                big = HistoryBench.run(fake, 100_000, "round " + round + ", a long history");
+            }
+            summary.put(
+                    "a beat on a 100k-message session / on a 10-message one (median of 200)",
+                    String.format("%.2f× (%.1f / %.1f ms)", big / small, big, small));
+        }
+    }
+
+    // ------------------------------------------------------------------ verify
+
+    private void verifyMemory(Path jar) throws Exception {
+        long[] rss = new long[2];
+        int[] sizes = {10_000, 100_000};
+        for (int i = 0; i < sizes.length; i++) {
+            TestAgent agent = new TestAgent(Files.createTempDirectory("hb-ratios-verify"), null);
+            VerifyBench.fill(agent, sizes[i]);
+            Timed cli =
+                    timed(CLI_FLAGS, jar, List.of("--config", agent.config().toString(), "decisions", "verify"), agent);
+            Timed defaults =
+                    timed(List.of(), jar, List.of("--config", agent.config().toString(), "decisions", "verify"), agent);
+            rss[i] = cli.peakRssKb();
+            System.out.printf(
+                    "decisions verify of %,d records: the CLI's flags peak RSS %,d KB, CPU %.2f s; the JVM's default "
+                            + "flags %,d KB, %.2f s%n",
+                    sizes[i], cli.peakRssKb(), cli.cpuSeconds(), defaults.peakRssKb(), defaults.cpuSeconds());
+        }
+        summary.put(
+                "`decisions verify` peak RSS at 100k records (at 10k)",
+                String.format("%,d MB (%,d MB; %.2f×)", rss[1] / 1024, rss[0] / 1024, (double) rss[1] / rss[0]));
+    }
+
+    // ------------------------------------------------------------------ idle
+
+    private void idle(Path lib, int seconds) throws Exception {
+        List<String> unit = new ArrayList<>(DaemonBench.UNIT_FLAGS);
+        unit.add("-XX:SharedArchiveFile=" + lib.resolve("heartbeat-agent.jsa"));
+        try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
+            fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
+            double[] jvm = DaemonBench.idleJvm(seconds);
+            double[] daemon = DaemonBench.idle(
+                    fake, lib.resolve("heartbeat-agent.jar"), unit, "the unit's flags and archive", seconds);
+            summary.put(
+                    "idle daemon RSS / an idle JVM's",
+                    String.format("%.2f× (%.0f / %.0f MB)", daemon[0] / jvm[0], daemon[0], jvm[0]));
+            summary.put(
+                    "idle daemon CPU / an idle JVM's, " + seconds + " s",
+                    String.format("%.2f× (%.2f / %.2f s)", daemon[1] / jvm[1], daemon[1], jvm[1]));
+        }
+    }
+
+    // ------------------------------------------------------------------ processes under GNU time
+
+    record Timed(double cpuSeconds, long peakRssKb, long writtenKb) {}
+
+    static Timed timed(List<String> flags, Path jar, List<String> args) throws Exception {
+        return timed(flags, jar, args, null);
+    }
+
+    static Timed timed(List<String> flags, Path jar, List<String> args, TestAgent agent) throws Exception {
+        List<String> javaArgs = new ArrayList<>(List.of("-jar", jar.toString()));
+        javaArgs.addAll(args);
+        return timed(flags, javaArgs, agent);
+    }
+
+    static Timed timed(List<String> flags, List<String> javaArgs) throws Exception {
+        return timed(flags, javaArgs, null);
+    }
+
+    private static Timed timed(List<String> flags, List<String> javaArgs, TestAgent agent) throws Exception {
+        Path report = Files.createTempFile("hb-time", ".txt");
+        List<String> command =
+                new ArrayList<>(List.of("/usr/bin/time", "-v", "-o", report.toString(), JarProcess.java()));
+        command.addAll(flags);
+        command.addAll(javaArgs);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        if (agent != null) {
+            pb.environment().putAll(agent.env());
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = p.waitFor();
+        String time = Files.readString(report);
+        Files.delete(report);
+        boolean help = javaArgs.contains("--help");
+        if (exit != 0 && !(javaArgs.contains("--once") && out.contains("connection refused")) && !help) {
+            throw new IllegalStateException(String.join(" ", javaArgs) + " exited " + exit + ": " + out);
+        }
+        return new Timed(
+                number(time, "User time \\(seconds\\): ([0-9.]+)")
+                        + number(time, "System time \\(seconds\\): ([0-9.]+)"),
+                (long) number(time, "Maximum resident set size \\(kbytes\\): (\\d+)"),
+                (long) number(time, "File system outputs: (\\d+)") / 2);
+    }
+
+    private static double number(String text, String pattern) {
+        Matcher m = Pattern.compile(pattern).matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + pattern + " in " + text);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static double median(List<Double> samples) {
+        double[] s = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** The yardstick of an import: each line of the file read as JSON, nothing stored. */
+    public static final class ParseLines {
+        public static void main(String[] args) throws Exception {
+            ObjectMapper mapper = new ObjectMapper();
+            long fields = 0;
+            try (BufferedReader r = Files.newBufferedReader(Path.of(args[0]), StandardCharsets.UTF_8)) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    fields += mapper.readTree(line).size();
+                }
+            }
+            System.out.println(fields + " fields");
+        }
+    }
+}
