@@ -156,7 +156,9 @@ class JarOnceIT {
                     .doesNotContain("org.flywaydb.core.Flyway ");
             assertThat(Files.readString(second))
                     .as("a model at an http:// URL needs no trust store read")
-                    .doesNotContain("sun.security.ssl.TrustStoreManager ");
+                    .doesNotContain("sun.security.ssl.TrustStoreManager ")
+                    .as("nor its TLS provider")
+                    .doesNotContain("sun.security.ssl.SunJSSE ");
             assertThat(Files.readString(second))
                     .as("logging is set up in code, without logback's XML reader")
                     .doesNotContain("ch.qos.logback.classic.joran.JoranConfigurator ")
