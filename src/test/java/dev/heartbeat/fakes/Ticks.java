@@ -70,6 +70,7 @@ public record Ticks(
     @Override
     public String toString() {
         return "ticks " + expected + ", run " + run + ", duplicated " + duplicated + ", missed (on record) " + missed
-                + ", unaccounted " + unaccounted.size() + "; beats per node " + beatsPerNode.values();
+                + ", unaccounted " + unaccounted.size() + (unaccounted.isEmpty() ? "" : " " + unaccounted)
+                + "; beats per node " + beatsPerNode.values();
     }
 }
