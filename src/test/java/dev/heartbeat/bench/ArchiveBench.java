@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  * prints the median CPU time (user + sys, GNU time) and wall time of each, and the ratios to {@code --help}.
  * Needs {@code target/heartbeat-agent.jar}.
  *
- * <pre>mvn -B -q package -DskipTests &amp;&amp; mvn -B -q exec:java -Dexec.mainClass=dev.heartbeat.bench.ArchiveBench
- * -Dexec.classpathScope=test</pre>
+ * <pre>mvn -B -q package -DskipTests &amp;&amp; java -cp target/heartbeat-agent.jar:target/test-classes
+ * dev.heartbeat.bench.ArchiveBench</pre>
  */
 public final class ArchiveBench {
     private static final List<String> UNIT_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");

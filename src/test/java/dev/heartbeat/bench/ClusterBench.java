@@ -24,8 +24,8 @@ import java.util.Optional;
  * daemons at a 1-s interval for a while, a node killed with SIGKILL several times (the one that ran
  * the newest beat, restarted after each failover), and what became of every tick.
  *
- * <pre>mvn -B -q package -DskipTests &amp;&amp; mvn -B -q exec:java -Dexec.mainClass=dev.heartbeat.bench.ClusterBench
- * [-Dexec.args="SECONDS KILLS WARM_BEATS"]</pre>
+ * <pre>mvn -B -q package -DskipTests &amp;&amp; java -cp target/heartbeat-agent.jar:target/test-classes
+ * dev.heartbeat.bench.ClusterBench [SECONDS KILLS WARM_BEATS]</pre>
  */
 public final class ClusterBench {
     private static final Duration PERIOD = Duration.ofSeconds(1);

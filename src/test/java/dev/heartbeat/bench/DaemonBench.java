@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * The daemon as a process: idle RSS and CPU over a minute (default JVM flags, then the systemd unit's
  * flags), and beat jitter (start of each beat against its scheduled second) over 100 one-second beats.
  *
- * <pre>mvn -B -q package -DskipTests &amp;&amp; mvn -B -q exec:java -Dexec.mainClass=dev.heartbeat.bench.DaemonBench</pre>
+ * <pre>mvn -B -q package -DskipTests &amp;&amp; java -cp target/heartbeat-agent.jar:target/test-classes
+ * dev.heartbeat.bench.DaemonBench</pre>
  *
  * <p>With {@code -Dbaseline=JAR} it measures idleness only: an idle JVM (a program that sleeps), that jar's daemon
  * and this build's, with the unit's flags, alternating, two rounds.

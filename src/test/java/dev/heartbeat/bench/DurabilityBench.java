@@ -12,7 +12,8 @@ import java.time.Clock;
  * What syncing every SQLite commit (synchronous=FULL) costs beside NORMAL, on the commits a beat makes
  * around a side effect: the intent, the message, the result. Interleaved rounds, so drift hits both alike.
  *
- * <pre>mvn -B -q test-compile && mvn -B -q exec:java -Dexec.mainClass=dev.heartbeat.bench.DurabilityBench</pre>
+ * <pre>mvn -B -q package -DskipTests &amp;&amp; java -cp target/heartbeat-agent.jar:target/test-classes
+ * dev.heartbeat.bench.DurabilityBench</pre>
  */
 public final class DurabilityBench {
     private static final int ROUNDS = 5;

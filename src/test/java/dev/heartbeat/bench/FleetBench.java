@@ -21,8 +21,8 @@ import java.util.Map;
  * taken (a beat's fence, or a record of ticks missed while it was busy), the ticks neither run nor on record,
  * the outcomes of its decisions, and how late each tick was taken.
  *
- * <pre>mvn -B -q package -DskipTests &amp;&amp; mvn -B -q exec:java -Dexec.mainClass=dev.heartbeat.bench.FleetBench
- *     -Dexec.classpathScope=test</pre>
+ * <pre>mvn -B -q package -DskipTests &amp;&amp; java -cp target/heartbeat-agent.jar:target/test-classes
+ * dev.heartbeat.bench.FleetBench</pre>
  */
 public final class FleetBench {
     public static void main(String[] args) throws Exception {

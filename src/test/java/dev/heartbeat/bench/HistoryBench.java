@@ -22,8 +22,8 @@ import java.time.Clock;
  * context, checking it, building the request, recording the decision. 30 warm-up beats, then 200 measured, on each;
  * two rounds.
  *
- * <pre>mvn -B -q test-compile &amp;&amp; mvn -B -q exec:java -Dexec.mainClass=dev.heartbeat.bench.HistoryBench
- * -Dexec.classpathScope=test [-Dexec.args=100000]</pre>
+ * <pre>mvn -B -q package -DskipTests &amp;&amp; java -cp target/heartbeat-agent.jar:target/test-classes
+ * dev.heartbeat.bench.HistoryBench [100000]</pre>
  */
 public final class HistoryBench {
     public static void main(String[] args) throws Exception {

@@ -23,7 +23,8 @@ import java.util.Map;
  * alternating; the first request's size (the server's 13 tool specifications); and one warm call of its
  * {@code echo} beside the built-in {@code list_files}.
  *
- * <pre>mvn -B -q package -DskipTests &amp;&amp; mvn -B -q exec:java -Dexec.mainClass=McpBench</pre>
+ * <pre>mvn -B -q package -DskipTests &amp;&amp; java -cp target/heartbeat-agent.jar:target/test-classes
+ * dev.heartbeat.bench.McpBench</pre>
  */
 public final class McpBench {
     public static void main(String[] args) throws Exception {

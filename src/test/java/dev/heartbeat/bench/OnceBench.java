@@ -18,7 +18,8 @@ import java.util.Map;
  * the cold {@code --once} wall time of the packaged jar (JVM start included), and the beat's own
  * overhead in a warm JVM with the model call's latency taken out.
  *
- * <pre>mvn -B -q package -DskipTests &amp;&amp; mvn -B -q exec:java -Dexec.mainClass=dev.heartbeat.bench.OnceBench</pre>
+ * <pre>mvn -B -q package -DskipTests &amp;&amp; java -cp target/heartbeat-agent.jar:target/test-classes
+ * dev.heartbeat.bench.OnceBench</pre>
  */
 public final class OnceBench {
     public static void main(String[] args) throws Exception {

@@ -31,8 +31,8 @@ import java.util.Map;
  * two beats), and a status page that fails for an hour. Prints model calls, tokens, tokens per quiet beat, and
  * the beat at which the model first saw each of the 7 events.
  *
- * <pre>mvn -B -q test-compile &amp;&amp; mvn -B -q exec:java -Dexec.mainClass=dev.heartbeat.bench.ProbesWeekBench
- * -Dexec.classpathScope=test</pre>
+ * <pre>mvn -B -q package -DskipTests &amp;&amp; java -cp target/heartbeat-agent.jar:target/test-classes
+ * dev.heartbeat.bench.ProbesWeekBench</pre>
  */
 public final class ProbesWeekBench {
     static final int BEATS = 336;

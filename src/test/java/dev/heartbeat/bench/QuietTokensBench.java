@@ -18,7 +18,8 @@ import java.time.ZoneOffset;
  * A week of 30-minute beats (336) against a fake OpenAI server, every 12th beat acting (a tool call
  * and a report), the rest quiet; prints the input tokens of quiet beats as the history grows.
  *
- * <pre>mvn -B -q test-compile &amp;&amp; mvn -B -q exec:java -Dexec.mainClass=dev.heartbeat.bench.QuietTokensBench</pre>
+ * <pre>mvn -B -q package -DskipTests &amp;&amp; java -cp target/heartbeat-agent.jar:target/test-classes
+ * dev.heartbeat.bench.QuietTokensBench</pre>
  */
 public final class QuietTokensBench {
     public static void main(String[] args) throws Exception {

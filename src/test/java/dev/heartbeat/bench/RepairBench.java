@@ -25,7 +25,8 @@ import java.util.Random;
  * Time and allocation of repair + validate + context build for histories of 1k, 10k and 100k messages
  * (heartbeat-shaped turns, 2% of them corrupted the ways crashes do).
  *
- * <pre>mvn -B -q test-compile &amp;&amp; mvn -B -q exec:java -Dexec.mainClass=dev.heartbeat.bench.RepairBench</pre>
+ * <pre>mvn -B -q package -DskipTests &amp;&amp; java -cp target/heartbeat-agent.jar:target/test-classes
+ * dev.heartbeat.bench.RepairBench</pre>
  */
 public final class RepairBench {
     public static void main(String[] args) {

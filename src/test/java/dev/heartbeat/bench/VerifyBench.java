@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * {@code -Dbaseline=JAR}, each store is verified by that jar too, in the same run; with {@code -Dheap=128m} the
  * verifying JVMs get that maximum heap (the live set must fit: a log held whole does not).
  *
- * <pre>mvn -B -q package -DskipTests &amp;&amp; mvn -B -q exec:java -Dexec.mainClass=dev.heartbeat.bench.VerifyBench
- * -Dexec.classpathScope=test [-Dbaseline=/path/to/an/older/heartbeat-agent.jar] [-Dheap=128m]</pre>
+ * <pre>mvn -B -q package -DskipTests &amp;&amp; java [-Dbaseline=/path/to/an/older/heartbeat-agent.jar] [-Dheap=128m] -cp target/heartbeat-agent.jar:target/test-classes
+ * dev.heartbeat.bench.VerifyBench</pre>
  */
 public final class VerifyBench {
     public static void main(String[] args) throws Exception {

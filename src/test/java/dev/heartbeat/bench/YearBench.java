@@ -25,7 +25,8 @@ import java.util.List;
  * it prints the stored messages, the database's size, the median wall time of that month's beats (the fake
  * model answers at once) and the input tokens of a quiet beat.
  *
- * <pre>mvn -B -q test-compile &amp;&amp; mvn -B -q exec:java -Dexec.mainClass=dev.heartbeat.bench.YearBench</pre>
+ * <pre>mvn -B -q package -DskipTests &amp;&amp; java -cp target/heartbeat-agent.jar:target/test-classes
+ * dev.heartbeat.bench.YearBench</pre>
  */
 public final class YearBench {
     public static void main(String[] args) throws Exception {
