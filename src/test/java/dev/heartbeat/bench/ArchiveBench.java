@@ -1,5 +1,6 @@
 package dev.heartbeat.bench;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,17 +31,7 @@ public final class ArchiveBench {
         Path lib = stage(Path.of("target/heartbeat-agent.jar").toAbsolutePath());
         Path jar = lib.resolve("heartbeat-agent.jar");
         Path archive = lib.resolve("heartbeat-agent.jsa");
-        Path home = Files.createTempDirectory("hb-bench-archive-agent");
-        Files.createDirectories(home.resolve("workspace"));
-        Files.writeString(home.resolve("workspace/HEARTBEAT.md"), "- Report anything unusual.\n");
-        Files.writeString(
-                home.resolve("agent.yaml"),
-                "agent: { name: bench, workspace: ./workspace }\n"
-                        + "model: { provider: openai, name: bench, base-url: \"http://127.0.0.1:9/v1\", "
-                        + "api-key: bench-key-123456, max-retries: 0, timeout: 2s }\n"
-                        + "storage: { url: \"sqlite:state/heartbeat.db\" }\n"
-                        + "notify: { channels: [ { type: log } ] }\n");
-        String config = home.resolve("agent.yaml").toString();
+        String config = unreachableAgent().toString();
         run(jar, null, List.of("--config", config, "--once")); // creates the store: not measured
         Map<String, List<double[]>> samples = new LinkedHashMap<>();
         for (int i = 0; i < rounds; i++) {
@@ -68,6 +59,21 @@ public final class ArchiveBench {
                 "cold --once with the archive / without, CPU: %.2f; archive %,d KB%n",
                 medians.get("--once with the archive")[0] / medians.get("--once without")[0],
                 Files.size(archive) / 1024);
+    }
+
+    /** An agent whose model is unreachable (its beat fails at once, as a cold start's yardstick); its agent.yaml. */
+    static Path unreachableAgent() throws IOException {
+        Path home = Files.createTempDirectory("hb-bench-archive-agent");
+        Files.createDirectories(home.resolve("workspace"));
+        Files.writeString(home.resolve("workspace/HEARTBEAT.md"), "- Report anything unusual.\n");
+        Files.writeString(
+                home.resolve("agent.yaml"),
+                "agent: { name: bench, workspace: ./workspace }\n"
+                        + "model: { provider: openai, name: bench, base-url: \"http://127.0.0.1:9/v1\", "
+                        + "api-key: bench-key-123456, max-retries: 0, timeout: 2s }\n"
+                        + "storage: { url: \"sqlite:state/heartbeat.db\" }\n"
+                        + "notify: { channels: [ { type: log } ] }\n");
+        return home.resolve("agent.yaml");
     }
 
     /** Installs {@code jar} with install.sh into a temporary DESTDIR; returns the folder of the jar and its archive. */

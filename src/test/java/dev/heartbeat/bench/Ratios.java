@@ -60,17 +60,7 @@ public final class Ratios {
     // ------------------------------------------------------------------ start-up
 
     private void startUp(Path lib, int rounds, String baseline) throws Exception {
-        Path home = Files.createTempDirectory("hb-ratios-cli");
-        Files.createDirectories(home.resolve("workspace"));
-        Files.writeString(home.resolve("workspace/HEARTBEAT.md"), "- Report anything unusual.\n");
-        Files.writeString(
-                home.resolve("agent.yaml"),
-                "agent: { name: bench, workspace: ./workspace }\n"
-                        + "model: { provider: openai, name: bench, base-url: \"http://127.0.0.1:9/v1\", "
-                        + "api-key: bench-key-123456, max-retries: 0, timeout: 2s }\n"
-                        + "storage: { url: \"sqlite:state/heartbeat.db\" }\n"
-                        + "notify: { channels: [ { type: log } ] }\n");
-        String config = home.resolve("agent.yaml").toString();
+        String config = ArchiveBench.unreachableAgent().toString();
         Path installed = lib.resolve("heartbeat-agent.jar");
         Path archive = lib.resolve("heartbeat-agent.jsa");
         Map<String, Run> runs = new LinkedHashMap<>();
