@@ -56,7 +56,7 @@ public final class Main implements Callable<Integer> {
     /**
      * The commands, in the order help lists them. They are added to the command line only when the arguments
      * name them (see {@link #commandLine}): picocli builds a command's model by reflection over it and all its
-     * subcommands, which cost a third of an inspection command's start when every command was built each time.
+     * subcommands, and building all of them at every start cost each command about 0.12 s of CPU.
      */
     static final List<Class<?>> COMMAND_CLASSES = List.of(
             RunCommand.class,
