@@ -30,6 +30,9 @@ units=$dest/etc/systemd/system
 doc=$dest/usr/share/doc/heartbeat-agent
 
 install -d -m 0755 "$lib" "$units" "$doc" "$etc"
+# Absolute from here on: the archive below records the jar's path as the JVM was given it, and a relative one
+# (DESTDIR=stage) would not match the same jar named from anywhere else.
+lib=$(cd "$lib" && pwd)
 install -m 0644 "$jar" "$lib/heartbeat-agent.jar"
 install -m 0644 "$here/heartbeat-agent.service" "$units/heartbeat-agent.service"
 install -m 0644 "$repo/README.md" "$doc/README.md"

@@ -76,6 +76,24 @@ class SystemdFilesTest {
     }
 
     @Test
+    void theCommandLineItInstallsNamesTheJarByItsAbsolutePathWhateverDestdirWasGiven(@TempDir Path root)
+            throws Exception {
+        Path jar = Files.writeString(root.resolve("fake.jar"), "jar bytes");
+        ProcessBuilder pb = new ProcessBuilder(
+                        "sh", Path.of("systemd/install.sh").toAbsolutePath().toString())
+                .directory(root.toFile())
+                .redirectErrorStream(true);
+        pb.environment().putAll(Map.of("DESTDIR", "stage", "JAR", jar.toString(), "ARCHIVE", "0"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+
+        assertThat(Files.readString(root.resolve("stage/usr/bin/heartbeat-agent")))
+                .contains("-jar " + root.toRealPath().resolve("stage/usr/lib/heartbeat-agent/heartbeat-agent.jar"));
+    }
+
+    @Test
     void theInstallerIsIdempotentAndItsConfigIsValid(@TempDir Path root) throws Exception {
         Path jar = Files.writeString(root.resolve("fake.jar"), "jar bytes");
         Map<String, String> env = Map.of("DESTDIR", root.resolve("stage").toString(), "JAR", jar.toString());
