@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -200,19 +201,11 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    private static final Set<String> COMMANDS = Set.of(
-            "once",
-            "sessions",
-            "decisions",
-            "config",
-            "help",
-            "wake",
-            "status",
-            "pause",
-            "resume",
-            "approvals",
-            "tools",
-            "notify");
+    /** The commands whose logs go to stderr at WARN: every one but the daemon's. */
+    private static final Set<String> COMMANDS = COMMAND_CLASSES.stream()
+            .map(c -> c.getAnnotation(Command.class).name())
+            .filter(name -> !name.equals("run"))
+            .collect(Collectors.toUnmodifiableSet());
 
     @Override
     public Integer call() {
