@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The TLS context of an HTTP client that only ever speaks plain http (a model server on this machine or the
  * local network). The JDK's client always takes a context; left to itself it builds the default one, which reads
- * the trust store, and even an empty context of the JDK's own loads its TLS provider (some 300 classes at every
+ * the trust store, and even an empty context of the JDK's own loads its TLS provider (some 400 classes at every
  * start). This one is neither: it has no provider behind it, and anything that would start a TLS connection
  * through it fails with the reason.
  */
