@@ -15,11 +15,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,24 +55,31 @@ import picocli.CommandLine.Spec;
         })
 public final class Main implements Callable<Integer> {
     /**
-     * The commands, in the order help lists them. They are added to the command line only when the arguments
-     * name them (see {@link #commandLine}): picocli builds a command's model by reflection over it and all its
-     * subcommands, and building all of them at every start cost each command about 0.12 s of CPU.
+     * The commands by name, in the order help lists them. They are added to the command line only when the
+     * arguments name them (see {@link #commandLine}): picocli builds a command's model by reflection over it and
+     * all its subcommands, and building all of them at every start cost each command about 0.12 s of CPU. The
+     * names are written here, not read from each class's annotation, which costs as much again to parse for
+     * every command (CommandLineTest checks they are the annotations' names).
      */
-    static final List<Class<?>> COMMAND_CLASSES = List.of(
-            RunCommand.class,
-            OnceCommand.class,
-            WakeCommand.class,
-            StatusCommand.class,
-            PauseCommand.Pause.class,
-            PauseCommand.Resume.class,
-            ApprovalsCommand.class,
-            ToolsCommand.class,
-            NotifyCommand.class,
-            SessionsCommand.class,
-            DecisionsCommand.class,
-            ConfigCommand.class,
-            CommandLine.HelpCommand.class);
+    static final Map<String, Class<?>> COMMANDS = commands();
+
+    private static Map<String, Class<?>> commands() {
+        Map<String, Class<?>> commands = new LinkedHashMap<>();
+        commands.put("run", RunCommand.class);
+        commands.put("once", OnceCommand.class);
+        commands.put("wake", WakeCommand.class);
+        commands.put("status", StatusCommand.class);
+        commands.put("pause", PauseCommand.Pause.class);
+        commands.put("resume", PauseCommand.Resume.class);
+        commands.put("approvals", ApprovalsCommand.class);
+        commands.put("tools", ToolsCommand.class);
+        commands.put("notify", NotifyCommand.class);
+        commands.put("sessions", SessionsCommand.class);
+        commands.put("decisions", DecisionsCommand.class);
+        commands.put("config", ConfigCommand.class);
+        commands.put("help", CommandLine.HelpCommand.class);
+        return Collections.unmodifiableMap(commands);
+    }
 
     @Spec
     CommandSpec spec;
@@ -165,14 +172,10 @@ public final class Main implements Callable<Integer> {
             if (arg.equals("-c") || arg.equals("--config") || arg.equals("--agent")) {
                 i++;
             } else if (arg.equals("-h") || arg.equals("--help")) {
-                return COMMAND_CLASSES;
+                return List.copyOf(COMMANDS.values());
             } else if (!arg.startsWith("-")) {
-                return COMMAND_CLASSES.stream()
-                        .filter(c -> !arg.equals("help")
-                                && c.getAnnotation(Command.class).name().equals(arg))
-                        .findFirst()
-                        .<List<Class<?>>>map(List::of)
-                        .orElse(COMMAND_CLASSES);
+                Class<?> named = arg.equals("help") ? null : COMMANDS.get(arg);
+                return named != null ? List.of(named) : List.copyOf(COMMANDS.values());
             }
         }
         return List.of();
@@ -181,7 +184,7 @@ public final class Main implements Callable<Integer> {
     /** Daemon runs log at INFO; everything else at WARN so stdout stays clean; --verbose shows DEBUG. */
     private static void configureLogging(String[] args) {
         List<String> list = List.of(args);
-        boolean otherCommand = list.stream().anyMatch(COMMANDS::contains)
+        boolean otherCommand = list.stream().anyMatch(a -> COMMANDS.containsKey(a) && !a.equals("run"))
                 || list.stream()
                         .anyMatch(a -> a.equals("--once")
                                 || a.equals("--help")
@@ -200,12 +203,6 @@ public final class Main implements Callable<Integer> {
             System.setProperty("hb.log.target", daemon ? "System.out" : "System.err");
         }
     }
-
-    /** The commands whose logs go to stderr at WARN: every one but the daemon's. */
-    private static final Set<String> COMMANDS = COMMAND_CLASSES.stream()
-            .map(c -> c.getAnnotation(Command.class).name())
-            .filter(name -> !name.equals("run"))
-            .collect(Collectors.toUnmodifiableSet());
 
     @Override
     public Integer call() {
