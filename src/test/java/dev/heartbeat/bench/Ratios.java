@@ -129,7 +129,8 @@ public final class Ratios {
         }
     }
 
-    // ------------------------------------------------------------------ import, and a beat on what it imported
+    // ------------------------------------------------------------------ import; a beat against the length of the
+    // history
 
     private void importAndParse(Path jar, int messages) throws Exception {
         Path home = Files.createTempDirectory("hb-ratios-import");
