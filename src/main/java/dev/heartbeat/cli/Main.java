@@ -58,8 +58,8 @@ public final class Main implements Callable<Integer> {
      * The commands by name, in the order help lists them. They are added to the command line only when the
      * arguments name them (see {@link #commandLine}): picocli builds a command's model by reflection over it and
      * all its subcommands, and building all of them at every start cost each command about 0.12 s of CPU. The
-     * names are written here, not read from each class's annotation, which costs as much again to parse for
-     * every command (CommandLineTest checks they are the annotations' names).
+     * names are written here, not read from each class's annotation: parsing the thirteen annotations cost ~20 ms
+     * of a start (CommandLineTest checks the names are the annotations').
      */
     static final Map<String, Class<?>> COMMANDS = commands();
 
