@@ -148,14 +148,7 @@ class FleetCommandsTest extends AgentTest {
         assertThat(imported.exit()).as(imported.all()).isZero();
         // The import keeps each line as given beside the message (masked): billing's key too, though the command
         // was about disk.
-        List<String> raw = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT raw FROM messages WHERE session = 'pasted' ORDER BY id")) {
-            while (rs.next()) {
-                raw.add(rs.getString(1));
-            }
-        }
+        List<String> raw = column("SELECT raw FROM messages WHERE session = 'pasted' ORDER BY id");
         assertThat(raw).hasSize(2);
         assertThat(raw.get(0)).contains("the billing token is").doesNotContain(key);
     }
@@ -167,14 +160,7 @@ class FleetCommandsTest extends AgentTest {
                         .out())
                 .contains("wake request 1 (disk) stored");
         assertThat(agent.run("wake", "--all").out()).contains("(disk)").contains("(billing)");
-        List<String> agents = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT agent FROM wake_requests ORDER BY id")) {
-            while (rs.next()) {
-                agents.add(rs.getString(1));
-            }
-        }
+        List<String> agents = column("SELECT agent FROM wake_requests ORDER BY id");
         assertThat(agents).containsExactly("disk", "disk", "billing");
     }
 
@@ -189,5 +175,18 @@ class FleetCommandsTest extends AgentTest {
         assertThat(sent).hasSize(2);
         assertThat(sent.get(0)).contains("\"agent\":\"disk\"");
         assertThat(sent.get(1)).contains("\"agent\":\"billing\"");
+    }
+
+    /** The first column of a query's rows, read straight from the store's database. */
+    private List<String> column(String sql) throws Exception {
+        List<String> values = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
     }
 }
