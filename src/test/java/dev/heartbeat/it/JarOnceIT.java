@@ -223,45 +223,42 @@ class JarOnceIT {
     @Test
     void theInstallersClassDataArchiveIsOneTheJvmMapsForTheInstalledJar() throws Exception {
         Path stage = home.resolve("stage");
-        ProcessBuilder install = new ProcessBuilder("sh", "systemd/install.sh").redirectErrorStream(true);
+        ProcessBuilder install = new ProcessBuilder("sh", "systemd/install.sh");
         install.environment().put("DESTDIR", stage.toString());
         install.environment().put("JAR", JarProcess.jar().toString());
-        Process p = install.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(out).isZero();
-        assertThat(out).contains("class-data sharing archive");
+        assertThat(succeeds(install)).contains("class-data sharing archive");
         Path lib = stage.resolve("usr/lib/heartbeat-agent");
 
         // -Xshare:on makes an archive the JVM cannot use (another jar, another JDK) a hard error.
-        Process help = new ProcessBuilder(
-                        "java",
-                        "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1",
-                        "-XX:SharedArchiveFile=" + lib.resolve("heartbeat-agent.jsa"),
-                        "-Xshare:on",
-                        "-Xlog:class+load=info",
-                        "-jar",
-                        lib.resolve("heartbeat-agent.jar").toString(),
-                        "--help")
-                .redirectErrorStream(true)
-                .start();
-        String loaded = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(help.waitFor()).as(loaded).isZero();
+        String loaded = succeeds(new ProcessBuilder(
+                "java",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:SharedArchiveFile=" + lib.resolve("heartbeat-agent.jsa"),
+                "-Xshare:on",
+                "-Xlog:class+load=info",
+                "-jar",
+                lib.resolve("heartbeat-agent.jar").toString(),
+                "--help"));
         assertThat(loaded)
                 .as("the command line's classes come from the archive")
                 .contains("dev.heartbeat.cli.Main source: shared objects file (top)");
 
         // The command line it installs starts from the same archive.
-        ProcessBuilder launcher = new ProcessBuilder(
-                        stage.resolve("usr/bin/heartbeat-agent").toString(), "--version")
-                .redirectErrorStream(true);
+        ProcessBuilder launcher =
+                new ProcessBuilder(stage.resolve("usr/bin/heartbeat-agent").toString(), "--version");
         launcher.environment().put("HEARTBEAT_AGENT_JAVA_OPTS", "-Xshare:on -Xlog:class+load=info");
-        Process version = launcher.start();
-        String launched = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(version.waitFor()).as(launched).isZero();
-        assertThat(launched)
+        assertThat(succeeds(launcher))
                 .contains("dev.heartbeat.cli.Main source: shared objects file (top)")
                 .contains("heartbeat-agent 0.1.0");
+    }
+
+    /** Runs a process to its end, its stderr in its output; it must exit 0. Returns the output. */
+    private static String succeeds(ProcessBuilder process) throws Exception {
+        Process p = process.redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
     }
 
     @Test
