@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.heartbeat.support.Json;
 import dev.heartbeat.support.Texts;
 import dev.heartbeat.tools.ToolFailure;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -37,7 +38,7 @@ public final class WakeGate {
                 boolean wake = answer.path("wakeAgent").asBoolean();
                 return new Verdict(wake, command + " answered " + Texts.cut(last, 200));
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // not JSON: the model is called
         }
         return new Verdict(true, command + " did not answer {\"wakeAgent\": false}; the model is called");

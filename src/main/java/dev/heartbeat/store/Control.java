@@ -1,7 +1,9 @@
 package dev.heartbeat.store;
 
+import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -96,7 +98,7 @@ public final class Control {
     public WakeSignals listenForWakes(Runnable onWake) {
         try {
             return jdbc.database().listenForWakes(onWake);
-        } catch (java.sql.SQLException | java.io.IOException e) {
+        } catch (SQLException | IOException e) {
             throw new StoreException("cannot listen for wake requests: " + e.getMessage(), e);
         }
     }

@@ -1,5 +1,6 @@
 package dev.heartbeat.store;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -60,7 +61,7 @@ public sealed interface Database permits SqliteDatabase, PostgresDatabase {
     void signalWake(Connection c, String agent) throws SQLException;
 
     /** Calls {@code onWake} (on a thread of its own) each time a wake request is signalled, until closed. */
-    WakeSignals listenForWakes(Runnable onWake) throws SQLException, java.io.IOException;
+    WakeSignals listenForWakes(Runnable onWake) throws SQLException, IOException;
 
     /** Whether the connected database has our tables. */
     boolean hasSchema(Connection c) throws SQLException;
