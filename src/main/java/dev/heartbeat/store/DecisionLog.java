@@ -7,6 +7,7 @@ import dev.heartbeat.audit.HeadAnchor;
 import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.support.Faults;
 import dev.heartbeat.support.Json;
+import dev.heartbeat.support.JsonRecords;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -381,7 +382,7 @@ public final class DecisionLog {
 
     static @Nullable Decision parse(String json) {
         try {
-            return Json.read(json, Decision.class);
+            return JsonRecords.read(json, Decision.class);
         } catch (RuntimeException e) {
             return null;
         }

@@ -3,6 +3,7 @@ package dev.heartbeat.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +47,48 @@ class ConfigLoaderTest {
         assertThat(config.model().apiKey().value()).isEqualTo("sk-test-key-123456");
         assertThat(config.heartbeat().every()).isEqualTo(Duration.ofMinutes(30));
         assertThat(config.workspace()).isEqualTo(Path.of("sessions/workspace").toAbsolutePath());
+    }
+
+    /** Loading binds without databind's introspection whenever it can; what it binds, databind would bind alike. */
+    @Test
+    void theTreeBinderAloneBindsTheDefaultAndEverySectionItDocuments() throws Exception {
+        env.put("HOOK_TOKEN", "hook-token-123456");
+        String everySection = Files.readString(Path.of("agent.yaml"))
+                        .replace("# timezone: Europe/Berlin", "timezone: Europe/Berlin")
+                        .replace("# temperature: 0.2", "temperature: 0.2")
+                        .replace("# active-hours:", "active-hours:")
+                        .replace("# wake-gate:", "wake-gate:")
+                        .replace("# daily-tokens:", "daily-tokens:")
+                        .replace("# daily-usd:", "daily-usd:")
+                        .replace("# claude-sonnet-4-5:", "claude-sonnet-4-5:")
+                        .replace("# retention:", "retention:")
+                        .replace("# http: \"127.0.0.1:9464\"", "http: \"127.0.0.1:9464\"")
+                        .replace("# json-file:", "json-file:")
+                        .replace("    allow: []", "    allow: [df, ./q.sh, ./pre-check.sh]")
+                        .replace("    # - { type: webhook", "    - { name: hook, type: webhook")
+                        .replace(
+                                "\"${HOOK_SECRET}\"",
+                                "\"s3cret-abcdef\", deliver-hours: { start: \"08:00\", end: \"22:00\" }")
+                        .replace("    # - { type: email", "    - { type: email")
+                        .replace("\"${SMTP_PASSWORD}\"", "\"smtp-password-1\"")
+                + "audit: { retention: 400d }\n"
+                + "probes:\n  - { name: disk, command: [df, -P, /], every: 5m }\n"
+                + "  - { name: queue, command: [./q.sh], when: \"output matches 'b: [1-9]'\" }\n";
+        everySection = everySection
+                .replace("probes: []\n", "")
+                .replace(
+                        "  servers: {}\n",
+                        "  servers:\n    files: { command: [npx, server], env: { A: b }, tools: { deny: [write_file] },"
+                                + " side-effecting: [move_file], timeout: 10s }\n"
+                                + "    web: { url: \"http://127.0.0.1:9/mcp\", side-effecting: none }\n");
+        for (String yaml : java.util.List.of(Files.readString(Path.of("agent.yaml")), everySection)) {
+            Path file = write(yaml);
+            JsonNode tree = new YamlWithLines(file, env).tree();
+            assertThat(ConfigLoader.FAST.bind(tree, AgentConfig.Document.class))
+                    .as(yaml)
+                    .isPresent();
+            new ConfigLoader(env).read(file); // the binder's result passes the checks (and databind's matches it)
+        }
     }
 
     @Test
