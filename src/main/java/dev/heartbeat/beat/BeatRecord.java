@@ -20,7 +20,7 @@ import dev.heartbeat.repair.TokenEstimator;
 import dev.heartbeat.store.Intents;
 import dev.heartbeat.store.Outbox;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.support.Json;
+import dev.heartbeat.support.JsonRecords;
 import dev.heartbeat.support.Redactor;
 import dev.heartbeat.tools.ToolExecutor;
 import dev.heartbeat.transcript.Reasoning;
@@ -113,7 +113,7 @@ class BeatRecord {
             try {
                 switch (e.kind()) {
                     case "model_call" -> {
-                        ModelCall call = Json.read(e.json(), ModelCall.class);
+                        ModelCall call = JsonRecords.read(e.json(), ModelCall.class);
                         modelCalls.add(call);
                         spent(
                                 call.requestModel(),
@@ -124,11 +124,11 @@ class BeatRecord {
                                         call.cacheWriteInputTokens()));
                     }
                     case "tool_call" -> {
-                        ToolCallRecord call = Json.read(e.json(), ToolCallRecord.class);
+                        ToolCallRecord call = JsonRecords.read(e.json(), ToolCallRecord.class);
                         toolCalls.add(call);
                         recorded.add(call.id());
                     }
-                    case "notification" -> notifications.add(Json.read(e.json(), NotificationRecord.class));
+                    case "notification" -> notifications.add(JsonRecords.read(e.json(), NotificationRecord.class));
                     default -> LOG.warn("beat {}: unknown event kind '{}' left out of its record", id, e.kind());
                 }
             } catch (RuntimeException unreadable) {

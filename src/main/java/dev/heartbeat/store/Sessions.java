@@ -3,6 +3,7 @@ package dev.heartbeat.store;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.support.Faults;
 import dev.heartbeat.support.Json;
+import dev.heartbeat.support.JsonRecords;
 import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.StoredMessage;
@@ -238,7 +239,7 @@ public final class Sessions {
                             rs.getInt(2),
                             OffsetDateTime.parse(rs.getString(3)),
                             rs.getString(4),
-                            Json.read(rs.getString(5), Message.class)));
+                            JsonRecords.read(rs.getString(5), Message.class)));
                 } catch (RuntimeException unreadable) {
                     LoggerFactory.getLogger(Store.class)
                             .warn(

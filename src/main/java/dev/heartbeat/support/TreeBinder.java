@@ -3,6 +3,9 @@ package dev.heartbeat.support;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.annotation.Annotation;
@@ -30,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * Binds a JSON tree to records through their canonical constructors, for the shapes this project's records use:
  * text, whole numbers, numbers, booleans, enums, values read from text (durations, times, zones, URLs), lists,
  * maps with text keys, nested records, {@link JsonNode}, and types that build themselves from one value with a
- * static {@code @JsonCreator}.
+ * static {@code @JsonCreator}, and interfaces whose subtypes are named in a property ({@code @JsonTypeInfo}).
  *
  * <p>Why not databind alone: databind introspects each type on first use (annotations, creators, naming, every
  * member), which in a fresh JVM costs a command that reads agent.yaml and a few records more than all the rest of
@@ -49,6 +52,7 @@ public final class TreeBinder {
     private final boolean strict;
     private final Map<Class<?>, Function<String, ?>> fromText;
     private final Map<Class<?>, Optional<RecordModel>> records = new ConcurrentHashMap<>();
+    private final Map<Class<?>, Optional<Subtypes>> subtypes = new ConcurrentHashMap<>();
 
     /**
      * @param naming   the key for a record component's name (databind's naming strategy's {@code translate})
@@ -138,9 +142,10 @@ public final class TreeBinder {
             return map(node, argument(type, 1));
         }
         if (raw.isRecord()) {
-            return record(
-                    node,
-                    records.computeIfAbsent(raw, c -> RecordModel.of(c, naming)).orElseThrow(Decline::new));
+            return record(node, model(raw), null);
+        }
+        if (raw.isInterface() && raw.isAnnotationPresent(JsonTypeInfo.class)) {
+            return subtype(node, subtypes.computeIfAbsent(raw, Subtypes::of).orElseThrow(Decline::new));
         }
         return decline();
     }
@@ -191,7 +196,23 @@ public final class TreeBinder {
         return out;
     }
 
-    private Object record(JsonNode node, RecordModel model) throws Decline {
+    private RecordModel model(Class<?> type) throws Decline {
+        return records.computeIfAbsent(type, c -> RecordModel.of(c, naming)).orElseThrow(Decline::new);
+    }
+
+    /** One of an interface's named subtypes, by the value of its type property, which is not the record's. */
+    private Object subtype(JsonNode node, Subtypes subtypes) throws Decline {
+        JsonNode id = node.get(subtypes.property);
+        Class<?> type = id != null && id.isTextual() ? subtypes.byName.get(id.textValue()) : null;
+        if (type == null || !type.isRecord()) {
+            return decline();
+        }
+        RecordModel model = model(type);
+        return model.keys.containsKey(subtypes.property) ? decline() : record(node, model, subtypes.property);
+    }
+
+    /** @param skip the key that named the subtype, if any */
+    private Object record(JsonNode node, RecordModel model, @Nullable String skip) throws Decline {
         if (!node.isObject()) {
             return decline();
         }
@@ -201,6 +222,9 @@ public final class TreeBinder {
             Map.Entry<String, JsonNode> field = it.next();
             Integer i = model.keys.get(field.getKey());
             if (i == null) {
+                if (field.getKey().equals(skip)) {
+                    continue;
+                }
                 if (strict) {
                     return decline();
                 }
@@ -298,6 +322,34 @@ public final class TreeBinder {
     private static final class Decline extends Exception {
         Decline() {
             super(null, null, false, false);
+        }
+    }
+
+    /**
+     * An interface's subtypes by name, for the one shape of type information this binder reads: a name in a property
+     * of the object ({@code @JsonTypeInfo(use = NAME)}), each subtype named in {@code @JsonSubTypes}, no default.
+     */
+    private record Subtypes(String property, Map<String, Class<?>> byName) {
+        static Optional<Subtypes> of(Class<?> type) {
+            JsonTypeInfo info = type.getAnnotation(JsonTypeInfo.class);
+            JsonSubTypes listed = type.getAnnotation(JsonSubTypes.class);
+            if (info == null
+                    || listed == null
+                    || info.use() != JsonTypeInfo.Id.NAME
+                    || info.include() != JsonTypeInfo.As.PROPERTY
+                    || info.visible()
+                    || info.defaultImpl() != JsonTypeInfo.class
+                    || info.property().isEmpty()) {
+                return Optional.empty();
+            }
+            Map<String, Class<?>> byName = new HashMap<>();
+            for (JsonSubTypes.Type t : listed.value()) {
+                if (t.name().isEmpty() || t.names().length > 0 || t.value().isAnnotationPresent(JsonTypeName.class)) {
+                    return Optional.empty();
+                }
+                byName.put(t.name(), t.value());
+            }
+            return Optional.of(new Subtypes(info.property(), Map.copyOf(byName)));
         }
     }
 

@@ -10,6 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.ToolOutcome;
+import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.Attachment;
+import dev.heartbeat.transcript.Message;
+import dev.heartbeat.transcript.Reasoning;
+import dev.heartbeat.transcript.SystemMessage;
+import dev.heartbeat.transcript.ToolCall;
+import dev.heartbeat.transcript.ToolResultMessage;
+import dev.heartbeat.transcript.UserMessage;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -219,6 +227,41 @@ class TreeBinderTest {
         assertThat(JsonRecords.tree(json).flatMap(t -> JsonRecords.BINDER.bind(t, Decision.class)))
                 .contains(Json.read(json, Decision.class))
                 .contains(decision);
+    }
+
+    @Test
+    void everyKindOfMessageIsReadByTheBinderAloneAsDatabindReadsIt() {
+        List<Message> messages = List.of(
+                new SystemMessage("sys", List.of(Json.tree("{\"type\":\"text\",\"text\":\"s\"}"))),
+                new UserMessage(
+                        "look",
+                        List.of(new Attachment(
+                                Attachment.ANTHROPIC,
+                                Json.tree("{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"u\"}}")))),
+                new AssistantMessage(
+                        "thinking",
+                        List.of(new ToolCall("c1", "read_file", "{\"path\":\"a\"}")),
+                        List.of(
+                                new Reasoning.Thinking("hm", "sig", true),
+                                new Reasoning.RedactedThinking("opaque"),
+                                new Reasoning.ReasoningContent("why")),
+                        "gpt"),
+                new ToolResultMessage("c1", "read_file", "contents", true),
+                new ToolResultMessage("c2", "read_file", "contents", false));
+        for (Message m : messages) {
+            String json = Json.write(m);
+            assertThat(JsonRecords.tree(json).flatMap(t -> JsonRecords.BINDER.bind(t, Message.class)))
+                    .as(json)
+                    .contains(Json.read(json, Message.class))
+                    .contains(m);
+        }
+        assertThat(JsonRecords.tree("{\"role\":\"robot\",\"text\":\"x\"}")
+                        .flatMap(t -> JsonRecords.BINDER.bind(t, Message.class)))
+                .as("a role no subtype has")
+                .isEmpty();
+        assertThat(JsonRecords.tree("{\"text\":\"x\"}").flatMap(t -> JsonRecords.BINDER.bind(t, Message.class)))
+                .as("no role")
+                .isEmpty();
     }
 
     @Test
