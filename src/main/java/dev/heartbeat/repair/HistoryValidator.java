@@ -1,9 +1,6 @@
 package dev.heartbeat.repair;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
-import dev.heartbeat.support.Json;
+import dev.heartbeat.support.JsonRecords;
 import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.Reasoning;
@@ -170,19 +167,8 @@ public final class HistoryValidator {
         return problems;
     }
 
-    private static final ObjectReader STRICT =
-            Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
     /** Whether the text is exactly one JSON object (nothing before or after it). */
     public static boolean isJsonObject(String text) {
-        if (text == null || !text.strip().startsWith("{")) {
-            return false;
-        }
-        try {
-            JsonNode node = STRICT.readTree(text);
-            return node != null && node.isObject();
-        } catch (Exception e) {
-            return false;
-        }
+        return text != null && text.strip().startsWith("{") && JsonRecords.isOneObject(text);
     }
 }

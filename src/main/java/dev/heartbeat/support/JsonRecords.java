@@ -36,6 +36,19 @@ public final class JsonRecords {
         return TreeBinder.orElse(tree(json).flatMap(t -> BINDER.bind(t, type)), () -> Json.read(json, type));
     }
 
+    /** Whether the text is one JSON object and nothing after it (as databind's strict reading of a tree checks). */
+    public static boolean isOneObject(String text) {
+        try (JsonParser p = FACTORY.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            p.skipChildren(); // reads, and so checks, every token to the object's end
+            return p.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /**
      * The tree of one JSON document, with the node types databind's {@code readTree} gives; empty for anything
      * else (malformed, empty, a key twice, text after the document), which {@link Json} then reads.

@@ -289,6 +289,16 @@ class RepairRulesTest {
         assertThat(HistoryValidator.isJsonObject("{\"a\": 1} trailing")).isFalse();
         assertThat(HistoryValidator.isJsonObject("[]")).isFalse();
         assertThat(HistoryValidator.isJsonObject("")).isFalse();
+        assertThat(HistoryValidator.isJsonObject("{\"a\": [1, {\"b\": tru}]}"))
+                .as("broken inside")
+                .isFalse();
+        assertThat(HistoryValidator.isJsonObject("{\"a\": {}")).as("cut off").isFalse();
+        assertThat(HistoryValidator.isJsonObject("{} {}")).isFalse();
+        assertThat(HistoryValidator.isJsonObject("  {\"a\": {\"b\": [null]}}\n"))
+                .isTrue();
+        assertThat(HistoryValidator.isJsonObject("{\"a\": 1, \"a\": 2}"))
+                .as("a key twice is read, last one kept, as providers do")
+                .isTrue();
     }
 
     /** Every defect rule a repair can apply is in the README's table of rules, under its record name. */
