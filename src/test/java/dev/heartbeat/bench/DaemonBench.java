@@ -7,6 +7,8 @@ import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.JarProcess;
 import dev.heartbeat.fakes.TestAgent;
 import dev.heartbeat.store.Store;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,13 +28,31 @@ import java.util.concurrent.TimeUnit;
  * and this build's, with the unit's flags, alternating, two rounds.
  */
 public final class DaemonBench {
-    static final List<String> UNIT_FLAGS = List.of(
-            "-XX:+UseSerialGC",
-            "-Xms16m",
-            "-Xmx192m",
-            "-XX:MaxMetaspaceSize=160m",
-            "-XX:TieredStopAtLevel=1",
-            "-Xss512k");
+    /** The JVM flags of systemd/heartbeat-agent.service's ExecStart, but its archive (which install.sh makes). */
+    static final List<String> UNIT_FLAGS = unitFlags(Path.of("systemd/heartbeat-agent.service"));
+
+    static List<String> unitFlags(Path unit) {
+        try {
+            String execStart = Files.readString(unit)
+                    .replace("\\\n", " ")
+                    .lines()
+                    .filter(l -> l.startsWith("ExecStart="))
+                    .findFirst()
+                    .orElseThrow();
+            List<String> flags = new ArrayList<>();
+            for (String word : execStart.split("\\s+")) {
+                if (word.equals("-jar")) {
+                    break;
+                }
+                if (word.startsWith("-X") && !word.startsWith("-XX:SharedArchiveFile=")) {
+                    flags.add(word);
+                }
+            }
+            return List.copyOf(flags);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         int idleSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
@@ -63,6 +83,13 @@ public final class DaemonBench {
     }
 
     private static Process start(FakeOpenAi fake, Path jar, List<String> flags, String heartbeat) throws Exception {
+        return started(fake, jar, flags, heartbeat).process();
+    }
+
+    /** A daemon that has logged its start, and its agent's configuration. */
+    private record Started(Process process, Path config) {}
+
+    private static Started started(FakeOpenAi fake, Path jar, List<String> flags, String heartbeat) throws Exception {
         Path home = Files.createTempDirectory("hb-bench-daemon");
         TestAgent agent = new TestAgent(home, fake);
         agent.yaml("heartbeat:\n" + heartbeat);
@@ -81,7 +108,7 @@ public final class DaemonBench {
                 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        return p;
+        return new Started(p, agent.config());
     }
 
     /**
@@ -111,6 +138,37 @@ public final class DaemonBench {
     /** An idle daemon ({@code every: 1h}) of {@code jar}: RSS in MB and CPU seconds over {@code seconds}. */
     static double[] idle(FakeOpenAi fake, Path jar, List<String> flags, String label, int seconds) throws Exception {
         return measure(start(fake, jar, flags, "  every: 1h\n"), label, seconds);
+    }
+
+    /**
+     * The same after one beat (woken by {@code wake}, answered quiet): what a daemon idles at between beats, with
+     * the classes and buffers a beat needs loaded.
+     */
+    static double[] idleAfterBeat(FakeOpenAi fake, Path jar, List<String> flags, String label, int seconds)
+            throws Exception {
+        Started daemon = started(fake, jar, flags, "  every: 1h\n");
+        Path home = daemon.config().getParent();
+        Process wake = new ProcessBuilder(
+                        JarProcess.java(),
+                        "-jar",
+                        jar.toString(),
+                        "--config",
+                        daemon.config().toString(),
+                        "wake")
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve("wake.log").toFile())
+                .start();
+        wake.waitFor(60, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.readString(home.resolve("daemon.log")).contains(" quiet")) {
+            if (System.nanoTime() > deadline) {
+                daemon.process().destroy();
+                throw new IllegalStateException(
+                        "no quiet beat after wake: " + Files.readString(home.resolve("daemon.log")));
+            }
+            Thread.sleep(100);
+        }
+        return measure(daemon.process(), label + ", after a beat", seconds);
     }
 
     private static double[] measure(Process p, String label, int seconds) throws Exception {

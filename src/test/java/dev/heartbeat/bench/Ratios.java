@@ -245,6 +245,11 @@ public final class Ratios {
             summary.put(
                     "idle daemon CPU / an idle JVM's, " + seconds + " s",
                     String.format("%.2f× (%.2f / %.2f s)", daemon[1] / jvm[1], daemon[1], jvm[1]));
+            double[] after = DaemonBench.idleAfterBeat(
+                    fake, lib.resolve("heartbeat-agent.jar"), unit, "the unit's flags and archive", seconds);
+            summary.put(
+                    "idle daemon RSS after a beat / an idle JVM's",
+                    String.format("%.2f× (%.0f / %.0f MB)", after[0] / jvm[0], after[0], jvm[0]));
         }
     }
 
