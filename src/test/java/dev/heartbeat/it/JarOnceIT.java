@@ -168,6 +168,36 @@ class JarOnceIT {
     }
 
     @Test
+    void inspectionReadsTheConfigurationAndTheRecordsWithoutStartingDatabind() throws Exception {
+        try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
+            fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
+            TestAgent agent = new TestAgent(home, fake);
+            Map<String, String> env = new HashMap<>(Map.of("HB_TEST_KEY", TestAgent.KEY));
+            String config = agent.config().toString();
+            assertThat(JarProcess.run(env, "--config", config, "--once").exit()).isZero();
+
+            Map<List<String>, String> shows = Map.of(
+                    List.of("status"), "quiet",
+                    List.of("decisions", "list"), "quiet",
+                    List.of("sessions", "list"), "test-agent");
+            for (Map.Entry<List<String>, String> e : shows.entrySet()) {
+                List<String> command = e.getKey();
+                Path classes = home.resolve(String.join("-", command) + "-classes.txt");
+                env.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classes);
+                List<String> args = new ArrayList<>(List.of("--config", config));
+                args.addAll(command);
+                JarProcess.Result r = JarProcess.run(env, args.toArray(String[]::new));
+
+                assertThat(r.exit()).as(r.err()).isZero();
+                assertThat(r.out()).as("%s shows the beat", command).contains(e.getValue());
+                assertThat(Files.readString(classes))
+                        .as("%s binds agent.yaml, the decisions and the messages with TreeBinder", command)
+                        .doesNotContain("com.fasterxml.jackson.databind.ObjectMapper ");
+            }
+        }
+    }
+
+    @Test
     void anOperatorsOwnLogbackFileIsStillRead() throws Exception {
         try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
             fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
