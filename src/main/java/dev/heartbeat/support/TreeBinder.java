@@ -53,6 +53,8 @@ public final class TreeBinder {
     private final Map<Class<?>, Function<String, ?>> fromText;
     private final Map<Class<?>, Optional<RecordModel>> records = new ConcurrentHashMap<>();
     private final Map<Class<?>, Optional<Subtypes>> subtypes = new ConcurrentHashMap<>();
+    private final Map<Class<?>, Optional<Method>> creators = new ConcurrentHashMap<>();
+    private final Map<Class<?>, Optional<Map<String, Object>>> constants = new ConcurrentHashMap<>();
 
     /**
      * @param naming   the key for a record component's name (databind's naming strategy's {@code translate})
@@ -128,12 +130,15 @@ public final class TreeBinder {
                     ? call(() -> parse.apply(node.textValue()))
                     : decline();
         }
-        Method creator = creator(raw);
-        if (creator != null) {
-            return created(creator, node);
+        Optional<Method> creator = creators.computeIfAbsent(raw, TreeBinder::creator);
+        if (creator.isPresent()) {
+            return created(creator.get(), node);
         }
         if (raw.isEnum()) {
-            return constant(raw, node);
+            Map<String, Object> byText =
+                    constants.computeIfAbsent(raw, TreeBinder::constants).orElseThrow(Decline::new);
+            Object constant = node.isTextual() ? byText.get(node.textValue()) : null;
+            return constant != null ? constant : decline();
         }
         if (raw == List.class) {
             return list(node, argument(type, 0));
@@ -252,38 +257,45 @@ public final class TreeBinder {
         return decline();
     }
 
-    /** A constant by its {@code @JsonValue} text, else by its name, as databind reads an enum without a creator. */
-    private static Object constant(Class<?> type, JsonNode node) throws Decline {
-        if (!node.isTextual()) {
-            return decline();
-        }
+    /**
+     * An enum's constants by their {@code @JsonValue} text, else by name, as databind reads an enum without a
+     * creator; absent when a text cannot be had.
+     */
+    private static Optional<Map<String, Object>> constants(Class<?> type) {
         Method wire = null;
         for (Method m : type.getDeclaredMethods()) {
             if (m.isAnnotationPresent(JsonValue.class)) {
                 wire = m;
             }
         }
-        for (Object constant : type.getEnumConstants()) {
-            Method named = wire;
-            Object text = named == null ? ((Enum<?>) constant).name() : call(() -> named.invoke(constant));
-            if (node.textValue().equals(text)) {
-                return constant;
+        Map<String, Object> byText = new HashMap<>();
+        try {
+            for (Object constant : type.getEnumConstants()) {
+                if (wire != null) {
+                    wire.setAccessible(true);
+                }
+                Object text = wire == null ? ((Enum<?>) constant).name() : wire.invoke(constant);
+                if (!(text instanceof String key) || byText.put(key, constant) != null) {
+                    return Optional.empty();
+                }
             }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return Optional.empty();
         }
-        return decline();
+        return Optional.of(Map.copyOf(byText));
     }
 
     /** The static one-argument {@code @JsonCreator} of a type, if it has one. */
-    private static @Nullable Method creator(Class<?> type) {
+    private static Optional<Method> creator(Class<?> type) {
         for (Method m : type.getDeclaredMethods()) {
             if (Modifier.isStatic(m.getModifiers())
                     && m.getParameterCount() == 1
                     && m.isAnnotationPresent(JsonCreator.class)) {
                 m.setAccessible(true);
-                return m;
+                return Optional.of(m);
             }
         }
-        return null;
+        return Optional.empty();
     }
 
     private static Class<?> raw(Type type) throws Decline {

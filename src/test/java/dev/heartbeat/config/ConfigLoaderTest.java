@@ -60,7 +60,7 @@ class ConfigLoaderTest {
                         .replace("# wake-gate:", "wake-gate:")
                         .replace("# daily-tokens:", "daily-tokens:")
                         .replace("# daily-usd:", "daily-usd:")
-                        .replace("# claude-sonnet-4-5:", "claude-sonnet-4-5:")
+                        .replace("# claude-sonnet-4-5: { input: 3.0,", "claude-sonnet-4-5: { input: 3,")
                         .replace("# retention:", "retention:")
                         .replace("# http: \"127.0.0.1:9464\"", "http: \"127.0.0.1:9464\"")
                         .replace("# json-file:", "json-file:")
