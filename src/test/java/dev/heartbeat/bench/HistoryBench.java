@@ -19,8 +19,8 @@ import java.time.Clock;
  * A beat's cost against the length of the history it continues: the same quiet beat, in process, on an agent whose
  * session holds a few messages and on one whose session holds 100,000 (imported as an OpenAI transcript, as
  * 'sessions import' takes it). The fake model answers at once, so the figure is the beat's own work: reading the
- * context, checking it, building the request, recording the decision. 30 warm-up beats, then 200 measured, on each;
- * two rounds.
+ * context, checking it, building the request, recording the decision. 30 warm-up beats, then 200 measured, on each,
+ * alternating between the two; two rounds.
  *
  * <pre>mvn -B -q package -DskipTests &amp;&amp; java -cp target/heartbeat-agent.jar:target/test-classes
  * dev.heartbeat.bench.HistoryBench [100000]</pre>
@@ -33,16 +33,18 @@ public final class HistoryBench {
             fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
             // Two rounds, each short then long: the first round also warms the JVM, the second is the figure.
             for (int round = 1; round <= 2; round++) {
-                double small = run(fake, 10, "round " + round + ", a short history");
-                double big = run(fake, large, "round " + round + ", a long history");
+                double[] medians = run(fake, 10, large, "round " + round);
                 System.out.printf(
-                        "round %d: a beat on %,d messages / on 10: %.2f× (median)%n", round, large, big / small);
+                        "round %d: a beat on %,d messages / on 10: %.2f× (median)%n",
+                        round, large, medians[1] / medians[0]);
             }
         }
     }
 
-    /** The median of 200 warm beats on a session of {@code messages}, in ms. */
-    static double run(FakeOpenAi fake, int messages, String label) throws Exception {
+    /** An agent whose session holds an imported history. */
+    private record Prepared(TestAgent agent, AgentConfig config, int messages) {}
+
+    private static Prepared prepared(FakeOpenAi fake, int messages) throws Exception {
         Path home = Files.createTempDirectory("hb-bench-history");
         TestAgent agent = new TestAgent(home, fake);
         Path transcript = home.resolve("history.jsonl");
@@ -51,22 +53,44 @@ public final class HistoryBench {
         if (imported.exit() != 0) {
             throw new IllegalStateException("import failed: " + imported.all());
         }
-        AgentConfig config = new ConfigLoader(agent.env()).read(agent.config());
-        double[] ms = new double[200];
-        try (AgentRuntime runtime = new AgentRuntime(config, Clock.systemUTC())) {
+        return new Prepared(agent, new ConfigLoader(agent.env()).read(agent.config()), messages);
+    }
+
+    /**
+     * Beats on a session of {@code small} messages and on one of {@code large}, alternating one by one so that
+     * the disk's moods (every commit is synced) fall on both alike: the medians of 200 warm beats each, in ms.
+     */
+    static double[] run(FakeOpenAi fake, int small, int large, String label) throws Exception {
+        Prepared[] agents = {prepared(fake, small), prepared(fake, large)};
+        // The imports leave ~60 MB for the kernel to write back; it would otherwise land in the first beats' syncs.
+        new ProcessBuilder("sync").inheritIO().start().waitFor();
+        double[][] ms = new double[2][200];
+        try (AgentRuntime a = new AgentRuntime(agents[0].config(), Clock.systemUTC());
+                AgentRuntime b = new AgentRuntime(agents[1].config(), Clock.systemUTC())) {
+            AgentRuntime[] runtimes = {a, b};
             for (int i = 0; i < 30; i++) {
-                beat(runtime);
+                beat(a);
+                beat(b);
             }
-            for (int i = 0; i < ms.length; i++) {
-                long start = System.nanoTime();
-                beat(runtime);
-                ms[i] = (System.nanoTime() - start) / 1e6;
+            for (int i = 0; i < 200; i++) {
+                for (int k = 0; k < 2; k++) {
+                    long start = System.nanoTime();
+                    beat(runtimes[k]);
+                    ms[k][i] = (System.nanoTime() - start) / 1e6;
+                }
             }
         }
-        System.out.printf(
-                "%s (%,d messages, database %,d KB): %s%n",
-                label, messages, Files.size(agent.database()) / 1024, Stats.summary(ms, "ms"));
-        return Stats.percentile(sortedCopy(ms), 50);
+        double[] medians = new double[2];
+        for (int k = 0; k < 2; k++) {
+            System.out.printf(
+                    "%s, %,d messages (database %,d KB): %s%n",
+                    label,
+                    agents[k].messages(),
+                    Files.size(agents[k].agent().database()) / 1024,
+                    Stats.summary(ms[k], "ms"));
+            medians[k] = Stats.percentile(sortedCopy(ms[k]), 50);
+        }
+        return medians;
     }
 
     /** A heartbeat-shaped history of {@code messages} alternating turns, as JSON lines. */

@@ -197,8 +197,9 @@ public final class Ratios {
             double big = 0;
             // The first round warms the JVM; the second is the figure.
             for (int round = 1; round <= 2; round++) {
-                small = HistoryBench.run(fake, 10, "round " + round + ", a short history");
-                big = HistoryBench.run(fake, 100_000, "round " + round + ", a long history");
+                double[] medians = HistoryBench.run(fake, 10, 100_000, "round " + round);
+                small = medians[0];
+                big = medians[1];
             }
             summary.put(
                     "a beat on a 100k-message session / on a 10-message one (median of 200)",
