@@ -29,6 +29,10 @@ public final class Json {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
+    static {
+        JsonRecords.mapperStarted = true;
+    }
+
     private Json() {}
 
     public static String write(Object value) {

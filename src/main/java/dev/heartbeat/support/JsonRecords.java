@@ -31,8 +31,17 @@ public final class JsonRecords {
 
     private JsonRecords() {}
 
+    /**
+     * Set once {@link Json#MAPPER} has started: from then on its warm reading, straight from the text, is cheaper
+     * than a tree and the binder (a beat reads hundreds of messages; a command that only inspects, a few).
+     */
+    static volatile boolean mapperStarted;
+
     /** As {@link Json#read}: the record, or an {@link java.io.UncheckedIOException} for JSON it cannot bind. */
     public static <T> T read(String json, Class<T> type) {
+        if (mapperStarted && !TreeBinder.CROSSCHECK) {
+            return Json.read(json, type);
+        }
         return TreeBinder.orElse(tree(json).flatMap(t -> BINDER.bind(t, type)), () -> Json.read(json, type));
     }
 
