@@ -53,7 +53,7 @@ public final class JsonRecords {
             }
             p.skipChildren(); // reads, and so checks, every token to the object's end
             return p.nextToken() == null;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // any failure to read is "not one object", as it was
             return false;
         }
     }

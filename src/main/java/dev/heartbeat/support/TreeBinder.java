@@ -369,7 +369,7 @@ public final class TreeBinder {
      * A record's canonical constructor and the keys of its components. Absent for a record databind would bind
      * some other way: one with a {@code @JsonCreator} constructor or Jackson annotations this binder does not know.
      */
-    private record RecordModel(Constructor<?> constructor, Map<String, Integer> keys, Type[] types) {
+    private record RecordModel(Constructor<?> constructor, Map<String, Integer> keys, Class<?>[] raws, Type[] types) {
         static Optional<RecordModel> of(Class<?> type, UnaryOperator<String> naming) {
             for (Annotation a : type.getAnnotations()) {
                 if (jackson(a) && !(a instanceof JsonInclude)) {
@@ -403,6 +403,7 @@ public final class TreeBinder {
                 for (Annotation a : parameters[i].getAnnotations()) {
                     if (a instanceof JsonProperty p
                             && p.access() == JsonProperty.Access.AUTO
+                            && !p.required()
                             && !p.value().isEmpty()) {
                         key = p.value();
                     } else if (jackson(a) && !(a instanceof JsonInclude)) {
@@ -413,7 +414,7 @@ public final class TreeBinder {
                     return Optional.empty();
                 }
             }
-            return Optional.of(new RecordModel(canonical, Map.copyOf(keys), types));
+            return Optional.of(new RecordModel(canonical, Map.copyOf(keys), raws, types));
         }
 
         private static boolean jackson(Annotation a) {
@@ -421,7 +422,7 @@ public final class TreeBinder {
         }
 
         Class<?> raw(int i) {
-            return constructor.getParameterTypes()[i];
+            return raws[i];
         }
     }
 }
