@@ -2,6 +2,7 @@ package dev.heartbeat.bench;
 
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.StoredDecision;
+import dev.heartbeat.fakes.DaemonProcess;
 import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.JarProcess;
@@ -103,11 +104,7 @@ public final class DaemonBench {
         pb.environment().put("HB_TEST_KEY", TestAgent.KEY);
         pb.environment().put("HB_BENCH_HOME", home.toString());
         Process p = pb.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!Files.readString(home.resolve("daemon.log")).contains("daemon started")
-                && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        DaemonProcess.watching(p, home.resolve("daemon.log")).awaitOutput("daemon started", Duration.ofSeconds(30));
         return new Started(p, agent.config());
     }
 
@@ -159,14 +156,10 @@ public final class DaemonBench {
                 .redirectOutput(home.resolve("wake.log").toFile())
                 .start();
         wake.waitFor(60, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!Files.readString(home.resolve("daemon.log")).contains(" quiet")) {
-            if (System.nanoTime() > deadline) {
-                daemon.process().destroy();
-                throw new IllegalStateException(
-                        "no quiet beat after wake: " + Files.readString(home.resolve("daemon.log")));
-            }
-            Thread.sleep(100);
+        DaemonProcess log = DaemonProcess.watching(daemon.process(), home.resolve("daemon.log"));
+        if (!log.awaitOutput(" quiet", Duration.ofSeconds(60))) {
+            daemon.process().destroy();
+            throw new IllegalStateException("no quiet beat after wake: " + log.output());
         }
         return measure(daemon.process(), label + ", after a beat", seconds);
     }

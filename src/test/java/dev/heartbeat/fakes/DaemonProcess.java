@@ -28,6 +28,11 @@ public final class DaemonProcess implements AutoCloseable {
         return new DaemonProcess(pb.start(), log);
     }
 
+    /** A daemon started some other way (its own JVM flags or jar), watched through the file its output goes to. */
+    public static DaemonProcess watching(Process process, Path log) {
+        return new DaemonProcess(process, log);
+    }
+
     /** {@code run} with {@code config}, once it has said "daemon started" (an assertion error with its output if not). */
     public static DaemonProcess running(Map<String, String> env, Path log, Path config) throws Exception {
         DaemonProcess daemon = start(env, log, "--config", config.toString(), "run");
