@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +44,8 @@ public final class ArchiveBench {
         }
         Map<String, double[]> medians = new LinkedHashMap<>();
         samples.forEach((k, v) -> {
-            double cpu = median(v.stream().mapToDouble(s -> s[0]).toArray());
-            double wall = median(v.stream().mapToDouble(s -> s[1]).toArray());
+            double cpu = Stats.median(v.stream().mapToDouble(s -> s[0]).toArray());
+            double wall = Stats.median(v.stream().mapToDouble(s -> s[1]).toArray());
             medians.put(k, new double[] {cpu, wall});
             System.out.printf("%-28s CPU %.2f s, wall %.2f s (median of %d)%n", k, cpu, wall, v.size());
         });
@@ -117,11 +116,5 @@ public final class ArchiveBench {
         return new double[] {
             Double.parseDouble(m.group(1)) + Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3))
         };
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }

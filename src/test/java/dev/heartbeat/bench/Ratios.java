@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The figures of "fast and lean", each beside its yardstick in the same run: a cold {@code --once} and the
@@ -292,23 +290,14 @@ public final class Ratios {
             throw new IllegalStateException(String.join(" ", javaArgs) + " exited " + exit + ": " + out);
         }
         return new Timed(
-                number(time, "User time \\(seconds\\): ([0-9.]+)")
-                        + number(time, "System time \\(seconds\\): ([0-9.]+)"),
-                (long) number(time, "Maximum resident set size \\(kbytes\\): (\\d+)"),
-                (long) number(time, "File system outputs: (\\d+)") / 2);
-    }
-
-    private static double number(String text, String pattern) {
-        Matcher m = Pattern.compile(pattern).matcher(text);
-        if (!m.find()) {
-            throw new IllegalStateException("no " + pattern + " in " + text);
-        }
-        return Double.parseDouble(m.group(1));
+                Stats.number(time, "User time \\(seconds\\): ([0-9.]+)")
+                        + Stats.number(time, "System time \\(seconds\\): ([0-9.]+)"),
+                (long) Stats.number(time, "Maximum resident set size \\(kbytes\\): (\\d+)"),
+                (long) Stats.number(time, "File system outputs: (\\d+)") / 2);
     }
 
     private static double median(List<Double> samples) {
-        double[] s = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return Stats.median(samples.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** The yardstick of an import: each line of the file read as JSON, nothing stored. */

@@ -1,6 +1,8 @@
 package dev.heartbeat.bench;
 
 import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Summary figures for a benchmark's samples. */
 final class Stats {
@@ -17,6 +19,22 @@ final class Stats {
     static double percentile(double[] sorted, double p) {
         int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    /** The middle sample, or the mean of the two middle ones. */
+    static double median(double[] samples) {
+        double[] s = samples.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** The number {@code pattern}'s first group finds in {@code text} (a GNU time report's field, say). */
+    static double number(String text, String pattern) {
+        Matcher m = Pattern.compile(pattern).matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + pattern + " in " + text);
+        }
+        return Double.parseDouble(m.group(1));
     }
 
     static String machine() {

@@ -12,8 +12,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code decisions verify}'s memory as the log grows: a store of 10,000 and one of 100,000 decision records
@@ -147,26 +145,10 @@ public final class VerifyBench {
         }
         String time = Files.readString(report);
         return new long[] {
-            field(time, "Maximum resident set size \\(kbytes\\): (\\d+)"),
-            Math.round((seconds(time, "User time \\(seconds\\): ([0-9.]+)")
-                            + seconds(time, "System time \\(seconds\\): ([0-9.]+)"))
+            (long) Stats.number(time, "Maximum resident set size \\(kbytes\\): (\\d+)"),
+            Math.round((Stats.number(time, "User time \\(seconds\\): ([0-9.]+)")
+                            + Stats.number(time, "System time \\(seconds\\): ([0-9.]+)"))
                     * 1000)
         };
-    }
-
-    private static long field(String text, String pattern) {
-        Matcher m = Pattern.compile(pattern).matcher(text);
-        if (!m.find()) {
-            throw new IllegalStateException("no " + pattern + " in " + text);
-        }
-        return Long.parseLong(m.group(1));
-    }
-
-    private static double seconds(String text, String pattern) {
-        Matcher m = Pattern.compile(pattern).matcher(text);
-        if (!m.find()) {
-            throw new IllegalStateException("no " + pattern + " in " + text);
-        }
-        return Double.parseDouble(m.group(1));
     }
 }
