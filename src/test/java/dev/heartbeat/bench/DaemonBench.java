@@ -30,18 +30,22 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DaemonBench {
     /** The JVM flags of systemd/heartbeat-agent.service's ExecStart, but its archive (which install.sh makes). */
-    static final List<String> UNIT_FLAGS = unitFlags(Path.of("systemd/heartbeat-agent.service"));
+    static final List<String> UNIT_FLAGS = jvmFlags(Path.of("systemd/heartbeat-agent.service"), "ExecStart=");
 
-    static List<String> unitFlags(Path unit) {
+    /**
+     * The {@code -X} flags of the first line of {@code file} (continuations joined) that starts with {@code prefix},
+     * up to {@code -jar}, but the archive: benches use the flags the unit and the installed command are shipped with.
+     */
+    static List<String> jvmFlags(Path file, String prefix) {
         try {
-            String execStart = Files.readString(unit)
+            String line = Files.readString(file)
                     .replace("\\\n", " ")
                     .lines()
-                    .filter(l -> l.startsWith("ExecStart="))
+                    .filter(l -> l.startsWith(prefix))
                     .findFirst()
                     .orElseThrow();
             List<String> flags = new ArrayList<>();
-            for (String word : execStart.split("\\s+")) {
+            for (String word : line.split("\\s+")) {
                 if (word.equals("-jar")) {
                     break;
                 }

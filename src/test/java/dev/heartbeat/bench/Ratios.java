@@ -30,7 +30,7 @@ import java.util.Map;
  */
 public final class Ratios {
     /** The flags of the command line install.sh installs ({@code /usr/bin/heartbeat-agent}). */
-    static final List<String> CLI_FLAGS = List.of("-XX:+UseSerialGC", "-Xms8m", "-XX:TieredStopAtLevel=1", "-Xss512k");
+    static final List<String> CLI_FLAGS = DaemonBench.jvmFlags(Path.of("systemd/install.sh"), "exec java");
 
     private static final List<String> INSPECTION = List.of("status", "decisions list", "sessions list");
 
