@@ -79,6 +79,7 @@ public final class DaemonBench {
             fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
             idle(fake, JarProcess.jar(), List.of(), "default JVM flags", idleSeconds);
             idle(fake, JarProcess.jar(), UNIT_FLAGS, "the unit's flags", idleSeconds);
+            idleRestarted(fake, JarProcess.jar(), UNIT_FLAGS, "the unit's flags", idleSeconds);
             jitter(fake, beats);
         }
     }
@@ -94,22 +95,50 @@ public final class DaemonBench {
     /** A daemon that has logged its start, and its agent's configuration. */
     private record Started(Process process, Path config) {}
 
+    /**
+     * The daemon on a new store: its first start, which also creates the store (Flyway's migration, whose ~400
+     * classes stay loaded for the life of the process).
+     */
     private static Started started(FakeOpenAi fake, Path jar, List<String> flags, String heartbeat) throws Exception {
+        return started(fake, jar, flags, heartbeat, false);
+    }
+
+    /**
+     * With {@code restarted}, the daemon is started once, stopped (SIGTERM, as systemd stops it) and started again
+     * on the store its first start made: every start but the first, an upgrade's or a reboot's, finds its store.
+     */
+    private static Started started(FakeOpenAi fake, Path jar, List<String> flags, String heartbeat, boolean restarted)
+            throws Exception {
         Path home = Files.createTempDirectory("hb-bench-daemon");
         TestAgent agent = new TestAgent(home, fake);
         agent.yaml("heartbeat:\n" + heartbeat);
+        if (restarted) {
+            Process first = launch(agent, jar, flags, home.resolve("first-start.log"));
+            first.destroy();
+            if (!first.waitFor(60, TimeUnit.SECONDS)) {
+                first.destroyForcibly();
+                throw new IllegalStateException("the daemon's first start did not stop on SIGTERM");
+            }
+        }
+        return new Started(launch(agent, jar, flags, home.resolve("daemon.log")), agent.config());
+    }
+
+    /** Starts the daemon with {@code flags}, its output to {@code log}, and waits until it has logged its start. */
+    private static Process launch(TestAgent agent, Path jar, List<String> flags, Path log) throws Exception {
         List<String> command = new ArrayList<>(List.of(JarProcess.java()));
         command.addAll(flags);
         command.addAll(
                 List.of("-jar", jar.toString(), "--config", agent.config().toString(), "run"));
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(home.resolve("daemon.log").toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("HB_TEST_KEY", TestAgent.KEY);
-        pb.environment().put("HB_BENCH_HOME", home.toString());
+        pb.environment().put("HB_BENCH_HOME", agent.config().getParent().toString());
         Process p = pb.start();
-        DaemonProcess.watching(p, home.resolve("daemon.log")).awaitOutput("daemon started", Duration.ofSeconds(30));
-        return new Started(p, agent.config());
+        if (!DaemonProcess.watching(p, log).awaitOutput("daemon started", Duration.ofSeconds(30))) {
+            p.destroyForcibly();
+            throw new IllegalStateException("the daemon did not start: " + Files.readString(log));
+        }
+        return p;
     }
 
     /**
@@ -136,18 +165,24 @@ public final class DaemonBench {
         }
     }
 
-    /** An idle daemon ({@code every: 1h}) of {@code jar}: RSS in MB and CPU seconds over {@code seconds}. */
+    /** An idle daemon ({@code every: 1h}) of {@code jar} on a new store: RSS in MB and CPU seconds over {@code seconds}. */
     static double[] idle(FakeOpenAi fake, Path jar, List<String> flags, String label, int seconds) throws Exception {
         return measure(start(fake, jar, flags, "  every: 1h\n"), label, seconds);
     }
 
+    /** The same, restarted on its store (see {@link #started(FakeOpenAi, Path, List, String, boolean)}). */
+    static double[] idleRestarted(FakeOpenAi fake, Path jar, List<String> flags, String label, int seconds)
+            throws Exception {
+        return measure(started(fake, jar, flags, "  every: 1h\n", true).process(), label + ", restarted", seconds);
+    }
+
     /**
-     * The same after one beat (woken by {@code wake}, answered quiet): what a daemon idles at between beats, with
-     * the classes and buffers a beat needs loaded.
+     * The daemon restarted on its store, after one beat (woken with {@code wake}, answered quiet): what a daemon
+     * idles at between beats, with the classes and buffers a beat needs loaded.
      */
     static double[] idleAfterBeat(FakeOpenAi fake, Path jar, List<String> flags, String label, int seconds)
             throws Exception {
-        Started daemon = started(fake, jar, flags, "  every: 1h\n");
+        Started daemon = started(fake, jar, flags, "  every: 1h\n", true);
         Path home = daemon.config().getParent();
         Process wake = new ProcessBuilder(
                         JarProcess.java(),
@@ -165,7 +200,7 @@ public final class DaemonBench {
             daemon.process().destroy();
             throw new IllegalStateException("no quiet beat after wake: " + log.output());
         }
-        return measure(daemon.process(), label + ", after a beat", seconds);
+        return measure(daemon.process(), label + ", restarted, after a beat", seconds);
     }
 
     private static double[] measure(Process p, String label, int seconds) throws Exception {

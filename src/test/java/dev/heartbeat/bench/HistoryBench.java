@@ -14,29 +14,36 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A beat's cost against the length of the history it continues: the same quiet beat, in process, on an agent whose
- * session holds a few messages and on one whose session holds 100,000 (imported as an OpenAI transcript, as
- * 'sessions import' takes it). The fake model answers at once, so the figure is the beat's own work: reading the
- * context, checking it, building the request, recording the decision. 30 warm-up beats, then 200 measured, on each,
- * alternating between the two; two rounds.
+ * session holds 10 messages, 1,000 (enough to fill the context a beat sends) and 100,000 (each imported as an OpenAI
+ * transcript, as 'sessions import' takes it). The fake model answers at once, so the figure is the beat's own work:
+ * reading the context, checking it, building the request, recording the decision. 30 warm-up beats, then 200
+ * measured, on each, alternating among the three; two rounds.
  *
  * <pre>mvn -B -q package -DskipTests &amp;&amp; java -cp target/heartbeat-agent.jar:target/test-classes
  * dev.heartbeat.bench.HistoryBench [100000]</pre>
  */
 public final class HistoryBench {
+    /** A session long enough that the context a beat sends is as full as on any longer one. */
+    static final int FILLS_CONTEXT = 1_000;
+
     public static void main(String[] args) throws Exception {
         int large = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         System.out.println("machine: " + Stats.machine());
         try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
             fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
-            // Two rounds, each short then long: the first round also warms the JVM, the second is the figure.
+            // Two rounds, the beats alternating between the three sessions: the first round also warms the JVM, the
+            // second is the figure. 1,000 messages already fill the context a beat sends (~160 are read), 10 cannot:
+            // 100k against 1,000 is the history's length alone, against 10 also a fuller context.
             for (int round = 1; round <= 2; round++) {
-                double[] medians = run(fake, 10, large, "round " + round);
+                double[] medians = run(fake, "round " + round, 10, FILLS_CONTEXT, large);
                 System.out.printf(
-                        "round %d: a beat on %,d messages / on 10: %.2f× (median)%n",
-                        round, large, medians[1] / medians[0]);
+                        "round %d: a beat on %,d messages / on %,d: %.2f×; / on 10: %.2f× (median)%n",
+                        round, large, FILLS_CONTEXT, medians[2] / medians[1], medians[2] / medians[0]);
             }
         }
     }
@@ -57,36 +64,44 @@ public final class HistoryBench {
     }
 
     /**
-     * Beats on a session of {@code small} messages and on one of {@code large}, alternating one by one so that
-     * the disk's moods (every commit is synced) fall on both alike: the medians of 200 warm beats each, in ms.
+     * Beats on a session of each of {@code sizes} messages, alternating one by one so that the disk's moods (every
+     * commit is synced) fall on all alike: the medians of 200 warm beats each, in ms, in the order of {@code sizes}.
      */
-    static double[] run(FakeOpenAi fake, int small, int large, String label) throws Exception {
-        Prepared[] agents = {prepared(fake, small), prepared(fake, large)};
+    static double[] run(FakeOpenAi fake, String label, int... sizes) throws Exception {
+        List<Prepared> agents = new ArrayList<>();
+        for (int size : sizes) {
+            agents.add(prepared(fake, size));
+        }
         // The imports leave ~60 MB for the kernel to write back; it would otherwise land in the first beats' syncs.
         new ProcessBuilder("sync").inheritIO().start().waitFor();
-        double[][] ms = new double[2][200];
-        try (AgentRuntime a = new AgentRuntime(agents[0].config(), Clock.systemUTC());
-                AgentRuntime b = new AgentRuntime(agents[1].config(), Clock.systemUTC())) {
-            AgentRuntime[] runtimes = {a, b};
+        double[][] ms = new double[sizes.length][200];
+        List<AgentRuntime> runtimes = new ArrayList<>();
+        try {
+            for (Prepared p : agents) {
+                runtimes.add(new AgentRuntime(p.config(), Clock.systemUTC()));
+            }
             for (int i = 0; i < 30; i++) {
-                beat(a);
-                beat(b);
+                runtimes.forEach(HistoryBench::beat);
             }
             for (int i = 0; i < 200; i++) {
-                for (int k = 0; k < 2; k++) {
+                for (int k = 0; k < sizes.length; k++) {
                     long start = System.nanoTime();
-                    beat(runtimes[k]);
+                    beat(runtimes.get(k));
                     ms[k][i] = (System.nanoTime() - start) / 1e6;
                 }
             }
+        } finally {
+            for (AgentRuntime r : runtimes) {
+                r.close();
+            }
         }
-        double[] medians = new double[2];
-        for (int k = 0; k < 2; k++) {
+        double[] medians = new double[sizes.length];
+        for (int k = 0; k < sizes.length; k++) {
             System.out.printf(
                     "%s, %,d messages (database %,d KB): %s%n",
                     label,
-                    agents[k].messages(),
-                    Files.size(agents[k].agent().database()) / 1024,
+                    agents.get(k).messages(),
+                    Files.size(agents.get(k).agent().database()) / 1024,
                     Stats.summary(ms[k], "ms"));
             medians[k] = Stats.percentile(sortedCopy(ms[k]), 50);
         }
