@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -144,8 +145,9 @@ public final class Intents {
     }
 
     /**
-     * How far back to look for a crashed beat's messages. Every start completes the beats before it, so
-     * an unfinished one is always among the newest messages; this keeps the check off the whole history.
+     * How far back to look at most for a crashed beat's messages. Every start completes the beats before it, so
+     * an unfinished one is always among the newest messages; the walk stops at the first message of a beat on
+     * record, and this bounds it where there is none (a session imported, never beaten on).
      */
     private static final int RECENT_MESSAGES = 5000;
 
@@ -184,25 +186,32 @@ public final class Intents {
                     }
                 }
             }
-            // Beats from before every beat was put on record at its start: found by what they left. The newest
-            // messages in the index's own order (a newer revision's rows have higher ids): ORDER BY id alone made
-            // SQLite read and sort the whole session at every beat.
-            try (PreparedStatement ps = c.prepareStatement("SELECT m.beat_id, min(m.created_at) "
-                    + "FROM (SELECT beat_id, created_at FROM messages WHERE session = ? "
-                    + "ORDER BY revision DESC, id DESC LIMIT "
-                    + RECENT_MESSAGES
-                    + ") m "
-                    + "WHERE m.beat_id IS NOT NULL "
-                    + "AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = m.beat_id) GROUP BY m.beat_id")) {
+            // Beats from before every beat was put on record at its start: found by what they left. Every start
+            // completes the beats before it, so a beat that died is newer than any beat on record: the newest
+            // messages are walked in the index's own order (a newer revision's rows have higher ids; ORDER BY id
+            // alone made SQLite read and sort the whole session) only down to the first of a beat on record. After
+            // a beat that ended well that is its own last message: a few rows however long the session, where
+            // reading the newest 5,000 every beat made a beat's cost grow with the session up to that length.
+            Map<String, OffsetDateTime> leftMessages = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.beat_id, m.created_at, "
+                    + "EXISTS (SELECT 1 FROM decisions d WHERE d.id = m.beat_id) FROM messages m "
+                    + "WHERE m.session = ? ORDER BY m.revision DESC, m.id DESC LIMIT " + RECENT_MESSAGES)) {
                 ps.setString(1, session);
                 ResultSet rs = ps.executeQuery();
                 while (rs.next()) {
-                    found.putIfAbsent(
-                            rs.getString(1),
-                            new Interrupted(
-                                    rs.getString(1), OffsetDateTime.parse(rs.getString(2)), new ArrayList<>(), null));
+                    String beatId = rs.getString(1);
+                    if (beatId == null) {
+                        continue; // imported, or written outside a beat
+                    }
+                    if (rs.getBoolean(3)) {
+                        break;
+                    }
+                    leftMessages.merge(beatId, OffsetDateTime.parse(rs.getString(2)), (a, b) -> a.isBefore(b) ? a : b);
                 }
             }
+            // In the order of their ids (time-ordered), as the messages' own beats were listed before.
+            leftMessages.forEach((beatId, since) ->
+                    found.putIfAbsent(beatId, new Interrupted(beatId, since, new ArrayList<>(), null)));
             try (PreparedStatement ps = c.prepareStatement("SELECT i.beat_id, i.started_at, i.tool, i.call_id "
                     + "FROM tool_intents i WHERE i.status = 'started' "
                     + "AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = i.beat_id) "

@@ -1,0 +1,100 @@
+package dev.heartbeat.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.heartbeat.audit.Decision;
+import dev.heartbeat.beat.BeatOptions;
+import dev.heartbeat.config.ConfigLoader;
+import dev.heartbeat.daemon.AgentRuntime;
+import dev.heartbeat.fakes.AgentTest;
+import dev.heartbeat.transcript.AssistantMessage;
+import dev.heartbeat.transcript.Message;
+import dev.heartbeat.transcript.StoredMessage;
+import dev.heartbeat.transcript.UserMessage;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The look for beats a crash cut short that left only messages (as beats did before each was put on record at
+ * its start): found behind the beats on record and behind a history longer than the look goes back, and nothing
+ * found after beats that ended well.
+ */
+class InterruptedBeatsTest extends AgentTest {
+    private void quietBeats(int n) throws Exception {
+        try (AgentRuntime runtime =
+                new AgentRuntime(new ConfigLoader(agent.env()).read(agent.config()), Clock.systemUTC())) {
+            for (int i = 0; i < n; i++) {
+                fake.text("HEARTBEAT_OK");
+                Decision d = runtime.beat(new BeatOptions(Decision.Trigger.MANUAL, false, true));
+                assertThat(d.outcome()).as(d.reason()).isEqualTo(Decision.Outcome.QUIET);
+            }
+        }
+    }
+
+    private static void died(Store store, String beatId) {
+        store.sessions().append("test-agent", new UserMessage("a beat that died"), beatId);
+        store.sessions().append("test-agent", new AssistantMessage("half an answer", List.of()), beatId);
+    }
+
+    @Test
+    void nothingIsInterruptedAfterBeatsThatEndedWell() throws Exception {
+        quietBeats(3);
+        try (Store store = Store.open(agent.database(), Clock.systemUTC())) {
+            assertThat(store.intents().interruptedBeats("test-agent", "test-agent", "the-running-beat"))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void aBeatThatLeftOnlyMessagesIsFoundBehindTheBeatsOnRecord() throws Exception {
+        quietBeats(3);
+        try (Store store = Store.open(agent.database(), Clock.systemUTC())) {
+            died(store, "01DIEDBEAT");
+            StoredMessage first = store.sessions().allMessages("test-agent").stream()
+                    .filter(m -> "01DIEDBEAT".equals(m.beatId()))
+                    .findFirst()
+                    .orElseThrow();
+
+            List<Intents.Interrupted> found = store.intents().interruptedBeats("test-agent", "test-agent", "other");
+
+            assertThat(found).singleElement().satisfies(b -> {
+                assertThat(b.beatId()).isEqualTo("01DIEDBEAT");
+                assertThat(b.since()).isEqualTo(first.createdAt());
+            });
+        }
+    }
+
+    @Test
+    void twoBeatsThatDiedOneAfterTheOtherAreBothFoundOldestFirst() throws Exception {
+        quietBeats(2);
+        try (Store store = Store.open(agent.database(), Clock.systemUTC())) {
+            died(store, "01DIEDFIRST");
+            died(store, "01DIEDSECOND");
+
+            assertThat(store.intents().interruptedBeats("test-agent", "test-agent", "other"))
+                    .extracting(Intents.Interrupted::beatId)
+                    .containsExactly("01DIEDFIRST", "01DIEDSECOND");
+        }
+    }
+
+    @Test
+    void aBeatThatDiedOnAnImportedHistoryLongerThanTheLookBackIsFound() throws Exception {
+        try (Store store = Store.open(agent.database(), Clock.systemUTC())) {
+            store.sessions().ensureSession("test-agent");
+            List<Message> imported = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                imported.add(new UserMessage("imported " + i));
+                imported.add(new AssistantMessage("noted " + i, List.of()));
+            }
+            store.sessions().appendAll("test-agent", imported, Collections.nCopies(imported.size(), null));
+            died(store, "01DIEDONIMPORT");
+
+            assertThat(store.intents().interruptedBeats("test-agent", "test-agent", "other"))
+                    .extracting(Intents.Interrupted::beatId)
+                    .containsExactly("01DIEDONIMPORT");
+        }
+    }
+}
