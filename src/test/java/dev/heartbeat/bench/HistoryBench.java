@@ -49,9 +49,9 @@ public final class HistoryBench {
     }
 
     /** An agent whose session holds an imported history. */
-    private record Prepared(TestAgent agent, AgentConfig config, int messages) {}
+    record Prepared(TestAgent agent, AgentConfig config, int messages) {}
 
-    private static Prepared prepared(FakeOpenAi fake, int messages) throws Exception {
+    static Prepared prepared(FakeOpenAi fake, int messages) throws Exception {
         Path home = Files.createTempDirectory("hb-bench-history");
         TestAgent agent = new TestAgent(home, fake);
         Path transcript = home.resolve("history.jsonl");
@@ -69,12 +69,23 @@ public final class HistoryBench {
      */
     static double[] run(FakeOpenAi fake, String label, int... sizes) throws Exception {
         List<Prepared> agents = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (int size : sizes) {
             agents.add(prepared(fake, size));
+            names.add(String.format("%,d messages", size));
         }
+        return alternate(agents, label, names);
+    }
+
+    /**
+     * Quiet beats on each of {@code agents}, alternating one by one, 30 warm-up then 200 measured each: their
+     * medians in ms, in the order of {@code agents}; each line of figures is labelled with its {@code names}.
+     */
+    static double[] alternate(List<Prepared> agents, String label, List<String> names) throws Exception {
+        int n = agents.size();
         // The imports leave ~60 MB for the kernel to write back; it would otherwise land in the first beats' syncs.
         new ProcessBuilder("sync").inheritIO().start().waitFor();
-        double[][] ms = new double[sizes.length][200];
+        double[][] ms = new double[n][200];
         List<AgentRuntime> runtimes = new ArrayList<>();
         try {
             for (Prepared p : agents) {
@@ -84,7 +95,7 @@ public final class HistoryBench {
                 runtimes.forEach(HistoryBench::beat);
             }
             for (int i = 0; i < 200; i++) {
-                for (int k = 0; k < sizes.length; k++) {
+                for (int k = 0; k < n; k++) {
                     long start = System.nanoTime();
                     beat(runtimes.get(k));
                     ms[k][i] = (System.nanoTime() - start) / 1e6;
@@ -95,12 +106,12 @@ public final class HistoryBench {
                 r.close();
             }
         }
-        double[] medians = new double[sizes.length];
-        for (int k = 0; k < sizes.length; k++) {
+        double[] medians = new double[n];
+        for (int k = 0; k < n; k++) {
             System.out.printf(
-                    "%s, %,d messages (database %,d KB): %s%n",
+                    "%s, %s (database %,d KB): %s%n",
                     label,
-                    agents.get(k).messages(),
+                    names.get(k),
                     Files.size(agents.get(k).agent().database()) / 1024,
                     Stats.summary(ms[k], "ms"));
             medians[k] = Stats.percentile(sortedCopy(ms[k]), 50);
