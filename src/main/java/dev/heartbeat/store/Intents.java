@@ -151,6 +151,13 @@ public final class Intents {
      */
     private static final int RECENT_MESSAGES = 5000;
 
+    /** Side effects begun and never finished, of beats not on record, that wrote to {@code session}. */
+    static final String OPEN_INTENTS = "SELECT i.beat_id, i.started_at, i.tool, i.call_id "
+            + "FROM tool_intents i WHERE i.status = 'started' "
+            + "AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = i.beat_id) "
+            + "AND EXISTS (SELECT 1 FROM messages x WHERE x.beat_id = i.beat_id AND x.session = ?) "
+            + "ORDER BY i.started_at";
+
     /** The same for ticks: only the newest fence rows are looked at. */
     private static final int RECENT_TICKS = 1000;
 
@@ -212,11 +219,7 @@ public final class Intents {
             // In the order of their ids (time-ordered), as the messages' own beats were listed before.
             leftMessages.forEach((beatId, since) ->
                     found.putIfAbsent(beatId, new Interrupted(beatId, since, new ArrayList<>(), null)));
-            try (PreparedStatement ps = c.prepareStatement("SELECT i.beat_id, i.started_at, i.tool, i.call_id "
-                    + "FROM tool_intents i WHERE i.status = 'started' "
-                    + "AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = i.beat_id) "
-                    + "AND EXISTS (SELECT 1 FROM messages x WHERE x.beat_id = i.beat_id AND x.session = ?) "
-                    + "ORDER BY i.started_at")) {
+            try (PreparedStatement ps = c.prepareStatement(OPEN_INTENTS)) {
                 ps.setString(1, session);
                 ResultSet rs = ps.executeQuery();
                 while (rs.next()) {

@@ -35,7 +35,8 @@ final class Migrations {
             Map.entry("11", 2132836576),
             Map.entry("12", -233086155),
             Map.entry("13", -1645242051),
-            Map.entry("14", -1097740855));
+            Map.entry("14", -1097740855),
+            Map.entry("15", 509630722));
 
     private Migrations() {}
 

@@ -11,6 +11,10 @@ import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.StoredMessage;
 import dev.heartbeat.transcript.UserMessage;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -96,5 +100,25 @@ class InterruptedBeatsTest extends AgentTest {
                     .extracting(Intents.Interrupted::beatId)
                     .containsExactly("01DIEDONIMPORT");
         }
+    }
+
+    @Test
+    void theLookForOpenSideEffectsReadsAnIndexNotEverySideEffectEverBegun() throws Exception {
+        quietBeats(1);
+        List<String> plan = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
+                PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + Intents.OPEN_INTENTS)) {
+            ps.setString(1, "test-agent");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    plan.add(rs.getString("detail"));
+                }
+            }
+        }
+        // A plain SCAN of tool_intents reads every call's arguments and result at every beat.
+        assertThat(plan).as("query plan").noneMatch(step -> step.equals("SCAN i"));
+        assertThat(plan)
+                .as("query plan")
+                .anyMatch(step -> step.startsWith("SCAN i USING INDEX") || step.startsWith("SEARCH i USING INDEX"));
     }
 }
