@@ -216,7 +216,7 @@ public final class Intents {
                     leftMessages.merge(beatId, OffsetDateTime.parse(rs.getString(2)), (a, b) -> a.isBefore(b) ? a : b);
                 }
             }
-            // In the order of their ids (time-ordered), as the messages' own beats were listed before.
+            // Oldest first: beat ids are time-ordered.
             leftMessages.forEach((beatId, since) ->
                     found.putIfAbsent(beatId, new Interrupted(beatId, since, new ArrayList<>(), null)));
             try (PreparedStatement ps = c.prepareStatement(OPEN_INTENTS)) {

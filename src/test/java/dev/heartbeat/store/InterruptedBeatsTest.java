@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The look for beats a crash cut short that left only messages (as beats did before each was put on record at
  * its start): found behind the beats on record and behind a history longer than the look goes back, and nothing
- * found after beats that ended well.
+ * found after beats that ended well. And the look for side effects left open reads an index of the open ones, not
+ * every tool call ever made.
  */
 class InterruptedBeatsTest extends AgentTest {
     private void quietBeats(int n) throws Exception {
