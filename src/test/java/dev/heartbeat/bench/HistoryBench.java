@@ -114,7 +114,7 @@ public final class HistoryBench {
                     names.get(k),
                     Files.size(agents.get(k).agent().database()) / 1024,
                     Stats.summary(ms[k], "ms"));
-            medians[k] = Stats.percentile(sortedCopy(ms[k]), 50);
+            medians[k] = Stats.percentile(Stats.sorted(ms[k]), 50);
         }
         return medians;
     }
@@ -139,11 +139,5 @@ public final class HistoryBench {
         if (d.outcome() != Decision.Outcome.QUIET) {
             throw new IllegalStateException("expected a quiet beat, got " + d.outcome() + ": " + d.reason());
         }
-    }
-
-    private static double[] sortedCopy(double[] values) {
-        double[] copy = values.clone();
-        java.util.Arrays.sort(copy);
-        return copy;
     }
 }

@@ -8,9 +8,15 @@ import java.util.regex.Pattern;
 final class Stats {
     private Stats() {}
 
-    static String summary(double[] samples, String unit) {
+    /** A sorted copy of {@code samples}. */
+    static double[] sorted(double[] samples) {
         double[] s = samples.clone();
         Arrays.sort(s);
+        return s;
+    }
+
+    static String summary(double[] samples, String unit) {
+        double[] s = sorted(samples);
         return String.format(
                 "n=%d  min %.2f %s  median %.2f %s  p90 %.2f %s  max %.2f %s",
                 s.length, s[0], unit, percentile(s, 50), unit, percentile(s, 90), unit, s[s.length - 1], unit);
@@ -23,8 +29,7 @@ final class Stats {
 
     /** The middle sample, or the mean of the two middle ones. */
     static double median(double[] samples) {
-        double[] s = samples.clone();
-        Arrays.sort(s);
+        double[] s = sorted(samples);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 

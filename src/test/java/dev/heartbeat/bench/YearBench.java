@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -85,8 +84,8 @@ public final class YearBench {
                                 1 + (beat - 1) / 12,
                                 messages,
                                 bytes / 1e6,
-                                Stats.percentile(sorted(samples), 50),
-                                Stats.percentile(sorted(samples), 90),
+                                Stats.percentile(Stats.sorted(samples), 50),
+                                Stats.percentile(Stats.sorted(samples), 90),
                                 quietInput);
                         printReads(runtime.store(), config.sessionName());
                         month.clear();
@@ -116,13 +115,10 @@ public final class YearBench {
         System.out.printf(
                 "           read per beat: from context_from %5d messages %6.2f ms; whole revision (before) "
                         + "%5d messages %6.2f ms%n",
-                tailCount, Stats.percentile(sorted(tail), 50), wholeCount, Stats.percentile(sorted(whole), 50));
-    }
-
-    private static double[] sorted(double[] samples) {
-        double[] s = samples.clone();
-        Arrays.sort(s);
-        return s;
+                tailCount,
+                Stats.percentile(Stats.sorted(tail), 50),
+                wholeCount,
+                Stats.percentile(Stats.sorted(whole), 50));
     }
 
     private YearBench() {}
