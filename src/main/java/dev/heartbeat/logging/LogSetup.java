@@ -4,45 +4,37 @@ import ch.qos.logback.classic.ClassicConstants;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.CoreConstants;
-import ch.qos.logback.core.pattern.DynamicConverter;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * The console logging every command starts with, set up in code: logback's XML reader loaded an XML parser and a
  * few hundred classes of its own at every start to read the same dozen lines. The daemon logs to stdout (journald
  * reads it), other commands to stderr, keeping stdout for their output ({@code hb.log.target}, set by the command
- * line); {@code dev.heartbeat} at {@code hb.log.level}; secrets masked in every message and stack trace. An
+ * line); {@code dev.heartbeat} at {@code hb.log.level}; each line written by {@link ConsoleLayout}, secrets masked
+ * in every message and stack trace. An
  * operator's own file ({@code -Dlogback.configurationFile}) and the tests' {@code logback-test.xml} still go to
  * logback's XML reader. A file or JSON log ({@code logging:} in agent.yaml) is added by the daemon later.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {
-    static final String PATTERN = "%prio%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level %logger{24} - %rmsg%n%rex";
-
     @Override
     public ExecutionStatus configure(LoggerContext context) {
         if (System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY) != null
                 || LogSetup.class.getClassLoader().getResource(ClassicConstants.TEST_AUTOCONFIG_FILE) != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        Map<String, Supplier<DynamicConverter<?>>> rules = new HashMap<>();
-        rules.put("rmsg", RedactingMessageConverter::new);
-        rules.put("rex", RedactingThrowableConverter::new);
-        rules.put("prio", SyslogPrefixConverter::new);
-        context.putObject(CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS, rules);
-
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        ConsoleLayout layout = new ConsoleLayout();
+        layout.setContext(context);
+        layout.setJournal(System.getenv("JOURNAL_STREAM") != null);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern(PATTERN);
+        encoder.setLayout(layout);
         encoder.start();
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);
