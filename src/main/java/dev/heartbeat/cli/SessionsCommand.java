@@ -329,7 +329,9 @@ final class SessionsCommand {
         static String prettyArguments(String arguments) {
             String text;
             try {
-                text = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Json.MAPPER.readTree(arguments));
+                text = Json.mapper()
+                        .writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(Json.mapper().readTree(arguments));
             } catch (Exception e) {
                 return arguments + "   (not valid JSON)";
             }

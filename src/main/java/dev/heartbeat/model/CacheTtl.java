@@ -71,7 +71,7 @@ final class CacheTtl implements HttpClientBuilder {
         }
         JsonNode tree;
         try {
-            tree = Json.MAPPER.readTree(body);
+            tree = Json.mapper().readTree(body);
         } catch (JsonProcessingException e) {
             return request;
         }

@@ -29,7 +29,7 @@ final class SlackChannel extends OutboxChannel {
             default -> "";
         };
         String line = icon + "*" + escape(agent) + "* (" + severity + "): " + escape(text);
-        return Json.MAPPER.createObjectNode().put("text", line).toString();
+        return Json.mapper().createObjectNode().put("text", line).toString();
     }
 
     private static String escape(String text) {

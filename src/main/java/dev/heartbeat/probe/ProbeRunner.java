@@ -52,8 +52,8 @@ public final class ProbeRunner {
     static final int MAX_ERROR_CHARS = 1_000;
 
     private static final Configuration JACKSON = Configuration.builder()
-            .jsonProvider(new JacksonJsonNodeJsonProvider(Json.MAPPER))
-            .mappingProvider(new JacksonMappingProvider(Json.MAPPER))
+            .jsonProvider(new JacksonJsonNodeJsonProvider(Json.mapper()))
+            .mappingProvider(new JacksonMappingProvider(Json.mapper()))
             .build();
 
     private final AgentConfig config;
@@ -128,7 +128,7 @@ public final class ProbeRunner {
 
     /** The command's exit status and output, as run_command returns them. */
     String runCommand(List<String> argv, String beatId) throws ToolFailure {
-        ObjectNode arguments = Json.MAPPER.createObjectNode().put("program", argv.get(0));
+        ObjectNode arguments = Json.mapper().createObjectNode().put("program", argv.get(0));
         ArrayNode args = arguments.putArray("args");
         argv.subList(1, argv.size()).forEach(args::add);
         return command.run(arguments, new ToolCallContext(beatId, "probe"));

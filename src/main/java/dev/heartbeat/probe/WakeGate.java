@@ -33,7 +33,7 @@ public final class WakeGate {
         }
         String last = lines.size() < 2 ? "" : lines.get(lines.size() - 1).strip();
         try {
-            JsonNode answer = Json.MAPPER.readTree(last);
+            JsonNode answer = Json.mapper().readTree(last);
             if (answer != null && answer.isObject() && answer.path("wakeAgent").isBoolean()) {
                 boolean wake = answer.path("wakeAgent").asBoolean();
                 return new Verdict(wake, command + " answered " + Texts.cut(last, 200));

@@ -19,25 +19,35 @@ import java.util.List;
 
 /** The project's JSON: snake_case records, ISO-8601 timestamps with offset, and a canonical form for hashing. */
 public final class Json {
-    /** Records as the outside world reads them (decision records, --json output). */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    private Json() {}
 
-    static {
-        JsonRecords.mapperStarted = true;
+    /**
+     * The mapper for records as the outside world reads them (decision records, --json output). Built on first use,
+     * in a holder: its modules and its introspection of each type cost a cold command more than the rest of its
+     * work, so only the commands that use it pay for it.
+     */
+    public static ObjectMapper mapper() {
+        return Mapper.INSTANCE;
     }
 
-    private Json() {}
+    private static final class Mapper {
+        static final ObjectMapper INSTANCE = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .serializationInclusion(JsonInclude.Include.NON_NULL)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+
+        static {
+            JsonRecords.mapperStarted = true;
+        }
+    }
 
     public static String write(Object value) {
         try {
-            return MAPPER.writeValueAsString(value);
+            return mapper().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -45,7 +55,7 @@ public final class Json {
 
     public static String pretty(Object value) {
         try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+            return mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -53,7 +63,7 @@ public final class Json {
 
     public static <T> T read(String json, Class<T> type) {
         try {
-            return MAPPER.readValue(json, type);
+            return mapper().readValue(json, type);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -61,7 +71,7 @@ public final class Json {
 
     public static JsonNode tree(String json) {
         try {
-            return MAPPER.readTree(json);
+            return mapper().readTree(json);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

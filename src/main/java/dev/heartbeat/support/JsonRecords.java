@@ -16,14 +16,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads records in the project's JSON ({@link Json#read}) with the streaming parser and {@link TreeBinder}, so a
- * command that only reads a few stored records (status, decisions list) does not start {@link Json#MAPPER}: its
+ * command that only reads a few stored records (status, decisions list) does not start {@link Json#mapper()}: its
  * modules and the introspection of the record types cost a cold command more than reading them. Whatever the binder
  * declines is read by {@link Json#read}, with its result or its error.
  */
 public final class JsonRecords {
     private static final JsonFactory FACTORY = new JsonFactory();
 
-    /** {@link Json#MAPPER}'s reading: snake_case keys, unknown keys skipped, absent numbers zero, ISO-8601 times. */
+    /** {@link Json#mapper()}'s reading: snake_case keys, unknown keys skipped, absent numbers zero, ISO-8601 times. */
     static final TreeBinder BINDER = new TreeBinder(
             ((PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE)::translate,
             false,
@@ -32,7 +32,7 @@ public final class JsonRecords {
     private JsonRecords() {}
 
     /**
-     * Set once {@link Json#MAPPER} has started: from then on its warm reading, straight from the text, is cheaper
+     * Set once {@link Json#mapper()} has started: from then on its warm reading, straight from the text, is cheaper
      * than a tree and the binder (a beat reads hundreds of messages; a command that only inspects, a few).
      */
     static volatile boolean mapperStarted;

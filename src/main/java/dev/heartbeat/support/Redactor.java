@@ -85,7 +85,7 @@ public final class Redactor {
         }
         JsonNode tree;
         try {
-            tree = Json.MAPPER.readTree(json);
+            tree = Json.mapper().readTree(json);
         } catch (IOException | RuntimeException e) {
             return redact(json);
         }
@@ -102,12 +102,12 @@ public final class Redactor {
             return text.equals(node.asText()) ? node : TextNode.valueOf(text);
         }
         if (node.isArray()) {
-            ArrayNode out = Json.MAPPER.createArrayNode();
+            ArrayNode out = Json.mapper().createArrayNode();
             node.forEach(n -> out.add(mask(n)));
             return out;
         }
         if (node.isObject()) {
-            ObjectNode out = Json.MAPPER.createObjectNode();
+            ObjectNode out = Json.mapper().createObjectNode();
             node.fields().forEachRemaining(e -> out.set(redact(e.getKey()), mask(e.getValue())));
             return out;
         }

@@ -99,7 +99,7 @@ public final class ToolExecutor {
 
     /** Whether a call of {@code tool} would wait for a person at this point of the beat (whatever its arguments). */
     public boolean waitsForPerson(String tool) {
-        return approvalNeeded(tool, Json.MAPPER.createObjectNode()).isPresent();
+        return approvalNeeded(tool, Json.mapper().createObjectNode()).isPresent();
     }
 
     private Optional<String> approvalNeeded(String tool, JsonNode arguments) {
@@ -170,7 +170,7 @@ public final class ToolExecutor {
         }
         JsonNode arguments;
         try {
-            arguments = Json.MAPPER.readTree(call.arguments().isBlank() ? "{}" : call.arguments());
+            arguments = Json.mapper().readTree(call.arguments().isBlank() ? "{}" : call.arguments());
         } catch (JsonProcessingException e) {
             return finish(
                     call,
@@ -386,7 +386,7 @@ public final class ToolExecutor {
     public static JsonNode recordable(String raw) {
         String redacted = Redactor.redact(raw);
         try {
-            JsonNode node = Json.MAPPER.readTree(redacted);
+            JsonNode node = Json.mapper().readTree(redacted);
             return node == null ? TextNode.valueOf(redacted) : node;
         } catch (JsonProcessingException e) {
             return TextNode.valueOf(redacted);

@@ -177,7 +177,7 @@ final class AnthropicTranscript {
                     use.put("type", "tool_use").put("id", c.id()).put("name", c.name());
                     JsonNode input;
                     try {
-                        input = Json.MAPPER.readTree(c.arguments());
+                        input = Json.mapper().readTree(c.arguments());
                     } catch (IOException e) {
                         input = null;
                     }

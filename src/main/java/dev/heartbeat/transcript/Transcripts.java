@@ -78,7 +78,7 @@ public final class Transcripts {
                     continue;
                 }
                 try {
-                    JsonNode node = Json.MAPPER.readTree(line);
+                    JsonNode node = Json.mapper().readTree(line);
                     if (node == null || !node.isObject()) {
                         bad.add(new BadLine(i + 1, line, "not a JSON object"));
                     } else {
@@ -114,7 +114,7 @@ public final class Transcripts {
 
     private static boolean isSingleDocumentWithMessages(String text) {
         try {
-            JsonNode doc = Json.MAPPER.readTree(text);
+            JsonNode doc = Json.mapper().readTree(text);
             return doc != null && doc.path("messages").isArray();
         } catch (IOException e) {
             return false;
@@ -123,7 +123,7 @@ public final class Transcripts {
 
     /** Reads array elements one by one, so a torn array keeps what came before the tear. */
     private static void readArray(String text, List<Element> elements, List<BadLine> bad) {
-        try (JsonParser p = Json.MAPPER.createParser(text)) {
+        try (JsonParser p = Json.mapper().createParser(text)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 bad.add(new BadLine(1, text, "not a JSON array"));
                 return;

@@ -92,7 +92,7 @@ final class McpTool implements Tool {
 
     @Override
     public String run(JsonNode arguments, ToolCallContext context) throws ToolFailure {
-        Map<String, Object> args = Json.MAPPER.convertValue(arguments, ARGUMENTS);
+        Map<String, Object> args = Json.mapper().convertValue(arguments, ARGUMENTS);
         McpSchema.CallToolResult result = server.call(serverTool, args);
         String text = McpContent.text(result);
         if (Boolean.TRUE.equals(result.isError())) {
