@@ -35,7 +35,7 @@ public final class HashChain {
     /** The same, keyed with HMAC when {@code key} is given. */
     public static Decision seal(Decision decision, String prevHash, byte @Nullable [] key) {
         Decision linked = decision.chained(prevHash, null);
-        return linked.chained(prevHash, hashOf(Json.mapper().valueToTree(linked), key));
+        return linked.chained(prevHash, hashOf(Json.toTree(linked), key));
     }
 
     /** The hash a stored record should carry, computed from its JSON as stored. */

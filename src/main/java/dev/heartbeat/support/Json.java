@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 
 /** The project's JSON: snake_case records, ISO-8601 timestamps with offset, and a canonical form for hashing. */
 public final class Json {
@@ -24,7 +25,8 @@ public final class Json {
     /**
      * The mapper for records as the outside world reads them (decision records, --json output). Built on first use,
      * in a holder: its modules and its introspection of each type cost a cold command more than the rest of its
-     * work, so only the commands that use it pay for it.
+     * work, so only the commands that use it pay for it ({@link #write} and {@link #toTree} use {@link RecordWriter}
+     * where it can, {@link JsonRecords} reads records without it).
      */
     public static ObjectMapper mapper() {
         return Mapper.INSTANCE;
@@ -45,12 +47,46 @@ public final class Json {
         }
     }
 
+    /** The value as compact JSON: by {@link RecordWriter} where it can, else by the mapper, the same text. */
     public static String write(Object value) {
+        Optional<String> fast = RecordWriter.text(value);
+        if (fast.isEmpty()) {
+            return writeWithMapper(value);
+        }
+        if (TreeBinder.CROSSCHECK) {
+            String mapper = writeWithMapper(value);
+            if (!fast.get().equals(mapper)) {
+                throw new AssertionError("the record writer and the mapper disagree:\n  writer: " + fast.get()
+                        + "\n  mapper: " + mapper);
+            }
+        }
+        return fast.get();
+    }
+
+    private static String writeWithMapper(Object value) {
         try {
             return mapper().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The value's tree, as the mapper's {@code valueToTree} gives it: by {@link RecordWriter} where it can. */
+    public static JsonNode toTree(Object value) {
+        Optional<JsonNode> fast = RecordWriter.tree(value);
+        if (fast.isEmpty()) {
+            return mapper().valueToTree(value);
+        }
+        if (TreeBinder.CROSSCHECK) {
+            // compared as the mapper writes them: a number may be an int node one way and a long node the other
+            String writer = writeWithMapper(fast.get());
+            String mapper = writeWithMapper(mapper().valueToTree(value));
+            if (!writer.equals(mapper)) {
+                throw new AssertionError("the record writer and the mapper disagree on a tree:\n  writer: " + writer
+                        + "\n  mapper: " + mapper);
+            }
+        }
+        return fast.get();
     }
 
     public static String pretty(Object value) {
