@@ -317,7 +317,10 @@ final class RecordWriter {
             return object;
         }
 
-        /** Public {@code getX()}/{@code isX()} methods besides the components' accessors: the mapper writes those too. */
+        /**
+         * Public {@code getX()}/{@code isX()} methods besides the components' accessors and not ignored: the mapper
+         * writes those too.
+         */
         private static boolean hasOtherGetters(Class<?> type) {
             Set<String> accessors = new java.util.HashSet<>();
             for (RecordComponent rc : type.getRecordComponents()) {
@@ -332,7 +335,9 @@ final class RecordWriter {
                         && !Modifier.isStatic(m.getModifiers())
                         && m.getReturnType() != void.class
                         && m.getDeclaringClass() != Object.class
-                        && !accessors.contains(name)) {
+                        && !accessors.contains(name)
+                        && !(m.isAnnotationPresent(JsonIgnore.class)
+                                && m.getAnnotation(JsonIgnore.class).value())) {
                     return true;
                 }
             }

@@ -1,5 +1,6 @@
 package dev.heartbeat.transcript;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
@@ -19,7 +20,8 @@ public record UserMessage(
         this(text, List.of());
     }
 
-    /** Nothing to read: no text and nothing attached. */
+    /** Nothing to read: no text and nothing attached. Not stored: the mapper took it for a property. */
+    @JsonIgnore
     public boolean isEmpty() {
         return text.isBlank() && attachments.isEmpty();
     }

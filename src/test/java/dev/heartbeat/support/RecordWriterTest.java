@@ -212,6 +212,21 @@ class RecordWriterTest {
         }
     }
 
+    public record IgnoredGetter(String a) {
+        @JsonIgnore
+        public boolean isBlank() {
+            return a.isBlank();
+        }
+    }
+
+    @Test
+    void aGetterTheMapperIgnoresIsNotWritten() throws Exception {
+        assertSameAsMapper(new IgnoredGetter("x"));
+        assertThat(Json.write(new dev.heartbeat.transcript.UserMessage("hi")))
+                .as("a user message is its role, text and attachments")
+                .isEqualTo("{\"role\":\"user\",\"text\":\"hi\"}");
+    }
+
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record ClassInclusion(@Nullable String a) {}
 
