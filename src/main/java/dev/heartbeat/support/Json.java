@@ -105,12 +105,26 @@ public final class Json {
         }
     }
 
+    /**
+     * The tree of a JSON document, as the mapper's {@code readTree} gives it: read with the streaming parser where
+     * {@link JsonRecords#tree} can, by the mapper where it declines (and under the crosscheck, both and compared).
+     */
     public static JsonNode tree(String json) {
+        Optional<JsonNode> fast = JsonRecords.tree(json);
+        if (fast.isPresent() && !TreeBinder.CROSSCHECK) {
+            return fast.get();
+        }
+        JsonNode read;
         try {
-            return mapper().readTree(json);
+            read = mapper().readTree(json);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+        if (fast.isPresent() && !fast.get().equals(read)) {
+            throw new AssertionError(
+                    "the streaming reader and the mapper disagree:\n  reader: " + fast.get() + "\n  mapper: " + read);
+        }
+        return read;
     }
 
     /** Compact JSON with object keys sorted at every level: the same tree always gives the same bytes. */

@@ -2,9 +2,9 @@ package dev.heartbeat.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.io.IOException;
 import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
@@ -85,8 +85,8 @@ public final class Redactor {
         }
         JsonNode tree;
         try {
-            tree = Json.mapper().readTree(json);
-        } catch (IOException | RuntimeException e) {
+            tree = Json.tree(json);
+        } catch (RuntimeException e) {
             return redact(json);
         }
         if (tree == null) {
@@ -102,12 +102,12 @@ public final class Redactor {
             return text.equals(node.asText()) ? node : TextNode.valueOf(text);
         }
         if (node.isArray()) {
-            ArrayNode out = Json.mapper().createArrayNode();
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
             node.forEach(n -> out.add(mask(n)));
             return out;
         }
         if (node.isObject()) {
-            ObjectNode out = Json.mapper().createObjectNode();
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
             node.fields().forEachRemaining(e -> out.set(redact(e.getKey()), mask(e.getValue())));
             return out;
         }
