@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteJDBCLoader;
@@ -18,6 +21,10 @@ import org.sqlite.util.OSInfo;
  * (1.1 MB written and checked each time, and a copy left behind by every process killed with -9). Where the
  * folder cannot be written and holds no copy yet, or an operator set {@code org.sqlite.lib.path}, the
  * driver does as it always did.
+ *
+ * <p>The platform's folder name in the driver's jar (such as {@code Linux/x86_64}) is remembered there too, per
+ * {@code os.name} and {@code os.arch}: the driver's own detection reads {@code /etc/os-release} and starts
+ * {@code uname -o} to tell Android apart, ~40 ms of CPU on every start of every command that opens a store.
  */
 final class SqliteNative {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteNative.class);
@@ -34,14 +41,15 @@ final class SqliteNative {
             return;
         }
         prepared = true;
-        String platform = OSInfo.getNativeLibFolderPathForCurrentOS();
         String file = System.mapLibraryName("sqlitejdbc");
-        URL resource = SQLiteJDBCLoader.class.getResource("/org/sqlite/native/" + platform + "/" + file);
+        String version = SQLiteJDBCLoader.getVersion();
+        String platform =
+                platform(folder.resolve(".native"), version, file, OSInfo::getNativeLibFolderPathForCurrentOS);
+        URL resource = bundled(platform, file);
         if (resource == null) {
             return; // no bundled library for this platform: the driver looks for one of the system's
         }
-        Path dir = folder.resolve(".native")
-                .resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-" + platform.replace('/', '-'));
+        Path dir = folder.resolve(".native").resolve("sqlite-jdbc-" + version + "-" + platform.replace('/', '-'));
         Path lib = dir.resolve(file);
         try {
             URLConnection connection = resource.openConnection();
@@ -65,5 +73,45 @@ final class SqliteNative {
         } catch (IOException | RuntimeException e) {
             LOG.debug("sqlite native library not kept in {} ({}); the driver extracts its own", dir, e.toString());
         }
+    }
+
+    private static @Nullable URL bundled(String platform, String file) {
+        return SQLiteJDBCLoader.class.getResource("/org/sqlite/native/" + platform + "/" + file);
+    }
+
+    /**
+     * The driver's folder name for this platform: the one remembered in {@code natives} for this driver version,
+     * {@code os.name} and {@code os.arch} where it names a library the driver bundles, else what {@code detect}
+     * says, remembered for the next start where the folder can be written.
+     */
+    static String platform(Path natives, String version, String file, Supplier<String> detect) {
+        String key = (System.getProperty("os.name") + "-" + System.getProperty("os.arch"))
+                .replaceAll("[^A-Za-z0-9._-]", "_");
+        Path remembered = natives.resolve("sqlite-jdbc-" + version + "-platform-" + key);
+        try {
+            if (Files.isRegularFile(remembered)) {
+                String platform =
+                        Files.readString(remembered, StandardCharsets.UTF_8).strip();
+                if (!platform.isEmpty() && bundled(platform, file) != null) {
+                    return platform;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unreadable: detected again below, and written again
+        }
+        String platform = detect.get();
+        try {
+            Files.createDirectories(natives);
+            Path partial = Files.createTempFile(natives, "platform", ".partial");
+            try {
+                Files.writeString(partial, platform + "\n", StandardCharsets.UTF_8);
+                Files.move(partial, remembered, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(partial);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("sqlite native platform not remembered in {} ({})", natives, e.toString());
+        }
+        return platform;
     }
 }

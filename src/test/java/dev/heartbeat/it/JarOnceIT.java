@@ -135,7 +135,7 @@ class JarOnceIT {
     }
 
     @Test
-    void aBeatOnAStoreWithThisReleasesSchemaLoadsNoFlyway() throws Exception {
+    void aBeatOnAStoreWithThisReleasesSchemaLoadsOnlyWhatItNeeds() throws Exception {
         try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
             fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
             TestAgent agent = new TestAgent(home, fake);
@@ -164,6 +164,11 @@ class JarOnceIT {
                     .doesNotContain("ch.qos.logback.classic.joran.JoranConfigurator ")
                     .as("--once builds no command's model")
                     .doesNotContain("dev.heartbeat.cli.SessionsCommand$ListSessions ");
+            assertThat(Files.readString(second))
+                    .as("the sqlite library's platform is remembered, not asked of uname in a process")
+                    .doesNotContain("java.lang.ProcessImpl ")
+                    .as("the beat's records (their times) are written without databind's serializers")
+                    .doesNotContain("com.fasterxml.jackson.datatype.jsr310.ser.OffsetDateTimeSerializer ");
         }
     }
 
