@@ -7,6 +7,7 @@ import dev.heartbeat.config.Durations;
 import dev.heartbeat.config.Fleet;
 import dev.heartbeat.daemon.AgentRuntime;
 import dev.heartbeat.daemon.DaemonException;
+import dev.heartbeat.logging.LogProvider;
 import dev.heartbeat.store.SessionInfo;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoreException;
@@ -201,6 +202,13 @@ public final class Main implements Callable<Integer> {
         boolean daemon = list.contains("run") || !otherCommand;
         if (System.getProperty("hb.log.target") == null) {
             System.setProperty("hb.log.target", daemon ? "System.out" : "System.err");
+        }
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", LogProvider.class.getName());
+            // SLF4J says at INFO that it loads a named provider, on stderr, at every start; its warnings still show
+            if (System.getProperty("slf4j.internal.verbosity") == null) {
+                System.setProperty("slf4j.internal.verbosity", "WARN");
+            }
         }
     }
 

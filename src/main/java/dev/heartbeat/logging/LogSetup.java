@@ -22,12 +22,23 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {
+    /** Whether logback's XML reader is to read a file: an operator's own, or the tests' logback-test.xml. */
+    static boolean fileConfigured() {
+        return System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY) != null
+                || LogSetup.class.getClassLoader().getResource(ClassicConstants.TEST_AUTOCONFIG_FILE) != null;
+    }
+
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY) != null
-                || LogSetup.class.getClassLoader().getResource(ClassicConstants.TEST_AUTOCONFIG_FILE) != null) {
+        if (fileConfigured()) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
+        apply(context);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** Sets the console up in {@code context}, whatever files there are. */
+    void apply(LoggerContext context) {
         ConsoleLayout layout = new ConsoleLayout();
         layout.setContext(context);
         layout.setJournal(System.getenv("JOURNAL_STREAM") != null);
@@ -51,6 +62,5 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         context.getLogger("org.quartz.impl.jdbcjobstore.JobStoreSupport").setLevel(Level.INFO);
         // The MCP SDK's own logs repeat, with stack traces, what the agent reports about its servers in one line.
         context.getLogger("io.modelcontextprotocol").setLevel(Level.ERROR);
-        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

@@ -162,6 +162,8 @@ class JarOnceIT {
             assertThat(Files.readString(second))
                     .as("logging is set up in code, without logback's XML reader")
                     .doesNotContain("ch.qos.logback.classic.joran.JoranConfigurator ")
+                    .as("nor its context initializer")
+                    .doesNotContain("ch.qos.logback.classic.util.ContextInitializer ")
                     .as("--once builds no command's model")
                     .doesNotContain("dev.heartbeat.cli.SessionsCommand$ListSessions ");
             assertThat(Files.readString(second))
