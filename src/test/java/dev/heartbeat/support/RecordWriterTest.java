@@ -11,11 +11,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.heartbeat.audit.Decision;
-import dev.heartbeat.audit.ToolOutcome;
-import dev.heartbeat.transcript.AssistantMessage;
 import dev.heartbeat.transcript.Message;
-import dev.heartbeat.transcript.ToolCall;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -162,48 +158,13 @@ class RecordWriterTest {
 
     @Test
     void writesTheProjectsRecordsAsTheMapperDoes() throws Exception {
-        OffsetDateTime at = OffsetDateTime.parse("2026-12-03T01:02:03.456Z");
-        Decision decision = Decision.builder("01BEAT", "agent", "main")
-                .times(at, at.plusSeconds(2))
-                .outcome(Decision.Outcome.ACTED, "did things")
-                .model(new Decision.ModelInfo("openai", "gpt"))
-                .usage(new Decision.Usage(10, 2, 3, 0), 0.0012)
-                .gates(List.of(new Decision.Gate("due", true, "every 30m")))
-                .modelCalls(List.of(new Decision.ModelCall(
-                        1,
-                        "chat",
-                        "openai",
-                        "gpt",
-                        "gpt-x",
-                        "resp-1",
-                        List.of("tool_calls"),
-                        10,
-                        2,
-                        3,
-                        40,
-                        List.of(new Decision.AttemptRecord(1, 200, null, 0)),
-                        null,
-                        0)))
-                .toolCalls(List.of(new Decision.ToolCallRecord(
-                        "call-1",
-                        "files__read",
-                        Json.tree("{\"path\":\"a.txt\"}"),
-                        false,
-                        true,
-                        ToolOutcome.OK,
-                        "contents",
-                        5,
-                        null,
-                        null)))
-                .finalAnswer("done")
-                .tick("node-1", at)
-                .chain("prev", "hash")
-                .build();
-
-        assertSameAsMapper(decision);
-        Message message = new AssistantMessage(
-                "checking", List.of(new ToolCall("call-1", "files__read", "{\"path\":\"a.txt\"}")), List.of(), "gpt-x");
-        assertSameAsMapper(message);
+        assertSameAsMapper(RecordSamples.decisionWithEveryPart());
+        for (Message m : RecordSamples.messagesOfEveryKind()) {
+            assertSameAsMapper(m);
+            assertThat(RecordWriter.text(m))
+                    .as("%s is written, not declined", m)
+                    .isPresent();
+        }
     }
 
     public record ExtraGetter(String a) {

@@ -9,17 +9,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.heartbeat.audit.Decision;
-import dev.heartbeat.audit.ToolOutcome;
-import dev.heartbeat.transcript.AssistantMessage;
-import dev.heartbeat.transcript.Attachment;
 import dev.heartbeat.transcript.Message;
-import dev.heartbeat.transcript.Reasoning;
-import dev.heartbeat.transcript.SystemMessage;
-import dev.heartbeat.transcript.ToolCall;
-import dev.heartbeat.transcript.ToolResultMessage;
-import dev.heartbeat.transcript.UserMessage;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -179,49 +170,7 @@ class TreeBinderTest {
 
     @Test
     void aDecisionRecordWithEveryPartIsReadByTheBinderAloneAsDatabindReadsIt() {
-        OffsetDateTime at = OffsetDateTime.parse("2026-12-02T08:00:00.123456+01:00");
-        Decision decision = Decision.builder("01ABC", "ops", "ops")
-                .trigger(Decision.Trigger.MISSED)
-                .times(at, at.plusSeconds(2))
-                .outcome(Decision.Outcome.AWAITING_APPROVAL, "waits")
-                .model(new Decision.ModelInfo("openai", "gpt"))
-                .usage(new Decision.Usage(10, 2, 3, 4), 0.0125)
-                .gates(List.of(new Decision.Gate("checklist", true, "3 items")))
-                .probes(List.of(new Decision.ProbeRecord(
-                        "disk", "command", "df", true, false, null, "f1", "90%", null, at, 12)))
-                .modelCalls(List.of(new Decision.ModelCall(
-                        1,
-                        "chat",
-                        "openai",
-                        "gpt",
-                        "gpt-1",
-                        "r1",
-                        List.of("tool_calls"),
-                        10,
-                        2,
-                        3,
-                        40,
-                        List.of(new Decision.AttemptRecord(1, 500, "boom", 250)),
-                        null,
-                        7,
-                        4)))
-                .toolCalls(List.of(new Decision.ToolCallRecord(
-                        "c1",
-                        "fs__write_file",
-                        Json.tree("{\"path\":\"a\",\"n\":[1,5000000000,1.5,null,true]}"),
-                        true,
-                        false,
-                        ToolOutcome.AWAITING_APPROVAL,
-                        "waiting",
-                        0,
-                        null,
-                        null)))
-                .repairs(List.of(new Decision.RepairRecord("orphan", "dropped", List.of(4L, 5L), "a", null)))
-                .notifications(List.of(new Decision.NotificationRecord("ops", "warn", "sent", "ok")))
-                .finalAnswer("done")
-                .tick("node-1", at)
-                .chain("p", "h")
-                .build();
+        Decision decision = RecordSamples.decisionWithEveryPart();
         String json = Json.write(decision);
 
         assertThat(JsonRecords.tree(json).flatMap(t -> JsonRecords.BINDER.bind(t, Decision.class)))
@@ -231,23 +180,7 @@ class TreeBinderTest {
 
     @Test
     void everyKindOfMessageIsReadByTheBinderAloneAsDatabindReadsIt() {
-        List<Message> messages = List.of(
-                new SystemMessage("sys", List.of(Json.tree("{\"type\":\"text\",\"text\":\"s\"}"))),
-                new UserMessage(
-                        "look",
-                        List.of(new Attachment(
-                                Attachment.ANTHROPIC,
-                                Json.tree("{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"u\"}}")))),
-                new AssistantMessage(
-                        "thinking",
-                        List.of(new ToolCall("c1", "read_file", "{\"path\":\"a\"}")),
-                        List.of(
-                                new Reasoning.Thinking("hm", "sig", true),
-                                new Reasoning.RedactedThinking("opaque"),
-                                new Reasoning.ReasoningContent("why")),
-                        "gpt"),
-                new ToolResultMessage("c1", "read_file", "contents", true),
-                new ToolResultMessage("c2", "read_file", "contents", false));
+        List<Message> messages = RecordSamples.messagesOfEveryKind();
         for (Message m : messages) {
             String json = Json.write(m);
             assertThat(JsonRecords.tree(json).flatMap(t -> JsonRecords.BINDER.bind(t, Message.class)))
