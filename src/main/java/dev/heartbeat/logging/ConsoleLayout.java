@@ -16,8 +16,8 @@ import java.time.ZoneId;
  * The console's line, written directly: {@code [<N>]yyyy-MM-dd HH:mm:ss.SSS LEVEL logger{24} - message}, then
  * the stack trace if any, every known secret masked in both. It is what the pattern
  * {@code %d{yyyy-MM-dd HH:mm:ss.SSS} %-5level %logger{24} - %msg%n%ex} prints, without logback's
- * {@code PatternLayout}: its converter table is some seventy lambdas and its pattern parser a hundred classes more,
- * all loaded at every start of every command (a tenth of an inspection command's CPU). The {@code <N>} is the
+ * {@code PatternLayout}: its converter table is some seventy lambdas and its pattern parser ~80 classes more, all
+ * loaded at every start of every command (~150 classes; a cold {@code status} ~20 ms of CPU). The {@code <N>} is the
  * syslog priority prefix (sd-daemon(3)) when stdout goes to journald, which then files each line at its level.
  */
 public final class ConsoleLayout extends LayoutBase<ILoggingEvent> {

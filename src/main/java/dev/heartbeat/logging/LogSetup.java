@@ -16,9 +16,10 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * few hundred classes of its own at every start to read the same dozen lines. The daemon logs to stdout (journald
  * reads it), other commands to stderr, keeping stdout for their output ({@code hb.log.target}, set by the command
  * line); {@code dev.heartbeat} at {@code hb.log.level}; each line written by {@link ConsoleLayout}, secrets masked
- * in every message and stack trace. An
- * operator's own file ({@code -Dlogback.configurationFile}) and the tests' {@code logback-test.xml} still go to
- * logback's XML reader. A file or JSON log ({@code logging:} in agent.yaml) is added by the daemon later.
+ * in every message and stack trace. The command line's {@link LogProvider} calls {@link #apply} directly; logback
+ * finds this class as a configurator where its own provider runs. An operator's own file
+ * ({@code -Dlogback.configurationFile}) and the tests' {@code logback-test.xml} still go to logback's XML reader.
+ * A file or JSON log ({@code logging:} in agent.yaml) is added by the daemon later.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {
