@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /** What the decision log adds up to: beats by outcome, tokens and cost per day, model latency percentiles. */
 public final class DecisionStats {
@@ -32,22 +33,51 @@ public final class DecisionStats {
             List<Day> days,
             Latency latency) {}
 
+    /**
+     * The part of a decision its totals need. The log reads it from a stored record without binding the rest
+     * (model and tool calls, gates, repairs): {@code status} adds up a whole day's beats.
+     */
+    public record Counted(
+            Decision.Outcome outcome,
+            Decision.Usage usage,
+            @Nullable Double costUsd) {
+        public static Counted of(Decision d) {
+            return new Counted(d.outcome(), d.usage(), d.costUsd());
+        }
+    }
+
+    /** Beats by outcome, tokens and cost of some decisions; the cost is known if any of them has one. */
+    public record Totals(
+            int beats,
+            Map<String, Integer> byOutcome,
+            long inputTokens,
+            long outputTokens,
+            double costUsd,
+            boolean costKnown) {
+        public static Totals of(List<Counted> decisions) {
+            Map<String, Integer> byOutcome = emptyOutcomes();
+            long in = 0;
+            long out = 0;
+            double cost = 0;
+            boolean costKnown = false;
+            for (Counted d : decisions) {
+                byOutcome.merge(d.outcome().wire(), 1, Integer::sum);
+                in += d.usage().inputTokens();
+                out += d.usage().outputTokens();
+                if (d.costUsd() != null) {
+                    cost += d.costUsd();
+                    costKnown = true;
+                }
+            }
+            return new Totals(decisions.size(), byOutcome, in, out, cost, costKnown);
+        }
+    }
+
     public static Summary of(List<Decision> decisions, ZoneId zone) {
-        Map<String, Integer> byOutcome = emptyOutcomes();
+        Totals totals = Totals.of(decisions.stream().map(Counted::of).toList());
         TreeMap<LocalDate, List<Decision>> perDay = new TreeMap<>();
         List<Long> latencies = new ArrayList<>();
-        long in = 0;
-        long out = 0;
-        double cost = 0;
-        boolean costKnown = false;
         for (Decision d : decisions) {
-            byOutcome.merge(d.outcome().wire(), 1, Integer::sum);
-            in += d.usage().inputTokens();
-            out += d.usage().outputTokens();
-            if (d.costUsd() != null) {
-                cost += d.costUsd();
-                costKnown = true;
-            }
             perDay.computeIfAbsent(d.startedAt().atZoneSameInstant(zone).toLocalDate(), k -> new ArrayList<>())
                     .add(d);
             for (Decision.ModelCall c : d.modelCalls()) {
@@ -77,7 +107,15 @@ public final class DecisionStats {
                 percentile(latencies, 90),
                 percentile(latencies, 99),
                 latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1));
-        return new Summary(decisions.size(), byOutcome, in, out, cost, costKnown, days, latency);
+        return new Summary(
+                totals.beats(),
+                totals.byOutcome(),
+                totals.inputTokens(),
+                totals.outputTokens(),
+                totals.costUsd(),
+                totals.costKnown(),
+                days,
+                latency);
     }
 
     private static Map<String, Integer> emptyOutcomes() {

@@ -48,7 +48,7 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the status as JSON")
     boolean json;
 
-    static String budgetLeft(AgentConfig config, DecisionStats.Summary today) {
+    static String budgetLeft(AgentConfig config, DecisionStats.Totals today) {
         AgentConfig.Budget b = config.budget();
         if (!b.any()) {
             return "no budget configured";
@@ -127,8 +127,7 @@ final class StatusCommand implements Callable<Integer> {
         Schedule schedule = new Schedule(config);
         String name = config.agent().name();
         Decision last = s == null ? null : lastDecision(s, name);
-        DecisionStats.Summary today =
-                s == null ? DecisionStats.of(List.of(), config.agent().timezone()) : today(main, config, s);
+        DecisionStats.Totals today = s == null ? DecisionStats.Totals.of(List.of()) : today(main, config, s);
         boolean paused = Files.exists(config.pauseFile())
                 || Files.exists(config.agentPauseFile())
                 || (s != null && s.control().pause(name).isPresent());
@@ -164,7 +163,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /** Today's beats, tokens, cost and budget left, as {@code status --json} gives them. */
-    private static Map<String, Object> todayJson(AgentConfig config, DecisionStats.Summary today) {
+    private static Map<String, Object> todayJson(AgentConfig config, DecisionStats.Totals today) {
         Map<String, Object> day = new LinkedHashMap<>();
         day.put("beats", today.beats());
         day.put("input_tokens", today.inputTokens());
@@ -182,16 +181,8 @@ final class StatusCommand implements Callable<Integer> {
                 .orElse(null);
     }
 
-    private static DecisionStats.Summary today(Main main, AgentConfig config, Store s) {
-        return DecisionStats.of(
-                s
-                        .decisionLog()
-                        .list(config.agent().name(), config.startOfToday(main.clock), null, Integer.MAX_VALUE)
-                        .stream()
-                        .map(StoredDecision::decision)
-                        .filter(Objects::nonNull)
-                        .toList(),
-                config.agent().timezone());
+    private static DecisionStats.Totals today(Main main, AgentConfig config, Store s) {
+        return DecisionStats.Totals.of(s.decisionLog().counted(config.agent().name(), config.startOfToday(main.clock)));
     }
 
     private static String cadence(AgentConfig config) {
@@ -207,7 +198,7 @@ final class StatusCommand implements Callable<Integer> {
         List<Instant> nextBeats = schedule.next(now, 3);
         Optional<Instant> next = nextBeats.stream().findFirst();
         Decision last = null;
-        DecisionStats.Summary today = DecisionStats.of(List.of(), config.agent().timezone());
+        DecisionStats.Totals today = DecisionStats.Totals.of(List.of());
         boolean store = AgentRuntime.database(config).exists();
         Optional<String> daemon = Optional.empty();
         List<Cluster.Node> nodes = List.of();

@@ -2,6 +2,7 @@ package dev.heartbeat.store;
 
 import dev.heartbeat.audit.ArchivedDecisions;
 import dev.heartbeat.audit.Decision;
+import dev.heartbeat.audit.DecisionStats;
 import dev.heartbeat.audit.HashChain;
 import dev.heartbeat.audit.HeadAnchor;
 import dev.heartbeat.audit.StoredDecision;
@@ -139,6 +140,32 @@ public final class DecisionLog {
                     rs.next();
                     return new Spending(rs.getLong(1), rs.getDouble(2));
                 }
+            }
+        });
+    }
+
+    /**
+     * The outcome, usage and cost of each of the agent's decisions since an instant, read from the stored records
+     * without the rest of them (a day of one-minute beats is 1,440 records); records that cannot be read are left
+     * out, as {@link #list} leaves their decision out.
+     */
+    public List<DecisionStats.Counted> counted(String agent, OffsetDateTime since) {
+        return jdbc.read(c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT record FROM decisions WHERE agent = ? AND started_at >= ?")) {
+                ps.setString(1, agent);
+                ps.setString(2, Jdbc.utc(since));
+                List<DecisionStats.Counted> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        try {
+                            out.add(JsonRecords.read(rs.getString(1), DecisionStats.Counted.class));
+                        } catch (RuntimeException e) {
+                            // unreadable: left out, as list() leaves it out
+                        }
+                    }
+                }
+                return out;
             }
         });
     }

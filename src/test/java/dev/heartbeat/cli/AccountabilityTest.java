@@ -141,6 +141,17 @@ class AccountabilityTest extends AgentTest {
         assertThat(stats.path("model_latency_ms").path("calls").asInt()).isEqualTo(6);
         assertThat(stats.path("cost_usd").asDouble()).isPositive();
         assertThat(agent.run("decisions", "stats", "--since", "a while").exit()).isEqualTo(2);
+
+        // status adds up today's part of each record alone; the same beats give the same totals
+        JsonNode today = json(agent.run("status", "--json").out()).path("today");
+        assertThat(today.path("beats").asInt()).isEqualTo(5);
+        assertThat(today.path("input_tokens").asLong())
+                .isEqualTo(stats.path("input_tokens").asLong())
+                .isPositive();
+        assertThat(today.path("output_tokens").asLong())
+                .isEqualTo(stats.path("output_tokens").asLong());
+        assertThat(today.path("cost_usd").asDouble())
+                .isEqualTo(stats.path("cost_usd").asDouble());
     }
 
     @Test
