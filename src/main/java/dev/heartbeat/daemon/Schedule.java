@@ -244,13 +244,25 @@ public final class Schedule {
         return out;
     }
 
-    /** The next fire after {@code from}, if the schedule fires at all. */
+    /**
+     * The next fire after {@code from} within 8 days, if the schedule fires at all. Looked for in windows growing
+     * from an hour: a one-minute schedule's next fire needs an hour of fire times, not 8 days of them (11,520, for
+     * each of the three next beats {@code status} shows).
+     */
     public Optional<Instant> next(Instant from) {
         if (!fires()) {
             return Optional.empty();
         }
-        List<Instant> times = fireTimes(from, from.plus(Duration.ofDays(8)));
-        return times.stream().filter(i -> i.isAfter(from)).findFirst();
+        Duration limit = Duration.ofDays(8);
+        for (Duration window = Duration.ofHours(1); ; window = window.multipliedBy(4)) {
+            Duration w = window.compareTo(limit) < 0 ? window : limit;
+            Optional<Instant> first = fireTimes(from, from.plus(w)).stream()
+                    .filter(i -> i.isAfter(from))
+                    .findFirst();
+            if (first.isPresent() || w.equals(limit)) {
+                return first;
+            }
+        }
     }
 
     public ZoneId zone() {

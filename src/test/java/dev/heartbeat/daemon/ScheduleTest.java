@@ -97,6 +97,26 @@ class ScheduleTest {
     }
 
     @Test
+    void theNextFiresAreTheFirstFireTimesAfterTheInstant() throws Exception {
+        Map<String, String> schedules = Map.of(
+                "minutely", "  every: 1m\n",
+                "hourly-by-day", "  every: 1h\n  active-hours: { start: \"08:00\", end: \"10:00\" }\n",
+                "nightly", "  every: 30m\n  active-hours: { start: \"22:00\", end: \"02:00\" }\n",
+                "weekly", "  cron: \"0 0 9 ? * MON\"\n");
+        Instant from = berlin("2026-11-22T10:30");
+        for (Map.Entry<String, String> e : schedules.entrySet()) {
+            Schedule s = schedule(e.getKey(), e.getValue());
+            List<Instant> expected = s.fireTimes(from, from.plus(Duration.ofDays(30))).stream()
+                    .filter(t -> t.isAfter(from))
+                    .limit(3)
+                    .toList();
+
+            assertThat(s.next(from, 3)).as(e.getKey()).hasSize(3).isEqualTo(expected);
+            assertThat(s.next(from)).as(e.getKey()).contains(expected.get(0));
+        }
+    }
+
+    @Test
     void activeHoursMayCrossMidnight() throws Exception {
         Schedule s = schedule(
                 "night",
