@@ -41,6 +41,13 @@ public final class DecisionStats {
             Decision.Outcome outcome,
             Decision.Usage usage,
             @Nullable Double costUsd) {
+        /** A record without an outcome or usage is not a decision to count: reading it fails, and it is left out. */
+        public Counted {
+            if (outcome == null || usage == null) {
+                throw new IllegalArgumentException("a decision record has an outcome and a usage");
+            }
+        }
+
         public static Counted of(Decision d) {
             return new Counted(d.outcome(), d.usage(), d.costUsd());
         }
