@@ -1,7 +1,7 @@
 package dev.heartbeat.notify;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.heartbeat.config.AgentConfig;
-import dev.heartbeat.support.Json;
 import java.net.http.HttpRequest;
 
 /**
@@ -29,7 +29,7 @@ final class SlackChannel extends OutboxChannel {
             default -> "";
         };
         String line = icon + "*" + escape(agent) + "* (" + severity + "): " + escape(text);
-        return Json.mapper().createObjectNode().put("text", line).toString();
+        return JsonNodeFactory.instance.objectNode().put("text", line).toString();
     }
 
     private static String escape(String text) {

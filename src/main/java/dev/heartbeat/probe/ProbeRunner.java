@@ -2,6 +2,7 @@ package dev.heartbeat.probe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jayway.jsonpath.Configuration;
 import com.jayway.jsonpath.JsonPath;
@@ -128,7 +129,7 @@ public final class ProbeRunner {
 
     /** The command's exit status and output, as run_command returns them. */
     String runCommand(List<String> argv, String beatId) throws ToolFailure {
-        ObjectNode arguments = Json.mapper().createObjectNode().put("program", argv.get(0));
+        ObjectNode arguments = JsonNodeFactory.instance.objectNode().put("program", argv.get(0));
         ArrayNode args = arguments.putArray("args");
         argv.subList(1, argv.size()).forEach(args::add);
         return command.run(arguments, new ToolCallContext(beatId, "probe"));

@@ -112,7 +112,7 @@ public final class DecisionArchive {
                 new InputStreamReader(new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 JsonNode node = Json.tree(line);
-                String json = Json.mapper().writeValueAsString(node.path("record"));
+                String json = Json.write(node.path("record"));
                 out.add(new StoredDecision(node.path("seq").asLong(), json, DecisionLog.parse(json)));
             }
         }

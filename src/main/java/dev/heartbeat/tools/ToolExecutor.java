@@ -2,6 +2,7 @@ package dev.heartbeat.tools;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.heartbeat.audit.Decision.ToolCallRecord;
 import dev.heartbeat.audit.ToolOutcome;
@@ -99,7 +100,7 @@ public final class ToolExecutor {
 
     /** Whether a call of {@code tool} would wait for a person at this point of the beat (whatever its arguments). */
     public boolean waitsForPerson(String tool) {
-        return approvalNeeded(tool, Json.mapper().createObjectNode()).isPresent();
+        return approvalNeeded(tool, JsonNodeFactory.instance.objectNode()).isPresent();
     }
 
     private Optional<String> approvalNeeded(String tool, JsonNode arguments) {
