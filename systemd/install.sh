@@ -38,35 +38,63 @@ install -m 0644 "$here/heartbeat-agent.service" "$units/heartbeat-agent.service"
 install -m 0644 "$repo/README.md" "$doc/README.md"
 echo "installed $lib/heartbeat-agent.jar and $units/heartbeat-agent.service"
 
-# A class-data sharing archive of what a beat loads (-XX:ArchiveClassesAtExit, JDK 13+), made by one beat
-# of a throwaway agent whose model is unreachable, with the unit's JVM flags; the unit starts from it
-# (-XX:SharedArchiveFile). It holds the jar's path and time, so it is made where the jar now lies: staged
-# with DESTDIR, it serves only a JVM that runs the staged jar. A JVM whose archive does not match (another
-# JDK, another jar) logs a warning and starts without it.
+# A class-data sharing archive of what a quiet beat loads (the common beat), the JDK's classes and ours in one
+# file: the unit and the command line start from it (-XX:SharedArchiveFile). Made in two steps: a throwaway
+# agent's --once lists the classes it loads (-XX:DumpLoadedClassList), then -Xshare:dump writes them into a
+# static archive. Static, not -XX:ArchiveClassesAtExit: that one leaves out classes compiled for Java 5
+# (picocli, which every command loads). The model is a stand-in on a loopback port (TrainingProvider.java,
+# run from source, so a JDK is needed) answering HEARTBEAT_OK; without a JDK the beat's model is unreachable
+# and the archive holds a failed beat instead. The archive holds the jar's path and time, so it is made where
+# the jar now lies: staged with DESTDIR, it serves only a JVM that runs the staged jar. A JVM whose archive
+# does not match (another JDK, another jar) starts without class-data sharing: slower, nothing else.
 archive=$lib/heartbeat-agent.jsa
 if [ "${ARCHIVE:-1}" != 0 ] && command -v java >/dev/null 2>&1; then
     train=$(mktemp -d)
+    provider=
+    trap 'if [ -n "$provider" ]; then kill "$provider" 2>/dev/null || true; fi; rm -rf "$train"' EXIT
     mkdir -p "$train/workspace"
     printf -- '- Report anything unusual.\n' > "$train/workspace/HEARTBEAT.md"
+    base_url="http://127.0.0.1:9/v1"
+    java -XX:TieredStopAtLevel=1 "$here/TrainingProvider.java" "$train/port" >"$train/provider.log" 2>&1 &
+    provider=$!
+    for _ in $(seq 1 150); do
+        [ -s "$train/port" ] && break
+        kill -0 "$provider" 2>/dev/null || break
+        sleep 0.2
+    done
+    if [ -s "$train/port" ]; then
+        base_url="http://127.0.0.1:$(cat "$train/port")/v1"
+        beat="a quiet beat"
+    else
+        beat="a failed beat (the stand-in provider did not start: it needs a JDK)"
+    fi
     cat > "$train/agent.yaml" <<TRAIN
 agent: { name: archive, workspace: ./workspace }
-model: { provider: openai, name: archive, base-url: "http://127.0.0.1:9/v1", api-key: archive-training, max-retries: 0, timeout: 2s }
+model: { provider: openai, name: archive, base-url: "$base_url", api-key: archive-training, max-retries: 0, timeout: 5s }
 storage: { url: "sqlite:state/heartbeat.db" }
 notify: { channels: [ { type: log } ] }
 TRAIN
     rm -f "$archive"
-    # Twice: the first run creates the store (Flyway), the second is an ordinary beat, whose classes are kept.
+    # Twice: the first run creates the store (Flyway), the second is an ordinary beat, whose classes are listed.
     java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$lib/heartbeat-agent.jar" --config "$train/agent.yaml" \
         --once >/dev/null 2>&1 || true
-    java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ArchiveClassesAtExit="$archive" -Xlog:cds=off \
-        -Xlog:cds+dynamic=off -jar "$lib/heartbeat-agent.jar" --config "$train/agent.yaml" --once >/dev/null 2>&1 || true
-    rm -rf "$train"
+    java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:DumpLoadedClassList="$train/classes" \
+        -jar "$lib/heartbeat-agent.jar" --config "$train/agent.yaml" --once >/dev/null 2>&1 || true
+    kill "$provider" 2>/dev/null || true
+    provider=
+    if [ -s "$train/classes" ]; then
+        java -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="$train/classes" \
+            -XX:SharedArchiveFile="$archive" -Xlog:cds=off -jar "$lib/heartbeat-agent.jar" >"$train/dump.log" 2>&1 \
+            || rm -f "$archive"
+    fi
     if [ -s "$archive" ]; then
         chmod 0644 "$archive"
-        echo "created  $archive (class-data sharing archive: a faster start)"
+        echo "created  $archive (class-data sharing archive of $beat: a faster start)"
     else
         echo "note     no class-data sharing archive was made (this JVM cannot); the service starts without it"
     fi
+    rm -rf "$train"
+    trap - EXIT
 fi
 
 # The command line for operators: the service's JVM flags (serial GC, a heap that starts small and grows only as

@@ -1,5 +1,8 @@
 package dev.heartbeat.bench;
 
+import dev.heartbeat.fakes.FakeOpenAi;
+import dev.heartbeat.fakes.FakeProvider;
+import dev.heartbeat.fakes.TestAgent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,13 +16,16 @@ import java.util.regex.Pattern;
 
 /**
  * What the class-data sharing archive of {@code systemd/install.sh} saves: the installer stages the jar and
- * makes its archive in a temporary DESTDIR, then a cold {@code --once} (a beat whose model is unreachable) and
- * {@code --help} run alternately with the unit's JVM flags, without and with {@code -XX:SharedArchiveFile};
- * prints the median CPU time (user + sys, GNU time) and wall time of each, and the ratios to {@code --help}.
- * Needs {@code target/heartbeat-agent.jar}.
+ * makes its archive (static: the JDK's classes and ours, listed by a quiet beat) in a temporary DESTDIR; beside
+ * it, as the baseline, the archive the installer made before, {@code -XX:ArchiveClassesAtExit} of the same quiet
+ * beat (a dynamic archive on top of the JDK's own, which leaves out picocli's Java 5 classes). Then
+ * {@code --help}, a quiet {@code --once} (a fake provider answers HEARTBEAT_OK), a failed {@code --once} (the
+ * model unreachable) and {@code status} run alternately with the unit's JVM flags, without an archive and with
+ * each; prints the median CPU time (user + sys, GNU time) and wall time of each, and the ratios to
+ * {@code --help}. Needs {@code target/heartbeat-agent.jar}.
  *
  * <pre>mvn -B -q package -DskipTests &amp;&amp; java -cp target/heartbeat-agent.jar:target/test-classes
- * dev.heartbeat.bench.ArchiveBench</pre>
+ * dev.heartbeat.bench.ArchiveBench [rounds]</pre>
  */
 public final class ArchiveBench {
     private static final List<String> UNIT_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
@@ -29,35 +35,61 @@ public final class ArchiveBench {
         System.out.println("machine: " + Stats.machine());
         Path lib = stage(Path.of("target/heartbeat-agent.jar").toAbsolutePath());
         Path jar = lib.resolve("heartbeat-agent.jar");
-        Path archive = lib.resolve("heartbeat-agent.jsa");
-        String config = unreachableAgent().toString();
-        run(jar, null, List.of("--config", config, "--once")); // creates the store: not measured
-        Map<String, List<double[]>> samples = new LinkedHashMap<>();
-        for (int i = 0; i < rounds; i++) {
-            for (boolean withArchive : new boolean[] {false, true}) {
-                Path a = withArchive ? archive : null;
-                String tag = withArchive ? "with the archive" : "without";
-                samples.computeIfAbsent("--once " + tag, k -> new ArrayList<>())
-                        .add(run(jar, a, List.of("--config", config, "--once")));
-                samples.computeIfAbsent("--help " + tag, k -> new ArrayList<>()).add(run(jar, a, List.of("--help")));
+        try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
+            fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
+            Map<String, List<String>> commands = new LinkedHashMap<>();
+            String quiet = new TestAgent(Files.createTempDirectory("hb-bench-archive-quiet"), fake)
+                    .config()
+                    .toString();
+            commands.put("--help", List.of("--help"));
+            commands.put("quiet --once", List.of("--config", quiet, "--once"));
+            commands.put("failed --once", List.of("--config", unreachableAgent().toString(), "--once"));
+            commands.put("status", List.of("--config", quiet, "status"));
+            // Each store created first (Flyway), not measured; the dynamic archive from a quiet beat on its store.
+            run(jar, List.of(), commands.get("quiet --once"));
+            run(jar, List.of(), commands.get("failed --once"));
+            Path dynamic = lib.resolve("dynamic.jsa");
+            run(jar, List.of("-XX:ArchiveClassesAtExit=" + dynamic, "-Xlog:cds=off"), commands.get("quiet --once"));
+            Map<String, List<String>> variants = new LinkedHashMap<>();
+            variants.put("without an archive", List.of());
+            variants.put("dynamic archive (before)", List.of("-XX:SharedArchiveFile=" + dynamic));
+            variants.put(
+                    "install.sh's archive", List.of("-XX:SharedArchiveFile=" + lib.resolve("heartbeat-agent.jsa")));
+            Map<String, Map<String, List<double[]>>> samples = new LinkedHashMap<>();
+            for (int i = 0; i < rounds; i++) {
+                for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
+                    for (Map.Entry<String, List<String>> command : commands.entrySet()) {
+                        samples.computeIfAbsent(variant.getKey(), k -> new LinkedHashMap<>())
+                                .computeIfAbsent(command.getKey(), k -> new ArrayList<>())
+                                .add(run(jar, variant.getValue(), command.getValue()));
+                    }
+                }
             }
-        }
-        Map<String, double[]> medians = new LinkedHashMap<>();
-        samples.forEach((k, v) -> {
-            double cpu = Stats.median(v.stream().mapToDouble(s -> s[0]).toArray());
-            double wall = Stats.median(v.stream().mapToDouble(s -> s[1]).toArray());
-            medians.put(k, new double[] {cpu, wall});
-            System.out.printf("%-28s CPU %.2f s, wall %.2f s (median of %d)%n", k, cpu, wall, v.size());
-        });
-        for (String tag : List.of("without", "with the archive")) {
+            System.out.printf("median of %d alternating runs, the unit's JVM flags %s%n", rounds, UNIT_FLAGS);
+            System.out.println("| command | " + String.join(" | ", variants.keySet()) + " |");
+            System.out.println("|---" + "|---".repeat(variants.size()) + "|");
+            Map<String, Map<String, double[]>> medians = new LinkedHashMap<>();
+            samples.forEach((variant, byCommand) ->
+                    byCommand.forEach((command, v) -> medians.computeIfAbsent(command, k -> new LinkedHashMap<>())
+                            .put(variant, new double[] {
+                                Stats.median(v.stream().mapToDouble(x -> x[0]).toArray()),
+                                Stats.median(v.stream().mapToDouble(x -> x[1]).toArray())
+                            })));
+            medians.forEach((command, byVariant) -> {
+                StringBuilder row = new StringBuilder("| " + command + " |");
+                byVariant.forEach((variant, m) -> {
+                    double help = medians.get("--help").get(variant)[0];
+                    row.append(String.format(" CPU %.2f s (%.2f× --help), wall %.2f s |", m[0], m[0] / help, m[1]));
+                });
+                System.out.println(row);
+            });
             System.out.printf(
-                    "cold --once / --help, CPU, %s: %.2f%n",
-                    tag, medians.get("--once " + tag)[0] / medians.get("--help " + tag)[0]);
+                    "the fake provider answered %d requests (quiet beats: %d)%n",
+                    fake.requests().size(), 2 + rounds * variants.size());
+            System.out.printf(
+                    "archives: install.sh's %,d KB (with the JDK's classes), the dynamic one %,d KB%n",
+                    Files.size(lib.resolve("heartbeat-agent.jsa")) / 1024, Files.size(dynamic) / 1024);
         }
-        System.out.printf(
-                "cold --once with the archive / without, CPU: %.2f; archive %,d KB%n",
-                medians.get("--once with the archive")[0] / medians.get("--once without")[0],
-                Files.size(archive) / 1024);
     }
 
     /** An agent whose model is unreachable (its beat fails at once, as a cold start's yardstick); its agent.yaml. */
@@ -93,21 +125,19 @@ public final class ArchiveBench {
         return lib;
     }
 
-    /** One JVM under GNU time with the unit's flags: CPU (user + sys) and wall seconds. */
-    private static double[] run(Path jar, Path archive, List<String> args) throws Exception {
+    /** One JVM under GNU time with the unit's flags and {@code jvm}: CPU (user + sys) and wall seconds. */
+    private static double[] run(Path jar, List<String> jvm, List<String> args) throws Exception {
         Path report = Files.createTempFile("hb-time", ".txt");
         List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-f", "%U %S %e", "-o", report.toString()));
         command.add("java");
         command.addAll(UNIT_FLAGS);
-        if (archive != null) {
-            command.add("-XX:SharedArchiveFile=" + archive);
-        }
+        command.addAll(jvm);
         command.addAll(List.of("-jar", jar.toString()));
         command.addAll(args);
-        Process p = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("HB_TEST_KEY", TestAgent.KEY);
+        Process p = pb.start();
         p.waitFor();
         Matcher m = Pattern.compile("([0-9.]+) ([0-9.]+) ([0-9.]+)").matcher(Files.readString(report));
         if (!m.find()) {

@@ -278,15 +278,40 @@ class JarOnceIT {
                 lib.resolve("heartbeat-agent.jar").toString(),
                 "--help"));
         assertThat(loaded)
-                .as("the command line's classes come from the archive")
-                .contains("dev.heartbeat.cli.Main source: shared objects file (top)");
+                .as("the command line's classes come from the archive, picocli's too (compiled for Java 5)")
+                .contains("dev.heartbeat.cli.Main source: shared objects file")
+                .contains("picocli.CommandLine source: shared objects file");
+
+        // The archive is made from a quiet beat, the common one: reading the model's answer is in it.
+        try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
+            fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
+            TestAgent agent = new TestAgent(home.resolve("quiet"), fake);
+            ProcessBuilder once = new ProcessBuilder(
+                    "java",
+                    "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:SharedArchiveFile=" + lib.resolve("heartbeat-agent.jsa"),
+                    "-Xshare:on",
+                    "-Xlog:class+load=info",
+                    "-jar",
+                    lib.resolve("heartbeat-agent.jar").toString(),
+                    "--config",
+                    agent.config().toString(),
+                    "--once");
+            once.environment().put("HB_TEST_KEY", TestAgent.KEY);
+            assertThat(succeeds(once))
+                    .contains("QUIET")
+                    .contains("dev.langchain4j.data.message.AiMessage source: shared objects file")
+                    .contains("dev.langchain4j.model.openai.internal.chat.ChatCompletionResponse$Builder source: "
+                            + "shared objects file");
+        }
 
         // The command line it installs starts from the same archive.
         ProcessBuilder launcher =
                 new ProcessBuilder(stage.resolve("usr/bin/heartbeat-agent").toString(), "--version");
         launcher.environment().put("HEARTBEAT_AGENT_JAVA_OPTS", "-Xshare:on -Xlog:class+load=info");
         assertThat(succeeds(launcher))
-                .contains("dev.heartbeat.cli.Main source: shared objects file (top)")
+                .contains("dev.heartbeat.cli.Main source: shared objects file")
                 .contains("heartbeat-agent 0.1.0");
     }
 
