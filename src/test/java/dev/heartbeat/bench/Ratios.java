@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The figures of "fast and lean", each beside its yardstick in the same run: a cold {@code --once} and the
- * inspection commands against {@code --help} (CPU, alternating, without and with the class-data sharing archive
+ * The figures of "fast and lean", each beside its yardstick in the same run: a cold {@code --once} (a failed
+ * beat, and a quiet one against a fake provider) and the inspection commands against {@code --help} (CPU, alternating, without and with the class-data sharing archive
  * {@code systemd/install.sh} makes), {@code sessions import} of 100,000 messages against a plain JSON parse of the
  * same file (CPU, and the bytes it writes), {@code decisions verify}'s peak RSS at 10,000 and 100,000 records, a
  * beat on a 100,000-message session against one on 10 messages, and the idle daemon's RSS and CPU against a JVM
@@ -58,6 +58,17 @@ public final class Ratios {
     // ------------------------------------------------------------------ start-up
 
     private void startUp(Path lib, int rounds, String baseline) throws Exception {
+        try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
+            fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
+            startUp(lib, rounds, baseline, new TestAgent(Files.createTempDirectory("hb-ratios-quiet"), fake));
+        }
+    }
+
+    /**
+     * {@code --once} twice: a beat whose model is unreachable (it fails at once) and a quiet beat ({@code quiet}'s
+     * fake provider answers HEARTBEAT_OK), the common one.
+     */
+    private void startUp(Path lib, int rounds, String baseline, TestAgent quiet) throws Exception {
         String config = ArchiveBench.unreachableAgent().toString();
         Path installed = lib.resolve("heartbeat-agent.jar");
         Path archive = lib.resolve("heartbeat-agent.jsa");
@@ -67,23 +78,26 @@ public final class Ratios {
         if (baseline != null) {
             runs.put("baseline " + Path.of(baseline).getFileName(), new Run(Path.of(baseline), null));
         }
-        List<String> commands = new ArrayList<>(List.of("--help", "--once"));
+        List<String> commands = new ArrayList<>(List.of("--help", "--once", "quiet --once"));
         commands.addAll(INSPECTION);
         for (Run r : runs.values()) {
             r.cpu(List.of("--config", config, "--once")); // creates the store, then a beat's classes are warm on disk
+            r.cpu(List.of("--config", quiet.config().toString(), "--once"), quiet);
         }
         Map<String, Map<String, List<Double>>> cpu = new LinkedHashMap<>();
         for (int i = 0; i < rounds; i++) {
             for (Map.Entry<String, Run> r : runs.entrySet()) {
                 for (String command : commands) {
+                    boolean quietOnce = command.equals("quiet --once");
                     List<String> args = new ArrayList<>();
                     if (!command.equals("--help")) {
-                        args.addAll(List.of("--config", config));
+                        args.addAll(
+                                List.of("--config", quietOnce ? quiet.config().toString() : config));
                     }
-                    args.addAll(List.of(command.split(" ")));
+                    args.addAll(quietOnce ? List.of("--once") : List.of(command.split(" ")));
                     cpu.computeIfAbsent(r.getKey(), k -> new LinkedHashMap<>())
                             .computeIfAbsent(command, k -> new ArrayList<>())
-                            .add(r.getValue().cpu(args));
+                            .add(r.getValue().cpu(args, quiet));
                 }
             }
         }
@@ -105,6 +119,11 @@ public final class Ratios {
                         String.format(
                                 "%.2f× (%.2f / %.2f s)",
                                 median(byCommand.get("--once")) / help, median(byCommand.get("--once")), help));
+                summary.put(
+                        "cold quiet `--once` / `--help`, CPU" + tag,
+                        String.format(
+                                "%.2f× (%.2f s)",
+                                median(byCommand.get("quiet --once")) / help, median(byCommand.get("quiet --once"))));
                 for (String command : INSPECTION) {
                     summary.put(
                             "`" + command + "` / `--help`, CPU" + tag,
@@ -119,11 +138,16 @@ public final class Ratios {
     /** A jar, with the archive or without. */
     private record Run(Path jar, Path archive) {
         double cpu(List<String> args) throws Exception {
+            return cpu(args, null);
+        }
+
+        /** The same with {@code agent}'s environment (its key). */
+        double cpu(List<String> args, TestAgent agent) throws Exception {
             List<String> flags = new ArrayList<>(CLI_FLAGS);
             if (archive != null) {
                 flags.add("-XX:SharedArchiveFile=" + archive);
             }
-            return timed(flags, jar, args).cpuSeconds();
+            return timed(flags, jar, args, agent).cpuSeconds();
         }
     }
 
