@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Holds a history to the rules of every provider the project supports (OpenAI, Anthropic, Ollama), so
@@ -36,14 +37,27 @@ public final class HistoryValidator {
     }
 
     public static List<Problem> validate(List<Message> messages, Mode mode) {
-        List<Problem> problems = new ArrayList<>();
-        Set<String> callIds = new HashSet<>();
-        boolean conversationStarted = false;
-        Message previous = null;
-        Set<String> open = new HashSet<>();
-        Set<String> answered = new HashSet<>();
-        for (int i = 0; i < messages.size(); i++) {
-            Message m = messages.get(i);
+        Pass pass = new Pass();
+        messages.forEach(pass::accept);
+        return pass.problems(mode);
+    }
+
+    /**
+     * One pass over a history, a message at a time, so a long one can be checked as it is read from the store
+     * without holding it: what {@link #validate} does for a list.
+     */
+    public static final class Pass {
+        private final List<Problem> problems = new ArrayList<>();
+        private final Set<String> callIds = new HashSet<>();
+        private final Set<String> open = new HashSet<>();
+        private final Set<String> answered = new HashSet<>();
+        private boolean conversationStarted;
+        private @Nullable Message previous;
+        private int count;
+
+        /** The next message of the history. */
+        public void accept(Message m) {
+            int i = count++;
             boolean isResult = m instanceof ToolResultMessage;
             if (!isResult && !open.isEmpty()) {
                 problems.add(new Problem(
@@ -151,20 +165,24 @@ public final class HistoryValidator {
             }
             previous = m;
         }
-        if (!open.isEmpty()) {
-            problems.add(new Problem(
-                    HistoryRule.TOOL_CALL_UNANSWERED, messages.size() - 1, "tool call(s) " + open + " have no result"));
-        }
-        if (mode == Mode.REQUEST) {
-            Message last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
-            if (!(last instanceof UserMessage) && !(last instanceof ToolResultMessage)) {
-                problems.add(new Problem(
-                        HistoryRule.LAST_NOT_USER,
-                        messages.size() - 1,
-                        "a request must end with the user's turn (a user message or tool results)"));
+
+        /** The problems of the messages so far, with those of how the history ends ({@code mode}). */
+        public List<Problem> problems(Mode mode) {
+            List<Problem> all = new ArrayList<>(problems);
+            if (!open.isEmpty()) {
+                all.add(new Problem(
+                        HistoryRule.TOOL_CALL_UNANSWERED, count - 1, "tool call(s) " + open + " have no result"));
             }
+            if (mode == Mode.REQUEST) {
+                if (!(previous instanceof UserMessage) && !(previous instanceof ToolResultMessage)) {
+                    all.add(new Problem(
+                            HistoryRule.LAST_NOT_USER,
+                            count - 1,
+                            "a request must end with the user's turn (a user message or tool results)"));
+                }
+            }
+            return all;
         }
-        return problems;
     }
 
     /** Whether the text is exactly one JSON object (nothing before or after it). */
