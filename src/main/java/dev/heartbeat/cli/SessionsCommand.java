@@ -49,9 +49,11 @@ import picocli.CommandLine.Spec;
 final class SessionsCommand {
 
     /** ok, or how many provider rules the stored history breaks. */
-    static String health(List<StoredMessage> history) {
-        int problems = HistoryValidator.validate(StoredMessage.messages(history), HistoryValidator.Mode.HISTORY)
-                .size();
+    /** The session's health, checked as its messages are read (a long session is never held whole). */
+    static String health(Store store, String session) {
+        HistoryValidator.Pass pass = new HistoryValidator.Pass();
+        store.sessions().eachMessage(session, pass::accept);
+        int problems = pass.problems(HistoryValidator.Mode.HISTORY).size();
         return problems == 0 ? "ok" : "needs repair (" + problems + ")";
     }
 
@@ -94,7 +96,7 @@ final class SessionsCommand {
                     doc.put("size_bytes", store.pruning().sessionBytes(s.name()));
                     doc.put("last_activity", s.updatedAt());
                     doc.put("unreadable_lines", s.rawLines());
-                    doc.put("health", health(store.sessions().history(s.name())));
+                    doc.put("health", health(store, s.name()));
                     docs.add(doc);
                 }
             }

@@ -274,10 +274,7 @@ public final class DecisionLog {
      * false: memory flat in the log's length ({@code decisions verify} of a long log).
      */
     public void walkChain(Predicate<StoredDecision> visitor) {
-        jdbc.read(c -> {
-            // PostgreSQL's driver streams a result only inside a transaction with a fetch size; SQLite steps anyway.
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
+        jdbc.readCursor(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, record, "
                     + String.join(", ", StoredDecision.COLUMNS) + " FROM decisions ORDER BY seq")) {
                 ps.setFetchSize(256);
@@ -288,9 +285,6 @@ public final class DecisionLog {
                         }
                     }
                 }
-            } finally {
-                c.rollback();
-                c.setAutoCommit(auto);
             }
             return Boolean.TRUE;
         });

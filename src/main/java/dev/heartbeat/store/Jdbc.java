@@ -71,6 +71,23 @@ final class Jdbc implements AutoCloseable {
     }
 
     /**
+     * {@link #read}, for a cursor stepped through row by row: PostgreSQL's driver streams a result only inside a
+     * transaction and with a fetch size (which {@code work} sets on its statement); SQLite steps anyway.
+     */
+    <T> T readCursor(Work<T> work) {
+        return read(c -> {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                return work.run(c);
+            } finally {
+                c.rollback();
+                c.setAutoCommit(auto);
+            }
+        });
+    }
+
+    /**
      * Runs {@code work} in one transaction. Writers queue instead of failing: SQLite's transactions are
      * IMMEDIATE, and on PostgreSQL the dialect takes the write lock first.
      */

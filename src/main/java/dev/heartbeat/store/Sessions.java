@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
@@ -171,6 +172,35 @@ public final class Sessions {
         return jdbc.read(c -> messages(c, session, false));
     }
 
+    /**
+     * The current revision's messages, oldest first, each handed to {@code each} as it is read from a cursor: a
+     * look at a whole session (its health in {@code sessions list}) in memory flat in its length. Unreadable rows
+     * are left out and reported, as by {@link #history}.
+     */
+    public void eachMessage(String session, Consumer<Message> each) {
+        jdbc.readCursor(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.body FROM messages m "
+                    + "JOIN sessions s ON s.name = m.session AND m.revision = s.revision "
+                    + "WHERE m.session = ? ORDER BY m.id")) {
+                ps.setString(1, session);
+                ps.setFetchSize(256);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Message m;
+                        try {
+                            m = JsonRecords.read(rs.getString(2), Message.class);
+                        } catch (RuntimeException unreadable) {
+                            leftOut(session, rs.getLong(1), unreadable);
+                            continue;
+                        }
+                        each.accept(m);
+                    }
+                }
+            }
+            return Boolean.TRUE;
+        });
+    }
+
     /** Every message ever stored for the session, superseded revisions included, oldest first. */
     public List<StoredMessage> allMessages(String session) {
         return jdbc.read(c -> messages(c, session, true));
@@ -231,8 +261,6 @@ public final class Sessions {
         List<StoredMessage> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                // One unreadable row must not make the whole session unreadable (a dead agent): it is
-                // left out, kept in the table, and reported; the repair then heals the gap it leaves.
                 try {
                     out.add(new StoredMessage(
                             rs.getLong(1),
@@ -241,23 +269,26 @@ public final class Sessions {
                             rs.getString(4),
                             JsonRecords.read(rs.getString(5), Message.class)));
                 } catch (RuntimeException unreadable) {
-                    LoggerFactory.getLogger(Store.class)
-                            .warn(
-                                    "session {}: stored message {} cannot be "
-                                            + "read and is left out ({}); it stays in the database",
-                                    session,
-                                    rs.getLong(1),
-                                    unreadable.getMessage() == null
-                                            ? unreadable.getClass().getSimpleName()
-                                            : unreadable
-                                                    .getMessage()
-                                                    .lines()
-                                                    .findFirst()
-                                                    .orElse(""));
+                    leftOut(session, rs.getLong(1), unreadable);
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * One unreadable row must not make the whole session unreadable (a dead agent): it is left out, kept in the
+     * table, and reported; the repair then heals the gap it leaves.
+     */
+    private static void leftOut(String session, long id, RuntimeException unreadable) {
+        LoggerFactory.getLogger(Store.class)
+                .warn(
+                        "session {}: stored message {} cannot be read and is left out ({}); it stays in the database",
+                        session,
+                        id,
+                        unreadable.getMessage() == null
+                                ? unreadable.getClass().getSimpleName()
+                                : unreadable.getMessage().lines().findFirst().orElse(""));
     }
 
     /**

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heartbeat.fakes.FakeAnthropic;
 import dev.heartbeat.fakes.TestAgent;
+import dev.heartbeat.repair.HistoryValidator;
 import dev.heartbeat.repair.Repairer;
 import dev.heartbeat.store.RepairLog;
 import dev.heartbeat.store.Store;
@@ -16,6 +17,9 @@ import dev.heartbeat.transcript.StoredMessage;
 import dev.heartbeat.transcript.UserMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +94,38 @@ class SessionsCommandsTest {
         TestAgent.Result r = agent.run("sessions", "import", junk.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("nothing usable");
+    }
+
+    @Test
+    void listShowsEachSessionsHealthAsTheWholeHistoryHasIt() throws Exception {
+        agent.run("sessions", "import", file.toString(), "--name", "ops");
+        // A row torn behind the program's back: left out of the look, as every read of the session leaves it out.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
+                Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE messages SET body = '{\"role\": \"user\", \"torn' WHERE session = 'ops' "
+                    + "AND id = (SELECT min(id) FROM messages WHERE session = 'ops' AND role = 'user')");
+        }
+        int problems;
+        try (Store store = agent.store()) {
+            problems = HistoryValidator.validate(
+                            StoredMessage.messages(store.sessions().history("ops")), HistoryValidator.Mode.HISTORY)
+                    .size();
+        }
+        assertThat(problems).isGreaterThan(1);
+
+        TestAgent.Result list = agent.run("sessions", "list", "--json");
+        assertThat(list.exit()).as(list.all()).isZero();
+        JsonNode ops = json(list.out()).get(0);
+        assertThat(ops.path("name").asText()).isEqualTo("ops");
+        assertThat(ops.path("health").asText()).isEqualTo("needs repair (" + problems + ")");
+        assertThat(agent.run("sessions", "list").out()).contains("needs repair (" + problems + ")");
+
+        assertThat(agent.run("sessions", "repair", "ops").exit()).isZero();
+        assertThat(json(agent.run("sessions", "list", "--json").out())
+                        .get(0)
+                        .path("health")
+                        .asText())
+                .isEqualTo("ok");
     }
 
     @Test
