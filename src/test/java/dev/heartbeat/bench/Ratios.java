@@ -201,6 +201,50 @@ public final class Ratios {
                 String.format(
                         "%.2f× (%.2f / %.2f s)",
                         imported.cpuSeconds() / parse.cpuSeconds(), imported.cpuSeconds(), parse.cpuSeconds()));
+        listAgainstSessionLength(jar, agent);
+    }
+
+    /**
+     * {@code sessions list} (each session's health comes from its whole history) on {@code big}'s store against one
+     * whose session has 10 messages: the median CPU and peak RSS of 5 alternating runs.
+     */
+    private void listAgainstSessionLength(Path jar, TestAgent big) throws Exception {
+        TestAgent small = new TestAgent(Files.createTempDirectory("hb-ratios-list"), null);
+        Path transcript = small.home().resolve("history.jsonl");
+        HistoryBench.writeTranscript(transcript, 10);
+        timed(
+                CLI_FLAGS,
+                jar,
+                List.of(
+                        "--config",
+                        small.config().toString(),
+                        "sessions",
+                        "import",
+                        transcript.toString(),
+                        "--name",
+                        "test-agent"),
+                small);
+        List<Timed> onBig = new ArrayList<>();
+        List<Timed> onSmall = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            onBig.add(timed(CLI_FLAGS, jar, List.of("--config", big.config().toString(), "sessions", "list"), big));
+            onSmall.add(
+                    timed(CLI_FLAGS, jar, List.of("--config", small.config().toString(), "sessions", "list"), small));
+        }
+        double bigCpu = median(onBig.stream().map(Timed::cpuSeconds).toList());
+        double smallCpu = median(onSmall.stream().map(Timed::cpuSeconds).toList());
+        double bigRss = median(onBig.stream().map(t -> (double) t.peakRssKb()).toList()) / 1024;
+        double smallRss =
+                median(onSmall.stream().map(t -> (double) t.peakRssKb()).toList()) / 1024;
+        System.out.printf(
+                "sessions list, median of 5: a 100,000-message session CPU %.2f s, peak RSS %.0f MB; a 10-message one "
+                        + "%.2f s, %.0f MB%n",
+                bigCpu, bigRss, smallCpu, smallRss);
+        summary.put(
+                "`sessions list` on a 100k-message session / on a 10-message one",
+                String.format(
+                        "CPU %.2f× (%.2f / %.2f s), peak RSS %.2f× (%.0f / %.0f MB)",
+                        bigCpu / smallCpu, bigCpu, smallCpu, bigRss / smallRss, bigRss, smallRss));
     }
 
     private static long databaseBytes(TestAgent agent) throws Exception {
