@@ -5,7 +5,6 @@ import dev.heartbeat.repair.HistoryValidator;
 import dev.heartbeat.repair.Problem;
 import dev.heartbeat.store.SessionInfo;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.transcript.StoredMessage;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,17 +50,18 @@ final class SessionsCheck implements Callable<Integer> {
                 store.sessions().list().stream().map(SessionInfo::name).forEach(names::add);
             }
             for (String session : names) {
-                List<StoredMessage> history = store.sessions().history(session);
+                // Checked as the messages are read: a long session is never held, only its messages' ids.
+                HistoryValidator.Pass pass = new HistoryValidator.Pass();
+                List<Long> ids = new ArrayList<>();
+                store.sessions().eachMessage(session, (m, id) -> {
+                    pass.accept(m);
+                    ids.add(id);
+                });
                 List<Map<String, Object>> problems = new ArrayList<>();
-                for (Problem p :
-                        HistoryValidator.validate(StoredMessage.messages(history), HistoryValidator.Mode.HISTORY)) {
+                for (Problem p : pass.problems(HistoryValidator.Mode.HISTORY)) {
                     Map<String, Object> doc = new LinkedHashMap<>();
                     doc.put("rule", p.rule().wire());
-                    doc.put(
-                            "message_id",
-                            p.index() >= 0 && p.index() < history.size()
-                                    ? history.get(p.index()).id()
-                                    : null);
+                    doc.put("message_id", p.index() >= 0 && p.index() < ids.size() ? ids.get(p.index()) : null);
                     doc.put("position", p.index());
                     doc.put("detail", p.detail());
                     problems.add(doc);

@@ -52,7 +52,7 @@ final class SessionsCommand {
     /** The session's health, checked as its messages are read (a long session is never held whole). */
     static String health(Store store, String session) {
         HistoryValidator.Pass pass = new HistoryValidator.Pass();
-        store.sessions().eachMessage(session, pass::accept);
+        store.sessions().eachMessage(session, (m, id) -> pass.accept(m));
         int problems = pass.problems(HistoryValidator.Mode.HISTORY).size();
         return problems == 0 ? "ok" : "needs repair (" + problems + ")";
     }

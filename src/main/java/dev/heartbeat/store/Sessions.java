@@ -16,7 +16,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
@@ -173,11 +173,11 @@ public final class Sessions {
     }
 
     /**
-     * The current revision's messages, oldest first, each handed to {@code each} as it is read from a cursor: a
-     * look at a whole session (its health in {@code sessions list}) in memory flat in its length. Unreadable rows
-     * are left out and reported, as by {@link #history}.
+     * The current revision's messages, oldest first, each handed to {@code each} with its id as it is read from a
+     * cursor: a look at a whole session ({@code sessions list}'s health, {@code sessions check}) without holding
+     * it. Unreadable rows are left out and reported, as by {@link #history}.
      */
-    public void eachMessage(String session, Consumer<Message> each) {
+    public void eachMessage(String session, ObjLongConsumer<Message> each) {
         jdbc.readCursor(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.body FROM messages m "
                     + "JOIN sessions s ON s.name = m.session AND m.revision = s.revision "
@@ -193,7 +193,7 @@ public final class Sessions {
                             leftOut(session, rs.getLong(1), unreadable);
                             continue;
                         }
-                        each.accept(m);
+                        each.accept(m, rs.getLong(1));
                     }
                 }
             }

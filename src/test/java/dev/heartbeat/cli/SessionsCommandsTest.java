@@ -119,6 +119,19 @@ class SessionsCommandsTest {
         assertThat(ops.path("name").asText()).isEqualTo("ops");
         assertThat(ops.path("health").asText()).isEqualTo("needs repair (" + problems + ")");
         assertThat(agent.run("sessions", "list").out()).contains("needs repair (" + problems + ")");
+        JsonNode check =
+                json(agent.run("sessions", "check", "ops", "--json").out()).get(0);
+        assertThat(check.path("problems")).hasSize(problems);
+        try (Store store = agent.store()) {
+            List<Long> ids = store.sessions().history("ops").stream()
+                    .map(StoredMessage::id)
+                    .toList();
+            assertThat(check.path("problems").findValuesAsText("message_id"))
+                    .as("each problem names its stored message")
+                    .allMatch(id -> id.equals("null") || ids.contains(Long.parseLong(id)));
+            assertThat(check.path("problems").get(0).path("message_id").asLong())
+                    .isIn(ids);
+        }
 
         assertThat(agent.run("sessions", "repair", "ops").exit()).isZero();
         assertThat(json(agent.run("sessions", "list", "--json").out())
