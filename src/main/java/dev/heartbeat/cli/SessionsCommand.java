@@ -192,9 +192,13 @@ final class SessionsCommand {
             int current;
             try (Store store = main.readStore(config)) {
                 current = Main.session(store, name).revision();
-                history = all
-                        ? store.sessions().allMessages(name)
-                        : store.sessions().history(name);
+                if (all) {
+                    history = store.sessions().allMessages(name);
+                } else if (tail != null) {
+                    history = store.sessions().historyTail(name, tail);
+                } else {
+                    history = store.sessions().history(name);
+                }
                 if (all) {
                     repairs = store.repairLog().repairs(name);
                     raw = store.repairLog().rawLines(name);

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.ObjLongConsumer;
@@ -201,6 +202,24 @@ public final class Sessions {
         });
     }
 
+    /**
+     * The current revision's last {@code n} readable messages, oldest first: read newest first from a cursor and
+     * stopped there, so {@code sessions show --tail} of a long session reads its tail, not the whole of it.
+     */
+    public List<StoredMessage> historyTail(String session, int n) {
+        return jdbc.readCursor(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.revision, m.created_at, m.beat_id, m.body "
+                    + "FROM messages m JOIN sessions s ON s.name = m.session AND m.revision = s.revision "
+                    + "WHERE m.session = ? ORDER BY m.id DESC")) {
+                ps.setString(1, session);
+                ps.setFetchSize(Math.min(n, 256));
+                List<StoredMessage> newestFirst = readMessages(ps, session, n);
+                Collections.reverse(newestFirst);
+                return newestFirst;
+            }
+        });
+    }
+
     /** Every message ever stored for the session, superseded revisions included, oldest first. */
     public List<StoredMessage> allMessages(String session) {
         return jdbc.read(c -> messages(c, session, true));
@@ -258,9 +277,15 @@ public final class Sessions {
     }
 
     private static List<StoredMessage> readMessages(PreparedStatement ps, String session) throws SQLException {
+        return readMessages(ps, session, Integer.MAX_VALUE);
+    }
+
+    /** The readable messages of {@code ps}'s rows, up to {@code limit} of them. */
+    private static List<StoredMessage> readMessages(PreparedStatement ps, String session, int limit)
+            throws SQLException {
         List<StoredMessage> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
+            while (out.size() < limit && rs.next()) {
                 try {
                     out.add(new StoredMessage(
                             rs.getLong(1),

@@ -211,8 +211,25 @@ class InspectionCommandsTest extends AgentTest {
                 .contains("-> append_note [")
                 .contains("rotated the logs")
                 .contains("<- append_note");
+        JsonNode whole =
+                readTree(agent.run("sessions", "show", "test-agent", "--json").out());
         TestAgent.Result tail = agent.run("sessions", "show", "test-agent", "--tail", "2", "--json");
-        assertThat(readTree(tail.out())).hasSize(2);
+        assertThat(readTree(tail.out())).containsExactly(whole.get(6), whole.get(7));
+        assertThat(readTree(agent.run("sessions", "show", "test-agent", "--tail", "20", "--json")
+                        .out()))
+                .isEqualTo(whole);
+        // The newest row torn behind the program's back: the tail is the last two messages that can be read.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + agent.database());
+                Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE messages SET body = '{\"role\": \"assistant\", \"torn' "
+                    + "WHERE id = (SELECT max(id) FROM messages)");
+        }
+        JsonNode readable =
+                readTree(agent.run("sessions", "show", "test-agent", "--json").out());
+        assertThat(readable).hasSize(7);
+        assertThat(readTree(agent.run("sessions", "show", "test-agent", "--tail", "2", "--json")
+                        .out()))
+                .containsExactly(readable.get(5), readable.get(6));
         assertThat(agent.run("sessions", "show", "nobody").exit()).isEqualTo(1);
     }
 
