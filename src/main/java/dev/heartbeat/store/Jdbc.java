@@ -72,7 +72,9 @@ final class Jdbc implements AutoCloseable {
 
     /**
      * {@link #read}, for a cursor stepped through row by row: PostgreSQL's driver streams a result only inside a
-     * transaction and with a fetch size (which {@code work} sets on its statement); SQLite steps anyway.
+     * transaction and with a fetch size (which {@code work} sets on its statement); SQLite steps anyway. For the
+     * read-only stores the inspection commands open, SQLite's transaction is a deferred one: a snapshot, no lock
+     * (a writable connection's is IMMEDIATE and would hold the write lock for the whole walk).
      */
     <T> T readCursor(Work<T> work) {
         return read(c -> {

@@ -310,6 +310,12 @@ class PostgresStoreTest extends AgentTest {
         TestAgent.Result sessions = agent.run("sessions", "list", "--json");
         assertThat(sessions.exit()).as(sessions.all()).isZero();
         assertThat(json(sessions.out()).get(0).path("name").asText()).isEqualTo("test-agent");
+        assertThat(json(sessions.out()).get(0).path("health").asText()).isEqualTo("ok");
+        JsonNode whole =
+                json(agent.run("sessions", "show", "test-agent", "--json").out());
+        TestAgent.Result tail = agent.run("sessions", "show", "test-agent", "--tail", "1", "--json");
+        assertThat(tail.exit()).as(tail.all()).isZero();
+        assertThat(json(tail.out())).containsExactly(whole.get(whole.size() - 1));
         TestAgent.Result status = agent.run("status", "--json");
         assertThat(status.exit()).as(status.all()).isZero();
         JsonNode doc = json(status.out());
