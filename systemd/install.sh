@@ -92,6 +92,7 @@ TRAIN
         echo "created  $archive (class-data sharing archive of $beat: a faster start)"
     else
         echo "note     no class-data sharing archive was made (this JVM cannot); the service starts without it"
+        [ -s "$train/dump.log" ] && sed 's/^/         /' "$train/dump.log" | tail -n 5
     fi
     rm -rf "$train"
     trap - EXIT

@@ -48,8 +48,10 @@ import picocli.CommandLine.Spec;
         })
 final class SessionsCommand {
 
-    /** ok, or how many provider rules the stored history breaks. */
-    /** The session's health, checked as its messages are read (a long session is never held whole). */
+    /**
+     * ok, or how many provider rules the session's stored history breaks: checked as its messages are read, so a
+     * long session is never held whole.
+     */
     static String health(Store store, String session) {
         HistoryValidator.Pass pass = new HistoryValidator.Pass();
         store.sessions().eachMessage(session, (m, id) -> pass.accept(m));

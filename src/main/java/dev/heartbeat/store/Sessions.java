@@ -168,6 +168,10 @@ public final class Sessions {
         }
     }
 
+    /** A session's stored messages of its current revision, as {@link #readMessages} reads them; ordered after. */
+    private static final String CURRENT_REVISION = "SELECT m.id, m.revision, m.created_at, m.beat_id, m.body "
+            + "FROM messages m JOIN sessions s ON s.name = m.session AND m.revision = s.revision WHERE m.session = ?";
+
     /** The session's current history, oldest first. */
     public List<StoredMessage> history(String session) {
         return jdbc.read(c -> messages(c, session, false));
@@ -208,9 +212,7 @@ public final class Sessions {
      */
     public List<StoredMessage> historyTail(String session, int n) {
         return jdbc.readCursor(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.revision, m.created_at, m.beat_id, m.body "
-                    + "FROM messages m JOIN sessions s ON s.name = m.session AND m.revision = s.revision "
-                    + "WHERE m.session = ? ORDER BY m.id DESC")) {
+            try (PreparedStatement ps = c.prepareStatement(CURRENT_REVISION + " ORDER BY m.id DESC")) {
                 ps.setString(1, session);
                 ps.setFetchSize(Math.min(n, 256));
                 List<StoredMessage> newestFirst = readMessages(ps, session, n);
@@ -231,9 +233,7 @@ public final class Sessions {
      */
     public List<StoredMessage> historyFrom(String session, long from) {
         return jdbc.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.revision, m.created_at, m.beat_id, m.body "
-                    + "FROM messages m JOIN sessions s ON s.name = m.session AND m.revision = s.revision "
-                    + "WHERE m.session = ? AND m.id >= ? ORDER BY m.id")) {
+            try (PreparedStatement ps = c.prepareStatement(CURRENT_REVISION + " AND m.id >= ? ORDER BY m.id")) {
                 ps.setString(1, session);
                 ps.setLong(2, from);
                 return readMessages(ps, session);

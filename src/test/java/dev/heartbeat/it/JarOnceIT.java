@@ -267,16 +267,7 @@ class JarOnceIT {
         Path lib = stage.resolve("usr/lib/heartbeat-agent");
 
         // -Xshare:on makes an archive the JVM cannot use (another jar, another JDK) a hard error.
-        String loaded = succeeds(new ProcessBuilder(
-                "java",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-XX:SharedArchiveFile=" + lib.resolve("heartbeat-agent.jsa"),
-                "-Xshare:on",
-                "-Xlog:class+load=info",
-                "-jar",
-                lib.resolve("heartbeat-agent.jar").toString(),
-                "--help"));
+        String loaded = succeeds(fromTheArchive(lib, "--help"));
         assertThat(loaded)
                 .as("the command line's classes come from the archive, picocli's too (compiled for Java 5)")
                 .contains("dev.heartbeat.cli.Main source: shared objects file")
@@ -286,18 +277,7 @@ class JarOnceIT {
         try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
             fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
             TestAgent agent = new TestAgent(home.resolve("quiet"), fake);
-            ProcessBuilder once = new ProcessBuilder(
-                    "java",
-                    "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1",
-                    "-XX:SharedArchiveFile=" + lib.resolve("heartbeat-agent.jsa"),
-                    "-Xshare:on",
-                    "-Xlog:class+load=info",
-                    "-jar",
-                    lib.resolve("heartbeat-agent.jar").toString(),
-                    "--config",
-                    agent.config().toString(),
-                    "--once");
+            ProcessBuilder once = fromTheArchive(lib, "--config", agent.config().toString(), "--once");
             once.environment().put("HB_TEST_KEY", TestAgent.KEY);
             assertThat(succeeds(once))
                     .contains("QUIET")
@@ -313,6 +293,21 @@ class JarOnceIT {
         assertThat(succeeds(launcher))
                 .contains("dev.heartbeat.cli.Main source: shared objects file")
                 .contains("heartbeat-agent 0.1.0");
+    }
+
+    /** The installed jar in {@code lib} run with {@code args}, its archive required, each class's source logged. */
+    private static ProcessBuilder fromTheArchive(Path lib, String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                "java",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:SharedArchiveFile=" + lib.resolve("heartbeat-agent.jsa"),
+                "-Xshare:on",
+                "-Xlog:class+load=info",
+                "-jar",
+                lib.resolve("heartbeat-agent.jar").toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command);
     }
 
     /** Runs a process to its end, its stderr in its output; it must exit 0. Returns the output. */
