@@ -35,6 +35,11 @@ final class RunCommand implements Callable<Integer> {
         // Looked up here, not in a static field: picocli creates every command object at start-up, and
         // initialising logging costs every other command (even --version) several hundred milliseconds.
         Logger log = LoggerFactory.getLogger(RunCommand.class);
+        ClassSharing.unused()
+                .ifPresent(archive -> log.warn(
+                        "the class-data sharing archive {} is not in use (made for another JDK or jar?): every start "
+                                + "costs more CPU, nothing else; systemd/install.sh makes it again",
+                        archive));
         Fleet all = main.fleet();
         // --agent serves that agent alone (to watch one agent of several in the foreground, say).
         Fleet fleet = new Fleet(all.file(), main.agents(all), all.several());

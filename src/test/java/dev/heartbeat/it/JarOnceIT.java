@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.heartbeat.fakes.DaemonProcess;
 import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.JarProcess;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -284,6 +286,14 @@ class JarOnceIT {
                     .contains("dev.langchain4j.data.message.AiMessage source: shared objects file")
                     .contains("dev.langchain4j.model.openai.internal.chat.ChatCompletionResponse$Builder source: "
                             + "shared objects file");
+
+            // The daemon from the installed jar and its archive says nothing about it; from a jar the archive was
+            // not made for (the build's own copy), the JVM shares nothing without a word, and the daemon says so.
+            Path archive = lib.resolve("heartbeat-agent.jsa");
+            assertThat(daemonOutput(agent, archive, lib.resolve("heartbeat-agent.jar"), "installed.log"))
+                    .doesNotContain("class-data sharing archive");
+            assertThat(daemonOutput(agent, archive, JarProcess.jar(), "other-jar.log"))
+                    .contains("the class-data sharing archive " + archive + " is not in use");
         }
 
         // The command line it installs starts from the same archive.
@@ -293,6 +303,30 @@ class JarOnceIT {
         assertThat(succeeds(launcher))
                 .contains("dev.heartbeat.cli.Main source: shared objects file")
                 .contains("heartbeat-agent 0.1.0");
+    }
+
+    /** What {@code run} of {@code jar} with {@code archive} says until it has started; then it is stopped. */
+    private String daemonOutput(TestAgent agent, Path archive, Path jar, String log) throws Exception {
+        ProcessBuilder run = new ProcessBuilder(
+                        JarProcess.java(),
+                        "-XX:SharedArchiveFile=" + archive,
+                        "-jar",
+                        jar.toString(),
+                        "--config",
+                        agent.config().toString(),
+                        "run")
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve(log).toFile());
+        run.environment().put("HB_TEST_KEY", TestAgent.KEY);
+        try (DaemonProcess daemon = DaemonProcess.watching(run.start(), home.resolve(log))) {
+            assertThat(daemon.awaitOutput("daemon started", Duration.ofSeconds(30)))
+                    .as(daemon.output())
+                    .isTrue();
+            assertThat(daemon.terminate(Duration.ofSeconds(30)))
+                    .as(daemon.output())
+                    .isZero();
+            return daemon.output();
+        }
     }
 
     /** The installed jar in {@code lib} run with {@code args}, its archive required, each class's source logged. */
