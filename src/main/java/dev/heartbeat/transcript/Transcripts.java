@@ -300,51 +300,56 @@ public final class Transcripts {
     public static String toOpenAiJsonl(List<Message> messages) {
         StringBuilder out = new StringBuilder();
         for (Message m : messages) {
-            ObjectNode o = JsonNodeFactory.instance.objectNode();
-            if (m instanceof SystemMessage s) {
-                o.put("role", "system").put("content", s.text());
-            } else if (m instanceof UserMessage u) {
-                o.put("role", "user");
-                if (u.attachments().isEmpty()) {
-                    o.put("content", u.text());
-                } else {
-                    ArrayNode parts = o.putArray("content");
-                    if (!u.text().isEmpty()) {
-                        parts.addObject().put("type", "text").put("text", u.text());
-                    }
-                    for (Attachment a : u.attachments()) {
-                        parts.add(a.in(Attachment.OPENAI).orElseGet(() -> AnthropicTranscript.unheld(a)));
-                    }
-                }
-            } else if (m instanceof AssistantMessage a) {
-                o.put("role", "assistant");
-                if (a.text().isEmpty() && a.hasToolCalls()) {
-                    o.putNull("content");
-                } else {
-                    o.put("content", a.text());
-                }
-                a.reasoning().stream()
-                        .filter(Reasoning.ReasoningContent.class::isInstance)
-                        .map(r -> ((Reasoning.ReasoningContent) r).text())
-                        .findFirst()
-                        .ifPresent(r -> o.put("reasoning_content", r));
-                if (a.hasToolCalls()) {
-                    ArrayNode calls = o.putArray("tool_calls");
-                    for (ToolCall c : a.toolCalls()) {
-                        ObjectNode call = calls.addObject();
-                        call.put("id", c.id()).put("type", "function");
-                        call.putObject("function").put("name", c.name()).put("arguments", c.arguments());
-                    }
-                }
-            } else if (m instanceof ToolResultMessage t) {
-                o.put("role", "tool").put("tool_call_id", t.callId()).put("content", t.text());
-                if (t.isError()) {
-                    o.put("is_error", true);
-                }
-            }
-            out.append(Json.write(o)).append('\n');
+            out.append(toOpenAiLine(m)).append('\n');
         }
         return out.toString();
+    }
+
+    /** One message as a line of OpenAI's JSONL (without its newline): export writes a long session line by line. */
+    public static String toOpenAiLine(Message m) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        if (m instanceof SystemMessage s) {
+            o.put("role", "system").put("content", s.text());
+        } else if (m instanceof UserMessage u) {
+            o.put("role", "user");
+            if (u.attachments().isEmpty()) {
+                o.put("content", u.text());
+            } else {
+                ArrayNode parts = o.putArray("content");
+                if (!u.text().isEmpty()) {
+                    parts.addObject().put("type", "text").put("text", u.text());
+                }
+                for (Attachment a : u.attachments()) {
+                    parts.add(a.in(Attachment.OPENAI).orElseGet(() -> AnthropicTranscript.unheld(a)));
+                }
+            }
+        } else if (m instanceof AssistantMessage a) {
+            o.put("role", "assistant");
+            if (a.text().isEmpty() && a.hasToolCalls()) {
+                o.putNull("content");
+            } else {
+                o.put("content", a.text());
+            }
+            a.reasoning().stream()
+                    .filter(Reasoning.ReasoningContent.class::isInstance)
+                    .map(r -> ((Reasoning.ReasoningContent) r).text())
+                    .findFirst()
+                    .ifPresent(r -> o.put("reasoning_content", r));
+            if (a.hasToolCalls()) {
+                ArrayNode calls = o.putArray("tool_calls");
+                for (ToolCall c : a.toolCalls()) {
+                    ObjectNode call = calls.addObject();
+                    call.put("id", c.id()).put("type", "function");
+                    call.putObject("function").put("name", c.name()).put("arguments", c.arguments());
+                }
+            }
+        } else if (m instanceof ToolResultMessage t) {
+            o.put("role", "tool").put("tool_call_id", t.callId()).put("content", t.text());
+            if (t.isError()) {
+                o.put("is_error", true);
+            }
+        }
+        return Json.write(o);
     }
 
     /** Anthropic's {@code {"system": ..., "messages": [...]}} document of these messages. */
