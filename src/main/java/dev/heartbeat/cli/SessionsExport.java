@@ -6,11 +6,14 @@ import dev.heartbeat.transcript.Message;
 import dev.heartbeat.transcript.StoredMessage;
 import dev.heartbeat.transcript.Transcripts;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,23 +53,62 @@ final class SessionsExport implements Callable<Integer> {
             throw UserError.usage("--format must be openai or anthropic, not '" + format + "'");
         }
         AgentConfig config = main.storeConfig();
-        List<Message> messages;
+        int written;
         try (Store store = main.readStore(config)) {
             Main.session(store, name);
-            messages = StoredMessage.messages(store.sessions().history(name));
+            written = format.equals("openai") ? openAi(store, main) : anthropic(store, main);
+        } catch (UncheckedIOException e) {
+            IOException cause = e.getCause();
+            throw UserError.notFound("cannot write " + output + ": " + (cause != null ? cause : e).getMessage());
         }
-        String text = format.equals("openai") ? Transcripts.toOpenAiJsonl(messages) : Transcripts.toAnthropic(messages);
-        if (output == null) {
-            main.out().print(text);
-            main.out().flush();
-            return 0;
+        if (output != null) {
+            main.spec.commandLine().getErr().println("wrote " + written + " message(s) to " + output);
         }
-        try {
-            Files.writeString(output, text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw UserError.notFound("cannot write " + output + ": " + e.getMessage());
-        }
-        main.spec.commandLine().getErr().println("wrote " + messages.size() + " message(s) to " + output);
         return 0;
+    }
+
+    /** OpenAI's JSONL, a line per message as it is read from the store: a long session is never held whole. */
+    private int openAi(Store store, Main main) {
+        int[] count = {0};
+        write(
+                main,
+                out -> store.sessions().eachMessage(name, (m, id) -> {
+                    try {
+                        out.write(Transcripts.toOpenAiLine(m));
+                        out.write('\n');
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    count[0]++;
+                }));
+        return count[0];
+    }
+
+    /** Anthropic's one document (consecutive tool results merge into one user turn), made from the whole history. */
+    private int anthropic(Store store, Main main) {
+        List<Message> messages = StoredMessage.messages(store.sessions().history(name));
+        String text = Transcripts.toAnthropic(messages);
+        write(main, out -> {
+            try {
+                out.write(text);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        return messages.size();
+    }
+
+    /** Hands {@code body} the --output file's writer, or stdout's. */
+    private void write(Main main, Consumer<Writer> body) {
+        if (output == null) {
+            body.accept(main.out());
+            main.out().flush();
+            return;
+        }
+        try (Writer out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+            body.accept(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -212,6 +212,19 @@ class SessionsCommandsTest {
         assertThat(openai.out().lines())
                 .allSatisfy(line -> assertThat(json(line).has("role")).isTrue());
         assertThat(openai.out()).contains("\"tool_call_id\":\"call_a\"");
+        Path openaiFile = home.resolve("ops-openai.jsonl");
+        TestAgent.Result toFile = agent.run("sessions", "export", "ops", "--output", openaiFile.toString());
+        assertThat(toFile.exit()).as(toFile.all()).isZero();
+        assertThat(Files.readString(openaiFile)).isEqualTo(openai.out());
+        assertThat(toFile.err()).contains("wrote " + openai.out().lines().count() + " message(s) to " + openaiFile);
+        TestAgent.Result nowhere = agent.run(
+                "sessions",
+                "export",
+                "ops",
+                "--output",
+                home.resolve("no/such/folder/ops.jsonl").toString());
+        assertThat(nowhere.exit()).isEqualTo(1);
+        assertThat(nowhere.err()).contains("cannot write").contains("no/such/folder/ops.jsonl");
 
         Path anthropicFile = home.resolve("ops-anthropic.json");
         TestAgent.Result anthropic =
