@@ -95,17 +95,8 @@ public final class DecisionStats {
         }
         List<Day> days = new ArrayList<>();
         perDay.forEach((day, list) -> {
-            Map<String, Integer> outcomes = emptyOutcomes();
-            long dayIn = 0;
-            long dayOut = 0;
-            double dayCost = 0;
-            for (Decision d : list) {
-                outcomes.merge(d.outcome().wire(), 1, Integer::sum);
-                dayIn += d.usage().inputTokens();
-                dayOut += d.usage().outputTokens();
-                dayCost += d.costUsd() == null ? 0 : d.costUsd();
-            }
-            days.add(new Day(day, list.size(), outcomes, dayIn, dayOut, dayCost));
+            Totals t = Totals.of(list.stream().map(Counted::of).toList());
+            days.add(new Day(day, t.beats(), t.byOutcome(), t.inputTokens(), t.outputTokens(), t.costUsd()));
         });
         latencies.sort(null);
         Latency latency = new Latency(
