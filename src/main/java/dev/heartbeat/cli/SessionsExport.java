@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -88,25 +87,26 @@ final class SessionsExport implements Callable<Integer> {
     private int anthropic(Store store, Main main) {
         List<Message> messages = StoredMessage.messages(store.sessions().history(name));
         String text = Transcripts.toAnthropic(messages);
-        write(main, out -> {
-            try {
-                out.write(text);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        write(main, out -> out.write(text));
         return messages.size();
     }
 
+    /** What export writes, given the writer it goes to. */
+    private interface Body {
+        void writeTo(Writer out) throws IOException;
+    }
+
     /** Hands {@code body} the --output file's writer, or stdout's. */
-    private void write(Main main, Consumer<Writer> body) {
-        if (output == null) {
-            body.accept(main.out());
-            main.out().flush();
-            return;
-        }
-        try (Writer out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-            body.accept(out);
+    private void write(Main main, Body body) {
+        try {
+            if (output == null) {
+                body.writeTo(main.out());
+                main.out().flush();
+                return;
+            }
+            try (Writer out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+                body.writeTo(out);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
