@@ -46,7 +46,8 @@ import org.jspecify.annotations.Nullable;
  * {@link #orElse} binds both ways and fails when they differ.
  */
 public final class TreeBinder {
-    static final boolean CROSSCHECK = Boolean.getBoolean("hb.bind.crosscheck");
+    /** {@code -Dhb.bind.crosscheck=true} (the tests set it): each fast path also runs the slow one and compares. */
+    public static final boolean CROSSCHECK = Boolean.getBoolean("hb.bind.crosscheck");
 
     private final UnaryOperator<String> naming;
     private final boolean strict;

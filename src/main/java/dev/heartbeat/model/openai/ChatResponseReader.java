@@ -1,0 +1,200 @@
+package dev.heartbeat.model.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.heartbeat.support.Json;
+import dev.langchain4j.model.openai.internal.chat.AssistantMessage;
+import dev.langchain4j.model.openai.internal.chat.ChatCompletionChoice;
+import dev.langchain4j.model.openai.internal.chat.ChatCompletionResponse;
+import dev.langchain4j.model.openai.internal.chat.FunctionCall;
+import dev.langchain4j.model.openai.internal.chat.ToolCall;
+import dev.langchain4j.model.openai.internal.shared.CompletionTokensDetails;
+import dev.langchain4j.model.openai.internal.shared.PromptTokensDetails;
+import dev.langchain4j.model.openai.internal.shared.Usage;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads OpenAI's chat completion answer into LangChain4j's {@link ChatCompletionResponse} from the streaming
+ * parser's tree ({@link Json#tree}), as its client's databind mapper reads it (compared under the crosscheck): the
+ * same fields, unknown ones skipped. Why: that mapper builds a deserializer for each answer class on its first
+ * answer, which a fresh JVM pays on every {@code --once}.
+ *
+ * <p>It <em>declines</em> (an empty result) what it would have to convert or might read differently — a field of
+ * another JSON type than the one expected, a number that does not fit, a streaming delta, log probabilities (never
+ * asked for) — and {@link LeanOpenAiClient} reads that answer with the mapper.
+ */
+final class ChatResponseReader {
+    private ChatResponseReader() {}
+
+    /**
+     * The answer, or empty where this reader declines it — a body that is not JSON too, so that the caller gets
+     * the mapper's error for it, the one LangChain4j's client gives.
+     */
+    static Optional<ChatCompletionResponse> read(String body) {
+        try {
+            return Optional.of(response(Json.tree(body)));
+        } catch (Decline | UncheckedIOException d) {
+            return Optional.empty();
+        }
+    }
+
+    private static ChatCompletionResponse response(JsonNode root) {
+        if (!root.isObject()) {
+            throw Decline.INSTANCE;
+        }
+        ChatCompletionResponse.Builder b = ChatCompletionResponse.builder()
+                .id(text(root, "id"))
+                .created(whole(root, "created"))
+                .model(text(root, "model"))
+                .systemFingerprint(text(root, "system_fingerprint"))
+                .serviceTier(text(root, "service_tier"));
+        JsonNode choices = field(root, "choices");
+        if (choices != null) {
+            List<ChatCompletionChoice> read = new ArrayList<>();
+            for (JsonNode choice : array(choices)) {
+                read.add(choice(choice));
+            }
+            b.choices(read);
+        }
+        JsonNode usage = field(root, "usage");
+        if (usage != null) {
+            b.usage(usage(usage));
+        }
+        return b.build();
+    }
+
+    private static ChatCompletionChoice choice(JsonNode choice) {
+        if (!choice.isObject() || field(choice, "delta") != null || field(choice, "logprobs") != null) {
+            throw Decline.INSTANCE;
+        }
+        ChatCompletionChoice.Builder b = ChatCompletionChoice.builder()
+                .index(integer(choice, "index"))
+                .finishReason(text(choice, "finish_reason"));
+        JsonNode message = field(choice, "message");
+        if (message != null) {
+            b.message(message(message));
+        }
+        return b.build();
+    }
+
+    private static AssistantMessage message(JsonNode m) {
+        if (!m.isObject() || field(m, "function_call") != null) {
+            throw Decline.INSTANCE;
+        }
+        AssistantMessage.Builder b = AssistantMessage.builder()
+                .content(text(m, "content"))
+                .reasoningContent(text(m, "reasoning_content"))
+                .name(text(m, "name"))
+                .refusal(text(m, "refusal"));
+        JsonNode calls = field(m, "tool_calls");
+        if (calls != null) {
+            List<ToolCall> read = new ArrayList<>();
+            for (JsonNode call : array(calls)) {
+                read.add(toolCall(call));
+            }
+            b.toolCalls(read);
+        }
+        return b.build();
+    }
+
+    private static ToolCall toolCall(JsonNode call) {
+        if (!call.isObject()) {
+            throw Decline.INSTANCE;
+        }
+        ToolCall.Builder b = ToolCall.builder().id(text(call, "id")).index(integer(call, "index"));
+        String type = text(call, "type");
+        if (type != null) {
+            b.type(type);
+        }
+        JsonNode function = field(call, "function");
+        if (function != null) {
+            if (!function.isObject()) {
+                throw Decline.INSTANCE;
+            }
+            b.function(FunctionCall.builder()
+                    .name(text(function, "name"))
+                    .arguments(text(function, "arguments"))
+                    .build());
+        }
+        return b.build();
+    }
+
+    private static Usage usage(JsonNode usage) {
+        if (!usage.isObject()) {
+            throw Decline.INSTANCE;
+        }
+        Usage.Builder b = Usage.builder()
+                .totalTokens(integer(usage, "total_tokens"))
+                .promptTokens(integer(usage, "prompt_tokens"))
+                .completionTokens(integer(usage, "completion_tokens"));
+        JsonNode prompt = field(usage, "prompt_tokens_details");
+        if (prompt != null) {
+            b.promptTokensDetails(PromptTokensDetails.builder()
+                    .cachedTokens(integer(object(prompt), "cached_tokens"))
+                    .build());
+        }
+        JsonNode completion = field(usage, "completion_tokens_details");
+        if (completion != null) {
+            b.completionTokensDetails(CompletionTokensDetails.builder()
+                    .reasoningTokens(integer(object(completion), "reasoning_tokens"))
+                    .build());
+        }
+        return b.build();
+    }
+
+    /** The field's value, or null where it is absent or JSON null (the mapper leaves the property unset). */
+    private static @Nullable JsonNode field(JsonNode object, String name) {
+        JsonNode value = object.get(name);
+        return value == null || value.isNull() ? null : value;
+    }
+
+    private static JsonNode object(JsonNode node) {
+        if (!node.isObject()) {
+            throw Decline.INSTANCE;
+        }
+        return node;
+    }
+
+    private static Iterable<JsonNode> array(JsonNode node) {
+        if (!node.isArray()) {
+            throw Decline.INSTANCE; // the mapper would read a lone value as a one-item list
+        }
+        return node;
+    }
+
+    private static @Nullable String text(JsonNode object, String name) {
+        JsonNode value = field(object, name);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw Decline.INSTANCE; // the mapper would turn a number or boolean into text, and refuse the rest
+        }
+        return value.textValue();
+    }
+
+    private static @Nullable Integer integer(JsonNode object, String name) {
+        JsonNode value = field(object, name);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isInt()) {
+            throw Decline.INSTANCE; // text, a fraction or a number past int's range: the mapper's rules
+        }
+        return value.intValue();
+    }
+
+    private static @Nullable Long whole(JsonNode object, String name) {
+        JsonNode value = field(object, name);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isInt() && !value.isLong()) {
+            throw Decline.INSTANCE;
+        }
+        return value.longValue();
+    }
+}
