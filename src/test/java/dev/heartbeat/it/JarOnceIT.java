@@ -172,7 +172,11 @@ class JarOnceIT {
                     .as("the sqlite library's platform is remembered, not asked of uname in a process")
                     .doesNotContain("java.lang.ProcessImpl ")
                     .as("the beat's records (their times) are written without databind's serializers")
-                    .doesNotContain("com.fasterxml.jackson.datatype.jsr310.ser.OffsetDateTimeSerializer ");
+                    .doesNotContain("com.fasterxml.jackson.datatype.jsr310.ser.OffsetDateTimeSerializer ")
+                    .as("the model's request is written, and its answer read, without LangChain4j's databind mapper")
+                    .doesNotContain("dev.langchain4j.model.openai.internal.Json ")
+                    .doesNotContain("com.fasterxml.jackson.databind.ser.BeanSerializer ")
+                    .doesNotContain("com.fasterxml.jackson.databind.deser.BuilderBasedDeserializer ");
         }
     }
 
