@@ -1,6 +1,8 @@
 package dev.heartbeat.support;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +14,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -87,6 +91,28 @@ public final class Json {
             }
         }
         return fast.get();
+    }
+
+    /**
+     * A generator that writes to {@code out} (left open when it is closed) in {@link #pretty}'s layout, for a
+     * document too long to build as a tree first; its trees go through {@link #writeTree}. The mapper is not started.
+     */
+    public static JsonGenerator prettyGenerator(Writer out) throws IOException {
+        return Generators.FACTORY
+                .createGenerator(out)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .useDefaultPrettyPrinter();
+    }
+
+    /** Writes {@code tree} as the mapper writes it: by {@link RecordWriter} where it can, else by the mapper. */
+    public static void writeTree(JsonGenerator g, JsonNode tree) throws IOException {
+        if (!RecordWriter.writeTree(g, tree)) {
+            mapper().writeTree(g, tree);
+        }
+    }
+
+    private static final class Generators {
+        static final JsonFactory FACTORY = new JsonFactory();
     }
 
     public static String pretty(Object value) {

@@ -101,6 +101,44 @@ final class RecordWriter {
         return Optional.of(out.toString());
     }
 
+    /**
+     * Writes {@code tree} to a generator of the caller's, as the mapper would, and says so; false, with nothing
+     * written, where it cannot (a float, a decimal, binary data or a Java object in it). Checked before writing:
+     * a decline halfway would leave the caller's document half written.
+     */
+    static boolean writeTree(JsonGenerator g, JsonNode tree) throws IOException {
+        if (!writes(tree)) {
+            return false;
+        }
+        try {
+            write(g, tree);
+        } catch (Decline e) {
+            throw new AssertionError("a tree writes() accepted was declined: " + tree, e);
+        }
+        return true;
+    }
+
+    /** Whether {@link #write} writes every node of {@code tree}. */
+    private static boolean writes(JsonNode tree) {
+        return switch (tree.getNodeType()) {
+            case OBJECT, ARRAY -> {
+                for (JsonNode child : tree) {
+                    if (!writes(child)) {
+                        yield false;
+                    }
+                }
+                yield true;
+            }
+            case STRING, BOOLEAN, NULL -> true;
+            case NUMBER ->
+                switch (tree.numberType()) {
+                    case INT, LONG, DOUBLE, BIG_INTEGER -> true;
+                    default -> false;
+                };
+            default -> false;
+        };
+    }
+
     private static void write(JsonGenerator g, JsonNode node) throws IOException, Decline {
         switch (node.getNodeType()) {
             case OBJECT -> {

@@ -252,6 +252,28 @@ class RecordWriterTest {
     }
 
     @Test
+    void aDocumentWrittenAsItIsMadeIsWhatPrettyWritesOfTheWholeTree() throws Exception {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        JsonNode tree = Json.tree("{\"s\":\"é \\\" \\u0001\",\"a\":[1,2.5,{\"x\":[]},{}],\"n\":null,"
+                + "\"big\":123456789012345678901234567890}");
+        JsonNode floats = nodes.objectNode().put("f", 1.5f).put("d", new BigDecimal("1.0"));
+        JsonNode doc = nodes.objectNode().put("first", true).set("tree", tree);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) doc).set("floats", floats);
+
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (com.fasterxml.jackson.core.JsonGenerator g = Json.prettyGenerator(out)) {
+            g.writeStartObject();
+            g.writeBooleanField("first", true);
+            g.writeFieldName("tree");
+            Json.writeTree(g, tree); // by the record writer
+            g.writeFieldName("floats");
+            Json.writeTree(g, floats); // by the mapper: a float and a decimal
+            g.writeEndObject();
+        }
+        assertThat(out.toString()).isEqualTo(Json.pretty(doc));
+    }
+
+    @Test
     void aMapsNullValuesAreLeftOutAsTheMapperLeavesThemOut() throws Exception {
         Map<String, @Nullable Object> map = new HashMap<>();
         map.put("kept", "v");
