@@ -2,8 +2,6 @@ package dev.heartbeat.cli;
 
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.store.Store;
-import dev.heartbeat.transcript.Message;
-import dev.heartbeat.transcript.StoredMessage;
 import dev.heartbeat.transcript.Transcripts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +9,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,12 +80,22 @@ final class SessionsExport implements Callable<Integer> {
         return count[0];
     }
 
-    /** Anthropic's one document (consecutive tool results merge into one user turn), made from the whole history. */
+    /**
+     * Anthropic's one document (consecutive tool results merge into one user turn), written as the messages are
+     * read from the store: two passes of its cursor, the system prompt first.
+     */
     private int anthropic(Store store, Main main) {
-        List<Message> messages = StoredMessage.messages(store.sessions().history(name));
-        String text = Transcripts.toAnthropic(messages);
-        write(main, out -> out.write(text));
-        return messages.size();
+        int[] count = {0};
+        write(
+                main,
+                out -> Transcripts.toAnthropic(out, each -> {
+                    count[0] = 0;
+                    store.sessions().eachMessage(name, (m, id) -> {
+                        count[0]++;
+                        each.accept(m);
+                    });
+                }));
+        return count[0];
     }
 
     /** What export writes, given the writer it goes to. */

@@ -1,15 +1,19 @@
 package dev.heartbeat.transcript;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heartbeat.support.Json;
 import dev.heartbeat.transcript.Transcripts.BadLine;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /** Anthropic Messages transcripts: content blocks to and from the project's messages. */
@@ -139,87 +143,162 @@ final class AnthropicTranscript {
      * results grouped into the user turn that follows the call, results first.
      */
     static String write(List<Message> messages) {
-        ObjectNode doc = JsonNodeFactory.instance.objectNode();
+        StringWriter out = new StringWriter();
+        try {
+            write(out, messages::forEach);
+        } catch (IOException e) { // a StringWriter does not fail
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /**
+     * The same document written to {@code out} as {@code walk} hands the messages over, twice: first for the
+     * system field, which comes first, then for the turns, each written as it comes. Only the system messages
+     * are held, so a long session is exported without holding its history.
+     */
+    static void write(Writer out, Consumer<Consumer<Message>> walk) throws IOException {
         StringBuilder system = new StringBuilder();
         ArrayNode systemBlocks = JsonNodeFactory.instance.arrayNode();
-        boolean allBlocks = true;
-        ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        ObjectNode userTurn = null;
-        for (Message m : messages) {
+        boolean[] allBlocks = {true};
+        walk.accept(m -> {
             if (m instanceof SystemMessage s) {
                 if (system.length() > 0) {
                     system.append("\n\n");
                 }
                 system.append(s.text());
                 systemBlocks.addAll(s.blocks());
-                allBlocks &= !s.blocks().isEmpty();
-            } else if (m instanceof AssistantMessage a) {
-                userTurn = null;
-                ObjectNode o = out.addObject();
-                o.put("role", "assistant");
-                ArrayNode blocks = o.putArray("content");
-                for (Reasoning r : a.reasoning()) {
-                    if (r instanceof Reasoning.Thinking t) {
-                        ObjectNode b =
-                                blocks.addObject().put("type", "thinking").put("thinking", t.thinking());
-                        if (t.signature() != null) {
-                            b.put("signature", t.signature());
-                        }
-                    } else if (r instanceof Reasoning.RedactedThinking d) {
-                        blocks.addObject().put("type", "redacted_thinking").put("data", d.data());
-                    }
+                allBlocks[0] &= !s.blocks().isEmpty();
+            }
+        });
+        // Json.pretty's layout, without starting the mapper: once started, it would read the rest of the session.
+        JsonGenerator g = Json.prettyGenerator(out);
+        g.writeStartObject();
+        if (allBlocks[0] && !systemBlocks.isEmpty()) {
+            g.writeFieldName("system"); // the blocks as they came (cache_control and all)
+            Json.writeTree(g, systemBlocks);
+        } else if (system.length() > 0) {
+            g.writeStringField("system", system.toString());
+        }
+        g.writeArrayFieldStart("messages");
+        Turns turns = new Turns(g);
+        walk.accept(m -> {
+            try {
+                turns.add(m);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        turns.endUserTurn();
+        g.writeEndArray();
+        g.writeEndObject();
+        g.flush();
+        out.write("\n");
+    }
+
+    /** The messages array as it is written: a user turn stays open for the results and text that follow. */
+    private static final class Turns {
+        private final JsonGenerator g;
+        private boolean inUserTurn;
+
+        Turns(JsonGenerator g) {
+            this.g = g;
+        }
+
+        void add(Message m) throws IOException {
+            if (m instanceof SystemMessage) {
+                return; // in the system field
+            }
+            if (m instanceof AssistantMessage a) {
+                endUserTurn();
+                assistant(a);
+                return;
+            }
+            if (!inUserTurn) {
+                g.writeStartObject();
+                g.writeStringField("role", "user");
+                g.writeArrayFieldStart("content");
+                inUserTurn = true;
+            }
+            if (m instanceof ToolResultMessage t) {
+                g.writeStartObject();
+                g.writeStringField("type", "tool_result");
+                g.writeStringField("tool_use_id", t.callId());
+                g.writeStringField("content", t.text());
+                if (t.isError()) {
+                    g.writeBooleanField("is_error", true);
                 }
-                if (!a.text().isBlank()) {
-                    blocks.addObject().put("type", "text").put("text", a.text());
-                }
-                for (ToolCall c : a.toolCalls()) {
-                    ObjectNode use = blocks.addObject();
-                    use.put("type", "tool_use").put("id", c.id()).put("name", c.name());
-                    JsonNode input;
-                    try {
-                        input = Json.mapper().readTree(c.arguments());
-                    } catch (IOException e) {
-                        input = null;
-                    }
-                    if (input != null && input.isObject()) {
-                        use.set("input", input);
-                    } else {
-                        use.put("input", c.arguments());
-                    }
-                }
+                g.writeEndObject();
             } else {
-                if (userTurn == null) {
-                    userTurn = out.addObject();
-                    userTurn.put("role", "user");
-                    userTurn.putArray("content");
+                UserMessage u = (UserMessage) m;
+                if (!u.text().isEmpty() || u.attachments().isEmpty()) {
+                    text(u.text());
                 }
-                ArrayNode blocks = (ArrayNode) userTurn.get("content");
-                if (m instanceof ToolResultMessage t) {
-                    ObjectNode result = blocks.addObject();
-                    result.put("type", "tool_result")
-                            .put("tool_use_id", t.callId())
-                            .put("content", t.text());
-                    if (t.isError()) {
-                        result.put("is_error", true);
-                    }
-                } else {
-                    UserMessage u = (UserMessage) m;
-                    if (!u.text().isEmpty() || u.attachments().isEmpty()) {
-                        blocks.addObject().put("type", "text").put("text", u.text());
-                    }
-                    for (Attachment a : u.attachments()) {
-                        blocks.add(a.in(Attachment.ANTHROPIC).orElseGet(() -> unheld(a)));
-                    }
+                for (Attachment a : u.attachments()) {
+                    Json.writeTree(g, a.in(Attachment.ANTHROPIC).orElseGet(() -> unheld(a)));
                 }
             }
         }
-        if (allBlocks && !systemBlocks.isEmpty()) {
-            // The blocks as they came (cache_control and all).
-            doc.set("system", systemBlocks);
-        } else if (system.length() > 0) {
-            doc.put("system", system.toString());
+
+        void endUserTurn() throws IOException {
+            if (inUserTurn) {
+                g.writeEndArray();
+                g.writeEndObject();
+                inUserTurn = false;
+            }
         }
-        doc.set("messages", out);
-        return Json.pretty(doc) + "\n";
+
+        private void assistant(AssistantMessage a) throws IOException {
+            g.writeStartObject();
+            g.writeStringField("role", "assistant");
+            g.writeArrayFieldStart("content");
+            for (Reasoning r : a.reasoning()) {
+                if (r instanceof Reasoning.Thinking t) {
+                    g.writeStartObject();
+                    g.writeStringField("type", "thinking");
+                    g.writeStringField("thinking", t.thinking());
+                    if (t.signature() != null) {
+                        g.writeStringField("signature", t.signature());
+                    }
+                    g.writeEndObject();
+                } else if (r instanceof Reasoning.RedactedThinking d) {
+                    g.writeStartObject();
+                    g.writeStringField("type", "redacted_thinking");
+                    g.writeStringField("data", d.data());
+                    g.writeEndObject();
+                }
+            }
+            if (!a.text().isBlank()) {
+                text(a.text());
+            }
+            for (ToolCall c : a.toolCalls()) {
+                g.writeStartObject();
+                g.writeStringField("type", "tool_use");
+                g.writeStringField("id", c.id());
+                g.writeStringField("name", c.name());
+                JsonNode input;
+                try {
+                    input = Json.tree(c.arguments());
+                } catch (UncheckedIOException e) { // not JSON: the arguments go as they were
+                    input = null;
+                }
+                g.writeFieldName("input");
+                if (input != null && input.isObject()) {
+                    Json.writeTree(g, input);
+                } else {
+                    g.writeString(c.arguments());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+
+        private void text(String text) throws IOException {
+            g.writeStartObject();
+            g.writeStringField("type", "text");
+            g.writeStringField("text", text);
+            g.writeEndObject();
+        }
     }
 }

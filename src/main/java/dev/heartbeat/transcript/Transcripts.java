@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heartbeat.support.Json;
 import java.io.IOException;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -355,5 +357,13 @@ public final class Transcripts {
     /** Anthropic's {@code {"system": ..., "messages": [...]}} document of these messages. */
     public static String toAnthropic(List<Message> messages) {
         return AnthropicTranscript.write(messages);
+    }
+
+    /**
+     * The same document written to {@code out}, the messages handed over by {@code walk} (called twice: the
+     * system field first, then the turns as they come), so a long session need not be held.
+     */
+    public static void toAnthropic(Writer out, Consumer<Consumer<Message>> walk) throws IOException {
+        AnthropicTranscript.write(out, walk);
     }
 }

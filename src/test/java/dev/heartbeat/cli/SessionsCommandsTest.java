@@ -14,6 +14,7 @@ import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoreException;
 import dev.heartbeat.transcript.Entry;
 import dev.heartbeat.transcript.StoredMessage;
+import dev.heartbeat.transcript.Transcripts;
 import dev.heartbeat.transcript.UserMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -230,6 +231,15 @@ class SessionsCommandsTest {
         TestAgent.Result anthropic =
                 agent.run("sessions", "export", "ops", "--format", "anthropic", "--output", anthropicFile.toString());
         assertThat(anthropic.exit()).isZero();
+        // Written from two passes of a cursor: the same document as from the whole history, the same count.
+        try (Store store = agent.store()) {
+            List<StoredMessage> history = store.sessions().history("ops");
+            assertThat(Files.readString(anthropicFile))
+                    .isEqualTo(Transcripts.toAnthropic(StoredMessage.messages(history)))
+                    .isEqualTo(agent.run("sessions", "export", "ops", "--format", "anthropic")
+                            .out());
+            assertThat(anthropic.err()).contains("wrote " + history.size() + " message(s) to " + anthropicFile);
+        }
         JsonNode doc = json(Files.readString(anthropicFile));
         assertThat(doc.path("system").asText()).isEqualTo("You are ops-watch.");
         assertThat(doc.path("messages").get(0).path("role").asText()).isEqualTo("user");
