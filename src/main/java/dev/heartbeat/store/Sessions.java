@@ -168,7 +168,7 @@ public final class Sessions {
         }
     }
 
-    /** A session's stored messages of its current revision, as {@link #readMessages} reads them; ordered after. */
+    /** A session's stored messages of its current revision, in {@link #readMessages}' columns; ordered after. */
     private static final String CURRENT_REVISION = "SELECT m.id, m.revision, m.created_at, m.beat_id, m.body "
             + "FROM messages m JOIN sessions s ON s.name = m.session AND m.revision = s.revision WHERE m.session = ?";
 
@@ -184,16 +184,14 @@ public final class Sessions {
      */
     public void eachMessage(String session, ObjLongConsumer<Message> each) {
         jdbc.readCursor(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.body FROM messages m "
-                    + "JOIN sessions s ON s.name = m.session AND m.revision = s.revision "
-                    + "WHERE m.session = ? ORDER BY m.id")) {
+            try (PreparedStatement ps = c.prepareStatement(CURRENT_REVISION + " ORDER BY m.id")) {
                 ps.setString(1, session);
                 ps.setFetchSize(256);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Message m;
                         try {
-                            m = JsonRecords.read(rs.getString(2), Message.class);
+                            m = JsonRecords.read(rs.getString(5), Message.class);
                         } catch (RuntimeException unreadable) {
                             leftOut(session, rs.getLong(1), unreadable);
                             continue;
