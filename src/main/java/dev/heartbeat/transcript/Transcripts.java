@@ -299,14 +299,6 @@ public final class Transcripts {
         return "";
     }
 
-    public static String toOpenAiJsonl(List<Message> messages) {
-        StringBuilder out = new StringBuilder();
-        for (Message m : messages) {
-            out.append(toOpenAiLine(m)).append('\n');
-        }
-        return out.toString();
-    }
-
     /** One message as a line of OpenAI's JSONL (without its newline): export writes a long session line by line. */
     public static String toOpenAiLine(Message m) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
