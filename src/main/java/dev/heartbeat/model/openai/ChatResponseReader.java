@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,10 +42,8 @@ final class ChatResponseReader {
         }
     }
 
-    private static ChatCompletionResponse response(JsonNode root) {
-        if (!root.isObject()) {
-            throw Decline.INSTANCE;
-        }
+    private static ChatCompletionResponse response(JsonNode answer) {
+        JsonNode root = object(answer);
         ChatCompletionResponse.Builder b = ChatCompletionResponse.builder()
                 .id(text(root, "id"))
                 .created(whole(root, "created"))
@@ -53,11 +52,7 @@ final class ChatResponseReader {
                 .serviceTier(text(root, "service_tier"));
         JsonNode choices = field(root, "choices");
         if (choices != null) {
-            List<ChatCompletionChoice> read = new ArrayList<>();
-            for (JsonNode choice : array(choices)) {
-                read.add(choice(choice));
-            }
-            b.choices(read);
+            b.choices(list(choices, ChatResponseReader::choice));
         }
         JsonNode usage = field(root, "usage");
         if (usage != null) {
@@ -67,7 +62,7 @@ final class ChatResponseReader {
     }
 
     private static ChatCompletionChoice choice(JsonNode choice) {
-        if (!choice.isObject() || field(choice, "delta") != null || field(choice, "logprobs") != null) {
+        if (field(object(choice), "delta") != null || field(choice, "logprobs") != null) {
             throw Decline.INSTANCE;
         }
         ChatCompletionChoice.Builder b = ChatCompletionChoice.builder()
@@ -81,7 +76,7 @@ final class ChatResponseReader {
     }
 
     private static AssistantMessage message(JsonNode m) {
-        if (!m.isObject() || field(m, "function_call") != null) {
+        if (field(object(m), "function_call") != null) {
             throw Decline.INSTANCE;
         }
         AssistantMessage.Builder b = AssistantMessage.builder()
@@ -91,31 +86,21 @@ final class ChatResponseReader {
                 .refusal(text(m, "refusal"));
         JsonNode calls = field(m, "tool_calls");
         if (calls != null) {
-            List<ToolCall> read = new ArrayList<>();
-            for (JsonNode call : array(calls)) {
-                read.add(toolCall(call));
-            }
-            b.toolCalls(read);
+            b.toolCalls(list(calls, ChatResponseReader::toolCall));
         }
         return b.build();
     }
 
     private static ToolCall toolCall(JsonNode call) {
-        if (!call.isObject()) {
-            throw Decline.INSTANCE;
-        }
-        ToolCall.Builder b = ToolCall.builder().id(text(call, "id")).index(integer(call, "index"));
+        ToolCall.Builder b = ToolCall.builder().id(text(object(call), "id")).index(integer(call, "index"));
         String type = text(call, "type");
         if (type != null) {
             b.type(type);
         }
         JsonNode function = field(call, "function");
         if (function != null) {
-            if (!function.isObject()) {
-                throw Decline.INSTANCE;
-            }
             b.function(FunctionCall.builder()
-                    .name(text(function, "name"))
+                    .name(text(object(function), "name"))
                     .arguments(text(function, "arguments"))
                     .build());
         }
@@ -123,11 +108,8 @@ final class ChatResponseReader {
     }
 
     private static Usage usage(JsonNode usage) {
-        if (!usage.isObject()) {
-            throw Decline.INSTANCE;
-        }
         Usage.Builder b = Usage.builder()
-                .totalTokens(integer(usage, "total_tokens"))
+                .totalTokens(integer(object(usage), "total_tokens"))
                 .promptTokens(integer(usage, "prompt_tokens"))
                 .completionTokens(integer(usage, "completion_tokens"));
         JsonNode prompt = field(usage, "prompt_tokens_details");
@@ -158,11 +140,16 @@ final class ChatResponseReader {
         return node;
     }
 
-    private static Iterable<JsonNode> array(JsonNode node) {
+    /** An array's items, each read by {@code item}. */
+    private static <T> List<T> list(JsonNode node, Function<JsonNode, T> item) {
         if (!node.isArray()) {
             throw Decline.INSTANCE; // the mapper would read a lone value as a one-item list
         }
-        return node;
+        List<T> read = new ArrayList<>();
+        for (JsonNode n : node) {
+            read.add(item.apply(n));
+        }
+        return read;
     }
 
     private static @Nullable String text(JsonNode object, String name) {
