@@ -15,14 +15,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code approvals}: tool calls that wait for a person. */
+/**
+ *{@code approvals}: tool calls that wait for a person.
+ *
+ * <p>Its subcommands are named in {@link Commands#GROUPS}: the command line builds only the one it runs.
+ */
 @Command(
         name = "approvals",
         mixinStandardHelpOptions = true,
         description = "Decide tool calls that wait for a person (tools.approvals in agent.yaml). An approved call "
-                + "runs at the next beat, which tells the model the outcome; requests expire unanswered.",
-        subcommands = {ApprovalsCommand.ListApprovals.class, ApprovalsCommand.Approve.class, ApprovalsCommand.Deny.class
-        })
+                + "runs at the next beat, which tells the model the outcome; requests expire unanswered.")
 final class ApprovalsCommand {
 
     @Command(

@@ -25,12 +25,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code config}: configuration commands. */
-@Command(
-        name = "config",
-        mixinStandardHelpOptions = true,
-        description = "Check the configuration.",
-        subcommands = ConfigCommand.Check.class)
+/**
+ *{@code config}: configuration commands.
+ *
+ * <p>Its subcommands are named in {@link Commands#GROUPS}: the command line builds only the one it runs.
+ */
+@Command(name = "config", mixinStandardHelpOptions = true, description = "Check the configuration.")
 final class ConfigCommand {
 
     @Command(

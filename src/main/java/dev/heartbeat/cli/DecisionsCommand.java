@@ -27,17 +27,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code decisions}: the decision log. */
+/**
+ *{@code decisions}: the decision log.
+ *
+ * <p>Its subcommands are named in {@link Commands#GROUPS}: the command line builds only the one it runs.
+ */
 @Command(
         name = "decisions",
         mixinStandardHelpOptions = true,
-        description = "Read the decision log: one record per heartbeat, skipped ones included.",
-        subcommands = {
-            DecisionsCommand.ListDecisions.class,
-            DecisionsCommand.Show.class,
-            DecisionsCommand.Verify.class,
-            DecisionsStats.class
-        })
+        description = "Read the decision log: one record per heartbeat, skipped ones included.")
 final class DecisionsCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The decision log, newest first.")

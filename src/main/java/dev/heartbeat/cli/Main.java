@@ -16,8 +16,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -55,33 +53,6 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 ok, 1 failed beat or not found, 2 usage or configuration error."
         })
 public final class Main implements Callable<Integer> {
-    /**
-     * The commands by name, in the order help lists them. They are added to the command line only when the
-     * arguments name them (see {@link #commandLine}): picocli builds a command's model by reflection over it and
-     * all its subcommands, and building all of them at every start cost each command about 0.12 s of CPU. The
-     * names are written here, not read from each class's annotation: parsing the thirteen annotations cost ~20 ms
-     * of a start (CommandLineTest checks the names are the annotations').
-     */
-    static final Map<String, Class<?>> COMMANDS = commands();
-
-    private static Map<String, Class<?>> commands() {
-        Map<String, Class<?>> commands = new LinkedHashMap<>();
-        commands.put("run", RunCommand.class);
-        commands.put("once", OnceCommand.class);
-        commands.put("wake", WakeCommand.class);
-        commands.put("status", StatusCommand.class);
-        commands.put("pause", PauseCommand.Pause.class);
-        commands.put("resume", PauseCommand.Resume.class);
-        commands.put("approvals", ApprovalsCommand.class);
-        commands.put("tools", ToolsCommand.class);
-        commands.put("notify", NotifyCommand.class);
-        commands.put("sessions", SessionsCommand.class);
-        commands.put("decisions", DecisionsCommand.class);
-        commands.put("config", ConfigCommand.class);
-        commands.put("help", CommandLine.HelpCommand.class);
-        return Collections.unmodifiableMap(commands);
-    }
-
     @Spec
     CommandSpec spec;
 
@@ -151,41 +122,17 @@ public final class Main implements Callable<Integer> {
     }
 
     static CommandLine commandLine(Main main, String[] args) {
-        CommandLine cli = new CommandLine(main);
-        for (Class<?> command : commandsNamedIn(args)) {
-            cli.addSubcommand(command);
-        }
+        CommandLine cli = Commands.addNamed(new CommandLine(main), args);
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler(Main::handleParameters);
         cli.setUsageHelpLongOptionsMaxWidth(30);
         return cli;
     }
 
-    /**
-     * The command the first word of the arguments names, or every command when that word names none (help
-     * lists them all; a mistyped name gets picocli's suggestion) or asks for help. Main's options alone
-     * ({@code --once}, {@code --version}, nothing: the daemon) need none. Main takes no words of its own, so
-     * the first is the command's; only {@code --config} and {@code --agent} take a value before it.
-     */
-    static List<Class<?>> commandsNamedIn(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("-c") || arg.equals("--config") || arg.equals("--agent")) {
-                i++;
-            } else if (arg.equals("-h") || arg.equals("--help")) {
-                return List.copyOf(COMMANDS.values());
-            } else if (!arg.startsWith("-")) {
-                Class<?> named = arg.equals("help") ? null : COMMANDS.get(arg);
-                return named != null ? List.of(named) : List.copyOf(COMMANDS.values());
-            }
-        }
-        return List.of();
-    }
-
     /** Daemon runs log at INFO; everything else at WARN so stdout stays clean; --verbose shows DEBUG. */
     private static void configureLogging(String[] args) {
         List<String> list = List.of(args);
-        boolean otherCommand = list.stream().anyMatch(a -> COMMANDS.containsKey(a) && !a.equals("run"))
+        boolean otherCommand = list.stream().anyMatch(a -> Commands.TOP.containsKey(a) && !a.equals("run"))
                 || list.stream()
                         .anyMatch(a -> a.equals("--once")
                                 || a.equals("--help")

@@ -32,20 +32,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code sessions}: the stored conversations. */
-@Command(
-        name = "sessions",
-        mixinStandardHelpOptions = true,
-        description = "Inspect stored sessions.",
-        subcommands = {
-            SessionsCommand.ListSessions.class,
-            SessionsCommand.Show.class,
-            SessionsImport.class,
-            SessionsExport.class,
-            SessionsCheck.class,
-            SessionsRepair.class,
-            SessionsPrune.class
-        })
+/**
+ *{@code sessions}: the stored conversations.
+ *
+ * <p>Its subcommands are named in {@link Commands#GROUPS}: the command line builds only the one it runs.
+ */
+@Command(name = "sessions", mixinStandardHelpOptions = true, description = "Inspect stored sessions.")
 final class SessionsCommand {
 
     /**

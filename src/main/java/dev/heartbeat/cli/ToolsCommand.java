@@ -19,12 +19,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code tools}: what the model may call, and from where. */
+/**
+ *{@code tools}: what the model may call, and from where.
+ *
+ * <p>Its subcommands are named in {@link Commands#GROUPS}: the command line builds only the one it runs.
+ */
 @Command(
         name = "tools",
         mixinStandardHelpOptions = true,
-        description = "The tools the model sees: the built-ins and each MCP server's (mcp.servers in agent.yaml).",
-        subcommands = {ToolsCommand.ListTools.class})
+        description = "The tools the model sees: the built-ins and each MCP server's (mcp.servers in agent.yaml).")
 final class ToolsCommand {
     private ToolsCommand() {}
 

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -13,40 +15,82 @@ class CommandLineTest {
 
     @Test
     void theCommandTheFirstWordNamesIsTheOnlyOneBuilt() {
-        assertThat(Main.commandsNamedIn(new String[] {"--config", "status", "decisions", "list"}))
+        assertThat(Commands.namedIn(new String[] {"--config", "status", "decisions", "list"}))
                 .containsExactly(DecisionsCommand.class);
-        assertThat(Main.commandsNamedIn(new String[] {"--agent", "a", "sessions", "show", "status"}))
+        assertThat(Commands.namedIn(new String[] {"--agent", "a", "sessions", "show", "status"}))
                 .containsExactly(SessionsCommand.class);
-        assertThat(Main.commandsNamedIn(new String[] {"pause", "--all"})).containsExactly(PauseCommand.Pause.class);
-        assertThat(Main.commandsNamedIn(new String[] {"sessions", "--help"})).containsExactly(SessionsCommand.class);
+        assertThat(Commands.namedIn(new String[] {"pause", "--all"})).containsExactly(PauseCommand.Pause.class);
+        assertThat(Commands.namedIn(new String[] {"sessions", "--help"})).containsExactly(SessionsCommand.class);
+    }
+
+    @Test
+    void ofAGroupOnlyTheSubcommandTheNextWordNamesIsBuilt() {
+        assertThat(built("decisions", "list")).containsExactly("list");
+        assertThat(built("--config", "agent.yaml", "sessions", "--agent", "a", "show", "x", "--tail", "3"))
+                .containsExactly("show");
+        assertThat(built("sessions", "-c", "list", "export", "list")).containsExactly("export");
+    }
+
+    @Test
+    void aGroupsHelpAndAnUnknownSubcommandSeeAllOfItsSubcommands() {
+        List<String> all = List.of("list", "show", "import", "export", "check", "repair", "prune");
+        assertThat(built("sessions")).containsExactlyElementsOf(all);
+        assertThat(built("sessions", "--help")).containsExactlyElementsOf(all);
+        assertThat(built("sessions", "-h", "list")).containsExactlyElementsOf(all);
+        assertThat(built("sessions", "lsit")).containsExactlyElementsOf(all);
+        assertThat(run("sessions", "--help"))
+                .contains("  list ")
+                .contains("  prune ")
+                .contains("  export ");
+        assertThat(run("decisions", "verfy")).contains("Did you mean: decisions verify?");
+        assertThat(run("help", "decisions")).contains("  verify ").contains("  stats ");
+        assertThat(run("decisions", "list", "--help")).contains("Usage: heartbeat-agent decisions list");
     }
 
     @Test
     void mainsOwnOptionsNeedNoCommand() {
-        assertThat(Main.commandsNamedIn(new String[] {"--once", "--dry-run", "-c", "agent.yaml"}))
+        assertThat(Commands.namedIn(new String[] {"--once", "--dry-run", "-c", "agent.yaml"}))
                 .isEmpty();
-        assertThat(Main.commandsNamedIn(new String[] {"--version"})).isEmpty();
-        assertThat(Main.commandsNamedIn(new String[0])).isEmpty();
+        assertThat(Commands.namedIn(new String[] {"--version"})).isEmpty();
+        assertThat(Commands.namedIn(new String[0])).isEmpty();
     }
 
     @Test
     void helpAndAnUnknownWordSeeEveryCommand() {
         for (String[] args : new String[][] {{"--help"}, {"-h"}, {"help", "status"}, {"statsu"}}) {
-            assertThat(Main.commandsNamedIn(args))
+            assertThat(Commands.namedIn(args))
                     .as(String.join(" ", args))
-                    .containsExactlyElementsOf(Main.COMMANDS.values());
+                    .containsExactlyElementsOf(Commands.TOP.values());
         }
     }
 
     @Test
     void helpListsEveryCommandAndAMistypedOneGetsItsSuggestion() {
         String help = run("--help");
-        Main.COMMANDS.forEach((name, command) -> {
+        Commands.TOP.forEach((name, command) -> {
             assertThat(command.getAnnotation(CommandLine.Command.class).name()).isEqualTo(name);
             assertThat(help).contains("  " + name + " ");
         });
+        Commands.GROUPS.forEach((group, subcommands) -> subcommands.forEach((name, command) -> assertThat(
+                        command.getAnnotation(CommandLine.Command.class).name())
+                .as(group.getSimpleName())
+                .isEqualTo(name)));
+        assertThat(Commands.GROUPS.keySet())
+                .as("every command with subcommands")
+                .containsExactlyInAnyOrderElementsOf(Commands.TOP.values().stream()
+                        .filter(c -> Commands.GROUPS.containsKey(c)
+                                || c.getAnnotation(CommandLine.Command.class).subcommands().length > 0)
+                        .toList());
         assertThat(run("statsu")).contains("Did you mean: heartbeat-agent status");
         assertThat(run("help", "decisions")).contains("Usage: heartbeat-agent decisions");
+    }
+
+    /** The subcommands built of the group the arguments name (the first word that names a command). */
+    private static List<String> built(String... args) {
+        String group =
+                Stream.of(args).filter(Commands.TOP::containsKey).findFirst().orElseThrow();
+        CommandLine cli = Main.commandLine(new Main(), args);
+        return List.copyOf(cli.getSubcommands().get(group).getSubcommands().keySet());
     }
 
     private static String run(String... args) {
