@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 /**
  *{@code approvals}: tool calls that wait for a person.
  *
- * <p>Its subcommands are named in {@link Commands#GROUPS}: the command line builds only the one it runs.
+ * <p>Its subcommands are named in {@link Commands#subcommands}: the command line builds only the one it runs.
  */
 @Command(
         name = "approvals",

@@ -32,51 +32,65 @@ final class Commands {
             entry("config", ConfigCommand.class),
             entry("help", CommandLine.HelpCommand.class));
 
-    /** Each group's subcommands by name, in the order its help lists them. */
-    static final Map<Class<?>, Map<String, Class<?>>> GROUPS = Map.of(
-            ApprovalsCommand.class,
-                    ordered(
-                            entry("list", ApprovalsCommand.ListApprovals.class),
-                            entry("approve", ApprovalsCommand.Approve.class),
-                            entry("deny", ApprovalsCommand.Deny.class)),
-            ToolsCommand.class, ordered(entry("list", ToolsCommand.ListTools.class)),
-            NotifyCommand.class, ordered(entry("test", NotifyCommand.Test.class)),
-            SessionsCommand.class,
-                    ordered(
-                            entry("list", SessionsCommand.ListSessions.class),
-                            entry("show", SessionsCommand.Show.class),
-                            entry("import", SessionsImport.class),
-                            entry("export", SessionsExport.class),
-                            entry("check", SessionsCheck.class),
-                            entry("repair", SessionsRepair.class),
-                            entry("prune", SessionsPrune.class)),
-            DecisionsCommand.class,
-                    ordered(
-                            entry("list", DecisionsCommand.ListDecisions.class),
-                            entry("show", DecisionsCommand.Show.class),
-                            entry("verify", DecisionsCommand.Verify.class),
-                            entry("stats", DecisionsStats.class)),
-            ConfigCommand.class, ordered(entry("check", ConfigCommand.Check.class)));
-
     private Commands() {}
 
     /** {@code root} with the commands {@code args} need added to it. */
     static CommandLine addNamed(CommandLine root, String[] args) {
         Named top = named(TOP, args, 0);
         for (Class<?> command : top.commands()) {
-            Map<String, Class<?>> subcommands = GROUPS.get(command);
-            if (subcommands == null) {
+            Map<String, Class<?>> subcommands = subcommands(command);
+            if (subcommands.isEmpty()) {
                 root.addSubcommand(command);
                 continue;
             }
-            CommandLine group = new CommandLine(command);
+            CommandLine built = new CommandLine(command);
             List<Class<?>> needed = top.index() < 0
                     ? List.copyOf(subcommands.values())
                     : named(subcommands, args, top.index() + 1).orAll(subcommands);
-            needed.forEach(group::addSubcommand);
-            root.addSubcommand(group);
+            needed.forEach(built::addSubcommand);
+            root.addSubcommand(built);
         }
         return root;
+    }
+
+    /**
+     * A group's subcommands by name, in the order its help lists them (none for a command that is not a group). Made
+     * when asked for: a class literal loads its class, and every command would load every group's subcommands.
+     */
+    static Map<String, Class<?>> subcommands(Class<?> command) {
+        if (command == ApprovalsCommand.class) {
+            return ordered(
+                    entry("list", ApprovalsCommand.ListApprovals.class),
+                    entry("approve", ApprovalsCommand.Approve.class),
+                    entry("deny", ApprovalsCommand.Deny.class));
+        }
+        if (command == ToolsCommand.class) {
+            return ordered(entry("list", ToolsCommand.ListTools.class));
+        }
+        if (command == NotifyCommand.class) {
+            return ordered(entry("test", NotifyCommand.Test.class));
+        }
+        if (command == SessionsCommand.class) {
+            return ordered(
+                    entry("list", SessionsCommand.ListSessions.class),
+                    entry("show", SessionsCommand.Show.class),
+                    entry("import", SessionsImport.class),
+                    entry("export", SessionsExport.class),
+                    entry("check", SessionsCheck.class),
+                    entry("repair", SessionsRepair.class),
+                    entry("prune", SessionsPrune.class));
+        }
+        if (command == DecisionsCommand.class) {
+            return ordered(
+                    entry("list", DecisionsCommand.ListDecisions.class),
+                    entry("show", DecisionsCommand.Show.class),
+                    entry("verify", DecisionsCommand.Verify.class),
+                    entry("stats", DecisionsStats.class));
+        }
+        if (command == ConfigCommand.class) {
+            return ordered(entry("check", ConfigCommand.Check.class));
+        }
+        return Map.of();
     }
 
     /** The commands the first word names: none when no word does ({@code --once}, the daemon). */

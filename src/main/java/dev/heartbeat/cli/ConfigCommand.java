@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 /**
  *{@code config}: configuration commands.
  *
- * <p>Its subcommands are named in {@link Commands#GROUPS}: the command line builds only the one it runs.
+ * <p>Its subcommands are named in {@link Commands#subcommands}: the command line builds only the one it runs.
  */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Check the configuration.")
 final class ConfigCommand {

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 /**
  *{@code decisions}: the decision log.
  *
- * <p>Its subcommands are named in {@link Commands#GROUPS}: the command line builds only the one it runs.
+ * <p>Its subcommands are named in {@link Commands#subcommands}: the command line builds only the one it runs.
  */
 @Command(
         name = "decisions",

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 /**
  *{@code notify test}: one line to a channel, to see that the operator gets what the agent sends.
  *
- * <p>Its subcommands are named in {@link Commands#GROUPS}: the command line builds only the one it runs.
+ * <p>Its subcommands are named in {@link Commands#subcommands}: the command line builds only the one it runs.
  */
 @Command(name = "notify", mixinStandardHelpOptions = true, description = "The agent's notification channels.")
 final class NotifyCommand {

@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
 /**
  *{@code sessions}: the stored conversations.
  *
- * <p>Its subcommands are named in {@link Commands#GROUPS}: the command line builds only the one it runs.
+ * <p>Its subcommands are named in {@link Commands#subcommands}: the command line builds only the one it runs.
  */
 @Command(name = "sessions", mixinStandardHelpOptions = true, description = "Inspect stored sessions.")
 final class SessionsCommand {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 /**
  *{@code tools}: what the model may call, and from where.
  *
- * <p>Its subcommands are named in {@link Commands#GROUPS}: the command line builds only the one it runs.
+ * <p>Its subcommands are named in {@link Commands#subcommands}: the command line builds only the one it runs.
  */
 @Command(
         name = "tools",
