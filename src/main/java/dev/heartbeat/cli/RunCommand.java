@@ -3,7 +3,7 @@ package dev.heartbeat.cli;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.Fleet;
 import dev.heartbeat.daemon.Daemon;
-import dev.heartbeat.daemon.Logs;
+import dev.heartbeat.logging.Logs;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,7 +1,5 @@
 package dev.heartbeat.logging;
 
-import ch.qos.logback.classic.ClassicConstants;
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;
@@ -19,19 +17,13 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * in every message and stack trace. The command line's {@link LogProvider} calls {@link #apply} directly; logback
  * finds this class as a configurator where its own provider runs. An operator's own file
  * ({@code -Dlogback.configurationFile}) and the tests' {@code logback-test.xml} still go to logback's XML reader.
- * A file or JSON log ({@code logging:} in agent.yaml) is added by the daemon later.
+ * A JSON log ({@code logging.json-file} in agent.yaml) is added by {@link Logs} when the daemon starts.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {
-    /** Whether logback's XML reader is to read a file: an operator's own, or the tests' logback-test.xml. */
-    static boolean fileConfigured() {
-        return System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY) != null
-                || LogSetup.class.getClassLoader().getResource(ClassicConstants.TEST_AUTOCONFIG_FILE) != null;
-    }
-
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (fileConfigured()) {
+        if (LogProvider.fileConfigured()) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         apply(context);
@@ -55,13 +47,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         console.setEncoder(encoder);
         console.start();
 
-        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.WARN);
-        root.addAppender(console);
-        context.getLogger("dev.heartbeat").setLevel(Level.toLevel(System.getProperty("hb.log.level"), Level.INFO));
-        // A cluster node says when it finds a dead node and takes over its triggers.
-        context.getLogger("org.quartz.impl.jdbcjobstore.JobStoreSupport").setLevel(Level.INFO);
-        // The MCP SDK's own logs repeat, with stack traces, what the agent reports about its servers in one line.
-        context.getLogger("io.modelcontextprotocol").setLevel(Level.ERROR);
+        LogLevels.console().forEach((name, level) -> context.getLogger(name).setLevel(level));
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(console);
     }
 }

@@ -76,7 +76,7 @@ class ArchitectureTest {
             .mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "tools", "repair", "notify", "model", "store")
             .whereLayer("config")
             .mayOnlyBeAccessedByLayers("cli", "daemon", "beat", "probe", "tools", "repair", "notify", "model", "store")
-            // logback finds the set-up as a service; the command line names SLF4J's provider
+            // logback finds the set-up as a service; the command line names SLF4J's provider and adds the JSON log
             .whereLayer("logging")
             .mayOnlyBeAccessedByLayers("cli")
             .whereLayer("support")

@@ -205,7 +205,9 @@ class JarOnceIT {
                 assertThat(r.out()).as("%s shows the beat", command).contains(e.getValue());
                 assertThat(Files.readString(classes))
                         .as("%s binds agent.yaml, the decisions and the messages with TreeBinder", command)
-                        .doesNotContain("com.fasterxml.jackson.databind.ObjectMapper ");
+                        .doesNotContain("com.fasterxml.jackson.databind.ObjectMapper ")
+                        .as("%s logs nothing at WARN, so logback's console is not set up", command)
+                        .doesNotContain("ch.qos.logback.core.ConsoleAppender ");
             }
         }
     }

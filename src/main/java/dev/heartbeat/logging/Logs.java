@@ -1,4 +1,4 @@
-package dev.heartbeat.daemon;
+package dev.heartbeat.logging;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -8,7 +8,7 @@ import ch.qos.logback.core.FileAppender;
 import dev.heartbeat.support.Redactor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.slf4j.LoggerFactory;
+import java.util.Optional;
 
 /** Log outputs added at run time from the configuration. */
 public final class Logs {
@@ -20,9 +20,11 @@ public final class Logs {
      * are redacted when recorded.
      */
     public static void addJsonFile(Path file) {
-        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+        Optional<LoggerContext> logback = LogProvider.loggerContext();
+        if (logback.isEmpty()) {
             return;
         }
+        LoggerContext context = logback.get();
         // Every line is masked as written: a logger anywhere (a library's, an exception's text) may carry a secret.
         JsonEncoder encoder = new JsonEncoder() {
             @Override
