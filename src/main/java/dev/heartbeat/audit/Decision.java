@@ -220,6 +220,39 @@ public record Decision(
         }
     }
 
+    /**
+     * What a list of decisions shows of each: read from a stored record without binding the rest (model and tool
+     * calls, gates, repairs), which a cold {@code decisions list} of fifty records spent a tenth of its CPU on.
+     */
+    public record Summary(
+            String id,
+            String agent,
+            Trigger trigger,
+            OffsetDateTime startedAt,
+            Outcome outcome,
+            String reason,
+            Usage usage,
+            @Nullable String node) {
+        /** A record without one of these is not a decision to list: reading it fails, and it is shown unreadable. */
+        public Summary {
+            if (id == null
+                    || agent == null
+                    || trigger == null
+                    || startedAt == null
+                    || outcome == null
+                    || reason == null
+                    || usage == null) {
+                throw new IllegalArgumentException(
+                        "a decision record has an id, agent, trigger, start, outcome, " + "reason and usage");
+            }
+        }
+
+        public static Summary of(Decision d) {
+            return new Summary(
+                    d.id(), d.agent(), d.trigger(), d.startedAt(), d.outcome(), d.reason(), d.usage(), d.node());
+        }
+    }
+
     public enum Trigger {
         SCHEDULE,
         MANUAL,

@@ -9,6 +9,7 @@ import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.Fleet;
 import dev.heartbeat.store.DecisionArchive;
+import dev.heartbeat.store.DecisionLog;
 import dev.heartbeat.store.Store;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -84,19 +85,19 @@ final class DecisionsCommand {
             String agent =
                     main.agentName == null ? null : main.agent(fleet).agent().name();
             boolean several = fleet.agents().size() > 1;
-            List<StoredDecision> rows;
-            try (Store store = main.readStore(fleet.shared())) {
-                rows = store.decisionLog().list(agent, from, only, limit);
-            }
             PrintWriter out = main.out();
-            if (json) {
-                Render.json(
-                        out,
-                        rows.stream()
-                                .map(StoredDecision::decision)
-                                .filter(Objects::nonNull)
-                                .toList());
-                return 0;
+            List<DecisionLog.Listed> rows;
+            try (Store store = main.readStore(fleet.shared())) {
+                if (json) {
+                    Render.json(
+                            out,
+                            store.decisionLog().list(agent, from, only, limit).stream()
+                                    .map(StoredDecision::decision)
+                                    .filter(Objects::nonNull)
+                                    .toList());
+                    return 0;
+                }
+                rows = store.decisionLog().listed(agent, from, only, limit);
             }
             if (rows.isEmpty()) {
                 out.println("No decisions"
@@ -105,8 +106,8 @@ final class DecisionsCommand {
                 return 0;
             }
             List<List<String>> table = new ArrayList<>();
-            for (StoredDecision row : rows) {
-                Decision d = row.decision();
+            for (DecisionLog.Listed row : rows) {
+                Decision.Summary d = row.summary();
                 List<String> cells = new ArrayList<>();
                 if (d == null) {
                     cells.addAll(List.of("#" + row.seq(), "-", "-", "unreadable", "-", "run 'decisions verify'"));

@@ -2,7 +2,6 @@ package dev.heartbeat.cli;
 
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.DecisionStats;
-import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.Durations;
 import dev.heartbeat.config.Fleet;
@@ -11,6 +10,7 @@ import dev.heartbeat.daemon.Daemon;
 import dev.heartbeat.daemon.Schedule;
 import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Control;
+import dev.heartbeat.store.DecisionLog;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoreException;
 import java.io.PrintWriter;
@@ -126,7 +126,7 @@ final class StatusCommand implements Callable<Integer> {
     private Map<String, Object> row(Main main, AgentConfig config, @Nullable Store s, Instant now) {
         Schedule schedule = new Schedule(config);
         String name = config.agent().name();
-        Decision last = s == null ? null : lastDecision(s, name);
+        Decision.Summary last = s == null ? null : lastDecision(s, name);
         DecisionStats.Totals today = s == null ? DecisionStats.Totals.of(List.of()) : today(main, config, s);
         boolean paused = Files.exists(config.pauseFile())
                 || Files.exists(config.agentPauseFile())
@@ -173,9 +173,9 @@ final class StatusCommand implements Callable<Integer> {
         return day;
     }
 
-    private static @Nullable Decision lastDecision(Store s, String agent) {
-        return s.decisionLog().list(agent, null, null, 1).stream()
-                .map(StoredDecision::decision)
+    private static Decision.@Nullable Summary lastDecision(Store s, String agent) {
+        return s.decisionLog().listed(agent, null, null, 1).stream()
+                .map(DecisionLog.Listed::summary)
                 .filter(Objects::nonNull)
                 .findFirst()
                 .orElse(null);
@@ -197,7 +197,7 @@ final class StatusCommand implements Callable<Integer> {
         Instant now = main.clock.instant();
         List<Instant> nextBeats = schedule.next(now, 3);
         Optional<Instant> next = nextBeats.stream().findFirst();
-        Decision last = null;
+        Decision.Summary last = null;
         DecisionStats.Totals today = DecisionStats.Totals.of(List.of());
         boolean store = AgentRuntime.database(config).exists();
         Optional<String> daemon = Optional.empty();

@@ -178,6 +178,34 @@ public final class DecisionLog {
     /** Decisions newest first, optionally of one agent, since an instant and of one outcome. */
     public List<StoredDecision> list(
             @Nullable String agent, @Nullable OffsetDateTime since, Decision.@Nullable Outcome outcome, int limit) {
+        return newestFirst(agent, since, outcome, limit, (seq, json) -> new StoredDecision(seq, json, parse(json)));
+    }
+
+    /** A decision as a list shows it: its summary, or none where the record cannot be read. */
+    public record Listed(long seq, Decision.@Nullable Summary summary) {}
+
+    /** The rows {@link #list} gives, each read as a summary only. */
+    public List<Listed> listed(
+            @Nullable String agent, @Nullable OffsetDateTime since, Decision.@Nullable Outcome outcome, int limit) {
+        return newestFirst(agent, since, outcome, limit, (seq, json) -> {
+            try {
+                return new Listed(seq, JsonRecords.read(json, Decision.Summary.class));
+            } catch (RuntimeException e) {
+                return new Listed(seq, null);
+            }
+        });
+    }
+
+    private interface RowReader<T> {
+        T read(long seq, String json);
+    }
+
+    private <T> List<T> newestFirst(
+            @Nullable String agent,
+            @Nullable OffsetDateTime since,
+            Decision.@Nullable Outcome outcome,
+            int limit,
+            RowReader<T> reader) {
         StringBuilder sql = new StringBuilder("SELECT seq, record FROM decisions WHERE 1 = 1");
         if (agent != null) {
             sql.append(" AND agent = ?");
@@ -202,7 +230,13 @@ public final class DecisionLog {
                     ps.setString(i++, outcome.wire());
                 }
                 ps.setInt(i, limit);
-                return decisionRows(ps);
+                List<T> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(reader.read(rs.getLong(1), rs.getString(2)));
+                    }
+                }
+                return out;
             }
         });
     }

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.HashChain;
+import dev.heartbeat.audit.StoredDecision;
 import dev.heartbeat.fakes.AgentTest;
 import dev.heartbeat.fakes.TestAgent;
+import dev.heartbeat.store.DecisionLog;
+import dev.heartbeat.store.Store;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +78,41 @@ class InspectionCommandsTest extends AgentTest {
         assertThat(bad.err()).contains("--outcome").contains("quiet, acted");
         assertThat(agent.run("decisions", "list", "--since", "yesterday").exit())
                 .isEqualTo(2);
+    }
+
+    @Test
+    void decisionsListShowsWhatTheWholeRecordsSayAndAnUnreadableOneAsSuch() throws Exception {
+        List<String> ids = threeBeats();
+        sql("UPDATE decisions SET record = substr(record, 1, 40) WHERE seq = 2"); // torn
+        List<StoredDecision> whole;
+        List<DecisionLog.Listed> listed;
+        try (Store store = agent.store()) {
+            whole = store.decisionLog().list(null, null, 10);
+            listed = store.decisionLog().listed(null, null, null, 10);
+        }
+        assertThat(listed).extracting(DecisionLog.Listed::seq).containsExactly(3L, 2L, 1L);
+        assertThat(listed)
+                .extracting(DecisionLog.Listed::summary)
+                .containsExactlyElementsOf(whole.stream()
+                        .map(w -> w.decision() == null ? null : Decision.Summary.of(w.decision()))
+                        .toList());
+        assertThat(listed.get(1).summary()).as("the torn record").isNull();
+
+        List<String> lines = agent.run("decisions", "list").out().lines().toList();
+        assertThat(lines).hasSize(4);
+        for (int i : new int[] {0, 2}) {
+            Decision d = whole.get(i).decision();
+            assertThat(lines.get(i + 1).split("\\s{2,}"))
+                    .containsExactly(
+                            d.id(),
+                            Render.time(d.startedAt()),
+                            d.trigger().wire(),
+                            d.outcome().wire(),
+                            d.usage().inputTokens() + "/" + d.usage().outputTokens(),
+                            d.reason());
+        }
+        assertThat(lines.get(2)).startsWith("#2").contains("unreadable").contains("run 'decisions verify'");
+        assertThat(ids.get(2)).isEqualTo(whole.get(0).decision().id());
     }
 
     @Test
