@@ -1,6 +1,7 @@
 package dev.heartbeat.store;
 
 import dev.heartbeat.audit.ArchivedDecisions;
+import dev.heartbeat.audit.CountedReader;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.DecisionStats;
 import dev.heartbeat.audit.HashChain;
@@ -159,7 +160,7 @@ public final class DecisionLog {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         try {
-                            out.add(JsonRecords.read(rs.getString(1), DecisionStats.Counted.class));
+                            out.add(CountedReader.read(rs.getString(1)));
                         } catch (RuntimeException e) {
                             // unreadable: left out, as list() leaves it out
                         }
