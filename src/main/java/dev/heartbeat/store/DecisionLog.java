@@ -1,9 +1,9 @@
 package dev.heartbeat.store;
 
 import dev.heartbeat.audit.ArchivedDecisions;
-import dev.heartbeat.audit.CountedReader;
 import dev.heartbeat.audit.Decision;
 import dev.heartbeat.audit.DecisionStats;
+import dev.heartbeat.audit.DecisionText;
 import dev.heartbeat.audit.HashChain;
 import dev.heartbeat.audit.HeadAnchor;
 import dev.heartbeat.audit.StoredDecision;
@@ -160,7 +160,7 @@ public final class DecisionLog {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         try {
-                            out.add(CountedReader.read(rs.getString(1)));
+                            out.add(DecisionText.counted(rs.getString(1)));
                         } catch (RuntimeException e) {
                             // unreadable: left out, as list() leaves it out
                         }
@@ -190,7 +190,7 @@ public final class DecisionLog {
             @Nullable String agent, @Nullable OffsetDateTime since, Decision.@Nullable Outcome outcome, int limit) {
         return newestFirst(agent, since, outcome, limit, (seq, json) -> {
             try {
-                return new Listed(seq, JsonRecords.read(json, Decision.Summary.class));
+                return new Listed(seq, DecisionText.summary(json));
             } catch (RuntimeException e) {
                 return new Listed(seq, null);
             }
