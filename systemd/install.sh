@@ -78,7 +78,8 @@ TRAIN
     # Twice: the first run creates the store (Flyway), the second is an ordinary beat, whose classes are listed.
     java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$lib/heartbeat-agent.jar" --config "$train/agent.yaml" \
         --once >/dev/null 2>&1 || true
-    java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:DumpLoadedClassList="$train/classes" \
+    # At INFO, as the daemon logs: a --once logs nothing at its WARN, so its console logging would not be listed.
+    java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:DumpLoadedClassList="$train/classes" -Dhb.log.level=INFO \
         -jar "$lib/heartbeat-agent.jar" --config "$train/agent.yaml" --once >/dev/null 2>&1 || true
     kill "$provider" 2>/dev/null || true
     provider=

@@ -297,7 +297,9 @@ class JarOnceIT {
             // not made for (the build's own copy), the JVM shares nothing without a word, and the daemon says so.
             Path archive = lib.resolve("heartbeat-agent.jsa");
             assertThat(daemonOutput(agent, archive, lib.resolve("heartbeat-agent.jar"), "installed.log"))
-                    .doesNotContain("class-data sharing archive");
+                    .doesNotContain("class-data sharing archive")
+                    .as("the daemon logs from its first line: the archive holds its console logging")
+                    .contains("ch.qos.logback.core.ConsoleAppender source: shared objects file");
             assertThat(daemonOutput(agent, archive, JarProcess.jar(), "other-jar.log"))
                     .contains("the class-data sharing archive " + archive + " is not in use");
         }
@@ -311,11 +313,15 @@ class JarOnceIT {
                 .contains("heartbeat-agent 0.1.0");
     }
 
-    /** What {@code run} of {@code jar} with {@code archive} says until it has started; then it is stopped. */
+    /**
+     * What {@code run} of {@code jar} with {@code archive} says until it has started, each class's source logged;
+     * then it is stopped.
+     */
     private String daemonOutput(TestAgent agent, Path archive, Path jar, String log) throws Exception {
         ProcessBuilder run = new ProcessBuilder(
                         JarProcess.java(),
                         "-XX:SharedArchiveFile=" + archive,
+                        "-Xlog:class+load=info",
                         "-jar",
                         jar.toString(),
                         "--config",
