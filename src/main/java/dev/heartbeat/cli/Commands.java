@@ -9,7 +9,7 @@ import picocli.CommandLine;
 /**
  * The commands and the groups' subcommands by name, and which of them a command line's arguments need built. Picocli
  * builds a command's model by reflection over it and all its subcommands: building every command at each start cost
- * a command about 0.12 s of CPU, and a group's every subcommand another ~60 ms ({@code decisions list} built show,
+ * a command about 0.12 s of CPU, and a group's every subcommand ~30 ms more ({@code decisions list} built show,
  * verify and stats too). So only the command the arguments name is built, and of a group only the subcommand the
  * next word names; help, a missing or an unknown word get them all (picocli lists them, or suggests the nearest). The
  * names are written here, not read from each class's annotation: parsing the annotations cost ~20 ms of a start
