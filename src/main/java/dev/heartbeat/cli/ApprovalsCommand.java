@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- *{@code approvals}: tool calls that wait for a person.
+ * {@code approvals}: tool calls that wait for a person.
  *
  * <p>Its subcommands are named in {@link Commands#subcommands}: the command line builds only the one it runs.
  */

@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- *{@code config}: configuration commands.
+ * {@code config}: configuration commands.
  *
  * <p>Its subcommands are named in {@link Commands#subcommands}: the command line builds only the one it runs.
  */

@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- *{@code decisions}: the decision log.
+ * {@code decisions}: the decision log.
  *
  * <p>Its subcommands are named in {@link Commands#subcommands}: the command line builds only the one it runs.
  */

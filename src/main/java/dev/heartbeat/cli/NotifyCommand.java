@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- *{@code notify test}: one line to a channel, to see that the operator gets what the agent sends.
+ * {@code notify test}: one line to a channel, to see that the operator gets what the agent sends.
  *
  * <p>Its subcommands are named in {@link Commands#subcommands}: the command line builds only the one it runs.
  */

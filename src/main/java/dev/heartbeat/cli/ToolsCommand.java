@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- *{@code tools}: what the model may call, and from where.
+ * {@code tools}: what the model may call, and from where.
  *
  * <p>Its subcommands are named in {@link Commands#subcommands}: the command line builds only the one it runs.
  */
