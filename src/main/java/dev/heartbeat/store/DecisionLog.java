@@ -179,7 +179,7 @@ public final class DecisionLog {
     /** Decisions newest first, optionally of one agent, since an instant and of one outcome. */
     public List<StoredDecision> list(
             @Nullable String agent, @Nullable OffsetDateTime since, Decision.@Nullable Outcome outcome, int limit) {
-        return newestFirst(agent, since, outcome, limit, (seq, json) -> new StoredDecision(seq, json, parse(json)));
+        return newestFirst(agent, since, outcome, limit, DecisionLog::whole);
     }
 
     /** A decision as a list shows it: its summary, or none where the record cannot be read. */
@@ -197,8 +197,13 @@ public final class DecisionLog {
         });
     }
 
+    /** What a row of {@code seq, record} is read as. */
     private interface RowReader<T> {
         T read(long seq, String json);
+    }
+
+    private static StoredDecision whole(long seq, String json) {
+        return new StoredDecision(seq, json, parse(json));
     }
 
     private <T> List<T> newestFirst(
@@ -231,13 +236,7 @@ public final class DecisionLog {
                     ps.setString(i++, outcome.wire());
                 }
                 ps.setInt(i, limit);
-                List<T> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(reader.read(rs.getLong(1), rs.getString(2)));
-                    }
-                }
-                return out;
+                return rows(ps, reader);
             }
         });
     }
@@ -249,7 +248,7 @@ public final class DecisionLog {
                     "SELECT seq, record FROM decisions WHERE id = ? OR id LIKE ? ORDER BY seq LIMIT 2")) {
                 ps.setString(1, idOrPrefix);
                 ps.setString(2, idOrPrefix.replace("%", "").replace("_", "") + "%");
-                List<StoredDecision> rows = decisionRows(ps);
+                List<StoredDecision> rows = rows(ps, DecisionLog::whole);
                 if (rows.size() == 1) {
                     return Optional.of(rows.get(0));
                 }
@@ -444,12 +443,12 @@ public final class DecisionLog {
         }
     }
 
-    private static List<StoredDecision> decisionRows(PreparedStatement ps) throws SQLException {
-        List<StoredDecision> out = new ArrayList<>();
+    /** The rows of {@code seq, record} the statement selects, each as {@code reader} reads it. */
+    private static <T> List<T> rows(PreparedStatement ps, RowReader<T> reader) throws SQLException {
+        List<T> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                String json = rs.getString(2);
-                out.add(new StoredDecision(rs.getLong(1), json, parse(json)));
+                out.add(reader.read(rs.getLong(1), rs.getString(2)));
             }
         }
         return out;
