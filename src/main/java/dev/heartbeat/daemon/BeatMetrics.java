@@ -112,7 +112,8 @@ final class BeatMetrics implements BeatListener {
 
     @Override
     public void beatRecorded(Decision d, Optional<HeadAnchor.Head> chainHead) {
-        // The beat is counted last: a scrape that sees it counted sees its cost and its time too.
+        // The beat is counted last. A scrape reads the meters one at a time, in no set order, so one that runs
+        // while a beat is recorded may still read its count without its cost; the next one reads both.
         if (d.costUsd() != null) {
             cost.increment(d.costUsd());
         }
