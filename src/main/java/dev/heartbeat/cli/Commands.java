@@ -30,6 +30,7 @@ final class Commands {
             entry("sessions", SessionsCommand.class),
             entry("decisions", DecisionsCommand.class),
             entry("config", ConfigCommand.class),
+            entry("migrate", MigrateCommand.class),
             entry("help", CommandLine.HelpCommand.class));
 
     private Commands() {}

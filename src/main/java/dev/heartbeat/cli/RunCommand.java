@@ -3,7 +3,10 @@ package dev.heartbeat.cli;
 import dev.heartbeat.config.AgentConfig;
 import dev.heartbeat.config.Fleet;
 import dev.heartbeat.daemon.Daemon;
+import dev.heartbeat.daemon.MigrationProcess;
 import dev.heartbeat.logging.Logs;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +51,8 @@ final class RunCommand implements Callable<Integer> {
             Logs.addJsonFile(config.resolve(config.logging().jsonFile()));
         }
         Daemon daemon = new Daemon(fleet, main.clock, main.env);
+        // A store to migrate is migrated by this program's 'migrate', in a JVM of its own (see MigrationProcess).
+        Relaunch.of(migrate(main)).ifPresent(command -> daemon.migratingWith(new MigrationProcess(command, main.env)));
         // Our own handlers, so a stop by signal is a clean stop (exit 0), not the JVM's 143.
         for (String name : new String[] {"TERM", "INT"}) {
             try {
@@ -71,5 +76,15 @@ final class RunCommand implements Callable<Integer> {
                         },
                         "shutdown"));
         return daemon.run();
+    }
+
+    /** The arguments of 'migrate' on this daemon's configuration. */
+    private static List<String> migrate(Main main) {
+        List<String> args = new ArrayList<>(
+                List.of("--config", main.configFile.toAbsolutePath().toString(), "migrate"));
+        if (main.verbose) {
+            args.add(0, "--verbose");
+        }
+        return args;
     }
 }

@@ -12,6 +12,7 @@ import dev.heartbeat.config.PostgresUrl;
 import dev.heartbeat.model.ModelRouter;
 import dev.heartbeat.notify.Notifier;
 import dev.heartbeat.store.Database;
+import dev.heartbeat.store.Migrator;
 import dev.heartbeat.store.PostgresDatabase;
 import dev.heartbeat.store.SqliteDatabase;
 import dev.heartbeat.store.Store;
@@ -108,7 +109,12 @@ public final class AgentRuntime implements AutoCloseable {
 
     /** The store opened (created and migrated if needed) for writing, its decisions chained with the chain key. */
     public static Store openStore(AgentConfig config, Clock clock) {
-        return Store.open(database(config), clock)
+        return openStore(config, clock, null);
+    }
+
+    /** The same, a migration it needs run by {@code elsewhere} (see {@link Store#open(Database, Clock, Migrator)}). */
+    static Store openStore(AgentConfig config, Clock clock, @org.jspecify.annotations.Nullable Migrator elsewhere) {
+        return Store.open(database(config), clock, elsewhere)
                 .keyChain(HashChain.key(config.audit().chainKey().value()));
     }
 

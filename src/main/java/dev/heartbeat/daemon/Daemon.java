@@ -9,6 +9,7 @@ import dev.heartbeat.model.ModelRouter;
 import dev.heartbeat.store.Cluster;
 import dev.heartbeat.store.Control;
 import dev.heartbeat.store.Database;
+import dev.heartbeat.store.Migrator;
 import dev.heartbeat.store.Store;
 import dev.heartbeat.store.StoreException;
 import dev.heartbeat.store.WakeSignals;
@@ -69,6 +70,9 @@ public final class Daemon {
     /** This daemon as decisions and the fence name it: its cluster instance id, or "pid N on HOST". */
     private volatile String node;
 
+    /** Who migrates a store not at this release's schema: null, this process. */
+    private @Nullable Migrator migrator;
+
     public Daemon(AgentConfig config, Clock clock, Map<String, String> env) {
         this(Fleet.of(config), clock, env);
     }
@@ -80,6 +84,15 @@ public final class Daemon {
         this.env = env;
         this.holder = "pid " + ProcessHandle.current().pid() + " on " + Host.name();
         this.node = holder;
+    }
+
+    /**
+     * A store this daemon finds not at this release's schema is migrated by {@code migrator} (the command line's: a
+     * process of its own, see {@link MigrationProcess}) before the daemon opens it. Call before {@link #run()}.
+     */
+    public Daemon migratingWith(Migrator migrator) {
+        this.migrator = migrator;
+        return this;
     }
 
     /** Runs until {@link #stop()}; returns the exit code. */
@@ -165,7 +178,7 @@ public final class Daemon {
                 ObservabilityServer observability = shared.observability().http() == null
                         ? null
                         : new ObservabilityServer(shared.observability(), clock);
-                Store store = AgentRuntime.openStore(shared, clock)) {
+                Store store = AgentRuntime.openStore(shared, clock, migrator)) {
             Map<String, ServedAgent> agents = new LinkedHashMap<>();
             try {
                 for (AgentConfig config : fleet.agents()) {

@@ -62,10 +62,27 @@ public final class Store implements AutoCloseable {
 
     /** Opens and migrates the database for a process that writes. */
     public static Store open(Database db, Clock clock) {
+        return open(db, clock, null);
+    }
+
+    /**
+     * Opens the database for a process that writes; when it is not at this release's schema, {@code elsewhere}
+     * migrates it first (the daemon: in a process of its own), with no connection of ours open, and what it leaves
+     * undone is migrated here.
+     */
+    public static Store open(Database db, Clock clock, @Nullable Migrator elsewhere) {
         db.checkIntact();
         Database.Connections connections = db.connect(false);
         if (current(connections, db)) {
             return new Store(db, connections, clock, false);
+        }
+        if (elsewhere != null) {
+            connections.close();
+            elsewhere.migrate(db);
+            connections = db.connect(false);
+            if (current(connections, db)) {
+                return new Store(db, connections, clock, false);
+            }
         }
         try {
             Flyway.configure()
@@ -91,6 +108,16 @@ public final class Store implements AutoCloseable {
                     "cannot prepare the database " + db.describe() + ": " + StoreException.rootMessage(e), e);
         }
         return new Store(db, connections, clock, false);
+    }
+
+    /** Whether the database is there with this release's schema: opening it for writing then migrates nothing. */
+    public static boolean current(Database db) {
+        if (!db.exists()) {
+            return false;
+        }
+        try (Database.Connections connections = db.connect(false)) {
+            return current(connections, db);
+        }
     }
 
     private static boolean current(Database.Connections connections, Database db) {

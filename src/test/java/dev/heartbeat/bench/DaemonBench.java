@@ -96,8 +96,8 @@ public final class DaemonBench {
     private record Started(Process process, Path config) {}
 
     /**
-     * The daemon on a new store: its first start, which also creates the store (Flyway's migration, whose ~400
-     * classes stay loaded for the life of the process).
+     * The daemon on a new store: its first start, which also has the store made ({@code migrate} in a process of
+     * its own).
      */
     private static Started started(FakeOpenAi fake, Path jar, List<String> flags, String heartbeat) throws Exception {
         return started(fake, jar, flags, heartbeat, false);

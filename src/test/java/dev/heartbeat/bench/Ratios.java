@@ -306,7 +306,7 @@ public final class Ratios {
             double[] jvm = DaemonBench.idleJvm(seconds);
             Path jar = lib.resolve("heartbeat-agent.jar");
             String label = "the unit's flags and archive";
-            // Restarted on its store: every start but the very first finds one (and loads no Flyway).
+            // Restarted on its store: every start but the very first finds one (and migrates nothing).
             double[] daemon = DaemonBench.idleRestarted(fake, jar, unit, label, seconds);
             summary.put(
                     "idle daemon RSS / an idle JVM's (restarted on its store)",

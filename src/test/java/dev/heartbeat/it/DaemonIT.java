@@ -290,4 +290,56 @@ class DaemonIT {
         assertThat(d.outcome()).isEqualTo(Decision.Outcome.FAILED);
         assertThat(d.reason()).containsAnyOf("interrupted", "stopped");
     }
+
+    /**
+     * A daemon that finds no store has it made by 'migrate' in a process of its own, so Flyway's classes, which a
+     * JVM never unloads, are never the daemon's: its first start idles as every later one does.
+     */
+    @Test
+    void aDaemonsFirstStartMigratesInAProcessOfItsOwn() throws Exception {
+        Path classes = home.resolve("classes");
+        Files.createDirectories(classes);
+        // %p: each JVM (the daemon, the migration it starts) writes its own list.
+        env.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classes.resolve("%p.txt"));
+        try (DaemonProcess daemon = start("run.log")) {
+            assertThat(daemon.awaitOutput("daemon started", Duration.ofSeconds(30)))
+                    .as(daemon.output())
+                    .isTrue();
+            assertThat(daemon.output())
+                    .as(daemon.output())
+                    .contains("is not at this release's schema: migrating it in a process of its own")
+                    .contains("now at this release's schema");
+            Path own = classes.resolve(daemon.pid() + ".txt");
+            assertThat(Files.readString(own)).as("the daemon's classes").doesNotContain("org.flywaydb.core.Flyway ");
+            List<Path> others;
+            try (var files = Files.list(classes)) {
+                others = files.filter(f -> !f.equals(own)).toList();
+            }
+            assertThat(others).as("one process migrated").hasSize(1);
+            assertThat(Files.readString(others.get(0))).contains("org.flywaydb.core.Flyway ");
+            assertThat(daemon.terminate(Duration.ofSeconds(20))).isZero();
+        }
+        assertThat(Store.current(new dev.heartbeat.store.SqliteDatabase(agent.database())))
+                .isTrue();
+    }
+
+    /** A store made by another build is refused as before, the migration's error the daemon's, and left as it is. */
+    @Test
+    void aStoreTheMigrationRefusesStopsTheDaemonWithItsReason() throws Exception {
+        Path db = home.resolve("state/heartbeat.db");
+        Store.open(db, java.time.Clock.systemUTC()).close();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+                java.sql.Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE flyway_schema_history SET checksum = 1119044668 WHERE version = '1'");
+        }
+        JarProcess.Result run = JarProcess.run(env, "--config", agent.config().toString(), "run");
+        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+        assertThat(run.err())
+                .as(run.out() + run.err())
+                .contains("error: the store's migration failed (exit 1): cannot prepare the database " + db)
+                .contains("version 1")
+                .contains("Nothing was changed")
+                .doesNotContain("\tat ");
+        assertThat(run.out()).doesNotContain("daemon started");
+    }
 }
