@@ -35,6 +35,12 @@ install -d -m 0755 "$lib" "$units" "$doc" "$etc"
 lib=$(cd "$lib" && pwd)
 install -m 0644 "$jar" "$lib/heartbeat-agent.jar"
 install -m 0644 "$here/heartbeat-agent.service" "$units/heartbeat-agent.service"
+# A JVM refuses to start on a flag it does not know: the unit's periodic trim of the C heap (JDK 17.0.11 and later)
+# is left out of the unit installed for an older one.
+if command -v java >/dev/null 2>&1 && ! java -XX:TrimNativeHeapInterval=30000 -version >/dev/null 2>&1; then
+    sed -i 's/ -XX:TrimNativeHeapInterval=[0-9]*//' "$units/heartbeat-agent.service"
+    echo "note     this java has no -XX:TrimNativeHeapInterval (JDK 17.0.11 and later have it): left out of the unit"
+fi
 install -m 0644 "$repo/README.md" "$doc/README.md"
 echo "installed $lib/heartbeat-agent.jar and $units/heartbeat-agent.service"
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -134,5 +135,36 @@ class SystemdFilesTest {
                 .contains("/var/lib/heartbeat-agent/heartbeat.db")
                 .contains("api-key: <redacted>")
                 .doesNotContain("sk-installed-key");
+    }
+
+    /** The unit's trim flag is kept for a JVM that knows it and left out for one that would refuse to start on it. */
+    @Test
+    void theInstalledUnitHasOnlyFlagsItsJavaKnows(@TempDir Path root) throws Exception {
+        Path jar = Files.writeString(root.resolve("fake.jar"), "jar bytes");
+        Path unit = root.resolve("stage/etc/systemd/system/heartbeat-agent.service");
+        Map<String, String> env = new java.util.HashMap<>(
+                Map.of("DESTDIR", root.resolve("stage").toString(), "JAR", jar.toString(), "ARCHIVE", "0"));
+        Run knows = run(env, "sh", "systemd/install.sh");
+        assertThat(knows.exit()).as(knows.output()).isZero();
+        assertThat(Files.readString(unit)).contains(" -XX:TrimNativeHeapInterval=30000 ");
+
+        // An older java: the same JVM, but it refuses the flag as one that does not know it does.
+        Path bin = Files.createDirectories(root.resolve("old-java"));
+        Path java = bin.resolve("java");
+        Files.writeString(
+                java,
+                "#!/bin/sh\ncase \"$*\" in *TrimNativeHeapInterval*) "
+                        + "echo \"Unrecognized VM option 'TrimNativeHeapInterval=30000'\" >&2; exit 1;; esac\n"
+                        + "exec " + dev.heartbeat.fakes.JarProcess.java() + " \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        env.put("PATH", bin + ":" + System.getenv("PATH"));
+        Run older = run(env, "sh", "systemd/install.sh");
+        assertThat(older.exit()).as(older.output()).isZero();
+        assertThat(older.output()).contains("no -XX:TrimNativeHeapInterval");
+        String installed = Files.readString(unit);
+        assertThat(installed).doesNotContain("TrimNativeHeapInterval=30000 ").contains("-XX:SharedArchiveFile=");
+        assertThat(installed.replace(" -XX:TrimNativeHeapInterval=30000", ""))
+                .as("nothing else changed")
+                .isEqualTo(Files.readString(UNIT).replace(" -XX:TrimNativeHeapInterval=30000", ""));
     }
 }
