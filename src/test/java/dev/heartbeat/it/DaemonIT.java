@@ -292,8 +292,9 @@ class DaemonIT {
     }
 
     /**
-     * A daemon that finds no store has it made by 'migrate' in a process of its own, so Flyway's classes, which a
-     * JVM never unloads, are never the daemon's: its first start idles as every later one does.
+     * A daemon that finds no store has it made by 'migrate' in a process of its own, so Flyway's classes, which the
+     * application's class loader keeps for the JVM's life, are never the daemon's: its first start idles as every
+     * later one does.
      */
     @Test
     void aDaemonsFirstStartMigratesInAProcessOfItsOwn() throws Exception {
