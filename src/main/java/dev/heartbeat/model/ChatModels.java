@@ -12,8 +12,7 @@ public final class ChatModels {
     /** LangChain4j's own retries are off: {@link ResilientHttpClient} owns the one retry policy. */
     public static ChatModel create(ModelConfig m, Clock clock, Sleeper sleeper) {
         String baseUrl = ModelProviders.baseUrl(m);
-        HttpClientBuilder http = new ResilientHttpClient.Builder(
-                        RetryPolicy.of(m.maxRetries()), clock, sleeper, baseUrl.startsWith("http://"))
+        HttpClientBuilder http = new ResilientHttpClient.Builder(RetryPolicy.of(m.maxRetries()), clock, sleeper)
                 .connectTimeout(m.timeout())
                 .readTimeout(m.timeout());
         String key = m.apiKey().isPresent() ? m.apiKey().value() : null;

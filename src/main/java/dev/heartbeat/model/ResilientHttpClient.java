@@ -10,28 +10,23 @@ import dev.langchain4j.http.client.sse.ServerSentEventParser;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The HTTP client LangChain4j's chat models use here: plain HTTP/1.1 on the JDK client, with the
+ * The HTTP client LangChain4j's chat models use here: plain HTTP/1.1 ({@link BlockingHttp}), with the
  * project's one retry policy (LangChain4j's is switched off, so there is one policy, not two stacked).
  * resilience4j's {@link Retry} runs the attempts and waits; each attempt decides its own wait, because
  * only it sees the provider's {@code Retry-After} and the beat's deadline: it never waits past that
  * deadline, and it reports every attempt for the decision record.
  */
 final class ResilientHttpClient implements HttpClient {
-    private final java.net.http.HttpClient http;
+    private final BlockingHttp http;
     private final Duration readTimeout;
     private final RetryPolicy policy;
     private final Clock clock;
@@ -45,19 +40,8 @@ final class ResilientHttpClient implements HttpClient {
             @Nullable Duration pause) {}
 
     ResilientHttpClient(
-            Duration connectTimeout,
-            Duration readTimeout,
-            RetryPolicy policy,
-            Clock clock,
-            Sleeper sleeper,
-            boolean plainHttp) {
-        java.net.http.HttpClient.Builder builder = java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout);
-        if (plainHttp) {
-            builder.sslContext(NoTls.context());
-        }
-        this.http = builder.build();
+            Duration connectTimeout, Duration readTimeout, RetryPolicy policy, Clock clock, Sleeper sleeper) {
+        this.http = new BlockingHttp(connectTimeout);
         this.readTimeout = readTimeout;
         this.policy = policy;
         this.clock = clock;
@@ -108,23 +92,21 @@ final class ResilientHttpClient implements HttpClient {
         Optional<Duration> retryAfter = Optional.empty();
         RuntimeException failure;
         try {
-            HttpResponse<String> response =
-                    http.send(toJdk(request, timeout), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            status = response.statusCode();
+            BlockingHttp.Answer response =
+                    http.send(request.method().name(), request.url(), request.headers(), request.body(), timeout);
+            status = response.status();
             if (status / 100 == 2) {
                 record(context, attempt, status, null, 0);
                 return new Try(
                         SuccessfulHttpResponse.builder()
                                 .statusCode(status)
-                                .headers(response.headers().map())
+                                .headers(response.headers())
                                 .body(response.body())
                                 .build(),
                         null,
                         null);
             }
-            retryAfter = RetryPolicy.retryAfter(
-                    response.headers().firstValue("retry-after-ms"),
-                    response.headers().firstValue("retry-after"));
+            retryAfter = RetryPolicy.retryAfter(response.header("retry-after-ms"), response.header("retry-after"));
             error = "HTTP " + status;
             failure = new HttpException(status, response.body());
             if (!RetryPolicy.retryable(status)) {
@@ -170,21 +152,6 @@ final class ResilientHttpClient implements HttpClient {
         }
     }
 
-    private static java.net.http.HttpRequest toJdk(HttpRequest request, Duration timeout) {
-        java.net.http.HttpRequest.Builder b =
-                java.net.http.HttpRequest.newBuilder(URI.create(request.url())).timeout(timeout);
-        for (Map.Entry<String, List<String>> h : request.headers().entrySet()) {
-            for (String v : h.getValue()) {
-                b.header(h.getKey(), v);
-            }
-        }
-        String body = request.body();
-        java.net.http.HttpRequest.BodyPublisher publisher = body == null
-                ? java.net.http.HttpRequest.BodyPublishers.noBody()
-                : java.net.http.HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8);
-        return b.method(request.method().name(), publisher).build();
-    }
-
     @Override
     public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
         throw new UnsupportedOperationException("streaming is not used by heartbeat-agent");
@@ -203,14 +170,11 @@ final class ResilientHttpClient implements HttpClient {
         private final Sleeper sleeper;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(60);
-        private final boolean plainHttp;
 
-        /** {@code plainHttp}: the client only ever calls an http:// base URL (no TLS context is built for it). */
-        Builder(RetryPolicy policy, Clock clock, Sleeper sleeper, boolean plainHttp) {
+        Builder(RetryPolicy policy, Clock clock, Sleeper sleeper) {
             this.policy = policy;
             this.clock = clock;
             this.sleeper = sleeper;
-            this.plainHttp = plainHttp;
         }
 
         @Override
@@ -241,7 +205,7 @@ final class ResilientHttpClient implements HttpClient {
 
         @Override
         public HttpClient build() {
-            return new ResilientHttpClient(connectTimeout, readTimeout, policy, clock, sleeper, plainHttp);
+            return new ResilientHttpClient(connectTimeout, readTimeout, policy, clock, sleeper);
         }
     }
 }

@@ -160,7 +160,9 @@ class JarOnceIT {
                     .as("a model at an http:// URL needs no trust store read")
                     .doesNotContain("sun.security.ssl.TrustStoreManager ")
                     .as("nor its TLS provider")
-                    .doesNotContain("sun.security.ssl.SunJSSE ");
+                    .doesNotContain("sun.security.ssl.SunJSSE ")
+                    .as("one request and its answer need no asynchronous HTTP client")
+                    .doesNotContain("jdk.internal.net.http.HttpClientImpl ");
             assertThat(Files.readString(second))
                     .as("logging is set up in code, without logback's XML reader")
                     .doesNotContain("ch.qos.logback.classic.joran.JoranConfigurator ")
