@@ -64,7 +64,10 @@ final class BlockingHttp {
         }
     }
 
-    /** Sends the request and reads the whole answer, waiting at most {@code timeout} once connected. */
+    /**
+     * Sends the request and reads the whole answer: at most the connect timeout to connect, {@code timeout} for each
+     * read, and the two together for all of it.
+     */
     Answer send(String method, String url, Map<String, List<String>> headers, @Nullable String body, Duration timeout)
             throws IOException, InterruptedException {
         HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection(Proxy.NO_PROXY);
@@ -79,7 +82,7 @@ final class BlockingHttp {
         io.setDaemon(true);
         io.start();
         try {
-            return exchange.get(millis(connectTimeout) + millis(timeout), TimeUnit.MILLISECONDS);
+            return exchange.get((long) millis(connectTimeout) + millis(timeout), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             c.disconnect();
             throw e;

@@ -69,6 +69,20 @@ class BlockingHttpTest {
                 .allSatisfy((name, values) -> assertThat(name).isLowerCase());
     }
 
+    /** Timeouts of weeks (a model.timeout written as "no limit") add up without overflowing into none at all. */
+    @Test
+    void timeoutsOfWeeksStillWaitForTheAnswer() throws Exception {
+        String url = serve(exchange -> {
+            exchange.sendResponseHeaders(200, 2);
+            exchange.getResponseBody().write("{}".getBytes(StandardCharsets.UTF_8));
+            exchange.close();
+        });
+        BlockingHttp.Answer answer =
+                new BlockingHttp(Duration.ofDays(30)).send("POST", url, Map.of(), "{}", Duration.ofDays(30));
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("{}");
+    }
+
     /** Our retry policy decides whether to ask again, and records it; the connection never does so unseen. */
     @Test
     void aPostWhoseAnswerNeverComesIsNotSentAgainByTheConnection() throws Exception {
