@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * The figures of "fast and lean", each beside its yardstick in the same run: a cold {@code --once} (a failed
- * beat, and a quiet one against a fake provider) and the inspection commands against {@code --help} (CPU, alternating, without and with the class-data sharing archive
+ * beat, and a quiet one against a fake provider) and the inspection commands against {@code --help} (CPU, alternating;
+ * the ratio of the medians, and the median of each round's ratio beside it; without and with the class-data sharing archive
  * {@code systemd/install.sh} makes), {@code sessions import} of 100,000 messages against a plain JSON parse of the
  * same file (CPU, and the bytes it writes), {@code decisions verify}'s peak RSS at 10,000 and 100,000 records, a
  * beat on a 100,000-message session against one on 10 messages, and the idle daemon's RSS and CPU against a JVM
@@ -112,6 +113,16 @@ public final class Ratios {
                 line.append(String.format("  %s %.2f s (%.2f×)", command, m, m / help));
             });
             System.out.println(line);
+            // The same rounds paired: each command over the --help of its own round, then the median. The machine's
+            // speed drifts within a run; a command and its round's --help run back to back, so the drift cancels.
+            StringBuilder paired = new StringBuilder("    paired, median of each round's ratio:");
+            List<Double> helps = byCommand.get("--help");
+            byCommand.forEach((command, samples) -> {
+                if (!command.equals("--help")) {
+                    paired.append(String.format("  %s %.2f×", command, pairedRatio(samples, helps)));
+                }
+            });
+            System.out.println(paired);
             if (run.startsWith("this build")) {
                 String tag = run.endsWith("archive") ? ", with the archive" : "";
                 summary.put(
@@ -124,6 +135,13 @@ public final class Ratios {
                         String.format(
                                 "%.2f× (%.2f s)",
                                 median(byCommand.get("quiet --once")) / help, median(byCommand.get("quiet --once"))));
+                summary.put(
+                        "inspection / `--help`, paired by round (median of the rounds' ratios)" + tag,
+                        String.format(
+                                "%.2f×, %.2f×, %.2f×",
+                                pairedRatio(byCommand.get(INSPECTION.get(0)), helps),
+                                pairedRatio(byCommand.get(INSPECTION.get(1)), helps),
+                                pairedRatio(byCommand.get(INSPECTION.get(2)), helps)));
                 for (String command : INSPECTION) {
                     summary.put(
                             "`" + command + "` / `--help`, CPU" + tag,
@@ -367,6 +385,15 @@ public final class Ratios {
                         + Stats.number(time, "System time \\(seconds\\): ([0-9.]+)"),
                 (long) Stats.number(time, "Maximum resident set size \\(kbytes\\): (\\d+)"),
                 (long) Stats.number(time, "File system outputs: (\\d+)") / 2);
+    }
+
+    /** The median of {@code samples[i] / yardstick[i]}: each sample over the yardstick of its own round. */
+    static double pairedRatio(List<Double> samples, List<Double> yardstick) {
+        double[] ratios = new double[samples.size()];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = samples.get(i) / yardstick.get(i);
+        }
+        return Stats.median(ratios);
     }
 
     private static double median(List<Double> samples) {
