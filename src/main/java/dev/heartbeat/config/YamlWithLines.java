@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -235,7 +236,19 @@ final class YamlWithLines {
                         "the file must be a mapping of sections "
                                 + "(agent:, model:, heartbeat: ...), not a single value or a list");
             }
-            return value(p, "");
+            JsonNode tree = value(p, "");
+            // The parser reads on into a next document (after ---) as if it were more of this one; an empty one
+            // (a trailing ---) holds nothing to lose.
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t != JsonToken.VALUE_NULL || !p.getText().isEmpty()) {
+                    throw new ConfigException(
+                            null,
+                            file,
+                            line(p),
+                            "a second YAML document (after ---) is not read; keep the configuration in one");
+                }
+            }
+            return tree;
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String message = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
@@ -286,6 +299,14 @@ final class YamlWithLines {
                 return array;
             }
             case VALUE_STRING -> {
+                if (p instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+                    // The parser hands an alias over as its anchor's name, which would be read as the value.
+                    throw new ConfigException(
+                            ConfigLoader.dotted(pointer),
+                            file,
+                            line(p),
+                            "YAML aliases (*" + p.getText() + ") are not read here; write the value out");
+                }
                 return nodes.textNode(expander().expand(p.getText(), name -> unset.putIfAbsent(pointer, name)));
             }
             case VALUE_NUMBER_INT -> {

@@ -244,6 +244,26 @@ class ConfigLoaderTest {
         assertThat(e.getMessage()).contains("not valid YAML");
     }
 
+    /** An alias would read as its anchor's name: a fallback's key of "k" fails only at the provider. */
+    @Test
+    void anAliasIsRefusedNotReadAsItsName() throws Exception {
+        ConfigException e = error("model:\n  name: x\n  api-key: &k sk-test-key-123456\n"
+                + "  fallbacks:\n    - { provider: openai, name: y, api-key: *k }\n");
+        assertThat(e.line()).isEqualTo(5);
+        assertThat(e.key()).isEqualTo("model.fallbacks[0].api-key");
+        assertThat(e.getMessage()).contains("alias");
+    }
+
+    /** Whatever follows a second --- would be dropped without a word. */
+    @Test
+    void aSecondDocumentIsRefusedNotDropped() throws Exception {
+        ConfigException e = error("model:\n  name: x\n  api-key: k123456\n---\nheartbeat:\n  every: 5m\n");
+        assertThat(e.line()).isEqualTo(5);
+        assertThat(e.getMessage()).contains("second YAML document");
+        assertThat(load("model:\n  name: x\n  api-key: k123456\n...\n").model().name())
+                .isEqualTo("x");
+    }
+
     @Test
     void aKeyTwiceIsAnError() throws Exception {
         ConfigException e = error("model:\n  name: x\n  name: y\n");
