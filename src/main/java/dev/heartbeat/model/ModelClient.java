@@ -30,10 +30,12 @@ import dev.langchain4j.model.openai.OpenAiChatResponseMetadata;
 import dev.langchain4j.model.openai.OpenAiTokenUsage;
 import dev.langchain4j.model.output.TokenUsage;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.UnresolvedAddressException;
+import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -271,6 +273,12 @@ public final class ModelClient implements ChatClient {
                         "cannot connect to " + where
                                 + ": connection refused; is the server running, and is model.base-url right?",
                         e);
+            }
+            if (t instanceof CertificateException certificate) {
+                String host = String.valueOf(
+                        URI.create(ModelProviders.baseUrl(settings)).getHost());
+                return new ModelFailure(
+                        FailureKind.CONNECTION, CertificateFailure.describe(where, host, certificate), e);
             }
             if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
                 return new ModelFailure(

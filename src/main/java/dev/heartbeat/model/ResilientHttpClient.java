@@ -120,6 +120,11 @@ final class ResilientHttpClient implements HttpClient {
         } catch (IOException e) {
             error = e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
             failure = new RuntimeException(e);
+            if (CertificateFailure.in(e) != null) {
+                // The same certificate comes back on every try.
+                record(context, attempt, 0, error, 0);
+                return new Try(null, failure, null);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             record(context, attempt, 0, "interrupted", 0);

@@ -62,7 +62,7 @@ public final class FakeAnthropic extends FakeProvider {
 
     @Override
     public String baseUrl() {
-        return "http://127.0.0.1:" + port() + "/v1/";
+        return origin() + "/v1/";
     }
 
     @Override

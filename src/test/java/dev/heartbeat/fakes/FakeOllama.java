@@ -17,7 +17,7 @@ public final class FakeOllama extends FakeProvider {
 
     @Override
     public String baseUrl() {
-        return "http://127.0.0.1:" + port();
+        return origin();
     }
 
     @Override

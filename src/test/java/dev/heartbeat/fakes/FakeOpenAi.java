@@ -19,9 +19,14 @@ public final class FakeOpenAi extends FakeProvider {
         super("/v1/chat/completions", apiKey);
     }
 
+    /** Over HTTPS, with {@code tls}'s certificate. */
+    public FakeOpenAi(String apiKey, TestTls tls) {
+        super("/v1/chat/completions", apiKey, tls);
+    }
+
     @Override
     public String baseUrl() {
-        return "http://127.0.0.1:" + port() + "/v1";
+        return origin() + "/v1";
     }
 
     @Override

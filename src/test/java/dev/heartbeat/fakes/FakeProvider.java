@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -33,6 +35,7 @@ public abstract class FakeProvider implements AutoCloseable {
     protected static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
+    private final boolean tls;
     private final ConcurrentLinkedDeque<Reply> script = new ConcurrentLinkedDeque<>();
     private final List<JsonNode> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<String> rejections = Collections.synchronizedList(new ArrayList<>());
@@ -66,9 +69,22 @@ public abstract class FakeProvider implements AutoCloseable {
     public record Slow(Duration delay, Reply reply) implements Reply {}
 
     protected FakeProvider(String path, String apiKey) {
+        this(path, apiKey, null);
+    }
+
+    /** With {@code tls}, the provider speaks HTTPS with that certificate (for {@code localhost}). */
+    protected FakeProvider(String path, String apiKey, TestTls tls) {
         this.apiKey = apiKey;
+        this.tls = tls != null;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            if (tls == null) {
+                server = HttpServer.create(loopback, 0);
+            } else {
+                HttpsServer https = HttpsServer.create(loopback, 0);
+                https.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
+                server = https;
+            }
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -83,6 +99,11 @@ public abstract class FakeProvider implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** {@code http://127.0.0.1:PORT}, or {@code https://localhost:PORT} (the name its certificate holds). */
+    protected String origin() {
+        return (tls ? "https://localhost:" : "http://127.0.0.1:") + port();
     }
 
     public abstract String baseUrl();

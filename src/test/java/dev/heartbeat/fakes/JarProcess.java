@@ -28,7 +28,14 @@ public final class JarProcess {
     }
 
     public static ProcessBuilder builder(Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
+        return builder(List.of(), env, args);
+    }
+
+    /** The jar run with {@code jvmOptions} before {@code -jar}. */
+    public static ProcessBuilder builder(List<String> jvmOptions, Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
@@ -36,7 +43,12 @@ public final class JarProcess {
     }
 
     public static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        ProcessBuilder pb = builder(env, args);
+        return run(List.of(), env, args);
+    }
+
+    public static Result run(List<String> jvmOptions, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = builder(jvmOptions, env, args);
         Path out = Files.createTempFile("hb-out", ".txt");
         Path err = Files.createTempFile("hb-err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());

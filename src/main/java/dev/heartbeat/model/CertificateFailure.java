@@ -1,0 +1,41 @@
+package dev.heartbeat.model;
+
+import java.security.cert.CertificateException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A TLS handshake that failed on the server's certificate: one not trusted (a private CA the JVM's trust store does
+ * not hold, an expired one) or one issued for another name. Asking again cannot help, so it is not retried, and the
+ * operator is told what to change.
+ */
+final class CertificateFailure {
+    private CertificateFailure() {}
+
+    /** The certificate's fault in {@code t}'s causes, if that is why it failed. */
+    static @Nullable CertificateException in(@Nullable Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof CertificateException certificate) {
+                return certificate;
+            }
+        }
+        return null;
+    }
+
+    /** One sentence for the decision record: what is wrong with the certificate of {@code where}, and the fix. */
+    static String describe(String where, String host, CertificateException e) {
+        String message = String.valueOf(e.getMessage());
+        // The JDK's wording when the certificate's names do not include the host the URL names.
+        if (message.startsWith("No subject alternative") || message.startsWith("No name matching")) {
+            return "the certificate of " + where + " does not name " + host + " (" + message
+                    + "); use in model.base-url a host name the certificate was issued for";
+        }
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String reason = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+        return "the certificate of " + where + " is not trusted (" + reason + "); if a private CA signed it, give "
+                + "the JVM a trust store holding that CA: -Djavax.net.ssl.trustStore=FILE (README: a provider behind a "
+                + "private CA)";
+    }
+}
