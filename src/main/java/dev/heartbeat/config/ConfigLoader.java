@@ -34,7 +34,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -128,29 +127,30 @@ public final class ConfigLoader {
         AgentConfig.Document doc = bind(tree, parse);
         AgentConfig config = new AgentConfig(
                 file,
-                orDefault(doc.agent(), () -> new AgentConfig.Agent(null, null, null)),
-                orDefault(
-                        doc.model(), () -> new ModelConfig(null, null, null, null, null, null, null, null, null, null)),
+                orDefault(doc.agent(), new AgentConfig.Agent(null, null, null)),
+                orDefault(doc.model(), new ModelConfig(null, null, null, null, null, null, null, null, null, null)),
                 orDefault(
                         doc.heartbeat(),
-                        () -> new AgentConfig.Heartbeat(null, null, null, null, null, null, null, null, null, null)),
-                orDefault(doc.context(), () -> new AgentConfig.Context(null, null, null)),
-                orDefault(doc.storage(), () -> new AgentConfig.Storage(null)),
-                orDefault(doc.notifications(), () -> new AgentConfig.Notify(null, null, null)),
-                orDefault(doc.tools(), () -> new ToolsConfig(null, null, null)),
-                orDefault(doc.logging(), () -> new AgentConfig.Logging(null)),
-                orDefault(doc.pricing(), Map::of),
-                orDefault(doc.budget(), () -> new AgentConfig.Budget(null, null)),
-                orDefault(doc.audit(), () -> new AgentConfig.Audit(null, null)),
-                orDefault(doc.sessions(), () -> new AgentConfig.Sessions(null)),
-                orDefault(doc.mcp(), () -> new McpConfig(null)),
-                orDefault(doc.probes(), List::of),
-                orDefault(doc.observability(), () -> new Observability(null)));
+                        new AgentConfig.Heartbeat(null, null, null, null, null, null, null, null, null, null)),
+                orDefault(doc.context(), new AgentConfig.Context(null, null, null)),
+                orDefault(doc.storage(), new AgentConfig.Storage(null)),
+                orDefault(doc.notifications(), new AgentConfig.Notify(null, null, null)),
+                orDefault(doc.tools(), new ToolsConfig(null, null, null)),
+                orDefault(doc.logging(), new AgentConfig.Logging(null)),
+                orDefault(doc.pricing(), Map.of()),
+                orDefault(doc.budget(), new AgentConfig.Budget(null, null)),
+                orDefault(doc.audit(), new AgentConfig.Audit(null, null)),
+                orDefault(doc.sessions(), new AgentConfig.Sessions(null)),
+                orDefault(doc.mcp(), new McpConfig(null)),
+                orDefault(doc.probes(), List.of()),
+                orDefault(doc.observability(), new Observability(null)));
         return new Checks(config, parse, env, requireKey).run();
     }
 
-    private static <T> T orDefault(@Nullable T value, Supplier<T> fallback) {
-        return value != null ? value : fallback.get();
+    // The defaults are made whether needed or not (records of nulls, cheap): a supplier per section would spin a
+    // lambda class each, 15 on every command's start.
+    private static <T> T orDefault(@Nullable T value, T fallback) {
+        return value != null ? value : fallback;
     }
 
     /** The mapper that binds agent.yaml: kebab-case keys, short durations, unknown keys rejected. */
