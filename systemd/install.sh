@@ -6,6 +6,7 @@
 #   sudo systemd/install.sh            (after: mvn -B -q package -DskipTests)
 #   DESTDIR=/tmp/stage systemd/install.sh   stages the files under /tmp/stage instead
 #   ARCHIVE=0 ...                       skips the class-data sharing archive (made when java is here)
+#   JAVA=/usr/lib/jvm/NAME/bin/java ... the JVM the service and the command line run (default: java on the PATH)
 #
 # Run it again after upgrading the JDK: the archive belongs to one JVM build and one jar.
 set -eu
@@ -24,6 +25,15 @@ if [ -z "$dest" ] && [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 
+# One JVM for all of it: the unit and the command line run the java whose flags are checked here and that makes
+# the archive. Another (an older /usr/bin/java behind a newer one first on the PATH) could refuse a flag this one
+# knows and the service would not start, or ignore this one's archive.
+java=${JAVA:-$(command -v java || true)}
+if [ -n "${JAVA:-}" ] && [ ! -x "$JAVA" ]; then
+    echo "error: JAVA=$JAVA is not an executable java" >&2
+    exit 1
+fi
+
 lib=$dest/usr/lib/heartbeat-agent
 etc=$dest/etc/heartbeat-agent
 units=$dest/etc/systemd/system
@@ -35,9 +45,14 @@ install -d -m 0755 "$lib" "$units" "$doc" "$etc"
 lib=$(cd "$lib" && pwd)
 install -m 0644 "$jar" "$lib/heartbeat-agent.jar"
 install -m 0644 "$here/heartbeat-agent.service" "$units/heartbeat-agent.service"
+if [ -n "$java" ] && [ "$java" != /usr/bin/java ]; then
+    escaped=$(printf '%s' "$java" | sed 's/[&|\\]/\\&/g')
+    sed -i "s|^ExecStart=/usr/bin/java |ExecStart=$escaped |" "$units/heartbeat-agent.service"
+    echo "note     the service runs $java"
+fi
 # A JVM refuses to start on a flag it does not know: the unit's periodic trim of the C heap (JDK 17.0.11 and later)
 # is left out of the unit installed for an older one.
-if command -v java >/dev/null 2>&1 && ! java -XX:TrimNativeHeapInterval=30000 -version >/dev/null 2>&1; then
+if [ -n "$java" ] && ! "$java" -XX:TrimNativeHeapInterval=30000 -version >/dev/null 2>&1; then
     sed -i 's/ -XX:TrimNativeHeapInterval=[0-9]*//' "$units/heartbeat-agent.service"
     echo "note     this java has no -XX:TrimNativeHeapInterval (JDK 17.0.11 and later have it): left out of the unit"
 fi
@@ -54,14 +69,14 @@ echo "installed $lib/heartbeat-agent.jar and $units/heartbeat-agent.service"
 # the jar now lies: staged with DESTDIR, it serves only a JVM that runs the staged jar. A JVM whose archive
 # does not match (another JDK, another jar) starts without class-data sharing: slower, nothing else.
 archive=$lib/heartbeat-agent.jsa
-if [ "${ARCHIVE:-1}" != 0 ] && command -v java >/dev/null 2>&1; then
+if [ "${ARCHIVE:-1}" != 0 ] && [ -n "$java" ]; then
     train=$(mktemp -d)
     provider=
     trap 'if [ -n "$provider" ]; then kill "$provider" 2>/dev/null || true; fi; rm -rf "$train"' EXIT
     mkdir -p "$train/workspace"
     printf -- '- Report anything unusual.\n' > "$train/workspace/HEARTBEAT.md"
     base_url="http://127.0.0.1:9/v1"
-    java -XX:TieredStopAtLevel=1 "$here/TrainingProvider.java" "$train/port" >"$train/provider.log" 2>&1 &
+    "$java" -XX:TieredStopAtLevel=1 "$here/TrainingProvider.java" "$train/port" >"$train/provider.log" 2>&1 &
     provider=$!
     for _ in $(seq 1 150); do
         [ -s "$train/port" ] && break
@@ -82,15 +97,15 @@ notify: { channels: [ { type: log } ] }
 TRAIN
     rm -f "$archive"
     # Twice: the first run creates the store (Flyway), the second is an ordinary beat, whose classes are listed.
-    java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$lib/heartbeat-agent.jar" --config "$train/agent.yaml" \
+    "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$lib/heartbeat-agent.jar" --config "$train/agent.yaml" \
         --once >/dev/null 2>&1 || true
     # At INFO, as the daemon logs: a --once logs nothing at its WARN, so its console logging would not be listed.
-    java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:DumpLoadedClassList="$train/classes" -Dhb.log.level=INFO \
+    "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:DumpLoadedClassList="$train/classes" -Dhb.log.level=INFO \
         -jar "$lib/heartbeat-agent.jar" --config "$train/agent.yaml" --once >/dev/null 2>&1 || true
     kill "$provider" 2>/dev/null || true
     provider=
     if [ -s "$train/classes" ]; then
-        java -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="$train/classes" \
+        "$java" -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="$train/classes" \
             -XX:SharedArchiveFile="$archive" -Xlog:cds=off -jar "$lib/heartbeat-agent.jar" >"$train/dump.log" 2>&1 \
             || rm -f "$archive"
     fi
@@ -117,7 +132,7 @@ cat > "$bin/heartbeat-agent" <<LAUNCHER
 # Without the archive (not made, or removed) the JVM starts from its own.
 share=
 [ -r $archive ] && share="-XX:SharedArchiveFile=$archive -Xlog:cds=off -Xlog:cds+dynamic=off"
-exec java -XX:+UseSerialGC -Xms8m -XX:TieredStopAtLevel=1 -Xss512k \$share \${HEARTBEAT_AGENT_JAVA_OPTS:-} \\
+exec ${java:-java} -XX:+UseSerialGC -Xms8m -XX:TieredStopAtLevel=1 -Xss512k \$share \${HEARTBEAT_AGENT_JAVA_OPTS:-} \\
     -jar $lib/heartbeat-agent.jar "\$@"
 LAUNCHER
 chmod 0755 "$bin/heartbeat-agent"

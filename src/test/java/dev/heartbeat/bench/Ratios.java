@@ -31,7 +31,7 @@ import java.util.Map;
  */
 public final class Ratios {
     /** The flags of the command line install.sh installs ({@code /usr/bin/heartbeat-agent}). */
-    static final List<String> CLI_FLAGS = DaemonBench.jvmFlags(Path.of("systemd/install.sh"), "exec java");
+    static final List<String> CLI_FLAGS = DaemonBench.jvmFlags(Path.of("systemd/install.sh"), "exec ${java:-java}");
 
     private static final List<String> INSPECTION = List.of("status", "decisions list", "sessions list");
 

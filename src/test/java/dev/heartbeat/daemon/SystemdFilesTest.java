@@ -163,8 +163,49 @@ class SystemdFilesTest {
         assertThat(older.output()).contains("no -XX:TrimNativeHeapInterval");
         String installed = Files.readString(unit);
         assertThat(installed).doesNotContain("TrimNativeHeapInterval=30000 ").contains("-XX:SharedArchiveFile=");
-        assertThat(installed.replace(" -XX:TrimNativeHeapInterval=30000", ""))
-                .as("nothing else changed")
+        assertThat(installed.replace(" -XX:TrimNativeHeapInterval=30000", "").replace(java.toString(), "/usr/bin/java"))
+                .as("nothing else changed but the java")
                 .isEqualTo(Files.readString(UNIT).replace(" -XX:TrimNativeHeapInterval=30000", ""));
+    }
+
+    /**
+     * The unit and the command line run the java the installer asked about its flags and made the archive with: with
+     * another first on the PATH than {@code /usr/bin/java}, a flag the one knows would stop the other from starting.
+     */
+    @Test
+    void theUnitAndTheCommandLineRunTheJavaTheInstallerChecked(@TempDir Path root) throws Exception {
+        Path jar = Files.writeString(root.resolve("fake.jar"), "jar bytes");
+        Path bin = Files.createDirectories(root.resolve("jdk/bin"));
+        Path java = bin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\nexec " + dev.heartbeat.fakes.JarProcess.java() + " \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path stage = root.resolve("stage");
+        Map<String, String> env = Map.of(
+                "DESTDIR",
+                stage.toString(),
+                "JAR",
+                jar.toString(),
+                "ARCHIVE",
+                "0",
+                "PATH",
+                bin + ":" + System.getenv("PATH"));
+        Run install = run(env, "sh", "systemd/install.sh");
+        assertThat(install.exit()).as(install.output()).isZero();
+        assertThat(Files.readString(stage.resolve("etc/systemd/system/heartbeat-agent.service")))
+                .contains("\nExecStart=" + java + " -XX:+UseSerialGC ")
+                .doesNotContain("/usr/bin/java");
+        assertThat(Files.readString(stage.resolve("usr/bin/heartbeat-agent")))
+                .contains("exec " + java + " -XX:+UseSerialGC ");
+
+        Path chosen = root.resolve("other/java");
+        Files.createDirectories(chosen.getParent());
+        Files.copy(java, chosen);
+        Run picked = run(
+                Map.of("DESTDIR", stage.toString(), "JAR", jar.toString(), "ARCHIVE", "0", "JAVA", chosen.toString()),
+                "sh",
+                "systemd/install.sh");
+        assertThat(picked.exit()).as(picked.output()).isZero();
+        assertThat(Files.readString(stage.resolve("etc/systemd/system/heartbeat-agent.service")))
+                .contains("\nExecStart=" + chosen + " -XX:+UseSerialGC ");
     }
 }
