@@ -33,6 +33,16 @@ if [ -n "${JAVA:-}" ] && [ ! -x "$JAVA" ]; then
     echo "error: JAVA=$JAVA is not an executable java" >&2
     exit 1
 fi
+case $java in
+    '' | /*) ;;
+    *) java=$(cd "$(dirname "$java")" && pwd)/$(basename "$java") ;; # the unit runs from /, not from here
+esac
+case $java in
+    *[[:space:]]*)
+        echo "error: the java at '$java' has a space in its path, which the unit's ExecStart cannot name as it is;" \
+            "give a path without one (a symbolic link) in JAVA=" >&2
+        exit 1 ;;
+esac
 
 lib=$dest/usr/lib/heartbeat-agent
 etc=$dest/etc/heartbeat-agent
