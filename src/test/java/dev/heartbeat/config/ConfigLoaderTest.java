@@ -262,6 +262,9 @@ class ConfigLoaderTest {
         assertThat(e.getMessage()).contains("second YAML document");
         assertThat(load("model:\n  name: x\n  api-key: k123456\n...\n").model().name())
                 .isEqualTo("x");
+        assertThat(load("model:\n  name: x\n  api-key: k123456\n---\n").model().name())
+                .as("a trailing --- holds nothing to lose")
+                .isEqualTo("x");
     }
 
     @Test
