@@ -25,7 +25,7 @@ import java.util.Map;
  * daemon's those of the systemd unit. With {@code -Dbaseline=JAR} the start-up rows run that jar too, alternating.
  *
  * <pre>mvn -B -q package -DskipTests &amp;&amp; java -cp target/heartbeat-agent.jar:target/test-classes
- * dev.heartbeat.bench.Ratios [-Drounds=8] [-Didle=60] [-Dbaseline=OLD.jar]</pre>
+ * dev.heartbeat.bench.Ratios [-Drounds=16] [-Didle=60] [-Dbaseline=OLD.jar]</pre>
  *
  * Plain {@code java}: nothing to resolve, so it runs offline. Takes about ten minutes on two cores.
  */
@@ -45,7 +45,7 @@ public final class Ratios {
         System.out.println("machine: " + Stats.machine());
         Path jar = JarProcess.jar().toAbsolutePath();
         Path lib = ArchiveBench.stage(jar);
-        startUp(lib, Integer.getInteger("rounds", 8), System.getProperty("baseline"));
+        startUp(lib, Integer.getInteger("rounds", 16), System.getProperty("baseline"));
         importAndParse(lib.resolve("heartbeat-agent.jar"), 100_000);
         beatAgainstHistory();
         verifyMemory(lib.resolve("heartbeat-agent.jar"));
