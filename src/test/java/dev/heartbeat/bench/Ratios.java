@@ -1,6 +1,7 @@
 package dev.heartbeat.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.heartbeat.fakes.FakeAnthropic;
 import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.JarProcess;
@@ -16,7 +17,7 @@ import java.util.Map;
 
 /**
  * The figures of "fast and lean", each beside its yardstick in the same run: a cold {@code --once} (a failed
- * beat, and a quiet one against a fake provider) and the inspection commands against {@code --help} (CPU, alternating;
+ * beat, and a quiet one against the fake OpenAI, and against the fake Anthropic) and the inspection commands against {@code --help} (CPU, alternating;
  * the ratio of the medians, and the median of each round's ratio beside it; without and with the class-data sharing archive
  * {@code systemd/install.sh} makes), {@code sessions import} of 100,000 messages against a plain JSON parse of the
  * same file (CPU, and the bytes it writes), {@code decisions verify}'s peak RSS at 10,000 and 100,000 records, a
@@ -34,6 +35,7 @@ public final class Ratios {
     static final List<String> CLI_FLAGS = DaemonBench.jvmFlags(Path.of("systemd/install.sh"), "exec ${java:-java}");
 
     private static final List<String> INSPECTION = List.of("status", "decisions list", "sessions list");
+    private static final String QUIET = "quiet --once";
 
     private final Map<String, String> summary = new LinkedHashMap<>();
 
@@ -59,17 +61,24 @@ public final class Ratios {
     // ------------------------------------------------------------------ start-up
 
     private void startUp(Path lib, int rounds, String baseline) throws Exception {
-        try (FakeOpenAi fake = new FakeOpenAi(TestAgent.KEY)) {
-            fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
-            startUp(lib, rounds, baseline, new TestAgent(Files.createTempDirectory("hb-ratios-quiet"), fake));
+        try (FakeOpenAi openAi = new FakeOpenAi(TestAgent.KEY);
+                FakeAnthropic anthropic = new FakeAnthropic(TestAgent.KEY)) {
+            Map<String, TestAgent> quiet = new LinkedHashMap<>();
+            for (FakeProvider fake : List.of(openAi, anthropic)) {
+                fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
+                quiet.put(
+                        fake == openAi ? QUIET : QUIET + " " + fake.providerName(),
+                        new TestAgent(Files.createTempDirectory("hb-ratios-quiet"), fake));
+            }
+            startUp(lib, rounds, baseline, quiet);
         }
     }
 
     /**
-     * {@code --once} twice: a beat whose model is unreachable (it fails at once) and a quiet beat ({@code quiet}'s
-     * fake provider answers HEARTBEAT_OK), the common one.
+     * {@code --once}: a beat whose model is unreachable (it fails at once), and quiet beats (each of {@code quiet}'s
+     * fake providers answers HEARTBEAT_OK), the common one; OpenAI's, and Anthropic's beside it.
      */
-    private void startUp(Path lib, int rounds, String baseline, TestAgent quiet) throws Exception {
+    private void startUp(Path lib, int rounds, String baseline, Map<String, TestAgent> quiet) throws Exception {
         String config = ArchiveBench.unreachableAgent().toString();
         Path installed = lib.resolve("heartbeat-agent.jar");
         Path archive = lib.resolve("heartbeat-agent.jsa");
@@ -79,26 +88,29 @@ public final class Ratios {
         if (baseline != null) {
             runs.put("baseline " + Path.of(baseline).getFileName(), new Run(Path.of(baseline), null));
         }
-        List<String> commands = new ArrayList<>(List.of("--help", "--once", "quiet --once"));
+        List<String> commands = new ArrayList<>(List.of("--help", "--once"));
+        commands.addAll(quiet.keySet());
         commands.addAll(INSPECTION);
         for (Run r : runs.values()) {
             r.cpu(List.of("--config", config, "--once")); // creates the store, then a beat's classes are warm on disk
-            r.cpu(List.of("--config", quiet.config().toString(), "--once"), quiet);
+            for (TestAgent agent : quiet.values()) {
+                r.cpu(List.of("--config", agent.config().toString(), "--once"), agent);
+            }
         }
         Map<String, Map<String, List<Double>>> cpu = new LinkedHashMap<>();
         for (int i = 0; i < rounds; i++) {
             for (Map.Entry<String, Run> r : runs.entrySet()) {
                 for (String command : commands) {
-                    boolean quietOnce = command.equals("quiet --once");
+                    TestAgent agent = quiet.get(command);
                     List<String> args = new ArrayList<>();
                     if (!command.equals("--help")) {
-                        args.addAll(
-                                List.of("--config", quietOnce ? quiet.config().toString() : config));
+                        args.addAll(List.of(
+                                "--config", agent != null ? agent.config().toString() : config));
                     }
-                    args.addAll(quietOnce ? List.of("--once") : List.of(command.split(" ")));
+                    args.addAll(agent != null ? List.of("--once") : List.of(command.split(" ")));
                     cpu.computeIfAbsent(r.getKey(), k -> new LinkedHashMap<>())
                             .computeIfAbsent(command, k -> new ArrayList<>())
-                            .add(r.getValue().cpu(args, quiet));
+                            .add(r.getValue().cpu(args, agent != null ? agent : quiet.get(QUIET)));
                 }
             }
         }
@@ -130,11 +142,16 @@ public final class Ratios {
                         String.format(
                                 "%.2f× (%.2f / %.2f s)",
                                 median(byCommand.get("--once")) / help, median(byCommand.get("--once")), help));
-                summary.put(
-                        "cold quiet `--once` / `--help`, CPU" + tag,
-                        String.format(
-                                "%.2f× (%.2f s)",
-                                median(byCommand.get("quiet --once")) / help, median(byCommand.get("quiet --once"))));
+                for (String command : quiet.keySet()) {
+                    String provider = command.equals(QUIET) ? "" : " (" + command.substring(QUIET.length() + 1) + ")";
+                    summary.put(
+                            "cold quiet `--once`" + provider + " / `--help`, CPU" + tag,
+                            String.format(
+                                    "%.2f× (%.2f s), paired %.2f×",
+                                    median(byCommand.get(command)) / help,
+                                    median(byCommand.get(command)),
+                                    pairedRatio(byCommand.get(command), helps)));
+                }
                 summary.put(
                         "inspection / `--help`, paired by round (median of the rounds' ratios)" + tag,
                         String.format(
