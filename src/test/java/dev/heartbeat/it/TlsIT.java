@@ -12,7 +12,7 @@ import dev.heartbeat.fakes.TestTls;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,12 +27,13 @@ class TlsIT {
     Path home;
 
     @TempDir
-    Path certs;
+    static Path certs;
 
-    private TestTls tls;
+    /** One certificate for the class: keytool is a JVM start per step. */
+    private static TestTls tls;
 
-    @BeforeEach
-    void certificate() throws Exception {
+    @BeforeAll
+    static void certificate() throws Exception {
         tls = new TestTls(certs);
     }
 
