@@ -1,7 +1,13 @@
 package dev.heartbeat.model.openai;
 
+import static dev.heartbeat.model.wire.PlainValues.empty;
+import static dev.heartbeat.model.wire.PlainValues.filled;
+import static dev.heartbeat.model.wire.PlainValues.value;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.heartbeat.model.wire.Decline;
+import dev.heartbeat.model.wire.PlainValues;
 import dev.langchain4j.model.openai.internal.chat.AssistantMessage;
 import dev.langchain4j.model.openai.internal.chat.ChatCompletionRequest;
 import dev.langchain4j.model.openai.internal.chat.Content;
@@ -18,9 +24,6 @@ import dev.langchain4j.model.openai.internal.chat.UserMessage;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -237,28 +240,6 @@ final class ChatRequestWriter {
         }
     }
 
-    /** A property left out when null, as the request classes' mapper leaves them out. */
-    private static void value(JsonGenerator g, String name, @Nullable Object value) throws IOException {
-        if (value != null) {
-            g.writeFieldName(name);
-            write(g, value);
-        }
-    }
-
-    /** A property left out when null or empty ({@code ""}, {@code []}, <code>{}</code>). */
-    private static void filled(JsonGenerator g, String name, @Nullable Object value) throws IOException {
-        if (!empty(value)) {
-            value(g, name, value);
-        }
-    }
-
-    private static boolean empty(@Nullable Object value) {
-        return value == null
-                || value instanceof String s && s.isEmpty()
-                || value instanceof Collection<?> c && c.isEmpty()
-                || value instanceof Map<?, ?> m && m.isEmpty();
-    }
-
     /**
      * The {@code customParameters} written as properties of the object they belong to (an any-getter). An empty
      * value among them is declined: whether the mapper writes it depends on the inclusion rules of each class.
@@ -270,50 +251,8 @@ final class ChatRequestWriter {
                     throw Decline.INSTANCE;
                 }
                 g.writeFieldName(e.getKey());
-                write(g, e.getValue());
+                PlainValues.write(g, e.getValue());
             }
-        }
-    }
-
-    /** A plain value — text, number, boolean, null, a list or a map of them, as a JSON schema is given. */
-    private static void write(JsonGenerator g, @Nullable Object value) throws IOException {
-        if (value == null) {
-            g.writeNull();
-        } else if (value instanceof String s) {
-            g.writeString(s);
-        } else if (value instanceof Boolean b) {
-            g.writeBoolean(b);
-        } else if (value instanceof Integer
-                || value instanceof Long
-                || value instanceof Short
-                || value instanceof Byte) {
-            g.writeNumber(((Number) value).longValue());
-        } else if (value instanceof Double d) {
-            g.writeNumber(d);
-        } else if (value instanceof Float f) {
-            g.writeNumber(f);
-        } else if (value instanceof BigDecimal d) {
-            g.writeNumber(d);
-        } else if (value instanceof BigInteger i) {
-            g.writeNumber(i);
-        } else if (value instanceof Map<?, ?> map) {
-            g.writeStartObject();
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (!(e.getKey() instanceof String key)) {
-                    throw Decline.INSTANCE;
-                }
-                g.writeFieldName(key);
-                write(g, e.getValue());
-            }
-            g.writeEndObject();
-        } else if (value instanceof Collection<?> items) {
-            g.writeStartArray();
-            for (Object item : items) {
-                write(g, item);
-            }
-            g.writeEndArray();
-        } else {
-            throw Decline.INSTANCE;
         }
     }
 }

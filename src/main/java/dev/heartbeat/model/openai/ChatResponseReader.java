@@ -1,6 +1,12 @@
 package dev.heartbeat.model.openai;
 
+import static dev.heartbeat.model.wire.TreeFields.field;
+import static dev.heartbeat.model.wire.TreeFields.integer;
+import static dev.heartbeat.model.wire.TreeFields.object;
+import static dev.heartbeat.model.wire.TreeFields.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.heartbeat.model.wire.Decline;
 import dev.heartbeat.support.Json;
 import dev.langchain4j.model.openai.internal.chat.AssistantMessage;
 import dev.langchain4j.model.openai.internal.chat.ChatCompletionChoice;
@@ -127,19 +133,6 @@ final class ChatResponseReader {
         return b.build();
     }
 
-    /** The field's value, or null where it is absent or JSON null (the mapper leaves the property unset). */
-    private static @Nullable JsonNode field(JsonNode object, String name) {
-        JsonNode value = object.get(name);
-        return value == null || value.isNull() ? null : value;
-    }
-
-    private static JsonNode object(JsonNode node) {
-        if (!node.isObject()) {
-            throw Decline.INSTANCE;
-        }
-        return node;
-    }
-
     /** An array's items, each read by {@code item}. */
     private static <T> List<T> list(JsonNode node, Function<JsonNode, T> item) {
         if (!node.isArray()) {
@@ -150,28 +143,6 @@ final class ChatResponseReader {
             read.add(item.apply(n));
         }
         return read;
-    }
-
-    private static @Nullable String text(JsonNode object, String name) {
-        JsonNode value = field(object, name);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw Decline.INSTANCE; // the mapper would turn a number or boolean into text, and refuse the rest
-        }
-        return value.textValue();
-    }
-
-    private static @Nullable Integer integer(JsonNode object, String name) {
-        JsonNode value = field(object, name);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isInt()) {
-            throw Decline.INSTANCE; // text, a fraction or a number past int's range: the mapper's rules
-        }
-        return value.intValue();
     }
 
     private static @Nullable Long whole(JsonNode object, String name) {
