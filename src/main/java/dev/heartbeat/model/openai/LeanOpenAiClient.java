@@ -1,10 +1,9 @@
 package dev.heartbeat.model.openai;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.heartbeat.support.Json;
-import dev.heartbeat.support.TreeBinder;
+import dev.heartbeat.model.wire.Lazy;
+import dev.heartbeat.model.wire.MapperSide;
 import dev.langchain4j.http.client.HttpClient;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.HttpClientBuilderLoader;
@@ -57,8 +56,7 @@ final class LeanOpenAiClient extends OpenAiClient {
     private final Map<String, String> headers;
     private final Supplier<Map<String, String>> customHeaders;
     private final @Nullable Map<String, String> queryParams;
-    private final Builder settings;
-    private volatile @Nullable OpenAiClient fallback;
+    private final Lazy<OpenAiClient> fallback;
 
     private LeanOpenAiClient(Builder b) {
         HttpClientBuilder hb =
@@ -86,7 +84,7 @@ final class LeanOpenAiClient extends OpenAiClient {
         this.headers = Map.copyOf(h);
         this.customHeaders = b.customHeadersSupplier != null ? b.customHeadersSupplier : Map::of;
         this.queryParams = b.customQueryParams;
-        this.settings = b;
+        this.fallback = new Lazy<>(b::defaultClient);
     }
 
     @Override
@@ -97,9 +95,7 @@ final class LeanOpenAiClient extends OpenAiClient {
         if (body.isEmpty()) {
             return fallback().chatCompletion(request);
         }
-        if (TreeBinder.CROSSCHECK) {
-            crosscheck(sync, body.get());
-        }
+        MAPPER.crosscheck(sync, body.get());
         HttpRequest.Builder r = HttpRequest.builder()
                 .method(HttpMethod.POST)
                 .url(baseUrl, "chat/completions")
@@ -158,64 +154,20 @@ final class LeanOpenAiClient extends OpenAiClient {
         }
     }
 
+    /** LangChain4j's mapper, as its client sets it up: reads what the reader declines; the crosscheck's other side. */
+    static final MapperSide MAPPER = new MapperSide() {
+        @Override
+        protected ObjectMapper make() {
+            return new ObjectMapper().disable(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES);
+        }
+    };
+
     private static ChatCompletionResponse read(String body) {
-        Optional<ChatCompletionResponse> read = ChatResponseReader.read(body);
-        if (read.isPresent() && !TreeBinder.CROSSCHECK) {
-            return read.get();
-        }
-        ChatCompletionResponse mapped = Mapper.read(body);
-        if (read.isPresent() && !read.get().equals(mapped)) {
-            throw new AssertionError("the answer reader and LangChain4j's mapper disagree:\n  reader: " + read.get()
-                    + "\n  mapper: " + mapped);
-        }
-        return mapped;
-    }
-
-    private static void crosscheck(ChatCompletionRequest request, String written) {
-        String mapped = Mapper.write(request);
-        if (!Json.tree(written).equals(Json.tree(mapped))) {
-            throw new AssertionError("the request writer and LangChain4j's mapper disagree:\n  writer: " + written
-                    + "\n  mapper: " + mapped);
-        }
-    }
-
-    /**
-     * A mapper set up as the one LangChain4j's client keeps (its class is not public): reads what the reader
-     * declines, and is the crosscheck's other side. The request and answer classes carry their own annotations.
-     */
-    private static final class Mapper {
-        static final ObjectMapper INSTANCE =
-                new ObjectMapper().disable(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES);
-
-        static ChatCompletionResponse read(String body) {
-            try {
-                return INSTANCE.readValue(body, ChatCompletionResponse.class);
-            } catch (JsonProcessingException e) {
-                throw new RuntimeException(e); // what LangChain4j's client throws for an answer it cannot read
-            }
-        }
-
-        static String write(Object value) {
-            try {
-                return INSTANCE.writeValueAsString(value);
-            } catch (JsonProcessingException e) {
-                throw new RuntimeException(e);
-            }
-        }
+        return MAPPER.answer(ChatResponseReader.read(body), body, ChatCompletionResponse.class);
     }
 
     private OpenAiClient fallback() {
-        OpenAiClient f = fallback;
-        if (f == null) {
-            synchronized (this) {
-                f = fallback;
-                if (f == null) {
-                    f = settings.defaultClient();
-                    fallback = f;
-                }
-            }
-        }
-        return f;
+        return fallback.get();
     }
 
     @Override
