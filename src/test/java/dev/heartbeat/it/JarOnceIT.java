@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heartbeat.fakes.DaemonProcess;
+import dev.heartbeat.fakes.FakeAnthropic;
 import dev.heartbeat.fakes.FakeOpenAi;
 import dev.heartbeat.fakes.FakeProvider;
 import dev.heartbeat.fakes.JarProcess;
@@ -179,6 +180,31 @@ class JarOnceIT {
                     .doesNotContain("dev.langchain4j.model.openai.internal.Json ")
                     .doesNotContain("com.fasterxml.jackson.databind.ser.BeanSerializer ")
                     .doesNotContain("com.fasterxml.jackson.databind.deser.BuilderBasedDeserializer ");
+        }
+    }
+
+    /** The same for Anthropic: its request and answer, and the cache's one-hour mark, without a databind mapper. */
+    @Test
+    void aQuietAnthropicBeatStartsNoDatabindMapper() throws Exception {
+        try (FakeAnthropic fake = new FakeAnthropic(TestAgent.KEY)) {
+            fake.otherwise(new FakeProvider.Text("HEARTBEAT_OK"));
+            TestAgent agent = new TestAgent(home, fake);
+            Map<String, String> env = new HashMap<>(Map.of("HB_TEST_KEY", TestAgent.KEY));
+            String config = agent.config().toString();
+            assertThat(JarProcess.run(env, "--config", config, "--once").exit()).isZero();
+            Path classes = home.resolve("anthropic-classes.txt");
+            env.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classes);
+            JarProcess.Result quiet = JarProcess.run(env, "--config", config, "--once");
+
+            assertThat(quiet.exit()).as(quiet.err()).isZero();
+            assertThat(quiet.out()).startsWith("QUIET: HEARTBEAT_OK");
+            assertThat(fake.requests().get(1).toString())
+                    .as("the stable prefix is marked for an hour (heartbeat.every 30m)")
+                    .contains("\"ttl\":\"1h\"");
+            assertThat(Files.readString(classes))
+                    .contains("dev.heartbeat.model.anthropic.LeanAnthropicClient ")
+                    .doesNotContain("dev.langchain4j.model.anthropic.internal.client.Json ")
+                    .doesNotContain("com.fasterxml.jackson.databind.ObjectMapper ");
         }
     }
 
