@@ -2,6 +2,7 @@ package dev.heartbeat.model.anthropic;
 
 import static dev.heartbeat.model.wire.TreeFields.field;
 import static dev.heartbeat.model.wire.TreeFields.integer;
+import static dev.heartbeat.model.wire.TreeFields.list;
 import static dev.heartbeat.model.wire.TreeFields.object;
 import static dev.heartbeat.model.wire.TreeFields.text;
 
@@ -54,14 +55,7 @@ final class MessageResponseReader {
         r.role = text(root, "role");
         JsonNode content = field(root, "content");
         if (content != null) {
-            if (!content.isArray()) {
-                throw Decline.INSTANCE; // the mapper would read a lone value as a one-item list
-            }
-            List<AnthropicContent> blocks = new ArrayList<>();
-            for (JsonNode block : content) {
-                blocks.add(content(object(block)));
-            }
-            r.content = blocks;
+            r.content = list(content, MessageResponseReader::content);
         }
         r.model = text(root, "model");
         r.stopReason = text(root, "stop_reason");
@@ -79,7 +73,8 @@ final class MessageResponseReader {
         return r;
     }
 
-    private static AnthropicContent content(JsonNode block) {
+    private static AnthropicContent content(JsonNode node) {
+        JsonNode block = object(node);
         AnthropicContent c = new AnthropicContent();
         c.type = text(block, "type");
         c.text = text(block, "text");

@@ -2,6 +2,7 @@ package dev.heartbeat.model.openai;
 
 import static dev.heartbeat.model.wire.TreeFields.field;
 import static dev.heartbeat.model.wire.TreeFields.integer;
+import static dev.heartbeat.model.wire.TreeFields.list;
 import static dev.heartbeat.model.wire.TreeFields.object;
 import static dev.heartbeat.model.wire.TreeFields.text;
 
@@ -17,10 +18,7 @@ import dev.langchain4j.model.openai.internal.shared.CompletionTokensDetails;
 import dev.langchain4j.model.openai.internal.shared.PromptTokensDetails;
 import dev.langchain4j.model.openai.internal.shared.Usage;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -131,18 +129,6 @@ final class ChatResponseReader {
                     .build());
         }
         return b.build();
-    }
-
-    /** An array's items, each read by {@code item}. */
-    private static <T> List<T> list(JsonNode node, Function<JsonNode, T> item) {
-        if (!node.isArray()) {
-            throw Decline.INSTANCE; // the mapper would read a lone value as a one-item list
-        }
-        List<T> read = new ArrayList<>();
-        for (JsonNode n : node) {
-            read.add(item.apply(n));
-        }
-        return read;
     }
 
     private static @Nullable Long whole(JsonNode object, String name) {

@@ -1,6 +1,9 @@
 package dev.heartbeat.model.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +24,18 @@ public final class TreeFields {
             throw Decline.INSTANCE;
         }
         return node;
+    }
+
+    /** An array's items, each read by {@code item}. */
+    public static <T> List<T> list(JsonNode node, Function<JsonNode, T> item) {
+        if (!node.isArray()) {
+            throw Decline.INSTANCE; // the mapper would read a lone value as a one-item list
+        }
+        List<T> read = new ArrayList<>();
+        for (JsonNode n : node) {
+            read.add(item.apply(n));
+        }
+        return read;
     }
 
     public static @Nullable String text(JsonNode object, String name) {
