@@ -16,6 +16,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import org.assertj.core.api.Assertions;
@@ -64,6 +65,36 @@ class ScheduleTest {
         long other =
                 Schedule.offsetMillis("billing-watch", Duration.ofMinutes(30).toMillis());
         assertThat(other).isNotEqualTo(offset);
+    }
+
+    @Test
+    void aPlainIntervalsFireTimesAreQuartzsWithoutAskingIt() throws Exception {
+        Random random = new Random(17);
+        Instant base = Instant.parse("2026-01-01T00:00:00Z");
+        for (int i = 0; i < 150; i++) {
+            String name = "agent-" + Integer.toString(random.nextInt(1 << 20), 36);
+            long seconds = i < 5 ? List.of(1, 60, 1800, 3600, 86_399).get(i) : 1 + random.nextInt(86_399);
+            Schedule s = schedule(name, "  every: " + seconds + "s\n");
+            Instant from = base.plusSeconds(random.nextInt(366 * 86_400)).plusNanos(random.nextInt(1_000_000_000));
+            Instant to = from.plusSeconds(seconds * random.nextInt(40) + random.nextInt(3600));
+
+            // and on the edges: from and to at a fire, or a nanosecond either side of it
+            Instant fire =
+                    s.quartzFireTimes(from, from.plusSeconds(seconds + 1)).get(0);
+            List<Instant[]> spans = List.of(
+                    new Instant[] {from, to},
+                    new Instant[] {fire, to},
+                    new Instant[] {fire.minusNanos(1), to},
+                    new Instant[] {fire.plusNanos(1), to},
+                    new Instant[] {from, fire},
+                    new Instant[] {from, fire.plusNanos(1)});
+            for (Instant[] span : spans) {
+                assertThat(s.fireTimes(span[0], span[1]))
+                        .as("%s every %ds from %s to %s", name, seconds, span[0], span[1])
+                        .isEqualTo(s.quartzFireTimes(span[0], span[1]));
+            }
+            assertThat(s.next(from, 3)).hasSize(3);
+        }
     }
 
     @Test
