@@ -30,6 +30,7 @@ final class SqliteNative {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteNative.class);
     private static final String PATH = "org.sqlite.lib.path";
     private static final String NAME = "org.sqlite.lib.name";
+    private static final String TMPDIR = "org.sqlite.tmpdir";
 
     private static boolean prepared;
 
@@ -70,8 +71,29 @@ final class SqliteNative {
             }
             System.setProperty(PATH, dir.toString());
             System.setProperty(NAME, file);
+            load(folder.resolve(".native"));
         } catch (IOException | RuntimeException e) {
             LOG.debug("sqlite native library not kept in {} ({}); the driver extracts its own", dir, e.toString());
+        }
+    }
+
+    /**
+     * Loads the library now, with the driver's temp folder pointed at {@code natives} for the call: before loading,
+     * the driver sweeps its temp folder for copies killed processes left behind, listing the whole of {@code /tmp}
+     * (~10 ms of CPU with a thousand entries there, on every start), where ours never leaves one. Where the load
+     * from our copy fails, the property is taken back and the driver's first connection does all it always did.
+     */
+    private static void load(Path natives) {
+        if (System.getProperty(TMPDIR) != null) {
+            return; // the operator's choice: the driver sweeps and extracts there
+        }
+        System.setProperty(TMPDIR, natives.toString());
+        try {
+            SQLiteJDBCLoader.initialize();
+        } catch (Exception e) {
+            LOG.debug("sqlite native library not loaded from {} ({})", natives, e.toString());
+        } finally {
+            System.clearProperty(TMPDIR);
         }
     }
 
