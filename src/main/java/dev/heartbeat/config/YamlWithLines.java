@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.heartbeat.support.TextFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -219,7 +219,9 @@ final class YamlWithLines {
     private JsonNode readTree() {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = TextFiles.readUtf8(file);
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(null, file, 0, "cannot read the file: it is not UTF-8 text; save it as UTF-8");
         } catch (IOException e) {
             throw new ConfigException(null, file, 0, "cannot read the file: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.heartbeat.store;
 
+import dev.heartbeat.support.TextFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -112,8 +113,7 @@ final class SqliteNative {
         Path remembered = natives.resolve("sqlite-jdbc-" + version + "-platform-" + key);
         try {
             if (Files.isRegularFile(remembered)) {
-                String platform =
-                        Files.readString(remembered, StandardCharsets.UTF_8).strip();
+                String platform = TextFiles.readUtf8(remembered).strip();
                 if (!platform.isEmpty() && bundled(platform, file) != null) {
                     return platform;
                 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -265,6 +266,18 @@ class ConfigLoaderTest {
         assertThat(load("model:\n  name: x\n  api-key: k123456\n---\n").model().name())
                 .as("a trailing --- holds nothing to lose")
                 .isEqualTo("x");
+    }
+
+    /** Bytes that are not UTF-8 are refused, not read as replacement characters into a name or a key. */
+    @Test
+    void aFileThatIsNotUtf8IsAnErrorNamingIt() throws Exception {
+        Path file = dir.resolve("latin1.yaml");
+        Files.write(file, "model:\n  name: caf\u00e9\n  api-key: k123456\n".getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThatThrownBy(() -> new ConfigLoader(env).read(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("not UTF-8");
     }
 
     @Test
