@@ -1,7 +1,7 @@
 package dev.heartbeat.model;
 
+import dev.heartbeat.support.Causes;
 import java.security.cert.CertificateException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A TLS handshake that failed on the server's certificate: one not trusted (a private CA the JVM's trust store does
@@ -11,16 +11,6 @@ import org.jspecify.annotations.Nullable;
 final class CertificateFailure {
     private CertificateFailure() {}
 
-    /** The certificate's fault in {@code t}'s causes, if that is why it failed. */
-    static @Nullable CertificateException in(@Nullable Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof CertificateException certificate) {
-                return certificate;
-            }
-        }
-        return null;
-    }
-
     /** One sentence for the decision record: what is wrong with the certificate of {@code where}, and the fix. */
     static String describe(String where, String host, CertificateException e) {
         String message = String.valueOf(e.getMessage());
@@ -29,11 +19,8 @@ final class CertificateFailure {
             return "the certificate of " + where + " does not name " + host + " (" + message
                     + "); use in model.base-url a host name the certificate was issued for";
         }
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        String reason = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+        String reason =
+                String.valueOf(Causes.root(e).getMessage()).lines().findFirst().orElse("");
         return "the certificate of " + where + " is not trusted (" + reason + "); if a private CA signed it, give "
                 + "the JVM a trust store holding that CA: -Djavax.net.ssl.trustStore=FILE (README: a provider behind a "
                 + "private CA)";

@@ -2,6 +2,7 @@ package dev.heartbeat.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heartbeat.config.ModelConfig;
+import dev.heartbeat.support.Causes;
 import dev.heartbeat.support.Json;
 import dev.heartbeat.support.Redactor;
 import dev.heartbeat.transcript.AssistantMessage;
@@ -286,13 +287,8 @@ public final class ModelClient implements ChatClient {
             }
         }
         String detail = Redactor.redact(firstLine(e.getMessage()));
-        int status = -1;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof HttpException h) {
-                status = h.statusCode();
-                break;
-            }
-        }
+        HttpException http = Causes.find(e, HttpException.class);
+        int status = http != null ? http.statusCode() : -1;
         if (e instanceof AuthenticationException || status == 401 || status == 403) {
             return new ModelFailure(
                     FailureKind.AUTH,

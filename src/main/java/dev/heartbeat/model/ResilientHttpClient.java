@@ -1,5 +1,6 @@
 package dev.heartbeat.model;
 
+import dev.heartbeat.support.Causes;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.http.client.HttpClient;
 import dev.langchain4j.http.client.HttpClientBuilder;
@@ -11,6 +12,7 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
+import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -120,7 +122,7 @@ final class ResilientHttpClient implements HttpClient {
         } catch (IOException e) {
             error = e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
             failure = new RuntimeException(e);
-            if (CertificateFailure.in(e) != null) {
+            if (Causes.find(e, CertificateException.class) != null) {
                 // The same certificate comes back on every try.
                 record(context, attempt, 0, error, 0);
                 return new Try(null, failure, null);

@@ -1,5 +1,6 @@
 package dev.heartbeat.store;
 
+import dev.heartbeat.support.Causes;
 import org.jspecify.annotations.Nullable;
 
 /** The store could not be opened or read: a missing, locked or corrupt database. */
@@ -31,10 +32,7 @@ public final class StoreException extends RuntimeException {
 
     /** What the innermost cause says (a driver wraps what the database or the network said). */
     static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = Causes.root(e);
         return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 }

@@ -2,6 +2,7 @@ package dev.heartbeat.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heartbeat.config.ToolsConfig;
+import dev.heartbeat.support.Causes;
 import dev.heartbeat.support.Texts;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
@@ -215,10 +216,9 @@ public final class HttpGetTool implements Tool {
                     + settings.timeout().toSeconds() + "s (tools.http_get.timeout); nothing of it was kept");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            for (Throwable t = cause; t != null; t = t.getCause()) {
-                if (t instanceof InternalAddress refusal) {
-                    throw ToolFailure.refused(Texts.message(refusal));
-                }
+            InternalAddress refusal = Causes.find(cause, InternalAddress.class);
+            if (refusal != null) {
+                throw ToolFailure.refused(Texts.message(refusal));
             }
             throw cause instanceof IOException io ? io : new IOException(cause);
         } catch (InterruptedException e) {

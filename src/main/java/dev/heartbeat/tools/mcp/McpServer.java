@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heartbeat.config.Durations;
 import dev.heartbeat.config.McpConfig;
 import dev.heartbeat.config.Secret;
+import dev.heartbeat.support.Causes;
 import dev.heartbeat.support.Json;
 import dev.heartbeat.support.Redactor;
 import dev.heartbeat.support.Texts;
@@ -316,11 +317,11 @@ final class McpServer implements AutoCloseable {
         } else {
             Throwable failure = answer.handle((r, e) -> e).join();
             Throwable error = failure == null ? new IllegalStateException("no answer") : failure;
-            if (cause(error, McpError.class) != null) {
+            if (Causes.find(error, McpError.class) != null) {
                 // The server answered with a protocol error: it is alive, and the call did not run.
                 throw ToolFailure.error("MCP server " + name + " refused the call: " + reason(error));
             }
-            why = cause(error, TimeoutException.class) != null
+            why = Causes.find(error, TimeoutException.class) != null
                     ? "did not answer " + tool + " within " + config.timeout().toSeconds() + "s"
                     : "failed during a call to " + tool + " (" + reason(error) + ")";
         }
@@ -500,24 +501,12 @@ final class McpServer implements AutoCloseable {
                 .orElse(null);
     }
 
-    private static <T extends Throwable> @Nullable T cause(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
-    }
-
     /** The deepest message of a failure, secrets masked: what went wrong, not how the SDK wrapped it. */
     private String reason(Throwable e) {
-        if (cause(e, TimeoutException.class) != null) {
+        if (Causes.find(e, TimeoutException.class) != null) {
             return "no answer within " + Durations.format(config.startTimeout());
         }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(e);
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         return Texts.cut(Redactor.redact(message), 300);
     }
