@@ -1,15 +1,18 @@
 package dev.heartbeat.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.heartbeat.support.Causes;
 import dev.heartbeat.support.TextFiles;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -20,12 +23,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * One read of agent.yaml: the tree with ${ENV} expanded, each key's line, and the variables that were unset;
  * errors name the key, the file and the line.
  */
 final class YamlWithLines {
+    /** Deeper than any agent.yaml nests: a file nested further is refused with its key and line. */
+    private static final int MAX_DEPTH = 100;
+
     /**
      * Where a key of the tree was written: the file, its line, and the key as written there. One agent of several
      * is a tree merged from agent.yaml's top level and the agent's own entry, so its keys come from two places.
@@ -238,7 +246,7 @@ final class YamlWithLines {
                         "the file must be a mapping of sections "
                                 + "(agent:, model:, heartbeat: ...), not a single value or a list");
             }
-            JsonNode tree = value(p, "");
+            JsonNode tree = value(p, "", 0);
             // The parser reads on into a next document (after ---) as if it were more of this one; an empty one
             // (a trailing ---) holds nothing to lose.
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
@@ -252,12 +260,40 @@ final class YamlWithLines {
             }
             return tree;
         } catch (JsonProcessingException e) {
+            MarkedYAMLException marked = Causes.find(e, MarkedYAMLException.class);
+            if (marked != null) {
+                throw syntaxError(marked);
+            }
             JsonLocation at = e.getLocation();
-            String message = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
-            throw new ConfigException(null, file, at == null ? 0 : at.getLineNr(), "not valid YAML: " + message);
+            throw new ConfigException(
+                    null,
+                    file,
+                    at == null ? 0 : at.getLineNr(),
+                    "not valid YAML: " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new ConfigException(null, file, 0, "cannot read the file: " + e.getMessage());
         }
+    }
+
+    /**
+     * SnakeYAML's error as the user can act on it: what it found wrong, on the line it found it, and where the
+     * unfinished part it was reading began ("while parsing a flow sequence" alone named neither the problem nor,
+     * for an unclosed bracket, the line it was opened on).
+     */
+    private ConfigException syntaxError(MarkedYAMLException e) {
+        Mark problemAt = e.getProblemMark();
+        Mark contextAt = e.getContextMark();
+        Mark at = problemAt != null ? problemAt : contextAt;
+        String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
+        String context = e.getProblem() != null && e.getContext() != null && contextAt != null
+                ? " (" + e.getContext() + " from line " + (contextAt.getLine() + 1) + ")"
+                : "";
+        return new ConfigException(
+                null, file, at == null ? 0 : at.getLine() + 1, "not valid YAML: " + firstLine(problem) + context);
+    }
+
+    private static String firstLine(@Nullable String message) {
+        return message == null ? "syntax error" : message.lines().findFirst().orElse("syntax error");
     }
 
     private EnvExpander expander() {
@@ -267,13 +303,27 @@ final class YamlWithLines {
         return expander;
     }
 
+    /** The section and key a pointer starts with: where a nesting too deep is reported. */
+    private static String section(String pointer) {
+        int second = pointer.indexOf('/', 1);
+        int third = second < 0 ? -1 : pointer.indexOf('/', second + 1);
+        return third < 0 ? pointer : pointer.substring(0, third);
+    }
+
     private static int line(JsonParser p) {
         return p.currentTokenLocation().getLineNr();
     }
 
-    private JsonNode value(JsonParser p, String pointer) throws IOException {
+    private JsonNode value(JsonParser p, String pointer, int depth) throws IOException {
         JsonToken token = p.currentToken();
         JsonNodeFactory nodes = JsonNodeFactory.instance;
+        if (token.isStructStart() && depth >= MAX_DEPTH) {
+            throw new ConfigException(
+                    ConfigLoader.dotted(section(pointer)),
+                    file,
+                    line(p),
+                    "nested deeper than " + MAX_DEPTH + " levels");
+        }
         switch (token) {
             case START_OBJECT -> {
                 ObjectNode object = nodes.objectNode();
@@ -286,7 +336,7 @@ final class YamlWithLines {
                     }
                     lines.put(child, new Where(file, line(p), child));
                     p.nextToken();
-                    object.set(name, value(p, child));
+                    object.set(name, value(p, child, depth + 1));
                 }
                 return object;
             }
@@ -296,7 +346,7 @@ final class YamlWithLines {
                 while (p.nextToken() != JsonToken.END_ARRAY) {
                     String child = pointer + "/" + i++;
                     lines.put(child, new Where(file, line(p), child));
-                    array.add(value(p, child));
+                    array.add(value(p, child, depth + 1));
                 }
                 return array;
             }
@@ -312,10 +362,24 @@ final class YamlWithLines {
                 return nodes.textNode(expander().expand(p.getText(), name -> unset.putIfAbsent(pointer, name)));
             }
             case VALUE_NUMBER_INT -> {
-                return nodes.numberNode(p.getLongValue());
+                try {
+                    return nodes.numberNode(p.getLongValue());
+                } catch (InputCoercionException e) {
+                    throw new ConfigException(
+                            ConfigLoader.dotted(pointer),
+                            file,
+                            line(p),
+                            "the number " + p.getText() + " is out of range (at most " + Long.MAX_VALUE + ")");
+                }
             }
             case VALUE_NUMBER_FLOAT -> {
-                return nodes.numberNode(p.getDoubleValue());
+                try {
+                    return nodes.numberNode(p.getDoubleValue());
+                } catch (JsonParseException e) {
+                    // YAML's .inf and .nan: typed as floats, but not numbers Java reads.
+                    throw new ConfigException(
+                            ConfigLoader.dotted(pointer), file, line(p), "'" + p.getText() + "' is not a number");
+                }
             }
             case VALUE_TRUE, VALUE_FALSE -> {
                 return nodes.booleanNode(p.getBooleanValue());

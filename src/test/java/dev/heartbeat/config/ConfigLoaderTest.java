@@ -245,6 +245,39 @@ class ConfigLoaderTest {
         assertThat(e.getMessage()).contains("not valid YAML");
     }
 
+    /** The message says what the parser found wrong, and where the unfinished part it was reading began. */
+    @Test
+    void brokenYamlSaysWhatAndWhere() throws Exception {
+        ConfigException e = error("model:\n  name: x\n  api-key: k123456\ntools:\n  run_command:\n"
+                + "    allow: [df, uptime\n    timeout: 30s\n");
+        assertThat(e.line()).isEqualTo(7);
+        assertThat(e.getMessage())
+                .contains("not valid YAML: expected ',' or ']'")
+                .contains("(while parsing a flow sequence from line 6)");
+    }
+
+    @Test
+    void aNumberTooLargeNamesItsKey() throws Exception {
+        ConfigException e = error("model:\n  name: x\n  api-key: k123456\n  max-tokens: 99999999999999999999\n");
+        assertThat(e.key()).isEqualTo("model.max-tokens");
+        assertThat(e.line()).isEqualTo(4);
+        assertThat(e.getMessage()).contains("out of range");
+
+        ConfigException inf = error("model:\n  name: x\n  api-key: k123456\n  temperature: .inf\n");
+        assertThat(inf.key()).isEqualTo("model.temperature");
+        assertThat(inf.line()).isEqualTo(4);
+        assertThat(inf.getMessage()).contains("'.inf' is not a number");
+    }
+
+    /** Nesting is bounded before it runs the stack out: a configuration error, not a StackOverflowError. */
+    @Test
+    void aFileNestedTooDeepIsAnError() throws Exception {
+        ConfigException e = error("agent:\n  x: " + "[".repeat(100_000) + "]".repeat(100_000) + "\n");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.key()).isEqualTo("agent.x");
+        assertThat(e.getMessage()).contains("nested deeper than 100 levels");
+    }
+
     /** An alias would read as its anchor's name: a fallback's key of "k" fails only at the provider. */
     @Test
     void anAliasIsRefusedNotReadAsItsName() throws Exception {
