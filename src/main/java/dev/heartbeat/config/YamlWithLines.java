@@ -303,6 +303,27 @@ final class YamlWithLines {
         return expander;
     }
 
+    /**
+     * The token after a mapping's value: its next key or its end. Jackson's parser takes only a scalar as a key and
+     * refuses anything else with the SnakeYAML event's own text ({@code <org.yaml.snakeyaml.events...>}); said here
+     * in the file's terms. Its syntax errors carry SnakeYAML's and pass through.
+     */
+    private JsonToken nextKey(JsonParser p, String pointer) throws IOException {
+        try {
+            return p.nextToken();
+        } catch (JsonParseException e) {
+            if (e.getCause() != null) {
+                throw e;
+            }
+            JsonLocation at = e.getLocation();
+            throw new ConfigException(
+                    ConfigLoader.dotted(pointer),
+                    file,
+                    at == null ? 0 : at.getLineNr(),
+                    "a key must be a plain name, not a list, a mapping or an alias");
+        }
+    }
+
     /** The section and key a pointer starts with: where a nesting too deep is reported. */
     private static String section(String pointer) {
         int second = pointer.indexOf('/', 1);
@@ -327,7 +348,7 @@ final class YamlWithLines {
         switch (token) {
             case START_OBJECT -> {
                 ObjectNode object = nodes.objectNode();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                while (nextKey(p, pointer) == JsonToken.FIELD_NAME) {
                     String name = p.currentName();
                     String child = pointer + "/" + name;
                     if (object.has(name)) {

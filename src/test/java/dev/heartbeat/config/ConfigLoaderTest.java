@@ -256,6 +256,22 @@ class ConfigLoaderTest {
                 .contains("(while parsing a flow sequence from line 6)");
     }
 
+    /** A list, a mapping or an alias where a key belongs is named as such, not as the parser's event object. */
+    @Test
+    void aKeyThatIsNotAPlainNameIsAnErrorSayingSo() throws Exception {
+        ConfigException list = error("model:\n  name: x\n  ? [a, b]\n  : 1\n");
+        assertThat(list.line()).isEqualTo(3);
+        assertThat(list.key()).isEqualTo("model");
+        assertThat(list.getMessage())
+                .contains("a key must be a plain name, not a list, a mapping or an alias")
+                .doesNotContain("org.yaml")
+                .doesNotContain("Event");
+
+        ConfigException alias = error("agent: &a x\n*a : 1\n");
+        assertThat(alias.line()).isEqualTo(2);
+        assertThat(alias.getMessage()).contains("a key must be a plain name").doesNotContain("org.yaml");
+    }
+
     @Test
     void aNumberTooLargeNamesItsKey() throws Exception {
         ConfigException e = error("model:\n  name: x\n  api-key: k123456\n  max-tokens: 99999999999999999999\n");
