@@ -3,10 +3,9 @@ package dev.heartbeat.model.anthropic;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heartbeat.model.wire.Lazy;
+import dev.heartbeat.model.wire.LeanHttp;
 import dev.heartbeat.model.wire.MapperSide;
 import dev.langchain4j.http.client.HttpClient;
-import dev.langchain4j.http.client.HttpClientBuilder;
-import dev.langchain4j.http.client.HttpClientBuilderLoader;
 import dev.langchain4j.http.client.HttpMethod;
 import dev.langchain4j.http.client.HttpRequest;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
@@ -20,7 +19,6 @@ import dev.langchain4j.model.anthropic.internal.client.AnthropicCreateMessageOpt
 import dev.langchain4j.model.anthropic.internal.client.DefaultAnthropicClient;
 import dev.langchain4j.model.anthropic.internal.client.ParsedAndRawResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -45,11 +43,7 @@ final class LeanAnthropicClient extends AnthropicClient {
     private final Lazy<AnthropicClient> fallback;
 
     private LeanAnthropicClient(Builder b) {
-        HttpClientBuilder hb =
-                b.httpClientBuilder != null ? b.httpClientBuilder : HttpClientBuilderLoader.loadHttpClientBuilder();
-        this.http = hb.connectTimeout(firstOf(b.timeout, hb.connectTimeout(), Duration.ofSeconds(15)))
-                .readTimeout(firstOf(b.timeout, hb.readTimeout(), Duration.ofSeconds(60)))
-                .build();
+        this.http = LeanHttp.client(b.httpClientBuilder, b.timeout, b.timeout);
         this.baseUrl = required(b.baseUrl, "baseUrl");
         this.apiKey = required(b.apiKey, "apiKey");
         this.version = required(b.version, "version");
@@ -130,10 +124,6 @@ final class LeanAnthropicClient extends AnthropicClient {
     @Override
     public AnthropicModelsListResponse listModels() {
         return fallback().listModels();
-    }
-
-    private static Duration firstOf(@Nullable Duration a, @Nullable Duration b, Duration otherwise) {
-        return a != null ? a : b != null ? b : otherwise;
     }
 
     /** The settings LangChain4j's {@code AnthropicChatModel} hands its client; logging ones get LangChain4j's. */

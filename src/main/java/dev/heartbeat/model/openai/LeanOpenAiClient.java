@@ -3,10 +3,9 @@ package dev.heartbeat.model.openai;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heartbeat.model.wire.Lazy;
+import dev.heartbeat.model.wire.LeanHttp;
 import dev.heartbeat.model.wire.MapperSide;
 import dev.langchain4j.http.client.HttpClient;
-import dev.langchain4j.http.client.HttpClientBuilder;
-import dev.langchain4j.http.client.HttpClientBuilderLoader;
 import dev.langchain4j.http.client.HttpMethod;
 import dev.langchain4j.http.client.HttpRequest;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
@@ -33,7 +32,6 @@ import dev.langchain4j.model.openai.internal.image.GenerateImagesResponse;
 import dev.langchain4j.model.openai.internal.models.ModelsListResponse;
 import dev.langchain4j.model.openai.internal.moderation.ModerationRequest;
 import dev.langchain4j.model.openai.internal.moderation.ModerationResponse;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -59,11 +57,7 @@ final class LeanOpenAiClient extends OpenAiClient {
     private final Lazy<OpenAiClient> fallback;
 
     private LeanOpenAiClient(Builder b) {
-        HttpClientBuilder hb =
-                b.httpClientBuilder != null ? b.httpClientBuilder : HttpClientBuilderLoader.loadHttpClientBuilder();
-        this.http = hb.connectTimeout(firstOf(b.connectTimeout, hb.connectTimeout(), Duration.ofSeconds(15)))
-                .readTimeout(firstOf(b.readTimeout, hb.readTimeout(), Duration.ofSeconds(60)))
-                .build();
+        this.http = LeanHttp.client(b.httpClientBuilder, b.connectTimeout, b.readTimeout);
         if (b.baseUrl == null || b.baseUrl.isBlank()) {
             throw new IllegalArgumentException("baseUrl cannot be null or blank");
         }
@@ -208,10 +202,6 @@ final class LeanOpenAiClient extends OpenAiClient {
     @Override
     public SyncOrAsync<ModelsListResponse> listModels() {
         return fallback().listModels();
-    }
-
-    private static Duration firstOf(@Nullable Duration a, @Nullable Duration b, Duration otherwise) {
-        return a != null ? a : b != null ? b : otherwise;
     }
 
     /** The settings LangChain4j's {@code OpenAiChatModel} hands its client; logging ones get LangChain4j's client. */
