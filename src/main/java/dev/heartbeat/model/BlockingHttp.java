@@ -1,5 +1,6 @@
 package dev.heartbeat.model;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -112,20 +113,35 @@ final class BlockingHttp {
                         .addAll(values);
             }
         });
+        long expected = "HEAD".equals(c.getRequestMethod()) ? -1 : c.getContentLengthLong();
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
         try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
-            byte[] bytes = in == null ? new byte[0] : in.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) {
-                c.disconnect();
-                throw new IOException("the answer is larger than " + (MAX_BODY >> 20) + " MB; not read");
+            byte[] buffer = new byte[8192];
+            for (int n = 0; in != null && n >= 0; ) {
+                try {
+                    n = in.read(buffer);
+                } catch (SocketTimeoutException timeout) {
+                    throw timeout;
+                } catch (IOException e) {
+                    if (expected < 0 || answer.size() >= expected) {
+                        throw e;
+                    }
+                    // A body cut short of its length: Java 17's connection reads it as the end, later ones throw
+                    // "Premature EOF". Both are said in words below.
+                    n = -1;
+                }
+                if (n > 0 && answer.size() + n > MAX_BODY) {
+                    c.disconnect();
+                    throw new IOException("the answer is larger than " + (MAX_BODY >> 20) + " MB; not read");
+                }
+                answer.write(buffer, 0, Math.max(n, 0));
             }
-            // The connection ends a body cut short by the server as if it were whole; its length says otherwise.
-            long expected = c.getContentLengthLong();
-            if (expected >= 0 && bytes.length != expected && !"HEAD".equals(c.getRequestMethod())) {
-                c.disconnect();
-                throw new IOException("the answer ended after " + bytes.length + " of its " + expected + " bytes");
-            }
-            return new Answer(status, headers, new String(bytes, StandardCharsets.UTF_8));
         }
+        if (expected >= 0 && answer.size() != expected) {
+            c.disconnect();
+            throw new IOException("the answer ended after " + answer.size() + " of its " + expected + " bytes");
+        }
+        return new Answer(status, headers, answer.toString(StandardCharsets.UTF_8));
     }
 
     private static IOException rethrown(@Nullable Throwable cause) {
