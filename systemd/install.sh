@@ -115,6 +115,11 @@ TRAIN
     kill "$provider" 2>/dev/null || true
     provider=
     if [ -s "$train/classes" ]; then
+        # A later JDK (25 here; not 17) also lists constant-pool entries to resolve ahead (@cp lines). Resolving them
+        # links the class as the archive is made, and a linked class compiled for Java 5 is left out of it: all of
+        # picocli, which every command loads. Its entries are dropped, so picocli's classes are archived unlinked.
+        grep -v '^@cp picocli/' "$train/classes" > "$train/classes.archived" || true
+        mv "$train/classes.archived" "$train/classes"
         "$java" -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="$train/classes" \
             -XX:SharedArchiveFile="$archive" -Xlog:cds=off -jar "$lib/heartbeat-agent.jar" >"$train/dump.log" 2>&1 \
             || rm -f "$archive"
