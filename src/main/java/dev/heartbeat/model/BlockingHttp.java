@@ -126,7 +126,7 @@ final class BlockingHttp {
                     if (expected < 0 || answer.size() >= expected) {
                         throw e;
                     }
-                    // A body cut short of its length: Java 17's connection reads it as the end, later ones throw
+                    // A body cut short of its length: Java 17's connection reads it as the end, Java 25's throws
                     // "Premature EOF". Both are said in words below.
                     n = -1;
                 }
